@@ -1,0 +1,49 @@
+"""One entry point: the wallet at ``/``, the identity stub at ``/idp``, the fiscal stub at ``/fiscal``.
+
+``flask --app app run`` and ``gunicorn app:app`` serve all three from one process; each
+part keeps its own Flask app, config and database, and reaches the others only over
+HTTP through the base URLs in its config.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import click
+from flask import Flask
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+import fiscal_stub
+import identity_stub
+import wallet
+
+
+def part_cli(name: str, part: Flask) -> click.Group:
+    """Expose a part's ``flask <name> …`` commands on the combined app, inside that part's context."""
+    source: click.Group = part.cli.commands[name]  # type: ignore[assignment]
+
+    @click.group(name, help=source.help)
+    @click.pass_context
+    def group(ctx: click.Context) -> None:
+        ctx.with_resource(part.app_context())
+
+    for command in source.commands.values():
+        group.add_command(command)
+    return group
+
+
+def build_app(
+    wallet_config: Mapping[str, Any] | None = None,
+    idp_config: Mapping[str, Any] | None = None,
+    fiscal_config: Mapping[str, Any] | None = None,
+) -> Flask:
+    main = wallet.create_app(wallet_config)
+    idp = identity_stub.create_app(idp_config)
+    fiscal = fiscal_stub.create_app(fiscal_config)
+    main.wsgi_app = DispatcherMiddleware(main.wsgi_app, {"/idp": idp, "/fiscal": fiscal})  # type: ignore[method-assign]
+    main.extensions["parts"] = {"wallet": main, "idp": idp, "fiscal": fiscal}
+    main.cli.add_command(part_cli("idp", idp))
+    main.cli.add_command(part_cli("fiscal", fiscal))
+    return main
+
+
+app = build_app()

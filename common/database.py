@@ -1,0 +1,86 @@
+"""Database plumbing shared by every part: one declarative base and engine options per backend.
+
+SQLite is the embedded default and must still honour the rules that guard bill status
+under concurrency, so its connections run in WAL mode with a busy timeout, and a
+transaction that must hold the write lock from its first statement asks for
+``BEGIN IMMEDIATE`` through :func:`write_transaction`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLITE_IMMEDIATE = "sqlite_begin_immediate"
+
+
+def make_db() -> SQLAlchemy:
+    """A Flask-SQLAlchemy instance with its own metadata, so each part owns its tables."""
+
+    class Base(DeclarativeBase):
+        metadata = MetaData(naming_convention=NAMING)
+
+    return SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    dbapi_connection.isolation_level = None  # let the begin hook below emit BEGIN itself
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn: Any) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    immediate = conn.get_execution_options().get(SQLITE_IMMEDIATE)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def write_transaction(session: Session) -> None:
+    """Start ``session``'s transaction holding the write lock (SQLite) before anything is read.
+
+    Call first thing in a service function that reads, checks and writes status; on
+    PostgreSQL combine it with ``with_for_update()`` on the rows being guarded.
+    """
+    if session.in_transaction():
+        session.rollback()
+    session.connection(execution_options={SQLITE_IMMEDIATE: True})
+
+
+def truncate_all(db: SQLAlchemy) -> None:
+    """Empty every table of one part (tests use it between cases)."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    if not tables:
+        return
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in tables:
+                conn.execute(table.delete())

@@ -1,0 +1,117 @@
+"""Web hardening shared by the three parts: security headers, CSRF, and friendly error pages.
+
+Every part is served from one origin, so the same policy protects all of them; the
+framing policy is the one knob that differs by deployment (the 蒙速办 app's origin).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+ERROR_TEXT: dict[int, tuple[str, str]] = {
+    400: ("请求有误", "提交的内容无法处理，请返回上一页检查后重试。"),
+    401: ("需要登录", "请先登录后再继续。"),
+    403: ("没有权限", "您无权进行此操作。如有疑问，请联系管理员。"),
+    404: ("页面不存在", "您访问的页面不存在或已被移除，请返回首页。"),
+    405: ("请求方式不支持", "请返回上一页重新操作。"),
+    409: ("操作冲突", "该数据已被其他操作更改，请刷新后重试。"),
+    413: ("文件过大", "上传的文件超过了大小限制，请压缩或换一个文件后重试。"),
+    422: ("内容不符合要求", "请检查填写的内容后重试。"),
+    429: ("操作太频繁", "请稍后再试。"),
+    500: ("系统繁忙", "服务器出了点问题，我们已记录。请稍后再试。"),
+    502: ("上游服务不可用", "相关系统暂时无法访问，请稍后再试。"),
+    503: ("服务暂不可用", "系统正在维护或繁忙，请稍后再试。"),
+}
+
+
+def content_security_policy(frame_ancestors: str, form_action: str = "") -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data: blob:",
+            "media-src 'self' blob:",
+            "connect-src 'self'",
+            "font-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            f"form-action 'self' {form_action}".strip(),
+            f"frame-ancestors {frame_ancestors}",
+        ]
+    )
+
+
+def install_security_headers(app: Flask) -> None:
+    """Attach the same headers to every response, error pages and static files included."""
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        csp = content_security_policy(
+            app.config["FRAME_ANCESTORS"], app.config.get("FORM_ACTION_EXTRA", "")
+        )
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers["Permissions-Policy"] = "camera=(self), microphone=(), geolocation=()"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if request.headers.get("HX-Request"):
+            response.headers.add("Vary", "HX-Request")
+        return response
+
+
+def wants_json() -> bool:
+    path = request.path
+    return (
+        "/api/" in path
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+    )
+
+
+def render_error(code: int, message: str | None = None, **context: Any) -> tuple[Any, int]:
+    """One renderer for every error status: JSON for API clients, a Chinese page otherwise."""
+    title, default_text = ERROR_TEXT.get(code, ERROR_TEXT[500] if code >= 500 else ERROR_TEXT[400])
+    text = message or default_text
+    if wants_json():
+        return jsonify(ok=False, code=f"http_{code}", message=text), code
+    return render_template("errors/error.html", code=code, title=title, text=text, **context), code
+
+
+def install_error_pages(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> tuple[Any, int]:
+        return render_error(400, "页面已过期或请求来源无法确认，请刷新页面后重试。")
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Any:
+        if error.code is None or error.code < 400:
+            return error
+        message = error.description if getattr(error, "user_message", False) else None
+        return render_error(error.code, message)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[Any, int]:
+        app.logger.exception("unhandled error", exc_info=error)
+        return render_error(500)
+
+
+def user_error(exc_class: type[HTTPException], message: str) -> HTTPException:
+    """An HTTP error whose Chinese ``message`` is shown to the user as is."""
+    error = exc_class(description=message)
+    error.user_message = True  # type: ignore[attr-defined]
+    return error
+
+
+def harden(app: Flask, csrf: CSRFProtect) -> None:
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    csrf.init_app(app)
+    install_security_headers(app)
+    install_error_pages(app)

@@ -1,0 +1,30 @@
+"""蒙速办 实名登录（模拟）: a real HTTP service the wallet reaches only through its public interface."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from common import settings
+from common.database import engine_options
+from common.health import health_blueprint
+from common.web import harden
+from identity_stub.cli import cli
+from identity_stub.config import SETTINGS
+from identity_stub.extensions import csrf, db
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(settings.PROJECT_ROOT / "templates"),
+        static_folder=str(settings.PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings.load(SETTINGS, test_config))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SESSION_COOKIE_NAME"] = "idp_session"
+    db.init_app(app)
+    harden(app, csrf)
+    app.register_blueprint(health_blueprint(db, "idp"))
+    app.cli.add_command(cli)
+    return app

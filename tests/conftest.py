@@ -1,0 +1,180 @@
+"""Fixtures for the whole suite. Run it once per database: ``pytest --db sqlite`` / ``--db postgresql``."""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from common.database import truncate_all
+from tests.support.environment import CHROMIUM, components, in_ci, missing_report, postgres_admin_url
+from tests.support.live_server import LiveServer, free_port, part_configs
+
+PARTS = ("wallet", "idp", "fiscal")
+PHONE = {"width": 360, "height": 780}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", choices=["sqlite", "postgresql"], default="sqlite",
+                     help="database backend every part runs on")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not in_ci():
+        return
+    report = missing_report(components(config.getoption("--db")))
+    if report:
+        pytest.exit(f"CI=true and a required component is missing:\n{report}", returncode=3)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser_ok = os.access(CHROMIUM, os.X_OK)
+    for item in items:
+        if "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+            if not browser_ok and not in_ci():
+                item.add_marker(pytest.mark.skip(reason="chromium is not installed (make test installs it)"))
+
+
+@pytest.fixture(scope="session")
+def db_backend(pytestconfig: pytest.Config) -> str:
+    return pytestconfig.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def database_urls(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    if db_backend == "sqlite":
+        folder = tmp_path_factory.mktemp("db")
+        yield {part: f"sqlite:///{folder / part}.db" for part in PARTS}
+        return
+    admin = postgres_admin_url()
+    names = {part: f"bw_test_{os.getpid()}_{part}" for part in PARTS}
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for name in names.values():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    base = admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    yield {part: f"{base}/{name}" for part, name in names.items()}
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for name in names.values():
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def prepare_databases(parts: dict[str, Flask]) -> None:
+    from wallet.migrate import upgrade_database
+
+    with parts["wallet"].app_context():
+        upgrade_database()
+    for name in ("idp", "fiscal"):
+        with parts[name].app_context():
+            parts[name].extensions["sqlalchemy"].create_all()
+
+
+@pytest.fixture(scope="session")
+def live_server(database_urls: dict[str, str]) -> Iterator[LiveServer]:
+    from app import build_app
+
+    port = free_port()
+    configs = part_configs(f"http://127.0.0.1:{port}", database_urls)
+    combined = build_app(configs["wallet"], configs["idp"], configs["fiscal"])
+    server = LiveServer(combined, port)
+    prepare_databases(server.parts)
+    server.start()
+    yield server
+    server.stop()
+    for part in server.parts.values():
+        with part.app_context():
+            part.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.fixture
+def system(live_server: LiveServer) -> Iterator[LiveServer]:
+    """The running system with empty databases; emptied again after the test."""
+    yield live_server
+    for part in live_server.parts.values():
+        with part.app_context():
+            db = part.extensions["sqlalchemy"]
+            db.session.remove()
+            truncate_all(db)
+
+
+@pytest.fixture
+def wallet_app(system: LiveServer) -> Flask:
+    return system.parts["wallet"]
+
+
+@pytest.fixture
+def idp_app(system: LiveServer) -> Flask:
+    return system.parts["idp"]
+
+
+@pytest.fixture
+def fiscal_app(system: LiveServer) -> Flask:
+    return system.parts["fiscal"]
+
+
+@pytest.fixture
+def client(wallet_app: Flask) -> FlaskClient:
+    return wallet_app.test_client()
+
+
+CSRF_IN_PAGE = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+def csrf_token_of(html: str) -> str:
+    """The CSRF token a rendered page carries (in ``hx-headers`` on ``<body>``)."""
+    match = CSRF_IN_PAGE.search(html)
+    assert match, "page carries no CSRF token"
+    return match.group(1)
+
+
+# --- Playwright: Debian's Chromium at phone size -------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: LiveServer) -> str:
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any], base_url: str) -> dict[str, Any]:
+    return {
+        **browser_context_args,
+        "base_url": base_url,
+        "viewport": PHONE,
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+        "locale": "zh-CN",
+        "timezone_id": "Asia/Shanghai",
+    }
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    path = Path(__file__).resolve().parent.parent / "test-results" / "screens"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

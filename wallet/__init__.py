@@ -1,0 +1,43 @@
+"""票据夹 · the wallet: personal and unit digital accounts, the finance console and the API."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+from common import settings
+from common.database import engine_options
+from common.health import health_blueprint
+from common.web import harden
+from wallet.cli import cli
+from wallet.config import SETTINGS
+from wallet.extensions import csrf, db
+from wallet.resident import bp as resident_bp
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(settings.PROJECT_ROOT / "templates"),
+        static_folder=str(settings.PROJECT_ROOT / "static"),
+    )
+    app.config.update(settings.load(SETTINGS, test_config))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    harden(app, csrf)
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(health_blueprint(db, "wallet"))
+    app.register_blueprint(resident_bp)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(cli)

@@ -1,0 +1,6 @@
+"""The resident's pages: bills, import, authorizations, and the personal account."""
+from flask import Blueprint
+
+bp = Blueprint("resident", __name__)
+
+from wallet.resident import views  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,26 @@
+"""Resident pages. Each renders the full page; htmx requests get the same template's partial."""
+from __future__ import annotations
+
+from flask import render_template
+
+from wallet.resident import bp
+
+
+@bp.get("/")
+def home() -> str:
+    return render_template("wallet/resident/home.html", active_tab="bills")
+
+
+@bp.get("/import")
+def import_page() -> str:
+    return render_template("wallet/resident/import.html", active_tab="import")
+
+
+@bp.get("/authorizations")
+def authorizations() -> str:
+    return render_template("wallet/resident/authorizations.html", active_tab="authorize")
+
+
+@bp.get("/me")
+def me() -> str:
+    return render_template("wallet/resident/me.html", active_tab="me")
