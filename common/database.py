@@ -12,7 +12,7 @@ from typing import Any
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -61,12 +61,15 @@ def _sqlite_on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def write_transaction(session: Session) -> None:
+def write_transaction(session: Session | scoped_session[Session]) -> None:
     """Start ``session``'s transaction holding the write lock (SQLite) before anything is read.
 
     Call first thing in a service function that reads, checks and writes status; on
     PostgreSQL combine it with ``with_for_update()`` on the rows being guarded.
+    Accepts Flask-SQLAlchemy's ``db.session`` (a scoped session) as well.
     """
+    if isinstance(session, scoped_session):
+        session = session()
     if session.in_transaction():
         session.rollback()
     session.connection(execution_options={SQLITE_IMMEDIATE: True})

@@ -1,7 +1,8 @@
-"""蒙速办 实名登录（模拟）: a real HTTP service the wallet reaches only through its public interface."""
+"""蒙速办 实名登录（模拟）: a real OpenID Connect provider the wallet reaches only through its public interface."""
 from __future__ import annotations
 
 from typing import Any, Mapping
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -12,6 +13,15 @@ from common.web import harden
 from identity_stub.cli import cli
 from identity_stub.config import SETTINGS
 from identity_stub.extensions import csrf, db
+from identity_stub.server import config_oauth
+from identity_stub.views import bp as idp_bp
+
+
+def client_origins(config: Mapping[str, Any]) -> str:
+    """Origins the stub's forms may end up at: login and logout redirect back to the wallet."""
+    uris = f"{config['WALLET_REDIRECT_URIS']} {config['WALLET_POST_LOGOUT_REDIRECT_URIS']}".split()
+    origins = {f"{p.scheme}://{p.netloc}" for p in map(urlsplit, uris) if p.scheme and p.netloc}
+    return " ".join(sorted(origins))
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -23,8 +33,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings.load(SETTINGS, test_config))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config["SESSION_COOKIE_NAME"] = "idp_session"
+    app.config["FORM_ACTION_EXTRA"] = client_origins(app.config)
     db.init_app(app)
     harden(app, csrf)
+    config_oauth(app)
     app.register_blueprint(health_blueprint(db, "idp"))
+    app.register_blueprint(idp_bp)
     app.cli.add_command(cli)
     return app

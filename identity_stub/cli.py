@@ -1,10 +1,12 @@
-"""``flask idp …``: database set-up and demo data for the 蒙速办 实名登录（模拟）."""
+"""``flask idp …``: database set-up, demo data and key rotation for the 蒙速办 实名登录（模拟）."""
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
 from identity_stub.extensions import db
+from identity_stub.seed import seed_demo_data
+from identity_stub.signing import rotate_signing_key
 
 cli = AppGroup("idp", help="蒙速办 实名登录（模拟） 管理命令")
 
@@ -18,5 +20,12 @@ def init_db() -> None:
 
 @cli.command("seed-demo")
 def seed_demo() -> None:
-    """Load the demo data when the database is empty."""
-    click.echo("no demo data yet")
+    """Add the demo personas that are missing and (re-)register the wallet as a client."""
+    click.echo(seed_demo_data())
+
+
+@cli.command("rotate-key")
+def rotate_key() -> None:
+    """Start signing with a new key; the previous one stays published until its tokens expire."""
+    row = rotate_signing_key()
+    click.echo(f"idp now signs with key {row.kid} ({row.alg})")

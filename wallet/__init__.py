@@ -9,10 +9,13 @@ from common import settings
 from common.database import engine_options
 from common.health import health_blueprint
 from common.web import harden
+from wallet.auth import bp as auth_bp
+from wallet.auth import init_auth
 from wallet.cli import cli
 from wallet.config import SETTINGS
 from wallet.extensions import csrf, db
 from wallet.resident import bp as resident_bp
+from wallet.templating import register_filters
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -32,11 +35,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     harden(app, csrf)
+    init_auth(app)
+    register_filters(app)
 
 
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_blueprint(db, "wallet"))
     app.register_blueprint(resident_bp)
+    app.register_blueprint(auth_bp)
 
 
 def register_commands(app: Flask) -> None:

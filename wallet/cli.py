@@ -1,11 +1,15 @@
 """``flask wallet …``: database set-up and demo data for the wallet."""
 from __future__ import annotations
 
+import threading
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from wallet.demo import seed_demo_data
 from wallet.migrate import upgrade_database
+from wallet.worker import Worker
 
 cli = AppGroup("wallet", help="票据夹（钱包）管理命令")
 
@@ -21,3 +25,15 @@ def init_db() -> None:
 def seed_demo() -> None:
     """Load the wallet's demo data when the database is empty."""
     click.echo(seed_demo_data())
+
+
+@cli.command("work")
+@click.option("--poll", default=0.25, show_default=True, help="seconds to wait when there is nothing to do")
+def work(poll: float) -> None:
+    """Run the collection worker: queued syncs and the network's change feed, until stopped."""
+    stop = threading.Event()
+    click.echo("collection worker running (Ctrl-C stops it)")
+    try:
+        Worker(current_app._get_current_object(), poll).run(stop)  # type: ignore[attr-defined]
+    except KeyboardInterrupt:
+        stop.set()

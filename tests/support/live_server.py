@@ -52,7 +52,12 @@ def part_configs(base_url: str, urls: dict[str, str]) -> dict[str, dict[str, Any
             "FISCAL_API_URL": f"{base_url}/fiscal/api/v1",
             "OIDC_DISCOVERY_URL": f"{base_url}/idp/.well-known/openid-configuration",
         },
-        "idp": {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": urls["idp"]},
+        "idp": {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": urls["idp"],
+            "WALLET_REDIRECT_URIS": f"{base_url}/auth/callback",
+            "WALLET_POST_LOGOUT_REDIRECT_URIS": f"{base_url}/auth/logged-out",
+        },
         "fiscal": {
             "APP_ENV": "test",
             "SQLALCHEMY_DATABASE_URI": urls["fiscal"],

@@ -1,4 +1,9 @@
-"""The personal digital account (个人数字账户) of one real-name resident."""
+"""The personal digital account (个人数字账户) of one real-name resident.
+
+A row exists only once the resident has read and accepted the account terms: activation
+creates it. Name and ID number are stored sealed (AES-GCM) and found by keyed hash; pages
+use the masked forms.
+"""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,8 +11,12 @@ from datetime import datetime
 from sqlalchemy import DateTime, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from common.timeutil import utcnow
+from common.timeutil import to_local, utcnow
 from wallet.extensions import db
+from wallet.identity import mask_id_number, mask_name, unseal
+
+NAME_PURPOSE = "resident.name"
+ID_NUMBER_PURPOSE = "resident.id_number"
 
 
 class Resident(db.Model):
@@ -18,6 +27,36 @@ class Resident(db.Model):
     name_enc: Mapped[bytes] = mapped_column(LargeBinary)
     id_number_enc: Mapped[bytes] = mapped_column(LargeBinary)
     id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    terms_version: Mapped[str | None] = mapped_column(String(16))
+    activated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    terms_version: Mapped[str] = mapped_column(String(16))
+    terms_accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    # Flask-Login's user interface; a resident row is always an active, activated account.
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return f"resident:{self.id}"
+
+    @property
+    def name(self) -> str:
+        return unseal(self.name_enc, NAME_PURPOSE)
+
+    @property
+    def id_number(self) -> str:
+        return unseal(self.id_number_enc, ID_NUMBER_PURPOSE)
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.name)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def activated_at_local(self) -> datetime:
+        return to_local(self.activated_at)

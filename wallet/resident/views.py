@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 from flask import render_template
+from flask_login import current_user
 
 from wallet.resident import bp
+from wallet.resident.bills import render_bill_list
 
 
 @bp.get("/")
 def home() -> str:
+    """The bill list for a resident, the welcome page for everyone else."""
+    if current_user.is_authenticated:
+        return render_bill_list()
     return render_template("wallet/resident/home.html", active_tab="bills")
 
 

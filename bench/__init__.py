@@ -1,0 +1,1 @@
+"""Benchmarks: each script prints ``figure <name> <value> <unit>`` lines (see docs/benchmarks.md)."""

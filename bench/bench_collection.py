@@ -1,0 +1,125 @@
+"""Collection and browsing for residents with 1,000 and 10,000 bills.
+
+Figures: first sync over HTTP with signatures verified (vs. the raw verify + bulk insert
+ceiling), list page throughput (vs. a hello route on the same gunicorn), and server time
+of the list and detail pages for a 10,000-bill resident.
+"""
+from __future__ import annotations
+
+import random
+import time
+
+from bench.bench_routes import add_bench_routes
+from bench.harness import ROOT, build_system, figure, free_port, gunicorn, p95, temp_dir, threaded_server, wrk
+
+import requests
+from sqlalchemy import select
+
+from fiscal_stub.demo import seed_people
+from fiscal_stub.generator.identity import make_people
+from wallet.auth.accounts import activate_account
+from wallet.auth.identity import VerifiedIdentity
+from wallet.clients.fiscal import FiscalClient
+from wallet.extensions import db
+from wallet.models import Bill
+from wallet.services import bill_store
+from wallet.services.signatures import keyring, verify_bill
+from wallet.services.sync import sync_person
+
+SIZES = (1000, 10000)
+
+
+def activate(person, tag: str) -> int:  # type: ignore[no-untyped-def]
+    identity = VerifiedIdentity(sub=f"bench-{tag}", name=person.name, id_number=person.id_number,
+                                acr="urn:mengsuban:loa:2", auth_time=0, id_token="")
+    return activate_account(identity, "2026-01").id
+
+
+def fetch_all(client: FiscalClient, id_number: str) -> list[dict]:
+    items, cursor = [], None
+    while True:
+        page = client.payer_bills(id_number, cursor, limit=1000)
+        items += page["bills"]
+        cursor = page["next_cursor"]
+        if not page["has_more"]:
+            return items
+
+
+def main() -> None:
+    with temp_dir() as tmp:
+        port = free_port()
+        system = build_system(tmp, port)
+        wallet_app, fiscal_app = system.extensions["parts"]["wallet"], system.extensions["parts"]["fiscal"]
+        people = make_people(len(SIZES), seed=7)
+        with fiscal_app.app_context():
+            for person, size in zip(people, SIZES):
+                seed_people([person], size, seed=7)
+        with threaded_server(system, port) as url:
+            client = FiscalClient(f"{url}/fiscal/api/v1", "dev-only-platform-token-nm", timeout=60)
+            residents = {}
+            with wallet_app.app_context():
+                for person, size in zip(people, SIZES):
+                    rid = activate(person, str(size))
+                    started = time.perf_counter()
+                    result = sync_person(rid, person.id_number, client)
+                    elapsed = time.perf_counter() - started
+                    assert result.collected == size, result
+                    figure(f"sync_bills_per_s_{size}", size / elapsed, "bills/s")
+                    residents[size] = rid
+                items = fetch_all(client, people[-1].id_number)
+                ceiling_person = make_people(3, seed=99)[-1]
+                rid = activate(ceiling_person, "ceiling")
+                keyring.clear()
+                started = time.perf_counter()
+                rows = []
+                for item in items:
+                    canonical, document = verify_bill(item, client)
+                    rows.append(bill_store.bill_row(rid, canonical, document, item))
+                for i in range(0, len(rows), 500):
+                    bill_store.upsert_bills(rows[i:i + 500])
+                    db.session.commit()
+                figure("sync_ceiling_bills_per_s", len(items) / (time.perf_counter() - started), "bills/s")
+            server_times(wallet_app, residents[10000])
+        load(tmp, residents[10000])
+
+
+def server_times(wallet_app, resident_id: int) -> None:  # type: ignore[no-untyped-def]
+    """Time the list and detail views in-process: the server's own share of a request."""
+    add_bench_routes(wallet_app)
+    client = wallet_app.test_client()
+    assert client.get(f"/__bench_login/{resident_id}").status_code == 200
+    rng = random.Random(5)
+    with wallet_app.app_context():
+        ids = db.session.scalars(select(Bill.id).where(Bill.resident_id == resident_id)).all()
+        year = db.session.scalar(select(Bill.issue_year).where(Bill.resident_id == resident_id)
+                                 .order_by(Bill.issue_year.desc()).limit(1))
+    list_urls = ["/", "/?status=reimbursable", f"/?year={year}", "/?type=medical_outpatient", "/?q=医院"]
+    for name, urls in (("list_p95_ms_10000", list_urls), ("detail_p95_ms_10000", [])):
+        samples = []
+        for i in range(200):
+            path = urls[i % len(urls)] if urls else f"/bills/{rng.choice(ids)}"
+            started = time.perf_counter()
+            response = client.get(path)
+            samples.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        figure(name, p95(samples), "ms")
+
+
+def load(db_dir: str, resident_id: int) -> None:
+    port = free_port()
+    env = {"BENCH_DB_DIR": db_dir, "BENCH_PORT": str(port), "PYTHONPATH": str(ROOT)}
+    with gunicorn("bench.bench_app:app", port, env) as server:
+        http = requests.Session()
+        http.headers.pop("User-Agent", None)
+        assert http.get(f"{server.url}/__bench_login/{resident_id}", timeout=10).text == "ok"
+        cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+        assert http.get(f"{server.url}/", timeout=10).text.count("bill-card") >= 20
+        hello = wrk(f"{server.url}/__hello")
+        listing = wrk(f"{server.url}/", headers={"Cookie": cookie})
+    figure("hello_rps", hello, "req/s")
+    figure("list_rps", listing, "req/s")
+    figure("list_vs_hello", listing / hello, "ratio")
+
+
+if __name__ == "__main__":
+    main()

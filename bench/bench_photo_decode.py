@@ -1,0 +1,72 @@
+"""How often and how fast the server reads a bill's QR code from a phone photo.
+
+Builds a reproducible mix of hand-held photos of generated bills (rotated up to 30°,
+perspective, focus blur, JPEG quality 40, mostly 12 MP, some PNG/WebP/HEIC), decodes each
+with the wallet's photo reader from the uploaded bytes, and prints:
+
+    figure photo_decode_rate      share of photos that gave the right five elements (goal ≥ 0.95)
+    figure photo_decode_ms        median ms per photo, bytes in → five elements out (goal ≤ 100)
+    figure photo_decode_baseline_ms  median ms of one bare zxingcpp.read_barcodes call on the
+                                     same photos already loaded at full size, for scale
+
+Run: .venv/bin/python bench/bench_photo_decode.py [--count 40] [--seed 2026]
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import zxingcpp  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from tests.wallet.scan.bill_photos import SAMPLE, bill_sheet, photograph, varied_shots  # noqa: E402
+from wallet.scan.photo import PhotoRefused, decode_bill_photo  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    sheet = bill_sheet(SAMPLE, seed=args.seed)
+    shots = varied_shots(args.count, args.seed)
+    photos = [photograph(sheet, shot) for shot in shots]
+    built = time.perf_counter() - started
+
+    decoded, spent = 0, []
+    for shot, data in zip(shots, photos):
+        begin = time.perf_counter()
+        try:
+            right = decode_bill_photo(data).elements == SAMPLE
+        except PhotoRefused as refused:
+            right = False
+            print(f"# not read ({refused.code}): {shot}")
+        spent.append((time.perf_counter() - begin) * 1000)
+        decoded += right
+
+    bare = []
+    for data in photos:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+        begin = time.perf_counter()
+        zxingcpp.read_barcodes(image)
+        bare.append((time.perf_counter() - begin) * 1000)
+
+    megapixels = statistics.median(s.size[0] * s.size[1] / 1e6 for s in shots)
+    print(f"# {len(photos)} photos (median {megapixels:.0f} MP) built in {built:.1f} s, seed {args.seed}")
+    print(f"# decode ms: min {min(spent):.0f}, max {max(spent):.0f}")
+    print(f"figure photo_decode_rate {decoded / len(photos):.3f} ratio")
+    print(f"figure photo_decode_ms {statistics.median(spent):.1f} ms")
+    print(f"figure photo_decode_baseline_ms {statistics.median(bare):.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,158 @@
+"""Console pages. Every mutation is a POST form with CSRF; success redirects (303), refusal re-renders."""
+from __future__ import annotations
+
+import json
+from functools import wraps
+from typing import Any, Callable
+
+from flask import (Response, current_app, flash, redirect, render_template, request, session, url_for)
+from sqlalchemy import select
+
+from common.personas import load_personas
+from common.timeutil import to_local, utcnow
+from common.web import render_error
+from fiscal_stub.api.auth import issuer_token_matches
+from fiscal_stub.parsing import has_control
+from fiscal_stub.console import bp
+from fiscal_stub.console.forms import issue_order
+from fiscal_stub.extensions import db
+from fiscal_stub.models import Bill, IssuingUnit
+from fiscal_stub.reference.bill_types import BILL_TYPES
+from fiscal_stub.reference.provinces import BY_CODE
+from fiscal_stub.services.errors import FiscalError
+from fiscal_stub.services.issuing import exchange, find_bill, issue, red_reverse
+from fiscal_stub.services.layout import layout_pdf
+from fiscal_stub.services.orders import draft_for
+from fiscal_stub.services.present import bill_status, records_by_bill
+
+SESSION_KEY = "fiscal_issuer"
+
+
+def issuer_session(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not session.get(SESSION_KEY):
+            return redirect(url_for("fiscal_console.login", next=request.path))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.get("/")
+def root() -> Response:
+    return redirect(url_for("fiscal_console.home"))
+
+
+def dev_token_hint() -> str:
+    token = current_app.config["ISSUER_TOKEN"]
+    return token if current_app.config["APP_ENV"] != "production" and token.startswith("dev-only-") else ""
+
+
+@bp.route("/console/login", methods=["GET", "POST"])
+def login() -> Any:
+    error = ""
+    if request.method == "POST":
+        if issuer_token_matches(request.form.get("token", "")):
+            session[SESSION_KEY] = True
+            target = request.args.get("next", "")
+            inside = target.startswith("/console/") and "//" not in target
+            return redirect(request.script_root + target if inside else url_for("fiscal_console.home"), 303)
+        error = "开票口令不正确，请核对后重新输入。"
+    status = 401 if error else 200
+    return render_template("fiscal/login.html", error=error, hint=dev_token_hint()), status
+
+
+@bp.post("/console/logout")
+def logout() -> Response:
+    session.pop(SESSION_KEY, None)
+    return redirect(url_for("fiscal_console.login"), 303)
+
+
+def home_page(form: dict[str, str] | None = None, problems: dict[str, str] | None = None,
+              error: str = "", status: int = 200) -> Any:
+    units = db.session.execute(select(IssuingUnit).order_by(IssuingUnit.province, IssuingUnit.code)).scalars().all()
+    recent = db.session.execute(select(Bill).order_by(Bill.id.desc()).limit(12)).scalars().all()
+    return render_template(
+        "fiscal/console.html", types=BILL_TYPES, units=units, provinces=BY_CODE, recent=recent,
+        personas=load_personas(), form=form or {}, problems=problems or {}, error=error, to_local=to_local,
+    ), status
+
+
+@bp.get("/console/")
+@issuer_session
+def home() -> Any:
+    return home_page()
+
+
+@bp.post("/console/bills")
+@issuer_session
+def issue_bill() -> Any:
+    form = request.form.to_dict()
+    order, problems = issue_order(form)
+    if order is None:
+        return home_page(form, problems, "请修改标出的内容后重新开具。", 422)
+    try:
+        bill = issue(db.session, draft_for(db.session, order, utcnow()))
+    except FiscalError as refused:
+        return home_page(form, {}, refused.message, refused.status)
+    flash(f"已开具票据 {bill.code}-{bill.number}，交款人 {bill.payer_name}。", "success")
+    return redirect(url_for("fiscal_console.bill_page", code=bill.code, number=bill.number), 303)
+
+
+@bp.get("/console/find")
+@issuer_session
+def find() -> Any:
+    code, number = request.args.get("code", "").strip(), request.args.get("number", "").strip()
+    if find_bill(db.session, code, number) is None:
+        return home_page(error="未找到该票据，请核对票据代码（8位）和票据号码（10位）。", status=404)
+    return redirect(url_for("fiscal_console.bill_page", code=code, number=number), 303)
+
+
+def bill_page_of(code: str, number: str, error: str = "", status: int = 200) -> Any:
+    bill = find_bill(db.session, code, number)
+    if bill is None:
+        return render_error(404, "未找到该票据，请返回开票首页核对票据代码和号码。")
+    doc = json.loads(bill.canonical)
+    shown = bill_status(bill, records_by_bill(db.session, [bill.id]).get(bill.id, []), utcnow())
+    return render_template("fiscal/bill.html", bill=bill, doc=doc, status=shown, error=error,
+                           issued=to_local(bill.issued_at)), status
+
+
+@bp.get("/console/bills/<code>/<number>")
+@issuer_session
+def bill_page(code: str, number: str) -> Any:
+    return bill_page_of(code, number)
+
+
+@bp.get("/console/bills/<code>/<number>.pdf")
+@issuer_session
+def bill_pdf(code: str, number: str) -> Any:
+    bill = find_bill(db.session, code, number)
+    if bill is None:
+        return render_error(404, "未找到该票据，请返回开票首页核对票据代码和号码。")
+    pdf = layout_pdf(bill, current_app.config["WALLET_BASE_URL"])
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{code}-{number}.pdf"'})
+
+
+@bp.post("/console/bills/<code>/<number>/red-reverse")
+@issuer_session
+def red_reverse_bill(code: str, number: str) -> Any:
+    reason = "".join(c for c in request.form.get("reason", "") if not has_control(c)).strip()[:100]
+    try:
+        _, red = red_reverse(db.session, code, number, reason, utcnow())
+    except FiscalError as refused:
+        return bill_page_of(code, number, refused.message, refused.status)
+    flash(f"已冲红，红字票据 {red.code}-{red.number}。", "success")
+    return redirect(url_for("fiscal_console.bill_page", code=code, number=number), 303)
+
+
+@bp.post("/console/bills/<code>/<number>/exchange")
+@issuer_session
+def exchange_bill(code: str, number: str) -> Any:
+    try:
+        exchange(db.session, code, number, utcnow())
+    except FiscalError as refused:
+        return bill_page_of(code, number, refused.message, refused.status)
+    flash("已换开为纸质票据，该电子票据不能再用于报销。", "success")
+    return redirect(url_for("fiscal_console.bill_page", code=code, number=number), 303)

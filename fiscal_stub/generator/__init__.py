@@ -1,0 +1,1 @@
+"""Deterministic generation of realistic network data: people, issuing units, bill contents."""

@@ -1,0 +1,51 @@
+"""A CJK TrueType font embedded in every layout file, so Chinese renders on any viewer.
+
+The font is found at run time (fontconfig first, then the usual system font folders);
+reportlab embeds a subset of just the glyphs used.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+FONT_NAME = "BillCJK"
+FAMILIES = ("WenQuanYi Micro Hei", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC")
+FILE_NAMES = ("wqy-microhei.ttc", "NotoSansCJK-Regular.ttc", "NotoSansSC-Regular.ttf", "NotoSansSC-Regular.otf")
+FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".local/share/fonts")
+
+
+class FontMissing(RuntimeError):
+    """No CJK TrueType font is installed (install fonts-wqy-microhei)."""
+
+
+def _from_fontconfig() -> list[Path]:
+    if shutil.which("fc-match") is None:
+        return []
+    found = []
+    for family in FAMILIES:
+        result = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True, check=False)
+        path = Path(result.stdout.strip())
+        if result.returncode == 0 and path.name in FILE_NAMES and path.is_file():
+            found.append(path)
+    return found
+
+
+def _from_folders() -> list[Path]:
+    return [path for folder in FONT_DIRS if folder.is_dir() for name in FILE_NAMES for path in folder.rglob(name)]
+
+
+@cache
+def cjk_font() -> str:
+    """Register the first usable CJK font with reportlab and return its name."""
+    for path in _from_fontconfig() + _from_folders():
+        try:
+            pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
+        except (TTFError, OSError):
+            continue
+        return FONT_NAME
+    raise FontMissing("no CJK TrueType font found; install fonts-wqy-microhei")

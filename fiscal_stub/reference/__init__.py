@@ -1,0 +1,1 @@
+"""Fixed facts the simulated network is built from: provinces, bill types, names."""

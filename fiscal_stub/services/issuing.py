@@ -1,0 +1,93 @@
+"""What an issuing unit does: issue a bill, red-reverse it (冲红), exchange it to paper (换开)."""
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from common.database import write_transaction
+from fiscal_stub.generator.content import Content
+from fiscal_stub.models import Bill
+from fiscal_stub.reference.bill_types import BY_KEY
+from fiscal_stub.services.events import append_event
+from fiscal_stub.services.guard import bill_for_update, refuse, require_live_electronic, settle_lapsed_lock
+from fiscal_stub.services.minting import Draft, store
+
+CHECK_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def new_check_code() -> str:
+    return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(6))
+
+
+def find_bill(session: Session, code: str, number: str) -> Bill | None:
+    return session.execute(select(Bill).where(Bill.code == code, Bill.number == number)).scalar_one_or_none()
+
+
+def issue(session: Session, draft: Draft) -> Bill:
+    """Issue one bill in its own transaction; it gets the next number of its code and an ``issued`` event."""
+    write_transaction(session)
+    ((code, number),) = store(session, [draft])
+    session.commit()
+    bill = find_bill(session, code, number)
+    assert bill is not None
+    return bill
+
+
+def _require_untouched(session: Session, bill: Bill) -> None:
+    require_live_electronic(session, bill)
+    if bill.lock_unit_code is not None:
+        raise refuse(session, 409, "bill_locked",
+                     f"该票据正由{bill.lock_unit_name}锁定报销中，不能冲红或换开；请待其解锁后再办理。")
+    if bill.reimbursed > 0:
+        raise refuse(session, 409, "bill_has_reimbursement", "该票据已有报销记录，不能冲红或换开。")
+
+
+def _negated(document: dict[str, Any]) -> Content:
+    items = [{**row, "price": -row["price"], "amount": -row["amount"], "self_paid": -row["self_paid"]}
+             for row in document["items"]]
+    medical = document["medical"]
+    if medical is not None:
+        medical = {**medical, "settlement": {k: -v for k, v in medical["settlement"].items()}}
+    return Content(-document["total"], items, medical, document["remark"], document["handler"])
+
+
+def red_reverse(session: Session, code: str, number: str, reason: str, now: datetime) -> tuple[Bill, Bill]:
+    """Create the linked red bill and mark the original red-reversed, in one transaction."""
+    original = bill_for_update(session, code, number)
+    settle_lapsed_lock(session, original, now)
+    _require_untouched(session, original)
+    doc = json.loads(original.canonical)
+    content = _negated(doc)
+    content.remark = f"冲红原票据 {code}-{number}" + (f"：{reason}" if reason else "")
+    draft = Draft(
+        bill_type=BY_KEY[doc["type"]["key"]], province=original.province, issuer_code=doc["issuer"]["code"],
+        issuer_name=doc["issuer"]["name"], payer_type=doc["payer"]["type"], payer_name=doc["payer"]["name"],
+        payer_id_number=doc["payer"]["id_number"], issued_at=now, check=new_check_code(), content=content,
+        red_of={"code": code, "number": number},
+    )
+    ((red_code, red_number),) = store(session, [draft])
+    original.issuance = "red_reversed"
+    original.red_code, original.red_number = red_code, red_number
+    append_event(session, original, "red_reversed", now)
+    session.commit()
+    red = find_bill(session, red_code, red_number)
+    assert red is not None
+    return original, red
+
+
+def exchange(session: Session, code: str, number: str, now: datetime) -> Bill:
+    """Exchange to paper: afterwards the electronic bill may not be reimbursed as well."""
+    bill = bill_for_update(session, code, number)
+    settle_lapsed_lock(session, bill, now)
+    _require_untouched(session, bill)
+    bill.issuance = "exchanged"
+    bill.exchanged_at = now
+    append_event(session, bill, "exchanged", now)
+    session.commit()
+    return bill

@@ -1,0 +1,42 @@
+"""Server-to-server endpoints (token, userinfo) and RP-initiated logout."""
+from __future__ import annotations
+
+from typing import Any
+
+from authlib.oauth2 import OAuth2Error
+from flask import Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from common.web import render_error
+from identity_stub.extensions import authorization, csrf, db
+from identity_stub.views import bp
+
+
+@bp.post("/token")
+@csrf.exempt
+def token() -> Response:
+    """Exchange a code. Spent codes and revocations are committed even when the exchange fails."""
+    response = authorization.create_token_response()
+    db.session.commit()
+    return response
+
+
+@bp.route("/userinfo", methods=["GET", "POST"])
+@csrf.exempt
+def userinfo() -> Response:
+    try:
+        return authorization.create_endpoint_response("userinfo")
+    except HTTPException as error:  # the bearer check answers in OAuth's own JSON with WWW-Authenticate
+        return error.get_response()
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def end_session() -> Any:
+    try:
+        logout = authorization.validate_endpoint_request("end_session")
+    except OAuth2Error:
+        return render_error(400, "退出请求无效或已过期，未执行跳转。请关闭本页，回到应用重新操作。")
+    if logout.needs_confirmation and request.method == "GET":
+        return render_template("idp/logout_confirm.html", client=logout.client)
+    response = authorization.create_endpoint_response("end_session", logout)
+    return response or render_template("idp/logged_out.html")

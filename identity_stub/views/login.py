@@ -1,0 +1,92 @@
+"""Login pages: phone + SMS code, the demo persona list, and simulated face verification.
+
+Each page carries ``next``, the authorization request it serves; only this stub's own
+authorization endpoint is accepted there.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from common.web import render_error
+from identity_stub.assurance import LOA_FACE, LOA_SMS
+from identity_stub.extensions import db
+from identity_stub.models import Person
+from identity_stub.signin import authorize_target, current_authentication, sign_in
+from identity_stub.sms import SmsRefused, send_code, verify_code
+from identity_stub.views import bp
+
+NO_REQUEST = "没有待完成的登录请求。请回到应用，重新点击“使用蒙速办实名登录”。"
+
+
+def personas() -> list[Person]:
+    return list(db.session.scalars(
+        select(Person).where(Person.persona_key.is_not(None)).order_by(Person.persona_key)))
+
+
+def login_page(next_url: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template("idp/login.html", next_url=next_url, personas=personas(), **context), status
+
+
+@bp.get("/login")
+def login() -> Any:
+    next_url = authorize_target(request.args.get("next"))
+    if next_url is None:
+        return render_error(400, NO_REQUEST)
+    return login_page(next_url)
+
+
+@bp.post("/login/sms-code")
+def send_sms_code() -> Any:
+    next_url = authorize_target(request.form.get("next"))
+    if next_url is None:
+        return render_error(400, NO_REQUEST)
+    phone = request.form.get("phone", "").strip()
+    try:
+        challenge = send_code(phone)
+    except SmsRefused as refused:
+        return login_page(next_url, 400, phone=phone, phone_error=str(refused))
+    return login_page(next_url, phone=phone, sms=challenge)
+
+
+@bp.post("/login/sms")
+def login_with_sms() -> Any:
+    next_url = authorize_target(request.form.get("next"))
+    if next_url is None:
+        return render_error(400, NO_REQUEST)
+    phone = request.form.get("phone", "").strip()
+    try:
+        person = verify_code(phone, request.form.get("code", ""))
+    except SmsRefused as refused:
+        return login_page(next_url, 400, phone=phone, code_error=str(refused), awaiting_code=True)
+    sign_in(person, LOA_SMS, ["sms"], next_url)
+    return redirect(next_url, 303)
+
+
+@bp.post("/login/persona")
+def login_as_persona() -> Any:
+    next_url = authorize_target(request.form.get("next"))
+    if next_url is None:
+        return render_error(400, NO_REQUEST)
+    key = request.form.get("persona", "")
+    person = db.session.scalar(select(Person).where(Person.persona_key == key))
+    if person is None:
+        return login_page(next_url, 400, persona_error="没有这个演示账号，请从列表中选择。")
+    sign_in(person, LOA_SMS, ["sms"], next_url)
+    return redirect(next_url, 303)
+
+
+@bp.route("/verify-face", methods=["GET", "POST"])
+def verify_face() -> Any:
+    next_url = authorize_target(request.values.get("next"))
+    if next_url is None:
+        return render_error(400, NO_REQUEST)
+    auth = current_authentication()
+    if auth is None:
+        return redirect(url_for("idp.login", next=next_url))
+    if request.method == "GET":
+        return render_template("idp/face.html", next_url=next_url, person=auth.person)
+    sign_in(auth.person, LOA_FACE, ["face"], next_url)
+    return redirect(next_url, 303)

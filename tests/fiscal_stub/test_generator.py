@@ -1,0 +1,122 @@
+"""Generated data is realistic and consistent: valid IDs, amounts that add up, the right provinces."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from common.checksums import valid_credit_code, valid_resident_id
+from fiscal_stub.demo import generate, seed_demo
+from fiscal_stub.extensions import db
+from fiscal_stub.generator.identity import make_people
+from fiscal_stub.generator.population import drafts_for, unit_index
+from fiscal_stub.generator.units import all_units
+from fiscal_stub.models import Bill, FeedbackRecord
+from fiscal_stub.reference.bill_types import BILL_TYPES, BY_PAIR
+from fiscal_stub.reference.provinces import PROVINCES
+
+UNTIL = datetime(2026, 6, 30, tzinfo=timezone.utc)
+
+
+def test_generated_id_numbers_pass_the_checksum_and_are_distinct():
+    people = make_people(500, seed=7)
+    assert len({p.id_number for p in people}) == 500
+    assert all(valid_resident_id(p.id_number) for p in people)
+    assert sum(p.home_province == "15" for p in people) > 400
+
+
+def test_every_issuing_unit_has_a_valid_credit_code_and_every_type_an_issuer_in_every_province():
+    units = all_units()
+    assert all(valid_credit_code(u["code"]) for u in units)
+    assert len({u["code"] for u in units}) == len(units)
+    for province in PROVINCES:
+        categories = {u["category"] for u in units if u["province"] == province.code}
+        for bill_type in BILL_TYPES:
+            assert categories & set(bill_type.issuers), (province.code, bill_type.key)
+
+
+def test_eleven_bill_forms_have_distinct_code_pairs_and_medical_uses_06():
+    assert len(BILL_TYPES) == 11 and len(BY_PAIR) == 11
+    assert {t.classification for t in BILL_TYPES if t.medical} == {"06"}
+
+
+def check_document(doc: dict) -> None:
+    assert doc["total"] == sum(item["amount"] for item in doc["items"])
+    for item in doc["items"]:
+        assert item["amount"] == item["price"] * item["quantity"]
+        assert isinstance(item["amount"], int) and isinstance(item["self_paid"], int)
+    assert valid_resident_id(doc["payer"]["id_number"])
+    assert valid_credit_code(doc["issuer"]["code"])
+    assert doc["code"][:2] == doc["province"]["code"]
+    assert doc["code"][2:6] == doc["type"]["classification"] + doc["type"]["kind"]
+    assert doc["code"][6:] == doc["issued_at"][2:4]
+    assert len(doc["number"]) == 10 and len(doc["check"]) == 6
+    medical = doc["medical"]
+    if doc["type"]["key"].startswith("medical_"):
+        split = medical["settlement"]
+        assert split["fund"] + split["other_insurance"] + split["personal_account"] + split["cash"] == doc["total"]
+        assert split["co_pay"] + split["self_pay"] == split["personal_account"] + split["cash"]
+        assert split["self_pay"] == sum(item["self_paid"] for item in doc["items"])
+        assert min(split.values()) >= 0
+    else:
+        assert medical is None
+
+
+def test_amounts_and_settlement_splits_add_up_for_every_generated_bill(fiscal_app):
+    with fiscal_app.app_context():
+        generate(40, 25, seed=11, until=UNTIL)
+        bills = db.session.execute(select(Bill)).scalars().all()
+        reimbursed = dict(db.session.execute(
+            select(FeedbackRecord.bill_id, func.sum(FeedbackRecord.amount)).group_by(FeedbackRecord.bill_id)
+        ).all())
+    assert len(bills) == 1000
+    for bill in bills:
+        doc = json.loads(bill.canonical)
+        check_document(doc)
+        assert bill.total == doc["total"] and bill.check_code == doc["check"]
+        assert 0 <= bill.reimbursed == reimbursed.get(bill.id, 0) <= bill.total
+    types = Counter(json.loads(b.canonical)["type"]["key"] for b in bills)
+    assert types.most_common(1)[0][0] == "medical_outpatient" and len(types) >= 8
+    years = {json.loads(b.canonical)["issued_at"][:4] for b in bills}
+    assert years == {"2023", "2024", "2025", "2026"}
+    assert any(b.reimbursed for b in bills) and any(b.reimbursed == 0 for b in bills)
+
+
+def test_provinces_are_weighted_as_for_an_inner_mongolia_resident(fiscal_app):
+    with fiscal_app.app_context():
+        generate(1, 1, seed=3, until=UNTIL)
+        units = unit_index(db.session)
+    people = [p for p in make_people(60, seed=5) if p.home_province == "15"]
+    provinces = Counter(d.province for p in people for d in drafts_for(p, 40, 5, UNTIL, units))
+    total = sum(provinces.values())
+    assert provinces["15"] / total > 0.7
+    assert provinces.most_common(2)[1][0] == "11"
+    assert provinces["15"] + provinces["11"] < total
+
+
+def test_same_seed_gives_the_same_bills(fiscal_app):
+    with fiscal_app.app_context():
+        generate(1, 1, seed=3, until=UNTIL)
+        units = unit_index(db.session)
+    person = make_people(1, seed=9)[0]
+    first = drafts_for(person, 30, 9, UNTIL, units)
+    second = drafts_for(person, 30, 9, UNTIL, units)
+    assert [(d.code, d.check, d.content.total, d.issued_at) for d in first] == \
+        [(d.code, d.check, d.content.total, d.issued_at) for d in second]
+    assert [d.check for d in drafts_for(person, 30, 10, UNTIL, units)] != [d.check for d in first]
+
+
+def test_demo_seeds_every_persona_only_when_empty(fiscal_app):
+    with fiscal_app.app_context():
+        message = seed_demo(bills_per_person=6, until=UNTIL)
+        payers = dict(db.session.execute(
+            select(Bill.payer_id_number, func.count()).group_by(Bill.payer_id_number)).all())
+        assert seed_demo(bills_per_person=6, until=UNTIL).startswith("fiscal: database already holds bills")
+        issuance = Counter(db.session.execute(select(Bill.issuance)).scalars())
+        again = db.session.execute(select(func.count()).select_from(Bill)).scalar_one()
+    assert "7 people" in message
+    assert len(payers) == 7 and all(count >= 6 for count in payers.values())
+    assert issuance["red_reversed"] == 1 and issuance["exchanged"] == 1
+    assert again == sum(payers.values())

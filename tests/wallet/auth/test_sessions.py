@@ -1,0 +1,95 @@
+"""Resident sessions: logout ends both sessions; idle, absolute and device changes end the wallet's."""
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from tests.conftest import csrf_token_of
+from tests.identity_stub.pages import redirect_target
+from tests.wallet.auth.flows import local, log_in, signed_in_user_id
+
+
+@pytest.fixture
+def stub_browser() -> requests.Session:
+    return requests.Session()
+
+
+@pytest.fixture
+def logged_in(seeded_idp, client, stub_browser):
+    log_in(client, "p1", http=stub_browser)
+    return client
+
+
+def logout(client) -> object:
+    return client.post("/logout", data={"csrf_token": csrf_token_of(client.get("/").get_data(as_text=True))})
+
+
+def test_logout_ends_the_wallet_session_and_the_providers(system, logged_in, stub_browser):
+    response = logout(logged_in)
+    assert signed_in_user_id(logged_in) is None
+    target = response.headers["Location"]
+    params = parse_qs(urlsplit(target).query)
+    assert target.startswith(f"{system.url}/idp/logout?")
+    assert params["post_logout_redirect_uri"] == [f"{system.url}/auth/logged-out"] and params["id_token_hint"]
+
+    back = redirect_target(stub_browser.get(target, allow_redirects=False))
+    assert back.startswith(f"{system.url}/auth/logged-out?state=")
+    landed = logged_in.get(local(back), follow_redirects=True).get_data(as_text=True)
+    assert "您已安全退出登录" in landed and "使用蒙速办实名登录" in landed
+
+    again = logged_in.get("/login")
+    assert urlsplit(redirect_target(stub_browser.get(again.headers["Location"], allow_redirects=False))).path \
+        == "/idp/login"
+
+
+def test_logout_needs_the_forms_csrf_token(logged_in):
+    assert logged_in.post("/logout").status_code == 400
+    assert signed_in_user_id(logged_in) is not None
+
+
+def age_session(client, key: str, seconds: int) -> None:
+    with client.session_transaction() as session:
+        session[key] = int(time.time()) - seconds
+
+
+@pytest.mark.parametrize(("key", "setting"), [("seen_at", "SESSION_IDLE_SECONDS"),
+                                              ("login_at", "SESSION_ABSOLUTE_SECONDS")])
+def test_session_ends_after_idle_or_absolute_timeout(logged_in, wallet_app, key, setting):
+    age_session(logged_in, key, wallet_app.config[setting] + 1)
+    page = logged_in.get("/").get_data(as_text=True)
+    assert "登录已超时" in page and "使用蒙速办实名登录" in page
+    assert signed_in_user_id(logged_in) is None
+
+
+def test_activity_keeps_an_idle_session_alive(logged_in, wallet_app):
+    age_session(logged_in, "seen_at", wallet_app.config["SESSION_IDLE_SECONDS"] - 5)
+    logged_in.get("/account")
+    assert "登录已超时" not in logged_in.get("/account").get_data(as_text=True)
+    assert signed_in_user_id(logged_in) is not None
+
+
+def test_session_cookie_replayed_from_another_browser_is_not_logged_in(logged_in):
+    page = logged_in.get("/account", headers={"User-Agent": "Mozilla/5.0 (a different phone)"})
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+    assert signed_in_user_id(logged_in) is None
+
+
+@pytest.mark.parametrize(("headers", "status"), [({}, 302), ({"HX-Request": "true"}, 200),
+                                                 ({"Accept": "application/json"}, 401)])
+def test_pages_for_residents_send_strangers_to_login_in_the_way_their_client_understands(client, headers, status):
+    response = client.get("/account", headers=headers)
+    assert response.status_code == status
+    if status == 302:
+        assert response.headers["Location"] == "/login?next=/account"
+    elif status == 200:
+        assert response.headers["HX-Redirect"].startswith("/login?next=")
+    else:
+        assert response.json["code"] == "login_required"
+
+
+def test_logged_out_page_without_a_matching_state_says_nothing(client):
+    response = client.get("/auth/logged-out?state=forged", follow_redirects=True)
+    assert "您已安全退出登录" not in response.get_data(as_text=True)

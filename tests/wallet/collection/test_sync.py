@@ -1,0 +1,93 @@
+"""Collection over real HTTP between the wallet and the fiscal network stub."""
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from wallet.extensions import db
+from wallet.models import Bill, RejectedBill, SyncState
+from wallet.services.collection_jobs import claim_next, request_sync, run_job
+from wallet.identity_lookup import id_number_of
+from wallet.services.signatures import signature_check
+from wallet.services.sync import sync_person
+from tests.wallet.collection.conftest import persona
+
+
+def bill_count(resident_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Bill).where(Bill.resident_id == resident_id))
+
+
+def test_first_sync_collects_every_bill_verified(wallet_app, network, resident_id, fiscal_client):
+    expected = network.payer_bill_count("p1")
+    with wallet_app.app_context():
+        result = sync_person(resident_id, persona("p1").id_number, fiscal_client)
+        bills = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id)).all()
+        assert result.collected == expected == len(bills) > 0
+        assert len({b.province for b in bills}) >= 2, "an Inner Mongolia resident has bills from elsewhere"
+        for bill in bills:
+            assert signature_check(bill.canonical, bill.signature_alg, bill.signature_kid, bill.signature_value)[0]
+            assert json.loads(bill.canonical)["payer"]["id_number"] == persona("p1").id_number
+        assert db.session.get(SyncState, resident_id).last_synced_at is not None
+
+
+def test_other_peoples_bills_are_not_collected(wallet_app, network, resident_id, fiscal_client):
+    with wallet_app.app_context():
+        sync_person(resident_id, persona("p1").id_number, fiscal_client)
+        payers = {json.loads(b.canonical)["payer"]["id_number"] for b in db.session.scalars(select(Bill))}
+    assert payers == {persona("p1").id_number}
+
+
+def test_incremental_sync_fetches_only_what_is_new(wallet_app, network, resident_id, fiscal_client):
+    with wallet_app.app_context():
+        first = sync_person(resident_id, persona("p1").id_number, fiscal_client)
+        network.issue("p1", amount=12300)
+        network.issue("p1", type_key="donation", amount=50000)
+        second = sync_person(resident_id, persona("p1").id_number, fiscal_client)
+        assert second.collected == 2
+        assert bill_count(resident_id) == first.collected + 2
+        assert sync_person(resident_id, persona("p1").id_number, fiscal_client).collected == 0
+
+
+def test_forged_bill_is_rejected_counted_and_not_stored(wallet_app, network, resident_id, fiscal_client):
+    with wallet_app.app_context():
+        before = sync_person(resident_id, persona("p1").id_number, fiscal_client).collected
+        network.faults(forge_next_signature=True)
+        forged = network.issue("p1", amount=99900)
+        result = sync_person(resident_id, persona("p1").id_number, fiscal_client)
+        assert result.collected == 0 and result.rejected == 1
+        assert bill_count(resident_id) == before
+        assert db.session.scalar(select(Bill).where(Bill.number == forged["number"],
+                                                    Bill.code == forged["code"])) is None
+        rejected = db.session.scalars(select(RejectedBill)).all()
+        assert [(r.code, r.number) for r in rejected] == [(forged["code"], forged["number"])]
+        assert rejected[0].reason in {"bad_signature", "unknown_key"}
+        assert db.session.get(SyncState, resident_id).rejected == 1
+
+
+def test_network_down_then_up_loses_and_duplicates_nothing(wallet_app, network, resident_id, fiscal_client):
+    with wallet_app.app_context():
+        request_sync(resident_id)
+        network.faults(error_rate=1.0)
+        assert claim_next("w1") == resident_id
+        assert run_job(resident_id, id_number_of, fiscal_client) is False
+        state = db.session.get(SyncState, resident_id)
+        assert state.state == "failed" and state.attempts == 1 and "暂时无法访问" in state.last_error
+        assert claim_next("w1") is None, "a failed sync waits for its backoff"
+
+        network.clear_faults()
+        network.issue("p1", amount=4200)
+        state.next_attempt_at = state.next_attempt_at.replace(year=2000)
+        db.session.commit()
+        assert claim_next("w1") == resident_id
+        assert run_job(resident_id, id_number_of, fiscal_client) is True
+        codes = db.session.execute(select(Bill.code, Bill.number).where(Bill.resident_id == resident_id)).all()
+        assert len(codes) == len(set(codes)) == network.payer_bill_count("p1")
+        assert db.session.get(SyncState, resident_id).state == "done"
+
+
+def test_two_workers_never_claim_the_same_resident(wallet_app, network, resident_id):
+    with wallet_app.app_context():
+        request_sync(resident_id)
+        assert claim_next("w1") == resident_id
+        assert claim_next("w2") is None

@@ -1,0 +1,103 @@
+"""Resident sessions on Flask-Login: strong session protection, idle and absolute timeouts.
+
+The session cookie holds only ids and times, plus the last ID token (sealed, for the
+provider's logout). Session protection "strong" ends the session when the browser's
+address or user agent changes; it requires non-permanent sessions, which Flask uses by default.
+"""
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
+from flask_login import confirm_login, login_user, logout_user
+
+from common.web import wants_json
+from wallet.auth.identity import VerifiedIdentity
+from wallet.extensions import db, login_manager
+from wallet.identity import seal, unseal
+from wallet.models import Resident
+
+LOGIN_AT, SEEN_AT, ACR, VERIFIED_AT, ID_TOKEN = "login_at", "seen_at", "acr", "verified_at", "id_token_hint"
+OWN_KEYS = (LOGIN_AT, SEEN_AT, ACR, VERIFIED_AT, ID_TOKEN)
+ID_TOKEN_PURPOSE = "session.id_token_hint"
+LOGIN_PROMPT = "请先使用蒙速办实名登录。"
+TIMED_OUT = "登录已超时，为保护您的信息已自动退出。请重新登录。"
+
+USER_KINDS: dict[str, Callable[[int], Any]] = {"resident": lambda pk: db.session.get(Resident, pk)}
+
+
+def init_sessions(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "strong"
+    login_manager.login_view = "auth.login"
+    app.before_request(enforce_timeouts)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> Any:
+    """Session ids read ``<kind>:<primary key>``, so other kinds of user can share the session."""
+    kind, _, key = user_id.partition(":")
+    loader = USER_KINDS.get(kind)
+    return loader(int(key)) if loader and key.isdigit() else None
+
+
+@login_manager.unauthorized_handler
+def unauthorized() -> Any:
+    target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+    if wants_json():
+        return jsonify(ok=False, code="login_required", message=LOGIN_PROMPT, login_url=target), 401
+    if request.headers.get("HX-Request"):
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target)
+
+
+def sign_in(resident: Resident, identity: VerifiedIdentity) -> None:
+    session.clear()
+    login_user(resident, fresh=True)
+    now = int(time.time())
+    session.update({LOGIN_AT: now, SEEN_AT: now})
+    remember_verification(identity)
+
+
+def remember_verification(identity: VerifiedIdentity) -> None:
+    """Keep how and when the provider last verified the person (for step-up) and its ID token."""
+    session[ACR] = identity.acr
+    session[VERIFIED_AT] = identity.auth_time
+    session[ID_TOKEN] = base64.urlsafe_b64encode(seal(identity.id_token, ID_TOKEN_PURPOSE)).decode()
+
+
+def record_step_up(identity: VerifiedIdentity) -> None:
+    confirm_login()
+    remember_verification(identity)
+
+
+def sign_out() -> str | None:
+    """End the wallet session; return the ID token to hint the provider's logout with."""
+    raw = session.get(ID_TOKEN)
+    try:
+        hint = unseal(base64.urlsafe_b64decode(raw), ID_TOKEN_PURPOSE) if raw else None
+    except ValueError:
+        hint = None
+    logout_user()
+    session.clear()
+    return hint
+
+
+def enforce_timeouts() -> None:
+    """End a session idle longer than ``SESSION_IDLE_SECONDS`` or older than ``SESSION_ABSOLUTE_SECONDS``."""
+    if request.endpoint in (None, "static"):
+        return
+    if "_user_id" not in session:
+        for key in [k for k in OWN_KEYS if k in session]:
+            session.pop(key)
+        return
+    cfg, now = current_app.config, int(time.time())
+    if (now - session.get(LOGIN_AT, 0) > cfg["SESSION_ABSOLUTE_SECONDS"]
+            or now - session.get(SEEN_AT, 0) > cfg["SESSION_IDLE_SECONDS"]):
+        sign_out()
+        flash(TIMED_OUT, "error")
+        return
+    session[SEEN_AT] = now

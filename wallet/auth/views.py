@@ -1,0 +1,138 @@
+"""Login, callback, activation, step-up and logout pages of the wallet."""
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from common.web import render_error
+from wallet.auth import bp, pending
+from wallet.auth.accounts import activate_account, find_resident, record_login
+from wallet.auth.identity import LOA_FACE, LoginRefused, VerifiedIdentity
+from wallet.auth.provider import begin, end_at_provider, finish, returned_from_logout
+from wallet.auth.sessions import record_step_up, sign_in, sign_out
+from wallet.identity import mask_id_number, mask_name
+from wallet.models import Resident
+from wallet.services.collection_jobs import request_sync
+
+
+def safe_next(value: str | None) -> str:
+    """A path inside the wallet to continue at; anything else becomes the home page."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return url_for("resident.home")
+
+
+@bp.get("/login")
+def login() -> Any:
+    next_url = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url)
+    try:
+        return begin("login", next_url)
+    except LoginRefused as refused:
+        return render_error(refused.status, refused.message)
+
+
+@bp.get("/auth/step-up")
+@login_required
+def step_up() -> Any:
+    try:
+        return begin("step_up", safe_next(request.args.get("next")), acr=LOA_FACE)
+    except LoginRefused as refused:
+        return render_error(refused.status, refused.message)
+
+
+@bp.get("/auth/callback")
+def callback() -> Any:
+    try:
+        identity, login_data = finish()
+    except LoginRefused as refused:
+        current_app.logger.info("login refused: %s", refused.message)
+        return render_error(refused.status, refused.message)
+    next_url = safe_next(login_data.get("next"))
+    if login_data.get("intent") == "step_up":
+        if not current_user.is_authenticated:
+            return render_error(401, "登录已超时，请重新登录后再进行此操作。")
+        if current_user.oidc_sub != identity.sub:
+            sign_out()
+            return render_error(403, "核验的身份与当前登录的账户不一致，已退出登录。请重新登录。")
+        record_step_up(identity)
+        return redirect(next_url)
+    resident = find_resident(identity)
+    if resident is not None and resident.terms_version == current_app.config["TERMS_VERSION"]:
+        record_login(resident, identity)
+        start_session(resident, identity)
+        return redirect(next_url)
+    sign_out()
+    pending.hold(identity, next_url)
+    return redirect(url_for("auth.activate"))
+
+
+def start_session(resident: Resident, identity: VerifiedIdentity) -> None:
+    """Sign in and ask the collection worker to fetch what is new since the last visit."""
+    sign_in(resident, identity)
+    request_sync(resident.id)
+
+
+def activation_page(identity: VerifiedIdentity, status: int = 200, **context: Any) -> tuple[str, int]:
+    return render_template(
+        "wallet/auth/activate.html",
+        masked_name=mask_name(identity.name),
+        masked_id_number=mask_id_number(identity.id_number),
+        returning=find_resident(identity) is not None,
+        terms_version=current_app.config["TERMS_VERSION"],
+        **context,
+    ), status
+
+
+@bp.route("/activate", methods=["GET", "POST"])
+def activate() -> Any:
+    held = pending.peek()
+    if held is None:
+        if request.method == "POST":
+            return render_error(400, "开通请求已过期，请重新登录后再开通。")
+        return redirect(url_for("resident.home"))
+    identity, next_url = held
+    if request.method == "GET":
+        return activation_page(identity)
+    if request.form.get("accept") != "yes":
+        return activation_page(identity, 422, accept_error="请先阅读并勾选同意，再开通个人数字账户。")
+    resident = activate_account(identity, current_app.config["TERMS_VERSION"])
+    pending.drop()
+    start_session(resident, identity)
+    flash("个人数字账户已开通。", "success")
+    return redirect(next_url)
+
+
+@bp.post("/activate/decline")
+def decline_activation() -> Any:
+    pending.drop()
+    flash("未开通个人数字账户，您的信息未被保存。需要时可重新登录开通。")
+    return redirect(url_for("resident.home"))
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    """The personal digital account itself: who it belongs to (masked) and since when."""
+    return render_template("wallet/auth/account.html", active_tab="me")
+
+
+@bp.post("/logout")
+def logout() -> Any:
+    hint = sign_out()
+    try:
+        return end_at_provider(hint)
+    except (requests.RequestException, RuntimeError):
+        flash("您已退出票据夹。蒙速办登录服务暂时无法访问，其登录状态将自动过期。")
+        return redirect(url_for("resident.home"))
+
+
+@bp.get("/auth/logged-out")
+def logged_out() -> Any:
+    if returned_from_logout():
+        flash("您已安全退出登录。", "success")
+    return redirect(url_for("resident.home"))

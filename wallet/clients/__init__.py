@@ -1,0 +1,1 @@
+"""Clients for the two outside systems the wallet talks to over HTTP."""

@@ -1,0 +1,103 @@
+"""HTTP client of the fiscal e-bill network (docs/fiscal-api.md).
+
+The wallet is the Inner Mongolia platform on that network. Everything goes through
+this one class so that timeouts, retries and error mapping are decided once; pointing
+``FISCAL_API_URL`` at the real network needs no other change.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import requests
+from flask import current_app
+
+RETRYABLE_STATUS = {502, 503, 504}
+
+
+class FiscalError(Exception):
+    """The network answered and refused: ``code`` is its stable error code."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(f"{status} {code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class FiscalUnavailable(Exception):
+    """The network could not be reached or failed; the wallet keeps serving cached data."""
+
+    message = "全国财政电子票据网络暂时无法访问，已显示本地缓存的票据，稍后会自动重试。"
+
+
+class FiscalClient:
+    def __init__(self, base_url: str, token: str, timeout: float = 10.0, retries: int = 2,
+                 backoff: float = 0.2) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+        self.http = requests.Session()
+        self.http.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
+
+    @classmethod
+    def from_app(cls) -> "FiscalClient":
+        cfg = current_app.config
+        return cls(cfg["FISCAL_API_URL"], cfg["FISCAL_PLATFORM_TOKEN"])
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One call with bounded retries on transport errors and 5xx, never on 4xx."""
+        url = f"{self.base_url}{path}"
+        for attempt in range(self.retries + 1):
+            try:
+                response = self.http.request(method, url, timeout=self.timeout, **kwargs)
+            except requests.RequestException as exc:
+                if attempt == self.retries:
+                    raise FiscalUnavailable() from exc
+            else:
+                if response.status_code not in RETRYABLE_STATUS:
+                    return response
+                if attempt == self.retries:
+                    raise FiscalUnavailable()
+            time.sleep(self.backoff * 2**attempt)
+        raise FiscalUnavailable()
+
+    def call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        response = self.request(method, path, **kwargs)
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise FiscalUnavailable() from exc
+        if response.status_code >= 400 or not body.get("ok", False):
+            raise FiscalError(response.status_code, body.get("code", "unknown"), body.get("message", ""))
+        return body
+
+    # -- the calls the wallet makes -------------------------------------------------
+
+    def keys(self) -> list[dict[str, Any]]:
+        return self.call("GET", "/keys")["keys"]
+
+    def subscribe(self, id_number: str) -> None:
+        self.call("POST", "/subscriptions", json={"id_number": id_number})
+
+    def payer_bills(self, id_number: str, cursor: str | None, limit: int = 500) -> dict[str, Any]:
+        payload: dict[str, Any] = {"id_number": id_number, "limit": limit}
+        if cursor:
+            payload["cursor"] = cursor
+        return self.call("POST", "/payer-bills", json=payload)
+
+    def bill(self, code: str, number: str) -> dict[str, Any]:
+        return self.call("GET", f"/bills/{code}/{number}")["bill"]
+
+    def layout_file(self, code: str, number: str) -> bytes:
+        response = self.request("GET", f"/bills/{code}/{number}.pdf")
+        if response.status_code != 200:
+            raise FiscalError(response.status_code, "layout_unavailable", "版式文件暂时无法获取。")
+        return response.content
+
+    def feed(self, cursor: str | None, limit: int = 500) -> dict[str, Any]:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        return self.call("GET", "/feed", params=params)

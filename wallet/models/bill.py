@@ -1,0 +1,67 @@
+"""Bills collected into a resident's wallet: the signed document plus its mirrored status."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from common.timeutil import utcnow
+from wallet.extensions import db
+
+
+class Bill(db.Model):
+    """One fiscal e-bill in one resident's wallet.
+
+    ``canonical`` keeps the exact signed bytes, so the signature can be checked again at
+    any time; the other columns are read out of it once, for listing and filtering.
+    """
+
+    __tablename__ = "bills"
+    __table_args__ = (
+        UniqueConstraint("resident_id", "code", "number", name="uq_bills_resident_code_number"),
+        Index("ix_bills_resident_issued", "resident_id", "issued_at", "id"),
+        Index("ix_bills_resident_year", "resident_id", "issue_year"),
+        Index("ix_bills_code_number", "code", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(8))
+    number: Mapped[str] = mapped_column(String(10))
+    check_code: Mapped[str] = mapped_column(String(6))
+    province: Mapped[str] = mapped_column(String(2))
+    type_key: Mapped[str] = mapped_column(String(40))
+    type_name: Mapped[str] = mapped_column(String(60))
+    issuer_name: Mapped[str] = mapped_column(String(120))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issue_year: Mapped[int] = mapped_column(Integer)
+    total: Mapped[int] = mapped_column(BigInteger)
+    search_text: Mapped[str] = mapped_column(Text)
+    canonical: Mapped[bytes] = mapped_column(LargeBinary)
+    signature_alg: Mapped[str] = mapped_column(String(40))
+    signature_kid: Mapped[str] = mapped_column(String(40))
+    signature_value: Mapped[str] = mapped_column(Text)
+    issuance: Mapped[str] = mapped_column(String(20))
+    reimbursement: Mapped[str] = mapped_column(String(24))
+    reimbursed_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    status_json: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16), default="collected")
+    collected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BillEvent(db.Model):
+    """A status event of the network, kept for the bill's timeline (deduplicated by event id)."""
+
+    __tablename__ = "bill_events"
+    __table_args__ = (UniqueConstraint("bill_id", "network_event_id", name="uq_bill_events_bill_event"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"), index=True)
+    network_event_id: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(24))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    detail_json: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,70 @@
+"""State of collection from the fiscal network: per-resident sync, the feed cursor, keys, rejects."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from common.timeutil import utcnow
+from wallet.extensions import db
+
+
+class SyncState(db.Model):
+    """One row per resident: where their incremental sync stands and what the page should show.
+
+    ``change_seq`` grows whenever any of the resident's bills changes; open pages poll it
+    to learn of changes without a reload, from whichever process made them.
+    """
+
+    __tablename__ = "sync_states"
+
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(12), default="queued")  # queued|running|done|failed
+    cursor: Mapped[str | None] = mapped_column(Text)
+    subscribed: Mapped[bool] = mapped_column(default=False)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    change_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RejectedBill(db.Model):
+    """A bill whose signature did not verify: never stored as a bill, but shown and counted."""
+
+    __tablename__ = "rejected_bills"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(8))
+    number: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FeedCursor(db.Model):
+    """Where the follower of the network's change feed stands (shared by all follower processes)."""
+
+    __tablename__ = "feed_cursors"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProvinceKey(db.Model):
+    """A province's published signing key, cached so verification works while the network is down."""
+
+    __tablename__ = "province_keys"
+
+    kid: Mapped[str] = mapped_column(String(40), primary_key=True)
+    province: Mapped[str] = mapped_column(String(2))
+    alg: Mapped[str] = mapped_column(String(40))
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    valid_to: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,148 @@
+"""What a bill looks like to the resident: labels, amounts, timeline — read from the signed document."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+import segno
+from flask import current_app
+from sqlalchemy import select
+
+from common.money import capitals, yuan, yuan_display
+from common.regions import province_name
+from common.timeutil import as_utc, to_local, utcnow
+from wallet.extensions import db
+from wallet.models.bill import Bill, BillEvent
+from wallet.services.signatures import signature_check
+
+TYPE_ICONS = {
+    "medical_outpatient": "诊", "medical_inpatient": "院", "blood_supply": "血", "nontax_general": "缴",
+    "court_fee": "诉", "exam_fee": "考", "fund_settlement": "往", "housing_maintenance": "修",
+    "donation": "捐", "association_dues": "会", "mutual_aid": "助",
+}
+SETTLEMENT_LABELS = (
+    ("fund", "医保统筹基金支付"), ("personal_account", "个人账户支付"), ("other_insurance", "其他医保支付"),
+    ("co_pay", "个人自付"), ("self_pay", "个人自费"), ("cash", "个人现金支付"),
+)
+EVENT_LABELS = {
+    "locked": "被报销单位锁定", "unlocked": "报销单位解除锁定", "lock_expired": "锁定已到期释放",
+    "feedback": "报销结果已登记", "red_reversed": "开票单位已冲红", "exchanged": "已换开为纸质票据",
+}
+
+
+class BillView:
+    def __init__(self, bill: Bill, full: bool = False) -> None:
+        self.bill = bill
+        self.full = full
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.bill, name)
+
+    @cached_property
+    def doc(self) -> dict[str, Any]:
+        return json.loads(self.bill.canonical)
+
+    @cached_property
+    def status(self) -> dict[str, Any]:
+        return json.loads(self.bill.status_json)
+
+    @property
+    def icon(self) -> str:
+        return TYPE_ICONS.get(self.bill.type_key, "票")
+
+    @property
+    def province_name(self) -> str:
+        return province_name(self.bill.province)
+
+    @property
+    def issued_local(self) -> datetime:
+        return to_local(self.bill.issued_at)
+
+    @property
+    def amount_display(self) -> str:
+        return yuan_display(self.bill.total)
+
+    @property
+    def amount_capitals(self) -> str:
+        return capitals(self.bill.total)
+
+    @property
+    def is_red(self) -> bool:
+        return self.bill.total < 0 or bool(self.doc.get("red_of"))
+
+    @property
+    def lock_lapsed(self) -> bool:
+        expires = self.status.get("lock_expires_at")
+        return self.bill.reimbursement == "locked" and bool(expires) and \
+            as_utc(datetime.fromisoformat(expires)) < utcnow()
+
+    @property
+    def chip(self) -> tuple[str, str]:
+        """(label, tone) of the one status a card shows."""
+        b = self.bill
+        if self.is_red:
+            return "红字票据", "bad"
+        if b.issuance == "red_reversed":
+            return "已冲红", "bad"
+        if b.issuance == "exchanged":
+            return "已换开纸质", "bad"
+        if b.reimbursement == "locked" and not self.lock_lapsed:
+            return "报销中", "warn"
+        if b.reimbursement == "partially_reimbursed":
+            return "部分报销", "warn"
+        if b.reimbursement == "reimbursed":
+            return "已报销", "ok"
+        return "可报销", "ok"
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.bill.total - self.bill.reimbursed_amount)
+
+    @property
+    def settlement(self) -> list[tuple[str, str]]:
+        medical = self.doc.get("medical") or {}
+        split = medical.get("settlement") or {}
+        return [(label, yuan_display(split[key])) for key, label in SETTLEMENT_LABELS if key in split]
+
+    @property
+    def items(self) -> list[dict[str, Any]]:
+        return [{**item, "price_display": yuan(item["price"]), "amount_display": yuan(item["amount"]),
+                 "self_paid_display": yuan(item.get("self_paid") or 0)} for item in self.doc.get("items", [])]
+
+    @cached_property
+    def signature(self) -> dict[str, Any]:
+        ok, key = signature_check(self.bill.canonical, self.bill.signature_alg, self.bill.signature_kid,
+                                  self.bill.signature_value)
+        return {"ok": ok, "kid": self.bill.signature_kid, "alg": self.bill.signature_alg,
+                "province": province_name(key.province) if key else "未知"}
+
+    @cached_property
+    def timeline(self) -> list[tuple[datetime, str, str]]:
+        """(time, what, detail), oldest first: issue, network events, feedback records."""
+        entries: list[tuple[datetime, str, str]] = [(self.issued_local, "开具票据", self.doc["issuer"]["name"])]
+        events = db.session.scalars(select(BillEvent).where(BillEvent.bill_id == self.bill.id)
+                                    .order_by(BillEvent.at, BillEvent.id))
+        for event in events:
+            if event.type == "feedback":
+                continue
+            detail = json.loads(event.detail_json)
+            holder = (detail.get("locked_by") or {}).get("unit_name", "")
+            entries.append((to_local(event.at), EVENT_LABELS.get(event.type, event.type), holder))
+        for record in self.status.get("records", []):
+            when = to_local(datetime.fromisoformat(record.get("recorded_at") or record["time"]))
+            what = "已报销" if record["result"] == "reimbursed" else "报销被拒"
+            entries.append((when, what, f"{record['unit_name']} {yuan_display(record['amount'])}"))
+        if self.bill.issuance == "red_reversed" and not any(e[1] == EVENT_LABELS["red_reversed"] for e in entries):
+            entries.append((to_local(self.bill.updated_at), EVENT_LABELS["red_reversed"], ""))
+        return sorted(entries, key=lambda e: e[0])
+
+    @property
+    def check_url(self) -> str:
+        base = current_app.config["WALLET_BASE_URL"].rstrip("/")
+        return (f"{base}/check?code={self.bill.code}&number={self.bill.number}&check={self.bill.check_code}"
+                f"&date={self.issued_local:%Y%m%d}&amount={yuan(self.bill.total)}")
+
+    def qr_svg(self) -> str:
+        return segno.make(self.check_url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")

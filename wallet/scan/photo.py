@@ -1,0 +1,168 @@
+"""Read a bill's QR code from a phone photo that a resident uploads.
+
+Uploads are untrusted: the type is decided by the file's own bytes, the byte size and the
+pixel count are capped before any pixel is decoded (a small PNG can claim a gigapixel),
+and every failure becomes a :class:`PhotoRefused` with a stable code and a Chinese
+message, never an unhandled error.
+
+Decoding tries the cheap reading first and stops at the first QR code that names a
+bill: a grayscale image of about 2000 px on its long side (JPEG decodes straight to that
+size, which is most of the speed), then a sharpened copy for out-of-focus shots, then the
+full resolution for codes photographed from far away.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Iterator
+
+import pillow_heif
+import zxingcpp
+from PIL import Image, ImageFilter
+
+from wallet.scan.five_elements import FiveElements
+from wallet.scan.payload import PayloadRefused, parse_payload
+
+DEFAULT_MAX_BYTES = 15 * 1024 * 1024
+DEFAULT_MAX_PIXELS = 50_000_000  # above the 48 MP sensors phones ship; 12 MP is typical
+WORKING_SIDE = 2000  # the decoder reads best at 1000–2000 px; JPEG can decode straight to it
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"}
+
+ORIENTATION_TAG = 0x0112
+# How to turn the stored pixels upright for each EXIF orientation a camera records.
+UPRIGHT = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+pillow_heif.register_heif_opener()
+
+REFUSALS: dict[str, tuple[int, str]] = {
+    "too_large": (413, "照片超过{limit}，请压缩后或换一张照片重新上传。"),
+    "too_many_pixels": (413, "照片尺寸过大（超过{limit}），请用手机相机的普通模式重新拍照上传。"),
+    "not_an_image": (415, "只能上传JPEG、PNG、WebP或HEIC格式的照片，请重新选择文件。"),
+    "damaged_image": (422, "照片文件已损坏或不完整，请重新拍照上传。"),
+    "no_qr_found": (422, "照片中没有找到可识别的二维码。请把票据放平、光线充足、对准二维码对焦后重拍，或手动输入五要素。"),
+}
+
+
+class PhotoRefused(Exception):
+    """Why a photo gave no bill. ``code`` is stable for callers, ``message`` is for people,
+    ``http_status`` is the status a web view should answer with (413, 415 or 422)."""
+
+    def __init__(self, code: str, message: str, http_status: int = 422) -> None:
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        super().__init__(message)
+
+    @classmethod
+    def of(cls, code: str, **details: str) -> "PhotoRefused":
+        status, message = REFUSALS[code]
+        return cls(code, message.format(**details), status)
+
+
+@dataclass(frozen=True)
+class DecodedPhoto:
+    """The QR text as read, and the bill it names (not yet verified with the fiscal network)."""
+
+    text: str
+    elements: FiveElements
+
+
+def sniff_image_format(data: bytes) -> str | None:
+    """The Pillow format name the bytes really are (JPEG, PNG, WEBP, HEIF), or None."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    if data[4:8] == b"ftyp":
+        box_size = int.from_bytes(data[:4], "big")
+        brands = {data[offset:offset + 4] for offset in range(8, min(box_size, 64), 4)}
+        if brands & HEIF_BRANDS:
+            return "HEIF"
+    return None
+
+
+def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                      max_pixels: int = DEFAULT_MAX_PIXELS) -> DecodedPhoto:
+    """The bill named by the QR code in a photo, or :class:`PhotoRefused`.
+
+    When the photo holds several QR codes, the first that names a bill wins; when it holds
+    only others, the refusal says the code is not a bill's.
+    """
+    if len(data) > max_bytes:
+        raise PhotoRefused.of("too_large", limit=_megabytes(max_bytes))
+    image_format = sniff_image_format(data)
+    if image_format is None:
+        raise PhotoRefused.of("not_an_image")
+    payload_refusal: PayloadRefused | None = None
+    for variant in _variants(data, image_format, max_pixels):
+        for barcode in zxingcpp.read_barcodes(variant, formats=zxingcpp.BarcodeFormat.QRCode):
+            try:
+                return DecodedPhoto(text=barcode.text, elements=parse_payload(barcode.text))
+            except PayloadRefused as refusal:
+                if payload_refusal is None or refusal.code == "malformed_bill_qr":
+                    payload_refusal = refusal
+    if payload_refusal is not None:
+        raise PhotoRefused(payload_refusal.code, payload_refusal.message, 422) from payload_refusal
+    raise PhotoRefused.of("no_qr_found")
+
+
+def _variants(data: bytes, image_format: str, max_pixels: int) -> Iterator[Image.Image]:
+    """Grayscale readings of the photo, cheapest and likeliest first."""
+    image = _open(data, image_format, max_pixels)
+    stored_size = image.size
+    if image_format == "JPEG" and max(stored_size) > WORKING_SIDE:
+        scale = max(stored_size) / WORKING_SIDE
+        image.draft("L", (int(image.width / scale), int(image.height / scale)))
+    drafted = image.size != stored_size
+    full = _decode(image, max_pixels)
+    factor = max(full.size) // WORKING_SIDE
+    working = full.reduce(factor) if factor > 1 else full
+    yield working
+    yield working.filter(ImageFilter.UnsharpMask(radius=2, percent=200, threshold=0))
+    if drafted:
+        full = _decode(_open(data, image_format, max_pixels), max_pixels)
+    if full.size != working.size:
+        yield full.filter(ImageFilter.UnsharpMask(radius=4, percent=250, threshold=0))
+
+
+def _open(data: bytes, image_format: str, max_pixels: int) -> Image.Image:
+    """The image with only its header read, refused before decoding if it claims too many pixels."""
+    try:
+        image = Image.open(io.BytesIO(data), formats=[image_format])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRefused.of("too_many_pixels", limit=_megapixels(max_pixels)) from None
+    except Image.UnidentifiedImageError:
+        raise PhotoRefused.of("not_an_image") from None
+    except (OSError, ValueError, SyntaxError, EOFError):
+        raise PhotoRefused.of("damaged_image") from None
+    if image.width * image.height > max_pixels:
+        raise PhotoRefused.of("too_many_pixels", limit=_megapixels(max_pixels))
+    return image
+
+
+def _decode(image: Image.Image, max_pixels: int) -> Image.Image:
+    """The pixels as upright grayscale; a truncated or corrupt file is refused here."""
+    try:
+        image.load()
+        orientation = image.getexif().get(ORIENTATION_TAG, 1)
+        gray = image.convert("L")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRefused.of("too_many_pixels", limit=_megapixels(max_pixels)) from None
+    except (OSError, ValueError, SyntaxError, EOFError):
+        raise PhotoRefused.of("damaged_image") from None
+    fix = UPRIGHT.get(orientation)
+    return gray.transpose(fix) if fix is not None else gray
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MB"
+
+
+def _megapixels(limit: int) -> str:
+    return f"{limit // 10_000}万像素"

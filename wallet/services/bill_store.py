@@ -1,0 +1,125 @@
+"""Writing verified bills and their status into the wallet in bulk, idempotently.
+
+Collection goes through Core upserts keyed on (resident, code, number) and guarded by
+the status version, so a page delivered twice, a feed event replayed, or two workers
+racing never duplicate a bill or move its status backwards.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import insert as generic_insert
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from common.timeutil import as_utc, utcnow
+from wallet.extensions import db
+from wallet.models.bill import Bill, BillEvent
+from wallet.models.collection import RejectedBill, SyncState
+
+STATUS_COLUMNS = ("issuance", "reimbursement", "reimbursed_amount", "status_json", "version", "updated_at")
+
+
+def dialect_insert(table: Any) -> Any:
+    name = db.session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert(table)
+    if name == "sqlite":
+        return sqlite.insert(table)
+    return generic_insert(table)
+
+
+def status_columns(status: dict[str, Any], version: int) -> dict[str, Any]:
+    return {
+        "issuance": status["issuance"],
+        "reimbursement": status["reimbursement"],
+        "reimbursed_amount": int(status.get("reimbursed_amount") or 0),
+        "status_json": json.dumps(status, ensure_ascii=False, sort_keys=True),
+        "version": version,
+        "updated_at": utcnow(),
+    }
+
+
+def search_text(document: dict[str, Any]) -> str:
+    medical = document.get("medical") or {}
+    parts = [document["issuer"]["name"], document["code"], document["number"], document["type"]["name"],
+             document.get("name", ""), medical.get("department") or ""]
+    parts += [item["name"] for item in document.get("items", [])]
+    return " ".join(p for p in parts if p).lower()
+
+
+def bill_row(resident_id: int, canonical: bytes, document: dict[str, Any], item: dict[str, Any],
+             source: str = "collected") -> dict[str, Any]:
+    issued_at = datetime.fromisoformat(document["issued_at"])
+    signature = item["signature"]
+    return {
+        "resident_id": resident_id,
+        "code": document["code"],
+        "number": document["number"],
+        "check_code": document["check"].lower(),
+        "province": document["code"][:2],
+        "type_key": document["type"]["key"],
+        "type_name": document["type"]["name"],
+        "issuer_name": document["issuer"]["name"],
+        "issued_at": as_utc(issued_at),
+        "issue_year": issued_at.year,
+        "total": int(document["total"]),
+        "search_text": search_text(document),
+        "canonical": canonical,
+        "signature_alg": signature["alg"],
+        "signature_kid": signature["kid"],
+        "signature_value": signature["value"],
+        "source": source,
+        "collected_at": utcnow(),
+        **status_columns(item["status"], int(item["version"])),
+    }
+
+
+def upsert_bills(rows: list[dict[str, Any]]) -> None:
+    """Insert new bills; for known ones take the status only when its version is newer."""
+    if not rows:
+        return
+    stmt = dialect_insert(Bill.__table__)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["resident_id", "code", "number"],
+        set_={name: stmt.excluded[name] for name in STATUS_COLUMNS},
+        where=Bill.__table__.c.version < stmt.excluded.version,
+    )
+    db.session.execute(stmt, rows)
+
+
+def apply_status(bill_id: int, status: dict[str, Any], version: int) -> bool:
+    """Mirror a newer status onto a stored bill; an older or equal version changes nothing."""
+    result = db.session.execute(
+        update(Bill).where(Bill.id == bill_id, Bill.version < version).values(**status_columns(status, version))
+    )
+    return bool(result.rowcount)
+
+
+def record_events(rows: Iterable[dict[str, Any]]) -> None:
+    rows = list(rows)
+    if rows:
+        db.session.execute(dialect_insert(BillEvent.__table__).on_conflict_do_nothing(), rows)
+
+
+def record_rejections(resident_id: int, rejected: list[tuple[str, str, str]]) -> int:
+    """Remember bills that failed verification once each; returns how many were new."""
+    new = 0
+    for code, number, reason in rejected:
+        seen = db.session.scalar(select(RejectedBill.id).where(
+            RejectedBill.resident_id == resident_id, RejectedBill.code == code,
+            RejectedBill.number == number, RejectedBill.reason == reason))
+        if seen is None:
+            db.session.add(RejectedBill(resident_id=resident_id, code=code, number=number, reason=reason))
+            new += 1
+    return new
+
+
+def bump_change_seq(resident_id: int) -> None:
+    """Tell open pages (polling the sequence) that this resident's bills changed."""
+    db.session.execute(
+        update(SyncState).where(SyncState.resident_id == resident_id)
+        .values(change_seq=SyncState.change_seq + 1)
+    )

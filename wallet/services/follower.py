@@ -1,0 +1,88 @@
+"""Following the network's change feed so status changes and new bills arrive unasked.
+
+The cursor advances in the same transaction that applies the events, so each event's
+effect lands exactly once even though the feed delivers at least once; several
+followers may run, since every write is idempotent (version guard, unique event ids).
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from common.timeutil import as_utc, utcnow
+from wallet.clients.fiscal import FiscalClient
+from wallet.extensions import db
+from wallet.models.bill import Bill
+from wallet.models.collection import FeedCursor
+from wallet.services import bill_store
+from wallet.services.signatures import BillRejected, verify_bill
+from wallet.services.sync import sync_state
+
+log = logging.getLogger(__name__)
+FEED = "fiscal"
+STATUS_EVENTS = {"locked", "unlocked", "lock_expired", "feedback", "red_reversed", "exchanged"}
+
+ResidentLookup = Callable[[str], "int | None"]
+
+
+def feed_cursor() -> FeedCursor:
+    row = db.session.get(FeedCursor, FEED)
+    if row is None:
+        row = FeedCursor(name=FEED, cursor=None)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def follow_once(client: FiscalClient, resident_for: ResidentLookup, limit: int = 500) -> int:
+    """Apply one page of the feed; returns how many events it held."""
+    cursor = feed_cursor()
+    page = client.feed(cursor.cursor, limit=limit)
+    touched: set[int] = set()
+    for event in page["events"]:
+        resident_id = resident_for(event.get("id_number", ""))
+        if resident_id is None:
+            continue
+        if apply_event(resident_id, event, client):
+            touched.add(resident_id)
+    for resident_id in touched:
+        sync_state(resident_id)
+        bill_store.bump_change_seq(resident_id)
+    cursor.cursor = page["next_cursor"]
+    cursor.updated_at = utcnow()
+    db.session.commit()
+    return len(page["events"])
+
+
+def apply_event(resident_id: int, event: dict[str, Any], client: FiscalClient) -> bool:
+    """Mirror one event into the resident's wallet; True when anything changed."""
+    bill = db.session.scalar(select(Bill).where(
+        Bill.resident_id == resident_id, Bill.code == event["code"], Bill.number == event["number"]))
+    if bill is None:
+        item = event.get("bill") or client.bill(event["code"], event["number"])
+        try:
+            canonical, document = verify_bill(item, client)
+        except BillRejected as exc:
+            log.warning("rejected bill %s/%s from feed: %s", event["code"], event["number"], exc.reason)
+            return bool(bill_store.record_rejections(resident_id, [(event["code"], event["number"], exc.reason)]))
+        bill_store.upsert_bills([bill_store.bill_row(resident_id, canonical, document, item)])
+        bill = db.session.scalar(select(Bill).where(
+            Bill.resident_id == resident_id, Bill.code == event["code"], Bill.number == event["number"]))
+        changed = True
+    else:
+        changed = bill_store.apply_status(bill.id, event["status"], int(event["version"]))
+    if event["type"] in STATUS_EVENTS and bill is not None:
+        bill_store.record_events([{
+            "bill_id": bill.id,
+            "network_event_id": int(event["id"]),
+            "type": event["type"],
+            "at": as_utc(datetime.fromisoformat(event["at"])),
+            "detail_json": json.dumps(event["status"], ensure_ascii=False, sort_keys=True),
+        }])
+        changed = True
+    return changed

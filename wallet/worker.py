@@ -1,0 +1,64 @@
+"""The collection worker: runs queued syncs and follows the network's change feed.
+
+It runs as its own process (``flask wallet work``) beside the web processes; any number
+may run, since jobs are claimed atomically and feed effects are idempotent.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+
+from flask import Flask
+
+from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
+from wallet.extensions import db
+from wallet.identity_lookup import id_number_of, resident_for_id_number
+from wallet.services.collection_jobs import work_once
+from wallet.services.follower import follow_once
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(self, app: Flask, poll_seconds: float = 0.25) -> None:
+        self.app = app
+        self.poll_seconds = poll_seconds
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
+        self.feed_backoff_until = 0.0
+        self.feed_failures = 0
+
+    def tick(self) -> bool:
+        """One round: a due sync job, then one page of the feed. True when anything happened."""
+        with self.app.app_context():
+            client = FiscalClient.from_app()
+            busy = work_once(self.name, id_number_of, client)
+            if time.monotonic() >= self.feed_backoff_until:
+                busy = self.follow(client) or busy
+            db.session.remove()
+            return busy
+
+    def follow(self, client: FiscalClient) -> bool:
+        try:
+            applied = follow_once(client, resident_for_id_number)
+        except (FiscalUnavailable, FiscalError) as exc:
+            db.session.rollback()
+            self.feed_failures += 1
+            delay = min(30.0, 0.5 * 2 ** self.feed_failures)
+            self.feed_backoff_until = time.monotonic() + delay
+            log.warning("change feed unavailable, retrying in %.1fs: %s", delay, exc)
+            return False
+        self.feed_failures = 0
+        return applied > 0
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                busy = self.tick()
+            except Exception:  # a worker must outlive any one bad round
+                log.exception("worker round failed")
+                busy = False
+            if not busy:
+                stop.wait(self.poll_seconds)
