@@ -18,7 +18,9 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $@
 
 ## make run: install, migrate, seed demo data when empty, serve all three parts on http://$(HOST):$(PORT)
+## with the collection worker (syncs and the change feed) in a process of its own
 run: $(STAMP) db
+	@$(FLASK) wallet work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
 
 db: $(STAMP)
@@ -44,7 +46,8 @@ test-postgresql: $(STAMP)
 
 ## make bench: every benchmark script; each prints `figure <name> <value> <unit>` lines
 bench: $(STAMP) system-deps postgres-up
-	@set -e; for script in bench/bench_*.py; do echo "# $$script"; $(PY) $$script; done
+	@set -e; for script in bench/bench_*.py; do \
+		module=$$(basename $$script .py); echo "# $(PY) -m bench.$$module"; $(PY) -m bench.$$module; done
 
 system-deps:
 	@missing=""; \

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -74,8 +74,16 @@ def wants_json() -> bool:
     )
 
 
-def render_error(code: int, message: str | None = None, **context: Any) -> tuple[Any, int]:
-    """One renderer for every error status: JSON for API clients, a Chinese page otherwise."""
+def render_error(code: int, message: str | None = None, **context: Any) -> Any:
+    """One renderer for every error status: JSON for API clients, a Chinese page otherwise.
+
+    An area with its own reply format (an API) registers a renderer for its path prefix in
+    ``app.extensions["error_renderers"]``; it then answers every error under that prefix,
+    unknown routes and methods included.
+    """
+    for prefix, renderer in current_app.extensions.get("error_renderers", {}).items():
+        if request.path == prefix or request.path.startswith(prefix + "/"):
+            return renderer(code, message)
     title, default_text = ERROR_TEXT.get(code, ERROR_TEXT[500] if code >= 500 else ERROR_TEXT[400])
     text = message or default_text
     if wants_json():

@@ -175,6 +175,6 @@ def browser_context_args(browser_context_args: dict[str, Any], base_url: str) ->
 
 @pytest.fixture
 def screenshot_dir() -> Path:
-    path = Path(__file__).resolve().parent.parent / "test-results" / "screens"
+    path = Path(__file__).resolve().parent.parent / "test-screens"
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -13,9 +13,12 @@ from wallet.auth import bp as auth_bp
 from wallet.auth import init_auth
 from wallet.cli import cli
 from wallet.config import SETTINGS
-from wallet.extensions import csrf, db
+from wallet.extensions import csrf, db, limiter
+from wallet.finance import bp as finance_bp
+from wallet.public import bp as public_bp
 from wallet.resident import bp as resident_bp
 from wallet.templating import register_filters
+from wallet.unit import bp as unit_bp
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -36,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     harden(app, csrf)
     init_auth(app)
+    limiter.init_app(app)
     register_filters(app)
 
 
@@ -43,6 +47,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_blueprint(db, "wallet"))
     app.register_blueprint(resident_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(public_bp)
+    app.register_blueprint(unit_bp)
+    app.register_blueprint(finance_bp)
 
 
 def register_commands(app: Flask) -> None:

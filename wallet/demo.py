@@ -1,6 +1,77 @@
-"""Demo data for the wallet. Residents are created by their own first login, never seeded."""
+"""Demo data for the wallet: three active reimbursement units with known credentials.
+
+Residents are created by their own first login, never seeded. The units' usernames,
+passwords and TOTP keys are for development only (docs/demo-accounts.md lists them), so
+production refuses to seed them.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from common.timeutil import utcnow
+from wallet.extensions import db
+from wallet.identity import lookup_hash, seal
+from wallet.models.unit import CONTACT_ID_PURPOSE, Unit
+from wallet.services.unit_accounts import add_user, count_units
+
+
+@dataclass(frozen=True)
+class DemoUnit:
+    key: str
+    name: str
+    credit_code: str
+    unit_type: str
+    address: str
+    legal_rep: str
+    contact_name: str
+    contact_phone: str
+    contact_id: str
+    email: str
+    username: str
+    password: str
+    totp_secret: str
+
+
+DEMO_UNITS: tuple[DemoUnit, ...] = (
+    DemoUnit("insurer", "北疆人寿保险股份有限公司内蒙古分公司", "91150100MA0NBJ7R2Y", "insurer",
+             "内蒙古自治区呼和浩特市赛罕区敕勒川大街 18 号", "高志远", "其其格", "13947100123", "150102198507120026",
+             "claims@beijiang-life.example.cn", "insurer", "Insurer-demo-2026", "TEMZYJZHBY4M42WEFXZJ7B4UIF2B7OMM"),
+    DemoUnit("agency", "内蒙古自治区医疗保障事业中心", "12150000MB1Y04476A", "medical_insurance",
+             "内蒙古自治区呼和浩特市新城区新华大街 63 号", "张宏伟", "李娜", "0471-6601234", "150104197909031518",
+             "jbk@ybzx.nmg.example.cn", "ybzx", "Agency-demo-2026", "QQKV3EAZYCLMSJ3W4K5D3FA726S2K5RQ"),
+    DemoUnit("employer", "呼和浩特青城数字科技有限公司", "91150105MA0P8KXW3W", "other",
+             "内蒙古自治区呼和浩特市回民区中山西路 1 号", "王磊", "苏日娜", "13804712345", "150203199004213227",
+             "hr@qingcheng-tech.example.cn", "employer", "Employer-demo-2026", "CNTNHJF4VYLKEJY6I4V6SMOIZK5FQTHG"),
+)
+
+
+def demo_unit(key: str) -> DemoUnit:
+    return next(u for u in DEMO_UNITS if u.key == key)
+
+
+def seed_demo_units() -> int:
+    """Create the demo units (active, each with one user); returns how many were created."""
+    now = utcnow()
+    for demo in DEMO_UNITS:
+        unit = Unit(name=demo.name, credit_code=demo.credit_code, code_claim=demo.credit_code,
+                    unit_type=demo.unit_type, address=demo.address, legal_rep=demo.legal_rep,
+                    contact_name=demo.contact_name, contact_phone=demo.contact_phone,
+                    contact_id_enc=seal(demo.contact_id, CONTACT_ID_PURPOSE), contact_id_hash=lookup_hash(demo.contact_id),
+                    email=demo.email, state="active", applied_at=now, decided_at=now, decision_note="演示单位",
+                    updated_at=now)
+        db.session.add(unit)
+        db.session.flush()
+        add_user(unit, demo.username, demo.password, demo.totp_secret, demo.contact_name)
+    db.session.commit()
+    return len(DEMO_UNITS)
 
 
 def seed_demo_data() -> str:
-    return "wallet: residents activate their accounts at first login; nothing to seed"
+    if current_app.config["APP_ENV"] == "production":
+        return "wallet: demo units are for development only; nothing seeded in production"
+    if count_units():
+        return "wallet: units exist already; demo units not seeded"
+    created = seed_demo_units()
+    return f"wallet: seeded {created} demo units (credentials: docs/demo-accounts.md); residents activate at first login"

@@ -32,6 +32,12 @@ def upgrade() -> None:
     sa.Column('fetched_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('kid', name=op.f('pk_province_keys'))
     )
+    op.create_table('bill_documents',
+    sa.Column('code', sa.String(length=8), nullable=False),
+    sa.Column('number', sa.String(length=10), nullable=False),
+    sa.Column('canonical', sa.LargeBinary(), nullable=False),
+    sa.PrimaryKeyConstraint('code', 'number', name=op.f('pk_bill_documents'))
+    )
     op.create_table('bills',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('resident_id', sa.Integer(), nullable=False),
@@ -46,7 +52,6 @@ def upgrade() -> None:
     sa.Column('issue_year', sa.Integer(), nullable=False),
     sa.Column('total', sa.BigInteger(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
-    sa.Column('canonical', sa.LargeBinary(), nullable=False),
     sa.Column('signature_alg', sa.String(length=40), nullable=False),
     sa.Column('signature_kid', sa.String(length=40), nullable=False),
     sa.Column('signature_value', sa.Text(), nullable=False),
@@ -66,6 +71,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_bills_code_number', ['code', 'number'], unique=False)
         batch_op.create_index('ix_bills_resident_issued', ['resident_id', 'issued_at', 'id'], unique=False)
         batch_op.create_index('ix_bills_resident_year', ['resident_id', 'issue_year'], unique=False)
+        batch_op.create_index('ix_bills_resident_type', ['resident_id', 'type_key', 'type_name'], unique=False)
+        batch_op.create_index('ix_bills_resident_province', ['resident_id', 'province'], unique=False)
 
     op.create_table('rejected_bills',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -126,10 +133,13 @@ def downgrade() -> None:
     op.drop_table('rejected_bills')
     with op.batch_alter_table('bills', schema=None) as batch_op:
         batch_op.drop_index('ix_bills_resident_year')
+        batch_op.drop_index('ix_bills_resident_type')
+        batch_op.drop_index('ix_bills_resident_province')
         batch_op.drop_index('ix_bills_resident_issued')
         batch_op.drop_index('ix_bills_code_number')
 
     op.drop_table('bills')
     op.drop_table('province_keys')
     op.drop_table('feed_cursors')
+    op.drop_table('bill_documents')
     # ### end Alembic commands ###

@@ -48,6 +48,11 @@ def test_bad_issue_form_shows_what_to_fix_and_issues_nothing(network):
         "payer_id_number": "110105194912310021", "amount": "-3"})
     assert response.status_code == 422
     assert "身份证号码校验位不正确" in response.text and "请填写大于0的金额" in response.text
+    control = browser.post(f"{network.base}/fiscal/console/bills", timeout=30, data={
+        "csrf_token": csrf(browser, home), "type": "donation", "payer_name": "乌日\x00娜",
+        "payer_id_number": "１５０１０２１９８６０３１４１１０Ｘ", "amount": "10", "unit_code": "../x"})
+    assert control.status_code == 422 and "请从列表中选择开票单位" in control.text
+    assert "身份证号码只能包含数字和X" in control.text and "请填写交款人姓名" in control.text
     assert network.post("/payer-bills", {"id_number": WURINA[0]}).json()["bills"] == []
 
 

@@ -96,8 +96,31 @@ class FiscalClient:
             raise FiscalError(response.status_code, "layout_unavailable", "版式文件暂时无法获取。")
         return response.content
 
+    def verify(self, elements: dict[str, str]) -> dict[str, Any]:
+        """The network's verdict on five elements (``code``, ``number``, ``check``, ``date``, ``amount`` as text)."""
+        return self.call("POST", "/verify", json=elements)
+
+    def verify_layout(self, pdf: bytes) -> dict[str, Any]:
+        """The network's verdict on a layout file: its embedded signature and the bill's live status."""
+        return self.call("POST", "/verify-layout", files={"file": ("bill.pdf", pdf, "application/pdf")})
+
     def feed(self, cursor: str | None, limit: int = 500) -> dict[str, Any]:
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["cursor"] = cursor
         return self.call("GET", "/feed", params=params)
+
+    def lock(self, code: str, number: str, unit_code: str, unit_name: str, ttl_seconds: int) -> dict[str, Any]:
+        """Lock the bill for a unit (the holder locking again renews); returns the bill as served."""
+        return self.call("POST", f"/bills/{code}/{number}/lock",
+                         json={"unit_code": unit_code, "unit_name": unit_name, "ttl_seconds": ttl_seconds})["bill"]
+
+    def unlock(self, code: str, number: str, unit_code: str) -> dict[str, Any]:
+        return self.call("POST", f"/bills/{code}/{number}/unlock", json={"unit_code": unit_code})["bill"]
+
+    def feedback(self, code: str, number: str, unit_code: str, *, serial: str, voucher: str, amount: int,
+                 result: str, time: str) -> dict[str, Any]:
+        """Report the holder's result; the same serial with the same content again is a replay, not a second claim."""
+        return self.call("POST", f"/bills/{code}/{number}/feedback", json={
+            "unit_code": unit_code, "serial": serial, "voucher": voucher, "amount": amount,
+            "result": result, "time": time})

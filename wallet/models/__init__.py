@@ -1,6 +1,13 @@
 """The wallet's tables. Every model is imported here so Alembic sees all of them."""
-from wallet.models.bill import Bill, BillEvent
+from wallet.models.api import ApiCredential, ApiIdempotentReply, ApiNonce
+from wallet.models.authorization import AccessEvent, Authorization, AuthorizationReceipt, Notification
+from wallet.models.bill import Bill, BillDocument, BillEvent
 from wallet.models.collection import FeedCursor, ProvinceKey, RejectedBill, SyncState
 from wallet.models.resident import Resident
+from wallet.models.unit import LoginThrottle, OutboxMessage, Unit, UnitUser
+from wallet.models.verification import BillCheckCount
 
-__all__ = ["Bill", "BillEvent", "FeedCursor", "ProvinceKey", "RejectedBill", "Resident", "SyncState"]
+__all__ = ["AccessEvent", "ApiCredential", "ApiIdempotentReply", "ApiNonce", "Authorization",
+           "AuthorizationReceipt", "Bill", "BillCheckCount", "BillEvent", "FeedCursor",
+           "LoginThrottle", "Notification", "OutboxMessage", "ProvinceKey", "RejectedBill", "Resident",
+           "SyncState", "Unit", "UnitUser"]

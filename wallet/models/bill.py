@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy import (BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
                         UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.timeutil import utcnow
 from wallet.extensions import db
@@ -14,8 +14,9 @@ from wallet.extensions import db
 class Bill(db.Model):
     """One fiscal e-bill in one resident's wallet.
 
-    ``canonical`` keeps the exact signed bytes, so the signature can be checked again at
-    any time; the other columns are read out of it once, for listing and filtering.
+    The signed bytes live in :class:`BillDocument` (shared by code and number), so the
+    signature can be checked again at any time; the columns here are read out of the
+    document once, for listing and filtering.
     """
 
     __tablename__ = "bills"
@@ -24,6 +25,8 @@ class Bill(db.Model):
         Index("ix_bills_resident_issued", "resident_id", "issued_at", "id"),
         Index("ix_bills_resident_year", "resident_id", "issue_year"),
         Index("ix_bills_code_number", "code", "number"),
+        Index("ix_bills_resident_type", "resident_id", "type_key", "type_name"),
+        Index("ix_bills_resident_province", "resident_id", "province"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -39,7 +42,6 @@ class Bill(db.Model):
     issue_year: Mapped[int] = mapped_column(Integer)
     total: Mapped[int] = mapped_column(BigInteger)
     search_text: Mapped[str] = mapped_column(Text)
-    canonical: Mapped[bytes] = mapped_column(LargeBinary)
     signature_alg: Mapped[str] = mapped_column(String(40))
     signature_kid: Mapped[str] = mapped_column(String(40))
     signature_value: Mapped[str] = mapped_column(Text)
@@ -51,6 +53,26 @@ class Bill(db.Model):
     source: Mapped[str] = mapped_column(String(16), default="collected")
     collected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    document: Mapped["BillDocument"] = relationship(
+        primaryjoin="and_(Bill.code == foreign(BillDocument.code), Bill.number == foreign(BillDocument.number))",
+        viewonly=True, lazy="select", uselist=False,
+    )
+
+    @property
+    def canonical(self) -> bytes:
+        """The exact signed bytes of this bill, as the network served them."""
+        return self.document.canonical
+
+
+class BillDocument(db.Model):
+    """The signed document of a bill, kept apart so listing thousands of bills reads narrow rows."""
+
+    __tablename__ = "bill_documents"
+
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    number: Mapped[str] = mapped_column(String(10), primary_key=True)
+    canonical: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class BillEvent(db.Model):

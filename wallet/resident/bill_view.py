@@ -14,7 +14,10 @@ from common.money import capitals, yuan, yuan_display
 from common.regions import province_name
 from common.timeutil import as_utc, to_local, utcnow
 from wallet.extensions import db
+from wallet import policy
 from wallet.models.bill import Bill, BillEvent
+from wallet.resident.auth_view import AuthorizationView, open_authorizations
+from wallet.services import activity, authorizations
 from wallet.services.signatures import signature_check
 
 TYPE_ICONS = {
@@ -70,7 +73,7 @@ class BillView:
 
     @property
     def is_red(self) -> bool:
-        return self.bill.total < 0 or bool(self.doc.get("red_of"))
+        return self.bill.total < 0  # a red (冲红) bill carries negated amounts
 
     @property
     def lock_lapsed(self) -> bool:
@@ -88,6 +91,11 @@ class BillView:
             return "已冲红", "bad"
         if b.issuance == "exchanged":
             return "已换开纸质", "bad"
+        held = self.open_authorization
+        if held is not None and held.state == "authorized":
+            return "已授权", "info"
+        if held is not None and held.lapsed:
+            return "锁定已过期", "warn"
         if b.reimbursement == "locked" and not self.lock_lapsed:
             return "报销中", "warn"
         if b.reimbursement == "partially_reimbursed":
@@ -99,6 +107,26 @@ class BillView:
     @property
     def remaining(self) -> int:
         return max(0, self.bill.total - self.bill.reimbursed_amount)
+
+    @cached_property
+    def open_authorization(self) -> AuthorizationView | None:
+        held = open_authorizations(self.bill.resident_id).get(self.bill.id)
+        return AuthorizationView(held) if held is not None else None
+
+    @cached_property
+    def authorizations(self) -> list[AuthorizationView]:
+        """Every authorization of this bill, newest first (who it was handed to, and how it ended)."""
+        return [AuthorizationView(a) for a in authorizations.for_bill(self.bill.resident_id, self.bill.id)]
+
+    @cached_property
+    def access_events(self) -> list[Any]:
+        return activity.access_history(self.bill.resident_id, self.bill.id, limit=20)
+
+    @property
+    def can_authorize(self) -> bool:
+        held = self.open_authorization
+        return bool(policy.decide(policy.ResidentActor(self.bill.resident_id), "authorize", bill=self.bill,
+                                  open_authorization=held.auth if held else None))
 
     @property
     def settlement(self) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """The resident's bills: list with filters and infinite scroll, detail, layout file and QR."""
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from common.web import user_error
@@ -45,12 +45,14 @@ def bill_list_context() -> dict[str, object]:
     }
 
 
-def render_bill_list() -> str:
+def render_bill_list() -> Response | str:
     context = bill_list_context()
     if request.headers.get("HX-Request") and request.args.get("cursor"):
         return render_template("wallet/bills/_rows.html", **context)
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "bill-results":
-        return render_template("wallet/bills/_results.html", **context)
+        response = make_response(render_template("wallet/bills/_results_refresh.html", **context))
+        response.headers["HX-Replace-Url"] = url_for("resident.home", **context["flt"].as_args())
+        return response
     return render_template("wallet/bills/list.html", active_tab="bills", **context)
 
 

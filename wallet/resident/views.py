@@ -1,7 +1,7 @@
 """Resident pages. Each renders the full page; htmx requests get the same template's partial."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import Response, render_template
 from flask_login import current_user
 
 from wallet.resident import bp
@@ -9,16 +9,11 @@ from wallet.resident.bills import render_bill_list
 
 
 @bp.get("/")
-def home() -> str:
+def home() -> Response | str:
     """The bill list for a resident, the welcome page for everyone else."""
     if current_user.is_authenticated:
         return render_bill_list()
     return render_template("wallet/resident/home.html", active_tab="bills")
-
-
-@bp.get("/import")
-def import_page() -> str:
-    return render_template("wallet/resident/import.html", active_tab="import")
 
 
 @bp.get("/authorizations")

@@ -28,7 +28,7 @@ _NUMBER = re.compile(r"[0-9]{10}")
 _CHECK = re.compile(r"[0-9a-z]{6}")
 _DATE_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 _DATE_DASHED = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_AMOUNT = re.compile(r"(0|[1-9][0-9]{0,8})\.([0-9]{2})")
+_AMOUNT = re.compile(r"(-?)(0|[1-9][0-9]{0,8})\.([0-9]{2})")  # a red (冲红) bill's amount is negative
 
 MESSAGES = {
     "code_format": "票据代码应为8位数字。",
@@ -39,7 +39,7 @@ MESSAGES = {
     "date_unreal": "开票日期不存在，请核对月份和日期。",
     "date_future": "开票日期不能晚于今天，请核对。",
     "amount_format": "金额应以元为单位并保留两位小数，如328.50。",
-    "amount_positive": "金额应大于0.00元。",
+    "amount_zero": "金额不能为0.00元，请按票据上的金额填写。",
 }
 
 
@@ -53,7 +53,11 @@ class InvalidFiveElements(ValueError):
 
 @dataclass(frozen=True)
 class FiveElements:
-    """A bill's five elements in canonical form: amounts in fen, the check code in lowercase."""
+    """A bill's five elements in canonical form: amounts in fen, the check code in lowercase.
+
+    The amount is never zero; it is negative only on a red (冲红) bill, which prints its
+    reversed total with a minus sign and is verified like any other bill.
+    """
 
     code: str
     number: str
@@ -154,9 +158,9 @@ def _code_problem(code: object) -> str | None:
 
 
 def _amount_fen_problem(fen: object) -> str | None:
-    if type(fen) is not int or fen > MAX_AMOUNT_FEN:
+    if type(fen) is not int or abs(fen) > MAX_AMOUNT_FEN:
         return MESSAGES["amount_format"]
-    return MESSAGES["amount_positive"] if fen <= 0 else None
+    return MESSAGES["amount_zero"] if fen == 0 else None
 
 
 def _parse_date(text: str, today: date) -> tuple[date | None, str | None]:
@@ -173,10 +177,11 @@ def _parse_date(text: str, today: date) -> tuple[date | None, str | None]:
 
 
 def _parse_amount(text: str) -> tuple[int | None, str | None]:
-    match = _AMOUNT.fullmatch(text)
+    match = _AMOUNT.fullmatch(text.replace("\u2212", "-"))  # a typographic minus sign counts too
     if not match:
         return None, MESSAGES["amount_format"]
-    fen = int(match.group(1)) * 100 + int(match.group(2))
-    if fen <= 0:
-        return None, MESSAGES["amount_positive"]
-    return fen, None
+    sign, whole, cents = match.groups()
+    fen = int(whole) * 100 + int(cents)
+    if fen == 0:
+        return None, MESSAGES["amount_zero"]
+    return (-fen if sign else fen), None

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from common.timeutil import as_utc, utcnow
 from wallet.extensions import db
-from wallet.models.bill import Bill, BillEvent
+from wallet.models.bill import Bill, BillDocument, BillEvent
 from wallet.models.collection import RejectedBill, SyncState
 
 STATUS_COLUMNS = ("issuance", "reimbursement", "reimbursed_amount", "status_json", "version", "updated_at")
@@ -81,6 +81,9 @@ def upsert_bills(rows: list[dict[str, Any]]) -> None:
     """Insert new bills; for known ones take the status only when its version is newer."""
     if not rows:
         return
+    documents = [{"code": r["code"], "number": r["number"], "canonical": r["canonical"]} for r in rows]
+    db.session.execute(dialect_insert(BillDocument.__table__).on_conflict_do_nothing(), documents)
+    rows = [{k: v for k, v in r.items() if k != "canonical"} for r in rows]
     stmt = dialect_insert(Bill.__table__)
     stmt = stmt.on_conflict_do_update(
         index_elements=["resident_id", "code", "number"],

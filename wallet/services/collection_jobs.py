@@ -49,6 +49,7 @@ def claim_next(worker: str) -> int | None:
         claimed = db.session.execute(
             update(SyncState).where(SyncState.resident_id == resident_id, due)
             .values(state="running", claimed_by=worker, next_attempt_at=now)
+            .execution_options(synchronize_session=False)
         ).rowcount
         db.session.commit()
         if claimed:

@@ -8,7 +8,7 @@ from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Bill, BillEvent, SyncState
 from wallet.services.follower import follow_once
 from wallet.services.sync import sync_person
-from tests.wallet.collection.conftest import persona
+from tests.support.network import persona
 
 
 def drain(fiscal_client) -> None:

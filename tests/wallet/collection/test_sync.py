@@ -11,7 +11,7 @@ from wallet.services.collection_jobs import claim_next, request_sync, run_job
 from wallet.identity_lookup import id_number_of
 from wallet.services.signatures import signature_check
 from wallet.services.sync import sync_person
-from tests.wallet.collection.conftest import persona
+from tests.support.network import persona
 
 
 def bill_count(resident_id: int) -> int:

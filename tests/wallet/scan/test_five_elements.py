@@ -74,15 +74,28 @@ def test_amount_in_yuan_becomes_exact_fen(amount, fen):
     ("amount", "328.5", "金额应以元为单位并保留两位小数，如328.50。"),
     ("amount", "328", "金额应以元为单位并保留两位小数，如328.50。"),
     ("amount", "328.500", "金额应以元为单位并保留两位小数，如328.50。"),
-    ("amount", "-328.50", "金额应以元为单位并保留两位小数，如328.50。"),
+    ("amount", "--328.50", "金额应以元为单位并保留两位小数，如328.50。"),
+    ("amount", "+328.50", "金额应以元为单位并保留两位小数，如328.50。"),
+    ("amount", "- 328.50", "金额应以元为单位并保留两位小数，如328.50。"),
     ("amount", "1,328.50", "金额应以元为单位并保留两位小数，如328.50。"),
     ("amount", "0328.50", "金额应以元为单位并保留两位小数，如328.50。"),
     ("amount", "1e3.00", "金额应以元为单位并保留两位小数，如328.50。"),
     ("amount", "1000000000.00", "金额应以元为单位并保留两位小数，如328.50。"),
-    ("amount", "0.00", "金额应大于0.00元。"),
+    ("amount", "0.00", "金额不能为0.00元，请按票据上的金额填写。"),
+    ("amount", "-0.00", "金额不能为0.00元，请按票据上的金额填写。"),
 ])
 def test_each_bad_form_of_a_field_gets_that_fields_message(field, value, message):
     assert five_elements_errors(with_field(field, value), today=TODAY) == {field: message}
+
+
+@pytest.mark.parametrize("amount, fen, text", [
+    ("-328.50", -32850, "-328.50"), ("－３２８．５０", -32850, "-328.50"), ("\u2212328.50", -32850, "-328.50"),
+    ("-0.01", -1, "-0.01"), ("-999999999.99", -99_999_999_999, "-999999999.99"),
+])
+def test_a_red_bills_negative_amount_is_accepted(amount, fen, text):
+    elements = parse_five_elements(with_field("amount", amount), today=TODAY)
+    assert elements.amount_fen == fen
+    assert elements.amount_text == text
 
 
 def test_a_bill_dated_tomorrow_in_china_is_still_accepted():
@@ -116,7 +129,7 @@ def test_well_formed_elements_have_no_errors():
 
 @pytest.mark.parametrize("changes", [
     {"code": "16060126"}, {"code": 15060126}, {"number": "12345"}, {"number": 12345}, {"check": "A1B2C3"},
-    {"amount_fen": 0}, {"amount_fen": 328.5}, {"amount_fen": True}, {"issued_on": "20260315"},
+    {"amount_fen": 0}, {"amount_fen": -100_000_000_000}, {"amount_fen": 328.5}, {"amount_fen": True}, {"issued_on": "20260315"},
 ])
 def test_the_value_itself_refuses_a_non_canonical_element(changes):
     fields = {"code": "15060126", "number": "0000012345", "check": "a1b2c3",

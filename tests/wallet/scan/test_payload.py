@@ -28,6 +28,15 @@ def test_payload_url_reads_back_to_the_same_bill():
     assert parse_payload(build_payload_url(other, "https://wallet.example.cn")) == other
 
 
+def test_a_red_bills_qr_with_a_negative_amount_reads_back():
+    red = FiveElements(code="15060126", number="0000012346", check="r3d0aa",
+                       issued_on=date(2026, 3, 16), amount_fen=-32850)
+    url = build_payload_url(red, "http://127.0.0.1:5000")
+    assert url.endswith("&amount=-328.50")
+    assert parse_payload(url) == red
+    assert parse_payload("15060126,0000012346,r3d0aa,20260316,-328.50") == red
+
+
 @pytest.mark.parametrize("text", [
     URL.replace("http://", "https://"),
     URL.replace("check=a1b2c3", "check=A1B2C3"),

@@ -1,0 +1,93 @@
+"""A logged-in resident points the phone's camera at a generated bill's QR code and adds the bill.
+
+Chromium's fake camera films a ``.y4m`` made in the test from that bill's real QR payload,
+so the page's own scanner (jsQR here: headless Chromium on Linux has no BarcodeDetector)
+reads it, the wallet verifies it with the fiscal network, and the resident adds it.
+"""
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import BrowserContext, BrowserType, Page, expect
+
+from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.wallet.browser.test_scanner_module import with_camera
+from tests.wallet.imports.bills import document_of, qr_text_of
+from tests.wallet.imports.conftest import fresh_limits, net, stored_bills  # noqa: F401  (fixtures)
+from tests.wallet.scan.bill_photos import qr_image
+
+pytestmark = pytest.mark.browser
+
+
+def camera_film(text: str, folder: Path) -> Path:
+    """Three seconds of a camera held over the QR code on white paper, as Chromium reads video."""
+    png, y4m = folder / "qr.png", folder / "qr.y4m"
+    frame = Image.new("RGB", (640, 480), "white")
+    code = qr_image(text, scale=4, border=4)
+    frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
+    frame.save(png)
+    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-i", str(png), "-t", "3", "-r", "10",
+                    "-pix_fmt", "yuv420p", str(y4m)], check=True)
+    return y4m
+
+
+@pytest.fixture
+def bill(net):
+    return net.issue("p1", amount=67890)
+
+
+@pytest.fixture
+def camera_phone(browser_type: BrowserType, browser_type_launch_args: dict, browser_context_args: dict,
+                 bill, base_url: str, tmp_path: Path) -> Iterator[BrowserContext]:
+    """A phone-sized Chromium whose rear camera sees ``bill``'s QR code; camera use allowed."""
+    film = camera_film(qr_text_of(bill, base_url), tmp_path)
+    browser = browser_type.launch(**with_camera(browser_type_launch_args, film, consent=True))
+    context = browser.new_context(**browser_context_args, permissions=["camera"])
+    yield context
+    context.close()
+    browser.close()
+
+
+def log_in_to_import(page: Page) -> None:
+    page.goto("/import")
+    page.get_by_role("link", name="使用蒙速办实名登录").click()
+    page.get_by_role("button", name=re.compile("乌日娜")).click()
+    page.get_by_role("button", name="同意并继续").click()
+    page.get_by_label("我已阅读并同意以上内容").check()
+    page.get_by_role("button", name="同意并开通").click()
+    expect(page).to_have_url(re.compile(r"/import$"))
+
+
+def test_resident_scans_a_paper_bill_with_the_camera_and_adds_it(system, seeded_idp, bill, camera_phone,
+                                                                  wallet_app, screenshot_dir):
+    page = camera_phone.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    log_in_to_import(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("导入票据")
+
+    page.get_by_role("button", name="打开相机扫码").click()
+    outcome = page.locator("#import-outcome")
+    expect(outcome.get_by_role("heading", name="票据真实有效")).to_be_visible(timeout=15000)
+    expect(outcome).to_be_focused()
+    expect(outcome).to_contain_text("¥678.90")
+    expect(outcome).to_contain_text(document_of(bill)["issuer"]["name"])
+    expect(outcome.get_by_test_id("status-chip")).to_have_text("可报销")
+    assert page.evaluate("document.querySelector('[data-qr-scanner] video').srcObject") is None
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(screenshot_dir / "wallet-import-scanned-phone.png"), full_page=False)
+    assert stored_bills(wallet_app) == []
+
+    outcome.get_by_role("button", name="加入票据夹").click()
+    expect(page).to_have_url(re.compile(r"/bills/\d+$"))
+    expect(page.get_by_text("已加入票据夹。")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(document_of(bill)["issuer"]["name"])
+    [stored] = stored_bills(wallet_app)
+    assert (stored.code, stored.number, stored.source) == (bill["code"], bill["number"], "imported")
+    assert problems == []

@@ -1,0 +1,95 @@
+"""The bill pages: paging, filters, bad input, and nobody else's bills."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.support.network import activate, persona
+from tests.wallet.auth.flows import log_in
+from wallet.extensions import db
+from wallet.identity_lookup import resident_for_id_number
+from wallet.models import Bill
+from wallet.services.sync import sync_person
+
+CARD = re.compile(r'href="/bills/(\d+)"')
+
+
+@pytest.fixture
+def signed_in(client, wallet_app, network, seeded_idp, fiscal_client):
+    """p1 logged in through the identity stub, with their bills collected."""
+    log_in(client, "p1")
+    with wallet_app.app_context():
+        rid = resident_for_id_number(persona("p1").id_number)
+        sync_person(rid, persona("p1").id_number, fiscal_client)
+    return client
+
+
+def test_infinite_scroll_pages_through_every_bill_once(signed_in, wallet_app, network, fiscal_client):
+    for i in range(30):
+        network.issue("p1", amount=100 + i)
+    with wallet_app.app_context():
+        rid = resident_for_id_number(persona("p1").id_number)
+        sync_person(rid, persona("p1").id_number, fiscal_client)
+        expected = set(db.session.scalars(select(Bill.id).where(Bill.resident_id == rid)))
+    seen: list[str] = []
+    html = signed_in.get("/").get_data(as_text=True)
+    while True:
+        seen += CARD.findall(html)
+        more = re.search(r'hx-get="(/\?cursor=[^"]+)"', html)
+        if not more:
+            break
+        html = signed_in.get(more.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"}).get_data(as_text=True)
+        assert "<html" not in html, "a scroll page is a partial"
+    assert len(seen) == len(set(seen)) == len(expected)
+    assert {int(i) for i in seen} == expected
+
+
+@pytest.mark.parametrize("query", ["year=20x6", "year=1900", "province=99", "status=gone", "cursor=nonsense"])
+def test_bad_filters_get_a_chinese_400(signed_in, query):
+    response = signed_in.get(f"/?{query}")
+    assert response.status_code == 400
+    assert "请" in response.get_data(as_text=True)
+
+
+def test_search_treats_wildcards_as_text(signed_in):
+    html = signed_in.get("/?q=%25").get_data(as_text=True)
+    assert "没有符合条件的票据" in html
+
+
+def test_totals_follow_the_filter(signed_in, wallet_app):
+    with wallet_app.app_context():
+        rid = resident_for_id_number(persona("p1").id_number)
+        inpatient = db.session.scalars(select(Bill).where(Bill.resident_id == rid,
+                                                          Bill.type_key == "medical_inpatient")).all()
+    html = signed_in.get("/?type=medical_inpatient").get_data(as_text=True)
+    assert f"共 <strong>{len(inpatient)}</strong> 张" in html
+
+
+def test_another_residents_bill_is_not_found(signed_in, wallet_app, fiscal_client):
+    with wallet_app.app_context():
+        other = activate(wallet_app, "p2")
+        sync_person(other, persona("p2").id_number, fiscal_client)
+        theirs = db.session.scalar(select(Bill.id).where(Bill.resident_id == other))
+    for path in (f"/bills/{theirs}", f"/bills/{theirs}/status", f"/bills/{theirs}/layout.pdf",
+                 f"/bills/{theirs}/qr", f"/bills/{theirs}/qr.svg"):
+        assert signed_in.get(path).status_code == 404, path
+
+
+def test_bill_pages_need_login(client, network):
+    for path in ("/bills/1", "/live", "/sync/status"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_live_answers_204_until_something_changes(signed_in, wallet_app, network, fiscal_client):
+    first = signed_in.get("/live")
+    seq = int(re.search(r"seq=(\d+)", first.get_data(as_text=True)).group(1))
+    assert signed_in.get(f"/live?seq={seq}").status_code == 204
+    network.issue("p1", amount=777)
+    with wallet_app.app_context():
+        sync_person(resident_for_id_number(persona("p1").id_number), persona("p1").id_number, fiscal_client)
+    changed = signed_in.get(f"/live?seq={seq}")
+    assert changed.status_code == 200 and changed.headers["HX-Trigger"] == "billsChanged"

@@ -1,0 +1,101 @@
+"""Idempotency keys on mutating calls: a retry gets the first reply, never a second action.
+
+The first request under a key claims it (a ``pending`` row, committed before the work
+starts, so a concurrent twin sees it); the reply is then kept, sealed at rest, for
+``API_IDEMPOTENCY_TTL_SECONDS``. The same key with the same request (method, target and
+the *plaintext* payload, since every envelope is sealed afresh) gets the kept reply; with
+a different request, 409. A reply of 5xx is not kept: the work did not happen, so a
+retry should try again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from flask import Response, current_app, g, request
+from sqlalchemy import delete, select
+
+from common.timeutil import as_utc, utcnow
+from wallet.api.authentication import request_target
+from wallet.api.payloads import sealed_payload
+from wallet.api.replies import ApiError, Reply, render
+from wallet.extensions import db
+from wallet.identity import seal, unseal
+from wallet.models.api import REPLY_PURPOSE, ApiIdempotentReply
+from wallet.services.bill_store import dialect_insert
+
+KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def _fingerprint(payload: dict[str, Any] | None) -> str:
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256("\n".join([request.method, request_target(), canonical]).encode()).hexdigest()
+
+
+def _claim(credential_id: int, key: str, fingerprint: str) -> ApiIdempotentReply | None:
+    """None when this request now owns the key; otherwise the row already holding it."""
+    now = utcnow()
+    db.session.execute(delete(ApiIdempotentReply).where(ApiIdempotentReply.credential_id == credential_id,
+                                                        ApiIdempotentReply.expires_at < now))
+    ttl = timedelta(seconds=current_app.config["API_IDEMPOTENCY_TTL_SECONDS"])
+    inserted = db.session.execute(dialect_insert(ApiIdempotentReply.__table__).values(
+        credential_id=credential_id, key=key, request_hash=fingerprint, state="pending", created_at=now,
+        expires_at=now + ttl).on_conflict_do_nothing())
+    db.session.commit()
+    if inserted.rowcount == 1:
+        return None
+    held = db.session.scalar(select(ApiIdempotentReply).where(ApiIdempotentReply.credential_id == credential_id,
+                                                              ApiIdempotentReply.key == key)
+                             .execution_options(populate_existing=True))
+    if held is None or as_utc(held.expires_at) < now:
+        raise ApiError("idempotency_in_progress")
+    return held
+
+
+def _keep(credential_id: int, key: str, reply: Reply) -> None:
+    row = db.session.get(ApiIdempotentReply, (credential_id, key), populate_existing=True)
+    if row is None:
+        return
+    if reply.status >= 500:
+        db.session.delete(row)
+    else:
+        row.state, row.status = "done", reply.status
+        row.reply_enc = seal(json.dumps(reply.as_dict(), ensure_ascii=False), REPLY_PURPOSE)
+    db.session.commit()
+
+
+def idempotent(view: Callable[..., Reply]) -> Callable[..., Response]:
+    """Wrap a mutating view that returns a :class:`Reply` (or raises ApiError)."""
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Response:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not KEY.match(key):
+            raise ApiError("idempotency_key_missing")
+        payload = sealed_payload() if request.get_data() else None
+        credential_id = g.api_caller.credential_id
+        held = _claim(credential_id, key, _fingerprint(payload))
+        if held is not None:
+            if held.request_hash != _fingerprint(payload):
+                raise ApiError("idempotency_key_reused")
+            if held.state != "done" or held.reply_enc is None:
+                raise ApiError("idempotency_in_progress")
+            response = render(Reply.from_dict(json.loads(unseal(held.reply_enc, REPLY_PURPOSE))))
+            response.headers["Idempotent-Replayed"] = "true"
+            return response
+        try:
+            reply = view(*args, **kwargs)
+        except ApiError as refused:
+            reply = refused.reply
+        except Exception:
+            db.session.rollback()
+            _keep(credential_id, key, Reply(500, "internal_error"))
+            raise
+        _keep(credential_id, key, reply)
+        return render(reply)
+
+    return guarded

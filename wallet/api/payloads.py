@@ -1,0 +1,122 @@
+"""What a unit sends: the request body is a digital envelope sealed to the wallet's key;
+inside is a JSON object, checked field by field with every problem reported at once."""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+
+from flask import g, request
+
+from common.timeutil import as_utc, utcnow
+from wallet.api import wallet_key
+from wallet.api.replies import ApiError
+from wallet.api_crypto.envelope import EnvelopeError, open_envelope
+from wallet.scan.five_elements import FIELDS as FIVE_ELEMENTS
+from wallet.scan.five_elements import MAX_AMOUNT_FEN
+from wallet.services.reimbursement import Feedback
+
+REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]{0,63}$")
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def sealed_payload() -> dict[str, Any]:
+    """The request's plaintext object, opened once per request."""
+    if "api_payload" in g:
+        return dict(g.api_payload)
+    if not request.is_json:
+        raise ApiError("content_type_invalid")
+    try:
+        outer = json.loads(request.get_data())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError("envelope_invalid") from error
+    try:
+        plaintext = open_envelope(outer, wallet_key.private_key(), wallet_key.kid())
+    except EnvelopeError as error:
+        raise ApiError(error.code) from error
+    try:
+        payload = json.loads(plaintext)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ApiError("payload_invalid", "信封内容不是 JSON，请封装 UTF-8 编码的 JSON 对象。") from error
+    if not isinstance(payload, dict):
+        raise ApiError("payload_invalid", "信封内容应为 JSON 对象。")
+    g.api_payload = payload
+    return dict(payload)
+
+
+def _refuse(errors: Mapping[str, str]) -> ApiError:
+    return ApiError("payload_invalid", data={"errors": dict(errors)})
+
+
+def _unknown(payload: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, str]:
+    return {key[:40]: "不认识的字段，请删除。" for key in payload if key not in allowed}
+
+
+def five_elements(payload: Mapping[str, Any]) -> dict[str, str]:
+    """The five elements as text fields, the same fields the verification service reads."""
+    errors = _unknown(payload, FIVE_ELEMENTS)
+    for name in FIVE_ELEMENTS:
+        if not isinstance(payload.get(name), str) or len(payload[name]) > 32:
+            errors[name] = "必填，应为字符串。"
+    if errors:
+        raise _refuse(errors)
+    return {name: payload[name] for name in FIVE_ELEMENTS}
+
+
+def layout_pdf(payload: Mapping[str, Any]) -> bytes:
+    errors = _unknown(payload, ("pdf",))
+    raw = payload.get("pdf")
+    pdf = b""
+    if not isinstance(raw, str) or not raw:
+        errors["pdf"] = "必填：版式文件（PDF）的 base64 编码。"
+    else:
+        try:
+            pdf = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError):
+            errors["pdf"] = "不是有效的 base64 编码。"
+    if errors:
+        raise _refuse(errors)
+    return pdf
+
+
+def feedback(payload: Mapping[str, Any]) -> Feedback:
+    """Amount in fen (integer), 业务流水号, 记账凭证号, and the reimbursement time (ISO 8601 with offset)."""
+    errors = _unknown(payload, ("amount", "serial", "voucher", "time"))
+    amount = payload.get("amount")
+    if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= MAX_AMOUNT_FEN:
+        errors["amount"] = "报销金额以分为单位，应为正整数，如 128050 表示 1280.50 元。"
+    for name, label in (("serial", "业务流水号"), ("voucher", "记账凭证号")):
+        if not isinstance(payload.get(name), str) or not REFERENCE.match(payload[name]):
+            errors[name] = f"请填写{label}（1–64 位字母、数字或 - _ / .，以字母或数字开头）。"
+    when = _aware_time(payload.get("time"))
+    if when is None:
+        errors["time"] = "报销时间应为带时区的 ISO 8601 时间，如 2026-03-06T09:30:00+08:00。"
+    elif when > utcnow() + CLOCK_SKEW:
+        errors["time"] = "报销时间不能晚于现在，请核对。"
+    if errors or when is None:
+        raise _refuse(errors)
+    return Feedback(amount=int(amount), serial=payload["serial"], voucher=payload["voucher"], time=when)
+
+
+def _aware_time(raw: Any) -> datetime | None:
+    if not isinstance(raw, str) or len(raw) > 40:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+        return as_utc(value) if value.tzinfo is not None else None
+    except (ValueError, OverflowError):
+        return None
+
+
+def reason(payload: Mapping[str, Any]) -> str:
+    errors = _unknown(payload, ("reason",))
+    raw = payload.get("reason")
+    text = " ".join(raw.split()) if isinstance(raw, str) else ""
+    if not 2 <= len(text) <= 200:
+        errors["reason"] = "请填写拒绝原因（2–200 个字），居民将看到它。"
+    if errors:
+        raise _refuse(errors)
+    return text

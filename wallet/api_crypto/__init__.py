@@ -1,0 +1,1 @@
+"""Cryptography of the unit integration API: the digital envelope and request signatures (pure, no app state)."""

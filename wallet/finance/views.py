@@ -1,0 +1,104 @@
+"""Finance console pages: login (password + TOTP), applications and unit accounts, the outbox."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import segno
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+
+from common.web import render_error
+from wallet.finance import bp
+from wallet.finance.admin import FinanceAdmin, admin_required, admin_totp_secret
+from wallet.services import unit_accounts
+from wallet.services.logins import LoginRefused, check_code, check_password
+from wallet.unit.access import sign_in_user, sign_out_user
+
+REALM = "finance"
+PENDING = "finance_login_pending"
+PENDING_SECONDS = 300
+NEEDS_NOTE = {"reject": "请填写不通过的原因，申请单位将看到它。", "freeze": "请填写冻结原因。",
+              "cancel": "请填写注销原因。"}
+DONE = {"approve": "已批准，账号和初始密码已放入发件箱。", "reject": "已驳回申请。", "freeze": "已冻结该单位账户。",
+        "unfreeze": "已解除冻结。", "cancel": "已注销该单位账户。"}
+
+
+@bp.get("/login")
+def login() -> str:
+    return render_template("wallet/finance/login.html")
+
+
+@bp.post("/login")
+def login_password() -> Any:
+    username = (request.form.get("username") or "").strip().lower()[:64]
+    password = request.form.get("password") or ""
+    if not username or not password:
+        return render_template("wallet/finance/login.html", error="请输入用户名和密码。", username=username), 422
+    cfg = current_app.config
+    stored = cfg["FINANCE_ADMIN_PASSWORD"] if username == cfg["FINANCE_ADMIN_USERNAME"].lower() else None
+    try:
+        check_password(REALM, username, password, stored)
+    except LoginRefused as refused:
+        return render_template("wallet/finance/login.html", error=refused.message, username=username), refused.status
+    session[PENDING] = {"username": username, "at": int(time.time())}
+    return redirect(url_for("finance.login_code"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def login_code() -> Any:
+    held = session.get(PENDING)
+    if not held or time.time() - held.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING, None)
+        flash("登录已超时，请重新输入用户名和密码。", "error")
+        return redirect(url_for("finance.login"))
+    if request.method == "GET":
+        return render_template("wallet/finance/login_code.html")
+    try:
+        check_code(REALM, held["username"], admin_totp_secret(), request.form.get("code") or "")
+    except LoginRefused as refused:
+        if refused.status == 429:
+            session.pop(PENDING, None)
+        return render_template("wallet/finance/login_code.html", error=refused.message), refused.status
+    sign_in_user(FinanceAdmin())
+    return redirect(url_for("finance.home"))
+
+
+@bp.post("/logout")
+@admin_required
+def logout() -> Any:
+    sign_out_user()
+    flash("已退出财政部门管理账户。", "success")
+    return redirect(url_for("finance.login"))
+
+
+@bp.get("/")
+@admin_required
+def home() -> str:
+    return render_template("wallet/finance/home.html", pending=unit_accounts.units_in_state("pending"),
+                           units=[u for u in unit_accounts.all_units() if u.state != "pending"])
+
+
+@bp.post("/units/<int:unit_id>/<action>")
+@admin_required
+def decide(unit_id: int, action: str) -> Any:
+    if action not in unit_accounts.TRANSITIONS:
+        return render_error(404)
+    note = " ".join((request.form.get("note") or "").split())[:200]
+    if action in NEEDS_NOTE and len(note) < 2:
+        flash(NEEDS_NOTE[action], "error")
+        return redirect(url_for("finance.home"), code=303)
+    try:
+        unit = unit_accounts.decide(unit_id, action, note)
+    except unit_accounts.AccountError as refused:
+        return render_error(refused.status, refused.message)
+    flash(f"{unit.name}：{DONE[action]}", "success")
+    return redirect(url_for("finance.home"), code=303)
+
+
+@bp.get("/outbox")
+@admin_required
+def outbox() -> str:
+    messages = [(m, m.payload()) for m in unit_accounts.outbox()]
+    qr = {m.id: segno.make(p["otpauth_uri"], error="m").svg_data_uri(scale=4)
+          for m, p in messages if p.get("otpauth_uri")}
+    return render_template("wallet/finance/outbox.html", messages=messages, qr=qr)

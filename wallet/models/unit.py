@@ -1,0 +1,139 @@
+"""Unit digital accounts (单位数字账户): the unit, its users, login throttles and the credential outbox.
+
+A unit applies, the finance department approves (which creates its first user) or rejects
+it, and may later freeze, unfreeze or cancel it. ``code_claim`` holds the credit code while
+the account is pending, active or frozen, so one unit cannot hold two live accounts while a
+rejected or cancelled one does not block a new application.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from common.timeutil import utcnow
+from wallet.extensions import db
+from wallet.identity import mask_id_number, unseal
+
+UNIT_TYPES: dict[str, str] = {
+    "medical_insurance": "医保经办机构",
+    "insurer": "商业保险公司",
+    "public_institution": "行政事业单位",
+    "other": "其他",
+}
+UNIT_STATES: dict[str, str] = {
+    "pending": "待审核", "active": "正常", "rejected": "未通过", "frozen": "已冻结", "cancelled": "已注销",
+}
+CLAIMING_STATES = ("pending", "active", "frozen")
+CONTACT_ID_PURPOSE = "unit.contact_id_number"
+OUTBOX_PURPOSE = "outbox.message"
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    code_claim: Mapped[str | None] = mapped_column(String(18), unique=True)
+    unit_type: Mapped[str] = mapped_column(String(24))
+    address: Mapped[str] = mapped_column(String(200))
+    legal_rep: Mapped[str] = mapped_column(String(40))
+    contact_name: Mapped[str] = mapped_column(String(40))
+    contact_phone: Mapped[str] = mapped_column(String(20))
+    contact_id_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    contact_id_hash: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_note: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    users: Mapped[list["UnitUser"]] = relationship(back_populates="unit", order_by="UnitUser.id")
+
+    @property
+    def type_name(self) -> str:
+        return UNIT_TYPES.get(self.unit_type, "其他")
+
+    @property
+    def state_name(self) -> str:
+        return UNIT_STATES.get(self.state, self.state)
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == "active"
+
+    @property
+    def masked_contact_id(self) -> str:
+        return mask_id_number(unseal(self.contact_id_enc, CONTACT_ID_PURPOSE))
+
+
+class UnitUser(db.Model):
+    """A person who signs in to a unit's workspace; the session id reads ``unit:<id>``."""
+
+    __tablename__ = "unit_users"
+    TOTP_PURPOSE = "unit_user.totp_secret"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    totp_secret_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    unit: Mapped[Unit] = relationship(back_populates="users", lazy="joined", innerjoin=True)
+
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.unit.is_active
+
+    def get_id(self) -> str:
+        return f"unit:{self.id}"
+
+    @property
+    def totp_secret(self) -> str:
+        return unseal(self.totp_secret_enc, self.TOTP_PURPOSE)
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per username and realm (``unit``, ``finance``), and the last TOTP step used.
+
+    Kept for unknown usernames too, so a lockout reveals nothing about which names exist;
+    the last step makes each one-time code usable once.
+    """
+
+    __tablename__ = "login_throttles"
+
+    realm: Mapped[str] = mapped_column(String(12), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int] = mapped_column(BigInteger, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OutboxMessage(db.Model):
+    """A message to a unit (e.g. its new credentials), sealed at rest until a mailer delivers it."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    recipient: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str] = mapped_column(String(100))
+    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def payload(self) -> dict[str, Any]:
+        """The message: ``text`` always; ``username``, ``password``, ``totp_secret``, ``otpauth_uri`` for credentials."""
+        return dict(json.loads(unseal(self.body_enc, OUTBOX_PURPOSE)))

@@ -1,0 +1,198 @@
+"""The one place that decides whether an actor may do something to a bill.
+
+Web pages, the integration API and tests all ask :func:`decide`; services ask it again
+inside their transaction, after locking the rows, so a page that showed a button never
+decides anything by itself. A refusal carries a stable ``code``, a short Chinese message
+that says what to do next, and the HTTP status to answer with. Units get 404 — never 403 —
+for anything not authorized to them, so they cannot learn which bills exist.
+
+The fiscal network has the last word on locks and amounts (another platform may lock the
+bill, the mirrored status may be a moment old); these rules are what the wallet itself
+knows and checks first.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from common.money import yuan_display
+from common.timeutil import as_utc, utcnow
+from wallet.models.authorization import OPEN_STATES, STATE_NAMES, UNIT_VISIBLE_STATES, Authorization
+from wallet.models.bill import Bill
+from wallet.models.unit import Unit
+
+Action = Literal["authorize", "revoke", "view", "lock", "feedback", "reject"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    code: str = "ok"
+    message: str = ""
+    status: int = 200
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+ALLOW = Decision(True)
+
+
+def refuse(code: str, message: str, status: int = 409) -> Decision:
+    return Decision(False, code, message, status)
+
+
+NOT_FOUND = refuse("not_found", "没有找到这张票据，或它未授权给您。请返回列表重新选择。", 404)
+
+
+@dataclass(frozen=True)
+class ResidentActor:
+    resident_id: int
+
+
+@dataclass(frozen=True)
+class UnitActor:
+    unit: Unit
+
+
+Actor = ResidentActor | UnitActor
+
+
+# -- facts about a bill and an authorization -----------------------------------------------
+
+
+def lock_expiry(bill: Bill) -> datetime | None:
+    raw = json.loads(bill.status_json).get("lock_expires_at")
+    return as_utc(datetime.fromisoformat(raw)) if raw else None
+
+
+def lock_holder(bill: Bill) -> str:
+    return (json.loads(bill.status_json).get("locked_by") or {}).get("unit_name", "其他单位")
+
+
+def held_by_network_lock(bill: Bill, now: datetime) -> bool:
+    expires = lock_expiry(bill)
+    return bill.reimbursement == "locked" and (expires is None or expires > now)
+
+
+def remaining(bill: Bill) -> int:
+    return max(0, bill.total - bill.reimbursed_amount)
+
+
+def permanent_problem(bill: Bill) -> Decision | None:
+    """What keeps this bill from ever being claimed again, whoever asks."""
+    if bill.total <= 0:
+        return refuse("red_bill", "这是红字冲销票据，不能报销。")
+    if bill.issuance == "red_reversed":
+        return refuse("red_reversed", "该票据已冲红作废，不能报销。")
+    if bill.issuance == "exchanged":
+        return refuse("exchanged", "该票据已换开为纸质票据，电子票据不能再报销。")
+    if bill.reimbursement == "reimbursed" or remaining(bill) == 0:
+        return refuse("fully_reimbursed", "该票据已全额报销，不能再报销。")
+    return None
+
+
+def lock_lapsed(auth: Authorization, now: datetime) -> bool:
+    return auth.state == "locked" and auth.lock_expires_at is not None and as_utc(auth.lock_expires_at) <= now
+
+
+def effective_state(auth: Authorization, now: datetime | None = None) -> str:
+    """The state as of ``now``: an unlocked authorization past its expiry, or on a voided bill, is expired."""
+    now = now or utcnow()
+    if auth.state == "authorized":
+        if as_utc(auth.expires_at) <= now or auth.bill.issuance != "normal":
+            return "expired"
+    return auth.state
+
+
+def is_open(auth: Authorization, now: datetime | None = None) -> bool:
+    return effective_state(auth, now) in OPEN_STATES
+
+
+# -- the decision ------------------------------------------------------------------------------
+
+
+def decide(actor: Actor, action: Action, *, bill: Bill | None = None, authorization: Authorization | None = None,
+           open_authorization: Authorization | None = None, target_unit: Unit | None = None,
+           amount: int | None = None, now: datetime | None = None) -> Decision:
+    """May ``actor`` do ``action``? ``authorize`` needs ``bill`` (its open authorization, if any, and
+    the ``target_unit``); ``revoke`` and every unit action need ``authorization``; ``feedback`` the ``amount``."""
+    now = now or utcnow()
+    if isinstance(actor, ResidentActor):
+        if action == "authorize":
+            return _resident_authorize(actor, bill, open_authorization, target_unit, now)
+        if action == "revoke":
+            return _resident_revoke(actor, authorization, now)
+        if action == "view":
+            return ALLOW if bill is not None and bill.resident_id == actor.resident_id else NOT_FOUND
+        return NOT_FOUND
+    if not actor.unit.is_active:
+        return refuse("unit_inactive", f"单位账户{actor.unit.state_name}，不能进行任何操作。如有疑问请联系财政部门。", 403)
+    if authorization is None or authorization.unit_id != actor.unit.id:
+        return NOT_FOUND
+    state = effective_state(authorization, now)
+    if state not in UNIT_VISIBLE_STATES:
+        return refuse("not_found", "该授权已撤销或已失效，票据不再对本单位可见。", 404)
+    if action == "view":
+        return ALLOW
+    if action == "lock":
+        return _unit_lock(authorization, state, now)
+    if action == "feedback":
+        return _unit_feedback(authorization, state, amount, now)
+    if action == "reject":
+        if state in OPEN_STATES:
+            return ALLOW
+        return refuse("closed", f"该授权{authorization.state_name}，不能再拒绝。")
+    return NOT_FOUND
+
+
+def _resident_authorize(actor: ResidentActor, bill: Bill | None, open_auth: Authorization | None,
+                        unit: Unit | None, now: datetime) -> Decision:
+    if bill is None or bill.resident_id != actor.resident_id:
+        return NOT_FOUND
+    if unit is not None and not unit.is_active:
+        return refuse("unit_inactive", "该单位账户当前不能接收授权，请选择其他单位。")
+    problem = permanent_problem(bill)
+    if problem:
+        return problem
+    if open_auth is not None and is_open(open_auth, now):
+        return refuse("already_authorized", f"已授权给{open_auth.unit.name}，待其处理；如需改授权，请先撤销。")
+    if held_by_network_lock(bill, now):
+        return refuse("locked_elsewhere", f"该票据正由{lock_holder(bill)}锁定报销中，暂不能授权。")
+    return ALLOW
+
+
+def _resident_revoke(actor: ResidentActor, auth: Authorization | None, now: datetime) -> Decision:
+    if auth is None or auth.resident_id != actor.resident_id:
+        return refuse("not_found", "没有找到这条授权，请返回授权列表。", 404)
+    state = effective_state(auth, now)
+    if state == "authorized" or lock_lapsed(auth, now):
+        return ALLOW
+    if state == "locked":
+        return refuse("already_locked", f"{auth.unit.name}已锁定该票据，不能再撤销。如需取消报销，请联系该单位退回。")
+    return refuse("closed", f"该授权{STATE_NAMES.get(state, state)}，无需撤销。")
+
+
+def _unit_lock(auth: Authorization, state: str, now: datetime) -> Decision:
+    if state == "locked" and not lock_lapsed(auth, now):
+        return refuse("already_locked", "本单位已锁定该票据，可直接登记报销结果。")
+    if state not in OPEN_STATES:
+        return refuse("closed", f"该授权{auth.state_name}，不能再锁定。")
+    return permanent_problem(auth.bill) or ALLOW
+
+
+def _unit_feedback(auth: Authorization, state: str, amount: int | None, now: datetime) -> Decision:
+    if state != "locked":
+        if state == "authorized":
+            return refuse("not_locked", "请先锁定票据，再登记报销结果。")
+        return refuse("closed", f"该授权{auth.state_name}，不能再登记报销结果。")
+    if lock_lapsed(auth, now):
+        return refuse("lock_lapsed", "锁定已过期，请重新锁定后再登记报销结果。")
+    left = remaining(auth.bill)
+    if amount is None or amount <= 0 or amount > left:
+        return refuse("amount_exceeds_remaining",
+                      f"报销金额应大于 0 且不超过剩余可报销金额 {yuan_display(left)}，请核对金额。", 422)
+    return ALLOW
+

@@ -1,0 +1,74 @@
+"""``/check``: the five elements (typed, or carried by a bill's QR URL) → is the bill genuine, and its status.
+
+The page shows what the national verification platform shows — authenticity, status,
+type, issuer, date, amount and how often the bill was checked — and nothing about the
+payer or the items. Typed elements are posted (they stay out of logs and history); a
+QR code opens the page with them in the query, which is the public contract.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Response, render_template, request
+from flask_limiter import RateLimitExceeded
+from markupsafe import escape
+
+from wallet.public import bp
+from wallet.public.limits import check_limit, rate_refusal, retry_after
+from wallet.resident.preview import preview
+from wallet.scan.five_elements import FIELDS, five_elements_errors, normalise
+from wallet.services.verification import Verification, verify_elements
+
+
+def submitted_fields(source: Mapping[str, str]) -> dict[str, str]:
+    return {name: str(source.get(name, ""))[:40] for name in FIELDS}
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@check_limit
+def check() -> Any:
+    source = request.form if request.method == "POST" else request.args
+    if not any(name in source for name in FIELDS):
+        return render_check(None, {}, {})
+    values = submitted_fields(source)
+    verification = verify_elements(values)
+    errors = dict(verification.refusal.errors) if verification.refusal else {}
+    if verification.elements is not None:
+        values = verification.elements.as_fields()
+    return render_check(verification, values, errors)
+
+
+@bp.post("/check/field")
+def check_field() -> Response:
+    """One field's format problem (empty when fine or not typed yet), for inline validation.
+
+    htmx posts the whole form; ``field`` names the one that changed.
+    """
+    name = request.form.get("field", "")
+    text = normalise(request.form.get(name)) if name in FIELDS else ""
+    message = five_elements_errors({name: text}).get(name, "") if text else ""
+    return Response(str(escape(message)), mimetype="text/html")
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_checks(error: RateLimitExceeded) -> Any:
+    refusal = rate_refusal(error)
+    body, status = render_check(Verification(refusal=refusal), submitted_fields(request.values), {})
+    return body, status, retry_after()
+
+
+def render_check(verification: Verification | None, values: dict[str, str],
+                 errors: dict[str, str]) -> tuple[str, int]:
+    """The whole page, or for htmx the result with the fields swapped in out of band."""
+    context = {
+        "verification": verification,
+        "bill": preview(verification.bill) if verification and verification.bill else None,
+        "values": values,
+        "errors": errors,
+        "active_tab": "check",
+    }
+    status = verification.refusal.http_status if verification and verification.refusal else 200
+    if request.headers.get("HX-Request"):
+        return render_template("wallet/public/_result.html", oob_fields=True, **context), status
+    return render_template("wallet/public/check.html", **context), status

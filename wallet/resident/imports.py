@@ -1,0 +1,137 @@
+"""Importing a paper or offline bill: camera scan, photo, layout PDF or typed five elements.
+
+Each way in verifies with the fiscal network and answers with the result screen; only the
+resident's "加入票据夹" on that screen stores anything. The forms post normally and work
+without JavaScript; with htmx the result replaces only the result region, refusals
+included (their 4xx status is kept), so the page never reloads mid-import.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from common.web import render_error
+from wallet.public.limits import import_limit, rate_refusal, retry_after
+from wallet.resident import bp
+from wallet.resident.preview import preview
+from wallet.scan.five_elements import FIELDS
+from wallet.services import imports
+from wallet.scan.photo import DEFAULT_MAX_BYTES as PHOTO_MAX_BYTES
+from wallet.services.verification import (LAYOUT_MAX_BYTES, Refusal, Verification, verify_elements, verify_file,
+                                          verify_qr_text)
+
+IMPORT_ENDPOINTS = {"resident.import_qr", "resident.import_file", "resident.import_elements",
+                    "resident.import_confirm"}
+NO_FILE = Refusal("file_required", "请先选择要上传的票据照片或PDF版式文件。", 400)
+NO_QR = Refusal("not_a_bill_qr", "没有读到二维码内容，请重新扫码，或改为上传照片、手动输入五要素。", 400)
+TOO_LARGE = Refusal("too_large", "文件太大，无法上传。请上传不超过{mb} MB的照片或PDF版式文件。", 413)
+
+
+@bp.get("/import")
+def import_page() -> str:
+    """The four ways in for a resident; the way to log in for everyone else."""
+    return render_template("wallet/resident/import.html", review=None, values={}, errors={}, **page_context())
+
+
+@bp.post("/import/qr")
+@login_required
+@import_limit
+def import_qr() -> Any:
+    text = request.form.get("qr_text", "")
+    if not text.strip():
+        return render_review(imports.ImportReview(Verification(refusal=NO_QR), refusal=NO_QR))
+    return render_review(imports.review(current_user, verify_qr_text(text)))
+
+
+@bp.post("/import/file")
+@login_required
+@import_limit
+def import_file() -> Any:
+    upload = request.files.get("file")
+    data = upload.read() if upload else b""
+    if not data:
+        return render_review(imports.ImportReview(Verification(refusal=NO_FILE), refusal=NO_FILE))
+    return render_review(imports.review(current_user, verify_file(data)))
+
+
+@bp.route("/import/elements", methods=["GET", "POST"])
+@login_required
+@import_limit
+def import_elements() -> Any:
+    """Typed elements (POST), or the link from the public status page after login (GET)."""
+    source = request.form if request.method == "POST" else request.args
+    if request.method == "GET" and not any(name in source for name in FIELDS):
+        return redirect(url_for("resident.import_page"))
+    values = submitted_fields(source)
+    verification = verify_elements(values)
+    errors = dict(verification.refusal.errors) if verification.refusal else {}
+    if verification.elements is not None:
+        values = verification.elements.as_fields()
+    return render_review(imports.review(current_user, verification), values, errors)
+
+
+@bp.post("/import/confirm")
+@login_required
+def import_confirm() -> Any:
+    result = imports.confirm(current_user, request.form.get("token", ""))
+    if result.refusal is not None or result.bill_id is None:
+        refusal = result.refusal or imports.EXPIRED
+        return render_review(imports.ImportReview(Verification(refusal=refusal), refusal=refusal))
+    if result.added:
+        flash("已加入票据夹。", "success")
+    else:
+        flash("这张票据已在您的票据夹中，没有重复添加。", "info")
+    target = url_for("resident.bill_detail", bill_id=result.bill_id)
+    if request.headers.get("HX-Request"):
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target, code=303)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def import_too_often(error: RateLimitExceeded) -> Any:
+    if request.endpoint not in IMPORT_ENDPOINTS:
+        return render_error(429)
+    refusal = rate_refusal(error)
+    body, status = render_review(imports.ImportReview(Verification(refusal=refusal), refusal=refusal))
+    return body, status, retry_after()
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge) -> Any:
+    """Bodies above ``MAX_CONTENT_LENGTH`` are refused before they are read, CSRF check included."""
+    if request.endpoint not in IMPORT_ENDPOINTS:
+        return render_error(413)
+    megabytes = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    refusal = Refusal(TOO_LARGE.code, TOO_LARGE.message.format(mb=megabytes), 413)
+    return render_review(imports.ImportReview(Verification(refusal=refusal), refusal=refusal))
+
+
+def page_context() -> dict[str, Any]:
+    """What every rendering of the import page needs: its tab and the upload limits it announces."""
+    body_limit = int(current_app.config["MAX_CONTENT_LENGTH"])
+    return {"active_tab": "import", "photo_max_bytes": min(PHOTO_MAX_BYTES, body_limit),
+            "layout_max_bytes": min(LAYOUT_MAX_BYTES, body_limit)}
+
+
+def submitted_fields(source: Mapping[str, str]) -> dict[str, str]:
+    return {name: str(source.get(name, ""))[:40] for name in FIELDS}
+
+
+def render_review(review: imports.ImportReview, values: dict[str, str] | None = None,
+                  errors: dict[str, str] | None = None) -> tuple[str, int]:
+    """The result region for htmx, else the import page with the result on top."""
+    context = {
+        "review": review,
+        "bill": preview(review.bill) if review.bill else None,
+        "values": values or {},
+        "errors": errors or {},
+        **page_context(),
+    }
+    if request.headers.get("HX-Request"):
+        return render_template("wallet/import/_outcome.html", oob_fields=bool(errors), **context), review.http_status
+    return render_template("wallet/resident/import.html", **context), review.http_status

@@ -1,0 +1,85 @@
+"""The resident's notification centre, access history, and what the live channel checks on each poll.
+
+Time alone changes some things (an authorization lapses, a lock expires) with nobody
+acting; the resident's open pages poll ``/live`` every second, so that poll first records
+any such change for this resident — which bumps the change sequence it then reports.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from wallet.extensions import db
+from wallet.models.collection import SyncState
+from wallet.models.resident import Resident
+from wallet.resident import bp
+from wallet.services import activity, authorizations
+
+
+def _resident() -> Resident | None:
+    user = current_user._get_current_object()
+    return user if isinstance(user, Resident) else None
+
+
+def _sync() -> SyncState | None:
+    return db.session.get(SyncState, current_user.id)
+
+
+@bp.before_request
+def record_time_based_changes() -> None:
+    resident = _resident()
+    if request.endpoint == "resident.live" and resident is not None:
+        authorizations.sweep(resident_id=resident.id)
+
+
+@bp.app_context_processor
+def notification_badge() -> dict[str, Callable[[], int]]:
+    def unread() -> int:
+        resident = _resident()
+        return activity.unread_count(resident.id) if resident is not None else 0
+
+    return {"unread_notifications": unread}
+
+
+@bp.get("/notifications")
+@login_required
+def notifications() -> str:
+    return render_template("wallet/authorize/notifications.html", active_tab="me", sync=_sync(),
+                           items=activity.recent_notifications(current_user.id))
+
+
+@bp.get("/notifications/list")
+@login_required
+def notification_list() -> str:
+    return render_template("wallet/authorize/_notification_list.html",
+                           items=activity.recent_notifications(current_user.id))
+
+
+@bp.post("/notifications/read")
+@login_required
+def read_notifications() -> Any:
+    activity.mark_all_read(current_user.id)
+    return redirect(url_for("resident.notifications"), code=303)
+
+
+@bp.get("/notifications/badge")
+@login_required
+def notification_badge_partial() -> str:
+    return render_template("wallet/authorize/_badge.html")
+
+
+@bp.get("/access-history")
+@login_required
+def access_history() -> str:
+    return render_template("wallet/authorize/access_history.html", active_tab="me", sync=_sync(),
+                           events=activity.access_history(current_user.id), kinds=activity.ACCESS_KINDS)
+
+
+@bp.get("/access-history/list")
+@login_required
+def access_history_list() -> str:
+    return render_template("wallet/authorize/_access_list.html",
+                           events=activity.access_history(current_user.id), kinds=activity.ACCESS_KINDS)

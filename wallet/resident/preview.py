@@ -1,0 +1,14 @@
+"""Showing a verified bill that is not (yet) stored, with the same labels as a stored one."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from wallet.resident.bill_view import BillView
+from wallet.services.verification import VerifiedBill
+
+
+def preview(bill: VerifiedBill) -> BillView:
+    """A :class:`BillView` over the row the bill would be stored as: chips, amounts and fields
+    read exactly as on the detail page. Nothing here touches the database (no id, no owner)."""
+    row = bill.row(resident_id=0, source="verified")
+    return BillView(SimpleNamespace(**row, id=None))  # type: ignore[arg-type]

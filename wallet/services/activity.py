@@ -1,0 +1,79 @@
+"""What a resident learns about their bills: notifications, the access history, and the live nudge.
+
+Every function here writes inside the caller's transaction, so a notification, an access
+record and the live-channel bump land together with the change they describe, or not at all.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from common.money import yuan_display
+from common.timeutil import utcnow
+from wallet.extensions import db
+from wallet.models.authorization import AccessEvent, Authorization, Notification
+from wallet.services.bill_store import bump_change_seq
+
+VIEW_COALESCE = timedelta(hours=1)
+ACCESS_KINDS: dict[str, str] = {
+    "viewed": "查看", "locked": "锁定", "lock_lapsed": "锁定到期", "reimbursed": "报销",
+    "rejected": "拒绝报销",
+}
+
+
+def notify(resident_id: int, kind: str, title: str, body: str, bill_id: int | None = None) -> None:
+    db.session.add(Notification(resident_id=resident_id, kind=kind, title=title, body=body[:300],
+                                bill_id=bill_id, at=utcnow()))
+
+
+def record_access(auth: Authorization, kind: str, amount: int | None = None, detail: str = "") -> None:
+    db.session.add(AccessEvent(resident_id=auth.resident_id, bill_id=auth.bill_id, unit_id=auth.unit_id,
+                               authorization_id=auth.id, kind=kind, amount=amount, detail=detail[:200],
+                               at=utcnow()))
+
+
+def record_view(auth: Authorization) -> None:
+    """A unit opened the bill; repeated views within an hour count once."""
+    recent = db.session.scalar(select(AccessEvent.id).where(
+        AccessEvent.authorization_id == auth.id, AccessEvent.kind == "viewed",
+        AccessEvent.at > utcnow() - VIEW_COALESCE).limit(1))
+    if recent is None:
+        record_access(auth, "viewed")
+        bump_change_seq(auth.resident_id)
+
+
+def announce(resident_id: int) -> None:
+    """Nudge the resident's open pages (they poll the change sequence)."""
+    bump_change_seq(resident_id)
+
+
+def bill_label(auth: Authorization) -> str:
+    bill = auth.bill
+    return f"{bill.issuer_name} {yuan_display(bill.total)}（{bill.code}-{bill.number}）"
+
+
+def unread_count(resident_id: int) -> int:
+    return int(db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.resident_id == resident_id, Notification.read_at.is_(None))) or 0)
+
+
+def recent_notifications(resident_id: int, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.resident_id == resident_id)
+                                   .order_by(Notification.at.desc(), Notification.id.desc()).limit(limit)))
+
+
+def mark_all_read(resident_id: int) -> int:
+    changed = db.session.execute(update(Notification).where(
+        Notification.resident_id == resident_id, Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount
+    if changed:
+        bump_change_seq(resident_id)
+    db.session.commit()
+    return int(changed or 0)
+
+
+def access_history(resident_id: int, bill_id: int | None = None, limit: int = 200) -> list[AccessEvent]:
+    stmt = select(AccessEvent).where(AccessEvent.resident_id == resident_id)
+    if bill_id is not None:
+        stmt = stmt.where(AccessEvent.bill_id == bill_id)
+    return list(db.session.scalars(stmt.order_by(AccessEvent.at.desc(), AccessEvent.id.desc()).limit(limit)))

@@ -1,0 +1,108 @@
+"""A unit's integration credentials: appId, the appKey (shown once, rotatable) and its envelope key.
+
+The appId never changes; issuing a new appKey replaces the old one at once, so a leaked key
+stops working the moment the administrator rotates it. The appKey is kept sealed, because
+the wallet must recompute request signatures with it. Each change runs on the locked
+credential row, so two administrators rotating at once leave exactly one key in force.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from common.database import write_transaction
+from common.timeutil import utcnow
+from wallet.api_crypto.envelope import SUITES, key_id, load_public_pem, public_pem, suite_for
+from wallet.extensions import db
+from wallet.identity import seal, unseal
+from wallet.models.api import APP_KEY_PURPOSE, ApiCredential
+from wallet.models.unit import UnitUser
+
+MAX_PEM_CHARS = 2000
+
+
+class CredentialRefused(Exception):
+    """Nothing changed; ``message`` (Chinese) says why and what to do next."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A freshly issued appKey: the only moment it is shown in clear."""
+
+    app_id: str
+    app_key: str
+    version: int
+
+
+def credential_of(unit_id: int) -> ApiCredential | None:
+    return db.session.scalar(select(ApiCredential).where(ApiCredential.unit_id == unit_id))
+
+
+def by_app_id(app_id: str) -> ApiCredential | None:
+    return db.session.scalar(select(ApiCredential).where(ApiCredential.app_id == app_id))
+
+
+def app_key_of(credential: ApiCredential) -> str:
+    return unseal(credential.app_key_enc, APP_KEY_PURPOSE)
+
+
+def _locked_credential(unit_id: int) -> ApiCredential | None:
+    write_transaction(db.session)
+    return db.session.scalar(select(ApiCredential).where(ApiCredential.unit_id == unit_id).with_for_update()
+                             .execution_options(populate_existing=True))
+
+
+def _require_active(user: UnitUser) -> None:
+    if not user.unit.is_active:
+        db.session.rollback()
+        raise CredentialRefused(f"单位账户{user.unit.state_name}，不能管理接口凭证。如有疑问请联系财政部门。", 403)
+
+
+def issue_app_key(user: UnitUser) -> IssuedKey:
+    """Issue the unit's first appKey, or replace the current one (the old key stops working now)."""
+    credential = _locked_credential(user.unit_id)
+    _require_active(user)
+    app_key, now = secrets.token_urlsafe(32), utcnow()
+    if credential is None:
+        credential = ApiCredential(unit_id=user.unit_id, app_id="bw" + secrets.token_hex(8), key_version=1,
+                                   created_at=now, app_key_enc=b"")
+        db.session.add(credential)
+    else:
+        credential.key_version += 1
+    credential.app_key_enc = seal(app_key, APP_KEY_PURPOSE)
+    credential.key_issued_at, credential.key_issued_by = now, user.id
+    db.session.commit()
+    return IssuedKey(credential.app_id, app_key, credential.key_version)
+
+
+def register_envelope_key(user: UnitUser, pem: str) -> ApiCredential:
+    """Record the public key replies are sealed to (P-256 or X25519, PEM SubjectPublicKeyInfo)."""
+    text = (pem or "").strip()
+    if not text or len(text) > MAX_PEM_CHARS:
+        raise CredentialRefused("请粘贴 PEM 格式的公钥（以 -----BEGIN PUBLIC KEY----- 开头）。")
+    try:
+        key = load_public_pem(text)
+    except ValueError as error:
+        raise CredentialRefused("无法识别该公钥。请粘贴 P-256 或 X25519 公钥的 PEM 文本（不是私钥，不是证书）。") from error
+    credential = _locked_credential(user.unit_id)
+    _require_active(user)
+    if credential is None:
+        db.session.rollback()
+        raise CredentialRefused("请先生成接口密钥（appKey），再登记信封公钥。", 409)
+    credential.envelope_alg = suite_for(key).alg
+    credential.envelope_kid = key_id(key)
+    credential.envelope_public_pem = public_pem(key)
+    credential.envelope_registered_at = utcnow()
+    db.session.commit()
+    return credential
+
+
+def supported_algorithms() -> list[str]:
+    return sorted(SUITES)

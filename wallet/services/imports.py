@@ -1,0 +1,116 @@
+"""Adding a paper or offline bill to a resident's wallet once the fiscal network vouched for it.
+
+Two steps, as the resident sees them: the result screen (:func:`review`) shows the verified
+bill and offers "加入票据夹"; confirming (:func:`confirm`) adds it. Between the two the page
+carries only a signed, short-lived token naming the resident and the bill, so nothing is
+held on the server and nobody can confirm a bill they did not verify. Confirming fetches
+the bill again (signature checked) and stores its freshest status.
+
+The wallet holds a resident's own bills only: a bill whose payer is someone else is
+refused, whatever else is right about it. A bill is matched on code and number, so one
+already collected or imported is never added twice.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from wallet.clients.fiscal import FiscalClient
+from wallet.extensions import db
+from wallet.models.bill import Bill
+from wallet.models.resident import Resident
+from wallet.services import bill_store
+from wallet.services.sync import sync_state
+from wallet.services.verification import Refusal, VerifiedBill, Verification, fetch_verified
+
+TOKEN_SALT = "wallet.bill-import"
+TOKEN_MAX_AGE = 30 * 60
+
+NOT_PAYER = Refusal(
+    "not_payer",
+    "这张票据的交款人不是您本人，不能加入您的票据夹。票据夹只收录您本人缴费的票据；"
+    "如需报销他人的票据，请由交款人本人导入，或把版式文件直接交给报销单位查验。",
+    403,
+)
+EXPIRED = Refusal("import_expired", "这次导入的确认已过期，请重新扫码、上传或输入五要素后再加入票据夹。", 400)
+
+
+@dataclass(frozen=True)
+class ImportReview:
+    """What the result screen shows: the verification, why the bill cannot be added (if so),
+    the resident's copy when it is already in the wallet, and the token that adds it."""
+
+    verification: Verification
+    refusal: Refusal | None = None
+    existing_bill_id: int | None = None
+    token: str | None = None
+
+    @property
+    def bill(self) -> VerifiedBill | None:
+        return self.verification.bill
+
+    @property
+    def http_status(self) -> int:
+        return self.refusal.http_status if self.refusal else 200
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    bill_id: int | None = None
+    added: bool = False
+    refusal: Refusal | None = None
+
+
+def review(resident: Resident, verification: Verification) -> ImportReview:
+    """The result screen for a verification made on the resident's behalf; changes nothing."""
+    bill = verification.bill
+    if bill is None:
+        return ImportReview(verification, refusal=verification.refusal)
+    if not is_payer(resident, bill):
+        return ImportReview(verification, refusal=NOT_PAYER)
+    existing = existing_bill_id(resident.id, bill.code, bill.number)
+    if existing is not None:
+        return ImportReview(verification, existing_bill_id=existing)
+    token = _serializer().dumps({"resident": resident.id, "code": bill.code, "number": bill.number})
+    return ImportReview(verification, token=token)
+
+
+def confirm(resident: Resident, token: str, client: FiscalClient | None = None) -> ImportResult:
+    """Add the bill a review's token names; a bill already there is left as it is."""
+    try:
+        claim = _serializer().loads(token, max_age=TOKEN_MAX_AGE)
+        code, number = str(claim["code"]), str(claim["number"])
+        owner = int(claim["resident"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return ImportResult(refusal=EXPIRED)
+    if owner != resident.id:
+        return ImportResult(refusal=EXPIRED)
+    existing = existing_bill_id(resident.id, code, number)
+    if existing is not None:
+        return ImportResult(bill_id=existing)
+    verification = fetch_verified(code, number, client)
+    if verification.bill is None:
+        return ImportResult(refusal=verification.refusal)
+    if not is_payer(resident, verification.bill):
+        return ImportResult(refusal=NOT_PAYER)
+    bill_store.upsert_bills([verification.bill.row(resident.id, source="imported")])
+    sync_state(resident.id)
+    bill_store.bump_change_seq(resident.id)
+    db.session.commit()
+    return ImportResult(bill_id=existing_bill_id(resident.id, code, number), added=True)
+
+
+def is_payer(resident: Resident, bill: VerifiedBill) -> bool:
+    return bool(bill.payer_id_number) and bill.payer_id_number == resident.id_number.upper()
+
+
+def existing_bill_id(resident_id: int, code: str, number: str) -> int | None:
+    return db.session.scalar(select(Bill.id).where(
+        Bill.resident_id == resident_id, Bill.code == code, Bill.number == number))
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)

@@ -1,0 +1,185 @@
+"""The unit's side of 授权流转: lock, report feedback, reject — through the fiscal network.
+
+Each action holds the authorization row (``write_transaction`` + ``FOR UPDATE``) while it
+asks the network, so a resident's revoke and the unit's lock are decided one after the
+other; the network's own rules (one lock holder, the cumulative cap, idempotent serials)
+then decide against other platforms. What the network answers is mirrored onto every
+wallet copy of the bill at once, in the same commit that nudges the residents' pages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from common.database import write_transaction
+from common.money import yuan_display
+from common.timeutil import SHANGHAI, as_utc, utcnow
+from wallet import policy
+from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
+from wallet.extensions import db
+from wallet.models.authorization import Authorization
+from wallet.models.bill import Bill
+from wallet.models.unit import UnitUser
+from wallet.services import activity, bill_store
+
+NETWORK_DOWN = "全国财政电子票据网络暂时无法访问，本次操作未生效，请稍后重试。"
+LOCK_GONE = {"not_locked", "not_lock_holder"}
+
+
+class ClaimRefused(Exception):
+    """Nothing changed; ``message`` (Chinese) says why and what to do next."""
+
+    def __init__(self, message: str, status: int = 409, code: str = "refused") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Feedback:
+    amount: int
+    serial: str
+    voucher: str
+    time: datetime
+
+
+def _held(user: UnitUser, authorization_id: int, action: policy.Action, amount: int | None = None) -> Authorization:
+    """The unit's authorization, locked for this transaction, once the policy allows ``action``."""
+    write_transaction(db.session)
+    auth = db.session.scalar(select(Authorization).where(Authorization.id == authorization_id)
+                             .with_for_update(of=Authorization).execution_options(populate_existing=True))
+    decision = policy.decide(policy.UnitActor(user.unit), action, authorization=auth, amount=amount)
+    if not decision or auth is None:
+        db.session.rollback()
+        raise ClaimRefused(decision.message, decision.status, decision.code)
+    return auth
+
+
+def mirror(served: dict[str, Any]) -> None:
+    """Apply a bill's status as the network just served it to every wallet copy, nudging their owners."""
+    rows = db.session.execute(select(Bill.id, Bill.resident_id).where(
+        Bill.code == served["code"], Bill.number == served["number"])).all()
+    for bill_id, resident_id in rows:
+        if bill_store.apply_status(bill_id, served["status"], int(served["version"])):
+            activity.announce(resident_id)
+
+
+def _refresh_after_refusal(client: FiscalClient, auth: Authorization) -> None:
+    """A refusal means our copy may be behind: fetch the bill's status so pages show why."""
+    try:
+        served = client.bill(auth.bill.code, auth.bill.number)
+    except (FiscalError, FiscalUnavailable):
+        return
+    mirror(served)
+    db.session.commit()
+
+
+def _network_refused(client: FiscalClient, auth: Authorization, error: FiscalError) -> ClaimRefused:
+    db.session.rollback()
+    _refresh_after_refusal(client, auth)
+    return ClaimRefused(error.message or "全国财政电子票据网络拒绝了本次操作，请刷新后重试。", 409, error.code)
+
+
+def lock_claim(user: UnitUser, authorization_id: int) -> Authorization:
+    auth = _held(user, authorization_id, "lock")
+    client, unit, now = FiscalClient.from_app(), user.unit, utcnow()
+    try:
+        served = client.lock(auth.bill.code, auth.bill.number, unit.credit_code, unit.name,
+                             current_app.config["UNIT_LOCK_TTL_SECONDS"])
+    except FiscalUnavailable as exc:
+        db.session.rollback()
+        raise ClaimRefused(NETWORK_DOWN, 503, "network_unavailable") from exc
+    except FiscalError as exc:
+        raise _network_refused(client, auth, exc) from exc
+    expires = served["status"].get("lock_expires_at")
+    auth.state, auth.locked_at, auth.lapse_noted_at, auth.acted_by = "locked", now, None, user.id
+    auth.lock_expires_at = as_utc(datetime.fromisoformat(expires)) if expires else None
+    mirror(served)
+    activity.record_access(auth, "locked")
+    until = f"，锁定至 {auth.lock_expires_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if auth.lock_expires_at else ""
+    activity.notify(auth.resident_id, "locked", "票据已被锁定报销",
+                    f"{unit.name}已锁定{activity.bill_label(auth)}{until}。锁定期间不能撤销授权。", auth.bill_id)
+    activity.announce(auth.resident_id)
+    db.session.commit()
+    return auth
+
+
+def record_feedback(user: UnitUser, authorization_id: int, feedback: Feedback) -> tuple[Authorization, bool]:
+    """Report a reimbursement; returns the authorization and whether this was a replay of one already recorded."""
+    replay = _replay_of(user, authorization_id, feedback)
+    if replay is not None:
+        return replay, True
+    auth = _held(user, authorization_id, "feedback", feedback.amount)
+    client, unit, now = FiscalClient.from_app(), user.unit, utcnow()
+    try:
+        body = client.feedback(auth.bill.code, auth.bill.number, unit.credit_code, serial=feedback.serial,
+                               voucher=feedback.voucher, amount=feedback.amount, result="reimbursed",
+                               time=feedback.time.isoformat())
+    except FiscalUnavailable as exc:
+        db.session.rollback()
+        raise ClaimRefused(NETWORK_DOWN, 503, "network_unavailable") from exc
+    except FiscalError as exc:
+        raise _network_refused(client, auth, exc) from exc
+    auth.state, auth.open_bill_id, auth.closed_at, auth.acted_by = "reimbursed", None, now, user.id
+    auth.amount, auth.serial, auth.voucher, auth.reimbursed_at = feedback.amount, feedback.serial, \
+        feedback.voucher, feedback.time
+    mirror(body["bill"])
+    left = policy.remaining(auth.bill)
+    activity.record_access(auth, "reimbursed", feedback.amount, f"业务流水号 {feedback.serial}")
+    tail = f"，剩余 {yuan_display(left)} 可授权其他单位报销" if left else "，已全额报销"
+    activity.notify(auth.resident_id, "reimbursed", "报销结果已登记",
+                    f"{unit.name}已报销{activity.bill_label(auth)} {yuan_display(feedback.amount)}{tail}。", auth.bill_id)
+    activity.announce(auth.resident_id)
+    db.session.commit()
+    return auth, bool(body.get("replayed"))
+
+
+def _replay_of(user: UnitUser, authorization_id: int, feedback: Feedback) -> Authorization | None:
+    """The same form sent twice: already recorded with this serial → the record; other content → refused."""
+    auth = db.session.scalar(select(Authorization).where(Authorization.id == authorization_id,
+                                                         Authorization.unit_id == user.unit_id))
+    if auth is None or auth.state != "reimbursed" or auth.serial != feedback.serial:
+        return None
+    if (auth.amount, auth.voucher) != (feedback.amount, feedback.voucher):
+        raise ClaimRefused("该业务流水号已登记过不同的报销内容，请核对流水号；新的报销请使用新的流水号。", 409, "serial_conflict")
+    return auth
+
+
+def reject_claim(user: UnitUser, authorization_id: int, reason: str) -> Authorization:
+    """Refuse the claim and release the bill (unlocking it at the network if this unit holds it)."""
+    auth = _held(user, authorization_id, "reject")
+    client, unit, now = FiscalClient.from_app(), user.unit, utcnow()
+    if auth.state == "locked" and not policy.lock_lapsed(auth, now):
+        try:
+            mirror(client.unlock(auth.bill.code, auth.bill.number, unit.credit_code))
+        except FiscalUnavailable as exc:
+            db.session.rollback()
+            raise ClaimRefused(NETWORK_DOWN, 503, "network_unavailable") from exc
+        except FiscalError as exc:
+            if exc.code not in LOCK_GONE:
+                raise _network_refused(client, auth, exc) from exc
+    auth.state, auth.open_bill_id, auth.closed_at, auth.acted_by = "rejected", None, now, user.id
+    auth.end_reason = reason[:200]
+    activity.record_access(auth, "rejected", None, reason)
+    activity.notify(auth.resident_id, "rejected", "报销被拒绝",
+                    f"{unit.name}拒绝报销{activity.bill_label(auth)}。原因：{reason}。票据已释放，可授权其他单位。",
+                    auth.bill_id)
+    activity.announce(auth.resident_id)
+    db.session.commit()
+    return auth
+
+
+def view_claim(user: UnitUser, authorization_id: int) -> Authorization:
+    """The unit's authorization for its detail page (recorded in the resident's access history)."""
+    auth = db.session.get(Authorization, authorization_id)
+    decision = policy.decide(policy.UnitActor(user.unit), "view", authorization=auth)
+    if not decision or auth is None:
+        raise ClaimRefused(decision.message, decision.status, decision.code)
+    activity.record_view(auth)
+    db.session.commit()
+    return auth

@@ -1,0 +1,152 @@
+"""Unit digital accounts: application, the finance department's decisions, and the credential outbox.
+
+Approval creates the account's first user with a random password and TOTP key and puts
+them in the outbox (sealed at rest), which a mailer — or, here, the finance page and the
+tests — reads. Every decision runs in one write transaction on the locked unit row, so two
+administrators clicking at once cannot both decide.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+import pyotp
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
+
+from common.database import write_transaction
+from common.timeutil import utcnow
+from wallet.extensions import db
+from wallet.identity import lookup_hash, seal
+from wallet.models.unit import (CLAIMING_STATES, CONTACT_ID_PURPOSE, OUTBOX_PURPOSE, OutboxMessage, Unit,
+                                UnitUser)
+from wallet.services.unit_forms import UnitApplication
+
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+TOTP_ISSUER = "票据夹单位数字账户"
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "approve": (("pending",), "active"),
+    "reject": (("pending",), "rejected"),
+    "freeze": (("active",), "frozen"),
+    "unfreeze": (("frozen",), "active"),
+    "cancel": (("active", "frozen"), "cancelled"),
+}
+
+
+class AccountError(Exception):
+    """A refused application or decision; ``message`` is Chinese, ``status`` the HTTP code."""
+
+    def __init__(self, message: str, status: int = 409) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def submit_application(app: UnitApplication) -> Unit:
+    unit = Unit(name=app.name, credit_code=app.credit_code, code_claim=app.credit_code, unit_type=app.unit_type,
+                address=app.address, legal_rep=app.legal_rep, contact_name=app.contact_name,
+                contact_phone=app.contact_phone, contact_id_enc=seal(app.contact_id, CONTACT_ID_PURPOSE),
+                contact_id_hash=lookup_hash(app.contact_id), email=app.email, state="pending",
+                applied_at=utcnow(), updated_at=utcnow())
+    db.session.add(unit)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise AccountError("该统一社会信用代码已有单位账户或申请正在审核中，无需重复申请。如需帮助请联系财政部门。") from exc
+    return unit
+
+
+def new_password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(14))
+
+
+def otpauth_uri(username: str, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)
+
+
+def add_user(unit: Unit, username: str, password: str, totp_secret: str, display_name: str) -> UnitUser:
+    user = UnitUser(unit_id=unit.id, username=username, display_name=display_name,
+                    password_hash=generate_password_hash(password),
+                    totp_secret_enc=seal(totp_secret, UnitUser.TOTP_PURPOSE), created_at=utcnow())
+    db.session.add(user)
+    return user
+
+
+def queue_message(unit: Unit, kind: str, subject: str, payload: dict[str, Any]) -> OutboxMessage:
+    message = OutboxMessage(unit_id=unit.id, kind=kind, recipient=unit.email, subject=subject,
+                            body_enc=seal(json.dumps(payload, ensure_ascii=False), OUTBOX_PURPOSE),
+                            created_at=utcnow())
+    db.session.add(message)
+    return message
+
+
+def _free_username(credit_code: str) -> str:
+    base = credit_code.lower()
+    taken = set(db.session.scalars(select(UnitUser.username).where(UnitUser.username.like(f"{base}%"))))
+    if base not in taken:
+        return base
+    return next(f"{base}-{n}" for n in range(2, 1000) if f"{base}-{n}" not in taken)
+
+
+def decide(unit_id: int, action: str, note: str = "") -> Unit:
+    """Apply one finance decision (``TRANSITIONS``) to a unit; approval also issues credentials."""
+    allowed_from, target = TRANSITIONS[action]
+    write_transaction(db.session)
+    unit = db.session.scalar(select(Unit).where(Unit.id == unit_id).with_for_update()
+                             .execution_options(populate_existing=True))
+    if unit is None:
+        db.session.rollback()
+        raise AccountError("没有找到该单位。", 404)
+    if unit.state not in allowed_from:
+        db.session.rollback()
+        raise AccountError(f"该单位当前状态为“{unit.state_name}”，不能进行此操作。请刷新页面查看最新状态。")
+    unit.state, unit.decided_at, unit.updated_at = target, utcnow(), utcnow()
+    unit.decision_note = note[:200] or None
+    unit.code_claim = unit.credit_code if target in CLAIMING_STATES else None
+    if action == "approve":
+        _issue_credentials(unit)
+    else:
+        text = {"reject": f"您单位的数字账户申请未通过审核。原因：{note}。请按原因修改后重新申请。",
+                "freeze": f"您单位的数字账户已被冻结，冻结期间不能进行任何操作。原因：{note}。",
+                "unfreeze": "您单位的数字账户已解除冻结，可以正常使用。",
+                "cancel": f"您单位的数字账户已注销。原因：{note}。"}[action]
+        queue_message(unit, action, f"单位数字账户{unit.state_name}通知", {"text": text})
+    db.session.commit()
+    return unit
+
+
+def _issue_credentials(unit: Unit) -> None:
+    username, password, secret = _free_username(unit.credit_code), new_password(), pyotp.random_base32()
+    add_user(unit, username, password, secret, unit.contact_name)
+    queue_message(unit, "credentials", "单位数字账户开通通知", {
+        "text": (f"{unit.name}：您单位的数字账户已开通。用户名 {username}，初始密码 {password}。"
+                 "请在手机验证器中添加动态验证码（扫描二维码或输入密钥），登录时需要输入 6 位动态码。"),
+        "username": username, "password": password, "totp_secret": secret,
+        "otpauth_uri": otpauth_uri(username, secret)})
+
+
+def units_in_state(state: str) -> list[Unit]:
+    return list(db.session.scalars(select(Unit).where(Unit.state == state).order_by(Unit.applied_at)))
+
+
+def all_units() -> list[Unit]:
+    return list(db.session.scalars(select(Unit).order_by(Unit.state, Unit.name)))
+
+
+def outbox(limit: int = 100) -> list[OutboxMessage]:
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
+
+
+def credentials_for(unit_id: int) -> dict[str, Any] | None:
+    """The latest credential message of a unit (what the mailer would deliver)."""
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.unit_id == unit_id,
+                                                            OutboxMessage.kind == "credentials")
+                                .order_by(OutboxMessage.id.desc()).limit(1))
+    return message.payload() if message else None
+
+
+def count_units() -> int:
+    return int(db.session.scalar(select(func.count(Unit.id))) or 0)

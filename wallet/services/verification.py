@@ -1,0 +1,257 @@
+"""Is this bill genuine, and what is its status? One answer for every way a bill is presented.
+
+Residents importing a paper bill, anyone on the public status page and units verifying a
+bill handed over in file mode all come here with what they hold — five elements, a QR
+code's text, a photo of the bill, or its layout PDF — and get back a :class:`Verification`:
+the verified bill and its live status, or a :class:`Refusal` with a stable code, a Chinese
+message that says what to do next, and the HTTP status a page or API answers with.
+
+The fiscal network gives the verdict; the bill it returns is trusted only after its
+signature checks out against the issuing province's published key. Checks by five
+elements count towards the per-bill daily limit before the network is asked.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from common.timeutil import as_utc
+from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
+from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements
+from wallet.scan.payload import PayloadRefused, parse_payload
+from wallet.scan.photo import PhotoRefused, decode_bill_photo, sniff_image_format
+from wallet.services import bill_store, check_counts
+from wallet.services.signatures import BillRejected, verify_bill
+
+LAYOUT_MAX_BYTES = 10 * 1024 * 1024  # the network's own limit for layout files
+
+REFUSALS: dict[str, tuple[int, str]] = {
+    "invalid_elements": (400, "五要素填写有误，请按提示修改后重试。"),
+    "not_found": (422, "全国财政电子票据网络中没有这张票据。请核对票据代码和票据号码后重试。"),
+    "mismatch": (422, "票据信息与开票地的记录不一致。请核对校验码、开票日期和金额后重试。"),
+    "unsupported_file": (415, "只能上传票据照片（JPEG、PNG、WebP、HEIC）或PDF版式文件，请重新选择文件。"),
+    "layout_too_large": (413, "版式文件超过10 MB，请确认上传的是开票单位提供的财政电子票据PDF。"),
+    "invalid_pdf": (422, "文件不是可读取的PDF，请重新下载版式文件后上传。"),
+    "no_signed_document": (422, "这个PDF中没有财政电子票据的签名数据，不是电子票据版式文件。"
+                                "请上传开票单位提供的原始文件，或手动输入五要素。"),
+    "signature_invalid": (422, "版式文件的签名验证未通过，文件内容可能被修改过，不能作为报销凭证。"
+                               "请向开票单位重新获取原始文件。"),
+    "unknown_key": (422, "签名所用的密钥不是财政部门公布的密钥，票据不可信。请向开票单位核实。"),
+    "bill_rejected": (502, "开票地返回的票据签名无法验证，为安全起见未予采用。请稍后再试。"),
+    "too_many_checks": (429, "这张票据今天的查验次数已达上限，请明天再试。"),
+    "network_unavailable": (503, "全国财政电子票据网络暂时无法访问，请稍后再试。"),
+    "network_refused": (502, "全国财政电子票据网络未受理这次查验，请稍后再试。"),
+}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why no verified bill came back. ``code`` is stable for programs, ``message`` is for people;
+    ``errors`` names the fields at fault (five elements) when there are any."""
+
+    code: str
+    message: str
+    http_status: int
+    errors: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, errors: Mapping[str, str] | None = None) -> "Refusal":
+        status, message = REFUSALS[code]
+        return cls(code, message, status, dict(errors or {}))
+
+    @property
+    def says_not_authentic(self) -> bool:
+        """The network looked and the bill is not genuine (as opposed to bad input or an outage)."""
+        return self.code in {"not_found", "mismatch", "no_signed_document", "signature_invalid", "unknown_key"}
+
+
+class Refused(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.code)
+        self.refusal = refusal
+
+
+@dataclass(frozen=True)
+class VerifiedBill:
+    """A bill the network vouched for, with its signature checked: the signed document as read
+    from the exact signed bytes, and the live status the issuing province holds."""
+
+    item: dict[str, Any]
+    canonical: bytes
+    document: dict[str, Any]
+    verify_count: int = 0
+    checks_today: int = 0
+
+    @property
+    def code(self) -> str:
+        return str(self.document["code"])
+
+    @property
+    def number(self) -> str:
+        return str(self.document["number"])
+
+    @property
+    def status(self) -> dict[str, Any]:
+        return dict(self.item["status"])
+
+    @property
+    def total(self) -> int:
+        return int(self.document["total"])
+
+    @property
+    def issued_at(self) -> datetime:
+        return as_utc(datetime.fromisoformat(self.document["issued_at"]))
+
+    @property
+    def payer_id_number(self) -> str:
+        return str((self.document.get("payer") or {}).get("id_number", "")).upper()
+
+    @property
+    def is_red(self) -> bool:
+        return self.total < 0 or bool(self.document.get("red_of"))
+
+    @property
+    def reimbursable(self) -> bool:
+        """Whether a unit could take this bill for reimbursement now: never a red, red-reversed
+        or exchanged bill; not while another unit holds it locked; not once fully reimbursed."""
+        status = self.status
+        return (not self.is_red and status["issuance"] == "normal"
+                and status["reimbursement"] in {"unreimbursed", "partially_reimbursed"})
+
+    def row(self, resident_id: int, source: str = "imported") -> dict[str, Any]:
+        """The wallet's ``bills`` row for this bill (see ``bill_store.upsert_bills``)."""
+        return bill_store.bill_row(resident_id, self.canonical, self.document, self.item, source=source)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The answer: exactly one of ``bill`` and ``refusal`` is set. ``elements`` is what was
+    asked about, when known (to fill the form in again)."""
+
+    bill: VerifiedBill | None = None
+    refusal: Refusal | None = None
+    elements: FiveElements | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.bill is not None
+
+
+def verify_elements(fields: Mapping[str, object] | FiveElements,
+                    client: FiscalClient | None = None) -> Verification:
+    """Verify typed five elements (text fields ``code``/``number``/``check``/``date``/``amount``)."""
+    try:
+        elements = fields if isinstance(fields, FiveElements) else parse_five_elements(fields)
+    except InvalidFiveElements as invalid:
+        return Verification(refusal=Refusal.of("invalid_elements", invalid.errors))
+    return _answer(lambda: _by_elements(elements, client or FiscalClient.from_app()), elements)
+
+
+def verify_qr_text(text: str, client: FiscalClient | None = None) -> Verification:
+    """Verify the bill a QR code's text names (the status-page URL or a delimited string)."""
+    try:
+        elements = parse_payload(text)
+    except PayloadRefused as refused:
+        return Verification(refusal=Refusal(refused.code, refused.message, 422, refused.errors))
+    return verify_elements(elements, client)
+
+
+def verify_photo(data: bytes, client: FiscalClient | None = None) -> Verification:
+    """Verify the bill whose QR code a photo shows (JPEG, PNG, WebP or HEIC)."""
+    try:
+        decoded = decode_bill_photo(data)
+    except PhotoRefused as refused:
+        return Verification(refusal=Refusal(refused.code, refused.message, refused.http_status))
+    return verify_elements(decoded.elements, client)
+
+
+def verify_layout(pdf: bytes, client: FiscalClient | None = None) -> Verification:
+    """Verify a layout file: the network checks its embedded signed document and live status."""
+    if not pdf.startswith(b"%PDF-"):
+        return Verification(refusal=Refusal.of("unsupported_file"))
+    if len(pdf) > LAYOUT_MAX_BYTES:
+        return Verification(refusal=Refusal.of("layout_too_large"))
+    return _answer(lambda: _by_layout(pdf, client or FiscalClient.from_app()))
+
+
+def verify_file(data: bytes, client: FiscalClient | None = None) -> Verification:
+    """An uploaded file of either kind, told apart by its own bytes, never by its name or type."""
+    if data.startswith(b"%PDF-"):
+        return verify_layout(data, client)
+    if sniff_image_format(data) is not None:
+        return verify_photo(data, client)
+    return Verification(refusal=Refusal.of("unsupported_file"))
+
+
+def fetch_verified(code: str, number: str, client: FiscalClient | None = None) -> Verification:
+    """The bill by code and number with its live status, signature checked; no check is counted.
+
+    For callers that already verified the bill moments ago (a resident confirming an import).
+    """
+    client = client or FiscalClient.from_app()
+    return _answer(lambda: _trusted(client.bill(code, number), client, verify_count=0))
+
+
+def _answer(work: Callable[[], VerifiedBill], elements: FiveElements | None = None) -> Verification:
+    try:
+        return Verification(bill=work(), elements=elements)
+    except Refused as refused:
+        return Verification(refusal=refused.refusal, elements=elements)
+    except FiscalUnavailable:
+        return Verification(refusal=Refusal.of("network_unavailable"), elements=elements)
+    except FiscalError as error:
+        return Verification(refusal=_network_refusal(error), elements=elements)
+
+
+def _by_elements(elements: FiveElements, client: FiscalClient) -> VerifiedBill:
+    today = check_counts.count_check(elements.code, elements.number)
+    if today is None:
+        raise Refused(Refusal.of("too_many_checks"))
+    reply = client.verify(elements.as_fields())
+    if not reply.get("authentic"):
+        raise Refused(Refusal.of(_verdict_reason(reply)))
+    bill = _trusted(reply.get("bill"), client, int(reply.get("verify_count") or 0), today)
+    if (bill.code, bill.number) != (elements.code, elements.number):
+        raise Refused(Refusal.of("bill_rejected"))
+    return bill
+
+
+def _by_layout(pdf: bytes, client: FiscalClient) -> VerifiedBill:
+    reply = client.verify_layout(pdf)
+    if not reply.get("authentic"):
+        raise Refused(Refusal.of(_verdict_reason(reply)))
+    bill = _trusted(reply.get("bill"), client, int(reply.get("verify_count") or 0))
+    today = check_counts.count_check(bill.code, bill.number)
+    if today is None:
+        raise Refused(Refusal.of("too_many_checks"))
+    return VerifiedBill(bill.item, bill.canonical, bill.document, bill.verify_count, today)
+
+
+def _trusted(item: Any, client: FiscalClient, verify_count: int, checks_today: int = 0) -> VerifiedBill:
+    """The served bill once its signature is proven; nothing of it is read before that."""
+    if not isinstance(item, dict) or not isinstance(item.get("status"), dict):
+        raise Refused(Refusal.of("bill_rejected"))
+    try:
+        canonical, document = verify_bill(item, client)
+    except BillRejected:
+        raise Refused(Refusal.of("bill_rejected")) from None
+    return VerifiedBill(item, canonical, document, verify_count, checks_today)
+
+
+def _verdict_reason(reply: dict[str, Any]) -> str:
+    reason = reply.get("reason")
+    return reason if reason in REFUSALS and reason != "too_many_checks" else "mismatch"
+
+
+def _network_refusal(error: FiscalError) -> Refusal:
+    if error.code == "bill_not_found":
+        return Refusal.of("not_found")
+    if error.code == "invalid_pdf":
+        return Refusal.of("invalid_pdf")
+    if error.code == "http_413":
+        return Refusal.of("layout_too_large")
+    if error.code == "invalid_elements":
+        return Refusal.of("invalid_elements")
+    return Refusal.of("network_refused")

@@ -1,0 +1,98 @@
+"""Who may use which area, and the sign-in of non-resident users into the shared session.
+
+Residents, unit users and the finance administrator share one Flask-Login session whose id
+names the kind (``resident:7``, ``unit:3``, ``finance:1``). Every request is kept inside the
+area of its kind: a unit user who opens a resident page is sent back to the unit
+workspace, and so on — so no view ever mistakes one kind's id for another's. A unit that
+is frozen or cancelled loses its open sessions on their next request.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import flash, jsonify, redirect, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from common.web import render_error, wants_json
+from wallet.auth.sessions import LOGIN_AT, SEEN_AT, USER_KINDS
+from wallet.extensions import db
+from wallet.models.unit import UnitUser
+from wallet.unit import bp
+
+USER_KINDS["unit"] = lambda pk: db.session.get(UnitUser, pk)
+
+REALMS = {"resident": "resident", "auth": "resident", "unit": "unit", "finance": "finance"}
+HOMES = {"resident": "resident.home", "unit": "unit.inbox", "finance": "finance.home"}
+LOGINS = {"unit": "unit.login", "finance": "finance.login"}
+KIND_NAMES = {"resident": "个人账户", "unit": "单位账户", "finance": "财政部门管理账户"}
+OPEN_ENDPOINTS = {"unit.login", "unit.login_code", "unit.apply", "unit.applied", "finance.login", "finance.login_code",
+                  "resident.receipt_keys", "resident.verify_receipt"}
+
+
+def user_kind() -> str | None:
+    if not current_user.is_authenticated:
+        return None
+    return str(current_user.get_id()).partition(":")[0]
+
+
+def _send(target: str, message: str) -> Any:
+    if wants_json():
+        return jsonify(ok=False, code="wrong_account", message=message), 403
+    if request.headers.get("HX-Request"):
+        return "", 200, {"HX-Redirect": target}
+    flash(message, "error")
+    return redirect(target)
+
+
+@bp.before_app_request
+def keep_users_in_their_realm() -> Any:
+    realm = REALMS.get(request.blueprint or "")
+    kind = user_kind()
+    if realm is None or kind is None or kind == realm or request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if realm in LOGINS:
+        return _send(url_for(LOGINS[realm]), f"当前已登录{KIND_NAMES[kind]}。请使用{KIND_NAMES[realm]}登录，登录后将退出当前账户。")
+    return _send(url_for(HOMES[kind]), f"当前已登录{KIND_NAMES[kind]}，如需使用个人账户，请先退出。")
+
+
+def sign_in_user(user: Any) -> bool:
+    """Start a fresh session for a unit user or the administrator (timeouts as for residents)."""
+    session.clear()
+    if not login_user(user, fresh=True):
+        return False
+    now = int(time.time())
+    session.update({LOGIN_AT: now, SEEN_AT: now})
+    return True
+
+
+def sign_out_user() -> None:
+    logout_user()
+    session.clear()
+
+
+def current_unit_user() -> UnitUser:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def unit_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A signed-in user of an active unit, checked on every request."""
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if user_kind() != "unit":
+            target = url_for("unit.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
+            if wants_json():
+                return jsonify(ok=False, code="login_required", message="请先登录单位账户。", login_url=target), 401
+            if request.headers.get("HX-Request"):
+                return "", 200, {"HX-Redirect": target}
+            return redirect(target)
+        unit = current_unit_user().unit
+        if not unit.is_active:
+            state = unit.state_name
+            sign_out_user()
+            return render_error(403, f"单位账户{state}，不能进行任何操作，已退出登录。如有疑问请联系财政部门。")
+        return view(*args, **kwargs)
+
+    return guarded

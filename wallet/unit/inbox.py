@@ -1,0 +1,122 @@
+"""The unit's inbox of authorized bills (filters, search, bulk select) and the CSV export of processed claims."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from werkzeug.exceptions import BadRequest
+
+from common.web import user_error
+from wallet import policy
+from wallet.services import unit_inbox
+from wallet.services.authorizations import sweep
+from wallet.services.reimbursement import ClaimRefused, lock_claim
+from wallet.unit import bp
+from wallet.unit.access import current_unit_user, unit_required
+from wallet.unit.export import claims_csv
+
+MAX_BULK = 200
+
+
+def _filter() -> unit_inbox.InboxFilter:
+    try:
+        return unit_inbox.InboxFilter.from_args(request.args)
+    except unit_inbox.InboxFilterError as exc:
+        raise user_error(BadRequest, str(exc)) from exc
+
+
+@bp.get("/")
+@unit_required
+def inbox() -> Any:
+    unit = current_unit_user().unit
+    sweep(unit_id=unit.id)
+    f = _filter()
+    rows, total = unit_inbox.inbox(unit.id, f)
+    context = {
+        "flt": f, "rows": rows, "total": total, "unit": unit, "statuses": unit_inbox.STATUS_FILTERS,
+        "types": unit_inbox.bill_types(unit.id), "page_size": unit_inbox.PAGE_SIZE,
+        "effective_state": policy.effective_state, "lock_lapsed": policy.lock_lapsed,
+        "remaining": policy.remaining, "return_to": request.full_path.rstrip("?"),
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "claim-results":
+        return render_template("wallet/unit/_inbox_results.html", **context)
+    return render_template("wallet/unit/inbox.html", **context)
+
+
+def _selected_ids() -> list[int]:
+    raw = request.form.getlist("claim")
+    ids = [int(v) for v in raw if v.isdigit()][:MAX_BULK]
+    if not ids:
+        raise user_error(BadRequest, "请先勾选要处理的票据。")
+    return ids
+
+
+def _back() -> str:
+    target = request.form.get("return_to") or ""
+    return target if target.startswith("/unit/") and not target.startswith("//") else url_for("unit.inbox")
+
+
+@bp.post("/claims/bulk")
+@unit_required
+def bulk() -> Any:
+    user = current_unit_user()
+    ids = _selected_ids()
+    action = request.form.get("action")
+    if action == "export":
+        chosen = unit_inbox.processed(user.unit_id, None, None, ids)
+        if not chosen:
+            flash("所选票据中没有已处理（已报销或已拒绝）的，未导出。", "error")
+            return redirect(_back(), code=303)
+        return _csv_response(chosen, "selected")
+    if action != "lock":
+        raise user_error(BadRequest, "请选择要执行的批量操作。")
+    visible = {a.id for a in unit_inbox.selected(user.unit_id, ids)}
+    locked, problems = 0, []
+    for auth_id in ids:
+        if auth_id not in visible:
+            problems.append(f"#{auth_id}：没有找到该授权")
+            continue
+        try:
+            lock_claim(user, auth_id)
+            locked += 1
+        except ClaimRefused as refused:
+            problems.append(f"#{auth_id}：{refused.message}")
+    if locked:
+        flash(f"已锁定 {locked} 张票据。", "success")
+    for problem in problems[:10]:
+        flash(problem, "error")
+    return redirect(_back(), code=303)
+
+
+def _date(name: str) -> date | None:
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError as exc:
+        raise user_error(BadRequest, "日期格式应为 2026-03-01，请重新选择。") from exc
+
+
+@bp.get("/export")
+@unit_required
+def export_page() -> str:
+    return render_template("wallet/unit/export.html", unit=current_unit_user().unit)
+
+
+@bp.get("/export.csv")
+@unit_required
+def export_csv() -> Response:
+    start, end = _date("from"), _date("to")
+    if start and end and start > end:
+        raise user_error(BadRequest, "开始日期不能晚于结束日期，请重新选择。")
+    rows = unit_inbox.processed(current_unit_user().unit_id, start, end)
+    return _csv_response(rows, f"{start or 'all'}_{end or 'now'}")
+
+
+def _csv_response(rows: list[Any], tag: str) -> Response:
+    filename = f"claims-{current_unit_user().unit.credit_code}-{tag}.csv"
+    return Response(claims_csv(rows), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})
