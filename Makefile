@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 DEB_PACKAGES := chromium fonts-wqy-microhei poppler-utils ffmpeg wrk
 
-.PHONY: run test test-sqlite test-postgresql bench system-deps postgres-up db lock clean
+.PHONY: run test test-sqlite test-postgresql bench serve-prod check-ui system-deps postgres-up db lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,7 +47,18 @@ test-postgresql: $(STAMP)
 ## make bench: every benchmark script; each prints `figure <name> <value> <unit>` lines
 bench: $(STAMP) system-deps postgres-up
 	@set -e; for script in bench/bench_*.py; do \
+		grep -q '__main__' $$script || continue; \
 		module=$$(basename $$script .py); echo "# $(PY) -m bench.$$module"; $(PY) -m bench.$$module; done
+
+## make serve-prod: the production layout on PostgreSQL (docs/deploy.md): gunicorn web tier on $(PORT),
+## COLLECTION_WORKERS collection workers, and the two stubs standing in for the outside services on STUB_PORT
+serve-prod: $(STAMP) postgres-up
+	$(PY) -m scripts.serve_prod --host $(HOST) --port $(PORT)
+
+## make check-ui: Lighthouse (mobile) and axe-core on the resident pages and the unit inbox; fails on a broken budget
+check-ui: $(STAMP) system-deps
+	npm ci --no-audit --no-fund --loglevel=error
+	$(PY) -m scripts.check_ui
 
 system-deps:
 	@missing=""; \

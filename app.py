@@ -6,11 +6,13 @@ HTTP through the base URLs in its config.
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Mapping
 
 import click
 from flask import Flask
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import fiscal_stub
 import identity_stub
@@ -40,6 +42,9 @@ def build_app(
     idp = identity_stub.create_app(idp_config)
     fiscal = fiscal_stub.create_app(fiscal_config)
     main.wsgi_app = DispatcherMiddleware(main.wsgi_app, {"/idp": idp, "/fiscal": fiscal})  # type: ignore[method-assign]
+    hops = int(os.environ.get("WEB_PROXY_HOPS") or 0)
+    if hops:  # behind load balancers: client address and scheme from their X-Forwarded-* headers
+        main.wsgi_app = ProxyFix(main.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     main.extensions["parts"] = {"wallet": main, "idp": idp, "fiscal": fiscal}
     main.cli.add_command(part_cli("idp", idp))
     main.cli.add_command(part_cli("fiscal", fiscal))

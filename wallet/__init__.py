@@ -9,12 +9,14 @@ from common import settings
 from common.database import engine_options
 from common.health import health_blueprint
 from common.web import harden
+from wallet.api import bp as api_bp
 from wallet.auth import bp as auth_bp
 from wallet.auth import init_auth
 from wallet.cli import cli
 from wallet.config import SETTINGS
 from wallet.extensions import csrf, db, limiter
 from wallet.finance import bp as finance_bp
+from wallet.migrate import alembic_config
 from wallet.public import bp as public_bp
 from wallet.resident import bp as resident_bp
 from wallet.templating import register_filters
@@ -44,12 +46,13 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    app.register_blueprint(health_blueprint(db, "wallet"))
+    app.register_blueprint(health_blueprint(db, "wallet", alembic_config))
     app.register_blueprint(resident_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(unit_bp)
     app.register_blueprint(finance_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_commands(app: Flask) -> None:

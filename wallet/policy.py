@@ -23,7 +23,7 @@ from wallet.models.authorization import OPEN_STATES, STATE_NAMES, UNIT_VISIBLE_S
 from wallet.models.bill import Bill
 from wallet.models.unit import Unit
 
-Action = Literal["authorize", "revoke", "view", "lock", "feedback", "reject"]
+Action = Literal["authorize", "revoke", "view", "lock", "unlock", "feedback", "reject"]
 
 
 @dataclass(frozen=True)
@@ -145,6 +145,10 @@ def decide(actor: Actor, action: Action, *, bill: Bill | None = None, authorizat
         if state in OPEN_STATES:
             return ALLOW
         return refuse("closed", f"该授权{authorization.state_name}，不能再拒绝。")
+    if action == "unlock":
+        if state == "locked":
+            return ALLOW
+        return refuse("not_locked", "本单位没有锁定该票据，无需解除锁定。")
     return NOT_FOUND
 
 
@@ -155,7 +159,7 @@ def _resident_authorize(actor: ResidentActor, bill: Bill | None, open_auth: Auth
     if unit is not None and not unit.is_active:
         return refuse("unit_inactive", "该单位账户当前不能接收授权，请选择其他单位。")
     problem = permanent_problem(bill)
-    if problem:
+    if problem is not None:
         return problem
     if open_auth is not None and is_open(open_auth, now):
         return refuse("already_authorized", f"已授权给{open_auth.unit.name}，待其处理；如需改授权，请先撤销。")
@@ -180,7 +184,8 @@ def _unit_lock(auth: Authorization, state: str, now: datetime) -> Decision:
         return refuse("already_locked", "本单位已锁定该票据，可直接登记报销结果。")
     if state not in OPEN_STATES:
         return refuse("closed", f"该授权{auth.state_name}，不能再锁定。")
-    return permanent_problem(auth.bill) or ALLOW
+    problem = permanent_problem(auth.bill)
+    return ALLOW if problem is None else problem
 
 
 def _unit_feedback(auth: Authorization, state: str, amount: int | None, now: datetime) -> Decision:

@@ -1,5 +1,10 @@
 """unit accounts and authorizations
 
+Unit digital accounts (units, their users, login throttles, the credential outbox) and
+授权流转: signed authorization receipts, one authorization per bill and unit (the unique
+``open_bill_id`` allows one open authorization per bill), the residents' access history
+and notifications.
+
 Revision ID: 660cc0b38db6
 Revises: 033314391cc1
 Create Date: 2026-11-22 19:53:47.838860

@@ -9,9 +9,10 @@ burn a unit's nonces without its appKey.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 from flask import current_app, request
 from sqlalchemy import delete
@@ -29,6 +30,7 @@ from wallet.services.bill_store import dialect_insert
 
 HEADERS = ("X-App-Id", "X-Timestamp", "X-Nonce", "X-Signature")
 USAGE_RESOLUTION = timedelta(minutes=1)
+STAMP = re.compile(r"[0-9]{1,11}")
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ def request_target() -> str:
 
 
 def _timestamp(raw: str) -> datetime:
-    if not raw.isdigit() or len(raw) > 12:
+    if not STAMP.fullmatch(raw):
         raise ApiError("auth_header_invalid")
     stamp = datetime.fromtimestamp(int(raw), timezone.utc)
     if abs((utcnow() - stamp).total_seconds()) > current_app.config["API_TIMESTAMP_SKEW_SECONDS"]:
@@ -74,8 +76,9 @@ def _remember_nonce(credential: ApiCredential, nonce: str, stamp: datetime) -> N
     now = utcnow()
     db.session.execute(delete(ApiNonce).where(ApiNonce.credential_id == credential.id, ApiNonce.expires_at < now))
     inserted = db.session.execute(dialect_insert(ApiNonce.__table__).values(
-        credential_id=credential.id, nonce=nonce, expires_at=stamp + timedelta(seconds=keep)).on_conflict_do_nothing())
-    if inserted.rowcount != 1:
+        credential_id=credential.id, nonce=nonce, expires_at=stamp + timedelta(seconds=keep))
+        .on_conflict_do_nothing().returning(ApiNonce.__table__.c.nonce)).first()
+    if inserted is None:
         db.session.rollback()
         raise ApiError("nonce_replayed")
     if credential.last_used_at is None or now - as_utc(credential.last_used_at) > USAGE_RESOLUTION:

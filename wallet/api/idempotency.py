@@ -5,7 +5,8 @@ starts, so a concurrent twin sees it); the reply is then kept, sealed at rest, f
 ``API_IDEMPOTENCY_TTL_SECONDS``. The same key with the same request (method, target and
 the *plaintext* payload, since every envelope is sealed afresh) gets the kept reply; with
 a different request, 409. A reply of 5xx is not kept: the work did not happen, so a
-retry should try again.
+retry should try again, and so may one whose first attempt died with its process (a claim
+still pending after two minutes).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from functools import wraps
 from typing import Any
 
 from flask import Response, current_app, g, request
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 
 from common.timeutil import as_utc, utcnow
 from wallet.api.authentication import request_target
@@ -30,6 +31,7 @@ from wallet.models.api import REPLY_PURPOSE, ApiIdempotentReply
 from wallet.services.bill_store import dialect_insert
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+ABANDONED_AFTER = timedelta(minutes=2)  # far beyond any call's own timeouts: its process is gone
 
 
 def _fingerprint(payload: dict[str, Any] | None) -> str:
@@ -40,14 +42,17 @@ def _fingerprint(payload: dict[str, Any] | None) -> str:
 def _claim(credential_id: int, key: str, fingerprint: str) -> ApiIdempotentReply | None:
     """None when this request now owns the key; otherwise the row already holding it."""
     now = utcnow()
+    abandoned = and_(ApiIdempotentReply.key == key, ApiIdempotentReply.state == "pending",
+                     ApiIdempotentReply.created_at < now - ABANDONED_AFTER)
     db.session.execute(delete(ApiIdempotentReply).where(ApiIdempotentReply.credential_id == credential_id,
-                                                        ApiIdempotentReply.expires_at < now))
+                                                        or_(ApiIdempotentReply.expires_at < now, abandoned)))
     ttl = timedelta(seconds=current_app.config["API_IDEMPOTENCY_TTL_SECONDS"])
-    inserted = db.session.execute(dialect_insert(ApiIdempotentReply.__table__).values(
+    table = ApiIdempotentReply.__table__
+    inserted = db.session.execute(dialect_insert(table).values(
         credential_id=credential_id, key=key, request_hash=fingerprint, state="pending", created_at=now,
-        expires_at=now + ttl).on_conflict_do_nothing())
+        expires_at=now + ttl).on_conflict_do_nothing().returning(table.c.key)).first()
     db.session.commit()
-    if inserted.rowcount == 1:
+    if inserted is not None:
         return None
     held = db.session.scalar(select(ApiIdempotentReply).where(ApiIdempotentReply.credential_id == credential_id,
                                                               ApiIdempotentReply.key == key)

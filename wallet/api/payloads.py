@@ -31,7 +31,7 @@ def sealed_payload() -> dict[str, Any]:
         raise ApiError("content_type_invalid")
     try:
         outer = json.loads(request.get_data())
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:
         raise ApiError("envelope_invalid") from error
     try:
         plaintext = open_envelope(outer, wallet_key.private_key(), wallet_key.kid())
@@ -39,7 +39,7 @@ def sealed_payload() -> dict[str, Any]:
         raise ApiError(error.code) from error
     try:
         payload = json.loads(plaintext)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:
         raise ApiError("payload_invalid", "信封内容不是 JSON，请封装 UTF-8 编码的 JSON 对象。") from error
     if not isinstance(payload, dict):
         raise ApiError("payload_invalid", "信封内容应为 JSON 对象。")

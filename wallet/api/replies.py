@@ -88,7 +88,8 @@ def render(reply: Reply) -> Response:
     caller = g.get("api_caller")
     data = reply.data
     if caller is not None and data is not None:
-        data = envelope.seal(_dumps(data), caller.envelope_key, caller.envelope_kid)
+        sealable = caller.envelope_key is not None
+        data = envelope.seal(_dumps(data), caller.envelope_key, caller.envelope_kid) if sealable else None
     body = _dumps({"ok": reply.status < 400, "code": reply.code, "message": reply.message, "data": data})
     response = Response(body, reply.status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"

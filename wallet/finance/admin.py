@@ -66,4 +66,4 @@ def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
 @cli.command("finance-totp")
 def finance_totp() -> None:
     """Print the administrator's TOTP enrolment URI (scan it into an authenticator app)."""
-    click.echo(otpauth_uri(current_app.config["FINANCE_ADMIN_USERNAME"], admin_totp_secret()))
+    click.echo(otpauth_uri(current_app.config["FINANCE_ADMIN_USERNAME"], admin_totp_secret(), "票据夹财政部门管理"))

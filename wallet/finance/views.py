@@ -78,7 +78,7 @@ def home() -> str:
                            units=[u for u in unit_accounts.all_units() if u.state != "pending"])
 
 
-@bp.post("/units/<int:unit_id>/<action>")
+@bp.post("/units/<int(max=2147483647):unit_id>/<action>")
 @admin_required
 def decide(unit_id: int, action: str) -> Any:
     if action not in unit_accounts.TRANSITIONS:

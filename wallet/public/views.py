@@ -7,7 +7,6 @@ QR code opens the page with them in the query, which is the public contract.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, render_template, request
@@ -17,12 +16,8 @@ from markupsafe import escape
 from wallet.public import bp
 from wallet.public.limits import check_limit, rate_refusal, retry_after
 from wallet.resident.preview import preview
-from wallet.scan.five_elements import FIELDS, five_elements_errors, normalise
+from wallet.scan.five_elements import FIELDS, five_elements_errors, normalise, submitted_fields
 from wallet.services.verification import Verification, verify_elements
-
-
-def submitted_fields(source: Mapping[str, str]) -> dict[str, str]:
-    return {name: str(source.get(name, ""))[:40] for name in FIELDS}
 
 
 @bp.route("/check", methods=["GET", "POST"])

@@ -53,7 +53,7 @@ def _back() -> str:
     return url_for("resident.authorizations")
 
 
-@bp.post("/authorizations/<int:auth_id>/revoke")
+@bp.post("/authorizations/<int(max=2147483647):auth_id>/revoke")
 @login_required
 def revoke(auth_id: int) -> Any:
     try:
@@ -64,7 +64,7 @@ def revoke(auth_id: int) -> Any:
     return redirect(_back(), code=303)
 
 
-@bp.get("/authorizations/receipts/<int:receipt_id>")
+@bp.get("/authorizations/receipts/<int(max=2147483647):receipt_id>")
 @login_required
 def receipt(receipt_id: int) -> Any:
     found = authorizations.receipt_of(current_user.id, receipt_id)
@@ -76,7 +76,7 @@ def receipt(receipt_id: int) -> Any:
                            doc=document or json.loads(found.canonical), genuine=genuine, check=message)
 
 
-@bp.get("/authorizations/receipts/<int:receipt_id>.json")
+@bp.get("/authorizations/receipts/<int(max=2147483647):receipt_id>.json")
 @login_required
 def receipt_file(receipt_id: int) -> Any:
     found = authorizations.receipt_of(current_user.id, receipt_id)
@@ -87,7 +87,7 @@ def receipt_file(receipt_id: int) -> Any:
                     headers={"Content-Disposition": f'attachment; filename="authorization-receipt-{found.id}.json"'})
 
 
-@bp.get("/bills/<int:bill_id>/authorizations")
+@bp.get("/bills/<int(max=2147483647):bill_id>/authorizations")
 @login_required
 def bill_authorizations(bill_id: int) -> Any:
     """The authorization section of a bill's detail page, refreshed when anything changes."""

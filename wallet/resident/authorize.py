@@ -40,7 +40,7 @@ def _claim_fields(values: Mapping[str, str]) -> tuple[str, str]:
 
 
 def _bill_ids(values: Any) -> list[int]:
-    ids = list(dict.fromkeys(int(v) for v in values.getlist("bill") if v.isdigit()))
+    ids = list(dict.fromkeys(int(v) for v in values.getlist("bill") if v.isdigit() and len(v) <= 9))
     if len(ids) > MAX_BILLS:
         raise user_error(BadRequest, f"一次最多授权 {MAX_BILLS} 张票据，请分批授权。")
     return ids
@@ -84,7 +84,7 @@ def selection_rows(unit: Unit, bills: list[Any]) -> list[tuple[BillView, policy.
                                         target_unit=unit)) for b in bills]
 
 
-@bp.get("/authorize/<int:unit_id>")
+@bp.get("/authorize/<int(max=2147483647):unit_id>")
 @login_required
 def select_bills(unit_id: int) -> Any:
     unit = _active_unit(unit_id)
@@ -118,7 +118,7 @@ def _checked_bills(unit: Unit, ids: list[int]) -> tuple[list[BillView], list[tup
     return good, bad
 
 
-@bp.get("/authorize/<int:unit_id>/preview")
+@bp.get("/authorize/<int(max=2147483647):unit_id>/preview")
 @login_required
 def preview(unit_id: int) -> Any:
     unit = _active_unit(unit_id)
@@ -138,7 +138,7 @@ def _ttl_days() -> int:
     return max(1, int(current_app.config["AUTHORIZATION_TTL_SECONDS"]) // 86400)
 
 
-@bp.post("/authorize/<int:unit_id>/confirm")
+@bp.post("/authorize/<int(max=2147483647):unit_id>/confirm")
 @login_required
 @step_up_required
 def confirm(unit_id: int) -> Any:

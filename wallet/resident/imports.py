@@ -7,7 +7,6 @@ included (their 4xx status is kept), so the page never reloads mid-import.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -19,11 +18,10 @@ from common.web import render_error
 from wallet.public.limits import import_limit, rate_refusal, retry_after
 from wallet.resident import bp
 from wallet.resident.preview import preview
-from wallet.scan.five_elements import FIELDS
-from wallet.services import imports
+from wallet.scan.five_elements import FIELDS, submitted_fields
 from wallet.scan.photo import DEFAULT_MAX_BYTES as PHOTO_MAX_BYTES
-from wallet.services.verification import (LAYOUT_MAX_BYTES, Refusal, Verification, verify_elements, verify_file,
-                                          verify_qr_text)
+from wallet.services import imports
+from wallet.services.verification import LAYOUT_MAX_BYTES, Refusal, verify_elements, verify_file, verify_qr_text
 
 IMPORT_ENDPOINTS = {"resident.import_qr", "resident.import_file", "resident.import_elements",
                     "resident.import_confirm"}
@@ -44,7 +42,7 @@ def import_page() -> str:
 def import_qr() -> Any:
     text = request.form.get("qr_text", "")
     if not text.strip():
-        return render_review(imports.ImportReview(Verification(refusal=NO_QR), refusal=NO_QR))
+        return render_review(imports.ImportReview.refused(NO_QR))
     return render_review(imports.review(current_user, verify_qr_text(text)))
 
 
@@ -55,7 +53,7 @@ def import_file() -> Any:
     upload = request.files.get("file")
     data = upload.read() if upload else b""
     if not data:
-        return render_review(imports.ImportReview(Verification(refusal=NO_FILE), refusal=NO_FILE))
+        return render_review(imports.ImportReview.refused(NO_FILE))
     return render_review(imports.review(current_user, verify_file(data)))
 
 
@@ -81,7 +79,7 @@ def import_confirm() -> Any:
     result = imports.confirm(current_user, request.form.get("token", ""))
     if result.refusal is not None or result.bill_id is None:
         refusal = result.refusal or imports.EXPIRED
-        return render_review(imports.ImportReview(Verification(refusal=refusal), refusal=refusal))
+        return render_review(imports.ImportReview.refused(refusal))
     if result.added:
         flash("已加入票据夹。", "success")
     else:
@@ -97,7 +95,7 @@ def import_too_often(error: RateLimitExceeded) -> Any:
     if request.endpoint not in IMPORT_ENDPOINTS:
         return render_error(429)
     refusal = rate_refusal(error)
-    body, status = render_review(imports.ImportReview(Verification(refusal=refusal), refusal=refusal))
+    body, status = render_review(imports.ImportReview.refused(refusal))
     return body, status, retry_after()
 
 
@@ -108,7 +106,7 @@ def upload_too_large(error: RequestEntityTooLarge) -> Any:
         return render_error(413)
     megabytes = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     refusal = Refusal(TOO_LARGE.code, TOO_LARGE.message.format(mb=megabytes), 413)
-    return render_review(imports.ImportReview(Verification(refusal=refusal), refusal=refusal))
+    return render_review(imports.ImportReview.refused(refusal))
 
 
 def page_context() -> dict[str, Any]:
@@ -116,10 +114,6 @@ def page_context() -> dict[str, Any]:
     body_limit = int(current_app.config["MAX_CONTENT_LENGTH"])
     return {"active_tab": "import", "photo_max_bytes": min(PHOTO_MAX_BYTES, body_limit),
             "layout_max_bytes": min(LAYOUT_MAX_BYTES, body_limit)}
-
-
-def submitted_fields(source: Mapping[str, str]) -> dict[str, str]:
-    return {name: str(source.get(name, ""))[:40] for name in FIELDS}
 
 
 def render_review(review: imports.ImportReview, values: dict[str, str] | None = None,

@@ -6,7 +6,6 @@ any such change for this resident — which bumps the change sequence it then re
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
@@ -36,12 +35,12 @@ def record_time_based_changes() -> None:
 
 
 @bp.app_context_processor
-def notification_badge() -> dict[str, Callable[[], int]]:
+def notification_badge() -> dict[str, Any]:
     def unread() -> int:
         resident = _resident()
         return activity.unread_count(resident.id) if resident is not None else 0
 
-    return {"unread_notifications": unread}
+    return {"unread_notifications": unread, "access_kinds": activity.ACCESS_KINDS}
 
 
 @bp.get("/notifications")
@@ -75,11 +74,10 @@ def notification_badge_partial() -> str:
 @login_required
 def access_history() -> str:
     return render_template("wallet/authorize/access_history.html", active_tab="me", sync=_sync(),
-                           events=activity.access_history(current_user.id), kinds=activity.ACCESS_KINDS)
+                           events=activity.access_history(current_user.id))
 
 
 @bp.get("/access-history/list")
 @login_required
 def access_history_list() -> str:
-    return render_template("wallet/authorize/_access_list.html",
-                           events=activity.access_history(current_user.id), kinds=activity.ACCESS_KINDS)
+    return render_template("wallet/authorize/_access_list.html", events=activity.access_history(current_user.id))

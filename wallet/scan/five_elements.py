@@ -103,6 +103,11 @@ def normalise(text: object) -> str:
     return unicodedata.normalize("NFKC", str(text if text is not None else "")).strip()
 
 
+def submitted_fields(source: Mapping[str, object]) -> dict[str, str]:
+    """The five fields as a form or query sent them, each cut short (they are shown back on the page)."""
+    return {field: str(source.get(field) or "")[:40] for field in FIELDS}
+
+
 def shanghai_today() -> date:
     return datetime.now(SHANGHAI).date()
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
+from common.database import write_transaction
 from common.money import yuan_display
 from common.timeutil import utcnow
 from wallet.extensions import db
@@ -17,7 +18,7 @@ from wallet.services.bill_store import bump_change_seq
 
 VIEW_COALESCE = timedelta(hours=1)
 ACCESS_KINDS: dict[str, str] = {
-    "viewed": "查看", "locked": "锁定", "lock_lapsed": "锁定到期", "reimbursed": "报销",
+    "viewed": "查看", "locked": "锁定", "unlocked": "解除锁定", "lock_lapsed": "锁定到期", "reimbursed": "报销",
     "rejected": "拒绝报销",
 }
 
@@ -64,6 +65,7 @@ def recent_notifications(resident_id: int, limit: int = 50) -> list[Notification
 
 
 def mark_all_read(resident_id: int) -> int:
+    write_transaction(db.session)
     changed = db.session.execute(update(Notification).where(
         Notification.resident_id == resident_id, Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount
     if changed:

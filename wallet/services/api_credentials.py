@@ -65,10 +65,18 @@ def _require_active(user: UnitUser) -> None:
         raise CredentialRefused(f"单位账户{user.unit.state_name}，不能管理接口凭证。如有疑问请联系财政部门。", 403)
 
 
-def issue_app_key(user: UnitUser) -> IssuedKey:
-    """Issue the unit's first appKey, or replace the current one (the old key stops working now)."""
+def issue_app_key(user: UnitUser, expected_version: int | None = None) -> IssuedKey:
+    """Issue the unit's first appKey, or replace the current one (the old key stops working now).
+
+    ``expected_version`` is the key version the administrator saw (0 for none): a form sent
+    twice, or from a stale page, then changes nothing instead of replacing a key just shown.
+    """
     credential = _locked_credential(user.unit_id)
     _require_active(user)
+    current = credential.key_version if credential is not None else 0
+    if expected_version is not None and expected_version != current:
+        db.session.rollback()
+        raise CredentialRefused("appKey 刚刚已生成或重置过，为免误操作本次没有再重置。请查看当前状态后再决定。", 409)
     app_key, now = secrets.token_urlsafe(32), utcnow()
     if credential is None:
         credential = ApiCredential(unit_id=user.unit_id, app_id="bw" + secrets.token_hex(8), key_version=1,

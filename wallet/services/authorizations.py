@@ -104,25 +104,26 @@ def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim
     db.session.flush()
     expires = now + timedelta(seconds=current_app.config["AUTHORIZATION_TTL_SECONDS"])
     receipt = _signed_receipt(resident, unit, bills, claim_ref, note, request_id, expires, confirmation, now)
-    db.session.add(receipt)
-    db.session.flush()
-    for bill in bills:
-        db.session.add(Authorization(receipt_id=receipt.id, resident_id=resident.id, bill_id=bill.id,
-                                     unit_id=unit.id, state="authorized", open_bill_id=bill.id,
-                                     claim_ref=claim_ref, note=note, created_at=now, expires_at=expires))
-    total = sum(policy.remaining(b) for b in bills)
-    activity.notify(resident.id, "authorized", "授权成功",
-                    f"已将 {len(bills)} 张票据（可报销 {yuan_display(total)}）授权给{unit.name}，"
-                    f"有效期至 {expires.astimezone(SHANGHAI):%Y-%m-%d}。", bills[0].id if len(bills) == 1 else None)
-    activity.announce(resident.id)
     try:
-        db.session.commit()
+        db.session.add(receipt)
+        db.session.flush()
+        for bill in bills:
+            db.session.add(Authorization(receipt_id=receipt.id, resident_id=resident.id, bill_id=bill.id,
+                                         unit_id=unit.id, state="authorized", open_bill_id=bill.id,
+                                         claim_ref=claim_ref, note=note, created_at=now, expires_at=expires))
+        db.session.flush()
     except IntegrityError as exc:
         db.session.rollback()
         replay = _replayed(resident.id, request_id)
         if replay is not None:
             return replay
         raise AuthorizationRefused("所选票据刚刚已被授权，请刷新后查看。", 409, "already_authorized") from exc
+    total = sum(policy.remaining(b) for b in bills)
+    activity.notify(resident.id, "authorized", "授权成功",
+                    f"已将 {len(bills)} 张票据（可报销 {yuan_display(total)}）授权给{unit.name}，"
+                    f"有效期至 {expires.astimezone(SHANGHAI):%Y-%m-%d}。", bills[0].id if len(bills) == 1 else None)
+    activity.announce(resident.id)
+    db.session.commit()
     return receipt
 
 

@@ -48,6 +48,11 @@ class ImportReview:
     existing_bill_id: int | None = None
     token: str | None = None
 
+    @classmethod
+    def refused(cls, refusal: Refusal) -> "ImportReview":
+        """A result screen that only says why (nothing was verified)."""
+        return cls(Verification(refusal=refusal), refusal=refusal)
+
     @property
     def bill(self) -> VerifiedBill | None:
         return self.verification.bill

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from common.database import write_transaction
 from common.timeutil import as_utc, utcnow
 from wallet.extensions import db
 from wallet.models.unit import LoginThrottle
@@ -42,6 +43,7 @@ def _dummy_hash() -> str:
 
 
 def _throttle(realm: str, username: str) -> LoginThrottle:
+    write_transaction(db.session)
     db.session.execute(dialect_insert(LoginThrottle.__table__).on_conflict_do_nothing(),
                        [{"realm": realm, "username": username, "failures": 0, "totp_last_step": 0,
                          "updated_at": utcnow()}])
@@ -64,6 +66,7 @@ def ensure_not_locked(realm: str, username: str) -> None:
 def _fail(realm: str, username: str, what: str) -> LoginRefused:
     cfg = current_app.config
     limit = cfg["LOGIN_MAX_FAILURES"]
+    write_transaction(db.session)
     db.session.execute(update(LoginThrottle).where(LoginThrottle.realm == realm, LoginThrottle.username == username)
                        .values(failures=LoginThrottle.failures + 1, updated_at=utcnow()))
     row = db.session.get(LoginThrottle, (realm, username), populate_existing=True)
@@ -99,6 +102,7 @@ def check_code(realm: str, username: str, secret: str, code: str) -> None:
     ensure_not_locked(realm, username)
     code = code.strip().replace(" ", "")
     step = _matching_step(secret, code) if CODE.match(code) else None
+    write_transaction(db.session)
     used = step is not None and db.session.execute(
         update(LoginThrottle).where(LoginThrottle.realm == realm, LoginThrottle.username == username,
                                     LoginThrottle.totp_last_step < step)

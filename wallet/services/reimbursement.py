@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from flask import current_app
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.models.authorization import Authorization
 from wallet.models.bill import Bill
-from wallet.models.unit import UnitUser
+from wallet.models.unit import Unit
 from wallet.services import activity, bill_store
 
 NETWORK_DOWN = "全国财政电子票据网络暂时无法访问，本次操作未生效，请稍后重试。"
@@ -40,6 +40,20 @@ class ClaimRefused(Exception):
         self.code = code
 
 
+class UnitCaller(Protocol):
+    """Who acts for a unit: a signed-in unit user, or the unit's own system through the
+    integration API, which has no person behind it (``id`` is None)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def unit(self) -> Unit: ...
+
+    @property
+    def unit_id(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class Feedback:
     amount: int
@@ -48,7 +62,7 @@ class Feedback:
     time: datetime
 
 
-def _held(user: UnitUser, authorization_id: int, action: policy.Action, amount: int | None = None) -> Authorization:
+def _held(user: UnitCaller, authorization_id: int, action: policy.Action, amount: int | None = None) -> Authorization:
     """The unit's authorization, locked for this transaction, once the policy allows ``action``."""
     write_transaction(db.session)
     auth = db.session.scalar(select(Authorization).where(Authorization.id == authorization_id)
@@ -75,6 +89,7 @@ def _refresh_after_refusal(client: FiscalClient, auth: Authorization) -> None:
         served = client.bill(auth.bill.code, auth.bill.number)
     except (FiscalError, FiscalUnavailable):
         return
+    write_transaction(db.session)
     mirror(served)
     db.session.commit()
 
@@ -85,7 +100,7 @@ def _network_refused(client: FiscalClient, auth: Authorization, error: FiscalErr
     return ClaimRefused(error.message or "全国财政电子票据网络拒绝了本次操作，请刷新后重试。", 409, error.code)
 
 
-def lock_claim(user: UnitUser, authorization_id: int) -> Authorization:
+def lock_claim(user: UnitCaller, authorization_id: int) -> Authorization:
     auth = _held(user, authorization_id, "lock")
     client, unit, now = FiscalClient.from_app(), user.unit, utcnow()
     try:
@@ -109,7 +124,7 @@ def lock_claim(user: UnitUser, authorization_id: int) -> Authorization:
     return auth
 
 
-def record_feedback(user: UnitUser, authorization_id: int, feedback: Feedback) -> tuple[Authorization, bool]:
+def record_feedback(user: UnitCaller, authorization_id: int, feedback: Feedback) -> tuple[Authorization, bool]:
     """Report a reimbursement; returns the authorization and whether this was a replay of one already recorded."""
     replay = _replay_of(user, authorization_id, feedback)
     if replay is not None:
@@ -139,7 +154,7 @@ def record_feedback(user: UnitUser, authorization_id: int, feedback: Feedback) -
     return auth, bool(body.get("replayed"))
 
 
-def _replay_of(user: UnitUser, authorization_id: int, feedback: Feedback) -> Authorization | None:
+def _replay_of(user: UnitCaller, authorization_id: int, feedback: Feedback) -> Authorization | None:
     """The same form sent twice: already recorded with this serial → the record; other content → refused."""
     auth = db.session.scalar(select(Authorization).where(Authorization.id == authorization_id,
                                                          Authorization.unit_id == user.unit_id))
@@ -150,7 +165,7 @@ def _replay_of(user: UnitUser, authorization_id: int, feedback: Feedback) -> Aut
     return auth
 
 
-def reject_claim(user: UnitUser, authorization_id: int, reason: str) -> Authorization:
+def reject_claim(user: UnitCaller, authorization_id: int, reason: str) -> Authorization:
     """Refuse the claim and release the bill (unlocking it at the network if this unit holds it)."""
     auth = _held(user, authorization_id, "reject")
     client, unit, now = FiscalClient.from_app(), user.unit, utcnow()
@@ -174,12 +189,39 @@ def reject_claim(user: UnitUser, authorization_id: int, reason: str) -> Authoriz
     return auth
 
 
-def view_claim(user: UnitUser, authorization_id: int) -> Authorization:
+def view_claim(user: UnitCaller, authorization_id: int) -> Authorization:
     """The unit's authorization for its detail page (recorded in the resident's access history)."""
-    auth = db.session.get(Authorization, authorization_id)
+    write_transaction(db.session)
+    auth = db.session.get(Authorization, authorization_id, populate_existing=True)
     decision = policy.decide(policy.UnitActor(user.unit), "view", authorization=auth)
     if not decision or auth is None:
+        db.session.rollback()
         raise ClaimRefused(decision.message, decision.status, decision.code)
     activity.record_view(auth)
+    db.session.commit()
+    return auth
+
+
+def unlock_claim(user: UnitCaller, authorization_id: int) -> Authorization:
+    """Release the unit's lock but keep the claim: the bill is authorized to the unit again, and
+    the resident may revoke it until the unit locks it anew (a lapsed lock needs no network call)."""
+    auth = _held(user, authorization_id, "unlock")
+    client, unit, now = FiscalClient.from_app(), user.unit, utcnow()
+    if not policy.lock_lapsed(auth, now):
+        try:
+            mirror(client.unlock(auth.bill.code, auth.bill.number, unit.credit_code))
+        except FiscalUnavailable as exc:
+            db.session.rollback()
+            raise ClaimRefused(NETWORK_DOWN, 503, "network_unavailable") from exc
+        except FiscalError as exc:
+            if exc.code not in LOCK_GONE:
+                raise _network_refused(client, auth, exc) from exc
+    auth.state, auth.locked_at, auth.lock_expires_at, auth.lapse_noted_at = "authorized", None, None, None
+    auth.acted_by = user.id
+    activity.record_access(auth, "unlocked")
+    activity.notify(auth.resident_id, "unlocked", "票据已解除锁定",
+                    f"{unit.name}已解除对{activity.bill_label(auth)}的锁定，授权仍有效；在其重新锁定前您可以撤销授权。",
+                    auth.bill_id)
+    activity.announce(auth.resident_id)
     db.session.commit()
     return auth

@@ -12,7 +12,7 @@ import secrets
 from typing import Any
 
 import pyotp
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
@@ -45,6 +45,7 @@ class AccountError(Exception):
 
 
 def submit_application(app: UnitApplication) -> Unit:
+    write_transaction(db.session)
     unit = Unit(name=app.name, credit_code=app.credit_code, code_claim=app.credit_code, unit_type=app.unit_type,
                 address=app.address, legal_rep=app.legal_rep, contact_name=app.contact_name,
                 contact_phone=app.contact_phone, contact_id_enc=seal(app.contact_id, CONTACT_ID_PURPOSE),
@@ -63,8 +64,8 @@ def new_password() -> str:
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(14))
 
 
-def otpauth_uri(username: str, secret: str) -> str:
-    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=TOTP_ISSUER)
+def otpauth_uri(username: str, secret: str, issuer: str = TOTP_ISSUER) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
 
 
 def add_user(unit: Unit, username: str, password: str, totp_secret: str, display_name: str) -> UnitUser:
@@ -146,6 +147,12 @@ def credentials_for(unit_id: int) -> dict[str, Any] | None:
                                                             OutboxMessage.kind == "credentials")
                                 .order_by(OutboxMessage.id.desc()).limit(1))
     return message.payload() if message else None
+
+
+def record_login(user_id: int) -> None:
+    write_transaction(db.session)
+    db.session.execute(update(UnitUser).where(UnitUser.id == user_id).values(last_login_at=utcnow()))
+    db.session.commit()
 
 
 def count_units() -> int:

@@ -6,6 +6,7 @@ was not authorized to this one.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Mapping
@@ -23,6 +24,7 @@ STATUS_FILTERS: dict[str, str] = {
     "all": "全部",
 }
 PROCESSED = ("reimbursed", "rejected")
+BILL_KEY = re.compile(r"^(\d{8})[-\s]?(\d{10})$")
 
 
 class InboxFilterError(ValueError):
@@ -62,16 +64,21 @@ def _like(term: str) -> str:
     return "%" + term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _in_status(status: str) -> list[Any]:
+    if status == "open":
+        return [Authorization.state.in_(("authorized", "locked"))]
+    return [] if status == "all" else [Authorization.state == status]
+
+
 def inbox(unit_id: int, f: InboxFilter) -> tuple[list[Authorization], int]:
     """One page of the unit's claims (newest first) and how many match in all."""
-    conditions = _visible(unit_id, utcnow())
-    if f.status == "open":
-        conditions.append(Authorization.state.in_(("authorized", "locked")))
-    elif f.status != "all":
-        conditions.append(Authorization.state == f.status)
+    conditions = _visible(unit_id, utcnow()) + _in_status(f.status)
     if f.type_key:
         conditions.append(Bill.type_key == f.type_key)
-    if f.q:
+    key = BILL_KEY.match(f.q)
+    if key:
+        conditions += [Bill.code == key.group(1), Bill.number == key.group(2)]
+    elif f.q:
         pattern = _like(f.q)
         conditions.append(or_(Bill.search_text.like(pattern, escape="\\"),
                               func.lower(Authorization.claim_ref).like(pattern, escape="\\")))
@@ -80,6 +87,14 @@ def inbox(unit_id: int, f: InboxFilter) -> tuple[list[Authorization], int]:
     rows = db.session.scalars(base.order_by(Authorization.created_at.desc(), Authorization.id.desc())
                               .offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return list(rows), int(total)
+
+
+def after(unit_id: int, status: str, after_id: int, limit: int) -> list[Authorization]:
+    """The unit's claims in ``status`` with ids above ``after_id``, oldest first: the cursor a
+    business system follows (integration API) to pick up every new authorization once."""
+    conditions = _visible(unit_id, utcnow()) + _in_status(status) + [Authorization.id > after_id]
+    return list(db.session.scalars(select(Authorization).join(Bill, Bill.id == Authorization.bill_id)
+                                   .where(*conditions).order_by(Authorization.id).limit(limit)))
 
 
 def bill_types(unit_id: int) -> list[tuple[str, str]]:

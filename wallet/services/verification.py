@@ -14,10 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from common.timeutil import as_utc
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements
 from wallet.scan.payload import PayloadRefused, parse_payload
@@ -44,6 +42,9 @@ REFUSALS: dict[str, tuple[int, str]] = {
     "network_unavailable": (503, "全国财政电子票据网络暂时无法访问，请稍后再试。"),
     "network_refused": (502, "全国财政电子票据网络未受理这次查验，请稍后再试。"),
 }
+NOT_AUTHENTIC = frozenset({"not_found", "mismatch", "no_signed_document", "signature_invalid", "unknown_key"})
+NETWORK_ERRORS = {"bill_not_found": "not_found", "invalid_pdf": "invalid_pdf", "http_413": "layout_too_large",
+                  "invalid_elements": "invalid_elements"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class Refusal:
     @property
     def says_not_authentic(self) -> bool:
         """The network looked and the bill is not genuine (as opposed to bad input or an outage)."""
-        return self.code in {"not_found", "mismatch", "no_signed_document", "signature_invalid", "unknown_key"}
+        return self.code in NOT_AUTHENTIC
 
 
 class Refused(Exception):
@@ -99,10 +100,6 @@ class VerifiedBill:
     @property
     def total(self) -> int:
         return int(self.document["total"])
-
-    @property
-    def issued_at(self) -> datetime:
-        return as_utc(datetime.fromisoformat(self.document["issued_at"]))
 
     @property
     def payer_id_number(self) -> str:
@@ -206,12 +203,10 @@ def _answer(work: Callable[[], VerifiedBill], elements: FiveElements | None = No
 
 
 def _by_elements(elements: FiveElements, client: FiscalClient) -> VerifiedBill:
-    today = check_counts.count_check(elements.code, elements.number)
-    if today is None:
-        raise Refused(Refusal.of("too_many_checks"))
+    today = _count_check(elements.code, elements.number)
     reply = client.verify(elements.as_fields())
     if not reply.get("authentic"):
-        raise Refused(Refusal.of(_verdict_reason(reply)))
+        raise Refused(_verdict(reply))
     bill = _trusted(reply.get("bill"), client, int(reply.get("verify_count") or 0), today)
     if (bill.code, bill.number) != (elements.code, elements.number):
         raise Refused(Refusal.of("bill_rejected"))
@@ -219,14 +214,20 @@ def _by_elements(elements: FiveElements, client: FiscalClient) -> VerifiedBill:
 
 
 def _by_layout(pdf: bytes, client: FiscalClient) -> VerifiedBill:
+    """Counted once the network names the bill: a file's bill is not known before."""
     reply = client.verify_layout(pdf)
     if not reply.get("authentic"):
-        raise Refused(Refusal.of(_verdict_reason(reply)))
+        raise Refused(_verdict(reply))
     bill = _trusted(reply.get("bill"), client, int(reply.get("verify_count") or 0))
-    today = check_counts.count_check(bill.code, bill.number)
+    today = _count_check(bill.code, bill.number)
+    return VerifiedBill(bill.item, bill.canonical, bill.document, bill.verify_count, today)
+
+
+def _count_check(code: str, number: str) -> int:
+    today = check_counts.count_check(code, number)
     if today is None:
         raise Refused(Refusal.of("too_many_checks"))
-    return VerifiedBill(bill.item, bill.canonical, bill.document, bill.verify_count, today)
+    return today
 
 
 def _trusted(item: Any, client: FiscalClient, verify_count: int, checks_today: int = 0) -> VerifiedBill:
@@ -240,18 +241,11 @@ def _trusted(item: Any, client: FiscalClient, verify_count: int, checks_today: i
     return VerifiedBill(item, canonical, document, verify_count, checks_today)
 
 
-def _verdict_reason(reply: dict[str, Any]) -> str:
+def _verdict(reply: dict[str, Any]) -> Refusal:
+    """The network's "not authentic", by its reason (an unknown reason reads as a mismatch)."""
     reason = reply.get("reason")
-    return reason if reason in REFUSALS and reason != "too_many_checks" else "mismatch"
+    return Refusal.of(reason if reason in NOT_AUTHENTIC else "mismatch")
 
 
 def _network_refusal(error: FiscalError) -> Refusal:
-    if error.code == "bill_not_found":
-        return Refusal.of("not_found")
-    if error.code == "invalid_pdf":
-        return Refusal.of("invalid_pdf")
-    if error.code == "http_413":
-        return Refusal.of("layout_too_large")
-    if error.code == "invalid_elements":
-        return Refusal.of("invalid_elements")
-    return Refusal.of("network_refused")
+    return Refusal.of(NETWORK_ERRORS.get(error.code, "network_refused"))

@@ -14,7 +14,8 @@ from common.web import render_error
 from wallet import policy
 from wallet.resident.bill_view import BillView
 from wallet.services import activity
-from wallet.services.reimbursement import ClaimRefused, Feedback, lock_claim, record_feedback, reject_claim, view_claim
+from wallet.services.reimbursement import (ClaimRefused, Feedback, lock_claim, record_feedback, reject_claim,
+                                          unlock_claim, view_claim)
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_required
 
@@ -73,16 +74,16 @@ def detail_page(auth_id: int, status: int = 200, **context: Any) -> Any:
 def _choices(auth: Any) -> dict[str, bool]:
     actor = policy.UnitActor(current_unit_user().unit)
     return {action: bool(policy.decide(actor, action, authorization=auth, amount=policy.remaining(auth.bill)))
-            for action in ("lock", "feedback", "reject")}
+            for action in ("lock", "unlock", "feedback", "reject")}
 
 
-@bp.get("/claims/<int:auth_id>")
+@bp.get("/claims/<int(max=2147483647):auth_id>")
 @unit_required
 def claim(auth_id: int) -> Any:
     return detail_page(auth_id)
 
 
-@bp.post("/claims/<int:auth_id>/lock")
+@bp.post("/claims/<int(max=2147483647):auth_id>/lock")
 @unit_required
 def lock(auth_id: int) -> Any:
     try:
@@ -94,7 +95,18 @@ def lock(auth_id: int) -> Any:
     return redirect(url_for("unit.claim", auth_id=auth_id), code=303)
 
 
-@bp.post("/claims/<int:auth_id>/feedback")
+@bp.post("/claims/<int(max=2147483647):auth_id>/unlock")
+@unit_required
+def unlock(auth_id: int) -> Any:
+    try:
+        unlock_claim(current_unit_user(), auth_id)
+    except ClaimRefused as refused:
+        return _refused(auth_id, refused)
+    flash("已解除锁定，授权仍有效；居民在本单位重新锁定前可以撤销授权。", "success")
+    return redirect(url_for("unit.claim", auth_id=auth_id), code=303)
+
+
+@bp.post("/claims/<int(max=2147483647):auth_id>/feedback")
 @unit_required
 def feedback(auth_id: int) -> Any:
     parsed, errors = parse_feedback(request.form)
@@ -109,7 +121,7 @@ def feedback(auth_id: int) -> Any:
     return redirect(url_for("unit.claim", auth_id=auth_id), code=303)
 
 
-@bp.post("/claims/<int:auth_id>/reject")
+@bp.post("/claims/<int(max=2147483647):auth_id>/reject")
 @unit_required
 def reject(auth_id: int) -> Any:
     reason = " ".join((request.form.get("reason") or "").split())

@@ -8,7 +8,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from common.web import user_error
-from wallet import policy
+from wallet.resident.auth_view import AuthorizationView
 from wallet.services import unit_inbox
 from wallet.services.authorizations import sweep
 from wallet.services.reimbursement import ClaimRefused, lock_claim
@@ -34,10 +34,9 @@ def inbox() -> Any:
     f = _filter()
     rows, total = unit_inbox.inbox(unit.id, f)
     context = {
-        "flt": f, "rows": rows, "total": total, "unit": unit, "statuses": unit_inbox.STATUS_FILTERS,
-        "types": unit_inbox.bill_types(unit.id), "page_size": unit_inbox.PAGE_SIZE,
-        "effective_state": policy.effective_state, "lock_lapsed": policy.lock_lapsed,
-        "remaining": policy.remaining, "return_to": request.full_path.rstrip("?"),
+        "flt": f, "rows": [AuthorizationView(a) for a in rows], "total": total, "unit": unit,
+        "statuses": unit_inbox.STATUS_FILTERS, "types": unit_inbox.bill_types(unit.id),
+        "page_size": unit_inbox.PAGE_SIZE, "return_to": request.full_path.rstrip("?"),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "claim-results":
         return render_template("wallet/unit/_inbox_results.html", **context)
@@ -46,7 +45,7 @@ def inbox() -> Any:
 
 def _selected_ids() -> list[int]:
     raw = request.form.getlist("claim")
-    ids = [int(v) for v in raw if v.isdigit()][:MAX_BULK]
+    ids = [int(v) for v in raw if v.isdigit() and len(v) <= 9][:MAX_BULK]
     if not ids:
         raise user_error(BadRequest, "请先勾选要处理的票据。")
     return ids

@@ -7,11 +7,11 @@ from typing import Any
 from flask import flash, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from common.timeutil import utcnow
 from wallet.auth.views import safe_next
 from wallet.extensions import db
 from wallet.models.unit import UnitUser
 from wallet.services.logins import LoginRefused, check_code, check_password
+from wallet.services.unit_accounts import record_login
 from wallet.unit import bp
 from wallet.unit.access import sign_in_user, sign_out_user, unit_required
 
@@ -80,8 +80,7 @@ def login_code() -> Any:
                                next_url=request.form.get("next", "")), refused.status
     if not sign_in_user(user):
         return _page(403, error="单位账户当前不可用，暂不能登录。如有疑问请联系财政部门。")
-    user.last_login_at = utcnow()
-    db.session.commit()
+    record_login(user.id)
     return redirect(_next())
 
 

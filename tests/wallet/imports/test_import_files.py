@@ -39,7 +39,8 @@ def test_a_phone_photo_of_the_paper_bill_imports_it(resident, net, wallet_app, s
     assert page.status_code == 200, html
     assert "票据真实有效" in html and "¥456.00" in html
     assert add(resident, html).status_code == 303
-    assert [(b.code, b.number, b.source) for b in stored_bills(wallet_app)] == [(item["code"], item["number"], "imported")]
+    [bill] = stored_bills(wallet_app)
+    assert (bill.code, bill.number, bill.source) == (item["code"], item["number"], "imported")
 
 
 def test_the_layout_pdf_from_the_issuer_imports_the_bill(resident, net, wallet_app):

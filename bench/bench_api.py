@@ -1,0 +1,113 @@
+"""The unit integration API: lock + feedback pairs per second, and the raw digital-envelope rate.
+
+A unit with a few hundred authorized bills drives the API through the reference client
+(sign, seal, send, check and open the reply) against gunicorn with 2 sync workers. One
+client at a time: each API call makes the wallet call the fiscal network stub on the same
+gunicorn, so a second concurrent caller could leave no worker free to answer it. The
+envelope figure is a seal (reference client) plus an open (wallet) of a feedback payload,
+in-process, in the same run — the ceiling the crypto alone would allow.
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from bench.harness import ROOT, build_system, figure, free_port, gunicorn, temp_dir, threaded_server
+
+from sqlalchemy import select
+
+from clients.reference_client import WalletApiClient, new_envelope_key, seal
+from common.timeutil import utcnow
+from fiscal_stub.demo import seed_people
+from fiscal_stub.generator.identity import make_people
+from wallet.api import wallet_key
+from wallet.api_crypto.envelope import key_id, open_envelope
+from wallet.auth.accounts import activate_account
+from wallet.auth.identity import VerifiedIdentity
+from wallet.clients.fiscal import FiscalClient
+from wallet.demo import demo_unit, seed_demo_units
+from wallet.extensions import db
+from wallet.models import Authorization, Bill, Resident, UnitUser
+from wallet.services.api_credentials import issue_app_key, register_envelope_key
+from wallet.services.authorizations import Confirmation, authorize_bills
+from wallet.services.sync import sync_person
+
+BILLS = 400
+SECONDS = 20.0
+ENVELOPE_SECONDS = 3.0
+
+
+def prepare_unit(system, url: str) -> tuple[str, str, str, list[int]]:  # type: ignore[no-untyped-def]
+    """Collect a resident's bills, authorize the reimbursable ones to the demo insurer, wire up its API."""
+    wallet_app, fiscal_app = system.extensions["parts"]["wallet"], system.extensions["parts"]["fiscal"]
+    person = make_people(1, seed=23)[0]
+    with fiscal_app.app_context():
+        seed_people([person], BILLS, seed=23)
+    client = FiscalClient(f"{url}/fiscal/api/v1", "dev-only-platform-token-nm", timeout=60)
+    with wallet_app.app_context():
+        identity = VerifiedIdentity(sub="bench-api", name=person.name, id_number=person.id_number,
+                                    acr="urn:mengsuban:loa:2", auth_time=0, id_token="")
+        resident_id = activate_account(identity, "2026-01").id
+        sync_person(resident_id, person.id_number, client)
+        seed_demo_units()
+        user = db.session.scalar(select(UnitUser).where(UnitUser.username == demo_unit("insurer").username))
+        issued = issue_app_key(user)
+        private_pem, public_pem = new_envelope_key()
+        register_envelope_key(user, public_pem)
+        bill_ids = list(db.session.scalars(select(Bill.id).where(
+            Bill.resident_id == resident_id, Bill.issuance == "normal", Bill.reimbursement == "unreimbursed",
+            Bill.total > 0)))
+        authorize_bills(db.session.get(Resident, resident_id), user.unit_id, bill_ids, "BENCH", "", uuid.uuid4().hex,
+                        Confirmation("urn:mengsuban:loa:3", utcnow()))
+        claims = list(db.session.scalars(select(Authorization.id).where(Authorization.unit_id == user.unit_id)
+                                         .order_by(Authorization.id)))
+        return issued.app_id, issued.app_key, private_pem, claims
+
+
+def envelope_rate(wallet_app) -> float:  # type: ignore[no-untyped-def]
+    payload = json.dumps({"amount": 128050, "serial": "YW20260306000001", "voucher": "PZ-2026-03-0001",
+                          "time": "2026-03-06T09:30:00+08:00"}).encode()
+    with wallet_app.app_context():
+        private, kid = wallet_key.private_key(), wallet_key.kid()
+    public = private.public_key()
+    assert kid == key_id(public)
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < ENVELOPE_SECONDS:
+        assert open_envelope(seal(payload, public, kid), private, kid) == payload
+        done += 1
+    return done / (time.perf_counter() - started)
+
+
+def lock_feedback_rate(url: str, app_id: str, app_key: str, private_pem: str, claims: list[int]) -> float:
+    api = WalletApiClient(url, app_id, app_key, private_pem, timeout=30)
+    when = datetime.now(timezone(timedelta(hours=8))).replace(microsecond=0).isoformat()
+    pairs, started = 0, time.perf_counter()
+    for auth_id in claims:
+        if time.perf_counter() - started > SECONDS:
+            break
+        locked = api.lock(auth_id)
+        assert locked.ok, (locked.code, locked.message)
+        paid = api.feedback(auth_id, 100, f"YW-BENCH-{auth_id}", f"PZ-BENCH-{auth_id}", when)
+        assert paid.ok, (paid.code, paid.message)
+        pairs += 1
+    return pairs / (time.perf_counter() - started)
+
+
+def main() -> None:
+    with temp_dir() as tmp:
+        seed_port = free_port()
+        system = build_system(tmp, seed_port)
+        with threaded_server(system, seed_port) as url:
+            app_id, app_key, private_pem, claims = prepare_unit(system, url)
+        figure("envelope_seal_open_per_s", envelope_rate(system.extensions["parts"]["wallet"]), "ops/s")
+        port = free_port()
+        env = {"BENCH_DB_DIR": tmp, "BENCH_PORT": str(port), "PYTHONPATH": str(ROOT)}
+        with gunicorn("bench.bench_app:app", port, env, workers=2) as server:
+            rate = lock_feedback_rate(server.url, app_id, app_key, private_pem, claims)
+        figure("api_lock_feedback_per_s", rate, "ops/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""Load on the production layout: the wallet under gunicorn on PostgreSQL, residents and a unit at once.
+
+The system runs as production runs it: the wallet alone in gunicorn (2 sync workers, the
+settings of gunicorn.conf.py), a collection worker following the change feed beside it,
+the identity provider and the fiscal network on a server of their own, every part on its
+own temporary PostgreSQL database. wrk then drives the mix of bench/load_mix.lua for a
+fixed time on loopback; a hello route on the same server gives the ceiling to compare with.
+
+Figures: load_rps, load_p50_ms, load_p99_ms, load_errors (status >= 400 plus socket
+errors), load_hello_rps, load_vs_hello, and what the mix completed (authorizations,
+locks, feedbacks). Needs PostgreSQL (``BENCH_POSTGRES_URL``, default the local server).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from bench.harness import ROOT, build_system, figure, free_port, gunicorn, temp_dir, threaded_server, wrk
+
+import psycopg
+import requests
+from sqlalchemy import select
+
+from common.money import yuan
+from common.timeutil import SHANGHAI, utcnow
+from fiscal_stub.demo import seed_people
+from fiscal_stub.generator.identity import make_people
+from wallet import policy
+from wallet.auth.accounts import activate_account
+from wallet.auth.identity import LOA_FACE, VerifiedIdentity
+from wallet.clients.fiscal import FiscalClient
+from wallet.demo import demo_unit, seed_demo_units
+from wallet.extensions import db
+from wallet.models import Bill, Resident
+from wallet.models.authorization import Authorization
+from wallet.models.unit import Unit
+from wallet.services.authorizations import Confirmation, authorize_bills
+from wallet.services.sync import sync_person
+
+BILLS = 2000
+CLAIMS = 400
+MIX_SECONDS = 20
+HELLO_SECONDS = 8
+CONNECTIONS = 8
+THREADS = 2
+WEB_WORKERS = 2
+ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+AGENT = "bench-load"
+CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
+MIX_LINE = re.compile(r"^mix (\w+) (\d+)$", re.M)
+RATE_LINE = re.compile(r"Requests/sec:\s+([\d.]+)")
+
+
+@dataclass
+class Scenario:
+    resident_id: int
+    unit_id: int
+    unit_username: str
+    bills: list[int]
+    fresh: list[int]
+    claims: list[tuple[int, str]]
+    filters: list[str]
+    data: dict[str, object] = field(default_factory=dict)
+
+
+@contextmanager
+def postgres_databases() -> Iterator[str]:
+    """Three empty databases for this run; yields the URL template ``{part}`` fills in."""
+    names = [f"bench_load_{os.getpid()}_{part}" for part in ("wallet", "idp", "fiscal")]
+    try:
+        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
+    except psycopg.Error as exc:
+        raise SystemExit(f"bench_load needs PostgreSQL at {ADMIN_URL} (make postgres-up): {exc}") from exc
+    with admin:
+        for name in names:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+    base = ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}/bench_load_{os.getpid()}_{{part}}"
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            for name in names:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def seed(tmp: str) -> Scenario:
+    """One resident with a large wallet, collected over HTTP; a unit holding part of it as claims."""
+    port = free_port()
+    system = build_system(tmp, port)
+    parts = system.extensions["parts"]
+    person = make_people(1, seed=11)[0]
+    with parts["fiscal"].app_context():
+        seed_people([person], BILLS, seed=11)
+    with threaded_server(system, port) as url, parts["wallet"].app_context():
+        seed_demo_units()
+        unit = db.session.scalars(select(Unit).where(Unit.credit_code == demo_unit("insurer").credit_code)).one()
+        identity = VerifiedIdentity(sub="bench-load", name=person.name, id_number=person.id_number, acr=LOA_FACE,
+                                    auth_time=int(time.time()), id_token="")
+        resident_id = activate_account(identity, "2026-01").id
+        client = FiscalClient(f"{url}/fiscal/api/v1", "dev-only-platform-token-nm", timeout=60)
+        sync_person(resident_id, person.id_number, client)
+        bills = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id)).all()
+        actor = policy.ResidentActor(resident_id)
+        open_ids = [b.id for b in bills if policy.decide(actor, "authorize", bill=b, target_unit=unit)]
+        random.Random(3).shuffle(open_ids)
+        held, fresh = open_ids[:CLAIMS], open_ids[CLAIMS:]
+        resident = db.session.get(Resident, resident_id)
+        for i in range(0, len(held), 50):
+            authorize_bills(resident, unit.id, held[i:i + 50], "", "", f"bench-load-seed-{i:06d}",
+                            Confirmation(LOA_FACE, utcnow()))
+        by_bill = {b.id: b for b in bills}
+        claims = [(a_id, yuan(policy.remaining(by_bill[b_id]))) for a_id, b_id in db.session.execute(
+            select(Authorization.id, Authorization.bill_id).where(Authorization.unit_id == unit.id)
+            .order_by(Authorization.id))]
+        year = max(b.issue_year for b in bills)
+        kinds = sorted({b.type_key for b in bills})
+        filters = ["/?" + urlencode(args) for args in (
+            {"year": year}, {"year": year - 1}, {"type": kinds[0]}, {"type": kinds[-1]},
+            {"status": "reimbursable"}, {"q": "医院"}, {"year": year, "status": "reimbursable"})]
+        feedback_time = (utcnow() - timedelta(minutes=1)).astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
+        scenario = Scenario(resident_id, unit.id, demo_unit("insurer").username, [b.id for b in bills], fresh,
+                            claims, filters, {"time": quote(feedback_time)})
+    for part in parts.values():
+        with part.app_context():
+            part.extensions["sqlalchemy"].engine.dispose()
+    return scenario
+
+
+def signed_in(url: str, login_path: str, page: str) -> tuple[str, str]:
+    """A session cookie and its CSRF token, bound (session protection) to the address and agent wrk uses."""
+    http = requests.Session()
+    http.headers["User-Agent"] = AGENT
+    assert http.get(f"{url}{login_path}", timeout=30).text == "ok"
+    token = CSRF.search(http.get(f"{url}{page}", timeout=30).text)
+    assert token, f"{page} carries no CSRF token"
+    return "; ".join(f"{c.name}={c.value}" for c in http.cookies), token.group(1)
+
+
+def lua(value: object) -> str:
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (list, tuple)):
+        return "{" + ", ".join(lua(v) for v in value) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {lua(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def write_data(path: Path, scenario: Scenario, resident: tuple[str, str], unit: tuple[str, str]) -> None:
+    data = {
+        "threads": THREADS, "agent": AGENT, "unit_id": scenario.unit_id, "time": scenario.data["time"],
+        "resident_cookie": resident[0], "resident_csrf": resident[1], "unit_cookie": unit[0], "unit_csrf": unit[1],
+        "bills": scenario.bills, "fresh": scenario.fresh, "filters": scenario.filters,
+        "claims": [{"id": i, "amount": amount} for i, amount in scenario.claims],
+    }
+    path.write_text(f"DATA = {lua(data)}\n", encoding="utf-8")
+
+
+def run_mix(url: str, data_file: Path) -> tuple[float, dict[str, int]]:
+    assert url.startswith("http://127.0.0.1:"), "load goes to loopback only"
+    cmd = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{MIX_SECONDS}s", "--timeout", "10s",
+           "-s", str(ROOT / "bench" / "load_mix.lua"), f"{url}/", "--", str(data_file)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=MIX_SECONDS + 60, check=False)
+    out = done.stdout
+    rate = RATE_LINE.search(out)
+    if done.returncode or not rate:
+        raise RuntimeError(f"wrk failed ({done.returncode}):\n{out}\n{done.stderr}")
+    return float(rate.group(1)), {name: int(value) for name, value in MIX_LINE.findall(out)}
+
+
+@contextmanager
+def collection_worker(env: dict[str, str]) -> Iterator[None]:
+    """The worker tier beside the web tier: it follows the feed the locks and feedbacks fill."""
+    cmd = [sys.executable, "-m", "flask", "--app", "bench.load_app:create()", "wallet", "work", "--poll", "0.5"]
+    process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def main() -> None:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the seeding server's request lines
+    with postgres_databases() as template, temp_dir() as tmp:
+        os.environ["BENCH_DATABASE_URL_TEMPLATE"] = template
+        started = time.perf_counter()
+        scenario = seed(tmp)
+        figure("load_seed_s", time.perf_counter() - started, "s")
+        port, stub_port = free_port(), free_port()
+        env = {"BENCH_DB_DIR": tmp, "BENCH_PORT": str(port), "BENCH_STUB_PORT": str(stub_port),
+               "BENCH_DATABASE_URL_TEMPLATE": template, "PYTHONPATH": str(ROOT), "WEB_ACCESS_LOG": ""}
+        stub_env = {**env, "BENCH_PORT": str(stub_port)}
+        with gunicorn("bench.bench_app:app", stub_port, stub_env, workers=2), \
+                gunicorn("bench.load_app:create()", port, env, workers=WEB_WORKERS) as web, collection_worker(env):
+            resident = signed_in(web.url, f"/__bench_face_login/{scenario.resident_id}", "/")
+            unit = signed_in(web.url, f"/__bench_unit_login/{scenario.unit_username}", "/unit/")
+            data_file = Path(tmp) / "load_data.lua"
+            write_data(data_file, scenario, resident, unit)
+            rps, mix = run_mix(web.url, data_file)
+            hello = wrk(f"{web.url}/__hello", seconds=HELLO_SECONDS, connections=CONNECTIONS)
+    figure("load_rps", rps, "req/s")
+    figure("load_p50_ms", mix["latency_p50_us"] / 1000, "ms")
+    figure("load_p99_ms", mix["latency_p99_us"] / 1000, "ms")
+    figure("load_errors", mix["errors_status"] + mix["errors_socket"] + mix["ok_to_login"], "requests")
+    figure("load_hello_rps", hello, "req/s")
+    figure("load_vs_hello", rps / hello, "ratio")
+    figure("load_authorizations", mix["ok_authorized"], "requests")
+    figure("load_locks", mix["ok_locks_ok"], "requests")
+    figure("load_feedbacks", mix["ok_done_feedback"], "requests")
+    print("# mix sent: " + ", ".join(f"{k[5:]} {v}" for k, v in sorted(mix.items()) if k.startswith("sent_")),
+          flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Clients of the wallet for other systems to copy (no imports from the wallet itself)."""

@@ -1,0 +1,55 @@
+"""File-mode verification through the API: five elements and layout files, refusals with their codes."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from common.money import yuan
+from common.timeutil import to_local
+from wallet.extensions import db
+from wallet.models import Bill
+
+
+def five_elements_of(wallet_app, resident_id: int) -> dict[str, str]:
+    with wallet_app.app_context():
+        bill = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id, Bill.total > 0)
+                                  .order_by(Bill.id)).first()
+        return {"code": bill.code, "number": bill.number, "check": bill.check_code,
+                "date": to_local(bill.issued_at).strftime("%Y%m%d"), "amount": yuan(bill.total)}
+
+
+def test_five_elements_verify_to_the_signed_bill(api, api_world, wallet_app, resident_id):
+    elements = five_elements_of(wallet_app, resident_id)
+    reply = api.verify_five_elements(**elements)
+    assert (reply.status, reply.code) == (200, "ok")
+    assert reply.data["authentic"] is True and reply.data["checks_today"] == 1
+    assert reply.data["document"]["check"] == elements["check"]
+    assert reply.data["signed_bill"]["status"]["issuance"] == "normal"
+
+
+def test_wrong_check_code_is_a_mismatch(api, api_world, wallet_app, resident_id):
+    elements = five_elements_of(wallet_app, resident_id) | {"check": "zzzzzz"}
+    reply = api.verify_five_elements(**elements)
+    assert (reply.status, reply.code, reply.data) == (422, "mismatch", None)
+    assert "校验码" in reply.message
+
+
+def test_malformed_elements_name_every_field(api, api_world):
+    reply = api.verify_five_elements("1234", "12", "!!", "2026-13-40", "abc")
+    assert (reply.status, reply.code) == (400, "invalid_elements")
+    assert set(reply.data["errors"]) == {"code", "number", "check", "date", "amount"}
+
+
+def test_layout_file_verifies(api, api_world, wallet_app, resident_id, fiscal_client):
+    elements = five_elements_of(wallet_app, resident_id)
+    pdf = fiscal_client.layout_file(elements["code"], elements["number"])
+    reply = api.verify_layout_file(pdf)
+    assert (reply.status, reply.code) == (200, "ok")
+    assert (reply.data["signed_bill"]["code"], reply.data["signed_bill"]["number"]) == \
+        (elements["code"], elements["number"])
+
+
+def test_a_file_that_is_not_a_pdf_is_refused(api, api_world):
+    reply = api.verify_layout_file(b"GIF89a not a layout file")
+    assert (reply.status, reply.code) == (415, "unsupported_file")
+    missing = api.call("POST", "/verifications/layout-file", {"pdf": "***"})
+    assert (missing.status, missing.code, list(missing.data["errors"])) == (422, "payload_invalid", ["pdf"])

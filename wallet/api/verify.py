@@ -1,0 +1,34 @@
+"""Verification for file-mode claims: the unit holds the five elements or the layout PDF.
+
+Both go through :mod:`wallet.services.verification`, the same answer residents and the
+public status page get, with the same per-bill daily limit; a refusal keeps its stable
+code (``not_found``, ``mismatch``, ``signature_invalid``…) and its Chinese message.
+"""
+from __future__ import annotations
+
+from flask import Response
+
+from wallet.api import bp, ok
+from wallet.api.payloads import five_elements, layout_pdf, sealed_payload
+from wallet.api.replies import ApiError, render
+from wallet.api.serializers import verified
+from wallet.services import verification
+
+
+def _answer(result: verification.Verification) -> Response:
+    if result.bill is None:
+        refusal = result.refusal
+        assert refusal is not None
+        raise ApiError(refusal.code, refusal.message, refusal.http_status,
+                       {"errors": dict(refusal.errors)} if refusal.errors else None)
+    return render(ok(verified(result.bill), "核验通过：票据真实。能否报销见 reimbursable，状态见 signed_bill.status。"))
+
+
+@bp.post("/verifications/five-elements")
+def verify_five_elements() -> Response:
+    return _answer(verification.verify_elements(five_elements(sealed_payload())))
+
+
+@bp.post("/verifications/layout-file")
+def verify_layout_file() -> Response:
+    return _answer(verification.verify_layout(layout_pdf(sealed_payload())))
