@@ -39,7 +39,7 @@ keepalive = _int("WEB_KEEPALIVE", 2)
 
 # Recycle workers now and then so slow leaks (caches, fragmentation) cannot build up; the
 # jitter stops every worker from restarting at the same moment.
-max_requests = _int("WEB_MAX_REQUESTS", 5000)
+max_requests = _int("WEB_MAX_REQUESTS", 20000)
 max_requests_jitter = max_requests // 10
 
 # Behind a TLS-terminating proxy: trust its X-Forwarded-Proto so the wallet builds https

@@ -3,12 +3,15 @@
 The system runs as production runs it: the wallet alone in gunicorn (2 sync workers, the
 settings of gunicorn.conf.py), a collection worker following the change feed beside it,
 the identity provider and the fiscal network on a server of their own, every part on its
-own temporary PostgreSQL database. wrk then drives the mix of bench/load_mix.lua for a
-fixed time on loopback; a hello route on the same server gives the ceiling to compare with.
+own temporary PostgreSQL database. The data: one resident with 2,000 bills who browses
+and authorizes; 25 other residents whose bills (about 20 each) wait in the insurer's inbox
+to be locked and reimbursed. wrk then drives the mix of bench/load_mix.lua (8 connections,
+20 s) on loopback; a hello route on the same server gives the ceiling to compare with.
 
-Figures: load_rps, load_p50_ms, load_p99_ms, load_errors (status >= 400 plus socket
-errors), load_hello_rps, load_vs_hello, and what the mix completed (authorizations,
-locks, feedbacks). Needs PostgreSQL (``BENCH_POSTGRES_URL``, default the local server).
+Figures: load_rps, load_p50_ms, load_p99_ms, load_errors (status >= 400, socket errors,
+and any answer that sends a signed-in user to a login page), load_hello_rps,
+load_vs_hello, and what the mix completed (authorizations, locks, feedbacks). Needs
+PostgreSQL (``BENCH_POSTGRES_URL``, default the local server); well under a minute.
 """
 from __future__ import annotations
 
@@ -49,7 +52,8 @@ from wallet.services.authorizations import Confirmation, authorize_bills
 from wallet.services.sync import sync_person
 
 BILLS = 2000
-CLAIMS = 400
+CLAIM_RESIDENTS = 25
+CLAIM_BILLS = 20
 MIX_SECONDS = 20
 HELLO_SECONDS = 8
 CONNECTIONS = 8
@@ -95,35 +99,46 @@ def postgres_databases() -> Iterator[str]:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def collected(person, tag: str, client: FiscalClient) -> int:  # type: ignore[no-untyped-def]
+    """Activate ``person``'s wallet and collect their bills over HTTP, signatures checked; returns the resident id."""
+    identity = VerifiedIdentity(sub=f"bench-load-{tag}", name=person.name, id_number=person.id_number,
+                                acr=LOA_FACE, auth_time=int(time.time()), id_token="")
+    resident_id = activate_account(identity, "2026-01").id
+    sync_person(resident_id, person.id_number, client)
+    return resident_id
+
+
+def authorizable(resident_id: int, unit: Unit) -> list[Bill]:
+    actor = policy.ResidentActor(resident_id)
+    return [b for b in db.session.scalars(select(Bill).where(Bill.resident_id == resident_id).order_by(Bill.id))
+            if policy.decide(actor, "authorize", bill=b, target_unit=unit)]
+
+
 def seed(tmp: str) -> Scenario:
-    """One resident with a large wallet, collected over HTTP; a unit holding part of it as claims."""
+    """The browsing resident with a large wallet; the unit's claims authorized by many other residents."""
     port = free_port()
     system = build_system(tmp, port)
     parts = system.extensions["parts"]
-    person = make_people(1, seed=11)[0]
+    browsing, *claimants = make_people(1 + CLAIM_RESIDENTS, seed=11)
     with parts["fiscal"].app_context():
-        seed_people([person], BILLS, seed=11)
+        seed_people([browsing], BILLS, seed=11)
+        seed_people(claimants, CLAIM_BILLS, seed=12)
     with threaded_server(system, port) as url, parts["wallet"].app_context():
         seed_demo_units()
         unit = db.session.scalars(select(Unit).where(Unit.credit_code == demo_unit("insurer").credit_code)).one()
-        identity = VerifiedIdentity(sub="bench-load", name=person.name, id_number=person.id_number, acr=LOA_FACE,
-                                    auth_time=int(time.time()), id_token="")
-        resident_id = activate_account(identity, "2026-01").id
         client = FiscalClient(f"{url}/fiscal/api/v1", "dev-only-platform-token-nm", timeout=60)
-        sync_person(resident_id, person.id_number, client)
-        bills = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id)).all()
-        actor = policy.ResidentActor(resident_id)
-        open_ids = [b.id for b in bills if policy.decide(actor, "authorize", bill=b, target_unit=unit)]
-        random.Random(3).shuffle(open_ids)
-        held, fresh = open_ids[:CLAIMS], open_ids[CLAIMS:]
-        resident = db.session.get(Resident, resident_id)
-        for i in range(0, len(held), 50):
-            authorize_bills(resident, unit.id, held[i:i + 50], "", "", f"bench-load-seed-{i:06d}",
+        resident_id = collected(browsing, "browsing", client)
+        claims: list[tuple[int, str]] = []
+        for n, person in enumerate(claimants):
+            claimant = db.session.get(Resident, collected(person, str(n), client))
+            held = {b.id: b for b in authorizable(claimant.id, unit)}
+            authorize_bills(claimant, unit.id, list(held), "", "", f"bench-load-seed-{n:06d}",
                             Confirmation(LOA_FACE, utcnow()))
-        by_bill = {b.id: b for b in bills}
-        claims = [(a_id, yuan(policy.remaining(by_bill[b_id]))) for a_id, b_id in db.session.execute(
-            select(Authorization.id, Authorization.bill_id).where(Authorization.unit_id == unit.id)
-            .order_by(Authorization.id))]
+            claims += [(a_id, yuan(policy.remaining(held[b_id]))) for a_id, b_id in db.session.execute(
+                select(Authorization.id, Authorization.bill_id).where(Authorization.resident_id == claimant.id))]
+        bills = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id)).all()
+        fresh = [b.id for b in authorizable(resident_id, unit)]
+        random.Random(3).shuffle(fresh)
         year = max(b.issue_year for b in bills)
         kinds = sorted({b.type_key for b in bills})
         filters = ["/?" + urlencode(args) for args in (

@@ -12,31 +12,27 @@ from __future__ import annotations
 import re
 import secrets
 import statistics
-import sys
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import pyotp
+import requests
+from sqlalchemy import select
 
-import pyotp  # noqa: E402
-import requests  # noqa: E402
-from sqlalchemy import select  # noqa: E402
-
-from bench.harness import ROOT, build_system, figure, free_port, gunicorn, p95, temp_dir, threaded_server  # noqa: E402
-from common.personas import load_personas  # noqa: E402
-from common.timeutil import SHANGHAI, utcnow  # noqa: E402
-from fiscal_stub.demo import issue_demo_bill, seed_network  # noqa: E402
-from wallet.auth.accounts import activate_account  # noqa: E402
-from wallet.auth.identity import LOA_FACE, LOA_SMS, VerifiedIdentity  # noqa: E402
-from wallet.clients.fiscal import FiscalClient  # noqa: E402
-from wallet.demo import demo_unit, seed_demo_units  # noqa: E402
-from wallet.extensions import db  # noqa: E402
-from wallet.models import Authorization, Bill, Resident, Unit  # noqa: E402
-from wallet.services.authorizations import Confirmation, authorize_bills  # noqa: E402
-from wallet.services.sync import sync_person  # noqa: E402
+from bench.harness import ROOT, build_system, figure, free_port, gunicorn, p95, temp_dir, threaded_server
+from common.personas import load_personas
+from common.timeutil import SHANGHAI, utcnow
+from fiscal_stub.demo import issue_demo_bill, seed_network
+from wallet.auth.accounts import activate_account
+from wallet.auth.identity import LOA_FACE, LOA_SMS, VerifiedIdentity
+from wallet.clients.fiscal import FiscalClient
+from wallet.demo import demo_unit, seed_demo_units
+from wallet.extensions import db
+from wallet.models import Authorization, Bill, Resident, Unit
+from wallet.services.authorizations import Confirmation, authorize_bills
+from wallet.services.sync import sync_person
 
 BILLS = 20  # each is locked, then reimbursed: 40 actions
 PLATFORM_TOKEN = "dev-only-platform-token-nm"

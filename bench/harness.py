@@ -101,7 +101,8 @@ def gunicorn(module: str, port: int, env: dict[str, str], workers: int = 2) -> I
 
     cmd = [sys.executable, "-m", "gunicorn", module, "--bind", f"127.0.0.1:{port}", "--workers",
            str(workers), "--worker-class", "sync", "--log-level", "warning"]
-    process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env})
+    # gunicorn reads gunicorn.conf.py from ROOT (production's settings); its access log stays off here.
+    process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "WEB_ACCESS_LOG": "", **env})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -5,7 +5,8 @@
 -- unit (the real POST, fresh from face verification). The unit (signed in to its web
 -- workspace): the inbox, a claim's page, locking a claim and reporting the reimbursement.
 -- A claim is only reported once the response to its lock came back, so every lock and
--- feedback is a request the service should accept; any status >= 400 is an error.
+-- feedback is a request the service should accept: any status >= 400 is an error, and so
+-- is a redirect to a login page (a session the server dropped).
 --
 -- The data (cookies, CSRF tokens, bill and claim ids) comes from a file that
 -- bench_load.py writes for the run: `wrk ... -s bench/load_mix.lua <url> -- <data file>`.

@@ -6,10 +6,16 @@ resident and a unit user in, then audits each page twice: Lighthouse through Deb
 Chromium, and axe-core injected by Playwright at phone size. The verdict is
 scripts/ui_budgets.py's; any broken budget makes the command exit 1. Reports go to
 reports/check-ui/ (JSON and HTML per page, and summary.json).
+
+Environment: the budgets (``CHECK_UI_MIN_PERFORMANCE``, ``CHECK_UI_MIN_ACCESSIBILITY``,
+``CHECK_UI_MIN_BEST_PRACTICES``, ``CHECK_UI_MAX_AXE_VIOLATIONS``, ``CHECK_UI_MAX_LIST_JS_KB``),
+``CHECK_UI_RUNS`` (Lighthouse performance runs per page, default 3) and ``CHECK_UI_PAGES``
+(a comma-separated subset of the page names, to iterate on one page).
 """
 from __future__ import annotations
 
 import json
+import logging
 import os
 import statistics
 import subprocess
@@ -98,8 +104,12 @@ def run_lighthouse(name: str, url: str, cookie: str, run: int) -> dict:
     cmd = [str(LIGHTHOUSE), url, "--quiet", f"--config-path={ROOT / 'scripts' / 'lighthouse-config.json'}", *outputs,
            f"--chrome-flags={CHROME_FLAGS}", f"--emulatedUserAgent={AGENT}",
            "--extra-headers", json.dumps({"Cookie": f"session={cookie}"})]
-    subprocess.run(cmd, check=True, timeout=240, env={**os.environ, "CHROME_PATH": CHROMIUM})
-    return json.loads(report.read_text(encoding="utf-8"))
+    for attempt in (1, 2):  # a crashed run (e.g. NO_NAVSTART, a lost trace) measured nothing: run it again once
+        done = subprocess.run(cmd, timeout=240, env={**os.environ, "CHROME_PATH": CHROMIUM})
+        if done.returncode == 0:
+            return json.loads(report.read_text(encoding="utf-8"))
+        print(f"  lighthouse {name} run {run} failed (attempt {attempt})", flush=True)
+    raise RuntimeError(f"Lighthouse could not measure {url}")
 
 
 def javascript_gzip_bytes(report: dict, cookie: str) -> int:
@@ -136,12 +146,32 @@ def run_axe(base: str, pages: list[tuple[str, str, str]], cookies: dict[str, str
     return found
 
 
+def audit(base: str, pages: list[tuple[str, str, str]], cookies: dict[str, str], budgets: Budgets) -> list[PageResult]:
+    """Lighthouse on every page (performance as the median of ``budgets.runs`` runs), then axe on every page."""
+    results = []
+    for name, path, who in pages:
+        report = run_lighthouse(name, f"{base}{path}", cookies[who], 0)
+        result = PageResult(name, path, lighthouse_scores(report), failing_audits(report))
+        runs = [result.scores["performance"]] + [
+            lighthouse_scores(run_lighthouse(name, f"{base}{path}", cookies[who], n))["performance"]
+            for n in range(1, budgets.runs)]
+        result.scores["performance"], result.performance_runs = int(statistics.median(runs)), runs
+        if name == "home":
+            result.js_gzip_bytes = javascript_gzip_bytes(report, cookies[who])
+        results.append(result)
+    axe = run_axe(base, pages, cookies)
+    for result in results:
+        result.axe = axe.get(result.name, {})
+    return results
+
+
 def main() -> int:
     budgets = Budgets.from_env()
     missing = [str(path) for path in (LIGHTHOUSE, AXE, Path(CHROMIUM)) if not path.exists()]
     if missing:
         print("check-ui needs " + ", ".join(missing) + " (make check-ui runs npm ci; make system-deps installs chromium)")
         return 2
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with temp_dir() as tmp:
         port = free_port()
         system = build_system(tmp, port)
@@ -158,20 +188,8 @@ def main() -> int:
             pages = [("home", "/", "resident"), ("detail", f"/bills/{ids['bill']}", "resident"),
                      ("authorize", "/authorize", "resident"), ("authorize-select", f"/authorize/{ids['unit']}", "resident"),
                      ("import", "/import", "resident"), ("unit-inbox", "/unit/", "unit")]
-            results = []
-            for name, path, who in pages:
-                report = run_lighthouse(name, f"{base}{path}", cookies[who], 0)
-                result = PageResult(name, path, lighthouse_scores(report), failing_audits(report))
-                runs = [result.scores["performance"]] + [
-                    lighthouse_scores(run_lighthouse(name, f"{base}{path}", cookies[who], n))["performance"]
-                    for n in range(1, budgets.runs)]
-                result.scores["performance"], result.performance_runs = int(statistics.median(runs)), runs
-                if name == "home":
-                    result.js_gzip_bytes = javascript_gzip_bytes(report, cookies[who])
-                results.append(result)
-            axe = run_axe(base, pages, cookies)
-            for result in results:
-                result.axe = axe.get(result.name, {})
+            only = [n for n in os.environ.get("CHECK_UI_PAGES", "").split(",") if n]
+            results = audit(base, [page for page in pages if not only or page[0] in only], cookies, budgets)
     print(table(results))
     broken = breaches(budgets, results)
     (OUT / "summary.json").write_text(json.dumps({"budgets": asdict(budgets), "pages": [asdict(r) for r in results],

@@ -21,6 +21,7 @@ from common.money import yuan_display
 from common.timeutil import as_utc, utcnow
 from wallet.models.authorization import OPEN_STATES, STATE_NAMES, UNIT_VISIBLE_STATES, Authorization
 from wallet.models.bill import Bill
+from wallet.models.file_claim import FileClaim
 from wallet.models.unit import Unit
 
 Action = Literal["authorize", "revoke", "view", "lock", "unlock", "feedback", "reject"]
@@ -58,6 +59,9 @@ class UnitActor:
 
 
 Actor = ResidentActor | UnitActor
+# A unit's claim on a bill: authorized by a resident, or verified by the unit itself (file mode,
+# whose claim carries its own copy of the bill and answers ``.bill`` with itself).
+Claim = Authorization | FileClaim
 
 
 # -- facts about a bill and an authorization -----------------------------------------------
@@ -77,11 +81,11 @@ def held_by_network_lock(bill: Bill, now: datetime) -> bool:
     return bill.reimbursement == "locked" and (expires is None or expires > now)
 
 
-def remaining(bill: Bill) -> int:
+def remaining(bill: Bill | FileClaim) -> int:
     return max(0, bill.total - bill.reimbursed_amount)
 
 
-def permanent_problem(bill: Bill) -> Decision | None:
+def permanent_problem(bill: Bill | FileClaim) -> Decision | None:
     """What keeps this bill from ever being claimed again, whoever asks."""
     if bill.total <= 0:
         return refuse("red_bill", "这是红字冲销票据，不能报销。")
@@ -94,11 +98,11 @@ def permanent_problem(bill: Bill) -> Decision | None:
     return None
 
 
-def lock_lapsed(auth: Authorization, now: datetime) -> bool:
+def lock_lapsed(auth: Claim, now: datetime) -> bool:
     return auth.state == "locked" and auth.lock_expires_at is not None and as_utc(auth.lock_expires_at) <= now
 
 
-def effective_state(auth: Authorization, now: datetime | None = None) -> str:
+def effective_state(auth: Claim, now: datetime | None = None) -> str:
     """The state as of ``now``: an unlocked authorization past its expiry, or on a voided bill, is expired."""
     now = now or utcnow()
     if auth.state == "authorized":
@@ -107,14 +111,14 @@ def effective_state(auth: Authorization, now: datetime | None = None) -> str:
     return auth.state
 
 
-def is_open(auth: Authorization, now: datetime | None = None) -> bool:
+def is_open(auth: Claim, now: datetime | None = None) -> bool:
     return effective_state(auth, now) in OPEN_STATES
 
 
 # -- the decision ------------------------------------------------------------------------------
 
 
-def decide(actor: Actor, action: Action, *, bill: Bill | None = None, authorization: Authorization | None = None,
+def decide(actor: Actor, action: Action, *, bill: Bill | None = None, authorization: Claim | None = None,
            open_authorization: Authorization | None = None, target_unit: Unit | None = None,
            amount: int | None = None, now: datetime | None = None) -> Decision:
     """May ``actor`` do ``action``? ``authorize`` needs ``bill`` (its open authorization, if any, and
@@ -179,7 +183,7 @@ def _resident_revoke(actor: ResidentActor, auth: Authorization | None, now: date
     return refuse("closed", f"该授权{STATE_NAMES.get(state, state)}，无需撤销。")
 
 
-def _unit_lock(auth: Authorization, state: str, now: datetime) -> Decision:
+def _unit_lock(auth: Claim, state: str, now: datetime) -> Decision:
     if state == "locked" and not lock_lapsed(auth, now):
         return refuse("already_locked", "本单位已锁定该票据，可直接登记报销结果。")
     if state not in OPEN_STATES:
@@ -188,7 +192,7 @@ def _unit_lock(auth: Authorization, state: str, now: datetime) -> Decision:
     return ALLOW if problem is None else problem
 
 
-def _unit_feedback(auth: Authorization, state: str, amount: int | None, now: datetime) -> Decision:
+def _unit_feedback(auth: Claim, state: str, amount: int | None, now: datetime) -> Decision:
     if state != "locked":
         if state == "authorized":
             return refuse("not_locked", "请先锁定票据，再登记报销结果。")

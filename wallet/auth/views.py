@@ -8,6 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_required
 
 from common.web import render_error
+from wallet.audit import record_now
 from wallet.auth import bp, pending
 from wallet.auth.accounts import activate_account, find_resident, record_login
 from wallet.auth.identity import LOA_FACE, LoginRefused, VerifiedIdentity
@@ -60,6 +61,7 @@ def callback() -> Any:
             sign_out()
             return render_error(403, "核验的身份与当前登录的账户不一致，已退出登录。请重新登录。")
         record_step_up(identity)
+        record_now("resident.step_up", current_user, f"resident:{current_user.id}")
         return redirect(next_url)
     resident = find_resident(identity)
     if resident is not None and resident.terms_version == current_app.config["TERMS_VERSION"]:
@@ -74,6 +76,7 @@ def callback() -> Any:
 def start_session(resident: Resident, identity: VerifiedIdentity) -> None:
     """Sign in and ask the collection worker to fetch what is new since the last visit."""
     sign_in(resident, identity)
+    record_now("resident.login", resident, f"resident:{resident.id}", acr=identity.acr)
     request_sync(resident.id)
 
 
@@ -102,6 +105,7 @@ def activate() -> Any:
         return activation_page(identity, 422, accept_error="请先阅读并勾选同意，再开通个人数字账户。")
     resident = activate_account(identity, current_app.config["TERMS_VERSION"])
     pending.drop()
+    record_now("resident.activate", resident, f"resident:{resident.id}")
     start_session(resident, identity)
     flash("个人数字账户已开通。", "success")
     return redirect(next_url)
@@ -123,6 +127,8 @@ def account() -> str:
 
 @bp.post("/logout")
 def logout() -> Any:
+    if current_user.is_authenticated:
+        record_now("resident.logout", current_user, f"resident:{current_user.get_id()}")
     hint = sign_out()
     try:
         return end_at_provider(hint)

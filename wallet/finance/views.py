@@ -8,6 +8,7 @@ import segno
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 
 from common.web import render_error
+from wallet.audit import pseudonym, record_now
 from wallet.finance import bp
 from wallet.finance.admin import FinanceAdmin, admin_required, admin_totp_secret
 from wallet.services import unit_accounts
@@ -18,7 +19,7 @@ REALM = "finance"
 PENDING = "finance_login_pending"
 PENDING_SECONDS = 300
 NEEDS_NOTE = {"reject": "请填写不通过的原因，申请单位将看到它。", "freeze": "请填写冻结原因。",
-              "cancel": "请填写注销原因。"}
+              "cancel": "请填写注销原因。", "unfreeze": "请填写解除冻结的原因。"}
 DONE = {"approve": "已批准，账号和初始密码已放入发件箱。", "reject": "已驳回申请。", "freeze": "已冻结该单位账户。",
         "unfreeze": "已解除冻结。", "cancel": "已注销该单位账户。"}
 
@@ -39,6 +40,7 @@ def login_password() -> Any:
     try:
         check_password(REALM, username, password, stored)
     except LoginRefused as refused:
+        record_now("finance.login_failed", None, "", user=pseudonym(username), step="password")
         return render_template("wallet/finance/login.html", error=refused.message, username=username), refused.status
     session[PENDING] = {"username": username, "at": int(time.time())}
     return redirect(url_for("finance.login_code"))
@@ -56,16 +58,19 @@ def login_code() -> Any:
     try:
         check_code(REALM, held["username"], admin_totp_secret(), request.form.get("code") or "")
     except LoginRefused as refused:
+        record_now("finance.login_failed", None, "", user=pseudonym(held["username"]), step="code")
         if refused.status == 429:
             session.pop(PENDING, None)
         return render_template("wallet/finance/login_code.html", error=refused.message), refused.status
     sign_in_user(FinanceAdmin())
+    record_now("finance.login", FinanceAdmin(), "")
     return redirect(url_for("finance.home"))
 
 
 @bp.post("/logout")
 @admin_required
 def logout() -> Any:
+    record_now("finance.logout", FinanceAdmin(), "")
     sign_out_user()
     flash("已退出财政部门管理账户。", "success")
     return redirect(url_for("finance.login"))
@@ -74,8 +79,13 @@ def logout() -> Any:
 @bp.get("/")
 @admin_required
 def home() -> str:
+    q = " ".join((request.args.get("q") or "").split())[:60]
+    units = [u for u in unit_accounts.all_units() if u.state != "pending"]
+    if q:
+        needle = q.casefold()
+        units = [u for u in units if needle in u.name.casefold() or needle in u.credit_code.casefold()]
     return render_template("wallet/finance/home.html", pending=unit_accounts.units_in_state("pending"),
-                           units=[u for u in unit_accounts.all_units() if u.state != "pending"])
+                           units=units, q=q)
 
 
 @bp.post("/units/<int(max=2147483647):unit_id>/<action>")

@@ -18,6 +18,8 @@ from wallet import policy
 from wallet.models.bill import Bill, BillEvent
 from wallet.resident.auth_view import AuthorizationView, open_authorizations
 from wallet.services import activity, authorizations
+from wallet.scan.five_elements import FiveElements
+from wallet.scan.payload import build_payload_url
 from wallet.services.signatures import signature_check
 
 TYPE_ICONS = {
@@ -168,9 +170,10 @@ class BillView:
 
     @property
     def check_url(self) -> str:
-        base = current_app.config["WALLET_BASE_URL"].rstrip("/")
-        return (f"{base}/check?code={self.bill.code}&number={self.bill.number}&check={self.bill.check_code}"
-                f"&date={self.issued_local:%Y%m%d}&amount={yuan(self.bill.total)}")
+        """The public status URL this bill's QR code carries (the same one the issuer prints)."""
+        elements = FiveElements(code=self.bill.code, number=self.bill.number, check=self.bill.check_code,
+                                issued_on=self.issued_local.date(), amount_fen=self.bill.total)
+        return build_payload_url(elements, current_app.config["WALLET_BASE_URL"])
 
     def qr_svg(self) -> str:
         return segno.make(self.check_url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")

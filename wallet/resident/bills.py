@@ -5,6 +5,7 @@ from flask import Response, abort, make_response, redirect, render_template, req
 from flask_login import current_user, login_required
 
 from common.web import user_error
+from wallet.audit import record_now
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.models.bill import Bill
@@ -60,6 +61,7 @@ def render_bill_list() -> Response | str:
 @login_required
 def bill_detail(bill_id: int) -> str:
     bill = owned_or_404(bill_id)
+    record_now("bill.view", current_user, f"bill:{bill.id}")
     return render_template("wallet/bills/detail.html", active_tab="bills", bill=BillView(bill, full=True))
 
 
@@ -75,6 +77,7 @@ def bill_status(bill_id: int) -> str:
 @login_required
 def bill_pdf(bill_id: int) -> Response:
     bill = owned_or_404(bill_id)
+    record_now("bill.download", current_user, f"bill:{bill.id}")
     try:
         pdf = FiscalClient.from_app().layout_file(bill.code, bill.number)
     except (FiscalUnavailable, FiscalError) as exc:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from common.database import write_transaction
 from common.money import yuan_display
 from common.timeutil import SHANGHAI, as_utc, utcnow
-from wallet import policy
+from wallet import audit, policy
 from wallet.extensions import db
 from wallet.models.authorization import OPEN_STATES, Authorization, AuthorizationReceipt
 from wallet.models.bill import Bill
@@ -67,6 +67,7 @@ def _expire(auth: Authorization, now: datetime) -> None:
     else:
         reason = "授权期限内单位未处理"
     _close(auth, "expired", reason, now)
+    audit.record("authorization.expire", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)
     activity.notify(auth.resident_id, "expired", "授权已失效",
                     f"{activity.bill_label(auth)} 对{auth.unit.name}的授权已失效：{reason}。可重新授权。", auth.bill_id)
 
@@ -118,6 +119,7 @@ def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim
         if replay is not None:
             return replay
         raise AuthorizationRefused("所选票据刚刚已被授权，请刷新后查看。", 409, "already_authorized") from exc
+    audit.record("authorization.create", resident, audit.subject_of(receipt), unit=unit.id, bills=[b.id for b in bills])
     total = sum(policy.remaining(b) for b in bills)
     activity.notify(resident.id, "authorized", "授权成功",
                     f"已将 {len(bills)} 张票据（可报销 {yuan_display(total)}）授权给{unit.name}，"
@@ -170,6 +172,7 @@ def revoke(resident_id: int, authorization_id: int) -> Authorization:
         db.session.rollback()
         raise AuthorizationRefused.of(decision)
     _close(auth, "revoked", "居民撤销授权", now)
+    audit.record("authorization.revoke", f"resident:{resident_id}", audit.subject_of(auth), bill=auth.bill_id)
     activity.notify(resident_id, "revoked", "已撤销授权",
                     f"已撤销对{auth.unit.name}的授权：{activity.bill_label(auth)}。该单位不能再查看此票据。", auth.bill_id)
     activity.announce(resident_id)
@@ -204,6 +207,7 @@ def sweep(resident_id: int | None = None, unit_id: int | None = None, limit: int
             _expire(auth, now)
         elif policy.lock_lapsed(auth, now) and auth.lapse_noted_at is None:
             auth.lapse_noted_at = now
+            audit.record("claim.lock_lapsed", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)
             activity.record_access(auth, "lock_lapsed")
             activity.notify(auth.resident_id, "lock_lapsed", "锁定已到期",
                             f"{auth.unit.name}对{activity.bill_label(auth)}的锁定已到期，票据已释放。", auth.bill_id)

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from common.timeutil import as_utc, utcnow
+from wallet import audit
 from wallet.extensions import db
 from wallet.models.bill import Bill, BillDocument, BillEvent
 from wallet.models.collection import RejectedBill, SyncState
@@ -116,6 +117,7 @@ def record_rejections(resident_id: int, rejected: list[tuple[str, str, str]]) ->
             RejectedBill.number == number, RejectedBill.reason == reason))
         if seen is None:
             db.session.add(RejectedBill(resident_id=resident_id, code=code, number=number, reason=reason))
+            audit.record("sync.verification_failed", None, f"resident:{resident_id}", code=code, reason=reason[:80])
             new += 1
     return new
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from common.database import write_transaction
 from common.timeutil import as_utc, utcnow
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
@@ -40,15 +41,24 @@ def feed_cursor() -> FeedCursor:
 
 
 def follow_once(client: FiscalClient, resident_for: ResidentLookup, limit: int = 500) -> int:
-    """Apply one page of the feed; returns how many events it held."""
+    """Apply one page of the feed; returns how many events it held.
+
+    The network is asked (and new bills verified) before the write transaction starts;
+    if another follower moved the cursor meanwhile, this page is left to it.
+    """
+    start = feed_cursor().cursor
+    db.session.commit()
+    page = client.feed(start, limit=limit)
+    planned = plan(page["events"], client, resident_for)
+    db.session.commit()
+    write_transaction(db.session)
     cursor = feed_cursor()
-    page = client.feed(cursor.cursor, limit=limit)
+    if cursor.cursor != start:
+        db.session.rollback()
+        return 0
     touched: set[int] = set()
-    for event in page["events"]:
-        resident_id = resident_for(event.get("id_number", ""))
-        if resident_id is None:
-            continue
-        if apply_event(resident_id, event, client):
+    for resident_id, event, verified in planned:
+        if apply_event(resident_id, event, verified):
             touched.add(resident_id)
     for resident_id in touched:
         sync_state(resident_id)
@@ -59,24 +69,43 @@ def follow_once(client: FiscalClient, resident_for: ResidentLookup, limit: int =
     return len(page["events"])
 
 
-def apply_event(resident_id: int, event: dict[str, Any], client: FiscalClient) -> bool:
-    """Mirror one event into the resident's wallet; True when anything changed."""
-    bill = db.session.scalar(select(Bill).where(
-        Bill.resident_id == resident_id, Bill.code == event["code"], Bill.number == event["number"]))
-    if bill is None:
-        item = event.get("bill") or client.bill(event["code"], event["number"])
-        try:
-            canonical, document = verify_bill(item, client)
-        except BillRejected as exc:
-            log.warning("rejected bill %s/%s from feed: %s", event["code"], event["number"], exc.reason)
-            return bool(bill_store.record_rejections(resident_id, [(event["code"], event["number"], exc.reason)]))
-        bill_store.upsert_bills([bill_store.bill_row(resident_id, canonical, document, item)])
-        bill = db.session.scalar(select(Bill).where(
+def plan(events: list[dict[str, Any]], client: FiscalClient,
+         resident_for: ResidentLookup) -> list[tuple[int, dict[str, Any], Any]]:
+    """(resident, event, verified bill or rejection) for the events that concern a resident here."""
+    planned = []
+    for event in events:
+        resident_id = resident_for(event.get("id_number", ""))
+        if resident_id is None:
+            continue
+        verified: Any = None
+        known = db.session.scalar(select(Bill.id).where(
             Bill.resident_id == resident_id, Bill.code == event["code"], Bill.number == event["number"]))
-        changed = True
-    else:
-        changed = bill_store.apply_status(bill.id, event["status"], int(event["version"]))
-    if event["type"] in STATUS_EVENTS and bill is not None:
+        if known is None:
+            item = event.get("bill") or client.bill(event["code"], event["number"])
+            try:
+                canonical, document = verify_bill(item, client)
+                verified = (canonical, document, item)
+            except BillRejected as exc:
+                verified = exc
+        planned.append((resident_id, event, verified))
+    return planned
+
+
+def apply_event(resident_id: int, event: dict[str, Any], verified: Any) -> bool:
+    """Mirror one event into the resident's wallet; True when anything changed."""
+    code, number = event["code"], event["number"]
+    if isinstance(verified, BillRejected):
+        log.warning("rejected bill %s/%s from feed: %s", code, number, verified.reason)
+        return bool(bill_store.record_rejections(resident_id, [(code, number, verified.reason)]))
+    if verified is not None:
+        canonical, document, item = verified
+        bill_store.upsert_bills([bill_store.bill_row(resident_id, canonical, document, item)])
+    bill = db.session.scalar(select(Bill).where(
+        Bill.resident_id == resident_id, Bill.code == code, Bill.number == number))
+    if bill is None:
+        return False
+    changed = verified is not None or bill_store.apply_status(bill.id, event["status"], int(event["version"]))
+    if event["type"] in STATUS_EVENTS:
         bill_store.record_events([{
             "bill_id": bill.id,
             "network_event_id": int(event["id"]),

@@ -5,29 +5,38 @@ asks the network, so a resident's revoke and the unit's lock are decided one aft
 other; the network's own rules (one lock holder, the cumulative cap, idempotent serials)
 then decide against other platforms. What the network answers is mirrored onto every
 wallet copy of the bill at once, in the same commit that nudges the residents' pages.
+
+The same functions serve file-mode claims (``mode="file"``, :class:`FileClaim`): the rules
+and network calls are identical; only the resident-facing records (access history,
+notifications) are skipped, because no resident authorized the bill to the unit.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from common.database import write_transaction
 from common.money import yuan_display
 from common.timeutil import SHANGHAI, as_utc, utcnow
 from wallet import policy
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
+from wallet import audit
 from wallet.extensions import db
 from wallet.models.authorization import Authorization
 from wallet.models.bill import Bill
+from wallet.models.file_claim import FileClaim
 from wallet.models.unit import Unit
 from wallet.services import activity, bill_store
 
 NETWORK_DOWN = "全国财政电子票据网络暂时无法访问，本次操作未生效，请稍后重试。"
 LOCK_GONE = {"not_locked", "not_lock_holder"}
+Mode = Literal["account", "file"]
+Claim = Authorization | FileClaim
+MODELS: dict[str, type[Claim]] = {"account": Authorization, "file": FileClaim}
 
 
 class ClaimRefused(Exception):
@@ -62,11 +71,13 @@ class Feedback:
     time: datetime
 
 
-def _held(user: UnitCaller, authorization_id: int, action: policy.Action, amount: int | None = None) -> Authorization:
-    """The unit's authorization, locked for this transaction, once the policy allows ``action``."""
+def _held(user: UnitCaller, authorization_id: int, action: policy.Action, amount: int | None = None,
+          mode: Mode = "account") -> Any:
+    """The unit's claim, locked for this transaction, once the policy allows ``action``."""
+    model = MODELS[mode]
     write_transaction(db.session)
-    auth = db.session.scalar(select(Authorization).where(Authorization.id == authorization_id)
-                             .with_for_update(of=Authorization).execution_options(populate_existing=True))
+    auth = db.session.scalar(select(model).where(model.id == authorization_id)
+                             .with_for_update(of=model).execution_options(populate_existing=True))
     decision = policy.decide(policy.UnitActor(user.unit), action, authorization=auth, amount=amount)
     if not decision or auth is None:
         db.session.rollback()
@@ -81,9 +92,18 @@ def mirror(served: dict[str, Any]) -> None:
     for bill_id, resident_id in rows:
         if bill_store.apply_status(bill_id, served["status"], int(served["version"])):
             activity.announce(resident_id)
+    version = int(served["version"])
+    db.session.execute(update(FileClaim).where(
+        FileClaim.code == served["code"], FileClaim.number == served["number"], FileClaim.version < version,
+    ).values(**bill_store.status_columns(served["status"], version)).execution_options(synchronize_session="fetch"))
 
 
-def _refresh_after_refusal(client: FiscalClient, auth: Authorization) -> None:
+def _for_resident(claim: Claim) -> bool:
+    """Whether a resident authorized this claim and so is told about what the unit does."""
+    return isinstance(claim, Authorization)
+
+
+def _refresh_after_refusal(client: FiscalClient, auth: Claim) -> None:
     """A refusal means our copy may be behind: fetch the bill's status so pages show why."""
     try:
         served = client.bill(auth.bill.code, auth.bill.number)
@@ -94,14 +114,14 @@ def _refresh_after_refusal(client: FiscalClient, auth: Authorization) -> None:
     db.session.commit()
 
 
-def _network_refused(client: FiscalClient, auth: Authorization, error: FiscalError) -> ClaimRefused:
+def _network_refused(client: FiscalClient, auth: Claim, error: FiscalError) -> ClaimRefused:
     db.session.rollback()
     _refresh_after_refusal(client, auth)
     return ClaimRefused(error.message or "全国财政电子票据网络拒绝了本次操作，请刷新后重试。", 409, error.code)
 
 
-def lock_claim(user: UnitCaller, authorization_id: int) -> Authorization:
-    auth = _held(user, authorization_id, "lock")
+def lock_claim(user: UnitCaller, authorization_id: int, mode: Mode = "account") -> Any:
+    auth = _held(user, authorization_id, "lock", mode=mode)
     client, unit, now = FiscalClient.from_app(), user.unit, utcnow()
     try:
         served = client.lock(auth.bill.code, auth.bill.number, unit.credit_code, unit.name,
@@ -115,21 +135,24 @@ def lock_claim(user: UnitCaller, authorization_id: int) -> Authorization:
     auth.state, auth.locked_at, auth.lapse_noted_at, auth.acted_by = "locked", now, None, user.id
     auth.lock_expires_at = as_utc(datetime.fromisoformat(expires)) if expires else None
     mirror(served)
-    activity.record_access(auth, "locked")
-    until = f"，锁定至 {auth.lock_expires_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if auth.lock_expires_at else ""
-    activity.notify(auth.resident_id, "locked", "票据已被锁定报销",
-                    f"{unit.name}已锁定{activity.bill_label(auth)}{until}。锁定期间不能撤销授权。", auth.bill_id)
-    activity.announce(auth.resident_id)
+    if _for_resident(auth):
+        activity.record_access(auth, "locked")
+        until = f"，锁定至 {auth.lock_expires_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if auth.lock_expires_at else ""
+        activity.notify(auth.resident_id, "locked", "票据已被锁定报销",
+                        f"{unit.name}已锁定{activity.bill_label(auth)}{until}。锁定期间不能撤销授权。", auth.bill_id)
+        activity.announce(auth.resident_id)
+    audit.record("claim.lock", user, audit.subject_of(auth))
     db.session.commit()
     return auth
 
 
-def record_feedback(user: UnitCaller, authorization_id: int, feedback: Feedback) -> tuple[Authorization, bool]:
-    """Report a reimbursement; returns the authorization and whether this was a replay of one already recorded."""
-    replay = _replay_of(user, authorization_id, feedback)
+def record_feedback(user: UnitCaller, authorization_id: int, feedback: Feedback,
+                    mode: Mode = "account") -> tuple[Any, bool]:
+    """Report a reimbursement; returns the claim and whether this was a replay of one already recorded."""
+    replay = _replay_of(user, authorization_id, feedback, mode)
     if replay is not None:
         return replay, True
-    auth = _held(user, authorization_id, "feedback", feedback.amount)
+    auth = _held(user, authorization_id, "feedback", feedback.amount, mode)
     client, unit, now = FiscalClient.from_app(), user.unit, utcnow()
     try:
         body = client.feedback(auth.bill.code, auth.bill.number, unit.credit_code, serial=feedback.serial,
@@ -144,20 +167,23 @@ def record_feedback(user: UnitCaller, authorization_id: int, feedback: Feedback)
     auth.amount, auth.serial, auth.voucher, auth.reimbursed_at = feedback.amount, feedback.serial, \
         feedback.voucher, feedback.time
     mirror(body["bill"])
-    left = policy.remaining(auth.bill)
-    activity.record_access(auth, "reimbursed", feedback.amount, f"业务流水号 {feedback.serial}")
-    tail = f"，剩余 {yuan_display(left)} 可授权其他单位报销" if left else "，已全额报销"
-    activity.notify(auth.resident_id, "reimbursed", "报销结果已登记",
-                    f"{unit.name}已报销{activity.bill_label(auth)} {yuan_display(feedback.amount)}{tail}。", auth.bill_id)
-    activity.announce(auth.resident_id)
+    if _for_resident(auth):
+        left = policy.remaining(auth.bill)
+        activity.record_access(auth, "reimbursed", feedback.amount, f"业务流水号 {feedback.serial}")
+        tail = f"，剩余 {yuan_display(left)} 可授权其他单位报销" if left else "，已全额报销"
+        activity.notify(auth.resident_id, "reimbursed", "报销结果已登记",
+                        f"{unit.name}已报销{activity.bill_label(auth)} {yuan_display(feedback.amount)}{tail}。",
+                        auth.bill_id)
+        activity.announce(auth.resident_id)
+    audit.record("claim.feedback", user, audit.subject_of(auth), amount=feedback.amount)
     db.session.commit()
     return auth, bool(body.get("replayed"))
 
 
-def _replay_of(user: UnitCaller, authorization_id: int, feedback: Feedback) -> Authorization | None:
+def _replay_of(user: UnitCaller, authorization_id: int, feedback: Feedback, mode: Mode) -> Any:
     """The same form sent twice: already recorded with this serial → the record; other content → refused."""
-    auth = db.session.scalar(select(Authorization).where(Authorization.id == authorization_id,
-                                                         Authorization.unit_id == user.unit_id))
+    model = MODELS[mode]
+    auth = db.session.scalar(select(model).where(model.id == authorization_id, model.unit_id == user.unit_id))
     if auth is None or auth.state != "reimbursed" or auth.serial != feedback.serial:
         return None
     if (auth.amount, auth.voucher) != (feedback.amount, feedback.voucher):
@@ -165,9 +191,9 @@ def _replay_of(user: UnitCaller, authorization_id: int, feedback: Feedback) -> A
     return auth
 
 
-def reject_claim(user: UnitCaller, authorization_id: int, reason: str) -> Authorization:
+def reject_claim(user: UnitCaller, authorization_id: int, reason: str, mode: Mode = "account") -> Any:
     """Refuse the claim and release the bill (unlocking it at the network if this unit holds it)."""
-    auth = _held(user, authorization_id, "reject")
+    auth = _held(user, authorization_id, "reject", mode=mode)
     client, unit, now = FiscalClient.from_app(), user.unit, utcnow()
     if auth.state == "locked" and not policy.lock_lapsed(auth, now):
         try:
@@ -180,32 +206,36 @@ def reject_claim(user: UnitCaller, authorization_id: int, reason: str) -> Author
                 raise _network_refused(client, auth, exc) from exc
     auth.state, auth.open_bill_id, auth.closed_at, auth.acted_by = "rejected", None, now, user.id
     auth.end_reason = reason[:200]
-    activity.record_access(auth, "rejected", None, reason)
-    activity.notify(auth.resident_id, "rejected", "报销被拒绝",
-                    f"{unit.name}拒绝报销{activity.bill_label(auth)}。原因：{reason}。票据已释放，可授权其他单位。",
-                    auth.bill_id)
-    activity.announce(auth.resident_id)
+    if _for_resident(auth):
+        activity.record_access(auth, "rejected", None, reason)
+        activity.notify(auth.resident_id, "rejected", "报销被拒绝",
+                        f"{unit.name}拒绝报销{activity.bill_label(auth)}。原因：{reason}。票据已释放，可授权其他单位。",
+                        auth.bill_id)
+        activity.announce(auth.resident_id)
+    audit.record("claim.reject", user, audit.subject_of(auth))
     db.session.commit()
     return auth
 
 
-def view_claim(user: UnitCaller, authorization_id: int) -> Authorization:
-    """The unit's authorization for its detail page (recorded in the resident's access history)."""
+def view_claim(user: UnitCaller, authorization_id: int, mode: Mode = "account") -> Any:
+    """The unit's claim for its detail page (recorded in the resident's access history)."""
     write_transaction(db.session)
-    auth = db.session.get(Authorization, authorization_id, populate_existing=True)
+    auth = db.session.get(MODELS[mode], authorization_id, populate_existing=True)
     decision = policy.decide(policy.UnitActor(user.unit), "view", authorization=auth)
     if not decision or auth is None:
         db.session.rollback()
         raise ClaimRefused(decision.message, decision.status, decision.code)
-    activity.record_view(auth)
+    if _for_resident(auth):
+        activity.record_view(auth)
+    audit.record("claim.view", user, audit.subject_of(auth))
     db.session.commit()
     return auth
 
 
-def unlock_claim(user: UnitCaller, authorization_id: int) -> Authorization:
+def unlock_claim(user: UnitCaller, authorization_id: int, mode: Mode = "account") -> Any:
     """Release the unit's lock but keep the claim: the bill is authorized to the unit again, and
     the resident may revoke it until the unit locks it anew (a lapsed lock needs no network call)."""
-    auth = _held(user, authorization_id, "unlock")
+    auth = _held(user, authorization_id, "unlock", mode=mode)
     client, unit, now = FiscalClient.from_app(), user.unit, utcnow()
     if not policy.lock_lapsed(auth, now):
         try:
@@ -218,10 +248,12 @@ def unlock_claim(user: UnitCaller, authorization_id: int) -> Authorization:
                 raise _network_refused(client, auth, exc) from exc
     auth.state, auth.locked_at, auth.lock_expires_at, auth.lapse_noted_at = "authorized", None, None, None
     auth.acted_by = user.id
-    activity.record_access(auth, "unlocked")
-    activity.notify(auth.resident_id, "unlocked", "票据已解除锁定",
-                    f"{unit.name}已解除对{activity.bill_label(auth)}的锁定，授权仍有效；在其重新锁定前您可以撤销授权。",
-                    auth.bill_id)
-    activity.announce(auth.resident_id)
+    if _for_resident(auth):
+        activity.record_access(auth, "unlocked")
+        activity.notify(auth.resident_id, "unlocked", "票据已解除锁定",
+                        f"{unit.name}已解除对{activity.bill_label(auth)}的锁定，授权仍有效；在其重新锁定前您可以撤销授权。",
+                        auth.bill_id)
+        activity.announce(auth.resident_id)
+    audit.record("claim.unlock", user, audit.subject_of(auth))
     db.session.commit()
     return auth

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
+from common.database import write_transaction
 from common.timeutil import utcnow
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
@@ -37,37 +39,57 @@ def sync_state(resident_id: int) -> SyncState:
 
 
 def sync_person(resident_id: int, id_number: str, client: FiscalClient) -> SyncResult:
-    """Pull everything new for one payer; raises FiscalUnavailable when the network fails."""
+    """Pull everything new for one payer; raises FiscalUnavailable when the network fails.
+
+    Network calls and signature checks happen outside any write transaction; each page is
+    then stored under the write lock together with its cursor, so nothing waits on the
+    network while holding the database.
+    """
     state = sync_state(resident_id)
     if not state.subscribed:
-        client.subscribe(id_number)
-        state.subscribed = True
         db.session.commit()
+        client.subscribe(id_number)
+        write_transaction(db.session)
+        sync_state(resident_id).subscribed = True
+        db.session.commit()
+    cursor = sync_state(resident_id).cursor
+    db.session.commit()
     result = SyncResult()
     while True:
-        page = client.payer_bills(id_number, state.cursor, limit=PAGE_SIZE)
-        rows, rejected = [], []
-        for item in page["bills"]:
-            try:
-                canonical, document = verify_bill(item, client)
-            except BillRejected as exc:
-                code, number = str(item.get("code", ""))[:8], str(item.get("number", ""))[:10]
-                log.warning("rejected bill %s/%s for resident %s: %s", code, number, resident_id, exc.reason)
-                rejected.append((code, number, exc.reason))
-                continue
-            rows.append(bill_store.bill_row(resident_id, canonical, document, item))
+        page = client.payer_bills(id_number, cursor, limit=PAGE_SIZE)
+        rows, rejected = verified_rows(resident_id, page["bills"], client)
+        db.session.commit()
+        write_transaction(db.session)
+        state = sync_state(resident_id)
         bill_store.upsert_bills(rows)
         new_rejects = bill_store.record_rejections(resident_id, rejected)
-        state.cursor = page["next_cursor"]
-        state.progress += len(rows)
-        state.rejected += new_rejects
+        state.cursor = cursor = page["next_cursor"]
+        state.progress = SyncState.progress + len(rows)
+        state.rejected = SyncState.rejected + new_rejects
         if rows or new_rejects:
-            state.change_seq += 1
+            state.change_seq = SyncState.change_seq + 1
         db.session.commit()
         result.collected += len(rows)
         result.rejected += len(rejected)
         if not page.get("has_more"):
             break
-    state.last_synced_at = utcnow()
+    write_transaction(db.session)
+    sync_state(resident_id).last_synced_at = utcnow()
     db.session.commit()
     return result
+
+
+def verified_rows(resident_id: int, items: list[dict[str, Any]],
+                  client: FiscalClient) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
+    """Rows ready to store for the genuine bills, and (code, number, reason) for the others."""
+    rows, rejected = [], []
+    for item in items:
+        try:
+            canonical, document = verify_bill(item, client)
+        except BillRejected as exc:
+            code, number = str(item.get("code", ""))[:8], str(item.get("number", ""))[:10]
+            log.warning("rejected bill %s/%s for resident %s: %s", code, number, resident_id, exc.reason)
+            rejected.append((code, number, exc.reason))
+            continue
+        rows.append(bill_store.bill_row(resident_id, canonical, document, item))
+    return rows, rejected

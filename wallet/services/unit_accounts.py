@@ -18,6 +18,7 @@ from werkzeug.security import generate_password_hash
 
 from common.database import write_transaction
 from common.timeutil import utcnow
+from wallet.audit import record
 from wallet.extensions import db
 from wallet.identity import lookup_hash, seal
 from wallet.models.unit import (CLAIMING_STATES, CONTACT_ID_PURPOSE, OUTBOX_PURPOSE, OutboxMessage, Unit,
@@ -115,6 +116,7 @@ def decide(unit_id: int, action: str, note: str = "") -> Unit:
                 "unfreeze": "您单位的数字账户已解除冻结，可以正常使用。",
                 "cancel": f"您单位的数字账户已注销。原因：{note}。"}[action]
         queue_message(unit, action, f"单位数字账户{unit.state_name}通知", {"text": text})
+    record(f"finance.{action}", "finance:1", f"unit:{unit.id}", state=target, note=note[:200])
     db.session.commit()
     return unit
 

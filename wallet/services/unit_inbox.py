@@ -1,4 +1,5 @@
-"""What a unit may list: only authorizations made to it, never revoked or lapsed ones.
+"""What a unit may list: only authorizations made to it, never revoked or lapsed ones, and the
+file-mode claims (文件报销) it took in itself after verifying the bill.
 
 Every query starts from ``Authorization.unit_id == unit`` (indexed with state and time), so
 no filter, search term or page number can reach another unit's claims or any bill that
@@ -17,6 +18,7 @@ from common.timeutil import SHANGHAI, utcnow
 from wallet.extensions import db
 from wallet.models.authorization import UNIT_VISIBLE_STATES, Authorization
 from wallet.models.bill import Bill
+from wallet.models.file_claim import FileClaim
 
 PAGE_SIZE = 50
 STATUS_FILTERS: dict[str, str] = {
@@ -121,3 +123,33 @@ def processed(unit_id: int, start: date | None, end: date | None, ids: list[int]
         conditions.append(Authorization.id.in_(ids))
     return list(db.session.scalars(select(Authorization).where(*conditions)
                                    .order_by(Authorization.closed_at, Authorization.id)))
+
+
+def file_inbox(unit_id: int, f: InboxFilter) -> list[FileClaim]:
+    """The unit's own file-mode claims under the same filter (newest first, one page at most)."""
+    conditions: list[Any] = [FileClaim.unit_id == unit_id, FileClaim.state.in_(UNIT_VISIBLE_STATES)]
+    if f.status == "open":
+        conditions.append(FileClaim.state.in_(("authorized", "locked")))
+    elif f.status != "all":
+        conditions.append(FileClaim.state == f.status)
+    if f.type_key:
+        conditions.append(FileClaim.type_key == f.type_key)
+    key = BILL_KEY.match(f.q)
+    if key:
+        conditions += [FileClaim.code == key.group(1), FileClaim.number == key.group(2)]
+    elif f.q:
+        pattern = _like(f.q)
+        conditions.append(or_(func.lower(FileClaim.issuer_name).like(pattern, escape="\\"),
+                              FileClaim.number.like(pattern, escape="\\")))
+    return list(db.session.scalars(select(FileClaim).where(*conditions)
+                                   .order_by(FileClaim.created_at.desc(), FileClaim.id.desc()).limit(PAGE_SIZE)))
+
+
+def processed_files(unit_id: int, start: date | None, end: date | None) -> list[FileClaim]:
+    """Reimbursed and rejected file-mode claims, by the day (Beijing time) they were closed."""
+    conditions = [FileClaim.unit_id == unit_id, FileClaim.state.in_(PROCESSED)]
+    if start:
+        conditions.append(FileClaim.closed_at >= datetime.combine(start, time.min, SHANGHAI))
+    if end:
+        conditions.append(FileClaim.closed_at < datetime.combine(end + timedelta(days=1), time.min, SHANGHAI))
+    return list(db.session.scalars(select(FileClaim).where(*conditions).order_by(FileClaim.closed_at, FileClaim.id)))

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
+from common.timeutil import as_utc
 from common.web import user_error
 from wallet.resident.auth_view import AuthorizationView
 from wallet.services import unit_inbox
@@ -35,6 +36,7 @@ def inbox() -> Any:
     rows, total = unit_inbox.inbox(unit.id, f)
     context = {
         "flt": f, "rows": [AuthorizationView(a) for a in rows], "total": total, "unit": unit,
+        "file_rows": [AuthorizationView(c) for c in unit_inbox.file_inbox(unit.id, f)],  # type: ignore[arg-type]
         "statuses": unit_inbox.STATUS_FILTERS, "types": unit_inbox.bill_types(unit.id),
         "page_size": unit_inbox.PAGE_SIZE, "return_to": request.full_path.rstrip("?"),
     }
@@ -110,7 +112,9 @@ def export_csv() -> Response:
     start, end = _date("from"), _date("to")
     if start and end and start > end:
         raise user_error(BadRequest, "开始日期不能晚于结束日期，请重新选择。")
-    rows = unit_inbox.processed(current_unit_user().unit_id, start, end)
+    unit_id = current_unit_user().unit_id
+    rows = unit_inbox.processed(unit_id, start, end) + unit_inbox.processed_files(unit_id, start, end)
+    rows.sort(key=lambda claim: (as_utc(claim.closed_at), claim.id))
     return _csv_response(rows, f"{start or 'all'}_{end or 'now'}")
 
 

@@ -5,8 +5,10 @@ import time
 from typing import Any
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
+from wallet.audit import pseudonym, record_now
 from wallet.auth.views import safe_next
 from wallet.extensions import db
 from wallet.models.unit import UnitUser
@@ -44,6 +46,7 @@ def login_password() -> Any:
     try:
         check_password(REALM, username, password, user.password_hash if user else None)
     except LoginRefused as refused:
+        record_now("unit.login_failed", None, "", user=pseudonym(username), step="password", status=refused.status)
         return _page(refused.status, error=refused.message, username=username)
     assert user is not None
     if not user.unit.is_active:
@@ -74,6 +77,7 @@ def login_code() -> Any:
             raise LoginRefused(401, "账号已不存在，请联系单位管理员。")
         check_code(REALM, held["username"], user.totp_secret, request.form.get("code") or "")
     except LoginRefused as refused:
+        record_now("unit.login_failed", None, "", user=pseudonym(held["username"]), step="code", status=refused.status)
         if refused.status == 429:
             session.pop(PENDING, None)
         return render_template("wallet/unit/login_code.html", error=refused.message,
@@ -81,12 +85,14 @@ def login_code() -> Any:
     if not sign_in_user(user):
         return _page(403, error="单位账户当前不可用，暂不能登录。如有疑问请联系财政部门。")
     record_login(user.id)
+    record_now("unit.login", user, f"unit:{user.unit_id}")
     return redirect(_next())
 
 
 @bp.post("/logout")
 @unit_required
 def logout() -> Any:
+    record_now("unit.logout", current_user, "")
     sign_out_user()
     flash("已安全退出单位账户。", "success")
     return redirect(url_for("unit.login"))

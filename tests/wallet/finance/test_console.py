@@ -97,7 +97,7 @@ def test_freeze_unfreeze_and_cancel(admin, wallet_app, pending_unit):
     act(admin, pending_unit, "freeze", "配合核查")
     assert state_of(wallet_app, pending_unit) == "frozen"
     assert unit.get("/unit/").status_code == 403
-    act(admin, pending_unit, "unfreeze")
+    act(admin, pending_unit, "unfreeze", "核查完毕")
     unit_client_login(unit, who)
     assert unit.get("/unit/").status_code == 200
     act(admin, pending_unit, "cancel", "单位已撤销")

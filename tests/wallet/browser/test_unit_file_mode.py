@@ -1,0 +1,46 @@
+"""A unit at a desktop browser takes a bill handed over as a PDF: verify → 受理报销 → lock → feedback."""
+from __future__ import annotations
+
+from playwright.sync_api import Browser, expect
+
+from tests.wallet.authorization.fixtures import demo_units  # noqa: F401  (fixture)
+from tests.wallet.browser.test_authorize_flow import desktop, unit_logs_in
+from tests.wallet.imports.bills import layout_pdf
+
+
+def test_unit_verifies_a_layout_pdf_then_locks_and_reimburses_part(system, network, demo_units, browser: Browser,
+                                                                   base_url: str, tmp_path, screenshot_dir):
+    item = network.issue("p1", amount=42000)
+    pdf = tmp_path / "bill.pdf"
+    pdf.write_bytes(layout_pdf(network, item))
+    context = desktop(browser, base_url)
+    desk = unit_logs_in(context, "insurer")
+
+    desk.get_by_role("link", name="查验票据").click()
+    expect(desk.get_by_role("heading", name="查验票据")).to_be_visible()
+    desk.get_by_label("选择开票单位提供的 PDF 文件").set_input_files(str(pdf))
+    desk.get_by_role("button", name="上传并查验").click()
+    expect(desk.get_by_test_id("authentic")).to_contain_text("签名有效")
+    expect(desk.get_by_test_id("payer")).to_contain_text("1501**********110X")
+    expect(desk.get_by_test_id("remaining")).to_have_text("¥420.00")
+    desk.screenshot(path=str(screenshot_dir / "unit-file-verify-desktop.png"), full_page=True)
+
+    desk.get_by_role("button", name="受理报销").click()
+    expect(desk.get_by_test_id("mode")).to_have_text("文件报销")
+    expect(desk.get_by_test_id("claim-state")).to_have_text("待锁定")
+    desk.get_by_role("button", name="锁定票据").click()
+    expect(desk.get_by_test_id("claim-state")).to_have_text("已锁定")
+
+    desk.get_by_label("报销金额（元）").fill("150.00")
+    desk.get_by_label("业务流水号").fill("WJ2026BROWSER1")
+    desk.get_by_label("记账凭证号").fill("JZ-2026-0901")
+    desk.get_by_role("button", name="登记报销").click()
+    expect(desk.get_by_test_id("claim-state")).to_have_text("已报销")
+    expect(desk.get_by_test_id("reimbursed-amount")).to_have_text("¥150.00")
+    status = network.platform("GET", f"/bills/{item['code']}/{item['number']}").json()["bill"]["status"]
+    assert status["reimbursement"] == "partially_reimbursed" and status["reimbursed_amount"] == 15000
+
+    desk.get_by_role("link", name="待办与记录").click()
+    desk.get_by_label("状态").select_option("reimbursed")
+    expect(desk.get_by_test_id("file-claims")).to_contain_text(f"{item['code']}-{item['number']}")
+    context.close()

@@ -1,0 +1,103 @@
+"""Taking a bill handed over in file mode into a unit's workspace (文件报销受理).
+
+A unit may act only on a bill it verified with all five elements (DESIGN.md §6): the page
+shows the verified bill, and taking it in sends those five elements back, so the service
+fetches the bill again from the network, checks its signature, and compares every element
+with the signed document before anything is stored. Lock, feedback, reject and unlock then
+go through :mod:`wallet.services.reimbursement` with ``mode="file"``.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from common.database import write_transaction
+from common.timeutil import as_utc, utcnow
+from wallet.extensions import db
+from wallet.models.bill import BillDocument
+from wallet.models.file_claim import FileClaim
+from wallet.scan.five_elements import FiveElements
+from wallet.services import bill_store
+from wallet.services.reimbursement import ClaimRefused, UnitCaller
+from wallet.services.verification import Refusal, VerifiedBill, fetch_verified
+
+
+def elements_of(bill: VerifiedBill) -> FiveElements:
+    """The five elements as the signed document states them."""
+    document = bill.document
+    return FiveElements(code=bill.code, number=bill.number, check=str(document["check"]).lower(),
+                        issued_on=datetime.fromisoformat(document["issued_at"]).date(), amount_fen=bill.total)
+
+
+def elements_match(bill: VerifiedBill, elements: FiveElements) -> bool:
+    return elements_of(bill) == elements
+
+
+def claimable_problem(bill: VerifiedBill) -> str | None:
+    """Why a verified bill cannot be taken in for reimbursement, in words for the unit."""
+    if bill.is_red:
+        return "这是红字冲销票据，不能报销。"
+    status = bill.status
+    if status["issuance"] == "red_reversed":
+        return "该票据已冲红作废，不能报销。"
+    if status["issuance"] == "exchanged":
+        return "该票据已换开为纸质票据，电子票据不能再报销。"
+    if status["reimbursement"] == "reimbursed" or int(status.get("reimbursed_amount") or 0) >= bill.total:
+        return "该票据已全额报销，不能再报销。"
+    return None
+
+
+def open_claim_of(unit_id: int, code: str, number: str) -> FileClaim | None:
+    return db.session.scalar(select(FileClaim).where(FileClaim.open_key == FileClaim.key_of(unit_id, code, number)))
+
+
+def take_in(user: UnitCaller, elements: FiveElements, verified_by: str) -> FileClaim:
+    """Store the bill named by ``elements`` as the unit's open file-mode claim, after checking it again."""
+    if not user.unit.is_active:
+        raise ClaimRefused(f"单位账户{user.unit.state_name}，不能进行任何操作。如有疑问请联系财政部门。", 403,
+                           "unit_inactive")
+    verification = fetch_verified(elements.code, elements.number)
+    if verification.bill is None:
+        refusal = verification.refusal or Refusal.of("network_refused")
+        raise ClaimRefused(refusal.message, refusal.http_status, refusal.code)
+    bill = verification.bill
+    if not elements_match(bill, elements):
+        refusal = Refusal.of("mismatch")
+        raise ClaimRefused(refusal.message, refusal.http_status, refusal.code)
+    problem = claimable_problem(bill)
+    if problem is not None:
+        raise ClaimRefused(problem, 409, "not_reimbursable")
+    existing = open_claim_of(user.unit_id, bill.code, bill.number)
+    if existing is not None:
+        raise ClaimRefused(f"本单位已受理这张票据（文件报销 #{existing.id}），请在待办中继续办理。", 409,
+                           "already_taken")
+    return _store(user, bill, verified_by)
+
+
+def _store(user: UnitCaller, bill: VerifiedBill, verified_by: str) -> FileClaim:
+    row = bill.row(0, source="file")
+    now = utcnow()
+    write_transaction(db.session)
+    db.session.execute(bill_store.dialect_insert(BillDocument.__table__).on_conflict_do_nothing(),
+                       [{"code": bill.code, "number": bill.number, "canonical": bill.canonical}])
+    claim = FileClaim(
+        unit_id=user.unit_id, code=bill.code, number=bill.number, check_code=row["check_code"],
+        type_key=row["type_key"], type_name=row["type_name"], issuer_name=row["issuer_name"],
+        issued_at=as_utc(row["issued_at"]), total=row["total"], signature_alg=row["signature_alg"],
+        signature_kid=row["signature_kid"], signature_value=row["signature_value"], verified_by=verified_by,
+        issuance=row["issuance"], reimbursement=row["reimbursement"], reimbursed_amount=row["reimbursed_amount"],
+        status_json=row["status_json"], version=row["version"], state="authorized",
+        open_key=FileClaim.key_of(user.unit_id, bill.code, bill.number), created_at=now, acted_by=user.id,
+        expires_at=now + timedelta(seconds=current_app.config["AUTHORIZATION_TTL_SECONDS"]),
+    )
+    db.session.add(claim)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ClaimRefused("本单位已受理这张票据，请在待办中继续办理。", 409, "already_taken") from exc
+    return claim
+
