@@ -46,7 +46,7 @@ test-postgresql: $(STAMP)
 
 ## make bench: every benchmark script; each prints `figure <name> <value> <unit>` lines
 bench: $(STAMP) system-deps postgres-up
-	@set -e; for script in bench/bench_*.py; do \
+	@set -e; for script in $$(grep -l '^def main' bench/bench_*.py); do \
 		grep -q '__main__' $$script || continue; \
 		module=$$(basename $$script .py); echo "# $(PY) -m bench.$$module"; $(PY) -m bench.$$module; done
 

@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from wallet.api.authentication import admit, authenticate
 from wallet.api.replies import ApiError, Reply, for_status, render
+from wallet.auth.limits import limit_api
 from wallet.extensions import csrf
 
 PREFIX = "/api/v1"
@@ -24,6 +25,7 @@ PUBLIC_ENDPOINTS = {"api.envelope_key", "api.openapi"}
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 csrf.exempt(bp)
+limit_api(bp)
 
 
 @bp.before_request

@@ -12,6 +12,7 @@ from wallet.audit import record_now
 from wallet.auth import bp, pending
 from wallet.auth.accounts import activate_account, find_resident, record_login
 from wallet.auth.identity import LOA_FACE, LoginRefused, VerifiedIdentity
+from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.auth.provider import begin, end_at_provider, finish, returned_from_logout
 from wallet.auth.sessions import record_step_up, sign_in, sign_out
 from wallet.identity import mask_id_number, mask_name
@@ -27,6 +28,7 @@ def safe_next(value: str | None) -> str:
 
 
 @bp.get("/login")
+@login_limit("LOGIN_RATE_LIMIT", "resident-login", count_reads=True)
 def login() -> Any:
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
@@ -142,3 +144,6 @@ def logged_out() -> Any:
     if returned_from_logout():
         flash("您已安全退出登录。", "success")
     return redirect(url_for("resident.home"))
+
+
+explain_login_limits(bp)

@@ -9,6 +9,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 
 from common.web import render_error
 from wallet.audit import pseudonym, record_now
+from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.finance import bp
 from wallet.finance.admin import FinanceAdmin, admin_required, admin_totp_secret
 from wallet.services import unit_accounts
@@ -30,6 +31,7 @@ def login() -> str:
 
 
 @bp.post("/login")
+@login_limit("FINANCE_LOGIN_RATE_LIMIT", "finance-login")
 def login_password() -> Any:
     username = (request.form.get("username") or "").strip().lower()[:64]
     password = request.form.get("password") or ""
@@ -47,6 +49,7 @@ def login_password() -> Any:
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
+@login_limit("FINANCE_LOGIN_RATE_LIMIT", "finance-login")
 def login_code() -> Any:
     held = session.get(PENDING)
     if not held or time.time() - held.get("at", 0) > PENDING_SECONDS:
@@ -112,3 +115,6 @@ def outbox() -> str:
     qr = {m.id: segno.make(p["otpauth_uri"], error="m").svg_data_uri(scale=4)
           for m, p in messages if p.get("otpauth_uri")}
     return render_template("wallet/finance/outbox.html", messages=messages, qr=qr)
+
+
+explain_login_limits(bp)

@@ -45,6 +45,7 @@ def sync_person(resident_id: int, id_number: str, client: FiscalClient) -> SyncR
     then stored under the write lock together with its cursor, so nothing waits on the
     network while holding the database.
     """
+    write_transaction(db.session)
     state = sync_state(resident_id)
     if not state.subscribed:
         db.session.commit()

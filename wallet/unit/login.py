@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from wallet.audit import pseudonym, record_now
+from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.auth.views import safe_next
 from wallet.extensions import db
 from wallet.models.unit import UnitUser
@@ -37,6 +38,7 @@ def login() -> Any:
 
 
 @bp.post("/login")
+@login_limit("UNIT_LOGIN_RATE_LIMIT", "unit-login")
 def login_password() -> Any:
     username = (request.form.get("username") or "").strip().lower()[:64]
     password = request.form.get("password") or ""
@@ -64,6 +66,7 @@ def _pending() -> dict[str, Any] | None:
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
+@login_limit("UNIT_LOGIN_RATE_LIMIT", "unit-login")
 def login_code() -> Any:
     held = _pending()
     if held is None:
@@ -96,3 +99,6 @@ def logout() -> Any:
     sign_out_user()
     flash("已安全退出单位账户。", "success")
     return redirect(url_for("unit.login"))
+
+
+explain_login_limits(bp)
