@@ -58,7 +58,9 @@ def _sqlite_on_begin(conn: Any) -> None:
     if conn.dialect.name != "sqlite":
         return
     immediate = conn.get_execution_options().get(SQLITE_IMMEDIATE)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    # Straight to the driver: a fixed statement on every transaction needs none of the
+    # statement machinery (nearly every request opens one).
+    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def write_transaction(session: Session | scoped_session[Session]) -> None:

@@ -19,6 +19,7 @@ from wallet.finance import bp as finance_bp
 from wallet.migrate import alembic_config
 from wallet.public import bp as public_bp
 from wallet.resident import bp as resident_bp
+from wallet.resident.list_cache import init_list_cache
 from wallet.templating import register_filters
 from wallet.unit import bp as unit_bp
 
@@ -43,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     init_auth(app)
     limiter.init_app(app)
     register_filters(app)
+    init_list_cache(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -81,4 +81,7 @@ SETTINGS: list[Setting] = [
             "how long a used API nonce is remembered (never less than the timestamp skew)", cast=int),
     Setting("API_IDEMPOTENCY_TTL_SECONDS", "WALLET_API_IDEMPOTENCY_TTL_SECONDS", 86400,
             "how long the reply to an API call with an Idempotency-Key is kept for retries", cast=int),
+    Setting("LIST_CACHE_ENTRIES", "WALLET_LIST_CACHE_ENTRIES", 1024,
+            "rendered bill-list parts each process keeps until the resident's bills change (0 turns it off)",
+            cast=int),
 ]

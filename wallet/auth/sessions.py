@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_login import confirm_login, login_user, logout_user
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from common.web import wants_json
 from wallet.auth.identity import VerifiedIdentity
@@ -25,8 +27,23 @@ OWN_KEYS = (LOGIN_AT, SEEN_AT, ACR, VERIFIED_AT, ID_TOKEN)
 ID_TOKEN_PURPOSE = "session.id_token_hint"
 LOGIN_PROMPT = "请先使用蒙速办实名登录。"
 TIMED_OUT = "登录已超时，为保护您的信息已自动退出。请重新登录。"
+# The last-seen time is rewritten at most this often: an unchanged session is not sent back
+# (no cookie to sign on most requests), and an idle session ends at most this much early.
+SEEN_RESOLUTION_SECONDS = 30
 
-USER_KINDS: dict[str, Callable[[int], Any]] = {"resident": lambda pk: db.session.get(Resident, pk)}
+
+
+# Built once: a resident is loaded on nearly every request.
+_RESIDENT_WITH_SYNC = (select(Resident).options(joinedload(Resident.sync_state))
+                       .where(Resident.id == bindparam("pk")))
+
+
+def load_resident(pk: int) -> Resident | None:
+    """The resident, with their sync state in the same query: nearly every page reads its change sequence."""
+    return db.session.scalar(_RESIDENT_WITH_SYNC, {"pk": pk})
+
+
+USER_KINDS: dict[str, Callable[[int], Any]] = {"resident": load_resident}
 
 
 def init_sessions(app: Flask) -> None:
@@ -100,4 +117,5 @@ def enforce_timeouts() -> None:
         sign_out()
         flash(TIMED_OUT, "error")
         return
-    session[SEEN_AT] = now
+    if now - session.get(SEEN_AT, 0) >= SEEN_RESOLUTION_SECONDS:
+        session[SEEN_AT] = now

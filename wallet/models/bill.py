@@ -23,7 +23,10 @@ class Bill(db.Model):
     __table_args__ = (
         UniqueConstraint("resident_id", "code", "number", name="uq_bills_resident_code_number"),
         Index("ix_bills_resident_issued", "resident_id", "issued_at", "id"),
-        Index("ix_bills_resident_year", "resident_id", "issue_year"),
+        # Covers the grouped count behind totals and filter choices (wallet.services.bill_summary),
+        # in its GROUP BY order, so it reads no table rows and sorts nothing; also serves the year filter.
+        Index("ix_bills_resident_summary", "resident_id", "issue_year", "type_key", "type_name", "province",
+              "issuance", "reimbursement", "total"),
         Index("ix_bills_code_number", "code", "number"),
         Index("ix_bills_resident_type", "resident_id", "type_key", "type_name"),
         Index("ix_bills_resident_province", "resident_id", "province"),

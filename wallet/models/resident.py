@@ -9,11 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import DateTime, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.timeutil import to_local, utcnow
 from wallet.extensions import db
 from wallet.identity import mask_id_number, mask_name, unseal
+
+if TYPE_CHECKING:
+    from wallet.models.collection import SyncState
 
 NAME_PURPOSE = "resident.name"
 ID_NUMBER_PURPOSE = "resident.id_number"
@@ -32,6 +37,8 @@ class Resident(db.Model):
     terms_accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Read-only: loaded with the resident at sign-in time of each request (wallet.auth.sessions).
+    sync_state: Mapped["SyncState | None"] = relationship(viewonly=True, uselist=False)
 
     # Flask-Login's user interface; a resident row is always an active, activated account.
     is_authenticated = True

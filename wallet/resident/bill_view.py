@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, Mapping
 
 import segno
 from flask import current_app
@@ -15,6 +15,7 @@ from common.regions import province_name
 from common.timeutil import as_utc, to_local, utcnow
 from wallet.extensions import db
 from wallet import policy
+from wallet.models.authorization import Authorization
 from wallet.models.bill import Bill, BillEvent
 from wallet.resident.auth_view import AuthorizationView, open_authorizations
 from wallet.services import activity, authorizations
@@ -38,9 +39,11 @@ EVENT_LABELS = {
 
 
 class BillView:
-    def __init__(self, bill: Bill, full: bool = False) -> None:
+    def __init__(self, bill: Bill, full: bool = False, holds: Mapping[int, Authorization] | None = None) -> None:
+        """``holds``: the open authorizations of the bills on a list page, read for the page at once."""
         self.bill = bill
         self.full = full
+        self.holds = holds
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.bill, name)
@@ -110,9 +113,24 @@ class BillView:
     def remaining(self) -> int:
         return max(0, self.bill.total - self.bill.reimbursed_amount)
 
+    @property
+    def chip_changes_at(self) -> datetime | None:
+        """When the chip will change by the clock alone (an authorization or a lock running out)."""
+        now, instants = utcnow(), []
+        held = self.open_authorization
+        if held is not None and held.auth.state == "authorized":
+            instants.append(held.auth.expires_at)
+        if held is not None and held.auth.state == "locked" and held.auth.lock_expires_at is not None:
+            instants.append(held.auth.lock_expires_at)
+        expires = self.status.get("lock_expires_at")
+        if self.bill.reimbursement == "locked" and expires:
+            instants.append(datetime.fromisoformat(expires))
+        return min((as_utc(at) for at in instants if as_utc(at) > now), default=None)
+
     @cached_property
     def open_authorization(self) -> AuthorizationView | None:
-        held = open_authorizations(self.bill.resident_id).get(self.bill.id)
+        holds = self.holds if self.holds is not None else open_authorizations(self.bill.resident_id)
+        held = holds.get(self.bill.id)
         return AuthorizationView(held) if held is not None else None
 
     @cached_property

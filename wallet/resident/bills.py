@@ -1,7 +1,9 @@
 """The resident's bills: list with filters and infinite scroll, detail, layout file and QR."""
 from __future__ import annotations
 
-from flask import Response, abort, make_response, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Response, abort, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from common.web import user_error
@@ -10,9 +12,11 @@ from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.models.bill import Bill
 from wallet.models.collection import SyncState
+from wallet.models.resident import Resident
 from wallet.resident import bp
 from wallet.resident.bill_view import BillView
-from wallet.services import bill_queries
+from wallet.resident.list_cache import fill_csrf_slot, list_cache, render_with_csrf_slot, sequence_key
+from wallet.services import authorizations, bill_queries, bill_summary
 from wallet.services.collection_jobs import request_sync
 from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
@@ -24,37 +28,54 @@ def parse_filter() -> bill_queries.BillFilter:
         raise user_error(BadRequest, str(exc)) from exc
 
 
-def bill_list_context() -> dict[str, object]:
-    """Everything the list page shows; the rows partial and the full page share it."""
-    resident_id = current_user.id
-    f = parse_filter()
+def render_bill_list() -> Response | str:
+    """The list page, or the part of it an htmx request asks for (more rows, or fresh results)."""
+    resident = current_user._get_current_object()
+    flt = parse_filter()
     after = request.args.get("cursor") or None
+    if request.headers.get("HX-Request") and after:
+        return bill_list_html("wallet/bills/_rows.html", resident, flt, after)
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "bill-results":
+        response = make_response(bill_list_html("wallet/bills/_results_refresh.html", resident, flt, after))
+        response.headers["HX-Replace-Url"] = url_for("resident.home", **flt.as_args())
+        return response
+    return bill_list_html("wallet/bills/list.html", resident, flt, after)
+
+
+def bill_list_html(template: str, resident: Resident, flt: bill_queries.BillFilter, after: str | None) -> str:
+    """``template`` rendered for the resident, reused until their bills change (see list_cache).
+
+    A page with a message waiting to be flashed is made afresh and not kept.
+    """
+    # The sequence is read before any bill: the page then never claims a newer state than it shows.
+    sync = db.session.get(SyncState, resident.id)
+    shown = (sync.state, sync.progress, sync.rejected, sync.last_synced_at) if sync else ()
+    key = None if session.get("_flashes") else \
+        sequence_key("bills", resident, sync, resident.name_enc, template, flt, after, *shown)
+
+    def render() -> tuple[str, datetime | None]:
+        context, changes_at = bill_list_context(resident, sync, flt, after)
+        return render_with_csrf_slot(template, active_tab="bills", **context), changes_at
+
+    return fill_csrf_slot(list_cache().get_or_make(key, render))
+
+
+def bill_list_context(resident: Resident, sync: SyncState | None, flt: bill_queries.BillFilter,
+                      after: str | None) -> tuple[dict[str, object], datetime | None]:
+    """What the list shows, and when it will change by the clock alone (None: only by a change)."""
+    resident_id = resident.id
     try:
-        bills, next_cursor = bill_queries.page_of_bills(resident_id, f, after)
+        bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after)
     except bill_queries.FilterError as exc:
         raise user_error(BadRequest, str(exc)) from exc
-    count, amount = bill_queries.totals(resident_id, f)
-    return {
-        "flt": f,
-        "bills": [BillView(b) for b in bills],
-        "next_cursor": next_cursor,
-        "count": count,
-        "amount": amount,
-        "facets": bill_queries.facets(resident_id),
-        "sync": db.session.get(SyncState, resident_id),
-        "after": after,
-    }
-
-
-def render_bill_list() -> Response | str:
-    context = bill_list_context()
-    if request.headers.get("HX-Request") and request.args.get("cursor"):
-        return render_template("wallet/bills/_rows.html", **context)
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "bill-results":
-        response = make_response(render_template("wallet/bills/_results_refresh.html", **context))
-        response.headers["HX-Replace-Url"] = url_for("resident.home", **context["flt"].as_args())
-        return response
-    return render_template("wallet/bills/list.html", active_tab="bills", **context)
+    summary = list_cache().get_or_make(sequence_key("summary", resident, sync),
+                                       lambda: (bill_summary.read_summary(resident_id), None))
+    count, amount = bill_queries.totals(resident_id, flt) if flt.q else summary.totals(flt)
+    held = authorizations.open_by_bill(resident_id, [b.id for b in bills])
+    views = [BillView(b, holds=held) for b in bills]
+    context = {"flt": flt, "bills": views, "next_cursor": next_cursor, "count": count, "amount": amount,
+               "facets": summary.facets(), "sync": sync, "after": after}
+    return context, min((at for view in views if (at := view.chip_changes_at) is not None), default=None)
 
 
 @bp.get("/bills/<int:bill_id>")

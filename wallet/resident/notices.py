@@ -15,6 +15,7 @@ from wallet.extensions import db
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.resident import bp
+from wallet.resident.list_cache import list_cache, sequence_key
 from wallet.services import activity, authorizations
 
 
@@ -38,7 +39,11 @@ def record_time_based_changes() -> None:
 def notification_badge() -> dict[str, Any]:
     def unread() -> int:
         resident = _resident()
-        return activity.unread_count(resident.id) if resident is not None else 0
+        if resident is None:
+            return 0
+        # Every notification and every read bumps the change sequence, so the count is kept per sequence.
+        return list_cache().get_or_make(sequence_key("unread", resident, _sync()),
+                                        lambda: (activity.unread_count(resident.id), None))
 
     return {"unread_notifications": unread, "access_kinds": activity.ACCESS_KINDS}
 

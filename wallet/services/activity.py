@@ -24,8 +24,10 @@ ACCESS_KINDS: dict[str, str] = {
 
 
 def notify(resident_id: int, kind: str, title: str, body: str, bill_id: int | None = None) -> None:
+    """Add a notification; the bump lets open pages (and anything kept per change sequence) see it."""
     db.session.add(Notification(resident_id=resident_id, kind=kind, title=title, body=body[:300],
                                 bill_id=bill_id, at=utcnow()))
+    bump_change_seq(resident_id)
 
 
 def record_access(auth: Authorization, kind: str, amount: int | None = None, detail: str = "") -> None:

@@ -26,6 +26,8 @@ STATUS_FILTERS: dict[str, str] = {
     "red_reversed": "已冲红",
     "exchanged": "已换开纸质票据",
 }
+REIMBURSABLE = ("unreimbursed", "partially_reimbursed")
+ISSUANCE_STATUSES = ("red_reversed", "exchanged")
 
 
 class FilterError(ValueError):
@@ -74,9 +76,8 @@ def filtered(resident_id: int, f: BillFilter) -> list[Any]:
     if f.province:
         conditions.append(Bill.province == f.province)
     if f.status == "reimbursable":
-        conditions += [Bill.issuance == "normal", Bill.total > 0,
-                       Bill.reimbursement.in_(("unreimbursed", "partially_reimbursed"))]
-    elif f.status in ("red_reversed", "exchanged"):
+        conditions += [Bill.issuance == "normal", Bill.total > 0, Bill.reimbursement.in_(REIMBURSABLE)]
+    elif f.status in ISSUANCE_STATUSES:
         conditions.append(Bill.issuance == f.status)
     elif f.status:
         conditions.append(Bill.reimbursement == f.status)
@@ -84,6 +85,15 @@ def filtered(resident_id: int, f: BillFilter) -> list[Any]:
         pattern = "%" + f.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(Bill.search_text.like(pattern, escape="\\"))
     return conditions
+
+
+def status_matches(status: str | None, issuance: str, reimbursement: str, positive: bool) -> bool:
+    """The status filter of :func:`filtered`, for bills already counted in groups (same meaning)."""
+    if status == "reimbursable":
+        return issuance == "normal" and positive and reimbursement in REIMBURSABLE
+    if status in ISSUANCE_STATUSES:
+        return issuance == status
+    return status is None or reimbursement == status
 
 
 def encode_cursor(bill: Bill) -> str:
@@ -118,21 +128,6 @@ def totals(resident_id: int, f: BillFilter) -> tuple[int, int]:
         select(func.count(Bill.id), func.coalesce(func.sum(Bill.total), 0)).where(*filtered(resident_id, f))
     ).one()
     return int(count), int(amount)
-
-
-def facets(resident_id: int) -> dict[str, list[tuple[str, str]]]:
-    """The filter choices that exist among this resident's bills."""
-    mine = Bill.resident_id == resident_id
-    years = db.session.scalars(select(Bill.issue_year).where(mine).distinct().order_by(Bill.issue_year.desc()))
-    types = db.session.execute(select(Bill.type_key, Bill.type_name).where(mine).distinct()
-                               .order_by(Bill.type_name)).all()
-    provinces = db.session.scalars(select(Bill.province).where(mine).distinct().order_by(Bill.province))
-    return {
-        "years": [(str(y), f"{y}年") for y in years],
-        "types": [(k, n) for k, n in types],
-        "provinces": [(p, PROVINCE_NAMES.get(p, p)) for p in provinces],
-        "statuses": list(STATUS_FILTERS.items()),
-    }
 
 
 def owned_bill(resident_id: int, bill_id: int) -> Bill | None:

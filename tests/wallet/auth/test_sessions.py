@@ -10,6 +10,7 @@ import requests
 from tests.conftest import csrf_token_of
 from tests.identity_stub.pages import redirect_target
 from tests.wallet.auth.flows import local, log_in, signed_in_user_id
+from wallet.auth.sessions import SEEN_RESOLUTION_SECONDS
 
 
 @pytest.fixture
@@ -69,6 +70,15 @@ def test_activity_keeps_an_idle_session_alive(logged_in, wallet_app):
     logged_in.get("/account")
     assert "登录已超时" not in logged_in.get("/account").get_data(as_text=True)
     assert signed_in_user_id(logged_in) is not None
+
+
+def test_a_session_is_rewritten_only_when_its_last_seen_time_moves_on(logged_in):
+    logged_in.get("/account")  # the first page after login also shows the welcome message
+    assert "Set-Cookie" not in logged_in.get("/account").headers
+    age_session(logged_in, "seen_at", SEEN_RESOLUTION_SECONDS + 1)
+    assert "session=" in logged_in.get("/account").headers.get("Set-Cookie", "")
+    with logged_in.session_transaction() as session:
+        assert int(time.time()) - session["seen_at"] <= 1
 
 
 def test_session_cookie_replayed_from_another_browser_is_not_logged_in(logged_in):

@@ -1,0 +1,141 @@
+"""The list pages a process keeps between changes: never stale, never another session's."""
+from __future__ import annotations
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select, update
+
+from common.timeutil import utcnow
+from tests.conftest import csrf_token_of
+from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.support.network import persona
+from tests.wallet.auth.flows import log_in
+from tests.wallet.authorization.fixtures import claimable, demo_units, grant  # noqa: F401  (fixture)
+from wallet.extensions import db
+from wallet.identity import seal
+from wallet.identity_lookup import resident_for_id_number
+from wallet.models import Authorization, Bill, Resident, SyncState
+from wallet.models.resident import NAME_PURPOSE
+from wallet.resident.list_cache import EXTENSION, ListCache
+from wallet.services import activity
+from wallet.services.bill_store import bump_change_seq
+from wallet.services.sync import sync_person
+
+
+@pytest.fixture
+def rid(client, wallet_app, network, seeded_idp, fiscal_client) -> int:
+    """p1 logged in on ``client``, with their bills collected; the resident id."""
+    log_in(client, "p1")
+    with wallet_app.app_context():
+        resident_id = resident_for_id_number(persona("p1").id_number)
+        sync_person(resident_id, persona("p1").id_number, fiscal_client)
+    return resident_id
+
+
+def card_of(html: str, bill_id: int) -> str:
+    match = re.search(rf'href="/bills/{bill_id}".*?</li>', html, re.S)
+    assert match, f"bill {bill_id} is not on the page"
+    return match.group(0)
+
+
+def newest_bill(wallet_app, resident_id: int) -> int:
+    with wallet_app.app_context():
+        return db.session.scalar(select(Bill.id).where(Bill.resident_id == resident_id)
+                                 .order_by(Bill.issued_at.desc(), Bill.id.desc()).limit(1))
+
+
+def test_a_change_shows_on_the_next_view(client, wallet_app, rid):
+    bill_id = newest_bill(wallet_app, rid)
+    assert "已报销" not in card_of(client.get("/").get_data(as_text=True), bill_id)
+    with wallet_app.app_context():
+        db.session.execute(update(Bill).where(Bill.id == bill_id).values(reimbursement="reimbursed"))
+        bump_change_seq(rid)
+        db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "已报销" in card_of(html, bill_id)
+    with wallet_app.app_context():
+        done = db.session.scalar(select(db.func.count(Bill.id)).where(Bill.resident_id == rid,
+                                                                     Bill.reimbursement == "reimbursed"))
+    assert f"共 <strong>{done}</strong> 张" in client.get("/?status=reimbursed").get_data(as_text=True)
+
+
+def test_a_page_kept_before_an_authorization_runs_out_is_not_shown_after(client, wallet_app, rid, demo_units):
+    bill_id = claimable(wallet_app, rid, 1)[0]
+    [auth_id] = grant(wallet_app, rid, demo_units["insurer"], [bill_id])
+    with wallet_app.app_context():
+        db.session.execute(update(Authorization).where(Authorization.id == auth_id)
+                           .values(expires_at=utcnow() + timedelta(seconds=1)))
+        bump_change_seq(rid)
+        db.session.commit()
+    assert "已授权" in card_of(client.get("/?status=reimbursable").get_data(as_text=True), bill_id)
+    time.sleep(1.2)  # nothing changes in the database: only the clock passes the deadline
+    assert "已授权" not in card_of(client.get("/?status=reimbursable").get_data(as_text=True), bill_id)
+
+
+def test_each_session_gets_its_own_csrf_token_on_a_kept_page(client, wallet_app, rid):
+    other = wallet_app.test_client()
+    log_in(other, "p1")
+    mine = csrf_token_of(client.get("/").get_data(as_text=True))
+    assert csrf_token_of(client.get("/").get_data(as_text=True)) == mine
+    theirs = csrf_token_of(other.get("/").get_data(as_text=True))
+    assert theirs != mine
+    assert client.post("/bills/refresh", headers={"X-CSRFToken": theirs}).status_code == 400
+    assert client.post("/bills/refresh", headers={"X-CSRFToken": mine}).status_code == 303
+    assert other.post("/bills/refresh", headers={"X-CSRFToken": theirs}).status_code == 303
+
+
+def test_a_waiting_message_is_shown_once_on_a_kept_page(client, wallet_app, rid):
+    client.get("/")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "一条等待显示的消息")]
+    assert "一条等待显示的消息" in client.get("/").get_data(as_text=True)
+    assert "一条等待显示的消息" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_new_name_from_the_provider_shows_without_a_change_of_bills(client, wallet_app, rid):
+    assert "乌*娜" in client.get("/").get_data(as_text=True)
+    with wallet_app.app_context():
+        db.session.execute(update(Resident).where(Resident.id == rid)
+                           .values(name_enc=seal("乌兰图雅", NAME_PURPOSE)))
+        db.session.commit()
+    assert "乌**雅" in client.get("/").get_data(as_text=True)
+
+
+def test_a_new_notification_shows_in_the_badge(client, wallet_app, rid):
+    assert 'data-testid="unread-count"' not in client.get("/").get_data(as_text=True)
+    with wallet_app.app_context():
+        before = db.session.get(SyncState, rid).change_seq
+        activity.notify(rid, "authorized", "测试通知", "正文")
+        db.session.commit()
+        assert db.session.get(SyncState, rid).change_seq > before
+    assert re.search(r'data-testid="unread-count">1<', client.get("/").get_data(as_text=True))
+
+
+def test_an_unchanged_list_costs_one_query(client, wallet_app, rid):
+    """The resident with their sync state; the page itself and its counts are kept."""
+    client.get("/")  # shows the welcome message after login, so it is not kept
+    client.get("/")
+    statements: list[str] = []
+    with wallet_app.app_context():
+        engine = db.engine
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(statements) == 1 and "sync_states" in statements[0], statements
+
+
+def test_a_page_with_kept_entries_turned_off_is_the_same(client, wallet_app, rid, monkeypatch):
+    client.get("/?year=")  # the welcome message after login is shown once
+    kept = client.get("/?year=").get_data(as_text=True)
+    monkeypatch.setitem(wallet_app.extensions, EXTENSION, ListCache(0))
+    fresh = client.get("/?year=").get_data(as_text=True)
+    assert kept.replace(csrf_token_of(kept), "") == fresh.replace(csrf_token_of(fresh), "")

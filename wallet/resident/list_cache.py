@@ -1,0 +1,116 @@
+"""What the bill list computed for a resident, kept until their bills change.
+
+A resident's list is read far more often than it changes: every open page re-reads it
+after each change, people reopen the wallet, scroll back and switch filters back and
+forth. Entries are keyed by the resident's change sequence, which every change of their
+bills or authorizations bumps in the same transaction, so a change made by any process
+makes every older entry unreachable; nothing is invalidated by hand. An entry whose
+content depends on the clock (a lock or an authorization that runs out) carries the
+instant it stops being true and is not used after it.
+
+Whole pages are kept, not just their parts: rendering the frame around the bills cost as
+much as the rest of the request. The CSRF token is the only part of a page that belongs to
+the browser session rather than the resident, so a kept page carries a slot where each
+response puts its own session's token.
+
+Each process keeps its own entries (a bounded LRU), so nothing is shared between
+processes and a restart only costs one render per page.
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Callable, Hashable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from cachetools import LRUCache
+from flask import Flask, current_app, render_template, session
+from flask_wtf.csrf import generate_csrf
+
+from common.timeutil import utcnow
+from wallet.models.collection import SyncState
+from wallet.models.resident import Resident
+
+T = TypeVar("T")
+EXTENSION = "bill_list_cache"
+# Where a kept page carries its CSRF token; random per process, so no bill text can contain it.
+CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
+
+
+class ListCache:
+    def __init__(self, entries: int) -> None:
+        self._entries: LRUCache[Hashable, tuple[Any, datetime | None]] | None = \
+            LRUCache(maxsize=entries) if entries > 0 else None
+        self._tokens: LRUCache[str, str] = LRUCache(maxsize=max(entries, 1))
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable | None, make: Callable[[], tuple[T, datetime | None]]) -> T:
+        """The kept value for ``key``, or ``make()``'s (value, valid until or None), kept for next time.
+
+        A ``None`` key (nothing to key the value by) makes the value afresh and keeps nothing.
+        """
+        if self._entries is None or key is None:
+            return make()[0]
+        now = utcnow()
+        with self._lock:
+            kept = self._entries.get(key)
+        if kept is not None and (kept[1] is None or now < kept[1]):
+            return kept[0]  # type: ignore[no-any-return]
+        value, valid_until = make()
+        with self._lock:
+            self._entries[key] = (value, valid_until)
+        return value
+
+    def csrf_token(self) -> str:
+        """This session's signed CSRF token for a page.
+
+        Tokens here never expire (``WTF_CSRF_TIME_LIMIT`` is None), so one signature of a
+        session's secret serves all its pages; signing afresh was a tenth of a kept page's cost.
+        """
+        raw = session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
+        if raw is None or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
+            return generate_csrf()
+        with self._lock:
+            token = self._tokens.get(raw)
+        if token is None:
+            token = generate_csrf()
+            with self._lock:
+                self._tokens[raw] = token
+        return token
+
+    def clear(self) -> None:
+        """Forget everything (measuring a first view after a change does this)."""
+        with self._lock:
+            self._tokens.clear()
+            if self._entries is not None:
+                self._entries.clear()
+
+
+def sequence_key(kind: str, resident: Resident, sync: SyncState | None, *parts: Hashable) -> Hashable | None:
+    """The key of a value that holds until the resident's next change; ``None`` before there is a sequence.
+
+    The activation time tells apart two accounts that ever had the same row id (one closed,
+    another opened), whose sequences both start at zero.
+    """
+    if sync is None:
+        return None
+    return (kind, resident.id, resident.activated_at, sync.change_seq, *parts)
+
+
+def render_with_csrf_slot(template: str, **context: Any) -> str:
+    """``template`` rendered for keeping: the CSRF token, the one part that is the session's, left as a slot."""
+    return render_template(template, csrf_token=lambda: CSRF_SLOT, **context)
+
+
+def fill_csrf_slot(html: str) -> str:
+    """A kept page with this session's CSRF token where it goes."""
+    return html.replace(CSRF_SLOT, list_cache().csrf_token()) if CSRF_SLOT in html else html
+
+
+def init_list_cache(app: Flask) -> None:
+    app.extensions[EXTENSION] = ListCache(app.config["LIST_CACHE_ENTRIES"])
+
+
+def list_cache() -> ListCache:
+    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
