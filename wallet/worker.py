@@ -1,7 +1,9 @@
-"""The collection worker: runs queued syncs and follows the network's change feed.
+"""The collection worker: runs queued syncs, follows the network's change feed, and records
+what time alone changes (authorizations that run out, locks that lapse).
 
 It runs as its own process (``flask wallet work``) beside the web processes; any number
-may run, since jobs are claimed atomically and feed effects are idempotent.
+may run, since jobs are claimed atomically, feed effects are idempotent, and a sweep holds
+the rows it changes.
 """
 from __future__ import annotations
 
@@ -16,10 +18,15 @@ from flask import Flask
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.identity_lookup import id_number_of, resident_for_id_number
+from wallet.services import authorizations
 from wallet.services.collection_jobs import work_once
 from wallet.services.follower import follow_once
 
 log = logging.getLogger(__name__)
+# Pages and the unit inbox record what is due for whom they show; the worker's sweep is for
+# everyone nobody is looking at, so their notification arrives within this many seconds.
+SWEEP_SECONDS = 30.0
+SWEEP_BATCH = 200
 
 
 class Worker:
@@ -29,16 +36,25 @@ class Worker:
         self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.feed_backoff_until = 0.0
         self.feed_failures = 0
+        self.next_sweep = 0.0
 
     def tick(self) -> bool:
-        """One round: a due sync job, then one page of the feed. True when anything happened."""
+        """One round: a due sync job, one page of the feed, a due sweep. True when anything happened."""
         with self.app.app_context():
             client = FiscalClient.from_app()
             busy = work_once(self.name, id_number_of, client)
             if time.monotonic() >= self.feed_backoff_until:
                 busy = self.follow(client) or busy
+            if time.monotonic() >= self.next_sweep:
+                busy = self.sweep() or busy
             db.session.remove()
             return busy
+
+    def sweep(self) -> bool:
+        """Expire and mark lapsed what is due (a batch a round, again at once while batches are full)."""
+        done = authorizations.sweep(limit=SWEEP_BATCH)
+        self.next_sweep = time.monotonic() + (0.0 if done >= SWEEP_BATCH else SWEEP_SECONDS)
+        return done > 0
 
     def follow(self, client: FiscalClient) -> bool:
         try:

@@ -15,6 +15,7 @@ from wallet.models import AccessEvent, Notification, SyncState
 from wallet.identity_lookup import resident_for_id_number
 from wallet.services.follower import follow_once
 from wallet.services.reimbursement import ClaimRefused, Feedback, lock_claim, record_feedback, reject_claim
+from wallet.worker import Worker
 
 SEQ = re.compile(r"seq=(\d+)")
 
@@ -92,6 +93,24 @@ def test_an_authorization_the_unit_did_nothing_with_expires_and_the_live_poll_te
     assert notices(wallet_app)[-1] == "expired"
     assert int(SEQ.search(live.get_data(as_text=True)).group(1)) > before
     assert as_unit(wallet_app, "insurer", _try(lock_claim), granted[0]) == "not_found"
+
+
+def test_the_worker_expires_what_nobody_is_looking_at_and_tells_the_resident(resident_client, granted, wallet_app):
+    age(wallet_app, granted[0], expires_at=1)
+    before = seq_now(wallet_app)
+    worker = Worker(wallet_app)
+    worker.tick()
+    auth = auth_row(wallet_app, granted[0])
+    assert (auth.state, auth.end_reason) == ("expired", "授权期限内单位未处理")
+    assert auth_row(wallet_app, granted[1]).state == "authorized"
+    assert notices(wallet_app)[-1] == "expired" and seq_now(wallet_app) > before
+    assert worker.next_sweep > 0  # the next sweep waits its interval; the one due is done
+    age(wallet_app, granted[1], expires_at=1)
+    worker.tick()
+    assert auth_row(wallet_app, granted[1]).state == "authorized"
+    worker.next_sweep = 0.0
+    worker.tick()
+    assert auth_row(wallet_app, granted[1]).state == "expired"
 
 
 def _try(action):
