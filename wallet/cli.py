@@ -30,10 +30,22 @@ def seed_demo() -> None:
 @cli.command("work")
 @click.option("--poll", default=0.25, show_default=True, help="seconds to wait when there is nothing to do")
 def work(poll: float) -> None:
-    """Run the collection worker: queued syncs and the network's change feed, until stopped."""
+    """Run the collection worker: queued syncs, the network's change feed and the sweep, until stopped."""
+    run_worker(Worker(current_app._get_current_object(), poll), "collection worker")  # type: ignore[attr-defined]
+
+
+@cli.command("follow")
+@click.option("--poll", default=0.25, show_default=True, help="seconds to wait when there is nothing to do")
+def follow(poll: float) -> None:
+    """Follow the network's change feed (and sweep) only; ``work`` also runs the queued syncs."""
+    run_worker(Worker(current_app._get_current_object(), poll, run_syncs=False),  # type: ignore[attr-defined]
+               "change-feed follower")
+
+
+def run_worker(worker: Worker, name: str) -> None:
     stop = threading.Event()
-    click.echo("collection worker running (Ctrl-C stops it)")
+    click.echo(f"{name} running (Ctrl-C stops it)")
     try:
-        Worker(current_app._get_current_object(), poll).run(stop)  # type: ignore[attr-defined]
+        worker.run(stop)
     except KeyboardInterrupt:
         stop.set()

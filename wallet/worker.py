@@ -30,9 +30,11 @@ SWEEP_BATCH = 200
 
 
 class Worker:
-    def __init__(self, app: Flask, poll_seconds: float = 0.25) -> None:
+    def __init__(self, app: Flask, poll_seconds: float = 0.25, run_syncs: bool = True) -> None:
+        """``run_syncs=False`` follows the feed (and sweeps) only, so the two can be scaled apart."""
         self.app = app
         self.poll_seconds = poll_seconds
+        self.run_syncs = run_syncs
         self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.feed_backoff_until = 0.0
         self.feed_failures = 0
@@ -42,7 +44,7 @@ class Worker:
         """One round: a due sync job, one page of the feed, a due sweep. True when anything happened."""
         with self.app.app_context():
             client = FiscalClient.from_app()
-            busy = work_once(self.name, id_number_of, client)
+            busy = work_once(self.name, id_number_of, client) if self.run_syncs else False
             if time.monotonic() >= self.feed_backoff_until:
                 busy = self.follow(client) or busy
             if time.monotonic() >= self.next_sweep:

@@ -6,7 +6,9 @@ from sqlalchemy import select
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Bill, BillEvent, SyncState
+from wallet.services.collection_jobs import request_sync
 from wallet.services.follower import follow_once
+from wallet.worker import Worker
 from wallet.services.sync import sync_person
 from tests.support.network import persona
 
@@ -63,3 +65,24 @@ def test_feed_down_then_up_applies_every_event_once(wallet_app, network, residen
         assert len(keys) == len(set(keys)) == network.payer_bill_count("p1")
         for bill in issued:
             assert (bill["code"], bill["number"]) in keys
+
+
+def test_the_follower_alone_applies_the_feed_and_leaves_syncs_to_workers(wallet_app, network, resident_id,
+                                                                        fiscal_client):
+    with wallet_app.app_context():
+        sync_person(resident_id, persona("p1").id_number, fiscal_client)
+        drain(fiscal_client)
+        request_sync(resident_id)
+        issued = network.issue("p1", amount=4321)
+    follower = Worker(wallet_app, run_syncs=False)
+    while follower.tick():
+        pass
+    with wallet_app.app_context():
+        assert db.session.scalar(select(Bill.id).where(Bill.code == issued["code"],
+                                                       Bill.number == issued["number"])) is not None
+        assert db.session.get(SyncState, resident_id).state == "queued"
+
+
+def test_flask_wallet_follow_is_a_command(wallet_app):
+    result = wallet_app.test_cli_runner().invoke(args=["wallet", "follow", "--help"])
+    assert result.exit_code == 0 and "change feed" in result.output
