@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from common.database import write_transaction
 from common.timeutil import utcnow
 from wallet.auth.identity import VerifiedIdentity
 from wallet.extensions import db
@@ -33,6 +34,7 @@ def _sync(resident: Resident, identity: VerifiedIdentity) -> None:
 def activate_account(identity: VerifiedIdentity, terms_version: str) -> Resident:
     """Open the account (or record acceptance of new terms) for a person who accepted ``terms_version``."""
     now = utcnow()
+    write_transaction(db.session)  # found and created under one write lock
     resident = find_resident(identity)
     if resident is None:
         resident = Resident(
@@ -60,6 +62,7 @@ def activate_account(identity: VerifiedIdentity, terms_version: str) -> Resident
 
 
 def record_login(resident: Resident, identity: VerifiedIdentity) -> None:
+    write_transaction(db.session)
     _sync(resident, identity)
     resident.last_login_at = utcnow()
     db.session.commit()

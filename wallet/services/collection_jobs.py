@@ -14,6 +14,7 @@ from sqlalchemy import or_, select, update
 
 from common.timeutil import utcnow
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
+from common.database import write_transaction
 from wallet.extensions import db
 from wallet.models.collection import SyncState
 from wallet.services.sync import sync_person, sync_state
@@ -27,6 +28,7 @@ IdNumberLookup = Callable[[int], "str | None"]
 
 def request_sync(resident_id: int) -> SyncState:
     """Queue a sync now (a running one is left alone: it will see the same changes)."""
+    write_transaction(db.session)
     state = sync_state(resident_id)
     if state.state != "running":
         state.state = "queued"

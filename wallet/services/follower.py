@@ -46,7 +46,8 @@ def follow_once(client: FiscalClient, resident_for: ResidentLookup, limit: int =
     The network is asked (and new bills verified) before the write transaction starts;
     if another follower moved the cursor meanwhile, this page is left to it.
     """
-    start = feed_cursor().cursor
+    known = db.session.get(FeedCursor, FEED)  # created under the write lock below, if it is the first page
+    start = known.cursor if known is not None else None
     db.session.commit()
     page = client.feed(start, limit=limit)
     planned = plan(page["events"], client, resident_for)

@@ -18,6 +18,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from common.database import write_transaction
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
 from wallet.models.bill import Bill
@@ -96,11 +97,13 @@ def confirm(resident: Resident, token: str, client: FiscalClient | None = None) 
     existing = existing_bill_id(resident.id, code, number)
     if existing is not None:
         return ImportResult(bill_id=existing)
+    db.session.commit()  # no read transaction is held across the network call
     verification = fetch_verified(code, number, client)
     if verification.bill is None:
         return ImportResult(refusal=verification.refusal)
     if not is_payer(resident, verification.bill):
         return ImportResult(refusal=NOT_PAYER)
+    write_transaction(db.session)
     bill_store.upsert_bills([verification.bill.row(resident.id, source="imported")])
     sync_state(resident.id)
     bill_store.bump_change_seq(resident.id)
