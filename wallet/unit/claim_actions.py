@@ -1,0 +1,123 @@
+"""What a unit does to a claim — lock, unlock, feedback, reject — for both kinds of claim page.
+
+Account-mode claims (authorized by a resident) and file-mode claims (文件报销) go through
+the same service functions and policy; the pages differ only in which claim they load,
+where they return and a few words, which ``ClaimPages`` holds.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Mapping
+
+from flask import flash, redirect, request, url_for
+
+from common.money import yuan
+from common.timeutil import SHANGHAI, as_utc, to_local, utcnow
+from common.web import render_error
+from wallet import policy
+from wallet.services.reimbursement import (ClaimRefused, Feedback, Mode, lock_claim, record_feedback, reject_claim,
+                                          unlock_claim)
+from wallet.unit.access import current_unit_user
+
+AMOUNT = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
+REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]{0,63}$")
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def parse_feedback(form: Mapping[str, str]) -> tuple[Feedback | None, dict[str, str]]:
+    """The feedback a unit typed, or a message per wrong field (amount in yuan, time in Beijing time)."""
+    errors: dict[str, str] = {}
+    raw_amount = (form.get("amount") or "").strip().replace(",", "")
+    amount = 0
+    if not AMOUNT.match(raw_amount):
+        errors["amount"] = "报销金额应为数字，最多两位小数，如 1280.50。"
+    else:
+        try:
+            amount = int(Decimal(raw_amount) * 100)
+        except InvalidOperation:
+            errors["amount"] = "报销金额应为数字，最多两位小数，如 1280.50。"
+    serial = (form.get("serial") or "").strip()
+    voucher = (form.get("voucher") or "").strip()
+    if not REFERENCE.match(serial):
+        errors["serial"] = "请填写业务流水号（1–64 位字母、数字或 - _ / .）。"
+    if not REFERENCE.match(voucher):
+        errors["voucher"] = "请填写记账凭证号（1–64 位字母、数字或 - _ / .）。"
+    when = None
+    try:
+        when = datetime.strptime((form.get("time") or "").strip(), "%Y-%m-%dT%H:%M").replace(tzinfo=SHANGHAI)
+    except ValueError:
+        errors["time"] = "请填写报销时间，如 2026-03-06 09:30。"
+    if when is not None and as_utc(when) > utcnow() + CLOCK_SKEW:
+        errors["time"] = "报销时间不能晚于现在，请核对。"
+    if errors or when is None:
+        return None, errors
+    return Feedback(amount=amount, serial=serial, voucher=voucher, time=when), {}
+
+
+
+@dataclass(frozen=True)
+class ClaimPages:
+    mode: Mode
+    show: Callable[..., Any]  # the claim's page: (claim id, status, **context)
+    endpoint: str
+    id_arg: str
+    unlocked: str  # what unlocking leaves behind, in the unit's words
+    reason_error: str
+
+    def back(self, claim_id: int) -> Any:
+        return redirect(url_for(self.endpoint, **{self.id_arg: claim_id}), code=303)
+
+    def choices(self, claim: Any, remaining: int) -> dict[str, bool]:
+        """Which actions the page offers, decided by the same policy the services enforce."""
+        actor = policy.UnitActor(current_unit_user().unit)
+        return {action: bool(policy.decide(actor, action, authorization=claim, amount=remaining))
+                for action in ("lock", "unlock", "feedback", "reject")}
+
+    def lock(self, claim_id: int) -> Any:
+        try:
+            claim = lock_claim(current_unit_user(), claim_id, mode=self.mode)
+        except ClaimRefused as refused:
+            return self.refused(claim_id, refused)
+        until = to_local(claim.lock_expires_at).strftime("%Y-%m-%d %H:%M") if claim.lock_expires_at else "—"
+        flash(f"已锁定，锁定期至 {until}。请在锁定期内登记报销结果。", "success")
+        return self.back(claim_id)
+
+    def unlock(self, claim_id: int) -> Any:
+        try:
+            unlock_claim(current_unit_user(), claim_id, mode=self.mode)
+        except ClaimRefused as refused:
+            return self.refused(claim_id, refused)
+        flash(self.unlocked, "success")
+        return self.back(claim_id)
+
+    def feedback(self, claim_id: int) -> Any:
+        parsed, errors = parse_feedback(request.form)
+        if parsed is None:
+            return self.show(claim_id, 422, form=request.form, errors=errors)
+        try:
+            claim, replayed = record_feedback(current_unit_user(), claim_id, parsed, mode=self.mode)
+        except ClaimRefused as refused:
+            return self.refused(claim_id, refused, form=request.form)
+        note = "（该流水号此前已登记，未重复报销）" if replayed else ""
+        flash(f"报销结果已登记：报销 ¥{yuan(claim.amount)}{note}。", "success")
+        return self.back(claim_id)
+
+    def reject(self, claim_id: int) -> Any:
+        reason = " ".join((request.form.get("reason") or "").split())
+        if not 2 <= len(reason) <= 200:
+            return self.show(claim_id, 422, errors={"reason": self.reason_error})
+        try:
+            reject_claim(current_unit_user(), claim_id, reason, mode=self.mode)
+        except ClaimRefused as refused:
+            return self.refused(claim_id, refused)
+        flash("已拒绝报销，票据已释放。", "success")
+        return self.back(claim_id)
+
+    def refused(self, claim_id: int, refused: ClaimRefused, **context: Any) -> Any:
+        if refused.status in (403, 404):
+            return render_error(refused.status, refused.message)
+        return self.show(claim_id, refused.status, error=refused.message, **context)
