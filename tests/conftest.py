@@ -11,13 +11,17 @@ import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Page
 
 from common.database import truncate_all
 from tests.support.environment import CHROMIUM, components, in_ci, missing_report, postgres_admin_url
 from tests.support.live_server import LiveServer, free_port, part_configs
+from tests.support.visual import watch
 
 PARTS = ("wallet", "idp", "fiscal")
 PHONE = {"width": 360, "height": 780}
+# A test asking for any of these drives Chromium, and carries the ``browser`` mark.
+BROWSER_FIXTURES = {"page", "context", "browser", "browser_type", "launch_browser", "new_context"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -36,7 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     browser_ok = os.access(CHROMIUM, os.X_OK)
     for item in items:
-        if "page" in getattr(item, "fixturenames", ()):
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
             if not browser_ok and not in_ci():
                 item.add_marker(pytest.mark.skip(reason="chromium is not installed (make test installs it)"))
@@ -171,6 +175,12 @@ def browser_context_args(browser_context_args: dict[str, Any], base_url: str) ->
         "locale": "zh-CN",
         "timezone_id": "Asia/Shanghai",
     }
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    """Playwright's page, with its console errors collected for the visual check."""
+    return watch(page)
 
 
 @pytest.fixture
