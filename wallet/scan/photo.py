@@ -87,12 +87,16 @@ def sniff_image_format(data: bytes) -> str | None:
     return None
 
 
+# When no code in a photo names a whole bill, the refusal that helps the person most is told.
+_USEFUL = ("incomplete_bill_qr", "malformed_bill_qr", "vat_invoice_qr", "not_a_bill_qr")
+
+
 def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
                       max_pixels: int = DEFAULT_MAX_PIXELS) -> DecodedPhoto:
     """The bill named by the QR code in a photo, or :class:`PhotoRefused`.
 
     When the photo holds several QR codes, the first that names a bill wins; when it holds
-    only others, the refusal says the code is not a bill's.
+    none that does, the refusal is the most useful of theirs (see ``_USEFUL``).
     """
     if len(data) > max_bytes:
         raise PhotoRefused.of("too_large", limit=_megabytes(max_bytes))
@@ -105,7 +109,7 @@ def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
             try:
                 return DecodedPhoto(text=barcode.text, elements=parse_payload(barcode.text))
             except PayloadRefused as refusal:
-                if payload_refusal is None or refusal.code == "malformed_bill_qr":
+                if payload_refusal is None or _USEFUL.index(refusal.code) < _USEFUL.index(payload_refusal.code):
                     payload_refusal = refusal
     if payload_refusal is not None:
         raise PhotoRefused(payload_refusal.code, payload_refusal.message, 422) from payload_refusal

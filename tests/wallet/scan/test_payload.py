@@ -1,4 +1,8 @@
-"""QR text ⇄ five elements: the status-page URL convention and the plain delimited form."""
+"""QR text ⇄ five elements: every shape real fiscal bills print, and this project's own status-page URL.
+
+The vectors are made up here in the real shapes (DOMAIN.md "QR codes on real bills"):
+other bills, other hosts and other values than the examples there.
+"""
 from __future__ import annotations
 
 from datetime import date
@@ -6,7 +10,7 @@ from datetime import date
 import pytest
 
 from wallet.scan.five_elements import FiveElements
-from wallet.scan.payload import PayloadRefused, build_payload_url, parse_payload
+from wallet.scan.payload import PayloadRefused, build_payload_url, parse_payload, read_payload
 
 BILL = FiveElements(code="15060126", number="0000012345", check="a1b2c3",
                     issued_on=date(2026, 3, 15), amount_fen=32850)
@@ -73,7 +77,6 @@ def test_delimited_five_elements_name_the_bill(text):
     "hello world",
     "票据代码 15060126",
     "a, b, c, d, e",
-    "15060126,0000012345,a1b2c3,20260315",
     "",
     "   ",
     "x" * 5000,
@@ -93,12 +96,13 @@ def test_a_bill_url_with_a_bad_element_says_which_element():
     assert "校验码应为6位字母或数字" in raised.value.message
 
 
-def test_a_bill_url_missing_elements_names_them():
+def test_a_bill_url_missing_elements_asks_for_them():
     with pytest.raises(PayloadRefused) as raised:
         parse_payload("https://wallet.example.cn/check?code=15060126&number=0000012345")
-    assert raised.value.code == "malformed_bill_qr"
-    assert set(raised.value.errors) == {"check", "date", "amount"}
-    assert raised.value.message == "二维码缺少校验码、开票日期、金额，无法识别票据。请手动输入五要素。"
+    assert raised.value.code == "incomplete_bill_qr"
+    assert raised.value.missing == ("check", "date", "amount")
+    assert raised.value.fields == {"code": "15060126", "number": "0000012345"}
+    assert raised.value.message == "二维码中没有校验码、开票日期、金额，请按纸质票据填写校验码、开票日期、金额。"
 
 
 def test_a_bill_url_with_a_repeated_element_is_refused():
@@ -112,3 +116,120 @@ def test_delimited_elements_with_a_bad_amount_say_so():
         parse_payload("15060126,0000012345,a1b2c3,20260315,328.5")
     assert raised.value.code == "malformed_bill_qr"
     assert raised.value.errors == {"amount": "金额应以元为单位并保留两位小数，如328.50。"}
+
+
+# --- the shapes real bills print ------------------------------------------------------------
+
+INPATIENT = FiveElements(code="44061426", number="0087654321", check="7f3k9q",
+                         issued_on=date(2025, 11, 2), amount_fen=1_234_506)
+D_FULL = "44061426_0087654321_7f3k9q_12345.06_20251102"
+D_NO_AMOUNT = "44061426_0087654321_7f3k9q_20251102"
+
+
+@pytest.mark.parametrize("text", [
+    f"https://www.chinaebill.cn/eips-wxapp-service/d?t=501&a=GD0099&d={D_FULL}&s=9c0ffee1d2",
+    f"https://www.chinaebill.cn/d?t=501&a=GD0099&d={D_FULL}&s=9c0ffee1d2",
+    f"http://pj.czt.gd.gov.cn/d?d={D_FULL}&t=2&a=x&s=00aa",
+    f"HTTPS://EBILL.NMGCZ.GOV.CN/d?t=1&a=NM01&d={D_FULL.upper()}&s=ABCDEF",
+    f"  https://www.chinaebill.cn/d?t=501&a=GD0099&d={D_FULL}&s=9c0ffee1d2  \n",
+    "４４０６１４２６_００８７６５４３２１_７ｆ３ｋ９ｑ_１２３４５．０６_２０２５１１０２",  # full-width
+    D_FULL,
+    "44061426,0087654321,7f3k9q,12345.06,20251102",
+    "44061426|0087654321|7F3K9Q|12345.06|2025-11-02",
+    "44061426_0087654321_7f3k9q_20251102_12345.06",  # this project's order: date first
+    "44061426,0087654321,7f3k9q,2025-11-02,12345.06",
+    "44061426^0087654321^7f3k9q^https://www.chinaebill.cn/d?t=501&a=GD&d=" + D_FULL + "&s=ee",
+])
+def test_every_full_real_shape_names_the_bill(text):
+    assert parse_payload(text) == INPATIENT
+
+
+@pytest.mark.parametrize(("text", "missing", "shape"), [
+    (f"https://www.chinaebill.cn/eips-wxapp-service/d?t=504&a=GD0099&d={D_NO_AMOUNT}&s=77aa", ("amount",),
+     "national_link"),
+    (f"https://www.chinaebill.cn/d?t=504&d={D_NO_AMOUNT}", ("amount",), "national_link"),
+    ("http://fp.example-hospital.cn/H5FinanceDisplay/showInvoice?invoice_code=44061426&invoice_number=0087654321"
+     "&check_code=7f3k9q&app_id=HX01&security=5d5d", ("date", "amount"), "h5_link"),
+    ("44061426_0087654321_7f3k9q_20251102", ("amount",), "list"),
+    ("44061426,0087654321,7f3k9q,12345.06", ("date",), "list"),
+    ("44061426^0087654321^7f3k9q^http://his.example.cn/view?id=991", ("date", "amount"), "caret_list"),
+    ("44061426^0087654321^7f3k9q", ("date", "amount"), "caret_list"),
+])
+def test_a_code_without_every_element_is_a_partial_reading(text, missing, shape):
+    reading = read_payload(text)
+    assert reading.shape == shape
+    assert reading.missing == missing
+    assert {k: v.lower() for k, v in reading.fields.items()} == {
+        k: v for k, v in {"code": "44061426", "number": "0087654321", "check": "7f3k9q", "date": "20251102",
+                          "amount": "12345.06"}.items() if k not in missing}
+    with pytest.raises(PayloadRefused) as raised:
+        parse_payload(text)
+    assert raised.value.code == "incomplete_bill_qr"
+    assert raised.value.missing == missing
+
+
+def test_a_code_without_the_amount_says_so_in_the_persons_words():
+    with pytest.raises(PayloadRefused) as raised:
+        parse_payload(f"https://www.chinaebill.cn/d?t=504&d={D_NO_AMOUNT}")
+    assert raised.value.message == "二维码中没有金额，请按纸质票据填写金额。"
+    assert raised.value.errors == {"amount": "二维码中没有金额。"}
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("https://www.chinaebill.cn/d?t=501&d=44061426_008765432_7f3k9q_12345.06_20251102&s=1", "number"),
+    ("https://www.chinaebill.cn/d?t=501&d=44061426_0087654321_7f3k9q_12345.06_20251131&s=1", "date"),
+    ("https://www.chinaebill.cn/d?t=501&d=44061426_0087654321_7f3k9q_12345.6_20251102&s=1", "amount"),
+    ("https://www.chinaebill.cn/d?t=501&d=99061426_0087654321_7f3k9q_12345.06_20251102&s=1", "code"),
+    ("44061426_0087654321_7f3k9_12345.06_20251102", "check"),
+    ("44061426,0087654321,7f3k9q,12345,20251102", "amount"),
+    ("44061426|0087654321|7f3k9q|12345.06|2025-13-02", "date"),
+])
+def test_a_damaged_bill_code_names_the_element_at_fault(text, field):
+    with pytest.raises(PayloadRefused) as raised:
+        parse_payload(text)
+    assert raised.value.code == "malformed_bill_qr"
+    assert raised.value.message.startswith("二维码内容不完整或已损坏，请手动输入五要素。")
+    assert field in raised.value.errors
+
+
+@pytest.mark.parametrize("text", [
+    "https://www.chinaebill.cn/d?t=501&a=GD&d=44061426_0087654321&s=1",
+    "https://www.chinaebill.cn/d?t=501&d=44061426_0087654321_7f3k9q_12345.06_20251102_x&s=1",
+    "http://fp.example-hospital.cn/H5FinanceDisplay/showInvoice?invoice_code=44061426&check_code=7f3k9q",
+    "44061426^0087654321^7f3k9q^https://www.chinaebill.cn/d?d=44061426_0087654399_7f3k9q_12345.06_20251102",
+])
+def test_a_known_link_form_that_breaks_is_damaged_not_foreign(text):
+    with pytest.raises(PayloadRefused) as raised:
+        parse_payload(text)
+    assert raised.value.code == "malformed_bill_qr"
+
+
+@pytest.mark.parametrize("text", [
+    "01,10,044031900111,12345678,1024.00,20251102,73518299281230981234,A1B2",
+    "01,04,033001900211,00876543,88.00,20250630,12345678901234567890,",
+    "01,32,,25442000000012345678,356.40,20251102,,8F2D",
+    "01,31,,25442000000012345678,356.40,20251102",
+])
+def test_a_tax_invoice_is_sent_to_the_tax_authority(text):
+    with pytest.raises(PayloadRefused) as raised:
+        parse_payload(text)
+    assert raised.value.code == "vat_invoice_qr"
+    assert "增值税发票" in raised.value.message and "税务" in raised.value.message
+
+
+@pytest.mark.parametrize("text", [
+    "wxp://f2f0Qm8Zk5vL1example",
+    "https://qr.alipay.com/fkx19203example",
+    "https://u.wechat.com/EBb-example",
+    "https://www.example-shop.cn/item?id=44061426",
+    "https://www.chinaebill.cn/",
+    "https://www.chinaebill.cn/d?t=504",
+    "alipays://platformapi/startapp?appId=20000056",
+    "44061426",
+    "0087654321 please",
+])
+def test_payment_codes_and_unrelated_links_are_not_bills(text):
+    with pytest.raises(PayloadRefused) as raised:
+        parse_payload(text)
+    assert raised.value.code == "not_a_bill_qr"
+    assert raised.value.message == NOT_A_BILL
