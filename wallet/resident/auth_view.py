@@ -6,16 +6,11 @@ from typing import Any
 
 from flask import g
 
-from common.money import yuan_display
 from common.timeutil import utcnow
-from wallet import policy
+from wallet import copy, policy
 from wallet.models.authorization import Authorization
+from wallet.resident.linked_bills import LinkedBill, linked_bill
 from wallet.services import authorizations
-
-RESIDENT_CHIPS = {"authorized": ("已授权，待单位处理", "info"), "locked": ("已锁定", "warn"),
-                  "rejected": ("已拒绝", "bad"), "revoked": ("已撤销", ""), "expired": ("已失效", "")}
-UNIT_CHIPS = {"authorized": ("待锁定", "info"), "locked": ("已锁定", "warn"), "rejected": ("已拒绝", "bad"),
-              "revoked": ("已撤销", ""), "expired": ("已失效", "")}
 
 
 class AuthorizationView:
@@ -28,20 +23,32 @@ class AuthorizationView:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.auth, name)
 
-    def _chip(self, table: dict[str, tuple[str, str]]) -> tuple[str, str]:
-        if self.lapsed:
-            return "锁定已过期", "warn"
-        if self.state == "reimbursed":
-            return f"已报销 {yuan_display(self.auth.amount)}", "ok"
-        return table.get(self.state, (self.state, ""))
+    def _chip(self, audience: str) -> tuple[str, str]:
+        return copy.authorization_chip(self.state, audience=audience, lapsed=self.lapsed, amount=self.auth.amount,
+                                       reason=self.auth.end_reason or "")
 
     @property
     def chip(self) -> tuple[str, str]:
-        return self._chip(RESIDENT_CHIPS)
+        return self._chip("resident")
 
     @property
     def unit_chip(self) -> tuple[str, str]:
-        return self._chip(UNIT_CHIPS)
+        return self._chip("unit")
+
+    @property
+    def line(self) -> str:
+        """The resident's sentence for this authorization as of now."""
+        a = self.auth
+        until = a.lock_expires_at if self.state == "locked" else a.expires_at
+        reason = a.end_reason or (copy.END_REASONS.get(a.bill.issuance, "") if self.state == "expired" else "")
+        return copy.authorization_line(self.state, unit=a.unit.name, amount=a.amount, bill_total=a.bill.total,
+                                       bill_reimbursed=a.bill.reimbursed_amount, until=until, reason=reason,
+                                       closed_at=a.closed_at, lapsed=self.lapsed)
+
+    @property
+    def red_link(self) -> LinkedBill | None:
+        """The red bill that replaced a red-reversed bill (an authorization of it ends there)."""
+        return linked_bill(self.auth.bill, "red_bill") if self.auth.bill.issuance == "red_reversed" else None
 
     @property
     def can_revoke(self) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from werkzeug.exceptions import BadRequest, NotFound
 
 from common.web import render_error, user_error
-from wallet import policy
+from wallet import copy, policy
 from wallet.auth.sessions import ACR, VERIFIED_AT
 from wallet.auth.stepup import step_up_required
 from wallet.extensions import db
@@ -130,12 +130,8 @@ def preview(unit_id: int) -> Any:
     status = 409 if bad else 200
     return render_template("wallet/authorize/preview.html", active_tab="authorize", unit=unit, bills=good,
                            blocked=bad, claim_ref=claim_ref, note=note, request_id=secrets.token_urlsafe(18),
-                           ttl_days=_ttl_days(), back_url=url_for("resident.select_bills", unit_id=unit.id, bill=ids,
+                           ttl=copy.duration(int(current_app.config["AUTHORIZATION_TTL_SECONDS"])), back_url=url_for("resident.select_bills", unit_id=unit.id, bill=ids,
                                                                       claim_ref=claim_ref or None, note=note or None)), status
-
-
-def _ttl_days() -> int:
-    return max(1, int(current_app.config["AUTHORIZATION_TTL_SECONDS"]) // 86400)
 
 
 @bp.post("/authorize/<int(max=2147483647):unit_id>/confirm")

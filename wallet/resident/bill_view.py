@@ -10,14 +10,15 @@ import segno
 from flask import current_app
 from sqlalchemy import select
 
-from common.money import capitals, yuan, yuan_display
+from common.money import capitals, yuan_display
 from common.regions import province_name
 from common.timeutil import as_utc, to_local, utcnow
 from wallet.extensions import db
-from wallet import policy
+from wallet import copy, policy
 from wallet.models.authorization import Authorization
 from wallet.models.bill import Bill, BillEvent
 from wallet.resident.auth_view import AuthorizationView, open_authorizations
+from wallet.resident.linked_bills import LinkedBill, linked_bill
 from wallet.services import activity, authorizations
 from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import build_payload_url
@@ -32,10 +33,6 @@ SETTLEMENT_LABELS = (
     ("fund", "医保统筹基金支付"), ("personal_account", "个人账户支付"), ("other_insurance", "其他医保支付"),
     ("co_pay", "个人自付"), ("self_pay", "个人自费"), ("cash", "个人现金支付"),
 )
-EVENT_LABELS = {
-    "locked": "被报销单位锁定", "unlocked": "报销单位解除锁定", "lock_expired": "锁定已到期释放",
-    "feedback": "报销结果已登记", "red_reversed": "开票单位已冲红", "exchanged": "已换开为纸质票据",
-}
 
 
 class BillView:
@@ -89,25 +86,25 @@ class BillView:
     @property
     def chip(self) -> tuple[str, str]:
         """(label, tone) of the one status a card shows."""
+        return copy.BILL_CHIPS[self.chip_key]
+
+    @property
+    def chip_key(self) -> str:
         b = self.bill
         if self.is_red:
-            return "红字票据", "bad"
-        if b.issuance == "red_reversed":
-            return "已冲红", "bad"
-        if b.issuance == "exchanged":
-            return "已换开纸质", "bad"
+            return "red_bill"
+        if b.issuance in ("red_reversed", "exchanged"):
+            return b.issuance
         held = self.open_authorization
         if held is not None and held.state == "authorized":
-            return "已授权", "info"
+            return "authorized"
         if held is not None and held.lapsed:
-            return "锁定已过期", "warn"
+            return "lock_lapsed"
         if b.reimbursement == "locked" and not self.lock_lapsed:
-            return "报销中", "warn"
-        if b.reimbursement == "partially_reimbursed":
-            return "部分报销", "warn"
-        if b.reimbursement == "reimbursed":
-            return "已报销", "ok"
-        return "可报销", "ok"
+            return "locked"
+        if b.reimbursement in ("partially_reimbursed", "reimbursed"):
+            return b.reimbursement
+        return "claimable"
 
     @property
     def remaining(self) -> int:
@@ -134,6 +131,11 @@ class BillView:
         return AuthorizationView(held) if held is not None else None
 
     @cached_property
+    def linked(self) -> LinkedBill | None:
+        """The red bill of a red-reversed original, or the original of a red bill."""
+        return linked_bill(self.bill, "original" if self.is_red else "red_bill")
+
+    @cached_property
     def authorizations(self) -> list[AuthorizationView]:
         """Every authorization of this bill, newest first (who it was handed to, and how it ended)."""
         return [AuthorizationView(a) for a in authorizations.for_bill(self.bill.resident_id, self.bill.id)]
@@ -156,8 +158,8 @@ class BillView:
 
     @property
     def items(self) -> list[dict[str, Any]]:
-        return [{**item, "price_display": yuan(item["price"]), "amount_display": yuan(item["amount"]),
-                 "self_paid_display": yuan(item.get("self_paid") or 0)} for item in self.doc.get("items", [])]
+        return [{**item, "price_display": yuan_display(item["price"]), "amount_display": yuan_display(item["amount"]),
+                 "self_paid_display": yuan_display(item.get("self_paid") or 0)} for item in self.doc.get("items", [])]
 
     @cached_property
     def signature(self) -> dict[str, Any]:
@@ -169,7 +171,8 @@ class BillView:
     @cached_property
     def timeline(self) -> list[tuple[datetime, str, str]]:
         """(time, what, detail), oldest first: issue, network events, feedback records."""
-        entries: list[tuple[datetime, str, str]] = [(self.issued_local, "开具票据", self.doc["issuer"]["name"])]
+        entries: list[tuple[datetime, str, str]] = [(self.issued_local, copy.TIMELINE["issued"],
+                                                     self.doc["issuer"]["name"])]
         events = db.session.scalars(select(BillEvent).where(BillEvent.bill_id == self.bill.id)
                                     .order_by(BillEvent.at, BillEvent.id))
         for event in events:
@@ -177,13 +180,15 @@ class BillView:
                 continue
             detail = json.loads(event.detail_json)
             holder = (detail.get("locked_by") or {}).get("unit_name", "")
-            entries.append((to_local(event.at), EVENT_LABELS.get(event.type, event.type), holder))
+            entries.append((to_local(event.at), copy.TIMELINE.get(event.type, event.type), holder))
+        paid = 0
         for record in self.status.get("records", []):
             when = to_local(datetime.fromisoformat(record.get("recorded_at") or record["time"]))
-            what = "已报销" if record["result"] == "reimbursed" else "报销被拒"
+            what = copy.timeline_record(record["result"], record["amount"], self.bill.total, paid)
+            paid += record["amount"] if record["result"] == "reimbursed" else 0
             entries.append((when, what, f"{record['unit_name']} {yuan_display(record['amount'])}"))
-        if self.bill.issuance == "red_reversed" and not any(e[1] == EVENT_LABELS["red_reversed"] for e in entries):
-            entries.append((to_local(self.bill.updated_at), EVENT_LABELS["red_reversed"], ""))
+        if self.bill.issuance == "red_reversed" and not any(e[1] == copy.TIMELINE["red_reversed"] for e in entries):
+            entries.append((to_local(self.bill.updated_at), copy.TIMELINE["red_reversed"], ""))
         return sorted(entries, key=lambda e: e[0])
 
     @property

@@ -12,9 +12,12 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from wallet.extensions import db
+from wallet.models.authorization import Notification
+from wallet.models.bill import Bill
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.resident import bp
+from wallet.resident.linked_bills import LinkedBill, linked_bill
 from wallet.resident.list_cache import list_cache, sequence_key
 from wallet.services import activity, authorizations
 
@@ -48,18 +51,33 @@ def notification_badge() -> dict[str, Any]:
     return {"unread_notifications": unread, "access_kinds": activity.ACCESS_KINDS}
 
 
+def red_links(items: list[Notification]) -> dict[int, LinkedBill]:
+    """For a notice about a red-reversed bill: the red bill that replaced it, to link to."""
+    links = {}
+    for n in items:
+        bill = db.session.get(Bill, n.bill_id) if n.bill_id else None
+        link = linked_bill(bill, "red_bill") if bill is not None and bill.issuance == "red_reversed" else None
+        if link is not None and n.kind == "expired":
+            links[n.id] = link
+    return links
+
+
+def _notification_context() -> dict[str, Any]:
+    items = activity.recent_notifications(current_user.id)
+    return {"items": items, "red_links": red_links(items)}
+
+
 @bp.get("/notifications")
 @login_required
 def notifications() -> str:
     return render_template("wallet/authorize/notifications.html", active_tab="me", sync=_sync(),
-                           items=activity.recent_notifications(current_user.id))
+                           **_notification_context())
 
 
 @bp.get("/notifications/list")
 @login_required
 def notification_list() -> str:
-    return render_template("wallet/authorize/_notification_list.html",
-                           items=activity.recent_notifications(current_user.id))
+    return render_template("wallet/authorize/_notification_list.html", **_notification_context())
 
 
 @bp.post("/notifications/read")

@@ -10,17 +10,14 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from common.database import write_transaction
-from common.money import yuan_display
 from common.timeutil import utcnow
+from wallet import copy
 from wallet.extensions import db
 from wallet.models.authorization import AccessEvent, Authorization, Notification
 from wallet.services.bill_store import bump_change_seq
 
 VIEW_COALESCE = timedelta(hours=1)
-ACCESS_KINDS: dict[str, str] = {
-    "viewed": "查看", "locked": "锁定", "unlocked": "解除锁定", "lock_lapsed": "锁定到期", "reimbursed": "报销",
-    "rejected": "拒绝报销",
-}
+ACCESS_KINDS = copy.ACCESS_KINDS
 
 
 def notify(resident_id: int, kind: str, title: str, body: str, bill_id: int | None = None) -> None:
@@ -28,6 +25,13 @@ def notify(resident_id: int, kind: str, title: str, body: str, bill_id: int | No
     db.session.add(Notification(resident_id=resident_id, kind=kind, title=title, body=body[:300],
                                 bill_id=bill_id, at=utcnow()))
     bump_change_seq(resident_id)
+
+
+def tell(resident_id: int, notice_kind: str, bill_id: int | None = None, kind: str | None = None,
+         **facts: object) -> None:
+    """Notify with the sentence :mod:`wallet.copy` words for ``notice_kind``; ``kind`` is the stored category."""
+    title, body = copy.notice(notice_kind, **facts)
+    notify(resident_id, kind or notice_kind, title, body, bill_id)
 
 
 def record_access(auth: Authorization, kind: str, amount: int | None = None, detail: str = "") -> None:
@@ -53,7 +57,7 @@ def announce(resident_id: int) -> None:
 
 def bill_label(auth: Authorization) -> str:
     bill = auth.bill
-    return f"{bill.issuer_name} {yuan_display(bill.total)}（{bill.code}-{bill.number}）"
+    return copy.bill_name(bill.issuer_name, bill.code, bill.number)
 
 
 def unread_count(resident_id: int) -> int:

@@ -16,9 +16,8 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from common.database import write_transaction
-from common.money import yuan_display
 from common.timeutil import SHANGHAI, as_utc, utcnow
-from wallet import audit, policy
+from wallet import audit, copy, policy
 from wallet.extensions import db
 from wallet.models.authorization import OPEN_STATES, Authorization, AuthorizationReceipt
 from wallet.models.bill import Bill
@@ -62,14 +61,11 @@ def _close(auth: Authorization, state: str, reason: str, now: datetime) -> None:
 
 
 def _expire(auth: Authorization, now: datetime) -> None:
-    if auth.bill.issuance != "normal":
-        reason = "票据已冲红作废" if auth.bill.issuance == "red_reversed" else "票据已换开为纸质票据"
-    else:
-        reason = "授权期限内单位未处理"
-    _close(auth, "expired", reason, now)
+    issuance = auth.bill.issuance if auth.bill.issuance in ("red_reversed", "exchanged") else "ttl"
+    _close(auth, "expired", copy.END_REASONS[issuance], now)
     audit.record("authorization.expire", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)
-    activity.notify(auth.resident_id, "expired", "授权已失效",
-                    f"{activity.bill_label(auth)} 对{auth.unit.name}的授权已失效：{reason}。可重新授权。", auth.bill_id)
+    activity.tell(auth.resident_id, copy.expired_kind(auth.bill.issuance), auth.bill_id, kind="expired",
+                  unit=auth.unit.name, bill=activity.bill_label(auth))
 
 
 def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim_ref: str, note: str,
@@ -121,9 +117,8 @@ def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim
         raise AuthorizationRefused("所选票据刚刚已被授权，请刷新后查看。", 409, "already_authorized") from exc
     audit.record("authorization.create", resident, audit.subject_of(receipt), unit=unit.id, bills=[b.id for b in bills])
     total = sum(policy.remaining(b) for b in bills)
-    activity.notify(resident.id, "authorized", "授权成功",
-                    f"已将 {len(bills)} 张票据（可报销 {yuan_display(total)}）授权给{unit.name}，"
-                    f"有效期至 {expires.astimezone(SHANGHAI):%Y-%m-%d}。", bills[0].id if len(bills) == 1 else None)
+    activity.tell(resident.id, "authorized", bills[0].id if len(bills) == 1 else None, count=len(bills),
+                  amount=copy.money(total), unit=unit.name, until=copy.minute(expires))
     activity.announce(resident.id)
     db.session.commit()
     return receipt
@@ -145,7 +140,7 @@ def _signed_receipt(resident: Resident, unit: Unit, bills: list[Bill], claim_ref
         "resident": {"name": resident.masked_name, "id_number": resident.masked_id_number},
         "unit": {"name": unit.name, "credit_code": unit.credit_code, "type": unit.type_name},
         "bills": [{"code": b.code, "number": b.number, "type": b.type_name, "issuer": b.issuer_name,
-                   "issued_on": as_utc(b.issued_at).astimezone(SHANGHAI).strftime("%Y-%m-%d"),
+                   "issued_on": b.issued_at.astimezone(SHANGHAI).strftime("%Y-%m-%d"),
                    "total": b.total, "reimbursed": b.reimbursed_amount, "remaining": policy.remaining(b)}
                   for b in bills],
         "claim_ref": claim_ref,
@@ -171,10 +166,9 @@ def revoke(resident_id: int, authorization_id: int) -> Authorization:
     if not decision or auth is None:
         db.session.rollback()
         raise AuthorizationRefused.of(decision)
-    _close(auth, "revoked", "居民撤销授权", now)
+    _close(auth, "revoked", copy.END_REASONS["revoked"], now)
     audit.record("authorization.revoke", f"resident:{resident_id}", audit.subject_of(auth), bill=auth.bill_id)
-    activity.notify(resident_id, "revoked", "已撤销授权",
-                    f"已撤销对{auth.unit.name}的授权：{activity.bill_label(auth)}。该单位不能再查看此票据。", auth.bill_id)
+    activity.tell(resident_id, "revoked", auth.bill_id, unit=auth.unit.name, bill=activity.bill_label(auth))
     activity.announce(resident_id)
     db.session.commit()
     return auth
@@ -209,8 +203,8 @@ def sweep(resident_id: int | None = None, unit_id: int | None = None, limit: int
             auth.lapse_noted_at = now
             audit.record("claim.lock_lapsed", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)
             activity.record_access(auth, "lock_lapsed")
-            activity.notify(auth.resident_id, "lock_lapsed", "锁定已到期",
-                            f"{auth.unit.name}对{activity.bill_label(auth)}的锁定已到期，票据已释放。", auth.bill_id)
+            activity.tell(auth.resident_id, "lock_lapsed", auth.bill_id, unit=auth.unit.name,
+                          bill=activity.bill_label(auth))
         else:
             continue
         touched.add(auth.resident_id)

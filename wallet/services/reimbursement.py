@@ -20,9 +20,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from common.database import write_transaction
-from common.money import yuan_display
-from common.timeutil import SHANGHAI, as_utc, utcnow
-from wallet import policy
+from common.timeutil import as_utc, utcnow
+from wallet import copy, policy
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet import audit
 from wallet.extensions import db
@@ -137,9 +136,8 @@ def lock_claim(user: UnitCaller, authorization_id: int, mode: Mode = "account") 
     mirror(served)
     if _for_resident(auth):
         activity.record_access(auth, "locked")
-        until = f"，锁定至 {auth.lock_expires_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}" if auth.lock_expires_at else ""
-        activity.notify(auth.resident_id, "locked", "票据已被锁定报销",
-                        f"{unit.name}已锁定{activity.bill_label(auth)}{until}。锁定期间不能撤销授权。", auth.bill_id)
+        activity.tell(auth.resident_id, "locked", auth.bill_id, unit=unit.name, bill=activity.bill_label(auth),
+                      until=copy.minute(auth.lock_expires_at) or "单位办结")
         activity.announce(auth.resident_id)
     audit.record("claim.lock", user, audit.subject_of(auth))
     db.session.commit()
@@ -170,10 +168,9 @@ def record_feedback(user: UnitCaller, authorization_id: int, feedback: Feedback,
     if _for_resident(auth):
         left = policy.remaining(auth.bill)
         activity.record_access(auth, "reimbursed", feedback.amount, f"业务流水号 {feedback.serial}")
-        tail = f"，剩余 {yuan_display(left)} 可授权其他单位报销" if left else "，已全额报销"
-        activity.notify(auth.resident_id, "reimbursed", "报销结果已登记",
-                        f"{unit.name}已报销{activity.bill_label(auth)} {yuan_display(feedback.amount)}{tail}。",
-                        auth.bill_id)
+        activity.tell(auth.resident_id, copy.reimbursed_kind(auth.bill.total, auth.bill.total - left), auth.bill_id,
+                      kind="reimbursed", unit=unit.name, bill=activity.bill_label(auth),
+                      amount=copy.money(feedback.amount), remaining=copy.money(left))
         activity.announce(auth.resident_id)
     audit.record("claim.feedback", user, audit.subject_of(auth), amount=feedback.amount)
     db.session.commit()
@@ -208,9 +205,8 @@ def reject_claim(user: UnitCaller, authorization_id: int, reason: str, mode: Mod
     auth.end_reason = reason[:200]
     if _for_resident(auth):
         activity.record_access(auth, "rejected", None, reason)
-        activity.notify(auth.resident_id, "rejected", "报销被拒绝",
-                        f"{unit.name}拒绝报销{activity.bill_label(auth)}。原因：{reason}。票据已释放，可授权其他单位。",
-                        auth.bill_id)
+        activity.tell(auth.resident_id, "rejected", auth.bill_id, unit=unit.name, bill=activity.bill_label(auth),
+                      reason=reason)
         activity.announce(auth.resident_id)
     audit.record("claim.reject", user, audit.subject_of(auth))
     db.session.commit()
@@ -250,9 +246,7 @@ def unlock_claim(user: UnitCaller, authorization_id: int, mode: Mode = "account"
     auth.acted_by = user.id
     if _for_resident(auth):
         activity.record_access(auth, "unlocked")
-        activity.notify(auth.resident_id, "unlocked", "票据已解除锁定",
-                        f"{unit.name}已解除对{activity.bill_label(auth)}的锁定，授权仍有效；在其重新锁定前您可以撤销授权。",
-                        auth.bill_id)
+        activity.tell(auth.resident_id, "unlocked", auth.bill_id, unit=unit.name, bill=activity.bill_label(auth))
         activity.announce(auth.resident_id)
     audit.record("claim.unlock", user, audit.subject_of(auth))
     db.session.commit()

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from flask import flash, redirect, request, url_for
 
-from common.money import yuan
+from common.money import yuan_display
 from common.timeutil import SHANGHAI, as_utc, to_local, utcnow
 from common.web import render_error
 from wallet import policy
@@ -103,7 +103,7 @@ class ClaimPages:
         except ClaimRefused as refused:
             return self.refused(claim_id, refused, form=request.form)
         note = "（该流水号此前已登记，未重复报销）" if replayed else ""
-        flash(f"报销结果已登记：报销 ¥{yuan(claim.amount)}{note}。", "success")
+        flash(f"报销结果已登记：报销 {yuan_display(claim.amount)}{note}。", "success")
         return self.back(claim_id)
 
     def reject(self, claim_id: int) -> Any:

@@ -1,0 +1,91 @@
+"""What the resident reads around an authorization: right words for partial and full, times with
+the minute, limits in their own unit, amounts as the shared filter prints them, red bills as links."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from tests.wallet.authorization.fixtures import as_unit, auth_row, claimable, grant, resident_id_of
+from wallet.extensions import db
+from wallet.identity_lookup import resident_for_id_number
+from wallet.models import Bill, Notification
+from wallet.services.follower import follow_once
+from wallet.services.reimbursement import Feedback, lock_claim, record_feedback
+
+BARE_AMOUNT = re.compile(r"(?<![\d,.¥])\d{4,}\.\d\d(?!\d)")
+
+
+@pytest.fixture
+def granted(resident_client, wallet_app, demo_units) -> list[int]:
+    rid = resident_id_of(wallet_app)
+    return grant(wallet_app, rid, demo_units["insurer"], claimable(wallet_app, rid, 2))
+
+
+def last_notice(wallet_app, kind: str) -> str:
+    with wallet_app.app_context():
+        return db.session.scalar(select(Notification.body).where(Notification.kind == kind)
+                                 .order_by(Notification.id.desc()).limit(1))
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_a_partial_reimbursement_is_never_called_full_and_says_each_amount_once(resident_client, granted,
+                                                                                 wallet_app):
+    auth = auth_row(wallet_app, granted[0])
+    as_unit(wallet_app, "insurer", lock_claim, granted[0])
+    as_unit(wallet_app, "insurer", record_feedback, granted[0], Feedback(1000, "S-1", "V-1", auth.created_at))
+    body = last_notice(wallet_app, "reimbursed")
+    assert "全额" not in body and "部分报销" in body and body.count("¥10.00") == 1
+    left = auth.bill.total - 1000
+    assert f"剩余 ¥{left // 100:,}.{left % 100:02d}" in body
+    overview = text_of(resident_client.get("/authorizations").get_data(as_text=True))
+    assert "已全额报销" not in overview and "报销 ¥10.00（部分报销）" in overview
+
+
+def test_the_authorization_notice_says_until_when_to_the_minute(resident_client, granted, wallet_app):
+    assert re.search(r"有效期至 \d{4}-\d\d-\d\d \d\d:\d\d。", last_notice(wallet_app, "authorized"))
+
+
+def test_a_limit_of_minutes_is_not_called_a_day(resident_client, wallet_app, demo_units, monkeypatch):
+    monkeypatch.setitem(wallet_app.config, "AUTHORIZATION_TTL_SECONDS", 900)
+    bill = claimable(wallet_app, resident_id_of(wallet_app), 1)[0]
+    page = text_of(resident_client.get(f"/authorize/{demo_units['insurer']}/preview?bill={bill}").get_data(as_text=True))
+    assert "授权后 15 分钟内单位未锁定" in page and "1 天" not in page
+
+
+def test_item_amounts_on_the_detail_page_go_through_the_shared_filter(resident_client, wallet_app):
+    rid = resident_id_of(wallet_app)
+    with wallet_app.app_context():
+        big = db.session.scalar(select(Bill.id).where(Bill.resident_id == rid).order_by(Bill.total.desc()).limit(1))
+    html = text_of(resident_client.get(f"/bills/{big}").get_data(as_text=True))
+    assert not BARE_AMOUNT.findall(html), BARE_AMOUNT.findall(html)
+
+
+def test_after_a_red_reversal_the_resident_is_pointed_to_the_red_bill_not_asked_to_authorize_again(
+        resident_client, granted, wallet_app, network, fiscal_client):
+    bill = auth_row(wallet_app, granted[0]).bill
+    reversed_ = requests.post(f"{network.api}/issuer/bills/{bill.code}/{bill.number}/red-reverse", json={},
+                              headers={"Authorization": "Bearer dev-only-issuer-token"}, timeout=10)
+    assert reversed_.status_code == 200, reversed_.text
+    with wallet_app.app_context():
+        while follow_once(fiscal_client, resident_for_id_number):
+            pass
+    resident_client.get("/live?seq=0")
+    body = last_notice(wallet_app, "expired")
+    assert "重新授权" not in body and "红字票据" in body
+    with wallet_app.app_context():
+        red = db.session.scalar(select(Bill).where(Bill.resident_id == bill.resident_id, Bill.total < 0))
+        assert red is not None, "the red bill is collected with the original"
+        red_id, red_code, red_number = red.id, red.code, red.number
+    link = f'<a href="/bills/{red_id}">{red_code}-{red_number}</a>'
+    for path in ("/notifications", "/authorizations", f"/bills/{bill.id}"):
+        html = resident_client.get(path).get_data(as_text=True)
+        assert link in html, path
+        assert "可重新授权" not in html, path
+    back = resident_client.get(f"/bills/{red_id}").get_data(as_text=True)
+    assert f'<a href="/bills/{bill.id}">{bill.code}-{bill.number}</a>' in back
