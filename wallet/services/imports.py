@@ -76,7 +76,8 @@ def review(resident: Resident, verification: Verification) -> ImportReview:
     if bill is None:
         return ImportReview(verification, refusal=verification.refusal)
     if not is_payer(resident, bill):
-        return ImportReview(verification, refusal=NOT_PAYER)
+        # Another person's bill: say why, and show nothing of it (not even issuer or amount).
+        return ImportReview.refused(NOT_PAYER)
     existing = existing_bill_id(resident.id, bill.code, bill.number)
     if existing is not None:
         return ImportReview(verification, existing_bill_id=existing)

@@ -1,6 +1,9 @@
 """Every way an import is refused says why in Chinese, answers 4xx, and stores nothing."""
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from tests.conftest import csrf_token_of
@@ -77,9 +80,21 @@ def test_a_wrong_check_code_is_refused_as_not_matching(resident, net, wallet_app
 
 def test_someone_elses_bill_is_refused_with_an_explanation_and_no_personal_data(resident, net, wallet_app):
     item = net.issue("p2", amount=8800)
-    html = refused(post_elements(resident, fields_of(item)), 403, "不能加入票据夹", "交款人不是您本人", "¥88.00")
+    html = refused(post_elements(resident, fields_of(item)), 403, "不能加入票据夹", "交款人不是您本人")
+    assert "¥88.00" not in html and 'class="card verified-bill"' not in html
+    assert bill_count(wallet_app) == 0
+
+
+@pytest.mark.parametrize("headers", [{}, HX])
+def test_someone_elses_layout_pdf_is_refused_showing_nothing_of_their_bill(resident, net, wallet_app, headers):
+    item = net.issue("p2", amount=8800)
+    html = refused(upload(resident, layout_pdf(net, item), "bill.pdf", headers=headers), 403,
+                   "不能加入票据夹", "交款人不是您本人")
+    outcome = html.split('id="import-outcome"')[1].split("</section>")[0]
+    issuer = json.loads(base64.b64decode(item["canonical"]))["issuer"]["name"]
     other = persona("p2")
-    assert other.name not in html and other.name[0] + "*" not in html and other.id_number[-4:] not in html
+    for secret in (other.name, other.name[0] + "*", other.id_number[-4:], item["number"], "¥88.00", issuer):
+        assert secret not in outcome, secret
     assert bill_count(wallet_app) == 0
 
 
