@@ -1,6 +1,7 @@
 """Check characters of the two national identifiers the platform handles.
 
-Resident ID numbers follow GB 11643-1999 and unified social credit codes GB 32100-2015;
+Resident ID numbers follow GB 11643-1999 and unified social credit codes GB 32100-2015,
+whose positions 9–17 are an organisation code with its own GB 11714 check character;
 both stubs and the wallet validate with these same functions wherever a number enters.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def resident_id_check_char(first17: str) -> str:
@@ -60,3 +62,18 @@ def credit_code_problem(code: str) -> str | None:
 
 def valid_credit_code(code: str) -> bool:
     return credit_code_problem(code) is None
+
+
+def organisation_code_check_char(first8: str) -> str:
+    """GB 11714: the ninth character of an organisation code (letters count A=10 … Z=35)."""
+    if len(first8) != 8 or not all(c.isascii() and c.isalnum() for c in first8):
+        raise ValueError("need the first 8 characters")
+    remainder = 11 - sum(int(c, 36) * w for c, w in zip(first8.upper(), ORG_WEIGHTS)) % 11
+    return {10: "X", 11: "0"}.get(remainder, str(remainder))
+
+
+def valid_organisation_code(code: str) -> bool:
+    """Whether a nine-character organisation code (as in a credit code's positions 9–17) checks."""
+    value = code.strip().upper()
+    return (len(value) == 9 and value.isascii() and value.isalnum()
+            and organisation_code_check_char(value[:8]) == value[8])

@@ -6,7 +6,8 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from common.checksums import USCC_ALPHABET, credit_code_check_char, resident_id_check_char
+from common.checksums import USCC_ALPHABET, credit_code_check_char, organisation_code_check_char, \
+    resident_id_check_char
 from fiscal_stub.reference.names import GIVEN_PARTS, MONGOLIAN_NAMES, SURNAMES
 from fiscal_stub.reference.provinces import BY_CODE
 
@@ -52,9 +53,15 @@ def make_people(count: int, seed: int, home_province: str = "15") -> list[Person
 
 
 def credit_code(prefix: str, district_code: str, name: str) -> str:
-    """A unified social credit code fixed by the organisation's name."""
+    """A unified social credit code fixed by the organisation's name.
+
+    ``prefix`` is the registration authority and category of the organisation's kind
+    (12 public institution, 11 government body or court, 51 social organisation, 91
+    company), ``district_code`` the GB/T 2260 region where it registered; positions
+    9–17 are a GB 11714 organisation code with its own check character.
+    """
     digest = hashlib.sha256(name.encode("utf-8")).digest()
-    body = "".join(ORG_CODE_ALPHABET[b % len(ORG_CODE_ALPHABET)] for b in digest[:9])
-    first17 = f"{prefix}{district_code}{body}"
+    body = "".join(ORG_CODE_ALPHABET[b % len(ORG_CODE_ALPHABET)] for b in digest[:8])
+    first17 = f"{prefix}{district_code}{body}{organisation_code_check_char(body)}"
     assert all(c in USCC_ALPHABET for c in first17)
     return first17 + credit_code_check_char(first17)

@@ -19,7 +19,7 @@ from fiscal_stub.generator.content import Content, make_content
 from fiscal_stub.generator.identity import Person, credit_code
 from fiscal_stub.models import IssuingUnit
 from fiscal_stub.reference.bill_types import BILL_TYPES, BillType
-from fiscal_stub.reference.names import REIMBURSERS_EMPLOYER, REIMBURSERS_MEDICAL
+from fiscal_stub.reference.names import REIMBURSER_PREFIXES, REIMBURSERS_EMPLOYER, REIMBURSERS_MEDICAL
 from fiscal_stub.reference.provinces import province_weights
 from fiscal_stub.services.minting import Claim, Draft
 
@@ -56,7 +56,7 @@ def _claims(rng: random.Random, bill_type: BillType, content: Content, issued: d
         return []
 
     def claim(name: str, amount: int, at: datetime) -> Claim:
-        return Claim(credit_code("91", "150102", name), name, amount,
+        return Claim(credit_code(REIMBURSER_PREFIXES[name], "150102", name), name, amount,
                      f"BX{at:%Y%m%d}{rng.randrange(10**6):06d}", f"JZ-{at:%Y-%m}-{rng.randrange(10**4):04d}", at)
 
     if bill_type.medical and content.medical:

@@ -47,3 +47,7 @@ REIMBURSERS_MEDICAL = (
     "中国太平洋人寿保险股份有限公司内蒙古分公司",
 )
 REIMBURSERS_EMPLOYER = ("呼和浩特市第二中学", "包头市昆都仑区人民政府办公室", "赤峰市红山区教育局")
+# The credit-code prefix of each reimburser's kind: insurers are companies (91), a school a public
+# institution (12), government offices government bodies (11).
+REIMBURSER_PREFIXES = {**{name: "91" for name in REIMBURSERS_MEDICAL}, "呼和浩特市第二中学": "12",
+                       "包头市昆都仑区人民政府办公室": "11", "赤峰市红山区教育局": "11"}

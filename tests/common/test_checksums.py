@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from common.checksums import (credit_code_check_char, resident_id_check_char, resident_id_problem,
-                              valid_credit_code, valid_resident_id)
+from common.checksums import (credit_code_check_char, organisation_code_check_char, resident_id_check_char,
+                              resident_id_problem, valid_credit_code, valid_organisation_code, valid_resident_id)
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014", "11010519491231002x"])
@@ -30,6 +30,18 @@ def test_credit_code_standard_example():
     assert valid_credit_code("91350100M000100Y43")
     assert not valid_credit_code("91350100M000100Y4Z")
     assert credit_code_check_char("91350100M000100Y4") == "3"
+
+
+def test_organisation_code_inside_the_credit_code_example_checks():
+    assert organisation_code_check_char("M000100Y") == "4"
+    assert valid_organisation_code("91350100M000100Y43"[8:17])
+    assert not valid_organisation_code("M000100Y5")
+
+
+@pytest.mark.parametrize(("first8", "check"), [("00000000", "0"), ("00000001", "9"), ("10000000", "8"),
+                                                ("00000030", "X")])
+def test_organisation_code_check_character_maps_ten_to_x_and_eleven_to_zero(first8, check):
+    assert organisation_code_check_char(first8) == check
 
 
 @pytest.mark.parametrize("code", ["", "91350100M000100Y4", "91350100M000100I43", "91350100m000100y43x"])

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 
-from common.checksums import valid_credit_code, valid_resident_id
+from common.checksums import valid_credit_code, valid_organisation_code, valid_resident_id
 from fiscal_stub.demo import generate, seed_demo
 from fiscal_stub.extensions import db
 from fiscal_stub.generator.identity import make_people
@@ -35,6 +35,21 @@ def test_every_issuing_unit_has_a_valid_credit_code_and_every_type_an_issuer_in_
         categories = {u["category"] for u in units if u["province"] == province.code}
         for bill_type in BILL_TYPES:
             assert categories & set(bill_type.issuers), (province.code, bill_type.key)
+
+
+# Registration authority and category of each kind of issuer (GB 32100 positions 1–2).
+KIND_PREFIX = {"hospital": "12", "blood": "12", "university": "12", "exam": "12", "agency": "12", "housing": "12",
+               "court": "11", "charity": "51", "association": "51", "mutual_aid": "51"}
+
+
+def test_issuer_credit_codes_carry_their_kind_region_and_a_checked_organisation_code():
+    districts = {province.code: {city.district_code for city in province.cities} for province in PROVINCES}
+    for unit in all_units():
+        code = unit["code"]
+        assert code[:2] == KIND_PREFIX[unit["category"]], unit
+        assert code[2:8] in districts[unit["province"]], unit
+        assert valid_organisation_code(code[8:17]), unit
+        assert valid_credit_code(code), unit
 
 
 def test_eleven_bill_forms_have_distinct_code_pairs_and_medical_uses_06():
