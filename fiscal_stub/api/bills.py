@@ -8,7 +8,8 @@ from flask import Response, current_app, g, jsonify, request
 from common.timeutil import utcnow
 from fiscal_stub.api import bp
 from fiscal_stub.api.auth import platform_required
-from fiscal_stub.api.inputs import any_payer_id, bill_key, five_elements, integer, json_body
+from fiscal_stub.api.inputs import any_payer_id, bill_key, five_elements, integer, json_body, optional_amount, \
+    optional_date
 from fiscal_stub.api.serving import served, served_one
 from fiscal_stub.extensions import db
 from fiscal_stub.layout.envelope import InvalidPdf, extract
@@ -18,6 +19,7 @@ from fiscal_stub.services.errors import FiscalError, not_found
 from fiscal_stub.services.faults import take_forgery
 from fiscal_stub.services.issuing import find_bill
 from fiscal_stub.services.layout import layout_pdf
+from fiscal_stub.services.qr_codes import read_qr
 
 
 def existing(code: str, number: str) -> Bill:
@@ -58,7 +60,7 @@ def bill(code: str, number: str) -> Any:
 @platform_required
 def bill_pdf(code: str, number: str) -> Response:
     found = existing(code, number)
-    pdf = layout_pdf(found, current_app.config["WALLET_BASE_URL"], forged=take_forgery(db.session))
+    pdf = layout_pdf(found, current_app.config["SECRET_KEY"], forged=take_forgery(db.session))
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{code}-{number}.pdf"'
     return response
@@ -73,8 +75,21 @@ def verdict_reply(verdict: verification.Verdict) -> Any:
 @bp.post("/verify")
 @platform_required
 def verify() -> Any:
-    code, number, check, day, amount = five_elements(json_body())
+    body = json_body()
+    if "qr" in body:
+        return verify_qr_text(body)
+    code, number, check, day, amount = five_elements(body)
     return verdict_reply(verification.verify_elements(db.session, code, number, check, day, amount))
+
+
+def verify_qr_text(body: dict[str, Any]) -> Any:
+    """The raw text of a QR code this network minted, with the date and amount a person added if it lacks them."""
+    text = body["qr"]
+    claim = read_qr(text, current_app.config["SECRET_KEY"]) if isinstance(text, str) and len(text) <= 2048 else None
+    if claim is None:
+        raise FiscalError(422, "unknown_qr", "二维码不是财政电子票据网络签发的格式，请改用五要素查验。")
+    date, amount = optional_date(body.get("date")), optional_amount(body.get("amount"))
+    return verdict_reply(verification.verify_qr(db.session, claim, date, amount))
 
 
 @bp.post("/verify-layout")

@@ -96,10 +96,12 @@ def moment(value: Any, name: str) -> datetime:
         raise invalid(f"{name} 应为 ISO 8601 时间，如 2026-03-06T09:30:00+08:00。") from None
 
 
+ELEMENTS_PROBLEM = ("五要素格式不正确：票据代码8位数字、票据号码10位数字、校验码6位字母或数字、"
+                    "开票日期YYYYMMDD、金额如 123.45。")
+
+
 def five_elements(body: dict[str, Any]) -> tuple[str, str, str, str, int]:
-    problem = FiscalError(400, "invalid_elements",
-                          "五要素格式不正确：票据代码8位数字、票据号码10位数字、校验码6位字母或数字、"
-                          "开票日期YYYYMMDD、金额如 123.45。")
+    problem = FiscalError(400, "invalid_elements", ELEMENTS_PROBLEM)
     fields = [body.get(k) for k in ("code", "number", "check", "date", "amount")]
     if not all(isinstance(f, str) for f in fields):
         raise problem
@@ -107,10 +109,35 @@ def five_elements(body: dict[str, Any]) -> tuple[str, str, str, str, int]:
     amount = parse_yuan(amount_text)
     if not (CODE.match(code) and NUMBER.match(number) and CHECK.match(check)) or amount is None:
         raise problem
-    if len(day) != 8 or not (day.isascii() and day.isdigit()):
+    if not _real_day(day):
         raise problem
+    return code, number, check, day, amount
+
+
+def _real_day(day: str) -> bool:
+    if len(day) != 8 or not (day.isascii() and day.isdigit()):
+        return False
     try:
         date(int(day[:4]), int(day[4:6]), int(day[6:8]))
     except ValueError:
-        raise problem from None
-    return code, number, check, day, amount
+        return False
+    return True
+
+
+def optional_date(value: object) -> str | None:
+    """A ``YYYYMMDD`` date a person added to what a QR code carried, or None when absent."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _real_day(value.strip()):
+        raise FiscalError(400, "invalid_elements", ELEMENTS_PROBLEM)
+    return value.strip()
+
+
+def optional_amount(value: object) -> int | None:
+    """An amount in yuan a person added to what a QR code carried, in fen, or None when absent."""
+    if value is None:
+        return None
+    fen = parse_yuan(value) if isinstance(value, str) else None
+    if fen is None:
+        raise FiscalError(400, "invalid_elements", ELEMENTS_PROBLEM)
+    return fen

@@ -130,7 +130,7 @@ def bill_pdf(code: str, number: str) -> Any:
     bill = find_bill(db.session, code, number)
     if bill is None:
         return render_error(404, "未找到该票据，请返回开票首页核对票据代码和号码。")
-    pdf = layout_pdf(bill, current_app.config["WALLET_BASE_URL"])
+    pdf = layout_pdf(bill, current_app.config["SECRET_KEY"])
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{code}-{number}.pdf"'})
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A5, landscape
@@ -30,14 +29,6 @@ SETTLEMENT = (("fund", "医保统筹基金支付"), ("other_insurance", "其他�
               ("cash", "个人现金支付"), ("co_pay", "个人自付"), ("self_pay", "个人自费"))
 INSURED_DETAILS = (("patient_number", "门诊/住院号"), ("department", "科室"), ("insurance_type", "医保类型"),
                    ("insurance_number", "医保编号"), ("settlement_number", "医保结算号"))
-
-
-def check_url(wallet_base_url: str, document: dict[str, Any]) -> str:
-    """The QR payload: the wallet's public status page with the five elements."""
-    issued = datetime.fromisoformat(document["issued_at"])
-    query = urlencode({"code": document["code"], "number": document["number"], "check": document["check"],
-                       "date": issued.strftime("%Y%m%d"), "amount": yuan(document["total"])})
-    return f"{wallet_base_url.rstrip('/')}/check?{query}"
 
 
 class _Page:
@@ -156,7 +147,7 @@ def render(doc: dict[str, Any], qr_payload: str, department: str) -> bytes:
     return out.getvalue()
 
 
-def layout_file(canonical: bytes, signature: dict[str, str], doc: dict[str, Any], wallet_base_url: str,
+def layout_file(canonical: bytes, signature: dict[str, str], doc: dict[str, Any], qr_payload: str,
                 department: str) -> bytes:
-    """The layout file: the rendered bill with the signed document embedded as an attachment."""
-    return attach(render(doc, check_url(wallet_base_url, doc), department), canonical, signature)
+    """The layout file: the rendered bill, ``qr_payload`` as its QR code, the signed document attached."""
+    return attach(render(doc, qr_payload, department), canonical, signature)

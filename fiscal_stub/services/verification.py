@@ -14,6 +14,7 @@ from fiscal_stub.layout.envelope import SignedDocument
 from fiscal_stub.models import Bill
 from fiscal_stub.services.issuing import find_bill
 from fiscal_stub.services.keys import key_valid_at, public_key
+from fiscal_stub.services.qr_codes import QrClaim
 
 REASONS = {
     "not_found": "未查询到该票据，请核对票据代码和票据号码。",
@@ -21,6 +22,7 @@ REASONS = {
     "no_signed_document": "文件中没有财政电子票据的签名数据，不是有效的电子票据版式文件。",
     "unknown_key": "签名所用的密钥未由财政部门公布，票据不可信。",
     "signature_invalid": "签名验证未通过，票据内容可能被篡改。",
+    "qr_mac_invalid": "二维码签名无效，二维码可能被篡改。请改用五要素查验，或联系开票单位。",
 }
 
 
@@ -53,6 +55,21 @@ def verify_elements(session: Session, code: str, number: str, check: str, date: 
     if bill is None:
         return Verdict(False, "not_found")
     if (bill.check_code.lower(), bill.issue_date, bill.total) != (check.lower(), date, amount):
+        return Verdict(False, "mismatch")
+    return _counted(session, bill)
+
+
+def verify_qr(session: Session, claim: QrClaim, date: str | None, amount: int | None) -> Verdict:
+    """A network-minted QR code: its MAC, then every element it carries or the person added."""
+    if not claim.mac_ok:
+        return Verdict(False, "qr_mac_invalid")
+    bill = find_bill(session, claim.code, claim.number)
+    if bill is None:
+        return Verdict(False, "not_found")
+    day = claim.date or date
+    fen = claim.amount_fen if claim.amount_fen is not None else amount
+    if (bill.check_code.lower() != claim.check.lower() or (day is not None and day != bill.issue_date)
+            or (fen is not None and fen != bill.total)):
         return Verdict(False, "mismatch")
     return _counted(session, bill)
 

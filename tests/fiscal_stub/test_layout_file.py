@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import zxingcpp
 from PIL import Image
@@ -45,10 +46,13 @@ def test_rendered_pdf_has_extractable_chinese_key_fields_and_a_readable_qr(netwo
     subprocess.run(["pdftoppm", "-png", "-r", "110", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
     image = Image.open(tmp_path / "page.png")
     assert image.width > image.height > 500
-    codes = zxingcpp.read_barcodes(image)
-    assert [c.text for c in codes if c.format == zxingcpp.BarcodeFormat.QRCode] == [
-        f"{network.base}/check?code={doc['code']}&number={doc['number']}&check={doc['check']}"
-        f"&date={doc['issued_at'][:10].replace('-', '')}&amount={yuan(doc['total'])}"
-    ]
+    codes = [c.text for c in zxingcpp.read_barcodes(image) if c.format == zxingcpp.BarcodeFormat.QRCode]
+    assert len(codes) == 1
+    link = urlsplit(codes[0])
+    query = {key: values[0] for key, values in parse_qs(link.query).items()}
+    assert (link.scheme, link.netloc, link.path) == ("https", "www.chinaebill.cn", "/eips-wxapp-service/d")
+    assert query["d"] == (f"{doc['code']}_{doc['number']}_{doc['check']}_{yuan(doc['total'])}"
+                          f"_{doc['issued_at'][:10].replace('-', '')}")
+    assert network.post("/verify", {"qr": codes[0]}).json()["authentic"] is True
     if os.environ.get("UPDATE_DOC_SCREENSHOTS"):
         shutil.copy(tmp_path / "page.png", DOC_SAMPLE)
