@@ -6,6 +6,7 @@ framing policy is the one knob that differs by deployment (the 蒙速办 app's o
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -17,7 +18,7 @@ ERROR_TEXT: dict[int, tuple[str, str]] = {
     403: ("没有权限", "您无权进行此操作。如有疑问，请联系管理员。"),
     404: ("页面不存在", "您访问的页面不存在或已被移除，请返回首页。"),
     405: ("请求方式不支持", "请返回上一页重新操作。"),
-    409: ("操作冲突", "该数据已被其他操作更改，请刷新后重试。"),
+    409: ("没能完成这个操作", "这项内容刚刚已有变化，请回到原页面查看最新状态后再操作。"),
     413: ("文件过大", "上传的文件超过了大小限制，请压缩或换一个文件后重试。"),
     422: ("内容不符合要求", "请检查填写的内容后重试。"),
     429: ("操作太频繁", "请稍后再试。"),
@@ -25,6 +26,10 @@ ERROR_TEXT: dict[int, tuple[str, str]] = {
     502: ("上游服务不可用", "相关系统暂时无法访问，请稍后再试。"),
     503: ("服务暂不可用", "系统正在维护或繁忙，请稍后再试。"),
 }
+# Where "back home" is for each area of an app (the last entry is the app's own root).
+HOMES: tuple[tuple[str, str, str], ...] = (
+    ("/unit", "/unit/", "返回单位工作台"), ("/finance", "/finance/", "返回管理首页"), ("", "/", "返回首页"),
+)
 
 
 def content_security_policy(frame_ancestors: str, form_action: str = "") -> str:
@@ -74,9 +79,29 @@ def wants_json() -> bool:
     )
 
 
-def render_error(code: int, message: str | None = None, **context: Any) -> Any:
+def way_back(links: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """(label, href) links a refusal page offers: the caller's own first, then the page the person
+    came from (same origin only), then the home of the area they are in."""
+    chosen = list(links or [])
+    root = request.script_root or ""
+    referrer = urlsplit(request.referrer or "")
+    came_from = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    if (request.method == "POST" and referrer.netloc == request.host and came_from.startswith("/")
+            and all(href != came_from for _, href in chosen)):
+        chosen.append(("返回刚才的页面", came_from))
+    area = request.path
+    _, home, label = next(h for h in HOMES if area == h[0] or area.startswith(h[0] + "/") or not h[0])
+    if all(href != root + home for _, href in chosen):
+        chosen.append((label, root + home))
+    return chosen
+
+
+def render_error(code: int, message: str | None = None, title: str | None = None,
+                 links: list[tuple[str, str]] | None = None, **context: Any) -> Any:
     """One renderer for every error status: JSON for API clients, a Chinese page otherwise.
 
+    The page says what happened in the person's words (``title``, ``message``) and always
+    offers a way back (``links``, then the page they came from and their area's home).
     An area with its own reply format (an API) registers a renderer for its path prefix in
     ``app.extensions["error_renderers"]``; it then answers every error under that prefix,
     unknown routes and methods included.
@@ -84,11 +109,12 @@ def render_error(code: int, message: str | None = None, **context: Any) -> Any:
     for prefix, renderer in current_app.extensions.get("error_renderers", {}).items():
         if request.path == prefix or request.path.startswith(prefix + "/"):
             return renderer(code, message)
-    title, default_text = ERROR_TEXT.get(code, ERROR_TEXT[500] if code >= 500 else ERROR_TEXT[400])
+    default_title, default_text = ERROR_TEXT.get(code, ERROR_TEXT[500] if code >= 500 else ERROR_TEXT[400])
     text = message or default_text
     if wants_json():
         return jsonify(ok=False, code=f"http_{code}", message=text), code
-    return render_template("errors/error.html", code=code, title=title, text=text, **context), code
+    return render_template("errors/error.html", code=code, title=title or default_title, text=text,
+                           links=way_back(links), **context), code
 
 
 def install_error_pages(app: Flask) -> None:

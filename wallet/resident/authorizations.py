@@ -7,12 +7,13 @@ section re-fetches itself (``/authorizations/overview``) whenever ``billsChanged
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Mapping
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from common.web import render_error
+from wallet import policy
 from wallet.extensions import db
 from wallet.models.authorization import OPEN_STATES
 from wallet.models.collection import SyncState
@@ -46,11 +47,30 @@ def authorization_overview() -> str:
     return render_template("wallet/authorize/_overview.html", **overview_context(current_user.id))
 
 
-def _back() -> str:
-    target = request.form.get("back") or ""
+def _back(values: Mapping[str, str]) -> str:
+    target = values.get("back") or ""
     if target.startswith("/") and not target.startswith("//") and not target.startswith("/unit"):
         return target
     return url_for("resident.authorizations")
+
+
+def _refusal_links(auth_id: int) -> list[tuple[str, str]]:
+    """The way back from a refused revoke: the bill (when it is this resident's) and the list."""
+    own = authorizations.authorization_of(current_user.id, auth_id)
+    links = [("查看这张票据", url_for("resident.bill_detail", bill_id=own.bill_id))] if own is not None else []
+    return links + [("返回授权列表", url_for("resident.authorizations"))]
+
+
+@bp.get("/authorizations/<int(max=2147483647):auth_id>/revoke")
+@login_required
+def confirm_revoke(auth_id: int) -> Any:
+    """Ask before revoking: which bill, which unit, and what revoking does."""
+    own = authorizations.authorization_of(current_user.id, auth_id)
+    decision = policy.decide(policy.ResidentActor(current_user.id), "revoke", authorization=own)
+    if own is None or not decision:
+        return render_error(decision.status, decision.message, title="无法撤销授权", links=_refusal_links(auth_id))
+    return render_template("wallet/authorize/revoke.html", active_tab="authorize", v=AuthorizationView(own),
+                           back_to=_back(request.args))
 
 
 @bp.post("/authorizations/<int(max=2147483647):auth_id>/revoke")
@@ -59,9 +79,9 @@ def revoke(auth_id: int) -> Any:
     try:
         auth = authorizations.revoke(current_user.id, auth_id)
     except AuthorizationRefused as refused:
-        return render_error(refused.status, refused.message)
+        return render_error(refused.status, refused.message, title="无法撤销授权", links=_refusal_links(auth_id))
     flash(f"已撤销对{auth.unit.name}的授权，该单位不能再查看这张票据。", "success")
-    return redirect(_back(), code=303)
+    return redirect(_back(request.form), code=303)
 
 
 @bp.get("/authorizations/receipts/<int(max=2147483647):receipt_id>")
@@ -69,7 +89,7 @@ def revoke(auth_id: int) -> Any:
 def receipt(receipt_id: int) -> Any:
     found = authorizations.receipt_of(current_user.id, receipt_id)
     if found is None:
-        return render_error(404, "没有找到这份授权回执。")
+        return render_error(404, "没有找到这份授权回执。", links=[("返回授权列表", url_for("resident.authorizations"))])
     genuine, document, message = receipts.verify_envelope(
         receipts.envelope(found.canonical, found.signature_alg, found.signature_kid, found.signature_value))
     return render_template("wallet/authorize/receipt.html", active_tab="authorize", receipt=found,
@@ -81,7 +101,7 @@ def receipt(receipt_id: int) -> Any:
 def receipt_file(receipt_id: int) -> Any:
     found = authorizations.receipt_of(current_user.id, receipt_id)
     if found is None:
-        return render_error(404, "没有找到这份授权回执。")
+        return render_error(404, "没有找到这份授权回执。", links=[("返回授权列表", url_for("resident.authorizations"))])
     body = receipts.envelope(found.canonical, found.signature_alg, found.signature_kid, found.signature_value)
     return Response(json.dumps(body, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="authorization-receipt-{found.id}.json"'})

@@ -1,37 +1,31 @@
-"""Authorizing bills to a unit: choose the unit, select bills, preview what it will see, confirm.
+"""Authorizing bills to a unit: choose the unit, select bills, preview what it will see.
 
-Choosing and previewing are plain GET pages (nothing changes, and the preview can be shown
-again after face verification); only the confirmation posts, guarded by step-up, and it
-carries a one-time ``request_id`` so a double submit yields one receipt.
+Choosing and previewing are plain GET pages (nothing changes); the confirmation that
+follows the preview is :mod:`wallet.resident.confirm`.
 """
 from __future__ import annotations
 
-import re
 import secrets
-from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 from werkzeug.exceptions import BadRequest, NotFound
 
-from common.web import render_error, user_error
+from common.web import user_error
 from wallet import copy, policy
-from wallet.auth.sessions import ACR, VERIFIED_AT
-from wallet.auth.stepup import step_up_required
+from wallet.auth.stepup import step_up_satisfied
 from wallet.extensions import db
 from wallet.models.unit import UNIT_TYPES, Unit
 from wallet.resident import bp
 from wallet.resident.bill_view import BillView
 from wallet.services import authorizations, bill_queries
-from wallet.services.authorizations import AuthorizationRefused, Confirmation
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 MAX_BILLS = 50
 
 
-def _claim_fields(values: Mapping[str, str]) -> tuple[str, str]:
+def claim_fields(values: Mapping[str, str]) -> tuple[str, str]:
     claim_ref = " ".join((values.get("claim_ref") or "").split())
     note = " ".join((values.get("note") or "").split())
     if len(claim_ref) > 64 or len(note) > 200:
@@ -39,7 +33,7 @@ def _claim_fields(values: Mapping[str, str]) -> tuple[str, str]:
     return claim_ref, note
 
 
-def _bill_ids(values: Any) -> list[int]:
+def bill_ids_of(values: Any) -> list[int]:
     ids = list(dict.fromkeys(int(v) for v in values.getlist("bill") if v.isdigit() and len(v) <= 9))
     if len(ids) > MAX_BILLS:
         raise user_error(BadRequest, f"一次最多授权 {MAX_BILLS} 张票据，请分批授权。")
@@ -71,7 +65,7 @@ def choose_unit() -> Any:
     if unit_type and unit_type not in UNIT_TYPES:
         raise user_error(BadRequest, "请选择列表中的单位类型。")
     context = {"q": q, "unit_type": unit_type, "unit_types": UNIT_TYPES, "units": search_units(q, unit_type or None),
-               "recent": authorizations.recent_units(current_user.id), "preselected": _bill_ids(request.args)}
+               "recent": authorizations.recent_units(current_user.id), "preselected": bill_ids_of(request.args)}
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "unit-results":
         return render_template("wallet/authorize/_unit_results.html", **context)
     return render_template("wallet/authorize/choose_unit.html", active_tab="authorize", **context)
@@ -89,7 +83,7 @@ def selection_rows(unit: Unit, bills: list[Any]) -> list[tuple[BillView, policy.
 def select_bills(unit_id: int) -> Any:
     unit = _active_unit(unit_id)
     q = (request.args.get("q") or "").strip()[:50]
-    preselected = _bill_ids(request.args)
+    preselected = bill_ids_of(request.args)
     try:
         page, next_cursor = bill_queries.page_of_bills(current_user.id, bill_queries.BillFilter(q=q),
                                                         request.args.get("cursor") or None)
@@ -97,7 +91,7 @@ def select_bills(unit_id: int) -> Any:
         raise user_error(BadRequest, str(exc)) from exc
     chosen = [b for b in (bill_queries.owned_bill(current_user.id, i) for i in preselected) if b is not None]
     shown = chosen + [b for b in page if b.id not in preselected] if not request.args.get("cursor") else page
-    claim_ref, note = _claim_fields(request.args)
+    claim_ref, note = claim_fields(request.args)
     context = {"unit": unit, "rows": selection_rows(unit, shown), "next_cursor": next_cursor, "q": q,
                "preselected": set(preselected), "claim_ref": claim_ref, "note": note}
     if request.headers.get("HX-Request") and request.args.get("cursor"):
@@ -122,31 +116,15 @@ def _checked_bills(unit: Unit, ids: list[int]) -> tuple[list[BillView], list[tup
 @login_required
 def preview(unit_id: int) -> Any:
     unit = _active_unit(unit_id)
-    ids = _bill_ids(request.args)
+    ids = bill_ids_of(request.args)
     if not ids:
         raise user_error(BadRequest, "请至少选择一张票据再预览。")
-    claim_ref, note = _claim_fields(request.args)
+    claim_ref, note = claim_fields(request.args)
     good, bad = _checked_bills(unit, ids)
     status = 409 if bad else 200
+    ttl = copy.duration(int(current_app.config["AUTHORIZATION_TTL_SECONDS"]))
+    back_url = url_for("resident.select_bills", unit_id=unit.id, bill=ids, claim_ref=claim_ref or None,
+                       note=note or None)
     return render_template("wallet/authorize/preview.html", active_tab="authorize", unit=unit, bills=good,
                            blocked=bad, claim_ref=claim_ref, note=note, request_id=secrets.token_urlsafe(18),
-                           ttl=copy.duration(int(current_app.config["AUTHORIZATION_TTL_SECONDS"])), back_url=url_for("resident.select_bills", unit_id=unit.id, bill=ids,
-                                                                      claim_ref=claim_ref or None, note=note or None)), status
-
-
-@bp.post("/authorize/<int(max=2147483647):unit_id>/confirm")
-@login_required
-@step_up_required
-def confirm(unit_id: int) -> Any:
-    ids = _bill_ids(request.form)
-    request_id = request.form.get("request_id") or ""
-    if not ids or not REQUEST_ID.match(request_id):
-        raise user_error(BadRequest, "授权内容不完整，请返回重新选择票据后确认。")
-    claim_ref, note = _claim_fields(request.form)
-    verified = datetime.fromtimestamp(int(session.get(VERIFIED_AT, 0)), timezone.utc)
-    try:
-        receipt = authorizations.authorize_bills(current_user._get_current_object(), unit_id, ids, claim_ref, note,
-                                                 request_id, Confirmation(str(session.get(ACR, "")), verified))
-    except AuthorizationRefused as refused:
-        return render_error(refused.status, refused.message)
-    return redirect(url_for("resident.receipt", receipt_id=receipt.id), code=303)
+                           ttl=ttl, face_needed=not step_up_satisfied(), back_url=back_url), status

@@ -228,6 +228,11 @@ def for_bill(resident_id: int, bill_id: int) -> list[Authorization]:
                                    .order_by(Authorization.created_at.desc(), Authorization.id.desc())))
 
 
+def authorization_of(resident_id: int, authorization_id: int) -> Authorization | None:
+    return db.session.scalar(select(Authorization).where(Authorization.id == authorization_id,
+                                                         Authorization.resident_id == resident_id))
+
+
 def receipt_of(resident_id: int, receipt_id: int) -> AuthorizationReceipt | None:
     return db.session.scalar(select(AuthorizationReceipt).where(AuthorizationReceipt.id == receipt_id,
                                                                 AuthorizationReceipt.resident_id == resident_id))

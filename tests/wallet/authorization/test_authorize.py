@@ -85,14 +85,14 @@ def test_preview_shows_what_the_unit_will_see_and_confirming_needs_face_verifica
     request_id = re.search(r'name="request_id" value="([^"]+)"', page).group(1)
     form = {"csrf_token": csrf_token_of(page), "request_id": request_id, "bill": [str(b) for b in bills],
             "claim_ref": "LP-001", "note": "请尽快处理"}
-    asked = resident.post(f"/authorize/{unit}/confirm", data=form,
-                          headers={"Referer": f"http://localhost/authorize/{unit}/preview?{query}"})
-    assert asked.status_code == 302 and asked.headers["Location"].startswith("/auth/step-up?next=/authorize/")
+    asked = resident.post(f"/authorize/{unit}/confirm", data=form)
+    assert asked.status_code == 303 and asked.headers["Location"].startswith("/auth/step-up?next=/authorize/confirmed/")
     with wallet_app.app_context():
         assert db.session.scalar(select(Authorization.id)) is None
-    face_verified(resident, stub_browser, f"/authorize/{unit}/preview")
-    done = resident.post(f"/authorize/{unit}/confirm", data=form)
-    assert done.status_code == 303 and RECEIPT.search(done.headers["Location"])
+    back = back_from_stub(resident, asked.headers["Location"], http=stub_browser)
+    assert back.status_code == 302 and back.headers["Location"].startswith("/authorize/confirmed/")
+    done = resident.get(back.headers["Location"])
+    assert done.status_code == 303 and RECEIPT.search(done.headers["Location"]), "no second press of 确认授权"
     twice = resident.post(f"/authorize/{unit}/confirm", data=form)
     assert twice.headers["Location"] == done.headers["Location"], "the same confirmation gives the same receipt"
     with wallet_app.app_context():
