@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from common.timeutil import to_local
 from common.web import render_error
 from wallet import policy
 from wallet.extensions import db
@@ -93,7 +94,13 @@ def receipt(receipt_id: int) -> Any:
     genuine, document, message = receipts.verify_envelope(
         receipts.envelope(found.canonical, found.signature_alg, found.signature_kid, found.signature_value))
     return render_template("wallet/authorize/receipt.html", active_tab="authorize", receipt=found,
-                           doc=document or json.loads(found.canonical), genuine=genuine, check=message)
+                           doc=document or json.loads(found.canonical), genuine=genuine, check=message,
+                           number=receipt_number(found))
+
+
+def receipt_number(receipt: Any) -> str:
+    """The number a person reads out for a receipt: its day and a serial, digits only."""
+    return f"{to_local(receipt.created_at):%Y%m%d}{receipt.id:06d}"
 
 
 @bp.get("/authorizations/receipts/<int(max=2147483647):receipt_id>.json")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 
 from wallet.resident import bp
 from wallet.services import receipts
@@ -18,8 +18,14 @@ MAX_RECEIPT_BYTES = 256 * 1024
 
 @bp.get("/receipts/keys")
 def receipt_keys() -> Any:
-    return jsonify(ok=True, keys=[{"kid": receipts.key_id(), "alg": receipts.ALG,
-                                   "public_key_pem": receipts.public_key_pem()}])
+    """The receipt key: JSON for programs (the envelope's ``keys_url``), a Chinese page for a browser."""
+    keys = [{"kid": receipts.key_id(), "alg": receipts.ALG, "public_key_pem": receipts.public_key_pem()}]
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+        response = make_response(render_template("wallet/authorize/receipt_keys.html", keys=keys))
+    else:
+        response = jsonify(ok=True, keys=keys)
+    response.headers.add("Vary", "Accept")
+    return response
 
 
 @bp.route("/receipts/verify", methods=["GET", "POST"])
