@@ -1,13 +1,27 @@
 """Alembic environment for the wallet: uses the app's connection when driven from the app."""
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
+from common.columns import UTCDateTime
 import wallet.models  # noqa: F401  (registers every table on the metadata)
 from wallet.extensions import db
 
 config = context.config
 target_metadata = db.metadata
+
+
+def render_item(kind: str, obj: Any, _autogen: Any) -> str | bool:
+    """Write ``UTCDateTime`` columns as the plain ``timestamptz`` they are in the schema.
+
+    The conversion to UTC lives in the model, not in the table, so a migration needs
+    no import of the application's column types.
+    """
+    if kind == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_with(connection) -> None:  # type: ignore[no-untyped-def]
@@ -16,6 +30,7 @@ def run_with(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import UTCDateTime
 from fiscal_stub.extensions import db
 
 
@@ -22,7 +23,7 @@ class Bill(db.Model):  # type: ignore[name-defined, misc]
     check_code: Mapped[str] = mapped_column(String(6))
     province: Mapped[str] = mapped_column(String(2))
     type_key: Mapped[str] = mapped_column(String(30))
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     issue_date: Mapped[str] = mapped_column(String(8))
     total: Mapped[int] = mapped_column(BigInteger)
     payer_id_number: Mapped[str] = mapped_column(String(18))
@@ -37,11 +38,11 @@ class Bill(db.Model):  # type: ignore[name-defined, misc]
     original_number: Mapped[str | None] = mapped_column(String(10))
     red_code: Mapped[str | None] = mapped_column(String(8))
     red_number: Mapped[str | None] = mapped_column(String(10))
-    exchanged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    exchanged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lock_unit_code: Mapped[str | None] = mapped_column(String(40))
     lock_unit_name: Mapped[str | None] = mapped_column(String(100))
     lock_platform: Mapped[str | None] = mapped_column(String(2))
-    lock_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reimbursed: Mapped[int] = mapped_column(BigInteger, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
     last_event_id: Mapped[int] = mapped_column(BigInteger)
@@ -67,5 +68,5 @@ class FeedbackRecord(db.Model):  # type: ignore[name-defined, misc]
     voucher: Mapped[str] = mapped_column(String(64))
     amount: Mapped[int] = mapped_column(BigInteger)
     result: Mapped[str] = mapped_column(String(16))
-    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

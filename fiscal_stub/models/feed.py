@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import UTCDateTime
 from fiscal_stub.extensions import db
 
 
@@ -22,7 +23,7 @@ class StatusEvent(db.Model):  # type: ignore[name-defined, misc]
     payer_id_number: Mapped[str] = mapped_column(String(18))
     version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Subscription(db.Model):  # type: ignore[name-defined, misc]
@@ -32,7 +33,7 @@ class Subscription(db.Model):  # type: ignore[name-defined, misc]
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(2))
     id_number: Mapped[str] = mapped_column(String(18))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Counter(db.Model):  # type: ignore[name-defined, misc]

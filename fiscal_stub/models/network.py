@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import UTCDateTime
 from fiscal_stub.extensions import db
 
 
@@ -28,8 +29,8 @@ class SigningKey(db.Model):  # type: ignore[name-defined, misc]
     alg: Mapped[str] = mapped_column(String(40))
     private_pem: Mapped[str] = mapped_column(Text)
     public_pem: Mapped[str] = mapped_column(Text)
-    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    valid_to: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    valid_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class IssuingUnit(db.Model):  # type: ignore[name-defined, misc]

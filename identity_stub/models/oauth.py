@@ -7,9 +7,10 @@ import json
 from datetime import datetime, timedelta
 
 from authlib.oauth2.rfc6749 import list_to_scope, scope_to_list
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.columns import UTCDateTime
 from common.timeutil import as_utc, utcnow
 from identity_stub.extensions import db
 from identity_stub.models.people import Person
@@ -33,7 +34,7 @@ class OAuthClient(db.Model):
     scope: Mapped[str] = mapped_column(String(200))
     redirect_uris_json: Mapped[str] = mapped_column(Text)
     post_logout_redirect_uris_json: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     @property
     def redirect_uris(self) -> list[str]:
@@ -87,9 +88,9 @@ class AuthorizationCode(db.Model):
     auth_time: Mapped[int] = mapped_column(Integer)
     acr: Mapped[str] = mapped_column(String(64))
     amr: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     person: Mapped[Person] = relationship()
 
@@ -124,9 +125,9 @@ class AccessToken(db.Model):
     authorization_code_id: Mapped[int | None] = mapped_column(
         ForeignKey("authorization_codes.id", ondelete="CASCADE"), index=True)
     scope: Mapped[str] = mapped_column(Text)
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_in: Mapped[int] = mapped_column(Integer)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     person: Mapped[Person] = relationship()
 

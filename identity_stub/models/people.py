@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from common.columns import UTCDateTime
 from common.timeutil import utcnow
 from identity_stub.extensions import db
 
@@ -23,7 +24,7 @@ class Person(db.Model):
     birthdate: Mapped[date] = mapped_column(Date)
     gender: Mapped[str] = mapped_column(String(1))
     persona_key: Mapped[str | None] = mapped_column(String(16), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def get_user_id(self) -> int:
         return self.id
@@ -50,7 +51,7 @@ class Consent(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     client_id: Mapped[str] = mapped_column(String(48))
     scope: Mapped[str] = mapped_column(Text)
-    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def covers(self, scope: str) -> bool:
         return set(scope.split()) <= set(self.scope.split())

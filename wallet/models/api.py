@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.columns import UTCDateTime
 from common.timeutil import utcnow
 from wallet.extensions import db
 from wallet.models.unit import Unit
@@ -30,14 +31,14 @@ class ApiCredential(db.Model):
     app_id: Mapped[str] = mapped_column(String(32), unique=True)
     app_key_enc: Mapped[bytes] = mapped_column(LargeBinary)
     key_version: Mapped[int] = mapped_column(Integer, default=1)
-    key_issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    key_issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     key_issued_by: Mapped[int | None] = mapped_column(ForeignKey("unit_users.id", ondelete="SET NULL"))
     envelope_alg: Mapped[str | None] = mapped_column(String(40))
     envelope_kid: Mapped[str | None] = mapped_column(String(40))
     envelope_public_pem: Mapped[str | None] = mapped_column(Text)
-    envelope_registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    envelope_registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
 
@@ -51,7 +52,7 @@ class ApiNonce(db.Model):
     credential_id: Mapped[int] = mapped_column(ForeignKey("api_credentials.id", ondelete="CASCADE"),
                                                primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ApiIdempotentReply(db.Model):
@@ -67,5 +68,5 @@ class ApiIdempotentReply(db.Model):
     state: Mapped[str] = mapped_column(String(8), default="pending")
     status: Mapped[int | None] = mapped_column(Integer)
     reply_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.columns import UTCDateTime
 from common.timeutil import utcnow
 from wallet.extensions import db
 from wallet.models.bill import Bill
@@ -38,7 +39,7 @@ class AuthorizationReceipt(db.Model):
     signature_alg: Mapped[str] = mapped_column(String(40))
     signature_kid: Mapped[str] = mapped_column(String(40))
     signature_value: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Authorization(db.Model):
@@ -57,17 +58,17 @@ class Authorization(db.Model):
     open_bill_id: Mapped[int | None] = mapped_column(Integer, unique=True)
     claim_ref: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    lock_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    lapse_noted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lapse_noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_reason: Mapped[str] = mapped_column(String(200), default="")
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
     serial: Mapped[str | None] = mapped_column(String(64))
     voucher: Mapped[str | None] = mapped_column(String(64))
-    reimbursed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reimbursed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acted_by: Mapped[int | None] = mapped_column(ForeignKey("unit_users.id", ondelete="SET NULL"))
 
     bill: Mapped[Bill] = relationship(lazy="joined", innerjoin=True)
@@ -92,7 +93,7 @@ class AccessEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     amount: Mapped[int | None] = mapped_column(BigInteger)
     detail: Mapped[str] = mapped_column(String(200), default="")
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
     bill: Mapped[Bill] = relationship(lazy="joined", innerjoin=True)
@@ -110,5 +111,5 @@ class Notification(db.Model):
     title: Mapped[str] = mapped_column(String(60))
     body: Mapped[str] = mapped_column(String(300))
     bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

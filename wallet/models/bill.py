@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (BigInteger, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.columns import UTCDateTime
 from common.timeutil import utcnow
 from wallet.extensions import db
 
@@ -41,7 +41,7 @@ class Bill(db.Model):
     type_key: Mapped[str] = mapped_column(String(40))
     type_name: Mapped[str] = mapped_column(String(60))
     issuer_name: Mapped[str] = mapped_column(String(120))
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     issue_year: Mapped[int] = mapped_column(Integer)
     total: Mapped[int] = mapped_column(BigInteger)
     search_text: Mapped[str] = mapped_column(Text)
@@ -54,8 +54,8 @@ class Bill(db.Model):
     status_json: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(16), default="collected")
-    collected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    collected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     document: Mapped["BillDocument"] = relationship(
         primaryjoin="and_(Bill.code == foreign(BillDocument.code), Bill.number == foreign(BillDocument.number))",
@@ -88,5 +88,5 @@ class BillEvent(db.Model):
     bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"), index=True)
     network_event_id: Mapped[int] = mapped_column(BigInteger)
     type: Mapped[str] = mapped_column(String(24))
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
     detail_json: Mapped[str] = mapped_column(Text)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
+from common.columns import UTCDateTime
 from common.timeutil import utcnow
 from wallet.extensions import db
 from wallet.models.authorization import STATE_NAMES
@@ -40,7 +41,7 @@ class FileClaim(db.Model):
     type_key: Mapped[str] = mapped_column(String(40))
     type_name: Mapped[str] = mapped_column(String(60))
     issuer_name: Mapped[str] = mapped_column(String(120))
-    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     total: Mapped[int] = mapped_column(BigInteger)
     signature_alg: Mapped[str] = mapped_column(String(40))
     signature_kid: Mapped[str] = mapped_column(String(40))
@@ -51,21 +52,21 @@ class FileClaim(db.Model):
     reimbursed_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     status_json: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     state: Mapped[str] = mapped_column(String(12), default="authorized")
     open_key: Mapped[str | None] = mapped_column(String(40), unique=True)
     claim_ref: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    lock_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    lapse_noted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lapse_noted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_reason: Mapped[str] = mapped_column(String(200), default="")
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
     serial: Mapped[str | None] = mapped_column(String(64))
     voucher: Mapped[str | None] = mapped_column(String(64))
-    reimbursed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reimbursed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acted_by: Mapped[int | None] = mapped_column(ForeignKey("unit_users.id", ondelete="SET NULL"))
 
     # The reimbursement service closes every kind of claim by clearing ``open_bill_id``.

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, LargeBinary, String
+from sqlalchemy import LargeBinary, String
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.columns import UTCDateTime
 from common.timeutil import to_local, utcnow
 from wallet.extensions import db
 from wallet.identity import mask_id_number, mask_name, unseal
@@ -32,11 +33,11 @@ class Resident(db.Model):
     name_enc: Mapped[bytes] = mapped_column(LargeBinary)
     id_number_enc: Mapped[bytes] = mapped_column(LargeBinary)
     id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    activated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    activated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     terms_version: Mapped[str] = mapped_column(String(16))
-    terms_accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    terms_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Read-only: loaded with the resident at sign-in time of each request (wallet.auth.sessions).
     sync_state: Mapped["SyncState | None"] = relationship(viewonly=True, uselist=False)
 

@@ -11,9 +11,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from common.columns import UTCDateTime
 from common.timeutil import utcnow
 from wallet.extensions import db
 from wallet.identity import mask_id_number, unseal
@@ -48,10 +49,10 @@ class Unit(db.Model):
     contact_id_hash: Mapped[str] = mapped_column(String(64))
     email: Mapped[str] = mapped_column(String(120))
     state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
-    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str | None] = mapped_column(String(200))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     users: Mapped[list["UnitUser"]] = relationship(back_populates="unit", order_by="UnitUser.id")
 
@@ -84,8 +85,8 @@ class UnitUser(db.Model):
     display_name: Mapped[str] = mapped_column(String(40))
     password_hash: Mapped[str] = mapped_column(String(255))
     totp_secret_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit] = relationship(back_populates="users", lazy="joined", innerjoin=True)
 
@@ -116,9 +117,9 @@ class LoginThrottle(db.Model):
     realm: Mapped[str] = mapped_column(String(12), primary_key=True)
     username: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     totp_last_step: Mapped[int] = mapped_column(BigInteger, default=0)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class OutboxMessage(db.Model):
@@ -132,7 +133,7 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(String(120))
     subject: Mapped[str] = mapped_column(String(100))
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def payload(self) -> dict[str, Any]:
         """The message: ``text`` always; ``username``, ``password``, ``totp_secret``, ``otpauth_uri`` for credentials."""
