@@ -12,7 +12,11 @@ def utcnow() -> datetime:
 
 
 def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they were stored as UTC."""
+    """A time read from a document or message in UTC; one written without an offset is UTC there.
+
+    Values from the database need no such help: ``common.columns.UTCDateTime`` hands
+    them back aware in UTC on every backend.
+    """
     return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
 

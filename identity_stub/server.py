@@ -20,7 +20,7 @@ from flask import Flask, current_app, request
 from joserfc.jwk import ECKey, KeySet
 from sqlalchemy import exists, select, update
 
-from common.timeutil import as_utc, utcnow
+from common.timeutil import utcnow
 from identity_stub.claims import user_info
 from identity_stub.extensions import authorization, db, require_oauth
 from identity_stub.models import AccessToken, AuthorizationCode, OAuthClient, Person
@@ -111,7 +111,7 @@ class CodeGrant(grants.AuthorizationCodeGrant):
                 .execution_options(synchronize_session=False)
             )
             return None
-        if as_utc(item.expires_at) <= now:
+        if item.expires_at <= now:
             return None
         return item
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from common.timeutil import as_utc, utcnow
+from common.timeutil import utcnow
 from identity_stub.extensions import db
 from identity_stub.models import Person, SmsChallenge
 
@@ -47,7 +47,7 @@ def send_code(phone: str) -> SmsChallenge:
     """A new code for ``phone``, or the one sent less than a minute ago."""
     person_by_phone(phone)
     live = _live_challenge(phone)
-    if live is not None and as_utc(live.created_at) > utcnow() - RESEND_AFTER:
+    if live is not None and live.created_at > utcnow() - RESEND_AFTER:
         return live
     challenge = SmsChallenge(phone=phone, code=f"{secrets.randbelow(10**6):06d}",
                              expires_at=utcnow() + CODE_LIFETIME)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, or_, select, text
 
 from common.database import write_transaction
-from common.timeutil import SHANGHAI, as_utc, utcnow
+from common.timeutil import SHANGHAI, utcnow
 from wallet.extensions import db
 from wallet.identity import lookup_hash
 from wallet.models.audit import AuditEntry
@@ -49,7 +49,7 @@ def pseudonym(value: str) -> str:
 
 
 def canonical(entry: AuditEntry) -> bytes:
-    body = {"id": entry.id, "at": as_utc(entry.at).isoformat(timespec="microseconds"),
+    body = {"id": entry.id, "at": entry.at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
             "actor_kind": entry.actor_kind, "actor_id": entry.actor_id, "action": entry.action,
             "subject": entry.subject, "detail": entry.detail or {}, "prev_hash": entry.prev_hash}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

@@ -99,14 +99,14 @@ def permanent_problem(bill: Bill | FileClaim) -> Decision | None:
 
 
 def lock_lapsed(auth: Claim, now: datetime) -> bool:
-    return auth.state == "locked" and auth.lock_expires_at is not None and as_utc(auth.lock_expires_at) <= now
+    return auth.state == "locked" and auth.lock_expires_at is not None and auth.lock_expires_at <= now
 
 
 def effective_state(auth: Claim, now: datetime | None = None) -> str:
     """The state as of ``now``: an unlocked authorization past its expiry, or on a voided bill, is expired."""
     now = now or utcnow()
     if auth.state == "authorized":
-        if as_utc(auth.expires_at) <= now or auth.bill.issuance != "normal":
+        if auth.expires_at <= now or auth.bill.issuance != "normal":
             return "expired"
     return auth.state
 

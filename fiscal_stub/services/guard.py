@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.database import write_transaction
-from common.timeutil import as_utc
 from fiscal_stub.models import Bill
 from fiscal_stub.services.errors import FiscalError, not_found
 from fiscal_stub.services.events import append_event
@@ -32,7 +31,7 @@ def bill_for_update(session: Session, code: str, number: str) -> Bill:
 
 def settle_lapsed_lock(session: Session, bill: Bill, now: datetime) -> None:
     """A lock past its expiry counts as released; record that before deciding anything else."""
-    if bill.lock_unit_code is None or bill.lock_expires_at is None or as_utc(bill.lock_expires_at) > now:
+    if bill.lock_unit_code is None or bill.lock_expires_at is None or bill.lock_expires_at > now:
         return
     bill.lock_unit_code = bill.lock_unit_name = bill.lock_platform = bill.lock_expires_at = None
     append_event(session, bill, "lock_expired", now)

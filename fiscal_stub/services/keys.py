@@ -10,7 +10,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from common.database import write_transaction
-from common.timeutil import as_utc
 from fiscal_stub import crypto
 from fiscal_stub.models import Province, SigningKey
 from fiscal_stub.services.errors import FiscalError
@@ -91,4 +90,4 @@ def public_key(session: Session, kid: str) -> SigningKey | None:
 
 
 def key_valid_at(key: SigningKey, moment: datetime) -> bool:
-    return as_utc(key.valid_from) <= moment and (key.valid_to is None or moment <= as_utc(key.valid_to))
+    return key.valid_from <= moment and (key.valid_to is None or moment <= key.valid_to)

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import base64
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.timeutil import as_utc
 from fiscal_stub import crypto
 from fiscal_stub.models import Bill, FeedbackRecord
 
 
 def iso(moment: datetime) -> str:
-    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def record_json(record: Any) -> dict[str, Any]:
@@ -26,7 +25,7 @@ def record_json(record: Any) -> dict[str, Any]:
 
 
 def lock_active(bill: Any, now: datetime) -> bool:
-    return bill.lock_unit_code is not None and bill.lock_expires_at is not None and as_utc(bill.lock_expires_at) > now
+    return bill.lock_unit_code is not None and bill.lock_expires_at is not None and bill.lock_expires_at > now
 
 
 def reimbursement_state(total: int, reimbursed: int, locked: bool) -> str:

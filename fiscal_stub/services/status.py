@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from common.timeutil import as_utc
 from fiscal_stub.models import Bill, FeedbackRecord
 from common.money import yuan
 from fiscal_stub.services.events import append_event
@@ -60,8 +59,8 @@ def unlock_bill(session: Session, code: str, number: str, *, unit_code: str, now
 
 
 def _same(record: FeedbackRecord, feedback: Feedback) -> bool:
-    return (record.unit_code, record.voucher, record.amount, record.result, as_utc(record.reported_at)) == (
-        feedback.unit_code, feedback.voucher, feedback.amount, feedback.result, as_utc(feedback.time))
+    return (record.unit_code, record.voucher, record.amount, record.result, record.reported_at) == (
+        feedback.unit_code, feedback.voucher, feedback.amount, feedback.result, feedback.time)
 
 
 def record_feedback(session: Session, code: str, number: str, feedback: Feedback, *,

@@ -11,7 +11,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
-from common.timeutil import as_utc, utcnow
+from common.timeutil import utcnow
 from identity_stub.extensions import db
 from identity_stub.models.people import Person
 
@@ -141,7 +141,7 @@ class AccessToken(db.Model):
         return self.expires_in
 
     def is_expired(self) -> bool:
-        return as_utc(self.issued_at) + timedelta(seconds=self.expires_in) <= utcnow()
+        return self.issued_at + timedelta(seconds=self.expires_in) <= utcnow()
 
     def is_revoked(self) -> bool:
         return self.revoked_at is not None

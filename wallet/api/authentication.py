@@ -18,7 +18,7 @@ from flask import current_app, request
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
-from common.timeutil import as_utc, utcnow
+from common.timeutil import utcnow
 from wallet import policy
 from wallet.api.replies import ApiError
 from wallet.api_crypto import envelope, signing
@@ -81,7 +81,7 @@ def _remember_nonce(credential: ApiCredential, nonce: str, stamp: datetime) -> N
     if inserted is None:
         db.session.rollback()
         raise ApiError("nonce_replayed")
-    if credential.last_used_at is None or now - as_utc(credential.last_used_at) > USAGE_RESOLUTION:
+    if credential.last_used_at is None or now - credential.last_used_at > USAGE_RESOLUTION:
         credential.last_used_at = now
     try:
         db.session.commit()

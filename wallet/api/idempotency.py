@@ -21,7 +21,7 @@ from typing import Any
 from flask import Response, current_app, g, request
 from sqlalchemy import and_, delete, or_, select
 
-from common.timeutil import as_utc, utcnow
+from common.timeutil import utcnow
 from wallet.api.authentication import request_target
 from wallet.api.payloads import sealed_payload
 from wallet.api.replies import ApiError, Reply, render
@@ -57,7 +57,7 @@ def _claim(credential_id: int, key: str, fingerprint: str) -> ApiIdempotentReply
     held = db.session.scalar(select(ApiIdempotentReply).where(ApiIdempotentReply.credential_id == credential_id,
                                                               ApiIdempotentReply.key == key)
                              .execution_options(populate_existing=True))
-    if held is None or as_utc(held.expires_at) < now:
+    if held is None or held.expires_at < now:
         raise ApiError("idempotency_in_progress")
     return held
 

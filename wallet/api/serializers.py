@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
-from common.timeutil import as_utc, utcnow
+from common.timeutil import utcnow
 from wallet import policy
 from wallet.models.authorization import Authorization
 from wallet.models.bill import Bill
@@ -19,7 +19,7 @@ from wallet.services.verification import VerifiedBill
 
 
 def when(value: datetime | None) -> str | None:
-    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
 
 
 def bill_summary(bill: Bill) -> dict[str, Any]:

@@ -121,8 +121,8 @@ class BillView:
             instants.append(held.auth.lock_expires_at)
         expires = self.status.get("lock_expires_at")
         if self.bill.reimbursement == "locked" and expires:
-            instants.append(datetime.fromisoformat(expires))
-        return min((as_utc(at) for at in instants if as_utc(at) > now), default=None)
+            instants.append(as_utc(datetime.fromisoformat(expires)))
+        return min((at for at in instants if at > now), default=None)
 
     @cached_property
     def open_authorization(self) -> AuthorizationView | None:

@@ -13,7 +13,6 @@ from typing import Any, Mapping
 from sqlalchemy import Select, and_, func, or_, select
 
 from common.regions import PROVINCE_NAMES
-from common.timeutil import as_utc
 from wallet.extensions import db
 from wallet.models.bill import Bill
 
@@ -97,7 +96,7 @@ def status_matches(status: str | None, issuance: str, reimbursement: str, positi
 
 
 def encode_cursor(bill: Bill) -> str:
-    return f"{as_utc(bill.issued_at).strftime('%Y%m%d%H%M%S')}-{bill.id}"
+    return f"{bill.issued_at.strftime('%Y%m%d%H%M%S')}-{bill.id}"
 
 
 def decode_cursor(raw: str) -> tuple[datetime, int]:

@@ -11,12 +11,12 @@ import json
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import IO, Any
 
 from sqlalchemy import select
 
-from common.timeutil import as_utc, utcnow
+from common.timeutil import utcnow
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.models import AccessEvent, Authorization, AuthorizationReceipt, Bill, BillEvent, Notification, Resident
@@ -30,7 +30,7 @@ class ExportSummary:
 
 
 def _at(value: datetime | None) -> str | None:
-    return as_utc(value).isoformat() if value is not None else None
+    return value.astimezone(timezone.utc).isoformat() if value is not None else None
 
 
 def _json(value: Any) -> bytes:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from common.database import write_transaction
-from common.timeutil import as_utc, utcnow
+from common.timeutil import utcnow
 from wallet.extensions import db
 from wallet.models.bill import BillDocument
 from wallet.models.file_claim import FileClaim
@@ -86,7 +86,7 @@ def _store(user: UnitCaller, bill: VerifiedBill, verified_by: str) -> FileClaim:
     claim = FileClaim(
         unit_id=user.unit_id, code=bill.code, number=bill.number, check_code=row["check_code"],
         type_key=row["type_key"], type_name=row["type_name"], issuer_name=row["issuer_name"],
-        issued_at=as_utc(row["issued_at"]), total=row["total"], signature_alg=row["signature_alg"],
+        issued_at=row["issued_at"], total=row["total"], signature_alg=row["signature_alg"],
         signature_kid=row["signature_kid"], signature_value=row["signature_value"], verified_by=verified_by,
         issuance=row["issuance"], reimbursement=row["reimbursement"], reimbursed_amount=row["reimbursed_amount"],
         status_json=row["status_json"], version=row["version"], state="authorized",

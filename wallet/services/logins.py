@@ -19,7 +19,7 @@ from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from common.database import write_transaction
-from common.timeutil import as_utc, utcnow
+from common.timeutil import utcnow
 from wallet.extensions import db
 from wallet.models.unit import LoginThrottle
 from wallet.services.bill_store import dialect_insert
@@ -54,12 +54,12 @@ def _throttle(realm: str, username: str) -> LoginThrottle:
 
 
 def _minutes_left(until: datetime) -> int:
-    return max(1, int((as_utc(until) - utcnow()).total_seconds() + 59) // 60)
+    return max(1, int((until - utcnow()).total_seconds() + 59) // 60)
 
 
 def ensure_not_locked(realm: str, username: str) -> None:
     row = _throttle(realm, username)
-    if row.locked_until is not None and as_utc(row.locked_until) > utcnow():
+    if row.locked_until is not None and row.locked_until > utcnow():
         raise LoginRefused(429, f"登录失败次数过多，该账号已暂时锁定，请 {_minutes_left(row.locked_until)} 分钟后再试。")
 
 

@@ -80,7 +80,7 @@ class KeyRing:
         if row is None:
             return None
         cached = CachedKey(row.kid, row.province, row.alg, load_pem_public_key(row.public_key_pem.encode()),
-                           as_utc(row.valid_from), as_utc(row.valid_to) if row.valid_to else None)
+                           row.valid_from, row.valid_to)
         self._keys[kid] = cached  # type: ignore[assignment]
         return cached
 

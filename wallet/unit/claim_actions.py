@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from flask import flash, redirect, request, url_for
 
 from common.money import yuan_display
-from common.timeutil import SHANGHAI, as_utc, to_local, utcnow
+from common.timeutil import SHANGHAI, to_local, utcnow
 from common.web import render_error
 from wallet import policy
 from wallet.services.reimbursement import (ClaimRefused, Feedback, Mode, lock_claim, record_feedback, reject_claim,
@@ -51,7 +51,7 @@ def parse_feedback(form: Mapping[str, str]) -> tuple[Feedback | None, dict[str, 
         when = datetime.strptime((form.get("time") or "").strip(), "%Y-%m-%dT%H:%M").replace(tzinfo=SHANGHAI)
     except ValueError:
         errors["time"] = "请填写报销时间，如 2026-03-06 09:30。"
-    if when is not None and as_utc(when) > utcnow() + CLOCK_SKEW:
+    if when is not None and when > utcnow() + CLOCK_SKEW:
         errors["time"] = "报销时间不能晚于现在，请核对。"
     if errors or when is None:
         return None, errors

@@ -7,7 +7,6 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from common.timeutil import as_utc
 from common.web import user_error
 from wallet.resident.auth_view import AuthorizationView
 from wallet.services import unit_inbox
@@ -114,7 +113,7 @@ def export_csv() -> Response:
         raise user_error(BadRequest, "开始日期不能晚于结束日期，请重新选择。")
     unit_id = current_unit_user().unit_id
     rows = unit_inbox.processed(unit_id, start, end) + unit_inbox.processed_files(unit_id, start, end)
-    rows.sort(key=lambda claim: (as_utc(claim.closed_at), claim.id))
+    rows.sort(key=lambda claim: (claim.closed_at, claim.id))
     return _csv_response(rows, f"{start or 'all'}_{end or 'now'}")
 
 
