@@ -7,6 +7,8 @@ FLASK := $(VENV)/bin/flask --app app
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Every part builds its default URLs (its own, the stubs', the OIDC redirect) from these.
+export HOST PORT
 DEB_PACKAGES := chromium fonts-wqy-microhei poppler-utils ffmpeg wrk
 
 .PHONY: run test test-sqlite test-postgresql bench serve-prod check-ui system-deps postgres-up db lock clean

@@ -33,6 +33,25 @@ def app_env() -> str:
     return os.environ.get("APP_ENV", "development")
 
 
+def local_origin() -> str:
+    """``http://HOST:PORT``: where ``make run`` serves all three parts on one machine.
+
+    Every default URL (the wallet's own, the identity provider's discovery document, the
+    fiscal network's API, the redirect URIs registered for the wallet) hangs off it, so
+    serving on another port needs no other setting. A wildcard bind address is no place
+    a browser can go, so the URLs name the loopback address instead.
+    """
+    host = os.environ.get("HOST") or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:
+        host = "127.0.0.1"
+    return f"http://{host}:{os.environ.get('PORT') or '5000'}"
+
+
+def local_url(path: str = "") -> Callable[[], str]:
+    """A default for a URL setting: ``path`` under :func:`local_origin`, read when settings load."""
+    return lambda: local_origin() + path
+
+
 def sqlite_url(name: str) -> str:
     INSTANCE_DIR.mkdir(exist_ok=True)
     return f"sqlite:///{INSTANCE_DIR / name}.db"

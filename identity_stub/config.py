@@ -1,7 +1,7 @@
 """Settings of the 蒙速办 实名登录（模拟）; docs/configuration.md lists the same names."""
 from __future__ import annotations
 
-from common.settings import Setting, as_bool, sqlite_url
+from common.settings import Setting, as_bool, local_url, sqlite_url
 
 SETTINGS: list[Setting] = [
     Setting("SQLALCHEMY_DATABASE_URI", "IDP_DATABASE_URL", lambda: sqlite_url("idp"),
@@ -20,10 +20,10 @@ SETTINGS: list[Setting] = [
             "client_id registered for the wallet by `flask idp seed-demo`"),
     Setting("WALLET_CLIENT_SECRET", "IDP_WALLET_CLIENT_SECRET", "dev-only-wallet-oidc-secret",
             "client secret registered for the wallet", secret=True),
-    Setting("WALLET_REDIRECT_URIS", "IDP_WALLET_REDIRECT_URIS", "http://127.0.0.1:5000/auth/callback",
+    Setting("WALLET_REDIRECT_URIS", "IDP_WALLET_REDIRECT_URIS", local_url("/auth/callback"),
             "the wallet's redirect URIs, space-separated, matched exactly"),
     Setting("WALLET_POST_LOGOUT_REDIRECT_URIS", "IDP_WALLET_POST_LOGOUT_REDIRECT_URIS",
-            "http://127.0.0.1:5000/auth/logged-out",
+            local_url("/auth/logged-out"),
             "where the wallet may send people after logout, space-separated, matched exactly"),
     Setting("ID_TOKEN_LIFETIME", "IDP_ID_TOKEN_SECONDS", 600,
             "lifetime of ID tokens in seconds", cast=int),
