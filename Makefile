@@ -68,7 +68,7 @@ system-deps:
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 			echo "installing Debian packages:$$missing"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+			sh scripts/apt_install.sh $$missing; \
 		else echo "missing Debian packages:$$missing (install them as root)"; fi; \
 	fi
 
