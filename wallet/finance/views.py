@@ -1,10 +1,14 @@
-"""Finance console pages: login (password + TOTP), applications and unit accounts, the outbox."""
+"""Finance console pages: login (password + TOTP), applications and unit accounts, the outbox.
+
+The outbox shows what a mailer would deliver: notices and one-time activation links, never a
+password. Messages of the old ``credentials`` kind carried an initial password; their text is
+withheld (those users must change that password at their next login).
+"""
 from __future__ import annotations
 
 import time
 from typing import Any
 
-import segno
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 
 from common.web import render_error
@@ -12,6 +16,8 @@ from wallet.audit import pseudonym, record_now
 from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.finance import bp
 from wallet.finance.admin import FinanceAdmin, admin_required, admin_totp_secret
+from wallet.finance.closing import CONFIRMED
+from wallet.services import outbox as outbox_service
 from wallet.services import unit_accounts
 from wallet.services.logins import LoginRefused, check_code, check_password
 from wallet.unit.access import sign_in_user, sign_out_user
@@ -21,8 +27,10 @@ PENDING = "finance_login_pending"
 PENDING_SECONDS = 300
 NEEDS_NOTE = {"reject": "请填写不通过的原因，申请单位将看到它。", "freeze": "请填写冻结原因。",
               "cancel": "请填写注销原因。", "unfreeze": "请填写解除冻结的原因。"}
-DONE = {"approve": "已批准，账号和初始密码已放入发件箱。", "reject": "已驳回申请。", "freeze": "已冻结该单位账户。",
-        "unfreeze": "已解除冻结。", "cancel": "已注销该单位账户。"}
+DONE = {"approve": "已批准，账号和一次性激活链接（72 小时内有效）已放入发件箱。", "reject": "已驳回申请。",
+        "freeze": "已冻结该单位账户。",
+        "unfreeze": "已解除冻结。", "cancel": "已注销该单位账户，未锁定的授权已撤回并通知居民。"}
+WITHHELD = "（旧版开通通知，内容含初始密码，不再显示。该用户下次登录时必须修改密码。）"
 
 
 @bp.get("/login")
@@ -96,10 +104,14 @@ def home() -> str:
 def decide(unit_id: int, action: str) -> Any:
     if action not in unit_accounts.TRANSITIONS:
         return render_error(404)
+    if action in CONFIRMED and request.form.get("confirmed") != "yes":
+        return redirect(url_for("finance.confirm_decision", unit_id=unit_id, action=action), code=303)
     note = " ".join((request.form.get("note") or "").split())[:200]
     if action in NEEDS_NOTE and len(note) < 2:
         flash(NEEDS_NOTE[action], "error")
-        return redirect(url_for("finance.home"), code=303)
+        back = url_for("finance.confirm_decision", unit_id=unit_id, action=action) if action in CONFIRMED \
+            else url_for("finance.home")
+        return redirect(back, code=303)
     try:
         unit = unit_accounts.decide(unit_id, action, note)
     except unit_accounts.AccountError as refused:
@@ -111,10 +123,9 @@ def decide(unit_id: int, action: str) -> Any:
 @bp.get("/outbox")
 @admin_required
 def outbox() -> str:
-    messages = [(m, m.payload()) for m in unit_accounts.outbox()]
-    qr = {m.id: segno.make(p["otpauth_uri"], error="m").svg_data_uri(scale=4)
-          for m, p in messages if p.get("otpauth_uri")}
-    return render_template("wallet/finance/outbox.html", messages=messages, qr=qr)
+    messages = [(m, m.payload() if m.kind != "credentials" else {"text": WITHHELD})
+                for m in outbox_service.outbox()]
+    return render_template("wallet/finance/outbox.html", messages=messages)
 
 
 explain_login_limits(bp)

@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
@@ -29,6 +29,7 @@ UNIT_STATES: dict[str, str] = {
     "pending": "待审核", "active": "正常", "rejected": "未通过", "frozen": "已冻结", "cancelled": "已注销",
 }
 CLAIMING_STATES = ("pending", "active", "frozen")
+USER_ROLES: dict[str, str] = {"admin": "管理员", "clerk": "经办人"}
 CONTACT_ID_PURPOSE = "unit.contact_id_number"
 OUTBOX_PURPOSE = "outbox.message"
 
@@ -87,6 +88,13 @@ class UnitUser(db.Model):
     totp_secret_enc: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Account lifecycle (wallet.services.unit_users): an administrator manages the unit's users;
+    # a new user has no password until they open their one-time activation link.
+    role: Mapped[str] = mapped_column(String(12), default="clerk", server_default="clerk")
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    activation_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    activation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     unit: Mapped[Unit] = relationship(back_populates="users", lazy="joined", innerjoin=True)
 
@@ -95,7 +103,26 @@ class UnitUser(db.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.unit.is_active
+        return self.unit.is_active and self.disabled_at is None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_activated(self) -> bool:
+        """Whether the user has set a password (through their activation link, or seeded)."""
+        return bool(self.password_hash)
+
+    @property
+    def status_name(self) -> str:
+        if self.disabled_at is not None:
+            return "已停用"
+        return "正常" if self.is_activated else "待激活"
+
+    @property
+    def role_name(self) -> str:
+        return USER_ROLES.get(self.role, self.role)
 
     def get_id(self) -> str:
         return f"unit:{self.id}"
@@ -136,5 +163,5 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def payload(self) -> dict[str, Any]:
-        """The message: ``text`` always; ``username``, ``password``, ``totp_secret``, ``otpauth_uri`` for credentials."""
+        """The message: ``text`` always; ``username`` and ``activation_url`` for an activation link."""
         return dict(json.loads(unseal(self.body_enc, OUTBOX_PURPOSE)))

@@ -1,14 +1,12 @@
-"""Unit digital accounts: application, the finance department's decisions, and the credential outbox.
+"""Unit digital accounts: application and the finance department's decisions.
 
-Approval creates the account's first user with a random password and TOTP key and puts
-them in the outbox (sealed at rest), which a mailer — or, here, the finance page and the
-tests — reads. Every decision runs in one write transaction on the locked unit row, so two
-administrators clicking at once cannot both decide.
+Approval creates the account's first user, its administrator, without a password, and puts
+a one-time activation link in the outbox (sealed at rest), which a mailer — or, here, the
+finance page and the tests — reads. Every decision runs in one write transaction on the
+locked unit row, so two administrators clicking at once cannot both decide.
 """
 from __future__ import annotations
 
-import json
-import secrets
 from typing import Any
 
 import pyotp
@@ -21,11 +19,12 @@ from common.timeutil import utcnow
 from wallet.audit import record
 from wallet.extensions import db
 from wallet.identity import lookup_hash, seal
-from wallet.models.unit import (CLAIMING_STATES, CONTACT_ID_PURPOSE, OUTBOX_PURPOSE, OutboxMessage, Unit,
-                                UnitUser)
+from wallet.models.unit import CLAIMING_STATES, CONTACT_ID_PURPOSE, Unit, UnitUser
+from wallet.services.outbox import latest, queue_message
+from wallet.services import unit_closure
 from wallet.services.unit_forms import UnitApplication
+from wallet.services.unit_users import activation_text, invite
 
-PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 TOTP_ISSUER = "票据夹单位数字账户"
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "approve": (("pending",), "active"),
@@ -61,28 +60,18 @@ def submit_application(app: UnitApplication) -> Unit:
     return unit
 
 
-def new_password() -> str:
-    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(14))
-
-
 def otpauth_uri(username: str, secret: str, issuer: str = TOTP_ISSUER) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=issuer)
 
 
-def add_user(unit: Unit, username: str, password: str, totp_secret: str, display_name: str) -> UnitUser:
-    user = UnitUser(unit_id=unit.id, username=username, display_name=display_name,
+def add_user(unit: Unit, username: str, password: str, totp_secret: str, display_name: str,
+             role: str = "admin") -> UnitUser:
+    """A user with a known password and TOTP key (the development demo units)."""
+    user = UnitUser(unit_id=unit.id, username=username, display_name=display_name, role=role,
                     password_hash=generate_password_hash(password),
                     totp_secret_enc=seal(totp_secret, UnitUser.TOTP_PURPOSE), created_at=utcnow())
     db.session.add(user)
     return user
-
-
-def queue_message(unit: Unit, kind: str, subject: str, payload: dict[str, Any]) -> OutboxMessage:
-    message = OutboxMessage(unit_id=unit.id, kind=kind, recipient=unit.email, subject=subject,
-                            body_enc=seal(json.dumps(payload, ensure_ascii=False), OUTBOX_PURPOSE),
-                            created_at=utcnow())
-    db.session.add(message)
-    return message
 
 
 def _free_username(credit_code: str) -> str:
@@ -94,7 +83,7 @@ def _free_username(credit_code: str) -> str:
 
 
 def decide(unit_id: int, action: str, note: str = "") -> Unit:
-    """Apply one finance decision (``TRANSITIONS``) to a unit; approval also issues credentials."""
+    """Apply one finance decision (``TRANSITIONS``) to a unit; approval also invites its administrator."""
     allowed_from, target = TRANSITIONS[action]
     write_transaction(db.session)
     unit = db.session.scalar(select(Unit).where(Unit.id == unit_id).with_for_update()
@@ -109,26 +98,19 @@ def decide(unit_id: int, action: str, note: str = "") -> Unit:
     unit.decision_note = note[:200] or None
     unit.code_claim = unit.credit_code if target in CLAIMING_STATES else None
     if action == "approve":
-        _issue_credentials(unit)
+        invitation = invite(unit, _free_username(unit.credit_code), unit.contact_name, "admin")
+        queue_message(unit, "activation", "单位数字账户开通通知", activation_text(unit, invitation))
     else:
         text = {"reject": f"您单位的数字账户申请未通过审核。原因：{note}。请按原因修改后重新申请。",
                 "freeze": f"您单位的数字账户已被冻结，冻结期间不能进行任何操作。原因：{note}。",
                 "unfreeze": "您单位的数字账户已解除冻结，可以正常使用。",
                 "cancel": f"您单位的数字账户已注销。原因：{note}。"}[action]
         queue_message(unit, action, f"单位数字账户{unit.state_name}通知", {"text": text})
+    if action == "cancel":
+        unit_closure.release_claims(unit.id, utcnow())
     record(f"finance.{action}", "finance:1", f"unit:{unit.id}", state=target, note=note[:200])
     db.session.commit()
     return unit
-
-
-def _issue_credentials(unit: Unit) -> None:
-    username, password, secret = _free_username(unit.credit_code), new_password(), pyotp.random_base32()
-    add_user(unit, username, password, secret, unit.contact_name)
-    queue_message(unit, "credentials", "单位数字账户开通通知", {
-        "text": (f"{unit.name}：您单位的数字账户已开通。用户名 {username}，初始密码 {password}。"
-                 "请在手机验证器中添加动态验证码（扫描二维码或输入密钥），登录时需要输入 6 位动态码。"),
-        "username": username, "password": password, "totp_secret": secret,
-        "otpauth_uri": otpauth_uri(username, secret)})
 
 
 def units_in_state(state: str) -> list[Unit]:
@@ -139,16 +121,9 @@ def all_units() -> list[Unit]:
     return list(db.session.scalars(select(Unit).order_by(Unit.state, Unit.name)))
 
 
-def outbox(limit: int = 100) -> list[OutboxMessage]:
-    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
-
-
-def credentials_for(unit_id: int) -> dict[str, Any] | None:
-    """The latest credential message of a unit (what the mailer would deliver)."""
-    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.unit_id == unit_id,
-                                                            OutboxMessage.kind == "credentials")
-                                .order_by(OutboxMessage.id.desc()).limit(1))
-    return message.payload() if message else None
+def activation_for(unit_id: int) -> dict[str, Any] | None:
+    """The latest activation message of a unit: its username and one-time link."""
+    return latest(unit_id, "activation")
 
 
 def record_login(user_id: int) -> None:

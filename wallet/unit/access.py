@@ -28,8 +28,11 @@ REALMS = {"resident": "resident", "auth": "resident", "unit": "unit", "finance":
 HOMES = {"resident": "resident.home", "unit": "unit.inbox", "finance": "finance.home"}
 LOGINS = {"unit": "unit.login", "finance": "finance.login"}
 KIND_NAMES = {"resident": "个人账户", "unit": "单位账户", "finance": "财政部门管理账户"}
-OPEN_ENDPOINTS = {"unit.login", "unit.login_code", "unit.apply", "unit.applied", "finance.login", "finance.login_code",
-                  "resident.receipt_keys", "resident.verify_receipt"}
+OPEN_ENDPOINTS = {"unit.login", "unit.login_code", "unit.apply", "unit.applied", "unit.activate",
+                  "unit.activate_submit", "finance.login", "finance.login_code", "resident.receipt_keys",
+                  "resident.verify_receipt"}
+# Pages a user who must replace their initial password may still open.
+BEFORE_NEW_PASSWORD = {"unit.password", "unit.change_password", "unit.logout"}
 
 
 def user_kind() -> str | None:
@@ -88,11 +91,27 @@ def unit_required(view: Callable[..., Any]) -> Callable[..., Any]:
             if request.headers.get("HX-Request"):
                 return "", 200, {"HX-Redirect": target}
             return redirect(target)
-        unit = current_unit_user().unit
-        if not unit.is_active:
-            state = unit.state_name
+        user = current_unit_user()
+        if not user.unit.is_active:
+            state = user.unit.state_name
             sign_out_user()
             return render_error(403, f"单位账户{state}，不能进行任何操作，已退出登录。如有疑问请联系财政部门。")
+        if user.disabled_at is not None:
+            sign_out_user()
+            return render_error(403, "您的账号已被本单位管理员停用，已退出登录。如需继续使用，请联系本单位管理员。")
+        if user.must_change_password and request.endpoint not in BEFORE_NEW_PASSWORD:
+            return _send(url_for("unit.password"), "首次登录请先修改初始密码，修改后才能使用其他功能。")
         return view(*args, **kwargs)
 
     return guarded
+
+
+def unit_admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A signed-in administrator of an active unit (``unit_required`` first)."""
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        if not current_unit_user().is_admin:
+            return render_error(403, "只有本单位管理员可以管理用户。如需添加或停用用户，请联系本单位管理员。")
+        return view(*args, **kwargs)
+
+    return unit_required(guarded)

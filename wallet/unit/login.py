@@ -46,13 +46,15 @@ def login_password() -> Any:
         return _page(422, error="请输入用户名和密码。", username=username)
     user = db.session.scalar(select(UnitUser).where(UnitUser.username == username))
     try:
-        check_password(REALM, username, password, user.password_hash if user else None)
+        check_password(REALM, username, password, user.password_hash if user and user.is_activated else None)
     except LoginRefused as refused:
         record_now("unit.login_failed", None, "", user=pseudonym(username), step="password", status=refused.status)
         return _page(refused.status, error=refused.message, username=username)
     assert user is not None
     if not user.unit.is_active:
         return _page(403, error=f"单位账户{user.unit.state_name}，暂不能登录。如有疑问请联系财政部门。", username=username)
+    if user.disabled_at is not None:
+        return _page(403, error="该账号已被本单位管理员停用，不能登录。如需继续使用，请联系本单位管理员。", username=username)
     session[PENDING] = {"user": user.id, "username": username, "at": int(time.time())}
     return redirect(url_for("unit.login_code", next=request.form.get("next") or None))
 
@@ -86,7 +88,7 @@ def login_code() -> Any:
         return render_template("wallet/unit/login_code.html", error=refused.message,
                                next_url=request.form.get("next", "")), refused.status
     if not sign_in_user(user):
-        return _page(403, error="单位账户当前不可用，暂不能登录。如有疑问请联系财政部门。")
+        return _page(403, error="账号或单位账户当前不可用，暂不能登录。如有疑问请联系本单位管理员或财政部门。")
     record_login(user.id)
     record_now("unit.login", user, f"unit:{user.unit_id}")
     return redirect(_next())

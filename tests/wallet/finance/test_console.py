@@ -1,4 +1,4 @@
-"""The finance department approves, rejects, freezes and cancels unit accounts; approval delivers credentials."""
+"""The finance department approves, rejects, freezes and cancels unit accounts; approval sends an activation link."""
 from __future__ import annotations
 
 import pyotp
@@ -7,12 +7,13 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token_of
 from tests.wallet.authorization.fixtures import UNIT_APPLICATION as GOOD
-from tests.wallet.authorization.fixtures import UnitLogin, unit_client_login
+from tests.wallet.authorization.fixtures import unit_client_login
 from tests.wallet.authorization.fixtures import apply_for_unit as apply
+from tests.wallet.unit.accounts import activate, activation_link
 from wallet.extensions import db
 from wallet.finance.admin import admin_totp_secret
 from wallet.models import Unit
-from wallet.services.unit_accounts import credentials_for
+from wallet.services.unit_accounts import activation_for
 
 
 def admin_login(client, wallet_app) -> None:
@@ -43,7 +44,7 @@ def pending_unit(client, wallet_app) -> int:
 
 def act(admin, unit_id: int, action: str, note: str = ""):
     token = csrf_token_of(admin.get("/finance/").get_data(as_text=True))
-    return admin.post(f"/finance/units/{unit_id}/{action}", data={"csrf_token": token, "note": note})
+    return admin.post(f"/finance/units/{unit_id}/{action}", data={"csrf_token": token, "note": note, "confirmed": "yes"})
 
 
 def state_of(wallet_app, unit_id: int) -> str:
@@ -62,17 +63,18 @@ def test_console_needs_the_administrator(client, wallet_app, pending_unit):
     assert state_of(wallet_app, pending_unit) == "pending"
 
 
-def test_approval_creates_the_account_and_its_credentials_let_the_unit_in(admin, wallet_app, pending_unit):
+def test_approval_creates_the_account_and_its_activation_link_lets_the_unit_in(admin, wallet_app, pending_unit):
     assert "呼和浩特市第一中学" in admin.get("/finance/").get_data(as_text=True)
     assert act(admin, pending_unit, "approve").status_code == 303
     assert state_of(wallet_app, pending_unit) == "active"
     with wallet_app.app_context():
-        sent = credentials_for(pending_unit)
-    assert sent["username"] == GOOD["credit_code"].lower() and sent["otpauth_uri"].startswith("otpauth://totp/")
+        sent = activation_for(pending_unit)
+    assert sent["username"] == GOOD["credit_code"].lower() and "/unit/activate/" in sent["activation_url"]
     outbox = admin.get("/finance/outbox").get_data(as_text=True)
-    assert sent["password"] in outbox and 'data-testid="outbox-secret">' + sent["totp_secret"] in outbox
+    assert f'href="{sent["activation_url"]}"' in outbox and "72 小时" in outbox
     unit = wallet_app.test_client()
-    unit_client_login(unit, UnitLogin(sent["username"], sent["password"], sent["totp_secret"], set()))
+    who = activate(unit, activation_link(wallet_app, pending_unit))
+    unit_client_login(unit, who)
     assert "呼和浩特市第一中学" in unit.get("/unit/").get_data(as_text=True)
     assert act(admin, pending_unit, "approve").status_code == 409, "a decision is made once"
 
@@ -89,10 +91,8 @@ def test_rejection_needs_a_reason_and_frees_the_credit_code(admin, client, walle
 
 def test_freeze_unfreeze_and_cancel(admin, wallet_app, pending_unit):
     act(admin, pending_unit, "approve")
-    with wallet_app.app_context():
-        sent = credentials_for(pending_unit)
     unit = wallet_app.test_client()
-    who = UnitLogin(sent["username"], sent["password"], sent["totp_secret"], set())
+    who = activate(unit, activation_link(wallet_app, pending_unit))
     unit_client_login(unit, who)
     act(admin, pending_unit, "freeze", "配合核查")
     assert state_of(wallet_app, pending_unit) == "frozen"

@@ -1,0 +1,51 @@
+"""用户管理: a unit's administrator adds users (each gets a one-time activation link by e-mail and
+enrols their own TOTP key) and disables or re-enables them; other users get a 403 page."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from wallet.models.unit import USER_ROLES
+from wallet.services import unit_users
+from wallet.services.unit_users import ACTIVATION_HOURS, UserRefused
+from wallet.unit import bp
+from wallet.unit.access import current_unit_user, unit_admin_required
+
+
+def _page(status: int = 200, **context: Any) -> tuple[str, int]:
+    admin = current_unit_user()
+    return render_template("wallet/unit/users.html", users=unit_users.users_of(admin.unit_id), roles=USER_ROLES,
+                           form=context.pop("form", {}), errors=context.pop("errors", {}), **context), status
+
+
+@bp.get("/users")
+@unit_admin_required
+def users() -> Any:
+    return _page()
+
+
+@bp.post("/users")
+@unit_admin_required
+def add_user() -> Any:
+    form = {k: (request.form.get(k) or "").strip()[:64] for k in ("username", "display_name", "role")}
+    try:
+        invitation = unit_users.add_user(current_unit_user(), form["username"], form["display_name"], form["role"])
+    except UserRefused as refused:
+        return _page(refused.status, form=form, errors=refused.errors)
+    unit = current_unit_user().unit
+    flash(f"已添加用户 {invitation.user.username}。激活链接已发到单位邮箱 {unit.email}，"
+          f"{ACTIVATION_HOURS} 小时内有效；对方设置密码并绑定验证器后即可登录。", "success")
+    return redirect(url_for("unit.users"), code=303)
+
+
+@bp.post("/users/<int(max=2147483647):user_id>/<any(disable, enable):action>")
+@unit_admin_required
+def set_user_state(user_id: int, action: str) -> Any:
+    try:
+        user = unit_users.set_disabled(current_unit_user(), user_id, action == "disable")
+    except UserRefused as refused:
+        return _page(refused.status, error=refused.errors["user"])
+    done = "已停用，其登录状态已结束" if action == "disable" else "已恢复，可以重新登录"
+    flash(f"用户 {user.username} {done}。", "success")
+    return redirect(url_for("unit.users"), code=303)
