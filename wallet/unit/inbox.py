@@ -9,7 +9,7 @@ from werkzeug.exceptions import BadRequest
 
 from common.web import user_error
 from wallet.resident.auth_view import AuthorizationView
-from wallet.services import unit_inbox
+from wallet.services import claimants, unit_inbox
 from wallet.services.authorizations import sweep
 from wallet.services.reimbursement import ClaimRefused, lock_claim
 from wallet.unit import bp
@@ -33,9 +33,11 @@ def inbox() -> Any:
     sweep(unit_id=unit.id)
     f = _filter()
     rows, total = unit_inbox.inbox(unit.id, f)
+    file_rows = unit_inbox.file_inbox(unit.id, f)
     context = {
         "flt": f, "rows": [AuthorizationView(a) for a in rows], "total": total, "unit": unit,
-        "file_rows": [AuthorizationView(c) for c in unit_inbox.file_inbox(unit.id, f)],  # type: ignore[arg-type]
+        "file_rows": [AuthorizationView(c) for c in file_rows],  # type: ignore[arg-type]
+        "claimants": claimants.of_authorizations(rows), "file_claimants": claimants.of_file_claims(file_rows),
         "statuses": unit_inbox.STATUS_FILTERS, "types": unit_inbox.bill_types(unit.id),
         "page_size": unit_inbox.PAGE_SIZE, "return_to": request.full_path.rstrip("?"),
     }
