@@ -1,0 +1,91 @@
+"""Platform figures per unit and per month, checked against counts the test makes from its own rows."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from common.timeutil import to_local
+from tests.wallet.authorization.fixtures import claimable, collect, grant
+from tests.wallet.finance.test_console import admin  # noqa: F401  (fixture)
+from wallet.extensions import db
+from wallet.models import Authorization, Unit
+
+UTC = timezone.utc
+# (unit, state, created at, reimbursed at, amount in fen); 2026-10-31 17:30 UTC is already November in Beijing.
+PLAN = [
+    ("insurer", "locked", datetime(2026, 10, 31, 17, 30, tzinfo=UTC), None, 0),
+    ("insurer", "reimbursed", datetime(2026, 9, 3, 2, 0, tzinfo=UTC), datetime(2026, 10, 31, 17, 30, tzinfo=UTC), 1234567),
+    ("insurer", "reimbursed", datetime(2026, 9, 20, 2, 0, tzinfo=UTC), datetime(2026, 9, 21, 2, 0, tzinfo=UTC), 100000),
+    ("insurer", "authorized", datetime(2026, 11, 2, 2, 0, tzinfo=UTC), None, 0),
+    ("agency", "rejected", datetime(2026, 9, 5, 2, 0, tzinfo=UTC), None, 0),
+    ("agency", "reimbursed", datetime(2026, 11, 5, 2, 0, tzinfo=UTC), datetime(2026, 11, 6, 2, 0, tzinfo=UTC), 99),
+]
+
+
+def fen(value: int) -> str:
+    return f"¥{value // 100:,}.{value % 100:02d}"
+
+
+def table_rows(html: str, table_id: str) -> dict[str, dict[str, str]]:
+    table = re.search(rf'<table class="plain figures-table" id="{table_id}">(.*?)</table>', html, re.S)
+    assert table, f"no table {table_id}"
+    rows = {}
+    for label, body in re.findall(r'<tr data-row="([^"]+)">(.*?)</tr>', table.group(1), re.S):
+        cells = re.findall(r'<td class="num" data-col="(\w+)">(.*?)</td>', body, re.S)
+        rows[label] = {col: re.sub(r"<[^>]+>", "", text).strip() for col, text in cells}
+        if label != "合计":
+            bar = re.search(r'<td class="bar-cell">(.*?)</td>', body, re.S)
+            assert bar and rows[label]["amount"] in re.sub(r"<[^>]+>", " ", bar.group(1)), "each bar shows its value"
+    return rows
+
+
+def test_figures_per_unit_and_per_month_match_the_rows_behind_them(admin, wallet_app, network, collected,
+                                                                  fiscal_client, demo_units):
+    for amount in (52000, 61000, 73000, 88000):
+        network.issue("p1", amount=amount)
+    collect(wallet_app, fiscal_client, "p1")
+    bills = claimable(wallet_app, collected, len(PLAN))
+    ids = [grant(wallet_app, collected, demo_units[unit], [bill])[0] for (unit, *_), bill in zip(PLAN, bills)]
+    with wallet_app.app_context():
+        for auth_id, (_, state, created, paid, amount) in zip(ids, PLAN):
+            auth = db.session.get(Authorization, auth_id)
+            auth.state, auth.created_at, auth.reimbursed_at, auth.amount = state, created, paid, amount
+            if state != "authorized" and state != "locked":
+                auth.open_bill_id = None
+        db.session.commit()
+        rows = list(db.session.scalars(select(Authorization)))
+        names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
+
+    by_unit: dict[str, Counter] = defaultdict(Counter)
+    by_month: dict[str, Counter] = defaultdict(Counter)
+    for auth in rows:
+        unit = by_unit[names[auth.unit_id]]
+        month = by_month[to_local(auth.created_at).strftime("%Y-%m")]
+        unit["claims"] += 1
+        month["claims"] += 1
+        if auth.state == "locked":
+            unit["locked"] += 1
+            month["locked"] += 1
+        if auth.state == "reimbursed":
+            unit["reimbursed"] += 1
+            unit["amount"] += auth.amount
+            paid = by_month[to_local(auth.reimbursed_at).strftime("%Y-%m")]
+            paid["reimbursed"] += 1
+            paid["amount"] += auth.amount
+    assert by_month["2026-11"]["locked"] == 1 and by_month["2026-11"]["amount"] == 1234567 + 99, "Beijing months"
+
+    html = admin.get("/finance/figures").get_data(as_text=True)
+    for table_id, expected in (("by-unit", by_unit), ("by-month", by_month)):
+        shown = table_rows(html, table_id)
+        for label, want in expected.items():
+            assert shown[label] == {"claims": f"{want['claims']:,}", "locked": f"{want['locked']:,}",
+                                    "reimbursed": f"{want['reimbursed']:,}", "amount": fen(want["amount"])}, label
+        total = sum(expected.values(), Counter())
+        assert shown["合计"]["amount"] == fen(total["amount"]) and shown["合计"]["claims"] == f"{total['claims']:,}"
+    assert shown["2026-11"]["amount"] == "¥12,346.66", "thousands separators"
+    assert list(table_rows(html, "by-month")) == ["2026-11", "2026-09", "合计"]
+    assert "北疆人寿保险股份有限公司内蒙古分公司" in table_rows(html, "by-unit")
+    assert "呼和浩特青城数字科技有限公司" in table_rows(html, "by-unit"), "a unit without claims is listed with zeros"
