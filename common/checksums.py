@@ -6,17 +6,21 @@ both stubs and the wallet validate with these same functions wherever a number e
 """
 from __future__ import annotations
 
+import re
 from datetime import date
+
+from common.identifiers import ascii_digits, fold_or_none
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def resident_id_check_char(first17: str) -> str:
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not ascii_digits(first17):
         raise ValueError("need the first 17 digits")
     return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS)) % 11]
 
@@ -26,9 +30,12 @@ def resident_id_birthdate(number: str) -> date:
 
 
 def resident_id_problem(number: str) -> str | None:
-    """Why ``number`` is not a valid resident ID number (in Chinese), or None when it is."""
-    value = number.strip().upper()
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    """Why ``number`` is not a valid resident ID number (in Chinese), or None when it is.
+
+    Full-width forms count as their ASCII selves (:mod:`common.identifiers`).
+    """
+    value = (fold_or_none(number) or "").upper()
+    if not _RESIDENT_ID.fullmatch(value):
         return "身份证号码应为18位，前17位为数字，最后一位为数字或X。"
     try:
         resident_id_birthdate(value)
@@ -52,7 +59,7 @@ def credit_code_check_char(first17: str) -> str:
 
 def credit_code_problem(code: str) -> str | None:
     """Why ``code`` is not a valid unified social credit code (in Chinese), or None."""
-    value = code.strip().upper()
+    value = (fold_or_none(code) or "").upper()
     if len(value) != 18 or any(c not in USCC_ALPHABET for c in value):
         return "统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）。"
     if credit_code_check_char(value[:17]) != value[17]:

@@ -16,7 +16,7 @@ from markupsafe import escape
 from wallet.public import bp
 from wallet.public.limits import check_limit, rate_refusal, retry_after
 from wallet.resident.preview import preview
-from wallet.scan.five_elements import FIELDS, five_elements_errors, normalise, submitted_fields
+from wallet.scan.five_elements import FIELDS, five_elements_errors, submitted_fields
 from wallet.services.verification import Verification, verify_elements
 
 
@@ -41,7 +41,7 @@ def check_field() -> Response:
     htmx posts the whole form; ``field`` names the one that changed.
     """
     name = request.form.get("field", "")
-    text = normalise(request.form.get(name)) if name in FIELDS else ""
+    text = (request.form.get(name) or "").strip() if name in FIELDS else ""
     message = five_elements_errors({name: text}).get(name, "") if text else ""
     return Response(str(escape(message)), mimetype="text/html")
 

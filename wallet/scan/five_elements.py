@@ -8,11 +8,11 @@ form shows every problem next to its field at once.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Mapping
 
+from common.identifiers import IdentifierRefused, fold
 from common.money import yuan
 from common.regions import PROVINCE_NAMES
 from common.timeutil import SHANGHAI
@@ -98,11 +98,6 @@ class FiveElements:
                 "date": self.date_text, "amount": self.amount_text}
 
 
-def normalise(text: object) -> str:
-    """Full-width digits and letters from a Chinese input method become their ASCII forms."""
-    return unicodedata.normalize("NFKC", str(text if text is not None else "")).strip()
-
-
 def submitted_fields(source: Mapping[str, object]) -> dict[str, str]:
     """The five fields as a form or query sent them, each cut short (they are shown back on the page)."""
     return {field: str(source.get(field) or "")[:40] for field in FIELDS}
@@ -138,7 +133,11 @@ def parse_five_elements(fields: Mapping[str, object], *, today: date | None = No
     parsed: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in FIELDS:
-        text = normalise(fields.get(field))
+        try:
+            text = fold(fields.get(field))
+        except IdentifierRefused as refused:
+            errors[field] = refused.message if refused.digit_like else MESSAGES[f"{field}_format"]
+            continue
         value, problem = parsers[field](text) if text else (None, f"请填写{LABELS[field]}。")
         if problem:
             errors[field] = problem
@@ -182,7 +181,7 @@ def _parse_date(text: str, today: date) -> tuple[date | None, str | None]:
 
 
 def _parse_amount(text: str) -> tuple[int | None, str | None]:
-    match = _AMOUNT.fullmatch(text.replace("\u2212", "-"))  # a typographic minus sign counts too
+    match = _AMOUNT.fullmatch(text)
     if not match:
         return None, MESSAGES["amount_format"]
     sign, whole, cents = match.groups()
