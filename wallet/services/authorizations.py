@@ -68,6 +68,14 @@ def _expire(auth: Authorization, now: datetime) -> None:
                   unit=auth.unit.name, bill=activity.bill_label(auth))
 
 
+def withdraw(auth: Authorization, now: datetime) -> None:
+    """The unit's account was cancelled: the authorization ends, and the resident is told (caller commits)."""
+    _close(auth, "expired", copy.END_REASONS["unit_cancelled"], now)
+    audit.record("authorization.withdraw", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)
+    activity.record_access(auth, "withdrawn")
+    activity.tell(auth.resident_id, "withdrawn", auth.bill_id, unit=auth.unit.name, bill=activity.bill_label(auth))
+
+
 def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim_ref: str, note: str,
                     request_id: str, confirmation: Confirmation) -> AuthorizationReceipt:
     """Authorize ``bill_ids`` to the unit under one signed receipt; the same ``request_id`` again returns it."""
@@ -199,6 +207,8 @@ def sweep(resident_id: int | None = None, unit_id: int | None = None, limit: int
     for auth in due:
         if auth.state == "authorized" and not policy.is_open(auth, now):
             _expire(auth, now)
+        elif policy.lock_lapsed(auth, now) and auth.unit.state == "cancelled":
+            withdraw(auth, now)
         elif policy.lock_lapsed(auth, now) and auth.lapse_noted_at is None:
             auth.lapse_noted_at = now
             audit.record("claim.lock_lapsed", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)

@@ -1,0 +1,80 @@
+"""What cancelling (注销) a unit account does to the claims it holds, and what the console says first.
+
+The rule, also in docs/authorization.md:
+
+- Every open claim the unit has not locked is released in the same transaction as the
+  cancellation: account-mode authorizations end as ``expired`` with the reason
+  “单位账户已注销” (shown to the resident as 已撤回), each resident is notified and the
+  withdrawal enters their access history; file-mode claims simply close.
+- A claim the unit has locked keeps its lock at the fiscal network until the lock lapses
+  (at most ``UNIT_LOCK_TTL_SECONDS``). A cancelled unit may already have paid without
+  reporting it yet, and releasing its lock early would let the same bill be reimbursed a
+  second time; the lock is bounded, and the resident is told now when it ends. When it
+  lapses, the sweep withdraws the authorization like the unlocked ones.
+
+Freezing releases nothing: a frozen unit can do nothing, its authorizations keep their
+deadlines, and it can be unfrozen.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from wallet import audit, copy, policy
+from wallet.extensions import db
+from wallet.models.authorization import Authorization
+from wallet.models.file_claim import FileClaim
+from wallet.services import activity, authorizations
+
+
+@dataclass(frozen=True)
+class Consequences:
+    """What cancelling the unit now would do, counted for the confirmation page."""
+
+    withdrawn: int
+    residents: int
+    kept_locked: int
+    file_claims: int
+
+
+def consequences(unit_id: int) -> Consequences:
+    def count(*where: object) -> int:
+        return int(db.session.scalar(select(func.count(Authorization.id)).where(
+            Authorization.unit_id == unit_id, Authorization.open_bill_id.is_not(None), *where)) or 0)
+
+    residents = int(db.session.scalar(select(func.count(func.distinct(Authorization.resident_id))).where(
+        Authorization.unit_id == unit_id, Authorization.open_bill_id.is_not(None),
+        Authorization.state == "authorized")) or 0)
+    files = int(db.session.scalar(select(func.count(FileClaim.id)).where(
+        FileClaim.unit_id == unit_id, FileClaim.open_key.is_not(None), FileClaim.state == "authorized")) or 0)
+    return Consequences(count(Authorization.state == "authorized"), residents,
+                        count(Authorization.state == "locked"), files)
+
+
+def release_claims(unit_id: int, now: datetime) -> Consequences:
+    """Inside the cancellation's write transaction: release what is unlocked, tell about what is locked."""
+    held = db.session.scalars(select(Authorization).where(
+        Authorization.unit_id == unit_id, Authorization.open_bill_id.is_not(None))
+        .with_for_update(of=Authorization).execution_options(populate_existing=True)).all()
+    withdrawn, locked, residents = 0, 0, set()
+    for auth in held:
+        if auth.state == "authorized" or policy.lock_lapsed(auth, now):
+            authorizations.withdraw(auth, now)
+            withdrawn += 1
+            residents.add(auth.resident_id)
+        else:
+            locked += 1
+            activity.tell(auth.resident_id, "unit_cancelled_locked", auth.bill_id, kind="unit_cancelled",
+                          unit=auth.unit.name, bill=activity.bill_label(auth), until=copy.minute(auth.lock_expires_at))
+        activity.announce(auth.resident_id)
+    files = db.session.scalars(select(FileClaim).where(
+        FileClaim.unit_id == unit_id, FileClaim.open_key.is_not(None), FileClaim.state == "authorized")
+        .with_for_update(of=FileClaim)).all()
+    for claim in files:
+        claim.state, claim.open_key, claim.closed_at = "expired", None, now
+        claim.end_reason = copy.END_REASONS["unit_cancelled"]
+    audit.record("finance.cancel_release", "finance:1", f"unit:{unit_id}", withdrawn=withdrawn, kept_locked=locked,
+                 file_claims=len(files))
+    return Consequences(withdrawn, len(residents), locked, len(files))
