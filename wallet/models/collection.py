@@ -35,7 +35,10 @@ class SyncState(db.Model):
 
 
 class RejectedBill(db.Model):
-    """A bill whose signature did not verify: never stored as a bill, but shown and counted."""
+    """A bill whose signature did not verify: never stored as a bill, but shown, counted and tried again.
+
+    ``issuer_name`` is the issuer the unverified document names, so the resident knows whom to ask.
+    """
 
     __tablename__ = "rejected_bills"
 
@@ -44,6 +47,7 @@ class RejectedBill(db.Model):
     code: Mapped[str] = mapped_column(String(8))
     number: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str] = mapped_column(String(40))
+    issuer_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

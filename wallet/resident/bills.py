@@ -16,7 +16,7 @@ from wallet.models.resident import Resident
 from wallet.resident import bp
 from wallet.resident.bill_view import BillView
 from wallet.resident.list_cache import fill_csrf_slot, list_cache, render_with_csrf_slot, sequence_key
-from wallet.services import authorizations, bill_queries, bill_summary
+from wallet.services import authorizations, bill_queries, bill_summary, rejections
 from wallet.services.collection_jobs import request_sync
 from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
@@ -74,7 +74,8 @@ def bill_list_context(resident: Resident, sync: SyncState | None, flt: bill_quer
     held = authorizations.open_by_bill(resident_id, [b.id for b in bills])
     views = [BillView(b, holds=held) for b in bills]
     context = {"flt": flt, "bills": views, "next_cursor": next_cursor, "count": count, "amount": amount,
-               "facets": summary.facets(), "sync": sync, "after": after}
+               "facets": summary.facets(), "sync": sync, "after": after,
+               "unverified": rejections.outstanding(resident_id) if sync and sync.rejected else []}
     return context, min((at for view in views if (at := view.chip_changes_at) is not None), default=None)
 
 

@@ -18,7 +18,7 @@ from common.timeutil import as_utc, utcnow
 from wallet import audit
 from wallet.extensions import db
 from wallet.models.bill import Bill, BillDocument, BillEvent
-from wallet.models.collection import RejectedBill, SyncState
+from wallet.models.collection import SyncState
 
 STATUS_COLUMNS = ("issuance", "reimbursement", "reimbursed_amount", "status_json", "version", "updated_at")
 
@@ -106,20 +106,6 @@ def record_events(rows: Iterable[dict[str, Any]]) -> None:
     rows = list(rows)
     if rows:
         db.session.execute(dialect_insert(BillEvent.__table__).on_conflict_do_nothing(), rows)
-
-
-def record_rejections(resident_id: int, rejected: list[tuple[str, str, str]]) -> int:
-    """Remember bills that failed verification once each; returns how many were new."""
-    new = 0
-    for code, number, reason in rejected:
-        seen = db.session.scalar(select(RejectedBill.id).where(
-            RejectedBill.resident_id == resident_id, RejectedBill.code == code,
-            RejectedBill.number == number, RejectedBill.reason == reason))
-        if seen is None:
-            db.session.add(RejectedBill(resident_id=resident_id, code=code, number=number, reason=reason))
-            audit.record("sync.verification_failed", None, f"resident:{resident_id}", code=code, reason=reason[:80])
-            new += 1
-    return new
 
 
 def bump_change_seq(resident_id: int) -> None:

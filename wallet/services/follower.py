@@ -20,7 +20,8 @@ from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
 from wallet.models.bill import Bill
 from wallet.models.collection import FeedCursor
-from wallet.services import bill_store
+from wallet.services import bill_store, rejections
+from wallet.services.rejections import Rejection
 from wallet.services.signatures import BillRejected, verify_bill
 from wallet.services.sync import sync_state
 
@@ -87,7 +88,7 @@ def plan(events: list[dict[str, Any]], client: FiscalClient,
                 canonical, document = verify_bill(item, client)
                 verified = (canonical, document, item)
             except BillRejected as exc:
-                verified = exc
+                verified = rejections.of(item, exc)
         planned.append((resident_id, event, verified))
     return planned
 
@@ -95,9 +96,9 @@ def plan(events: list[dict[str, Any]], client: FiscalClient,
 def apply_event(resident_id: int, event: dict[str, Any], verified: Any) -> bool:
     """Mirror one event into the resident's wallet; True when anything changed."""
     code, number = event["code"], event["number"]
-    if isinstance(verified, BillRejected):
+    if isinstance(verified, Rejection):
         log.warning("rejected bill %s/%s from feed: %s", code, number, verified.reason)
-        return bool(bill_store.record_rejections(resident_id, [(code, number, verified.reason)]))
+        return bool(rejections.record(resident_id, [verified]))
     if verified is not None:
         canonical, document, item = verified
         bill_store.upsert_bills([bill_store.bill_row(resident_id, canonical, document, item)])

@@ -15,7 +15,8 @@ from common.timeutil import utcnow
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
 from wallet.models.collection import SyncState
-from wallet.services import bill_store
+from wallet.services import bill_store, rejections
+from wallet.services.rejections import Rejection
 from wallet.services.signatures import BillRejected, verify_bill
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def sync_person(resident_id: int, id_number: str, client: FiscalClient) -> SyncR
         db.session.commit()
     cursor = sync_state(resident_id).cursor
     db.session.commit()
+    rejections.retry(resident_id, client)  # bills that failed at an earlier sync are asked for again
     result = SyncResult()
     while True:
         page = client.payer_bills(id_number, cursor, limit=PAGE_SIZE)
@@ -63,7 +65,7 @@ def sync_person(resident_id: int, id_number: str, client: FiscalClient) -> SyncR
         write_transaction(db.session)
         state = sync_state(resident_id)
         bill_store.upsert_bills(rows)
-        new_rejects = bill_store.record_rejections(resident_id, rejected)
+        new_rejects = rejections.record(resident_id, rejected)
         state.cursor = cursor = page["next_cursor"]
         state.progress = SyncState.progress + len(rows)
         state.rejected = SyncState.rejected + new_rejects
@@ -81,16 +83,17 @@ def sync_person(resident_id: int, id_number: str, client: FiscalClient) -> SyncR
 
 
 def verified_rows(resident_id: int, items: list[dict[str, Any]],
-                  client: FiscalClient) -> tuple[list[dict[str, Any]], list[tuple[str, str, str]]]:
-    """Rows ready to store for the genuine bills, and (code, number, reason) for the others."""
+                  client: FiscalClient) -> tuple[list[dict[str, Any]], list[Rejection]]:
+    """Rows ready to store for the genuine bills, and the rejection of each other one."""
     rows, rejected = [], []
     for item in items:
         try:
             canonical, document = verify_bill(item, client)
         except BillRejected as exc:
-            code, number = str(item.get("code", ""))[:8], str(item.get("number", ""))[:10]
-            log.warning("rejected bill %s/%s for resident %s: %s", code, number, resident_id, exc.reason)
-            rejected.append((code, number, exc.reason))
+            rejection = rejections.of(item, exc)
+            log.warning("rejected bill %s/%s for resident %s: %s", rejection.code, rejection.number, resident_id,
+                        exc.reason)
+            rejected.append(rejection)
             continue
         rows.append(bill_store.bill_row(resident_id, canonical, document, item))
     return rows, rejected
