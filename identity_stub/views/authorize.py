@@ -13,6 +13,7 @@ from authlib.oidc.core.errors import InteractionRequiredError, LoginRequiredErro
 from flask import redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from common.identifiers import ascii_digits
 from common.web import render_error
 from identity_stub.assurance import LOA_FACE, requested_acr
 from identity_stub.claims import CLAIM_LABELS, claims_for_scope
@@ -42,7 +43,7 @@ def reauthentication_due(auth: Authentication, prompts: list[str], max_age: str 
         return True
     if max_age is None:
         return False
-    age_limit = int(max_age) if max_age.isdigit() else 0
+    age_limit = int(max_age) if ascii_digits(max_age) else 0
     return time.time() - auth.auth_time > age_limit
 
 

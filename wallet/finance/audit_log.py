@@ -7,6 +7,7 @@ from datetime import date
 import click
 from flask import render_template, request
 
+from common.identifiers import positive_int
 from wallet.audit import PAGE_SIZE, AuditQuery, search, verify_chain
 from wallet.cli import cli
 from wallet.finance import bp
@@ -28,7 +29,7 @@ def audit() -> tuple[str, int]:
                        day_from=_day(args.get("from")), day_to=_day(args.get("to")))
     bad_day = any(args.get(k, "").strip() and _day(args.get(k)) is None for k in ("from", "to"))
     page = args.get("page", "1")
-    page_no = int(page) if page.isdigit() and 0 < int(page) < 100000 else 1
+    page_no = positive_int(page, 99_999) or 1
     entries, total = search(query, page_no)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("wallet/finance/audit.html", entries=entries, total=total, page=page_no, pages=pages,

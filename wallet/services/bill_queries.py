@@ -12,6 +12,7 @@ from typing import Any, Mapping
 
 from sqlalchemy import Select, and_, func, or_, select
 
+from common.identifiers import ascii_digits
 from common.regions import PROVINCE_NAMES
 from wallet.extensions import db
 from wallet.models.bill import Bill
@@ -44,7 +45,7 @@ class BillFilter:
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> "BillFilter":
         year_raw = (args.get("year") or "").strip()
-        if year_raw and not (year_raw.isdigit() and 2000 <= int(year_raw) <= 2100):
+        if year_raw and not (ascii_digits(year_raw) and 2000 <= int(year_raw) <= 2100):
             raise FilterError("年份应为四位数字，如 2026。")
         province = (args.get("province") or "").strip() or None
         if province and province not in PROVINCE_NAMES:

@@ -47,7 +47,8 @@ def test_infinite_scroll_pages_through_every_bill_once(signed_in, wallet_app, ne
     assert {int(i) for i in seen} == expected
 
 
-@pytest.mark.parametrize("query", ["year=20x6", "year=1900", "province=99", "status=gone", "cursor=nonsense"])
+@pytest.mark.parametrize("query", ["year=20x6", "year=1900", "year=²⁰²⁶", "year=٢٠٢٦", "province=99", "status=gone",
+                                   "cursor=nonsense"])
 def test_bad_filters_get_a_chinese_400(signed_in, query):
     response = signed_in.get(f"/?{query}")
     assert response.status_code == 400

@@ -40,6 +40,10 @@ def test_audit_search_filters_by_action_actor_and_date_and_pages(admin, wallet_a
     assert first.count('class="audit-entry"') == audit.PAGE_SIZE and "下一页" in first
     second = admin.get("/finance/audit?action=bill.&page=2").get_data(as_text=True)
     assert second.count('class="audit-entry"') == 5
+    for page_text in ("²", "٢", "0", "-1", "x"):  # anything but a page number shows the first page
+        answer = admin.get(f"/finance/audit?action=bill.&page={page_text}")
+        assert answer.status_code == 200
+        assert answer.get_data(as_text=True).count('class="audit-entry"') == audit.PAGE_SIZE
     assert admin.get("/finance/audit?from=2000-01-01&to=2000-01-02").get_data(as_text=True).count(
         'class="audit-entry"') == 0
     assert admin.get("/finance/audit?from=yesterday").status_code == 400
