@@ -1,25 +1,63 @@
-"""Jinja filters for what residents read: money in yuan, times in Beijing time, masked identities."""
+"""Jinja filters for what residents read: money in yuan, times in Beijing time, masked identities.
+
+Each filter that formats a date, an amount, a code or a masked ID number hands back a
+*token*: the text in a ``<span class="nowrap" translate="no">`` (it is read as it is, not
+translated: a check code of six letters is not a word). A phone line breaks at a hyphen or
+anywhere in a long run of digits, and "2026-" / "09-26" or half an ID number is misread;
+wrapping here keeps every page that formats through these filters whole, with no rule
+per template.
+"""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask
+from markupsafe import Markup
 
 from common.money import yuan_display
 from common.timeutil import to_local
 from wallet.identity import mask_id_number, mask_name
 
 
-def local_datetime(value: datetime | str | None) -> str:
+def token(value: object) -> Markup:
+    """``value`` as one unbreakable run of text (escaped)."""
+    if value is None or value == "":
+        return Markup("")
+    return Markup('<span class="nowrap" translate="no">{}</span>').format(value)
+
+
+def yuan_token(fen: int) -> Markup:
+    return token(yuan_display(fen))
+
+
+def local_datetime(value: datetime | str | None, seconds: bool = False) -> Markup:
+    """An instant in Beijing time, to the minute (or the second)."""
     if value is None:
-        return ""
+        return Markup("")
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return to_local(value).strftime("%Y-%m-%d %H:%M")
+    return token(to_local(value).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"))
+
+
+def local_date(value: datetime | date | str | None) -> Markup:
+    """A calendar day: an instant's day in Beijing, or a date (or ISO date string) as written."""
+    if value is None or value == "":
+        return Markup("")
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value or " " in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return token(value.strftime("%Y-%m-%d"))
+
+
+def masked_id(id_number: str) -> Markup:
+    return token(mask_id_number(id_number))
 
 
 def register_filters(app: Flask) -> None:
-    app.add_template_filter(yuan_display, "yuan_display")
+    app.add_template_filter(yuan_token, "yuan_display")
     app.add_template_filter(local_datetime, "local_datetime")
-    app.add_template_filter(mask_id_number, "mask_id")
+    app.add_template_filter(local_date, "local_date")
+    app.add_template_filter(masked_id, "mask_id")
     app.add_template_filter(mask_name, "mask_name")
+    app.add_template_filter(token, "token")
