@@ -1,0 +1,100 @@
+"""A resident with many bills scrolls to the end of the list: every bill once, in order, totals kept."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import func, select
+
+from common.money import yuan_display
+from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.support.network import persona
+from tests.support.visual import check_page
+from tests.wallet.browser.test_bills_phone import cards, log_in_first_time
+from wallet.extensions import db
+from wallet.identity_lookup import resident_for_id_number
+from wallet.models import Bill
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+BILLS = 65
+
+
+@pytest.fixture
+def many_bills(network) -> int:
+    """乌日娜 (p1) holds 65 bills across the network: more than three pages of the list."""
+    for i in range(BILLS - network.payer_bill_count("p1")):
+        network.issue("p1", amount=1000 + i)
+    assert network.payer_bill_count("p1") == BILLS
+    return BILLS
+
+
+def listed_in_order(wallet_app) -> tuple[list[str], str]:
+    """The resident's bill links in list order (newest first), and their sum as the totals show it."""
+    with wallet_app.app_context():
+        rid = resident_for_id_number(persona("p1").id_number)
+        ids = db.session.scalars(select(Bill.id).where(Bill.resident_id == rid)
+                                 .order_by(Bill.issued_at.desc(), Bill.id.desc())).all()
+        total = db.session.scalar(select(func.sum(Bill.total)).where(Bill.resident_id == rid))
+    return [f"/bills/{i}" for i in ids], yuan_display(total)
+
+
+def shown_links(page: Page) -> list[str]:
+    return page.locator("#bill-results .bill-card a.bill-link").evaluate_all(
+        "links => links.map((a) => a.getAttribute('href'))")
+
+
+def expect_totals(page: Page, amount: str) -> None:
+    totals = page.get_by_test_id("totals")
+    expect(totals).to_have_count(1)
+    expect(totals).to_contain_text(f"共 {BILLS} 张")
+    expect(totals).to_contain_text(amount)
+
+
+def test_infinite_scroll_appends_every_bill_once_and_keeps_totals(system, seeded_idp, many_bills, running_worker,
+                                                                  wallet_app, page: Page):
+    log_in_first_time(page, "乌日娜")
+    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
+    expected, amount = listed_in_order(wallet_app)
+    expect(cards(page)).to_have_count(20)
+    for loaded in (40, 60, 65):
+        page.locator(".load-more").scroll_into_view_if_needed()
+        expect(cards(page)).to_have_count(loaded)
+        expect_totals(page, amount)
+    assert shown_links(page) == expected
+    expect(page.locator(".load-more")).to_have_count(0)
+    expect(page.get_by_role("heading", name="我的票据")).to_have_count(1)
+    check_page(page, "wallet-list-after-load-more")
+    if os.environ.get("UPDATE_DOC_SCREENSHOTS"):
+        DOCS.mkdir(exist_ok=True)
+        page.screenshot(path=str(DOCS / "wallet-list-after-load-more.png"), full_page=False)
+
+
+def test_load_more_links_page_through_every_bill_without_javascript(system, seeded_idp, many_bills,
+                                                                    running_worker, wallet_app, browser: Browser,
+                                                                    browser_context_args: dict[str, Any]):
+    # Logging in needs no script either: the identity stub and the activation page are plain forms.
+    context = browser.new_context(**browser_context_args, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in_first_time(page, "乌日娜")
+        for _ in range(30):  # collection runs in the worker; without script the page is reloaded by hand
+            page.goto("/")
+            if f"共 {BILLS} 张" in page.get_by_test_id("totals").inner_text():
+                break
+            page.wait_for_timeout(500)
+        expected, amount = listed_in_order(wallet_app)
+        seen = shown_links(page)
+        expect_totals(page, amount)
+        while page.get_by_role("link", name="加载更多").count():
+            page.get_by_role("link", name="加载更多").click()
+            expect_totals(page, amount)
+            following = shown_links(page)
+            assert following, "the next page shows the following bills"
+            seen += following
+        assert seen == expected
+    finally:
+        context.close()
