@@ -1,6 +1,7 @@
 """What a bill looks like to the resident: labels, amounts, timeline — read from the signed document."""
 from __future__ import annotations
 
+import io
 import json
 from datetime import datetime
 from functools import cached_property
@@ -199,4 +200,12 @@ class BillView:
         return build_payload_url(elements, current_app.config["WALLET_BASE_URL"])
 
     def qr_svg(self) -> str:
-        return segno.make(self.check_url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff")
+        """The QR code as a standalone SVG document.
+
+        It is served as a file for an ``<img>``, which draws an SVG only when it declares
+        its namespace; segno's ``svg_inline`` leaves that out (it is meant for embedding).
+        """
+        out = io.BytesIO()
+        segno.make(self.check_url, error="m").save(out, kind="svg", xmldecl=False, scale=8, border=2,
+                                                    dark="#000", light="#fff", svgclass=None, lineclass=None)
+        return out.getvalue().decode()
