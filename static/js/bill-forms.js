@@ -105,6 +105,21 @@
     }
   });
 
+  function size(bytes) {
+    const mb = bytes / 1048576;
+    return mb < 0.1 ? "不到 0.1 兆" : `${mb.toFixed(1)} 兆`;
+  }
+
+  // The file input is hidden behind a Chinese label (Chromium would say "No file chosen"):
+  // the chosen file's name is said beside it instead.
+  document.addEventListener("change", (event) => {
+    const input = event.target;
+    if (!input.matches || !input.matches("input[type=file]")) return;
+    const chosen = input.parentElement && input.parentElement.querySelector("[data-file-chosen]");
+    const file = input.files && input.files[0];
+    if (chosen && file) chosen.textContent = `已选择：${file.name}（${size(file.size)}）`;
+  });
+
   // A file above the limit is refused before it is uploaded (the server refuses it too).
   document.addEventListener("change", (event) => {
     const input = event.target;
@@ -113,7 +128,7 @@
     const file = input.files && input.files[0];
     const problem = input.form && input.form.querySelector("[data-file-problem]");
     const message = file && limit && file.size > limit
-      ? `文件超过 ${Math.floor(limit / 1048576)} MB，请压缩或换一个文件后再上传。` : "";
+      ? `文件超过 ${Math.floor(limit / 1048576)} 兆，请压缩或换一个文件后再上传。` : "";
     input.setCustomValidity(message);
     if (message) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");
