@@ -11,7 +11,8 @@ and saves a screenshot of every page under ``test-screens/`` to be looked at:
 - a date, an amount, a bill code or number, or an ID number broken over two lines;
 - an interactive element smaller than the audience's touch target (44×44 CSS px on
   resident pages, Apple HIG; 24×24 on the consoles, WCAG 2.2 2.5.8);
-- a Latin word outside the allow-list (PDF, QR, …), or a native file input that
+- a Latin word outside the allow-list (PDF, QR, …) in text that is language (codes marked
+  ``translate="no"`` are not), or a native file input that
   Chromium labels in English: residents read Chinese;
 - a console error or a Content-Security-Policy violation since the last check;
 - an axe-core violation.
@@ -187,6 +188,18 @@ def latin_words(text: str, allowed: Iterable[str]) -> list[str]:
     return sorted(set(words))
 
 
+def language_text(page: Page) -> str:
+    """The page's visible text less what is marked ``translate="no"``.
+
+    HTML's own marker for text that is not language: a bill's check code is six letters
+    or digits and may be all letters ("saagvd"), and no reader is asked to know it as a word.
+    """
+    text = page.inner_text("body")
+    for code in page.locator('[translate="no"]').all_inner_texts():
+        text = text.replace(code, " ") if code.strip() else text
+    return text
+
+
 def check_page(page: Page, name: str, audience: Audience = RESIDENT, *, allow_latin: Iterable[str] = (),
                allow_console: Iterable[str] = (), axe_disable: Iterable[str] = ()) -> None:
     """Fail with every finding on ``page`` at each of ``audience``'s viewports; save a screenshot of each.
@@ -205,7 +218,7 @@ def check_page(page: Page, name: str, audience: Audience = RESIDENT, *, allow_la
             page.wait_for_function("[...document.images].every((img) => img.complete)")
             label = f"{size['width']}x{size['height']}"
             findings += [f"[{label}] {f}" for f in page.evaluate(_FINDINGS_JS, {"minTarget": audience.min_target})]
-            words = latin_words(page.inner_text("body"), audience.latin | set(allow_latin))
+            words = latin_words(language_text(page), audience.latin | set(allow_latin))
             if words:
                 findings.append(f"[{label}] Latin words a reader cannot be expected to read: {', '.join(words)}")
             SCREENS.mkdir(parents=True, exist_ok=True)
