@@ -62,8 +62,12 @@ def test_item_amounts_on_the_detail_page_go_through_the_shared_filter(resident_c
     rid = resident_id_of(wallet_app)
     with wallet_app.app_context():
         big = db.session.scalar(select(Bill.id).where(Bill.resident_id == rid).order_by(Bill.total.desc()).limit(1))
-    html = text_of(resident_client.get(f"/bills/{big}").get_data(as_text=True))
-    assert not BARE_AMOUNT.findall(html), BARE_AMOUNT.findall(html)
+    html = resident_client.get(f"/bills/{big}").get_data(as_text=True)
+    items = html.split('class="items"')[1].split("</table>")[0]
+    cells = [text_of(c).strip() for c in re.findall(r"<td>(.*?)</td>", items, flags=re.S)]
+    amounts = [c for c in cells if re.search(r"\d\.\d\d$", c)]
+    assert amounts and all(re.fullmatch(r"-?¥\d{1,3}(,\d{3})*\.\d\d", a) for a in amounts), amounts
+    assert not BARE_AMOUNT.findall(text_of(html)), BARE_AMOUNT.findall(text_of(html))
 
 
 def test_after_a_red_reversal_the_resident_is_pointed_to_the_red_bill_not_asked_to_authorize_again(
