@@ -117,7 +117,12 @@
     if (!input.matches || !input.matches("input[type=file]")) return;
     const chosen = input.parentElement && input.parentElement.querySelector("[data-file-chosen]");
     const file = input.files && input.files[0];
-    if (chosen && file) chosen.textContent = `已选择：${file.name}（${size(file.size)}）`;
+    if (!chosen || !file) return;
+    // The file's name is the person's own, not language: marked so it is not translated.
+    const name = document.createElement("span");
+    name.setAttribute("translate", "no");
+    name.textContent = file.name;
+    chosen.replaceChildren("已选择：", name, `（${size(file.size)}）`);
   });
 
   // A file above the limit is refused before it is uploaded (the server refuses it too).

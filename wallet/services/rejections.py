@@ -14,7 +14,7 @@ import json
 import logging
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from common.database import write_transaction
 from wallet import audit
@@ -49,7 +49,7 @@ def claimed_issuer(item: dict[str, Any]) -> str:
 
 
 def record(resident_id: int, rejected: list[Rejection]) -> int:
-    """Remember each new rejection and tell the resident; returns how many were new. Caller commits."""
+    """Remember each new rejection, count it and tell the resident; returns how many were new. Caller commits."""
     new = 0
     for r in rejected:
         seen = db.session.scalar(select(RejectedBill.id).where(
@@ -61,6 +61,9 @@ def record(resident_id: int, rejected: list[Rejection]) -> int:
         audit.record("sync.verification_failed", None, f"resident:{resident_id}", code=r.code, reason=r.reason[:80])
         activity.tell(resident_id, "unverified", issuer=r.issuer or "开票单位", code=r.code, number=r.number)
         new += 1
+    if new:
+        db.session.execute(update(SyncState).where(SyncState.resident_id == resident_id)
+                           .values(rejected=SyncState.rejected + new))
     return new
 
 

@@ -68,7 +68,6 @@ def sync_person(resident_id: int, id_number: str, client: FiscalClient) -> SyncR
         new_rejects = rejections.record(resident_id, rejected)
         state.cursor = cursor = page["next_cursor"]
         state.progress = SyncState.progress + len(rows)
-        state.rejected = SyncState.rejected + new_rejects
         if rows or new_rejects:
             state.change_seq = SyncState.change_seq + 1
         db.session.commit()

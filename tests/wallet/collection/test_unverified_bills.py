@@ -73,3 +73,5 @@ def test_a_forged_bill_from_the_change_feed_is_told_too(client, wallet_app, netw
             pass
     told = notices(wallet_app, "unverified")
     assert len(told) == 1 and forged["code"] in told[0] and issuer_of(forged) in told[0]
+    notice = client.get("/").get_data(as_text=True).split('data-testid="unverified"')[1].split("</section>")[0]
+    assert forged["code"] in notice and issuer_of(forged) in notice
