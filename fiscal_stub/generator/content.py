@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from fiscal_stub.reference.bill_types import BillType, ItemKind
 from fiscal_stub.reference.names import DEPARTMENTS_INPATIENT, DEPARTMENTS_OUTPATIENT
 from fiscal_stub.generator.identity import person_name
+from fiscal_stub.generator.standard_fields import annotate_items, business_serial, deposit, detail_list, \
+    extras_rng, institution_type, other_parts, visit_numbers
 
 INSURANCE_TYPES = (("职工基本医疗保险", 55), ("城乡居民基本医疗保险", 38), ("自费", 7))
 ROUND_TO_YUAN = {"nontax_general", "court_fee", "exam_fee", "donation", "association_dues", "mutual_aid",
@@ -33,7 +35,8 @@ class Content:
     medical: dict[str, Any] | None = None
     remark: str = ""
     handler: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    serial: str = ""
+    reviewer: str = ""
 
 
 def sample_amount(rng: random.Random, bill_type: BillType) -> int:
@@ -119,25 +122,33 @@ def settlement(rng: random.Random, rows: list[dict[str, Any]], total: int, inpat
 
 
 def add_medical(rng: random.Random, bill_type: BillType, rows: list[dict[str, Any]], issued: date, level: str,
-                province: str, days: int, mark: bool = True) -> dict[str, Any]:
+                province: str, days: int, issuer_name: str, mark: bool = True) -> dict[str, Any]:
     """Visit details and settlement split for ``rows``; ``mark`` draws self-paid parts first."""
-    medical = medical_extras(rng, bill_type, issued, level, province, days)
+    medical = medical_extras(rng, bill_type, issued, level, province, days, issuer_name)
     if mark or medical["insurance_type"] == "自费":
         mark_self_paid(rng, rows, medical["insurance_type"])
-    medical["settlement"] = settlement(rng, rows, sum(r["amount"] for r in rows),
-                                       bill_type.key == "medical_inpatient", medical["insurance_type"])
+    inpatient = bill_type.key == "medical_inpatient"
+    split = settlement(rng, rows, sum(r["amount"] for r in rows), inpatient, medical["insurance_type"])
+    medical["settlement"] = split
+    extra = extras_rng(medical["record_number"], split["cash"])
+    medical["other_payments"] = other_parts(extra, split["other_insurance"])
+    if inpatient:
+        medical.update(deposit(extra, split["cash"]))
+        medical["details"] = detail_list(extra, rows, date.fromisoformat(medical["admitted_on"]), issued)
     return medical
 
 
 def medical_extras(rng: random.Random, bill_type: BillType, issued: date, level: str, province: str,
-                   days: int) -> dict[str, Any]:
+                   days: int, issuer_name: str) -> dict[str, Any]:
     inpatient = bill_type.key == "medical_inpatient"
     insurance = rng.choices([n for n, _ in INSURANCE_TYPES], [w for _, w in INSURANCE_TYPES])[0]
     insured = insurance != "自费"
+    visit = rng.randrange(10**5)
     return {
         "visit_type": "inpatient" if inpatient else "outpatient",
-        "patient_number": f"{'ZY' if inpatient else 'MZ'}{issued:%Y%m%d}{rng.randrange(10**5):05d}",
+        **visit_numbers(extras_rng(issued, visit, province, issuer_name), visit, issued, inpatient),
         "department": rng.choice(DEPARTMENTS_INPATIENT if inpatient else DEPARTMENTS_OUTPATIENT),
+        "institution_type": institution_type(issuer_name),
         "institution_level": level,
         "visit_date": None if inpatient else issued.isoformat(),
         "admitted_on": (issued - timedelta(days=days)).isoformat() if inpatient else None,
@@ -155,7 +166,7 @@ def housing_items(rng: random.Random, bill_type: BillType) -> list[dict[str, Any
 
 
 def make_content(rng: random.Random, bill_type: BillType, issued: date, level: str, province: str,
-                 total: int | None = None) -> Content:
+                 issuer_name: str, total: int | None = None) -> Content:
     """A whole bill body for ``bill_type``; ``total`` fixes the amount, else one is drawn."""
     days = rng.randint(3, 21) if bill_type.key == "medical_inpatient" else 1
     if bill_type.key == "housing_maintenance" and total is None:
@@ -163,5 +174,17 @@ def make_content(rng: random.Random, bill_type: BillType, issued: date, level: s
     else:
         rows = items_for(rng, bill_type, total if total is not None else sample_amount(rng, bill_type), days)
     amount = sum(row["amount"] for row in rows)
-    medical = add_medical(rng, bill_type, rows, issued, level, province, days) if bill_type.medical else None
-    return Content(amount, rows, medical, REMARKS.get(bill_type.key, ""), person_name(rng, province))
+    medical = add_medical(rng, bill_type, rows, issued, level, province, days, issuer_name) \
+        if bill_type.medical else None
+    content = Content(amount, rows, medical, REMARKS.get(bill_type.key, ""), person_name(rng, province))
+    return with_standard_fields(content, issued, province, issuer_name)
+
+
+def with_standard_fields(content: Content, issued: date, province: str, issuer_name: str) -> Content:
+    """``content`` with its 业务流水号, 复核人 and each item's 标准 and 备注 (see standard_fields)."""
+    extra = extras_rng(issued, province, issuer_name, content.total, content.handler,
+                       [row["code"] for row in content.items])
+    annotate_items(content.items)
+    content.serial = content.serial or business_serial(extra, issued)
+    content.reviewer = content.reviewer or person_name(extra, province)
+    return content

@@ -92,7 +92,7 @@ def drafts_for(person: Person, count: int, seed: int, until: datetime, units: Un
         day = first_day + timedelta(days=rng.randrange((last_day - first_day).days + 1))
         issued = datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.randrange(60), rng.randrange(60),
                           tzinfo=SHANGHAI)
-        content = make_content(rng, bill_type, day, issuer.level, province)
+        content = make_content(rng, bill_type, day, issuer.level, province, issuer.name)
         check = "".join(rng.choice(CHECK_ALPHABET) for _ in range(6))
         drafts.append(Draft(bill_type=bill_type, province=province, issuer_code=issuer.code,
                             issuer_name=issuer.name, payer_type="个人", payer_name=person.name,

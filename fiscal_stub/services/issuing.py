@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.database import write_transaction
+from common.timeutil import to_local
 from fiscal_stub.generator.content import Content
+from fiscal_stub.generator.standard_fields import business_serial, extras_rng
 from fiscal_stub.models import Bill
 from fiscal_stub.reference.bill_types import BY_KEY
 from fiscal_stub.services.events import append_event
@@ -48,13 +50,25 @@ def _require_untouched(session: Session, bill: Bill) -> None:
         raise refuse(session, 409, "bill_has_reimbursement", "该票据已有报销记录，不能冲红或换开。")
 
 
-def _negated(document: dict[str, Any]) -> Content:
+# Amounts a red bill prints with the opposite sign, beside the items and the settlement split.
+_MEDICAL_AMOUNTS = ("prepaid", "supplementary", "refunded")
+
+
+def _negated(document: dict[str, Any], now: datetime) -> Content:
+    """The red bill's body: every amount of the original with the opposite sign, nothing else changed."""
     items = [{**row, "price": -row["price"], "amount": -row["amount"], "self_paid": -row["self_paid"]}
              for row in document["items"]]
     medical = document["medical"]
     if medical is not None:
-        medical = {**medical, "settlement": {k: -v for k, v in medical["settlement"].items()}}
-    return Content(-document["total"], items, medical, document["remark"], document["handler"])
+        medical = {**medical, "settlement": {k: -v for k, v in medical["settlement"].items()},
+                   "other_payments": {k: -v for k, v in (medical.get("other_payments") or {}).items()},
+                   **{key: -medical[key] for key in _MEDICAL_AMOUNTS if key in medical}}
+        if "details" in medical:
+            medical["details"] = [{**row, "price": -row["price"], "amount": -row["amount"]}
+                                  for row in medical["details"]]
+    serial = business_serial(extras_rng(document.get("serial"), document["number"], "red"), to_local(now).date())
+    return Content(-document["total"], items, medical, document["remark"], document["handler"], serial,
+                   document.get("reviewer", ""))
 
 
 def red_reverse(session: Session, code: str, number: str, reason: str, now: datetime) -> tuple[Bill, Bill]:
@@ -63,7 +77,7 @@ def red_reverse(session: Session, code: str, number: str, reason: str, now: date
     settle_lapsed_lock(session, original, now)
     _require_untouched(session, original)
     doc = json.loads(original.canonical)
-    content = _negated(doc)
+    content = _negated(doc, now)
     content.remark = f"冲红原票据 {code}-{number}" + (f"：{reason}" if reason else "")
     draft = Draft(
         bill_type=BY_KEY[doc["type"]["key"]], province=original.province, issuer_code=doc["issuer"]["code"],

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from common.timeutil import to_local
 from fiscal_stub import crypto
 from fiscal_stub.generator.content import Content
+from fiscal_stub.generator.standard_fields import gender_of
 from fiscal_stub.models import Bill, FeedbackRecord, StatusEvent
 from fiscal_stub.reference.bill_types import BillType
 from fiscal_stub.reference.provinces import BY_CODE
@@ -74,9 +75,12 @@ def document(draft: Draft, number: str) -> dict[str, Any]:
         "province": {"code": province.code, "name": province.name},
         "total": draft.content.total,
         "issuer": {"name": draft.issuer_name, "code": draft.issuer_code},
-        "payer": {"type": draft.payer_type, "name": draft.payer_name, "id_number": draft.payer_id_number},
+        "serial": draft.content.serial,
+        "payer": {"type": draft.payer_type, "name": draft.payer_name, "id_number": draft.payer_id_number,
+                  "gender": gender_of(draft.payer_id_number) if draft.payer_type == "个人" else None},
         "remark": draft.content.remark,
         "handler": draft.content.handler,
+        "reviewer": draft.content.reviewer,
         "items": draft.content.items,
         "medical": draft.content.medical,
         "seals": [

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from common.timeutil import to_local
-from fiscal_stub.generator.content import Content, add_medical, make_content
+from fiscal_stub.generator.content import Content, add_medical, make_content, with_standard_fields
 from fiscal_stub.generator.units import types_issued_by
 from fiscal_stub.models import IssuingUnit
 from fiscal_stub.reference.bill_types import BY_KEY, BillType
@@ -67,11 +67,12 @@ def draft_for(session: Session, order: IssueOrder, now: datetime) -> Draft:
     rng = random.Random(secrets.randbits(64))
     day = to_local(issued_at).date()
     if order.items:
-        medical = add_medical(rng, bill_type, order.items, day, unit.level, unit.province, 1, mark=False) \
-            if bill_type.medical else None
-        content = Content(order.amount, order.items, medical, order.remark, order.handler)
+        medical = add_medical(rng, bill_type, order.items, day, unit.level, unit.province, 1, unit.name,
+                              mark=False) if bill_type.medical else None
+        content = with_standard_fields(Content(order.amount, order.items, medical, order.remark, order.handler),
+                                       day, unit.province, unit.name)
     else:
-        content = make_content(rng, bill_type, day, unit.level, unit.province, total=order.amount)
+        content = make_content(rng, bill_type, day, unit.level, unit.province, unit.name, total=order.amount)
         content.remark = order.remark or content.remark
         content.handler = order.handler or content.handler
     return Draft(bill_type=bill_type, province=unit.province, issuer_code=unit.code, issuer_name=unit.name,

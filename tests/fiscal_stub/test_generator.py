@@ -68,6 +68,7 @@ def check_document(doc: dict) -> None:
     assert doc["code"][2:6] == doc["type"]["classification"] + doc["type"]["kind"]
     assert doc["code"][6:] == doc["issued_at"][2:4]
     assert len(doc["number"]) == 10 and len(doc["check"]) == 6
+    check_standard_fields(doc)
     medical = doc["medical"]
     if doc["type"]["key"].startswith("medical_"):
         split = medical["settlement"]
@@ -75,8 +76,47 @@ def check_document(doc: dict) -> None:
         assert split["co_pay"] + split["self_pay"] == split["personal_account"] + split["cash"]
         assert split["self_pay"] == sum(item["self_paid"] for item in doc["items"])
         assert min(split.values()) >= 0
+        check_medical_standard_fields(doc, medical)
     else:
         assert medical is None
+
+
+def check_standard_fields(doc: dict) -> None:
+    """业务流水号, 性别, 收款人 and 复核人, each item's 标准 and 备注: present on every bill."""
+    assert len(doc["serial"]) == 18 and doc["serial"].isascii() and doc["serial"].isdigit()
+    assert doc["payer"]["gender"] == ("男" if int(doc["payer"]["id_number"][16]) % 2 else "女")
+    assert doc["handler"] and doc["reviewer"]
+    for item in doc["items"]:
+        assert item["standard"].endswith(f"/{item['unit']}") and isinstance(item["remark"], str)
+
+
+def check_medical_standard_fields(doc: dict, medical: dict) -> None:
+    """The medical data standard's fields: separate visit numbers, the institution type apart from its
+    grade, 其他医保支付 in named parts, and for inpatients the deposit settlement and the 医疗收费明细."""
+    inpatient = medical["visit_type"] == "inpatient"
+    assert medical["record_number"].startswith("BL")
+    assert (medical["inpatient_number"] or "").startswith("ZY") == inpatient
+    assert (medical["outpatient_number"] or "").startswith("MZ") == (not inpatient)
+    assert medical["institution_type"] in {"综合医院", "中医医院", "中西医结合医院", "专科医院", "妇幼保健院",
+                                           "社区卫生服务中心", "乡镇卫生院"}
+    assert "等" not in medical["institution_type"]
+    parts = medical["other_payments"]
+    assert set(parts) == {"serious_illness", "medical_assistance", "civil_servant", "other"}
+    assert sum(parts.values()) == medical["settlement"]["other_insurance"] and min(parts.values()) >= 0
+    if not inpatient:
+        assert "details" not in medical and "prepaid" not in medical
+        return
+    cash = medical["settlement"]["cash"]
+    assert medical["prepaid"] - medical["refunded"] + medical["supplementary"] == cash
+    assert min(medical["prepaid"], medical["refunded"], medical["supplementary"]) >= 0
+    assert medical["refunded"] == 0 or medical["supplementary"] == 0
+    details = medical["details"]
+    assert sum(row["amount"] for row in details) == doc["total"]
+    for item in doc["items"]:
+        assert sum(r["amount"] for r in details if r["code"].startswith(item["code"])) >= item["amount"]
+    for row in details:
+        assert medical["admitted_on"] <= row["date"] <= medical["discharged_on"]
+        assert 0 <= row["self_pay_ratio"] <= 100 and row["name"] and row["spec"]
 
 
 def test_amounts_and_settlement_splits_add_up_for_every_generated_bill(fiscal_app):

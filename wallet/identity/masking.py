@@ -1,13 +1,9 @@
 """How real-name data looks on screen: enough to recognise, not enough to misuse."""
 from __future__ import annotations
 
+from common.masking import mask_id_number
 
-def mask_id_number(id_number: str) -> str:
-    """``15010219860314110X`` → ``1501**********110X`` (region prefix and last four kept)."""
-    value = id_number.strip().upper()
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+__all__ = ["mask_id_number", "mask_name", "mask_phone"]
 
 
 def mask_name(name: str) -> str:
