@@ -87,7 +87,7 @@ def test_refusals_appear_in_place_and_change_nothing(system, seeded_idp, net, pa
 
     too_big = b"%PDF-1.7\n" + b" " * (11 * 1024 * 1024)
     pdf_input.set_input_files(files=[{"name": "big.pdf", "mimeType": "application/pdf", "buffer": too_big}])
-    expect(pdf_form.locator("[data-file-problem]")).to_have_text("文件超过 10 MB，请压缩或换一个文件后再上传。")
+    expect(pdf_form.locator("[data-file-problem]")).to_have_text("文件超过 10 兆，请压缩或换一个文件后再上传。")
     expect(pdf_input).to_have_attribute("aria-invalid", "true")
     assert pdf_input.evaluate("input => input.validity.valid") is False
 
