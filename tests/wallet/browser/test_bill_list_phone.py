@@ -66,10 +66,12 @@ def test_infinite_scroll_appends_every_bill_once_and_keeps_totals(system, seeded
         expect_totals(page, amount)
     assert shown_links(page) == expected
     expect(page.locator(".load-more")).to_have_count(0)
+    expect(page.get_by_text(f"已显示全部 {BILLS} 张")).to_be_visible()
     expect(page.get_by_role("heading", name="我的票据")).to_have_count(1)
     check_page(page, "wallet-list-after-load-more")
     if os.environ.get("UPDATE_DOC_SCREENSHOTS"):
         DOCS.mkdir(exist_ok=True)
+        page.get_by_text(f"已显示全部 {BILLS} 张").scroll_into_view_if_needed()
         page.screenshot(path=str(DOCS / "wallet-list-after-load-more.png"), full_page=False)
 
 

@@ -16,6 +16,7 @@ from common.money import yuan
 from common.timeutil import to_local
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import check_page
+from tests.wallet.authorization.fixtures import demo_units  # noqa: F401  (fixture)
 from tests.wallet.browser.test_bills_phone import cards, log_in_first_time
 from wallet.extensions import db
 from wallet.models import Bill
@@ -125,6 +126,22 @@ def test_me_page(system, seeded_idp, network, running_worker, page: Page):
     signed_in(page, network)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的").click()
     check_page(page, "look-me")
+
+
+def test_authorize_selection_notifications_and_access_history(system, seeded_idp, network, running_worker,
+                                                              demo_units, page: Page):
+    signed_in(page, network)
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="授权").click()
+    check_page(page, "look-authorizations")
+    page.get_by_role("link", name="新建授权").click()
+    check_page(page, "look-authorize-choose-unit")
+    page.goto(f"/authorize/{demo_units['insurer']}")
+    expect(page.get_by_role("heading", name="选择票据")).to_be_visible()
+    check_page(page, "look-authorize-select-bills")
+    page.goto("/notifications")
+    check_page(page, "look-notifications")
+    page.goto("/access-history")
+    check_page(page, "look-access-history")
 
 
 def test_public_check_form(system, page: Page):
