@@ -61,5 +61,5 @@ def activate_submit(token: str) -> Any:
         if "link" in refused.errors:
             return _refused(refused.errors["link"])
         return _page(token, refused.status, refused.errors)
-    flash(f"账号 {done.username} 已激活。请用新密码和验证器中的动态码登录。", "success")
+    flash(f"{done.display_name}，您的账号已激活。请用新密码和验证器中的动态码登录。", "success")
     return redirect(url_for("unit.login"), code=303)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
+from common.web import render_error
 from wallet.models.unit import USER_ROLES
 from wallet.services import unit_users
 from wallet.services.unit_users import ACTIVATION_HOURS, UserRefused
@@ -33,19 +34,20 @@ def add_user() -> Any:
         invitation = unit_users.add_user(current_unit_user(), form["username"], form["display_name"], form["role"])
     except UserRefused as refused:
         return _page(refused.status, form=form, errors=refused.errors)
-    unit = current_unit_user().unit
-    flash(f"已添加用户 {invitation.user.username}。激活链接已发到单位邮箱 {unit.email}，"
+    flash(f"已添加用户{invitation.user.display_name}（{invitation.user.role_name}）。激活链接已发到本单位邮箱，"
           f"{ACTIVATION_HOURS} 小时内有效；对方设置密码并绑定验证器后即可登录。", "success")
     return redirect(url_for("unit.users"), code=303)
 
 
-@bp.post("/users/<int(max=2147483647):user_id>/<any(disable, enable):action>")
+@bp.post("/users/<int(max=2147483647):user_id>/<action>")
 @unit_admin_required
 def set_user_state(user_id: int, action: str) -> Any:
+    if action not in ("disable", "enable"):
+        return render_error(404)
     try:
         user = unit_users.set_disabled(current_unit_user(), user_id, action == "disable")
     except UserRefused as refused:
         return _page(refused.status, error=refused.errors["user"])
     done = "已停用，其登录状态已结束" if action == "disable" else "已恢复，可以重新登录"
-    flash(f"用户 {user.username} {done}。", "success")
+    flash(f"用户{user.display_name}{done}。", "success")
     return redirect(url_for("unit.users"), code=303)

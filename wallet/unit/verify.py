@@ -99,4 +99,4 @@ def upload_too_large(error: RequestEntityTooLarge) -> Any:
         return render_error(413)
     megabytes = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     return render_result(Verification(refusal=Refusal(
-        "too_large", f"文件太大，无法上传。请上传不超过{megabytes} MB的PDF版式文件。", 413)))
+        "too_large", f"文件太大，无法上传。请上传不超过 {megabytes} 兆的 PDF 版式文件。", 413)))

@@ -42,20 +42,26 @@ def table_rows(html: str, table_id: str) -> dict[str, dict[str, str]]:
     return rows
 
 
-def test_figures_per_unit_and_per_month_match_the_rows_behind_them(admin, wallet_app, network, collected,
-                                                                  fiscal_client, demo_units):
-    for amount in (52000, 61000, 73000, 88000):
+def plant(wallet_app, network, resident_id: int, fiscal_client, demo_units: dict[str, int]) -> None:
+    """Claims of the demo units in every state of ``PLAN``, over three months (set-up, not under test)."""
+    for amount in (52000, 61000, 73000, 88000, 91000, 99000):
         network.issue("p1", amount=amount)
     collect(wallet_app, fiscal_client, "p1")
-    bills = claimable(wallet_app, collected, len(PLAN))
-    ids = [grant(wallet_app, collected, demo_units[unit], [bill])[0] for (unit, *_), bill in zip(PLAN, bills)]
+    bills = claimable(wallet_app, resident_id, len(PLAN))
+    ids = [grant(wallet_app, resident_id, demo_units[unit], [bill])[0] for (unit, *_), bill in zip(PLAN, bills)]
     with wallet_app.app_context():
         for auth_id, (_, state, created, paid, amount) in zip(ids, PLAN):
             auth = db.session.get(Authorization, auth_id)
             auth.state, auth.created_at, auth.reimbursed_at, auth.amount = state, created, paid, amount
-            if state != "authorized" and state != "locked":
+            if state not in ("authorized", "locked"):
                 auth.open_bill_id = None
         db.session.commit()
+
+
+def test_figures_per_unit_and_per_month_match_the_rows_behind_them(admin, wallet_app, network, collected,
+                                                                  fiscal_client, demo_units):
+    plant(wallet_app, network, collected, fiscal_client, demo_units)
+    with wallet_app.app_context():
         rows = list(db.session.scalars(select(Authorization)))
         names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
 

@@ -31,7 +31,7 @@ def test_figures_count_residents_bills_and_authorizations_and_draw_svg_bars(resi
     assert figure(html, "residents") == "1" and figure(html, "bills") == str(bills)
     assert figure(html, "locks") == "0" and figure(html, "rejected") == "0"
     assert figure(html, "reimbursed").startswith("0 笔")
-    assert html.count("<svg") == 2 and "<rect" in html and "已授权：2" in html
+    assert html.count('<svg class="chart"') == 2 and "<rect" in html and "已授权：2" in html
     assert 'href="/finance/figures"' in admin.get("/finance/").get_data(as_text=True)
 
 

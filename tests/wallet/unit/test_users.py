@@ -51,7 +51,7 @@ def test_an_added_user_activates_through_the_link_and_signs_in_with_their_own_ke
     done = add(admin)
     assert done.status_code == 303 and done.headers["Location"] == "/unit/users"
     listing = admin.get("/unit/users").get_data(as_text=True)
-    assert "已添加用户 lina.clerk" in listing and "72 小时内有效" in listing
+    assert "已添加用户李娜（经办人）" in listing and "72 小时内有效" in listing
     assert re.search(r'data-username="lina.clerk">.*?待激活', listing, re.S)
     path = activation_link(wallet_app, demo_units["insurer"])
     pending = user_row(wallet_app, "lina.clerk")
