@@ -2,6 +2,7 @@
 the minute, limits in their own unit, amounts as the shared filter prints them, red bills as links."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -83,8 +84,10 @@ def test_after_a_red_reversal_the_resident_is_pointed_to_the_red_bill_not_asked_
     body = last_notice(wallet_app, "expired")
     assert "重新授权" not in body and "红字票据" in body
     with wallet_app.app_context():
-        red = db.session.scalar(select(Bill).where(Bill.resident_id == bill.resident_id, Bill.total < 0))
-        assert red is not None, "the red bill is collected with the original"
+        ref = json.loads(db.session.get(Bill, bill.id).status_json)["red_bill"]
+        red = db.session.scalar(select(Bill).where(Bill.resident_id == bill.resident_id, Bill.code == ref["code"],
+                                                   Bill.number == ref["number"]))
+        assert red is not None and red.total < 0, "the red bill is collected with the original"
         red_id, red_code, red_number = red.id, red.code, red.number
     link = f'<a href="/bills/{red_id}">{red_code}-{red_number}</a>'
     for path in ("/notifications", "/authorizations", f"/bills/{bill.id}"):
