@@ -12,6 +12,7 @@ import requests
 from sqlalchemy import select
 
 from tests.conftest import csrf_token_of
+from tests.support.tokens import plain
 from tests.wallet.auth.flows import back_from_stub
 from tests.wallet.authorization.fixtures import (auth_row, claimable, demo_login, form_token, grant,
                                                  resident_id_of, unit_http_login)
@@ -79,7 +80,7 @@ def test_preview_shows_what_the_unit_will_see_and_confirming_needs_face_verifica
     unit = demo_units["insurer"]
     query = "&".join(f"bill={b}" for b in bills) + "&claim_ref=LP-001&note=请尽快处理"
     preview = resident.get(f"/authorize/{unit}/preview?{query}")
-    page = preview.get_data(as_text=True)
+    page = plain(preview.get_data(as_text=True))
     assert preview.status_code == 200 and "该单位将看到（共 2 张）" in page
     assert "乌日娜（1501**********110X）" in page and "LP-001" in page and "请尽快处理" in page
     request_id = re.search(r'name="request_id" value="([^"]+)"', page).group(1)
@@ -158,6 +159,6 @@ def test_the_remainder_of_a_partly_reimbursed_bill_goes_to_a_second_unit(wallet_
     agency_view = auth_row(wallet_app, second)
     assert agency_view.state == "authorized" and agency_view.bill.reimbursed_amount == 6000
     agency = unit_http_login(system.url, demo_login("agency"))
-    page = agency.get(f"{system.url}/unit/claims/{second}", timeout=10).text
+    page = plain(agency.get(f"{system.url}/unit/claims/{second}", timeout=10).text)
     left = total - 6000
     assert f'data-testid="remaining">¥{left // 100:,}.{left % 100:02d}' in page

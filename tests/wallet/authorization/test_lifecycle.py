@@ -8,6 +8,7 @@ import requests
 from sqlalchemy import select
 
 from tests.conftest import csrf_token_of
+from tests.support.tokens import plain
 from tests.wallet.authorization.fixtures import (age, as_unit, auth_row, bill_row, claimable, grant,
                                                  resident_id_of, unit_client_login)
 from wallet.extensions import db
@@ -169,7 +170,7 @@ def test_each_unit_step_reaches_the_live_channel_notifications_and_access_histor
         assert notices(wallet_app)[-1] == kind
     badge = resident_client.get("/notifications/badge").get_data(as_text=True)
     assert 'data-testid="unread-count">4<' in badge
-    history = resident_client.get("/access-history").get_data(as_text=True)
+    history = plain(resident_client.get("/access-history").get_data(as_text=True))
     assert "锁定" in history and "报销 <strong>¥10.00</strong>" in history and "拒绝报销" in history
     token = csrf_token_of(resident_client.get("/notifications").get_data(as_text=True))
     assert resident_client.post("/notifications/read", data={"csrf_token": token}).status_code == 303

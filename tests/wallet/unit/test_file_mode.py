@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token_of
+from tests.support.tokens import plain
 from tests.wallet.authorization.fixtures import unit_client_login
 from tests.wallet.imports.bills import fields_of, layout_pdf, red_reverse, tampered_pdf
 from wallet.extensions import db
@@ -77,7 +78,7 @@ def test_a_verified_layout_pdf_is_taken_in_locked_and_partly_reimbursed(insurer,
     assert done.status_code == 303
     status = fiscal_status(network, item)
     assert status["reimbursement"] == "partially_reimbursed" and status["reimbursed_amount"] == 30000
-    page = insurer.get(f"/unit/file-claims/{claim_id}").get_data(as_text=True)
+    page = plain(insurer.get(f"/unit/file-claims/{claim_id}").get_data(as_text=True))
     assert 'data-testid="reimbursed-amount">¥300.00' in page
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
+from tests.support.tokens import plain
 from tests.wallet.api.conftest import connect_unit
 from tests.wallet.authorization.fixtures import claimable, form_token, grant, unit_http_login
 from wallet.demo import demo_unit
@@ -71,7 +72,7 @@ def test_a_typed_reimbursement_time_is_shown_back_as_typed_on_page_csv_and_api(
     page = f"{system.url}/unit/claims/{claim}"
     reimburse(clerk, page)
 
-    assert f"<dt>报销时间</dt><dd>{SHOWN}</dd>" in clerk.get(page, timeout=10).text
+    assert f"<dt>报销时间</dt><dd>{SHOWN}</dd>" in plain(clerk.get(page, timeout=10).text)
 
     exported = clerk.get(f"{system.url}/unit/export.csv", timeout=10)
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))

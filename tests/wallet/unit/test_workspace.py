@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests.conftest import csrf_token_of
+from tests.support.tokens import plain
 from tests.wallet.authorization.fixtures import age, auth_row, bill_row, claimable, grant, unit_client_login
 
 FEEDBACK = {"serial": "BX2026000001", "voucher": "JZ-2026-0001", "time": "2026-03-06T09:30"}
@@ -59,7 +60,7 @@ def test_claim_detail_shows_the_bill_and_its_signature_check(insurer, claims, wa
 def test_lock_shows_the_lock_period_and_mirrors_the_network_status(insurer, claims, wallet_app):
     response = post(insurer, f"/unit/claims/{claims[0]}/lock")
     assert response.status_code == 303
-    html = insurer.get(f"/unit/claims/{claims[0]}").get_data(as_text=True)
+    html = plain(insurer.get(f"/unit/claims/{claims[0]}").get_data(as_text=True))
     assert 'data-testid="claim-state">已锁定' in html
     assert re.search(r'data-testid="lock-until">20\d\d-\d\d-\d\d \d\d:\d\d<', html)
     auth = auth_row(wallet_app, claims[0])
