@@ -8,7 +8,9 @@ message, never an unhandled error.
 Decoding tries the cheap reading first and stops at the first QR code that names a
 bill: a grayscale image of about 2000 px on its long side (JPEG decodes straight to that
 size, which is most of the speed), then a sharpened copy for out-of-focus shots, then the
-full resolution for codes photographed from far away.
+full resolution for codes photographed from far away. Only when all of those fail do the
+harder readings of :mod:`wallet.scan.rescue` run (a dim or glared code, a steep tilt, a
+curled sheet), so a fair photo costs what it did.
 """
 from __future__ import annotations
 
@@ -16,12 +18,14 @@ import io
 from dataclasses import dataclass
 from typing import Iterator
 
+import numpy as np
 import pillow_heif
 import zxingcpp
 from PIL import Image, ImageFilter
 
 from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import PayloadRefused, parse_payload
+from wallet.scan.rescue import Located, harder_readings
 
 DEFAULT_MAX_BYTES = 15 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000  # above the 48 MP sensors phones ship; 12 MP is typical
@@ -104,8 +108,12 @@ def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
     if image_format is None:
         raise PhotoRefused.of("not_an_image")
     payload_refusal: PayloadRefused | None = None
-    for variant in _variants(data, image_format, max_pixels):
-        for barcode in zxingcpp.read_barcodes(variant, formats=zxingcpp.BarcodeFormat.QRCode):
+    located = Located()
+    for variant in _variants(data, image_format, max_pixels, located):
+        for barcode in zxingcpp.read_barcodes(variant, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
+            if not barcode.valid:
+                located.add(variant, _corners(barcode.position), _version(barcode))
+                continue
             try:
                 return DecodedPhoto(text=barcode.text, elements=parse_payload(barcode.text))
             except PayloadRefused as refusal:
@@ -116,8 +124,8 @@ def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
     raise PhotoRefused.of("no_qr_found")
 
 
-def _variants(data: bytes, image_format: str, max_pixels: int) -> Iterator[Image.Image]:
-    """Grayscale readings of the photo, cheapest and likeliest first."""
+def _variants(data: bytes, image_format: str, max_pixels: int, located: Located) -> Iterator[np.ndarray]:
+    """Grayscale readings of the photo, cheapest and likeliest first; the harder ones last."""
     image = _open(data, image_format, max_pixels)
     stored_size = image.size
     if image_format == "JPEG" and max(stored_size) > WORKING_SIDE:
@@ -127,12 +135,17 @@ def _variants(data: bytes, image_format: str, max_pixels: int) -> Iterator[Image
     full = _decode(image, max_pixels)
     factor = max(full.size) // WORKING_SIDE
     working = full.reduce(factor) if factor > 1 else full
-    yield working
-    yield working.filter(ImageFilter.UnsharpMask(radius=2, percent=200, threshold=0))
+    yield np.asarray(working)
+    sharpened = np.asarray(working.filter(ImageFilter.UnsharpMask(radius=2, percent=200, threshold=0)))
     if drafted:
         full = _decode(_open(data, image_format, max_pixels), max_pixels)
     if full.size != working.size:
-        yield full.filter(ImageFilter.UnsharpMask(radius=4, percent=250, threshold=0))
+        yield sharpened
+        sharpened = np.asarray(full.filter(ImageFilter.UnsharpMask(radius=4, percent=250, threshold=0)))
+    pixels = np.asarray(full)
+    located.watch(sharpened, pixels)
+    yield sharpened
+    yield from harder_readings(np.asarray(working), pixels, located)
 
 
 def _open(data: bytes, image_format: str, max_pixels: int) -> Image.Image:
@@ -162,6 +175,18 @@ def _decode(image: Image.Image, max_pixels: int) -> Image.Image:
         raise PhotoRefused.of("damaged_image") from None
     fix = UPRIGHT.get(orientation)
     return gray.transpose(fix) if fix is not None else gray
+
+
+def _corners(position: zxingcpp.Position) -> np.ndarray:
+    """A decoder position as a 4×2 array, clockwise from the code's own top left."""
+    points = (position.top_left, position.top_right, position.bottom_right, position.bottom_left)
+    return np.array([(point.x, point.y) for point in points], dtype=np.float32)
+
+
+def _version(barcode: zxingcpp.Barcode) -> int:
+    """The QR version a located code seemed to have, 0 when unknown (or a Micro QR's "M2")."""
+    version = str((barcode.extra or {}).get("Version", ""))
+    return int(version) if version.isdigit() else 0
 
 
 def _megabytes(limit: int) -> str:
