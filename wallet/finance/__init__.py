@@ -8,4 +8,5 @@ from flask import Blueprint
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 
-from wallet.finance import admin, audit_log, closing, figures, views  # noqa: E402,F401  (routes register on import)
+from wallet.finance import (admin, audit_log, closing, figures, outbox,  # noqa: E402,F401
+                            views)  # (routes register on import)

@@ -1,9 +1,5 @@
-"""Finance console pages: login (password + TOTP), applications and unit accounts, the outbox.
-
-The outbox shows what a mailer would deliver: notices and one-time activation links, never a
-password. Messages of the old ``credentials`` kind carried an initial password; their text is
-withheld (those users must change that password at their next login).
-"""
+"""Finance console pages: login (password + TOTP), applications and unit accounts (the outbox:
+``wallet.finance.outbox``)."""
 from __future__ import annotations
 
 import time
@@ -17,7 +13,6 @@ from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.finance import bp
 from wallet.finance.admin import FinanceAdmin, admin_required, admin_totp_secret
 from wallet.finance.closing import CONFIRMED
-from wallet.services import outbox as outbox_service
 from wallet.services import unit_accounts
 from wallet.services.logins import LoginRefused, check_code, check_password
 from wallet.unit.access import sign_in_user, sign_out_user
@@ -30,7 +25,6 @@ NEEDS_NOTE = {"reject": "请填写不通过的原因，申请单位将看到它�
 DONE = {"approve": "已批准，账号和一次性激活链接（72 小时内有效）已放入发件箱。", "reject": "已驳回申请。",
         "freeze": "已冻结该单位账户。",
         "unfreeze": "已解除冻结。", "cancel": "已注销该单位账户，未锁定的授权已撤回并通知居民。"}
-WITHHELD = "（旧版开通通知，内容含初始密码，不再显示。该用户下次登录时必须修改密码。）"
 
 
 @bp.get("/login")
@@ -118,14 +112,6 @@ def decide(unit_id: int, action: str) -> Any:
         return render_error(refused.status, refused.message)
     flash(f"{unit.name}：{DONE[action]}", "success")
     return redirect(url_for("finance.home"), code=303)
-
-
-@bp.get("/outbox")
-@admin_required
-def outbox() -> str:
-    messages = [(m, m.payload() if m.kind != "credentials" else {"text": WITHHELD})
-                for m in outbox_service.outbox()]
-    return render_template("wallet/finance/outbox.html", messages=messages)
 
 
 explain_login_limits(bp)

@@ -23,7 +23,7 @@ from wallet.models.unit import CLAIMING_STATES, CONTACT_ID_PURPOSE, Unit, UnitUs
 from wallet.services.outbox import latest, queue_message
 from wallet.services import unit_closure
 from wallet.services.unit_forms import UnitApplication
-from wallet.services.unit_users import activation_text, invite
+from wallet.services.unit_activation import activation_text, invite
 
 TOTP_ISSUER = "票据夹单位数字账户"
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {

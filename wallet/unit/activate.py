@@ -10,9 +10,10 @@ import segno
 from flask import flash, redirect, render_template, request, url_for
 
 from wallet.auth.limits import login_limit
+from wallet.services.passwords import PASSWORD_RULE, UserRefused, new_password_errors
 from wallet.services.unit_accounts import otpauth_uri
-from wallet.services.unit_users import (ACTIVATION_HOURS, PASSWORD_RULE, UserRefused, activate as activate_user,
-                                        activation_problem, new_password_errors, user_for_token)
+from wallet.services.unit_activation import ACTIVATION_HOURS, activation_problem, user_for_token
+from wallet.services.unit_activation import activate as activate_user
 from wallet.unit import bp
 
 HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
@@ -47,7 +48,7 @@ def activate_submit(token: str) -> Any:
         return _refused(problem or "")
     form = request.form
     new, again = form.get("new_password") or "", form.get("new_password_again") or ""
-    errors = new_password_errors(user, new, again)
+    errors = new_password_errors(user.username, new, again)
     code = (form.get("code") or "").strip().replace(" ", "")
     # Proof of enrolment only: the link is single-use and rate limited, so the code is not
     # spent here and the person may sign in with it straight away.

@@ -7,7 +7,8 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from wallet.auth.limits import login_limit
-from wallet.services.unit_users import PASSWORD_RULE, UserRefused, change_password
+from wallet.services.passwords import PASSWORD_RULE, UserRefused
+from wallet.services.unit_users import change_password
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_required
 

@@ -1,5 +1,6 @@
 """用户管理: a unit's administrator adds users (each gets a one-time activation link by e-mail and
-enrols their own TOTP key) and disables or re-enables them; other users get a 403 page."""
+enrols their own TOTP key), sends a fresh link to one who has not activated, and disables or
+re-enables them; other users get a 403 page."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,7 +10,8 @@ from flask import flash, redirect, render_template, request, url_for
 from common.web import render_error
 from wallet.models.unit import USER_ROLES
 from wallet.services import unit_users
-from wallet.services.unit_users import ACTIVATION_HOURS, UserRefused
+from wallet.services.passwords import UserRefused
+from wallet.services.unit_activation import ACTIVATION_HOURS, resend
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_admin_required
 
@@ -42,12 +44,17 @@ def add_user() -> Any:
 @bp.post("/users/<int(max=2147483647):user_id>/<action>")
 @unit_admin_required
 def set_user_state(user_id: int, action: str) -> Any:
-    if action not in ("disable", "enable"):
+    if action not in ("disable", "enable", "resend"):
         return render_error(404)
+    admin = current_unit_user()
     try:
-        user = unit_users.set_disabled(current_unit_user(), user_id, action == "disable")
+        if action == "resend":
+            user = resend(admin, admin.unit_id, user_id).user
+        else:
+            user = unit_users.set_disabled(admin, user_id, action == "disable")
     except UserRefused as refused:
         return _page(refused.status, error=refused.errors["user"])
-    done = "已停用，其登录状态已结束" if action == "disable" else "已恢复，可以重新登录"
+    done = {"disable": "已停用，其登录状态已结束", "enable": "已恢复，可以重新登录",
+            "resend": f"的新激活链接已发到本单位邮箱（{ACTIVATION_HOURS} 小时内有效），旧链接已作废"}[action]
     flash(f"用户{user.display_name}{done}。", "success")
     return redirect(url_for("unit.users"), code=303)

@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+
+from common.timeutil import utcnow
 
 from tests.conftest import csrf_token_of
-from tests.wallet.authorization.fixtures import unit_client_login
+from tests.wallet.authorization.fixtures import UNIT_APPLICATION, unit_client_login
 from tests.wallet.finance.test_console import act, admin, pending_unit  # noqa: F401  (fixtures)
 from tests.wallet.unit.accounts import NEW_PASSWORD, activate, activation_link
 from wallet.extensions import db
 from wallet.identity import seal
-from wallet.models import Unit
+from wallet.models import Unit, UnitUser
 from wallet.models.unit import OUTBOX_PURPOSE, OutboxMessage
 
 FINANCE_PAGES = ("/finance/", "/finance/outbox", "/finance/audit", "/finance/figures")
@@ -51,3 +54,24 @@ def test_a_message_from_before_activation_links_keeps_its_password_hidden(admin,
     html = admin.get("/finance/outbox").get_data(as_text=True)
     assert "Legacy-Pass-2025" not in html and "JBSWY3DPEHPK3PXP" not in html
     assert "内容含初始密码，不再显示" in html
+
+
+def test_finance_sends_a_fresh_link_when_the_first_users_link_expired(admin, wallet_app, pending_unit):
+    act(admin, pending_unit, "approve")
+    old = activation_link(wallet_app, pending_unit)
+    with wallet_app.app_context():
+        db.session.execute(update(UnitUser).where(UnitUser.unit_id == pending_unit)
+                           .values(activation_expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+    visitor = wallet_app.test_client()
+    assert "请联系本单位管理员重新发送激活链接；单位的第一个用户请联系财政部门" in visitor.get(old).get_data(as_text=True)
+    page = admin.get("/finance/outbox").get_data(as_text=True)
+    assert "重新生成激活链接" in page
+    done = admin.post("/finance/outbox/resend", data={"csrf_token": csrf_token_of(page),
+                                                      "username": UNIT_APPLICATION["credit_code"].lower()})
+    assert done.status_code == 303
+    assert "旧链接已作废" in admin.get("/finance/outbox").get_data(as_text=True)
+    fresh = activation_link(wallet_app, pending_unit)
+    assert fresh != old and visitor.get(old).status_code == 410
+    unit_client_login(wallet_app.test_client(), activate(visitor, fresh))
+    assert "重新生成激活链接" not in admin.get("/finance/outbox").get_data(as_text=True)

@@ -164,3 +164,17 @@ def test_a_refused_new_user_says_why(admin, wallet_app, username, display_name, 
     html = response.get_data(as_text=True)
     assert f'id="e-{field}">' in html and message in html
 
+
+
+def test_an_administrator_sends_a_fresh_link_and_the_old_one_stops_working(admin, wallet_app, demo_units):
+    add(admin)
+    old = activation_link(wallet_app, demo_units["insurer"])
+    pending_id = user_row(wallet_app, "lina.clerk").id
+    assert set_state(admin, pending_id, "resend").status_code == 303
+    assert "的新激活链接已发到本单位邮箱" in admin.get("/unit/users").get_data(as_text=True)
+    fresh = activation_link(wallet_app, demo_units["insurer"])
+    assert fresh != old
+    assert wallet_app.test_client().get(old).status_code == 410
+    activate(wallet_app.test_client(), fresh)
+    again = set_state(admin, pending_id, "resend")
+    assert again.status_code == 409 and "已激活" in again.get_data(as_text=True)
