@@ -77,6 +77,7 @@ def test_bill_list_and_detail_keep_dates_amounts_and_codes_whole(system, seeded_
     check_page(page, "look-bill-list")
     open_inpatient_bill(page)
     expect(page.get_by_text(re.compile(r"\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}（\d+ 天）"))).to_be_visible()
+    expect(page.locator("dt:text-is('住院号') + dd")).to_have_text(re.compile(r"^ZY\d+$"))
     check_page(page, "look-bill-detail")
 
 
@@ -138,6 +139,11 @@ def test_authorize_selection_notifications_and_access_history(system, seeded_idp
     page.goto(f"/authorize/{demo_units['insurer']}")
     expect(page.get_by_role("heading", name="选择票据")).to_be_visible()
     check_page(page, "look-authorize-select-bills")
+    page.locator("input[name=bill]:not([disabled])").first.check()
+    page.get_by_role("button", name="下一步：预览").click()
+    page.get_by_role("button", name="确认授权").click()
+    expect(page.get_by_role("button", name="开始人脸核验")).to_be_visible()
+    check_page(page, "look-idp-face")
     page.goto("/notifications")
     check_page(page, "look-notifications")
     page.goto("/access-history")
