@@ -13,8 +13,8 @@ from playwright.sync_api import Browser, Page, expect
 from common.timeutil import utcnow
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import CONSOLE, check_page
-from tests.wallet.authorization.fixtures import (as_unit, claimable, demo_units,  # noqa: F401  (fixtures)
-                                                 resident_id_of)
+from tests.wallet.authorization.fixtures import (as_unit, claimable, collected, demo_units,  # noqa: F401
+                                                 grant, resident_id_of)
 from tests.wallet.browser.test_bills_phone import log_in_first_time
 from tests.wallet.browser.test_unit_accounts_console import console, finance_logs_in
 from tests.wallet.imports.bills import layout_pdf
@@ -128,11 +128,12 @@ def test_someone_elses_pdf_and_a_bill_that_failed_verification(system, seeded_id
     check_page(page, "authz-bill-list-unverified")
 
 
-def test_the_cancel_confirmation_counts_what_it_releases(system, demo_units, wallet_app, browser: Browser):
+def test_the_cancel_confirmation_counts_what_it_releases(system, demo_units, collected, wallet_app, browser: Browser):
+    grant(wallet_app, collected, demo_units["insurer"], claimable(wallet_app, collected, 2))
     office = console(browser, system.url)
     finance = finance_logs_in(office, wallet_app)
     finance.goto(f"/finance/units/{demo_units['insurer']}/cancel/confirm")
-    expect(finance.get_by_test_id("consequences")).to_contain_text("笔待处理授权将被撤回")
+    expect(finance.get_by_test_id("consequences")).to_contain_text("2 笔待处理授权将被撤回（涉及 1 位居民）")
     check_page(finance, "finance-cancel-confirm", CONSOLE)
     finance.goto(f"/finance/units/{demo_units['agency']}/freeze/confirm")
     check_page(finance, "finance-freeze-confirm", CONSOLE)
