@@ -39,7 +39,7 @@ def listed_in_order(wallet_app) -> tuple[list[str], str]:
         ids = db.session.scalars(select(Bill.id).where(Bill.resident_id == rid)
                                  .order_by(Bill.issued_at.desc(), Bill.id.desc())).all()
         total = db.session.scalar(select(func.sum(Bill.total)).where(Bill.resident_id == rid))
-    return [f"/bills/{i}" for i in ids], yuan_display(total)
+    return [f"/bills/{i}" for i in ids], yuan_display(int(total))  # PostgreSQL sums to a Decimal
 
 
 def shown_links(page: Page) -> list[str]:
