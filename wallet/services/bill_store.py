@@ -11,11 +11,10 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from sqlalchemy import insert as generic_insert
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from common.timeutil import as_utc, utcnow
-from wallet import audit
 from wallet.extensions import db
 from wallet.models.bill import Bill, BillDocument, BillEvent
 from wallet.models.collection import SyncState
