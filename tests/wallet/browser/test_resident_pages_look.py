@@ -127,6 +127,11 @@ def test_me_page(system, seeded_idp, network, running_worker, page: Page):
     signed_in(page, network)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的").click()
     check_page(page, "look-me")
+    for link, name in (("账户详情", "look-me-account"), ("注销账户", "look-me-deactivate")):
+        page.get_by_role("main").get_by_role("link", name=link).click()
+        page.wait_for_load_state("networkidle")
+        check_page(page, name)
+        page.go_back()
 
 
 def test_authorize_selection_notifications_and_access_history(system, seeded_idp, network, running_worker,
