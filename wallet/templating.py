@@ -20,8 +20,8 @@ from wallet.identity import mask_id_number, mask_name
 
 
 def token(value: object) -> Markup:
-    """``value`` as one unbreakable run of text (escaped)."""
-    if value is None or value == "":
+    """``value`` as one unbreakable run of text (escaped); nothing at all for a missing value."""
+    if value is None or str(value) == "":
         return Markup("")
     return Markup('<span class="nowrap" translate="no">{}</span>').format(value)
 
