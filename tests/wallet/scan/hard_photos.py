@@ -1,11 +1,11 @@
-"""Hard phone photos of paper bills: the shots a person can still read but a plain decoder misses.
+"""Hard phone photos of paper bills: the shots a person can still make out but a plain decoder misses.
 
 Each kind pushes one thing far past the hand-held mix of ``bill_photos.varied_shots``:
-a camera tilted 50–65° off the paper, a sheet whose QR edge curls up off the table,
-motion blur of most of a QR module, a glare blob on the code, a dim room with sensor
-noise, a code a few pixels per module wide in a 12 MP frame, and heavy JPEG compression.
-Everything is drawn from a seed, and each photo keeps the exact QR text it carries, so
-a reader's answer can be checked character for character.
+a camera 58–72° off the paper, a sheet whose QR edge curls up off the table, a motion
+streak of 1.5–2.5 QR modules, a glare blob that saturates part of the code, a dim room
+(5–10 % of the light) with sensor noise, a code at about 2 px per module in a 12 MP frame,
+and JPEG quality 2–5. Everything is drawn from a seed, and each photo keeps the exact QR
+text it carries, so a reader's answer can be checked character for character.
 
 The bill is drawn as ``bill_photos.bill_sheet`` draws it; the camera here is a pinhole
 looking at the sheet in 3-D (pitch, yaw, roll), which gives the foreshortening a real
@@ -82,7 +82,8 @@ def hard_shot(kind: str, text: str, seed: int, size: tuple[int, int] = (4000, 30
                 yaw=rng.uniform(-12, 12), roll=rng.uniform(-25, 25), noise=rng.uniform(2, 4),
                 quality=rng.randint(75, 92), seed=seed)
     if kind == "tilt":
-        base.update(pitch=rng.choice((-1, 1)) * rng.uniform(58, 72), yaw=rng.uniform(-30, 30), fill=rng.uniform(0.55, 0.75))
+        base.update(pitch=rng.choice((-1, 1)) * rng.uniform(58, 72), yaw=rng.uniform(-30, 30),
+                    fill=rng.uniform(0.55, 0.75))
     elif kind == "curl":
         base.update(curl=rng.uniform(1.0, 1.4))
     elif kind == "motion":
@@ -175,7 +176,7 @@ def curl(sheet: np.ndarray, angle: float) -> np.ndarray:
     nearer it is to the edge, a little taller where it rises towards the camera, and shaded.
     """
     height, width = sheet.shape[:2]
-    start = 750.0
+    start = 750.0  # sheet pixels from the left edge (about 62 mm) where the paper leaves the table
     radius = start / angle
     distance = 2.0 * width  # camera height, for the rise's magnification
     xs, ys = np.meshgrid(np.arange(width, dtype=np.float32), np.arange(height, dtype=np.float32))
@@ -197,7 +198,8 @@ def add_glare(photo: np.ndarray, code: np.ndarray, peak: float, rng: np.random.G
     centre = code.mean(axis=0) + rng.uniform(-0.3, 0.3, 2) * side
     sigma = rng.uniform(0.25, 0.4) * side
     left, top = (max(0, int(c - 4 * sigma)) for c in centre)
-    right, bottom = min(photo.shape[1], int(centre[0] + 4 * sigma)), min(photo.shape[0], int(centre[1] + 4 * sigma))
+    right = min(photo.shape[1], int(centre[0] + 4 * sigma))
+    bottom = min(photo.shape[0], int(centre[1] + 4 * sigma))
     xs, ys = np.meshgrid(np.arange(left, right, dtype=np.float32), np.arange(top, bottom, dtype=np.float32))
     blob = peak * np.exp(-((xs - centre[0]) ** 2 + (ys - centre[1]) ** 2) / (2 * sigma ** 2))
     photo[top:bottom, left:right] += blob[..., None]
