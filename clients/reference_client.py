@@ -1,18 +1,20 @@
 """Reference client of the 票据夹 unit integration API (``/api/v1``). Copy this file into your system.
 
-It needs only ``requests`` and ``cryptography`` and shows every step docs/api.md describes:
+It needs only ``requests`` and ``joserfc`` (any JOSE library does the same: nothing here is
+specific to the wallet but the header names) and shows every step docs/api.md describes:
 
-1. seal the JSON payload in a digital envelope to the wallet's envelope key
-   (one-time ECDH P-256 key + HKDF-SHA256 + AES-256-GCM);
-2. sign appId, method, request target, timestamp, nonce and the body's SHA-256 with
-   HMAC-SHA256 under the appKey;
-3. send, then check the reply's signature (it names this request's nonce) and open
-   ``data`` with the unit's own envelope private key.
+1. encrypt the JSON payload as a compact JWE (``ECDH-ES+A256KW`` + ``A256GCM``) to the
+   wallet's current ``enc`` key from ``GET /api/v1/jwks.json``;
+2. sign the raw body as a detached JWS (``ES256``) with the unit's signing key; the
+   protected header names the appId, method, request target, time and a fresh nonce;
+3. prove the appKey: hex HMAC-SHA256 under the appKey of that JWS;
+4. send, then verify the reply's detached JWS with the wallet's ``sig`` key (it names this
+   request's nonce) and decrypt ``data`` with the unit's own ``enc`` key.
 
 Usage::
 
-    private_pem, public_pem = new_envelope_key()   # register public_pem in the unit workspace
-    api = WalletApiClient("https://wallet.example.cn", app_id, app_key, private_pem)
+    private_jwks, public_jwks = new_unit_keys()   # register public_jwks in the unit workspace
+    api = WalletApiClient("https://wallet.example.cn", app_id, app_key, private_jwks)
     page = api.list_authorizations()
     api.lock(page.data["items"][0]["id"])
 """
@@ -22,7 +24,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import time
 import uuid
@@ -30,114 +31,68 @@ from dataclasses import dataclass
 from typing import Any, Iterator
 
 import requests
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, x25519
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from joserfc import jwe, jws
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey, KeySet
+from joserfc.jwe import JWERegistry
+from joserfc.jws import JWSRegistry
+from joserfc.registry import HeaderParameter
 
-P256 = "ECDH-ES+A256GCM/P-256"
-X25519 = "ECDH-ES+A256GCM/X25519"
-KDF_LABEL = b"bill-wallet/envelope/v1"
 API_PATH = "/api/v1"
+JWE_ALGORITHMS = ["ECDH-ES+A256KW", "A256GCM"]
+# The JWS header parameters the wallet reads besides alg and kid (docs/api.md §3).
+HEADER_PARAMS = {name: HeaderParameter(name, kind) for name, kind in
+                 (("appid", "str"), ("htm", "str"), ("htu", "str"), ("iat", "int"), ("nonce", "str"))}
+JWS_REGISTRY = JWSRegistry(header_registry=HEADER_PARAMS, algorithms=["ES256"])
+JWE_REGISTRY = JWERegistry(algorithms=JWE_ALGORITHMS)
+# joserfc's default size limits (64 KB of ciphertext, 128 KB of payload) are below a reply
+# carrying a full bill or a request carrying a layout file.
+JWS_REGISTRY.max_header_length, JWS_REGISTRY.max_payload_length = 2048, 32 * 1024 * 1024
+JWE_REGISTRY.max_ciphertext_length = 32 * 1024 * 1024
 
 
 class ReplyNotAuthentic(Exception):
     """The reply's signature is missing or wrong: do not trust anything in it."""
 
 
-def b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+def new_unit_keys() -> tuple[str, str]:
+    """Fresh P-256 keys for the unit, one to sign (``use: sig``) and one to receive (``use: enc``):
+    (private JWK Set to keep secret, public JWK Set to register in the unit workspace)."""
+    keys = KeySet([ECKey.generate_key("P-256", {"use": use}, auto_kid=True) for use in ("sig", "enc")])
+    return json.dumps(keys.as_dict(private=True)), json.dumps(keys.as_dict(private=False))
 
 
-def unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+def app_signature(app_key: str, jws_value: str) -> str:
+    """Hex HMAC-SHA256 under the appKey (its UTF-8 bytes) of the X-JWS-Signature value."""
+    return hmac.new(app_key.encode(), jws_value.encode(), hashlib.sha256).hexdigest()
 
 
-# -- the digital envelope -----------------------------------------------------------------------
+def sign_request(key: ECKey, app_id: str, method: str, target: str, body: bytes, timestamp: int,
+                 nonce: str) -> str:
+    """The detached JWS (``protected..signature``) over the raw body, naming this very request."""
+    header = {"alg": "ES256", "kid": key.kid, "appid": app_id, "htm": method.upper(), "htu": target,
+              "iat": timestamp, "nonce": nonce}
+    return jws.detach_content(jws.serialize_compact(header, body, key, registry=JWS_REGISTRY))
 
 
-def new_envelope_key() -> tuple[str, str]:
-    """A fresh P-256 key pair for the unit: (private PEM to keep secret, public PEM to register)."""
-    private = ec.generate_private_key(ec.SECP256R1())
-    private_pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                        serialization.NoEncryption()).decode()
-    return private_pem, public_pem(private.public_key())
+def encrypt(payload: dict[str, Any], key: ECKey) -> str:
+    header = {"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": key.kid, "cty": "application/json"}
+    return jwe.encrypt_compact(header, json.dumps(payload, ensure_ascii=False).encode(), key, registry=JWE_REGISTRY)
 
 
-def public_pem(key: Any) -> str:
-    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+def protected_header(compact: str) -> dict[str, Any]:
+    """The protected header of a compact JWS or JWE, unverified (to read its kid or nonce)."""
+    first = compact.split(".", 1)[0]
+    return json.loads(base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)))
 
 
-def key_id(public_key: Any) -> str:
-    der = public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-    return "ek-" + hashlib.sha256(der).hexdigest()[:16]
-
-
-def _raw_public(key: Any) -> bytes:
-    if isinstance(key, x25519.X25519PublicKey):
-        return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-
-
-def _aad(alg: str, kid: str, epk: str) -> bytes:
-    return json.dumps({"alg": alg, "epk": epk, "kid": kid}, sort_keys=True, separators=(",", ":")).encode()
-
-
-def _content_key(alg: str, shared: bytes, epk: bytes, recipient: bytes) -> bytes:
-    info = KDF_LABEL + b"\x00" + alg.encode() + b"\x00" + epk + recipient
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(shared)
-
-
-def seal(plaintext: bytes, recipient: Any, kid: str) -> dict[str, str]:
-    """Encrypt for the holder of ``recipient``'s private key (a P-256 or X25519 public key)."""
-    if isinstance(recipient, x25519.X25519PublicKey):
-        alg, ephemeral = X25519, x25519.X25519PrivateKey.generate()
-        shared = ephemeral.exchange(recipient)
-    else:
-        alg, ephemeral = P256, ec.generate_private_key(ec.SECP256R1())
-        shared = ephemeral.exchange(ec.ECDH(), recipient)
-    epk = _raw_public(ephemeral.public_key())
-    key = _content_key(alg, shared, epk, _raw_public(recipient))
-    iv, epk_text = os.urandom(12), b64url(epk)
-    ct = AESGCM(key).encrypt(iv, plaintext, _aad(alg, kid, epk_text))
-    return {"alg": alg, "kid": kid, "epk": epk_text, "iv": b64url(iv), "ct": b64url(ct)}
-
-
-def open_envelope(envelope: dict[str, str], private: Any) -> bytes:
-    """The plaintext of an envelope sealed to ``private``'s public key (raises if altered)."""
-    epk = unb64url(envelope["epk"])
-    if envelope["alg"] == X25519:
-        shared = private.exchange(x25519.X25519PublicKey.from_public_bytes(epk))
-    elif envelope["alg"] == P256:
-        shared = private.exchange(ec.ECDH(), ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), epk))
-    else:
-        raise ValueError(f"unsupported envelope algorithm {envelope['alg']}")
-    key = _content_key(envelope["alg"], shared, epk, _raw_public(private.public_key()))
-    return AESGCM(key).decrypt(unb64url(envelope["iv"]), unb64url(envelope["ct"]),
-                               _aad(envelope["alg"], envelope["kid"], envelope["epk"]))
-
-
-# -- signatures ------------------------------------------------------------------------------------
-
-
-def sign_request(app_key: str, app_id: str, method: str, target: str, timestamp: str, nonce: str,
-                 body: bytes) -> str:
-    """Hex HMAC-SHA256 over the six lines; ``target`` is the path plus ``?query`` exactly as sent."""
-    text = "\n".join([app_id, method.upper(), target, timestamp, nonce, hashlib.sha256(body).hexdigest()])
-    return hmac.new(app_key.encode(), text.encode(), hashlib.sha256).hexdigest()
-
-
-def reply_signature(app_key: str, status: int, nonce: str, timestamp: str, body: bytes) -> str:
-    text = "\n".join([str(status), nonce, timestamp, hashlib.sha256(body).hexdigest()])
-    return hmac.new(app_key.encode(), text.encode(), hashlib.sha256).hexdigest()
-
-
-# -- the client ------------------------------------------------------------------------------------
+def _use(keys: KeySet, use: str) -> list[ECKey]:
+    return [k for k in keys.keys if isinstance(k, ECKey) and k.get("use") in (None, use)]
 
 
 @dataclass
 class Reply:
-    """One answer: ``data`` is already opened. ``signed`` says whether the wallet signed it
+    """One answer: ``data`` is already decrypted. ``signed`` says whether the wallet signed it
     (refusals before the wallet knew who was calling, e.g. ``signature_invalid``, are not)."""
 
     status: int
@@ -151,67 +106,81 @@ class Reply:
 
 
 class WalletApiClient:
-    def __init__(self, base_url: str, app_id: str, app_key: str, private_key_pem: str, timeout: float = 15.0,
+    def __init__(self, base_url: str, app_id: str, app_key: str, private_jwks: str, timeout: float = 15.0,
                  session: requests.Session | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.app_id, self.app_key = app_id, app_key
-        self.private_key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+        own = KeySet.import_key_set(json.loads(private_jwks))
+        self.signing_key, self.receiving_key = _use(own, "sig")[0], _use(own, "enc")[0]
         self.timeout = timeout
         self.http = session or requests.Session()
-        self._wallet_key: tuple[Any, str] | None = None
+        self._wallet_keys: KeySet | None = None
 
-    def wallet_key(self, refresh: bool = False) -> tuple[Any, str]:
-        """The wallet's envelope public key and key id (compare the kid with the unit workspace's)."""
-        if self._wallet_key is None or refresh:
-            data = self.http.get(f"{self.base_url}{API_PATH}/envelope-key", timeout=self.timeout).json()["data"]
-            self._wallet_key = (serialization.load_pem_public_key(data["public_key_pem"].encode()), data["kid"])
-        return self._wallet_key
+    def wallet_keys(self, refresh: bool = False) -> KeySet:
+        """The wallet's JWK Set (compare its kids with the unit workspace's 接口对接 page)."""
+        if self._wallet_keys is None or refresh:
+            response = self.http.get(f"{self.base_url}{API_PATH}/jwks.json", timeout=self.timeout)
+            response.raise_for_status()
+            self._wallet_keys = KeySet.import_key_set(response.json())
+        return self._wallet_keys
 
     def prepare(self, method: str, path: str, payload: dict[str, Any] | None = None,
                 query: dict[str, Any] | None = None, idempotency_key: str | None = None,
                 timestamp: int | None = None, nonce: str | None = None) -> requests.PreparedRequest:
-        """A signed (and, with a payload, sealed) request, ready for :meth:`send`."""
+        """A signed (and, with a payload, encrypted) request, ready for :meth:`send`."""
         headers = {"Accept": "application/json"}
         body = b""
         if payload is not None:
-            key, kid = self.wallet_key()
-            body = json.dumps(seal(json.dumps(payload, ensure_ascii=False).encode(), key, kid)).encode()
-            headers["Content-Type"] = "application/json"
+            body = encrypt(payload, _use(self.wallet_keys(), "enc")[0]).encode()
+            headers["Content-Type"] = "application/jose"
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
         request = requests.Request(method, f"{self.base_url}{API_PATH}{path}", params=query or None,
                                    data=body or None, headers=headers)
         prepared = self.http.prepare_request(request)
-        stamp, nonce = str(timestamp if timestamp is not None else int(time.time())), nonce or secrets.token_urlsafe(24)
-        prepared.headers.update({"X-App-Id": self.app_id, "X-Timestamp": stamp, "X-Nonce": nonce})
-        prepared.headers["X-Signature"] = sign_request(self.app_key, self.app_id, method, prepared.path_url, stamp,
-                                                       nonce, body)
+        stamp = timestamp if timestamp is not None else int(time.time())
+        signature = sign_request(self.signing_key, self.app_id, method, prepared.path_url, body, stamp,
+                                 nonce or secrets.token_urlsafe(24))
+        prepared.headers.update({"X-App-Id": self.app_id, "X-JWS-Signature": signature,
+                                 "X-App-Signature": app_signature(self.app_key, signature)})
         return prepared
 
+    def verify_reply(self, response: requests.Response, nonce: str) -> bool:
+        """Whether the wallet signed this reply for the request with ``nonce``; raises if forged."""
+        signature = response.headers.get("X-JWS-Signature")
+        if not signature:
+            return False
+        try:
+            kid = protected_header(signature).get("kid")
+            if not any(k.kid == kid for k in _use(self.wallet_keys(), "sig")):
+                self.wallet_keys(refresh=True)
+            header = jws.deserialize_compact(signature, KeySet(_use(self.wallet_keys(), "sig")),
+                                             registry=JWS_REGISTRY, payload=response.content).headers()
+        except (JoseError, ValueError) as error:
+            raise ReplyNotAuthentic("the reply's signature does not verify: it is not the wallet's answer") \
+                from error
+        if header.get("nonce") != nonce:
+            raise ReplyNotAuthentic("the reply was signed for another request")
+        return True
+
     def send(self, prepared: requests.PreparedRequest) -> Reply:
-        """Send, check the reply's signature, and open its data."""
+        """Send, verify the reply's signature, and decrypt its data."""
         response = self.http.send(prepared, timeout=self.timeout)
         body = response.json()
-        stamp, given = response.headers.get("X-Timestamp"), response.headers.get("X-Signature")
-        signed = bool(stamp and given)
-        if signed:
-            expected = reply_signature(self.app_key, response.status_code, prepared.headers["X-Nonce"], stamp or "",
-                                       response.content)
-            if not hmac.compare_digest(expected, given or ""):
-                raise ReplyNotAuthentic("the reply's signature does not match: it is not the wallet's answer")
+        signed = self.verify_reply(response, protected_header(prepared.headers["X-JWS-Signature"])["nonce"])
         data = body.get("data")
         if data is not None:
             if not signed:
                 raise ReplyNotAuthentic("an unsigned reply carries data")
-            data = json.loads(open_envelope(data, self.private_key))
+            data = json.loads(jwe.decrypt_compact(data, self.receiving_key, registry=JWE_REGISTRY).plaintext)
         return Reply(response.status_code, bool(body["ok"]), body["code"], body["message"], data, signed,
                      response.headers.get("Idempotent-Replayed") == "true", response)
 
     def call(self, method: str, path: str, payload: dict[str, Any] | None = None,
              query: dict[str, Any] | None = None, idempotency_key: str | None = None) -> Reply:
         reply = self.send(self.prepare(method, path, payload, query, idempotency_key))
-        if reply.code == "envelope_key_unknown":  # the wallet changed its key: fetch it and seal again
-            self.wallet_key(refresh=True)
+        if reply.code == "jwe_key_unknown":  # the wallet rotated its keys: fetch them and encrypt again
+            self.wallet_keys(refresh=True)
             reply = self.send(self.prepare(method, path, payload, query, idempotency_key))
         return reply
 

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from wallet.demo import seed_demo_data
 from wallet.migrate import upgrade_database
+from wallet.services import wallet_api_keys
 from wallet.worker import Worker
 
 cli = AppGroup("wallet", help="票据夹（钱包）管理命令")
@@ -25,6 +26,14 @@ def init_db() -> None:
 def seed_demo() -> None:
     """Load the wallet's demo data when the database is empty."""
     click.echo(seed_demo_data())
+
+
+@cli.command("rotate-api-key")
+def rotate_api_key() -> None:
+    """Give the unit API a new key pair; the previous one stays published and accepted."""
+    keys = wallet_api_keys.rotate()
+    click.echo(f"current: enc {keys.enc[0].kid}, sig {keys.sig[0].kid}; "
+               f"still accepted: {', '.join(k.kid for k in keys.enc[1:] + keys.sig[1:]) or 'none'}")
 
 
 @cli.command("work")

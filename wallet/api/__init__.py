@@ -1,10 +1,12 @@
 """The unit integration API (接口对接), ``/api/v1``: units' business systems list, verify, lock,
 unlock, report feedback on and reject bills through the same services as the unit workspace.
 
-Public contract: every request but ``GET /api/v1/envelope-key`` and ``GET /api/v1/openapi.json``
-is signed with the unit's appId/appKey (:mod:`wallet.api_crypto.signing`); request and reply
-payloads travel in digital envelopes (:mod:`wallet.api_crypto.envelope`); every reply, errors
-included and whatever the route, is the JSON envelope of :mod:`wallet.api.replies`.
+Public contract, in standard JOSE (:mod:`wallet.api_crypto.jose`) so that any language's JOSE
+library can integrate: every request but the public documents (``jwks.json``, ``openapi.json``)
+is signed as a detached JWS (ES256) by the unit's registered key, with the appKey's HMAC over
+it (:mod:`wallet.api.authentication`); request and reply payloads are compact JWE; every
+reply, errors included and whatever the route, is the JSON envelope of :mod:`wallet.api.replies`
+(only the JWKS and the OpenAPI document are served as themselves).
 docs/api.md is the human guide, ``clients/reference_client.py`` a client units can copy.
 """
 from __future__ import annotations
@@ -21,7 +23,7 @@ from wallet.auth.limits import limit_api
 from wallet.extensions import csrf
 
 PREFIX = "/api/v1"
-PUBLIC_ENDPOINTS = {"api.envelope_key", "api.openapi"}
+PUBLIC_ENDPOINTS = {"api.jwks", "api.openapi", "api.envelope_key"}
 
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
 csrf.exempt(bp)

@@ -1,36 +1,45 @@
-"""Who is calling: the appId's signature, a fresh timestamp, an unused nonce, an active unit.
+"""Who is calling: a detached JWS (ES256) by one of the unit's registered keys, its appKey, a
+fresh timestamp, an unused nonce, an active unit.
 
 Checked in this order, each refusal with its own stable code, before any payload is read:
-headers present and well-formed → timestamp within the skew → known appId → HMAC
-signature (constant time) → nonce never seen (stored in the database, so a replay is
-refused by every process) → unit account active → an envelope key registered to seal
-replies to. The nonce is recorded only after the signature checks out, so nobody can
-burn a unit's nonces without its appKey.
+the former HMAC-only headers are refused naming the JOSE format → headers present and
+well-formed → the JWS's protected header names this appId, method and request target →
+``iat`` within the skew → known appId → the appKey's HMAC over the JWS (constant time) →
+the JWS verifies over the raw body with the unit's key named by ``kid`` → nonce never seen
+(stored in the database, so a replay is refused by every process) → unit account active.
+The nonce is recorded only after both signatures check out, so nobody can burn a unit's
+nonces without its keys.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from typing import Any
 
 from flask import current_app, request
+from joserfc.jwk import ECKey
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from common.timeutil import utcnow
 from wallet import policy
 from wallet.api.replies import ApiError
-from wallet.api_crypto import envelope, signing
+from wallet.api_crypto import jose
 from wallet.extensions import db
 from wallet.models.api import ApiCredential, ApiNonce
 from wallet.models.unit import Unit
-from wallet.services import api_credentials
+from wallet.services import api_credentials, unit_keys
 from wallet.services.bill_store import dialect_insert
 
-HEADERS = ("X-App-Id", "X-Timestamp", "X-Nonce", "X-Signature")
+HEADERS = ("X-App-Id", "X-JWS-Signature", "X-App-Signature")
+FORMER_HEADERS = ("X-Signature", "X-Timestamp")
+NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+APP_SIGNATURE = re.compile(r"^[0-9a-f]{64}$")
+MAX_JWS_CHARS = 4096
 USAGE_RESOLUTION = timedelta(minutes=1)
-STAMP = re.compile(r"[0-9]{1,11}")
 
 
 @dataclass(frozen=True)
@@ -40,11 +49,9 @@ class Caller:
 
     credential_id: int
     app_id: str
-    app_key: str
     nonce: str
     unit: Unit
-    envelope_key: envelope.PublicKey | None
-    envelope_kid: str | None
+    reply_key: ECKey | None
     id: None = None
 
     @property
@@ -53,7 +60,7 @@ class Caller:
 
 
 def request_target() -> str:
-    """The path and query string exactly as the client sent them (what it signed)."""
+    """The path and query string exactly as the client sent them (what it signed as ``htu``)."""
     raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
     if raw:
         return str(raw)
@@ -61,13 +68,46 @@ def request_target() -> str:
     return request.script_root + request.path + (f"?{query}" if query else "")
 
 
-def _timestamp(raw: str) -> datetime:
-    if not STAMP.fullmatch(raw):
+def app_signature(app_key: str, jws_value: str) -> str:
+    """Hex HMAC-SHA256 under the appKey of the X-JWS-Signature value: proof of the appKey."""
+    return hmac.new(app_key.encode(), jws_value.encode(), hashlib.sha256).hexdigest()
+
+
+def _timestamp(raw: Any) -> datetime:
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw < 10**11:
         raise ApiError("auth_header_invalid")
-    stamp = datetime.fromtimestamp(int(raw), timezone.utc)
+    stamp = datetime.fromtimestamp(raw, timezone.utc)
     if abs((utcnow() - stamp).total_seconds()) > current_app.config["API_TIMESTAMP_SKEW_SECONDS"]:
         raise ApiError("timestamp_stale")
     return stamp
+
+
+def _signed_request(app_id: str, jws_value: str) -> dict[str, Any]:
+    """The JWS's protected header, when it is well formed and names this very request."""
+    try:
+        header = jose.signed_header(jws_value)
+    except jose.JoseError as error:
+        raise ApiError("auth_header_invalid") from error
+    nonce = header.get("nonce")
+    if not isinstance(nonce, str) or not NONCE.match(nonce) or not isinstance(header.get("appid"), str):
+        raise ApiError("auth_header_invalid")
+    if (header["appid"], header.get("htm"), header.get("htu")) != (app_id, request.method, request_target()):
+        raise ApiError("signature_invalid", "JWS 保护头中的 appid、htm 或 htu 与本次请求不符：签名属于另一个请求。")
+    return header
+
+
+def _verify(credential: ApiCredential, jws_value: str) -> unit_keys.UnitKeys:
+    keys = unit_keys.keys_of(credential)
+    if keys is None:
+        raise ApiError("unit_keys_missing")
+    try:
+        jose.verify_detached(jws_value, request.get_data(), keys.verify)
+        return keys
+    except jose.JoseError as error:
+        if error.code == "jws_key_unknown" and unit_keys.refresh(credential):
+            return _verify(credential, jws_value)
+        raise ApiError({"jws_key_unknown": "signing_key_unknown", "jws_alg_unsupported": "signing_alg_unsupported"}
+                       .get(error.code, "signature_invalid")) from error
 
 
 def _remember_nonce(credential: ApiCredential, nonce: str, stamp: datetime) -> None:
@@ -92,36 +132,32 @@ def _remember_nonce(credential: ApiCredential, nonce: str, stamp: datetime) -> N
 
 def authenticate() -> Caller:
     """The caller of the current request, or ApiError with the reason it is refused."""
-    values = [request.headers.get(name, "").strip() for name in HEADERS]
-    if not all(values):
+    app_id, jws_value, given = (request.headers.get(name, "").strip() for name in HEADERS)
+    if not jws_value and any(request.headers.get(name) for name in FORMER_HEADERS):
+        raise ApiError("format_outdated", status=401)
+    if not (app_id and jws_value and given):
         raise ApiError("auth_missing")
-    app_id, raw_stamp, nonce, given = values
-    if not signing.NONCE.match(nonce) or len(app_id) > 32:
+    if len(app_id) > 32 or len(jws_value) > MAX_JWS_CHARS or not APP_SIGNATURE.match(given):
         raise ApiError("auth_header_invalid")
-    stamp = _timestamp(raw_stamp)
+    header = _signed_request(app_id, jws_value)
+    stamp = _timestamp(header.get("iat"))
     credential = api_credentials.by_app_id(app_id)
     if credential is None:
         raise ApiError("app_unknown")
-    app_key = api_credentials.app_key_of(credential)
-    message = signing.request_string(app_id, request.method, request_target(), raw_stamp, nonce, request.get_data())
-    if not signing.matches(app_key, message, given):
+    expected = app_signature(api_credentials.app_key_of(credential), jws_value)
+    if not hmac.compare_digest(expected, given):
         raise ApiError("signature_invalid")
-    _remember_nonce(credential, nonce, stamp)
-    pem = credential.envelope_public_pem
-    return Caller(credential.id, app_id, app_key, nonce, credential.unit, _public_key(pem) if pem else None,
-                  credential.envelope_kid)
+    keys = _verify(credential, jws_value)
+    _remember_nonce(credential, header["nonce"], stamp)
+    return Caller(credential.id, app_id, header["nonce"], credential.unit, keys.receive)
 
 
 def admit(caller: Caller) -> None:
     """Refuse a signed request the unit may not make at all: a frozen or cancelled account, or
-    one that has not registered the envelope key its replies are sealed to."""
+    one whose keys have none that replies can be encrypted to."""
     if not caller.unit.is_active:
         refusal = policy.decide(policy.UnitActor(caller.unit), "view")
         raise ApiError(refusal.code, refusal.message, refusal.status)
-    if caller.envelope_key is None:
-        raise ApiError("envelope_key_missing")
+    if caller.reply_key is None:
+        raise ApiError("unit_keys_missing", "单位登记的公钥中没有可用于加密应答的密钥（use 为 enc 或不写），请在“接口对接”页面补登。")
 
-
-@lru_cache(maxsize=256)
-def _public_key(pem: str) -> envelope.PublicKey:
-    return envelope.load_public_pem(pem)

@@ -3,7 +3,7 @@
 The first request under a key claims it (a ``pending`` row, committed before the work
 starts, so a concurrent twin sees it); the reply is then kept, sealed at rest, for
 ``API_IDEMPOTENCY_TTL_SECONDS``. The same key with the same request (method, target and
-the *plaintext* payload, since every envelope is sealed afresh) gets the kept reply; with
+the *plaintext* payload, since every JWE is encrypted afresh) gets the kept reply; with
 a different request, 409. A reply of 5xx is not kept: the work did not happen, so a
 retry should try again, and so may one whose first attempt died with its process (a claim
 still pending after two minutes).

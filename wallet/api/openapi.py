@@ -1,16 +1,16 @@
 """The OpenAPI 3.1 document of ``/api/v1`` (a public contract: units generate clients from it).
 
-On the wire every request body is an ``Envelope`` and every reply a ``Reply`` whose
-``data`` is an ``Envelope`` once the caller is signed in. What travels *inside* the
-envelopes is named on each operation by two extension keys: ``x-sealed-request`` (the
+On the wire every request body is a compact ``JWE`` (``application/jose``) and every reply a
+``Reply`` whose ``data`` is a ``JWE`` once the caller is signed in. What travels *inside*
+the JWEs is named on each operation by two extension keys: ``x-sealed-request`` (the
 plaintext request object) and ``x-sealed-reply`` (the plaintext ``data`` of a success);
-errors carry ``FieldErrors`` or nothing. docs/api.md explains signing and sealing.
+errors carry ``FieldErrors`` or nothing. docs/api.md explains signing and encryption.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from wallet.api_crypto.envelope import P256, X25519
+from wallet.api_crypto import suites
 from wallet.scan.five_elements import MAX_AMOUNT_FEN
 from wallet.services.unit_inbox import STATUS_FILTERS
 
@@ -32,24 +32,22 @@ def obj(properties: dict[str, Any], required: list[str] | None = None, closed: b
 
 
 REFERENCE = {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_\\-/.]{0,63}$"}
+ALGORITHMS = suites.names()
+SEGMENT = "[A-Za-z0-9_-]+"
+JWK = {"type": "object", "required": ["kty", "kid"], "properties": {
+    "kty": TEXT, "crv": TEXT, "x": TEXT, "y": TEXT, "kid": TEXT, "use": {"enum": ["sig", "enc"]}, "alg": TEXT}}
 SCHEMAS: dict[str, Any] = {
-    "Envelope": obj({
-        "alg": {"type": "string", "enum": [P256, X25519], "description": "key agreement + KDF + cipher suite"},
-        "kid": {"type": "string", "maxLength": 40, "description": "id of the recipient's public key"},
-        "epk": {"type": "string", "maxLength": 200, "description": "sender's one-time public key, base64url"},
-        "iv": {"type": "string", "maxLength": 40, "description": "12-byte AES-GCM nonce, base64url"},
-        "ct": {"type": "string", "description": "AES-256-GCM ciphertext and tag, base64url"},
-    }),
+    "JWE": {"type": "string", "pattern": f"^{SEGMENT}\\.{SEGMENT}\\.{SEGMENT}\\.{SEGMENT}\\.{SEGMENT}$",
+            "description": "RFC 7516 compact serialization; alg " + " | ".join(ALGORITHMS["key"]) + ", enc "
+                           + " | ".join(ALGORITHMS["enc"]) + ", kid of the recipient's key"},
     "Reply": obj({
         "ok": {"type": "boolean"},
         "code": {"type": "string", "description": "stable result code ('ok' on success)"},
         "message": {"type": "string", "description": "what happened and what to do next, in Chinese"},
-        "data": {"oneOf": [{"type": "null"}, ref("Envelope")],
-                 "description": "sealed to the unit's registered envelope key; see x-sealed-reply"},
+        "data": {"oneOf": [{"type": "null"}, ref("JWE")],
+                 "description": "encrypted to the unit's registered key; see x-sealed-reply"},
     }),
-    "EnvelopeKeyReply": obj({"ok": {"const": True}, "code": {"const": "ok"}, "message": TEXT,
-                             "data": ref("EnvelopeKey")}),
-    "EnvelopeKey": obj({"alg": {"const": P256}, "kid": TEXT, "public_key_pem": TEXT}),
+    "JWKS": obj({"keys": {"type": "array", "items": JWK}}),
     "FieldErrors": obj({"errors": {"type": "object", "additionalProperties": TEXT}}),
     "FiveElementsRequest": obj({
         "code": {"type": "string", "maxLength": 32, "description": "票据代码, 8 digits"},
@@ -97,7 +95,7 @@ SCHEMAS: dict[str, Any] = {
                      "verify_count": {"type": "integer"}, "checks_today": {"type": "integer"},
                      "signed_bill": ref("SignedBill"), "document": {"type": "object"}}),
 }
-SIGNED = [{"appId": [], "timestamp": [], "nonce": [], "signature": []}]
+SIGNED = [{"appId": [], "jws": [], "appSignature": []}]
 AUTH_ID = {"name": "auth_id", "in": "path", "required": True,
            "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}}
 IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": True,
@@ -121,7 +119,8 @@ def operation(op_id: str, summary: str, reply: str | None, request: str | None =
         op["x-sealed-reply"] = ref(reply) if reply else None
         op["x-sealed-error"] = ref("FieldErrors")
     if request is not None:
-        op["requestBody"] = {"required": request != "EmptyRequest", **_json(ref("Envelope"))}
+        op["requestBody"] = {"required": request != "EmptyRequest",
+                             "content": {"application/jose": {"schema": ref("JWE")}}}
         op["x-sealed-request"] = ref(request)
     return op
 
@@ -131,10 +130,13 @@ def paths() -> dict[str, Any]:
     listing = [{"name": "status", "in": "query", "schema": {"enum": list(STATUS_FILTERS)}},
                {"name": "cursor", "in": "query", "schema": {"type": "string", "maxLength": 200}},
                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}]
-    key_reply = {"200": {"description": "ok", **_json(ref("EnvelopeKeyReply"))}}
+    jwks = {"200": {"description": "the JWK Set", "content": {"application/jwk-set+json": {"schema": ref("JWKS")}}}}
+    gone = {"410": {"description": "refused: names the JOSE format", **_json(ref("Reply"))}}
     return {
-        "/envelope-key": {"get": {**operation("getEnvelopeKey", "the wallet's envelope public key", None,
-                                              public=True), "responses": key_reply}},
+        "/jwks.json": {"get": {**operation("getJwks", "the wallet's public keys (JWK Set)", None, public=True),
+                               "responses": jwks}},
+        "/envelope-key": {"get": {**operation("getEnvelopeKey", "the first version's key: gone, see /jwks.json",
+                                              None, public=True), "responses": gone, "deprecated": True}},
         "/authorizations": {"get": operation("listAuthorizations", "bills authorized to the unit, by cursor",
                                              "AuthorizationPage", parameters=listing)},
         claim: {"get": operation("getAuthorization", "one authorization with the bill's status",
@@ -158,8 +160,9 @@ def document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "票据夹 unit integration API", "version": "1.0.0",
-                 "description": "Signed (appId/appKey HMAC-SHA256) and sealed (digital envelope) API for "
-                                "reimbursement units. See docs/api.md for signing and sealing step by step."},
+                 "description": "Standard JOSE API for reimbursement units: requests signed as detached JWS "
+                                "(ES256) plus the appKey's HMAC over it, bodies as compact JWE (ECDH-ES+A256KW, "
+                                "A256GCM), the wallet's keys at /jwks.json. docs/api.md has every step."},
         "servers": [{"url": "/api/v1"}],
         "security": SIGNED,
         "paths": paths(),
@@ -167,11 +170,11 @@ def document() -> dict[str, Any]:
             "schemas": SCHEMAS,
             "securitySchemes": {
                 "appId": {**header, "name": "X-App-Id"},
-                "timestamp": {**header, "name": "X-Timestamp", "description": "Unix seconds"},
-                "nonce": {**header, "name": "X-Nonce", "description": "16-64 of A-Z a-z 0-9 _ -, never reused"},
-                "signature": {**header, "name": "X-Signature",
-                              "description": "hex HMAC-SHA256(appKey, appId\\nMETHOD\\ntarget\\ntimestamp\\n"
-                                             "nonce\\nhex SHA-256(body))"},
+                "jws": {**header, "name": "X-JWS-Signature",
+                        "description": "detached compact JWS (RFC 7515 Appendix F), alg ES256, over the raw body; "
+                                       "protected header: alg, kid, appid, htm, htu, iat, nonce"},
+                "appSignature": {**header, "name": "X-App-Signature",
+                                 "description": "hex HMAC-SHA256(appKey, the X-JWS-Signature value)"},
             },
         },
     }

@@ -1,5 +1,5 @@
-"""What a unit sends: the request body is a digital envelope sealed to the wallet's key;
-inside is a JSON object, checked field by field with every problem reported at once."""
+"""What a unit sends: the request body is a compact JWE encrypted to one of the wallet's
+accepted keys; inside is a JSON object, checked field by field with every problem reported at once."""
 from __future__ import annotations
 
 import base64
@@ -12,37 +12,56 @@ from typing import Any, Mapping
 from flask import g, request
 
 from common.timeutil import as_utc, utcnow
-from wallet.api import wallet_key
 from wallet.api.replies import ApiError
-from wallet.api_crypto.envelope import EnvelopeError, open_envelope
+from wallet.api_crypto import jose
 from wallet.scan.five_elements import FIELDS as FIVE_ELEMENTS
 from wallet.scan.five_elements import MAX_AMOUNT_FEN
+from wallet.services import wallet_api_keys
 from wallet.services.reimbursement import Feedback
 
 REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-/.]{0,63}$")
 CLOCK_SKEW = timedelta(minutes=5)
 
 
+def _former_envelope(body: bytes) -> bool:
+    """Whether the body is the JSON digital envelope of the API's first version."""
+    try:
+        outer = json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(outer, dict) and {"alg", "epk", "ct"} <= set(outer)
+
+
+def _decrypt(token: str) -> bytes:
+    try:
+        return jose.decrypt(token, wallet_api_keys.ring().by_kid("enc"))
+    except jose.JoseError as error:
+        if error.code != "jwe_key_unknown":
+            raise
+    return jose.decrypt(token, wallet_api_keys.ring(refresh=True).by_kid("enc"))
+
+
 def sealed_payload() -> dict[str, Any]:
-    """The request's plaintext object, opened once per request."""
+    """The request's plaintext object, decrypted once per request."""
     if "api_payload" in g:
         return dict(g.api_payload)
-    if not request.is_json:
+    body = request.get_data()
+    if request.mimetype == "application/json" and _former_envelope(body):
+        raise ApiError("format_outdated")
+    if request.mimetype != "application/jose":
         raise ApiError("content_type_invalid")
     try:
-        outer = json.loads(request.get_data())
-    except (ValueError, RecursionError) as error:
-        raise ApiError("envelope_invalid") from error
-    try:
-        plaintext = open_envelope(outer, wallet_key.private_key(), wallet_key.kid())
-    except EnvelopeError as error:
+        plaintext = _decrypt(body.decode("ascii"))
+    except UnicodeDecodeError as error:
+        raise ApiError("jwe_invalid") from error
+    except jose.JoseError as error:
         raise ApiError(error.code) from error
     try:
         payload = json.loads(plaintext)
     except (ValueError, RecursionError) as error:
-        raise ApiError("payload_invalid", "信封内容不是 JSON，请封装 UTF-8 编码的 JSON 对象。") from error
+        raise ApiError("payload_invalid", "JWE 的明文不是 JSON，请加密 UTF-8 编码的 JSON 对象。") from error
     if not isinstance(payload, dict):
-        raise ApiError("payload_invalid", "信封内容应为 JSON 对象。")
+        raise ApiError("payload_invalid", "JWE 的明文应为 JSON 对象。")
     g.api_payload = payload
     return dict(payload)
 

@@ -1,10 +1,10 @@
 """One reply envelope for every answer of the API, errors included.
 
 Every body is ``{"ok": bool, "code": "<stable>", "message": "<中文>", "data": ...}``. Once
-the caller is authenticated, ``data`` (when there is any) travels as a digital envelope
-sealed to the unit's registered public key, and the reply carries ``X-Timestamp`` and
-``X-Signature`` (HMAC-SHA256 under the appKey over the status, the request's nonce, the
-timestamp and the body's hash), so the unit can prove the reply is the wallet's answer to
+the caller is authenticated, ``data`` (when there is any) is a compact JWE encrypted to the
+unit's registered key, and the reply carries ``X-JWS-Signature``: a detached JWS (ES256) by
+the wallet's current signing key over the body, whose protected header names the request's
+nonce, so the unit can prove with the wallet's JWKS that the reply is the wallet's answer to
 its own request. Codes are stable words programs branch on; messages are for people.
 """
 from __future__ import annotations
@@ -16,21 +16,30 @@ from typing import Any
 
 from flask import Response, g
 
-from wallet.api_crypto import envelope, signing
+from wallet.api_crypto import jose
+from wallet.services import wallet_api_keys
+
+NEW_FORMAT = ("接口已改用标准 JOSE：请求体为 JWE 紧凑序列化（alg ECDH-ES+A256KW，enc A256GCM，"
+              "Content-Type: application/jose），请求头 X-JWS-Signature 为分离载荷的 JWS（ES256），"
+              "平台公钥见 /api/v1/jwks.json。")
 
 MESSAGES: dict[str, tuple[int, str]] = {
     "ok": (200, "成功。"),
-    "auth_missing": (401, "请求缺少签名信息，请带上 X-App-Id、X-Timestamp、X-Nonce 和 X-Signature 请求头。"),
-    "auth_header_invalid": (401, "签名请求头格式不正确：时间戳应为秒级 Unix 时间，随机串应为 16–64 位字母、数字、- 或 _。"),
-    "timestamp_stale": (401, "请求时间戳与平台时间相差过大，请校准服务器时钟后用新的时间戳和随机串重发。"),
+    "auth_missing": (401, "请求缺少签名信息，请带上 X-App-Id、X-JWS-Signature 和 X-App-Signature 请求头。"),
+    "auth_header_invalid": (401, "签名请求头格式不正确：X-JWS-Signature 应为分离载荷的 JWS 紧凑序列化，保护头含 kid、"
+                                 "appid、htm、htu、iat（秒级 Unix 时间）和 nonce（16–64 位字母、数字、- 或 _）。"),
+    "format_outdated": (400, "旧的签名和数字信封格式已停用。" + NEW_FORMAT),
+    "timestamp_stale": (401, "JWS 保护头中的 iat 与平台时间相差过大，请校准服务器时钟后用新的 iat 和 nonce 重发。"),
     "app_unknown": (401, "appId 不存在。请核对单位工作台“接口对接”页面上的 appId。"),
-    "signature_invalid": (401, "签名校验未通过。请核对 appKey（如已重置请使用新密钥）和签名串的拼接方式。"),
-    "nonce_replayed": (401, "该随机串已使用过，请求可能被重放。每个请求请使用新的随机串。"),
-    "envelope_key_missing": (403, "单位尚未登记信封公钥，请先在单位工作台“接口对接”页面登记，再调用接口。"),
-    "envelope_invalid": (400, "数字信封无法打开：格式不正确或内容被改动过。请用平台公布的信封公钥重新封装。"),
-    "envelope_alg_unsupported": (400, "不支持该数字信封算法，请使用 ECDH-ES+A256GCM/P-256。"),
-    "envelope_key_unknown": (400, "数字信封不是用平台当前的信封公钥封装的，请重新获取 /api/v1/envelope-key 后重试。"),
-    "content_type_invalid": (415, "请求体应为 JSON 格式的数字信封（Content-Type: application/json）。"),
+    "signature_invalid": (401, "签名校验未通过。请核对 appKey（如已重置请使用新密钥）、签名私钥，以及 JWS 是否对原样发送的请求体签名。"),
+    "signing_key_unknown": (401, "JWS 的 kid 不是本单位登记的签名公钥。请在“接口对接”页面登记该公钥或更新 JWKS 后重试。"),
+    "signing_alg_unsupported": (401, "不支持该签名算法，请使用 ES256（P-256）。"),
+    "nonce_replayed": (401, "该 nonce 已使用过，请求可能被重放。每个请求请使用新的 nonce。"),
+    "unit_keys_missing": (403, "单位尚未登记公钥，请先在单位工作台“接口对接”页面登记 JWK 或 JWKS 地址，再调用接口。"),
+    "jwe_invalid": (400, "请求体的 JWE 无法解密：格式不正确或内容被改动过。请用平台 JWKS 中的加密公钥重新加密。"),
+    "jwe_alg_unsupported": (400, "不支持该 JWE 算法，请使用 alg ECDH-ES+A256KW、enc A256GCM。"),
+    "jwe_key_unknown": (400, "JWE 的 kid 不是平台当前接受的加密公钥，请重新获取 /api/v1/jwks.json 后重试。"),
+    "content_type_invalid": (415, "请求体应为 JWE 紧凑序列化（Content-Type: application/jose）。"),
     "payload_invalid": (422, "请求内容不符合要求，请按 data.errors 中的提示修改后重试。"),
     "idempotency_key_missing": (400, "修改类请求需要 Idempotency-Key 请求头（8–64 位字母、数字、- 或 _），重试时请沿用同一个值。"),
     "idempotency_key_reused": (409, "该 Idempotency-Key 已用于内容不同的请求。新的请求请使用新的 Idempotency-Key。"),
@@ -84,18 +93,17 @@ def _dumps(value: Any) -> bytes:
 
 
 def render(reply: Reply) -> Response:
-    """The HTTP response for ``reply``: sealed and signed when the caller is authenticated."""
+    """The HTTP response for ``reply``: encrypted and signed when the caller is authenticated."""
     caller = g.get("api_caller")
     data = reply.data
     if caller is not None and data is not None:
-        sealable = caller.envelope_key is not None
-        data = envelope.seal(_dumps(data), caller.envelope_key, caller.envelope_kid) if sealable else None
+        key = caller.reply_key
+        data = jose.encrypt(_dumps(data), key, key.kid) if key is not None else None
     body = _dumps({"ok": reply.status < 400, "code": reply.code, "message": reply.message, "data": data})
     response = Response(body, reply.status, mimetype="application/json")
     response.headers["Cache-Control"] = "no-store"
     if caller is not None:
-        stamp = str(int(time.time()))
-        response.headers["X-Timestamp"] = stamp
-        response.headers["X-Signature"] = signing.mac(
-            caller.app_key, signing.reply_string(reply.status, caller.nonce, stamp, body))
+        signer = wallet_api_keys.ring().current("sig")
+        response.headers["X-JWS-Signature"] = jose.sign_detached(
+            body, signer, {"kid": signer.kid, "iat": int(time.time()), "nonce": caller.nonce})
     return response

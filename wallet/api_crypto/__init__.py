@@ -1,1 +1,2 @@
-"""Cryptography of the unit integration API: the digital envelope and request signatures (pure, no app state)."""
+"""Cryptography of the unit integration API in standard JOSE (pure, no app state): the algorithm
+registry (:mod:`.suites`) and compact JWE / detached JWS helpers (:mod:`.jose`)."""

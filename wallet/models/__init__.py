@@ -1,5 +1,5 @@
 """The wallet's tables. Every model is imported here so Alembic sees all of them."""
-from wallet.models.api import ApiCredential, ApiIdempotentReply, ApiNonce
+from wallet.models.api import ApiCredential, ApiIdempotentReply, ApiNonce, ApiWalletKey
 from wallet.models.audit import AuditEntry
 from wallet.models.authorization import AccessEvent, Authorization, AuthorizationReceipt, Notification
 from wallet.models.bill import Bill, BillDocument, BillEvent
@@ -9,7 +9,7 @@ from wallet.models.resident import Resident
 from wallet.models.unit import LoginThrottle, OutboxMessage, Unit, UnitUser
 from wallet.models.verification import BillCheckCount
 
-__all__ = ["AccessEvent", "ApiCredential", "ApiIdempotentReply", "ApiNonce", "AuditEntry", "Authorization",
-           "AuthorizationReceipt", "Bill", "BillCheckCount", "BillEvent", "FeedCursor", "FileClaim",
+__all__ = ["AccessEvent", "ApiCredential", "ApiIdempotentReply", "ApiNonce", "ApiWalletKey", "AuditEntry",
+           "Authorization", "AuthorizationReceipt", "Bill", "BillCheckCount", "BillEvent", "FeedCursor", "FileClaim",
            "LoginThrottle", "Notification", "OutboxMessage", "ProvinceKey", "RejectedBill", "Resident",
            "SyncState", "Unit", "UnitUser"]

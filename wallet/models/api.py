@@ -1,9 +1,11 @@
-"""The unit integration API's state: each unit's credential and envelope key, used nonces, kept replies.
+"""The unit integration API's state: each unit's credential and public keys, the wallet's own
+key pairs, used nonces, kept replies.
 
-The appKey must be readable again to check HMAC signatures, so it is sealed (AES-256-GCM,
+The appKey must be readable again to check its HMAC, so it is sealed (AES-256-GCM,
 ``wallet.identity.seal``) rather than hashed; the administrator sees it once, when it is
-issued. Nonces and idempotent replies live here, not in a process, so every wallet
-process refuses the same replays and returns the same kept replies.
+issued. The wallet's private keys are sealed the same way. Nonces and idempotent replies
+live here, not in a process, so every wallet process refuses the same replays and returns
+the same kept replies.
 """
 from __future__ import annotations
 
@@ -19,10 +21,12 @@ from wallet.models.unit import Unit
 
 APP_KEY_PURPOSE = "api.app_key"
 REPLY_PURPOSE = "api.idempotent_reply"
+WALLET_KEY_PURPOSE = "api.wallet_key"
 
 
 class ApiCredential(db.Model):
-    """One unit's integration: its appId, sealed appKey and the envelope public key it registered."""
+    """One unit's integration: its appId, sealed appKey and the public keys it registered (a JWK Set,
+    pasted or fetched from its JWKS URL) that verify its requests and receive its replies."""
 
     __tablename__ = "api_credentials"
 
@@ -33,14 +37,29 @@ class ApiCredential(db.Model):
     key_version: Mapped[int] = mapped_column(Integer, default=1)
     key_issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     key_issued_by: Mapped[int | None] = mapped_column(ForeignKey("unit_users.id", ondelete="SET NULL"))
-    envelope_alg: Mapped[str | None] = mapped_column(String(40))
-    envelope_kid: Mapped[str | None] = mapped_column(String(40))
-    envelope_public_pem: Mapped[str | None] = mapped_column(Text)
-    envelope_registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    unit_jwks: Mapped[str | None] = mapped_column(Text)
+    unit_jwks_url: Mapped[str | None] = mapped_column(String(500))
+    unit_keys_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
+
+
+class ApiWalletKey(db.Model):
+    """One of the wallet's own key pairs, for signing replies (``sig``) or opening requests (``enc``).
+
+    Rotation adds a pair and keeps the previous one published and accepted; older ones are retired.
+    """
+
+    __tablename__ = "api_wallet_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    use: Mapped[str] = mapped_column(String(3))
+    private_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ApiNonce(db.Model):

@@ -1,4 +1,4 @@
-"""A unit's integration credentials: appId, the appKey (shown once, rotatable) and its envelope key.
+"""A unit's integration credentials: appId, the appKey (shown once, rotatable) and its public keys (JWK).
 
 The appId never changes; issuing a new appKey replaces the old one at once, so a leaked key
 stops working the moment the administrator rotates it. The appKey is kept sealed, because
@@ -7,6 +7,7 @@ credential row, so two administrators rotating at once leave exactly one key in 
 """
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 
@@ -14,13 +15,14 @@ from sqlalchemy import select
 
 from common.database import write_transaction
 from common.timeutil import utcnow
-from wallet.api_crypto.envelope import SUITES, key_id, load_public_pem, public_pem, suite_for
 from wallet.extensions import db
 from wallet.identity import seal, unseal
 from wallet.models.api import APP_KEY_PURPOSE, ApiCredential
 from wallet.models.unit import UnitUser
+from wallet.services import unit_keys
+from wallet.services.unit_keys import KeysRefused
 
-MAX_PEM_CHARS = 2000
+MAX_JWKS_CHARS = 8000
 
 
 class CredentialRefused(Exception):
@@ -90,27 +92,32 @@ def issue_app_key(user: UnitUser, expected_version: int | None = None) -> Issued
     return IssuedKey(credential.app_id, app_key, credential.key_version)
 
 
-def register_envelope_key(user: UnitUser, pem: str) -> ApiCredential:
-    """Record the public key replies are sealed to (P-256 or X25519, PEM SubjectPublicKeyInfo)."""
-    text = (pem or "").strip()
-    if not text or len(text) > MAX_PEM_CHARS:
-        raise CredentialRefused("请粘贴 PEM 格式的公钥（以 -----BEGIN PUBLIC KEY----- 开头）。")
+def register_unit_keys(user: UnitUser, jwks: str = "", url: str = "") -> ApiCredential:
+    """Record the unit's public keys: a pasted JWK / JWK Set, or the https URL of its JWKS (fetched now).
+
+    Its ``sig`` keys verify the unit's requests; its first ``enc`` key receives the replies.
+    """
+    text, url = (jwks or "").strip(), (url or "").strip()
+    if not text and not url or len(text) > MAX_JWKS_CHARS:
+        raise CredentialRefused("请粘贴本单位公钥的 JWK 或 JWK Set（JSON），或填写 JWKS 地址。")
     try:
-        key = load_public_pem(text)
-    except ValueError as error:
-        raise CredentialRefused("无法识别该公钥。请粘贴 P-256 或 X25519 公钥的 PEM 文本（不是私钥，不是证书）。") from error
+        registered = unit_keys.fetch(url) if url else unit_keys.parse(text)
+    except KeysRefused as error:
+        raise CredentialRefused(f"无法登记：{error}。请提供 P-256 公钥的 JWK 或 JWKS（不是私钥）。") from error
     credential = _locked_credential(user.unit_id)
     _require_active(user)
     if credential is None:
         db.session.rollback()
-        raise CredentialRefused("请先生成接口密钥（appKey），再登记信封公钥。", 409)
-    credential.envelope_alg = suite_for(key).alg
-    credential.envelope_kid = key_id(key)
-    credential.envelope_public_pem = public_pem(key)
-    credential.envelope_registered_at = utcnow()
+        raise CredentialRefused("请先生成接口密钥（appKey），再登记公钥。", 409)
+    credential.unit_jwks, credential.unit_jwks_url = registered, url or None
+    credential.unit_keys_at = utcnow()
     db.session.commit()
     return credential
 
 
-def supported_algorithms() -> list[str]:
-    return sorted(SUITES)
+def registered_kids(credential: ApiCredential) -> list[tuple[str, str]]:
+    """(kid, what it is for) of each registered key, for the unit workspace."""
+    if not credential.unit_jwks:
+        return []
+    return [(key["kid"], {"sig": "签名", "enc": "加密"}.get(key.get("use"), "签名和加密"))
+            for key in json.loads(credential.unit_jwks)["keys"]]

@@ -1,13 +1,12 @@
 """接口对接: where a unit's administrator sees the appId, issues or rotates the appKey (shown
-once) and registers the envelope public key the API seals replies to."""
+once) and registers the unit's public keys (JWK / JWKS URL) that verify its requests and receive replies."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
-from wallet.api import wallet_key
-from wallet.services import api_credentials
+from wallet.services import api_credentials, wallet_api_keys
 from wallet.services.api_credentials import CredentialRefused, IssuedKey
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_required
@@ -16,10 +15,11 @@ from wallet.unit.access import current_unit_user, unit_required
 def page(status: int = 200, issued: IssuedKey | None = None, **context: Any) -> Any:
     user = current_unit_user()
     base = current_app.config["WALLET_BASE_URL"].rstrip("/")
-    html = render_template("wallet/unit/integration.html", credential=api_credentials.credential_of(user.unit_id),
-                           issued=issued, wallet_key=wallet_key.published(), api_base=f"{base}/api/v1",
-                           algorithms=api_credentials.supported_algorithms(), errors=context.pop("errors", {}),
-                           form=context.pop("form", {}), **context)
+    credential = api_credentials.credential_of(user.unit_id)
+    html = render_template("wallet/unit/integration.html", credential=credential, issued=issued,
+                           wallet_keys=wallet_api_keys.ring(), api_base=f"{base}/api/v1",
+                           unit_kids=api_credentials.registered_kids(credential) if credential else [],
+                           errors=context.pop("errors", {}), form=context.pop("form", {}), **context)
     return html, status, {"Cache-Control": "no-store"}
 
 
@@ -43,13 +43,14 @@ def issue_app_key() -> Any:
     return page(issued=issued)
 
 
-@bp.post("/integration/envelope-key")
+@bp.post("/integration/unit-keys")
 @unit_required
-def register_envelope_key() -> Any:
-    pem = request.form.get("public_key", "")
+def register_unit_keys() -> Any:
+    jwks, url = request.form.get("jwks", ""), request.form.get("jwks_url", "")
     try:
-        credential = api_credentials.register_envelope_key(current_unit_user(), pem)
+        credential = api_credentials.register_unit_keys(current_unit_user(), jwks, url)
     except CredentialRefused as refused:
-        return page(refused.status, errors={"public_key": refused.message}, form={"public_key": pem[:4000]})
-    flash(f"信封公钥已登记（密钥标识 {credential.envelope_kid}），此后的接口应答都用它加密。", "success")
+        return page(refused.status, errors={"jwks": refused.message}, form={"jwks": jwks[:8000], "jwks_url": url[:500]})
+    flash(f"已登记 {len(api_credentials.registered_kids(credential))} 把公钥（密钥标识见下），此后的接口请求用它验签、应答用它加密。",
+          "success")
     return redirect(url_for("unit.integration"), code=303)

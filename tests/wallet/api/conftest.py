@@ -1,4 +1,4 @@
-"""A unit wired up for the integration API: credentials, an envelope key, bills authorized to it."""
+"""A unit wired up for the integration API: credentials, its JWK Set, bills authorized to it."""
 from __future__ import annotations
 
 import uuid
@@ -7,29 +7,29 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from clients.reference_client import WalletApiClient, new_envelope_key
+from clients.reference_client import WalletApiClient, new_unit_keys
 from common.timeutil import utcnow
 from tests.support.network import persona
 from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
 from wallet.models import Authorization, Bill, Resident, UnitUser
-from wallet.services.api_credentials import issue_app_key, register_envelope_key
+from wallet.services.api_credentials import issue_app_key, register_unit_keys
 from wallet.services.authorizations import Confirmation, authorize_bills
 from wallet.services.sync import sync_person
 
 
 @dataclass(frozen=True)
 class UnitAccess:
-    """What a unit's system holds: appId, appKey and its envelope private key."""
+    """What a unit's system holds: appId, appKey and its private JWK Set (a signing and a receiving key)."""
 
     unit_id: int
     user_id: int
     app_id: str
     app_key: str
-    private_pem: str
+    private_jwks: str
 
     def client(self, url: str) -> WalletApiClient:
-        return WalletApiClient(url, self.app_id, self.app_key, self.private_pem)
+        return WalletApiClient(url, self.app_id, self.app_key, self.private_jwks)
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,9 @@ class ApiWorld:
 def connect_unit(username: str) -> UnitAccess:
     user = db.session.scalar(select(UnitUser).where(UnitUser.username == username))
     issued = issue_app_key(user)
-    private_pem, public_pem = new_envelope_key()
-    register_envelope_key(user, public_pem)
-    return UnitAccess(user.unit_id, user.id, issued.app_id, issued.app_key, private_pem)
+    private_jwks, public_jwks = new_unit_keys()
+    register_unit_keys(user, public_jwks)
+    return UnitAccess(user.unit_id, user.id, issued.app_id, issued.app_key, private_jwks)
 
 
 def reimbursable_bills(resident_id: int, count: int) -> list[int]:

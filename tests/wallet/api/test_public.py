@@ -1,20 +1,61 @@
 """What the API publishes, and that every answer under /api/v1 is the JSON reply envelope."""
 from __future__ import annotations
 
+import pytest
 import requests
 import schemathesis
+from sqlalchemy import select
 
-from wallet.api import wallet_key
 from wallet.api.openapi import document
+from wallet.extensions import db
+from wallet.models import ApiWalletKey
+from wallet.services import wallet_api_keys
 
 REPLY_KEYS = {"ok", "code", "message", "data"}
 
 
-def test_envelope_key_is_published_with_its_id(system, wallet_app):
-    body = requests.get(f"{system.url}/api/v1/envelope-key", timeout=10).json()
+def test_jwks_publishes_the_wallets_public_keys(system, wallet_app):
+    response = requests.get(f"{system.url}/api/v1/jwks.json", timeout=10)
+    assert response.headers["Content-Type"] == "application/jwk-set+json"
+    keys = response.json()["keys"]
     with wallet_app.app_context():
-        assert body["data"] == wallet_key.published()
-    assert body["ok"] and body["data"]["alg"] == "ECDH-ES+A256GCM/P-256" and body["data"]["kid"].startswith("ek-")
+        assert response.json() == wallet_api_keys.published()
+    assert [(k["use"], k["alg"], k["crv"]) for k in keys] == [("enc", "ECDH-ES+A256KW", "P-256"),
+                                                            ("sig", "ES256", "P-256")]
+    assert all("d" not in k and k["kid"] for k in keys)
+
+
+@pytest.fixture
+def forget_rotated_keys(wallet_app):
+    """The live server outlives the test's database: let it not keep serving the keys rotated here."""
+    yield
+    wallet_app.extensions.pop(wallet_api_keys.CACHE, None)
+
+
+def test_rotation_publishes_two_keys_and_accepts_both(system, wallet_app, api, api_world, forget_rotated_keys):
+    before = api.wallet_keys()
+    for _ in range(2):
+        with wallet_app.app_context():
+            ring = wallet_api_keys.rotate()
+            db.session.remove()
+    published = requests.get(f"{system.url}/api/v1/jwks.json", timeout=10).json()["keys"]
+    assert [k["kid"] for k in published] == [k.kid for k in ring.enc + ring.sig]
+    assert len(ring.enc) == len(ring.sig) == 2
+    assert not {k.kid for k in before.keys} & {k["kid"] for k in published}, "the seed pair retired after two"
+    with wallet_app.app_context():
+        assert db.session.scalar(select(db.func.count()).select_from(ApiWalletKey)
+                                 .where(ApiWalletKey.retired_at.is_not(None))) == 2
+        db.session.remove()
+
+    api.wallet_keys(refresh=True)
+    api._wallet_keys.keys.reverse()  # a unit that encrypts to the previous key, as one with a cached JWKS would
+    previous = api.verify_five_elements("1", "2", "3", "4", "5")
+    assert (previous.status, previous.code) == (400, "invalid_elements")
+    assert previous.response.headers["X-JWS-Signature"]
+    stale = api_world.insurer.client(system.url)
+    stale._wallet_keys = before  # encrypts to a retired key: told to fetch the JWKS again, and the client does
+    again = stale.verify_five_elements("1", "2", "3", "4", "5")
+    assert (again.status, again.code) == (400, "invalid_elements")
 
 
 def test_openapi_document_is_valid_and_covers_every_route(system, wallet_app):
@@ -24,6 +65,7 @@ def test_openapi_document_is_valid_and_covers_every_route(system, wallet_app):
     routes = {rule.rule.removeprefix("/api/v1").replace("<int(max=2147483647):auth_id>", "{auth_id}")
               for rule in wallet_app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     assert routes - {"/openapi.json"} == set(served["paths"])
+    assert served["paths"]["/envelope-key"]["get"]["deprecated"] is True
     sealed = [op for item in served["paths"].values() for op in item.values() if op.get("security") != []]
     assert all("x-sealed-reply" in op for op in sealed)
 
@@ -32,7 +74,7 @@ def test_unknown_routes_and_methods_answer_in_json(system):
     missing = requests.get(f"{system.url}/api/v1/bills/15060126", timeout=10)
     assert missing.status_code == 404 and missing.headers["Content-Type"] == "application/json"
     assert set(missing.json()) == REPLY_KEYS and missing.json()["code"] == "route_not_found"
-    wrong = requests.delete(f"{system.url}/api/v1/envelope-key", timeout=10)
+    wrong = requests.delete(f"{system.url}/api/v1/jwks.json", timeout=10)
     assert (wrong.status_code, wrong.json()["code"]) == (405, "method_not_allowed")
     assert "GET" in wrong.headers["Allow"]
     not_int = requests.post(f"{system.url}/api/v1/authorizations/abc/lock", timeout=10)
@@ -59,7 +101,7 @@ def test_an_unexpected_failure_still_answers_in_the_envelope(api, api_world, mon
     assert reply.response.headers["Content-Type"] == "application/json"
 
 
-def test_content_that_is_not_json_is_refused(api, api_world):
+def test_content_that_is_not_a_jwe_is_refused(api, api_world):
     prepared = api.prepare("POST", "/verifications/five-elements", {"code": "1"})
     prepared.headers["Content-Type"] = "text/plain"
     reply = api.send(prepared)

@@ -5,11 +5,12 @@ import json
 
 import pytest
 import requests
+from joserfc import jwe, jws
+from joserfc.jwk import ECKey, KeySet
 from requests.adapters import BaseAdapter
 
-from clients.reference_client import ReplyNotAuthentic, WalletApiClient, new_envelope_key, reply_signature, seal
-
-APP_KEY = "app-key-for-reference-client-tests"
+from clients.reference_client import (JWE_REGISTRY, JWS_REGISTRY, ReplyNotAuthentic, WalletApiClient,
+                                      new_unit_keys, protected_header)
 
 
 class Canned(BaseAdapter):
@@ -30,44 +31,62 @@ class Canned(BaseAdapter):
         pass
 
 
-def unit_client() -> tuple[WalletApiClient, object]:
-    """A client whose replies a test decides; the wallet's key is stood in by the unit's own."""
-    private_pem, _ = new_envelope_key()
-    api = WalletApiClient("https://wallet.test", "bw0123456789abcdef", APP_KEY, private_pem)
-    api._wallet_key = (api.private_key.public_key(), "ek-test")
-    return api, api.private_key.public_key()
+def wallet_keys() -> tuple[ECKey, ECKey]:
+    return tuple(ECKey.generate_key("P-256", {"use": use}, auto_kid=True) for use in ("enc", "sig"))  # type: ignore
 
 
-def sealed_reply(public_key, nonce_of, key: str = APP_KEY):  # type: ignore[no-untyped-def]
+def unit_client(wallet: tuple[ECKey, ECKey]) -> WalletApiClient:
+    """A client whose replies a test decides, knowing the stand-in wallet's keys."""
+    private_jwks, _ = new_unit_keys()
+    api = WalletApiClient("https://wallet.test", "bw0123456789abcdef", "app-key", private_jwks)
+    api._wallet_keys = KeySet.import_key_set(KeySet(list(wallet)).as_dict(private=False))
+    return api
+
+
+def nonce_of(request) -> str:  # type: ignore[no-untyped-def]
+    return protected_header(request.headers["X-JWS-Signature"])["nonce"]
+
+
+def signed_reply(api: WalletApiClient, signer: ECKey, nonce):  # type: ignore[no-untyped-def]
     def answer(request):  # type: ignore[no-untyped-def]
-        data = seal(json.dumps({"id": 1}).encode(), public_key, "ek-unit")
+        key = api.receiving_key
+        data = jwe.encrypt_compact({"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": key.kid}, b'{"id": 1}',
+                                   key, registry=JWE_REGISTRY)
         body = json.dumps({"ok": True, "code": "ok", "message": "成功。", "data": data}).encode()
-        signature = reply_signature(key, 200, nonce_of(request), "1772760601", body)
-        return 200, body, {"X-Timestamp": "1772760601", "X-Signature": signature}
+        header = {"alg": "ES256", "kid": signer.kid, "iat": 1772760601, "nonce": nonce(request)}
+        signature = jws.detach_content(jws.serialize_compact(header, body, signer, registry=JWS_REGISTRY))
+        return 200, body, {"X-JWS-Signature": signature}
     return answer
 
 
 def test_a_genuine_reply_opens():
-    api, public = unit_client()
-    api.http.mount("https://", Canned(sealed_reply(public, lambda request: request.headers["X-Nonce"])))
+    wallet = wallet_keys()
+    api = unit_client(wallet)
+    api.http.mount("https://", Canned(signed_reply(api, wallet[1], nonce_of)))
     reply = api.authorization(1)
     assert reply.ok and reply.signed and reply.data == {"id": 1}
 
 
 @pytest.mark.parametrize("forgery", ["other_nonce", "other_key"])
 def test_a_reply_signed_for_another_request_or_key_is_rejected(forgery):
-    api, public = unit_client()
-    nonce_of = (lambda request: "a-nonce-of-another-request") if forgery == "other_nonce" \
-        else (lambda request: request.headers["X-Nonce"])
-    key = "a-forgers-guess" if forgery == "other_key" else APP_KEY
-    api.http.mount("https://", Canned(sealed_reply(public, nonce_of, key)))
+    wallet = wallet_keys()
+    api = unit_client(wallet)
+    signer = ECKey.generate_key("P-256", {"use": "sig", "kid": wallet[1].kid}) if forgery == "other_key" \
+        else wallet[1]
+    nonce = (lambda request: "a-nonce-of-another-request") if forgery == "other_nonce" else nonce_of
+    api.http.mount("https://", Canned(signed_reply(api, signer, nonce)))
     with pytest.raises(ReplyNotAuthentic):
         api.authorization(1)
 
 
 def test_an_unsigned_reply_with_data_is_rejected():
-    api, public = unit_client()
-    body = json.dumps({"ok": True, "code": "ok", "message": "", "data": seal(b"{}", public, "ek-unit")}).encode()
-    api.http.mount("https://", Canned(lambda request: (200, body, {})))
+    wallet = wallet_keys()
+    api = unit_client(wallet)
+    forged = signed_reply(api, wallet[1], nonce_of)
+
+    def unsigned(request):  # type: ignore[no-untyped-def]
+        status, body, _ = forged(request)
+        return status, body, {}
+    api.http.mount("https://", Canned(unsigned))
     with pytest.raises(ReplyNotAuthentic):
         api.authorization(1)
