@@ -13,6 +13,7 @@ import json
 
 import sqlalchemy as sa
 from alembic import op
+from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 
 
@@ -25,7 +26,7 @@ depends_on = None
 def _jwks(pem: str) -> str | None:
     try:
         key = ECKey.import_key(pem)
-    except (ValueError, TypeError):
+    except (JoseError, ValueError, TypeError):  # an X25519 key: no JOSE suite here
         return None
     jwk = key.as_dict(private=False)
     if jwk.get("crv") != "P-256":

@@ -13,6 +13,7 @@ from tests.support.network import persona
 from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
 from wallet.models import Authorization, Bill, Resident, UnitUser
+from wallet.services import wallet_api_keys
 from wallet.services.api_credentials import issue_app_key, register_unit_keys
 from wallet.services.authorizations import Confirmation, authorize_bills
 from wallet.services.sync import sync_person
@@ -71,6 +72,13 @@ def api_world(wallet_app, network, resident_id, fiscal_client) -> ApiWorld:
         claims = list(db.session.scalars(select(Authorization.id).where(Authorization.unit_id == insurer.unit_id)
                                          .order_by(Authorization.id)))
     return ApiWorld(insurer, agency, claims)
+
+
+@pytest.fixture
+def forget_rotated_keys(wallet_app):
+    """The live server outlives the test's database: let it not keep serving keys rotated in a test."""
+    yield
+    wallet_app.extensions.pop(wallet_api_keys.CACHE, None)
 
 
 @pytest.fixture

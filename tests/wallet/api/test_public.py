@@ -1,7 +1,6 @@
 """What the API publishes, and that every answer under /api/v1 is the JSON reply envelope."""
 from __future__ import annotations
 
-import pytest
 import requests
 import schemathesis
 from sqlalchemy import select
@@ -23,13 +22,6 @@ def test_jwks_publishes_the_wallets_public_keys(system, wallet_app):
     assert [(k["use"], k["alg"], k["crv"]) for k in keys] == [("enc", "ECDH-ES+A256KW", "P-256"),
                                                             ("sig", "ES256", "P-256")]
     assert all("d" not in k and k["kid"] for k in keys)
-
-
-@pytest.fixture
-def forget_rotated_keys(wallet_app):
-    """The live server outlives the test's database: let it not keep serving the keys rotated here."""
-    yield
-    wallet_app.extensions.pop(wallet_api_keys.CACHE, None)
 
 
 def test_rotation_publishes_two_keys_and_accepts_both(system, wallet_app, api, api_world, forget_rotated_keys):
@@ -56,6 +48,15 @@ def test_rotation_publishes_two_keys_and_accepts_both(system, wallet_app, api, a
     stale._wallet_keys = before  # encrypts to a retired key: told to fetch the JWKS again, and the client does
     again = stale.verify_five_elements("1", "2", "3", "4", "5")
     assert (again.status, again.code) == (400, "invalid_elements")
+
+
+def test_the_rotate_command_names_the_current_and_the_accepted_keys(wallet_app, forget_rotated_keys):
+    result = wallet_app.test_cli_runner().invoke(args=["wallet", "rotate-api-key"])
+    assert result.exit_code == 0, result.output
+    with wallet_app.app_context():
+        ring = wallet_api_keys.ring()
+    assert f"current: enc {ring.enc[0].kid}, sig {ring.sig[0].kid}" in result.output
+    assert ring.enc[1].kid in result.output and ring.sig[1].kid in result.output
 
 
 def test_openapi_document_is_valid_and_covers_every_route(system, wallet_app):
