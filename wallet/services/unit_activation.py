@@ -63,7 +63,7 @@ def invite(unit: Unit, username: str, display_name: str, role: str) -> Invitatio
 def activation_text(unit: Unit, invitation: Invitation) -> dict[str, str]:
     """The outbox message of an invitation: the link, never a password."""
     user = invitation.user
-    return {"text": (f"{unit.name}：已为您开通单位数字账户用户 {user.username}（{user.role_name}）。"
+    return {"text": (f"{unit.name}：已为{user.display_name}开通单位数字账户（{user.role_name}），登录用户名见下。"
                      f"请在 {ACTIVATION_HOURS} 小时内打开激活链接，设置密码并绑定手机验证器；链接只能使用一次。"),
             "username": user.username, "activation_url": invitation.url}
 

@@ -152,6 +152,7 @@ def test_finance_approves_and_the_new_unit_activates_works_and_manages_users(
     finance.get_by_role("link", name="发件箱").click()
     expect(finance.get_by_test_id("outbox-username").first).to_have_text("qian.clerk")
     assert NEXT_PASSWORD not in finance.content() and PASSWORD not in finance.content()
+    check_page(finance, "finance-outbox-users", CONSOLE)
     finance.get_by_role("link", name="审计日志").click()
     expect(finance.locator(".audit-entry").first).to_be_visible()
     check_page(finance, "finance-audit", CONSOLE)
