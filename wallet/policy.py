@@ -81,8 +81,13 @@ def held_by_network_lock(bill: Bill, now: datetime) -> bool:
     return bill.reimbursement == "locked" and (expires is None or expires > now)
 
 
+NOTHING_CLAIMABLE = "该票据的费用已由医保基金全部支付，个人没有可报销的金额。"
+FULLY_REIMBURSED = "该票据已全额报销，不能再报销。"
+
+
 def remaining(bill: Bill | FileClaim) -> int:
-    return max(0, bill.total - bill.reimbursed_amount)
+    """What a unit may still reimburse: what the person bore (``claimable``) less what was reported paid."""
+    return max(0, bill.claimable - bill.reimbursed_amount)
 
 
 def permanent_problem(bill: Bill | FileClaim) -> Decision | None:
@@ -93,8 +98,10 @@ def permanent_problem(bill: Bill | FileClaim) -> Decision | None:
         return refuse("red_reversed", "该票据已冲红作废，不能报销。")
     if bill.issuance == "exchanged":
         return refuse("exchanged", "该票据已换开为纸质票据，电子票据不能再报销。")
+    if bill.claimable <= 0:
+        return refuse("nothing_claimable", NOTHING_CLAIMABLE)
     if bill.reimbursement == "reimbursed" or remaining(bill) == 0:
-        return refuse("fully_reimbursed", "该票据已全额报销，不能再报销。")
+        return refuse("fully_reimbursed", FULLY_REIMBURSED)
     return None
 
 

@@ -50,7 +50,8 @@ def unit_index(session: Session) -> UnitIndex:
 
 def _claims(rng: random.Random, bill_type: BillType, content: Content, issued: datetime,
             until: datetime) -> list[Claim]:
-    """Past reimbursements: insurers pay part of a medical bill's cash share, employers pay fees in full."""
+    """Past reimbursements: insurers pay part of a medical bill's cash share, and sometimes an employer
+    the rest of what the person bore (never what public insurance paid); employers pay fees in full."""
     first_at = issued + timedelta(days=rng.randint(10, 40))
     if first_at > until - timedelta(days=20) or rng.random() > 0.35:
         return []
@@ -60,13 +61,14 @@ def _claims(rng: random.Random, bill_type: BillType, content: Content, issued: d
                      f"BX{at:%Y%m%d}{rng.randrange(10**6):06d}", f"JZ-{at:%Y-%m}-{rng.randrange(10**4):04d}", at)
 
     if bill_type.medical and content.medical:
-        cash = content.medical["settlement"]["cash"]
+        split = content.medical["settlement"]
+        cash, public = split["cash"], split["fund"] + split["other_insurance"]
         first = cash * rng.randint(50, 90) // 100
         if first < 1:
             return []
         claims = [claim(rng.choice(REIMBURSERS_MEDICAL), first, first_at)]
         if rng.random() < 0.4:
-            claims.append(claim(rng.choice(REIMBURSERS_EMPLOYER), content.total - first,
+            claims.append(claim(rng.choice(REIMBURSERS_EMPLOYER), content.total - public - first,
                                 first_at + timedelta(days=rng.randint(3, 15))))
         return claims
     if bill_type.key in EMPLOYER_PAYS:

@@ -43,6 +43,7 @@ class Bill(db.Model):  # type: ignore[name-defined, misc]
     lock_unit_name: Mapped[str | None] = mapped_column(String(100))
     lock_platform: Mapped[str | None] = mapped_column(String(2))
     lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimable: Mapped[int] = mapped_column(BigInteger)  # common.claimable: what the person bore
     reimbursed: Mapped[int] = mapped_column(BigInteger, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
     last_event_id: Mapped[int] = mapped_column(BigInteger)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from common.claimable import claimable_total
 from common.timeutil import to_local
 from fiscal_stub import crypto
 from fiscal_stub.generator.content import Content
@@ -93,11 +94,13 @@ def document(draft: Draft, number: str) -> dict[str, Any]:
 
 
 def _bill_row(draft: Draft, number: str, signer: Signer, event_id: int) -> dict[str, Any]:
-    canonical = crypto.canonical_bytes(document(draft, number))
+    body = document(draft, number)
+    canonical = crypto.canonical_bytes(body)
     return {
         "code": draft.code, "number": number, "check_code": draft.check, "province": draft.province,
         "type_key": draft.bill_type.key, "issued_at": draft.issued_at,
         "issue_date": to_local(draft.issued_at).strftime("%Y%m%d"), "total": draft.content.total,
+        "claimable": claimable_total(body),
         "payer_id_number": draft.payer_id_number, "payer_name": draft.payer_name,
         "issuer_code": draft.issuer_code, "canonical": canonical, "sig_alg": signer.alg,
         "sig_kid": signer.kid, "sig_value": signer.sign(canonical), "issuance": "normal",

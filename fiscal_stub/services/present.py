@@ -28,10 +28,11 @@ def lock_active(bill: Any, now: datetime) -> bool:
     return bill.lock_unit_code is not None and bill.lock_expires_at is not None and bill.lock_expires_at > now
 
 
-def reimbursement_state(total: int, reimbursed: int, locked: bool) -> str:
+def reimbursement_state(claimable: int, reimbursed: int, locked: bool) -> str:
+    """``reimbursed`` once every claimable fen is paid (what the person bore; see common.claimable)."""
     if locked:
         return "locked"
-    if reimbursed > 0 and reimbursed >= total:
+    if reimbursed > 0 and reimbursed >= claimable:
         return "reimbursed"
     return "partially_reimbursed" if reimbursed > 0 else "unreimbursed"
 
@@ -44,11 +45,12 @@ def bill_status(bill: Any, records: list[dict[str, Any]], now: datetime) -> dict
     locked = lock_active(bill, now)
     return {
         "issuance": bill.issuance,
-        "reimbursement": reimbursement_state(bill.total, bill.reimbursed, locked),
+        "reimbursement": reimbursement_state(bill.claimable, bill.reimbursed, locked),
         "locked_by": {"unit_code": bill.lock_unit_code, "unit_name": bill.lock_unit_name,
                       "platform": bill.lock_platform} if locked else None,
         "lock_expires_at": iso(bill.lock_expires_at) if locked and bill.lock_expires_at else None,
         "reimbursed_amount": bill.reimbursed,
+        "claimable_amount": bill.claimable,
         "records": records,
         "red_bill": {"code": bill.red_code, "number": bill.red_number} if bill.red_code else None,
         "original": {"code": bill.original_code, "number": bill.original_number} if bill.original_code else None,

@@ -29,8 +29,10 @@ def lock_bill(session: Session, code: str, number: str, *, platform: str, unit_c
     bill = bill_for_update(session, code, number)
     settle_lapsed_lock(session, bill, now)
     require_live_electronic(session, bill)
-    if bill.reimbursed >= bill.total:
-        raise refuse(session, 409, "already_reimbursed", "该票据已全额报销，不能再锁定。")
+    if bill.claimable <= 0:
+        raise refuse(session, 409, "nothing_claimable", "该票据的费用已由医保基金全部支付，个人没有可报销的金额。")
+    if bill.reimbursed >= bill.claimable:
+        raise refuse(session, 409, "already_reimbursed", "该票据可报销的金额已全部报销，不能再锁定。")
     if bill.lock_unit_code is not None and bill.lock_unit_code != unit_code:
         raise refuse(session, 409, "locked_by_other_unit",
                      f"该票据正由{bill.lock_unit_name}锁定报销中，请待其处理完毕或锁定到期后再试。")
@@ -81,8 +83,8 @@ def record_feedback(session: Session, code: str, number: str, feedback: Feedback
         return bill, existing, True
     settle_lapsed_lock(session, bill, now)
     _require_holder(session, bill, feedback.unit_code)
-    if feedback.result == "reimbursed" and bill.reimbursed + feedback.amount > bill.total:
-        remaining = bill.total - bill.reimbursed
+    if feedback.result == "reimbursed" and bill.reimbursed + feedback.amount > bill.claimable:
+        remaining = bill.claimable - bill.reimbursed
         raise refuse(session, 409, "amount_exceeds_remaining",
                      f"报销金额超过可报销余额（剩余 {yuan(remaining)} 元），请核对金额。")
     record = FeedbackRecord(bill_id=bill.id, unit_code=feedback.unit_code, unit_name=bill.lock_unit_name or "",

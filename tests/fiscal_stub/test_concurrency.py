@@ -41,7 +41,7 @@ def test_twenty_units_racing_to_lock_one_bill_one_wins(network):
 
 
 def test_concurrent_claims_above_the_total_accept_only_one(network):
-    bill = network.issue(amount=10000)
+    bill = network.issue(amount=10000, type_key="exam_fee")
     network.lock(bill, "INSURER")
     network.feedback(bill, "INSURER", "S0", 4000)
     network.lock(bill, "EMPLOYER")
@@ -54,7 +54,7 @@ def test_concurrent_claims_above_the_total_accept_only_one(network):
 
 
 def test_holder_racing_two_claims_that_overrun_the_total_gets_one_recorded(network):
-    bill = network.issue(amount=10000)
+    bill = network.issue(amount=10000, type_key="exam_fee")
     network.lock(bill, "INSURER")
     responses = race([lambda s=s: network.feedback(bill, "INSURER", s, 6000) for s in ("S1", "S2")])
     assert statuses(responses) == [200, 409]

@@ -1,6 +1,8 @@
 """Lock, unlock and feedback follow DESIGN.md §5, one request at a time over real HTTP."""
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 
 from common.timeutil import utcnow
@@ -72,7 +74,7 @@ def test_feedback_needs_the_holders_lock(network):
 
 
 def test_partial_then_full_reimbursement_by_two_units(network):
-    bill = network.issue(amount=10000)
+    bill = network.issue(amount=10000, type_key="exam_fee")
     network.lock(bill, "INSURER")
     first = network.feedback(bill, "INSURER", "S1", 6000)
     assert first.status_code == 200
@@ -89,7 +91,7 @@ def test_partial_then_full_reimbursement_by_two_units(network):
 
 
 def test_claim_above_the_remaining_amount_is_refused_and_changes_nothing(network):
-    bill = network.issue(amount=10000)
+    bill = network.issue(amount=10000, type_key="exam_fee")
     network.lock(bill, "INSURER")
     network.feedback(bill, "INSURER", "S1", 6000)
     network.lock(bill, "EMPLOYER")
@@ -127,3 +129,48 @@ def test_rejected_claim_releases_the_bill_without_reimbursement(network):
     assert (rejected["reimbursement"], rejected["reimbursed_amount"]) == ("unreimbursed", 0)
     assert rejected["records"][0]["result"] == "rejected"
     assert network.lock(bill, "UNIT-B").status_code == 200
+
+
+def medical_bill_with_insurance_share(network) -> tuple[dict, dict]:
+    """An inpatient bill on which public insurance paid part at settlement, and its settlement split."""
+    for _ in range(20):
+        bill = network.issue(amount=1_288_000, type_key="medical_inpatient")
+        split = json.loads(base64.b64decode(bill["canonical"]))["medical"]["settlement"]
+        if split["fund"] > 0:
+            return bill, split
+    raise AssertionError("no insured inpatient bill in 20 tries")
+
+
+def test_a_medical_bill_may_be_claimed_only_up_to_what_the_person_bore(network):
+    bill, split = medical_bill_with_insurance_share(network)
+    bore = 1_288_000 - split["fund"] - split["other_insurance"]
+    assert bore == split["personal_account"] + split["cash"]
+    assert network.fetch(bill)["status"]["claimable_amount"] == bore
+    network.lock(bill, "INSURER")
+    refused = network.feedback(bill, "INSURER", "S1", bore + 1)
+    assert (refused.status_code, refused.json()["code"]) == (409, "amount_exceeds_remaining")
+    assert network.fetch(bill)["status"]["reimbursed_amount"] == 0
+
+
+def test_two_sequential_partial_claims_share_what_the_person_bore(network):
+    bill, split = medical_bill_with_insurance_share(network)
+    bore = 1_288_000 - split["fund"] - split["other_insurance"]
+    first = bore // 3
+    network.lock(bill, "INSURER")
+    status = network.feedback(bill, "INSURER", "S1", first).json()["bill"]["status"]
+    assert status["reimbursement"] == "partially_reimbursed"
+    network.lock(bill, "EMPLOYER")
+    over = network.feedback(bill, "EMPLOYER", "S2", bore - first + 1)
+    assert (over.status_code, over.json()["code"]) == (409, "amount_exceeds_remaining")
+    done = network.feedback(bill, "EMPLOYER", "S3", bore - first).json()["bill"]["status"]
+    assert (done["reimbursement"], done["reimbursed_amount"]) == ("reimbursed", bore)
+    assert bore < 1_288_000, "the face value was never claimable in full"
+    refused = network.lock(bill, "THIRD")
+    assert (refused.status_code, refused.json()["code"]) == (409, "already_reimbursed")
+
+
+def test_a_bill_that_is_not_medical_may_be_claimed_up_to_its_total(network):
+    bill = network.issue(amount=56_000, type_key="court_fee")
+    assert network.fetch(bill)["status"]["claimable_amount"] == 56_000
+    network.lock(bill, "EMPLOYER")
+    assert network.feedback(bill, "EMPLOYER", "S1", 56_000).json()["bill"]["status"]["reimbursement"] == "reimbursed"

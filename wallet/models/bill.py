@@ -26,7 +26,7 @@ class Bill(db.Model):
         # Covers the grouped count behind totals and filter choices (wallet.services.bill_summary),
         # in its GROUP BY order, so it reads no table rows and sorts nothing; also serves the year filter.
         Index("ix_bills_resident_summary", "resident_id", "issue_year", "type_key", "type_name", "province",
-              "issuance", "reimbursement", "total"),
+              "issuance", "reimbursement", "total", "claimable", "reimbursed_amount"),
         Index("ix_bills_code_number", "code", "number"),
         Index("ix_bills_resident_type", "resident_id", "type_key", "type_name"),
         Index("ix_bills_resident_province", "resident_id", "province"),
@@ -44,6 +44,8 @@ class Bill(db.Model):
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     issue_year: Mapped[int] = mapped_column(Integer)
     total: Mapped[int] = mapped_column(BigInteger)
+    # What may ever be claimed on this bill (common.claimable): for a medical bill what the person bore.
+    claimable: Mapped[int] = mapped_column(BigInteger)
     search_text: Mapped[str] = mapped_column(Text)
     signature_alg: Mapped[str] = mapped_column(String(40))
     signature_kid: Mapped[str] = mapped_column(String(40))

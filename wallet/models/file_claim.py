@@ -43,6 +43,7 @@ class FileClaim(db.Model):
     issuer_name: Mapped[str] = mapped_column(String(120))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     total: Mapped[int] = mapped_column(BigInteger)
+    claimable: Mapped[int] = mapped_column(BigInteger)  # common.claimable, as on Bill
     signature_alg: Mapped[str] = mapped_column(String(40))
     signature_kid: Mapped[str] = mapped_column(String(40))
     signature_value: Mapped[str] = mapped_column(Text)

@@ -34,6 +34,9 @@ SETTLEMENT_LABELS = (
     ("fund", "医保统筹基金支付"), ("personal_account", "个人账户支付"), ("other_insurance", "其他医保支付"),
     ("co_pay", "个人自付"), ("self_pay", "个人自费"), ("cash", "个人现金支付"),
 )
+# 其他医保支付 in the data standard's named parts, shown under it.
+OTHER_PAYMENT_LABELS = (("serious_illness", "大病保险"), ("medical_assistance", "医疗救助"),
+                        ("civil_servant", "公务员医疗补助"), ("other", "其他"))
 
 
 class BillView:
@@ -109,7 +112,20 @@ class BillView:
 
     @property
     def remaining(self) -> int:
-        return max(0, self.bill.total - self.bill.reimbursed_amount)
+        return policy.remaining(self.bill)
+
+    @property
+    def claim_split(self) -> list[tuple[str, str, int]]:
+        """(key, label, fen): who paid what of this bill, and what is left to claim.
+
+        On a medical bill public insurance paid part at settlement (医保已付); only what
+        the person bore (您已支付) may be claimed, less what units already reimbursed.
+        """
+        rows = [("reimbursed", "已报销", self.bill.reimbursed_amount), ("remaining", "仍可报销", self.remaining)]
+        if self.doc.get("medical"):
+            rows[:0] = [("insurance", "医保已付", self.bill.total - self.bill.claimable),
+                        ("paid", "您已支付", self.bill.claimable)]
+        return rows
 
     @property
     def chip_changes_at(self) -> datetime | None:
@@ -155,7 +171,15 @@ class BillView:
     def settlement(self) -> list[tuple[str, str]]:
         medical = self.doc.get("medical") or {}
         split = medical.get("settlement") or {}
-        return [(label, yuan_display(split[key])) for key, label in SETTLEMENT_LABELS if key in split]
+        parts = medical.get("other_payments") or {}
+        rows = []
+        for key, label in SETTLEMENT_LABELS:
+            if key in split:
+                rows.append((label, yuan_display(split[key])))
+            if key == "other_insurance":
+                rows += [(f"其中{part}", yuan_display(parts[name])) for name, part in OTHER_PAYMENT_LABELS
+                         if parts.get(name)]
+        return rows
 
     @property
     def items(self) -> list[dict[str, Any]]:
@@ -185,7 +209,7 @@ class BillView:
         paid = 0
         for record in self.status.get("records", []):
             when = to_local(datetime.fromisoformat(record.get("recorded_at") or record["time"]))
-            what = copy.timeline_record(record["result"], record["amount"], self.bill.total, paid)
+            what = copy.timeline_record(record["result"], record["amount"], self.bill.claimable, paid)
             paid += record["amount"] if record["result"] == "reimbursed" else 0
             entries.append((when, what, f"{record['unit_name']} {yuan_display(record['amount'])}"))
         if self.bill.issuance == "red_reversed" and not any(e[1] == copy.TIMELINE["red_reversed"] for e in entries):

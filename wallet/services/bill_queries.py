@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from common.identifiers import ascii_digits
 from common.regions import PROVINCE_NAMES
@@ -27,6 +27,8 @@ STATUS_FILTERS: dict[str, str] = {
     "exchanged": "已换开纸质票据",
 }
 REIMBURSABLE = ("unreimbursed", "partially_reimbursed")
+# What units may still reimburse on a bill (policy.remaining, as SQL; never below zero).
+claimable_left = case((Bill.claimable > Bill.reimbursed_amount, Bill.claimable - Bill.reimbursed_amount), else_=0)
 ISSUANCE_STATUSES = ("red_reversed", "exchanged")
 
 
@@ -123,9 +125,11 @@ def page_of_bills(resident_id: int, f: BillFilter, after: str | None = None,
 
 
 def totals(resident_id: int, f: BillFilter) -> tuple[int, int]:
-    """Count and total amount (fen) of the bills the filter selects."""
+    """Count and amount (fen) of the bills the filter selects: their face value, or under "可报销"
+    what units may still reimburse on them."""
+    amount_of = claimable_left if f.status == "reimbursable" else Bill.total
     count, amount = db.session.execute(
-        select(func.count(Bill.id), func.coalesce(func.sum(Bill.total), 0)).where(*filtered(resident_id, f))
+        select(func.count(Bill.id), func.coalesce(func.sum(amount_of), 0)).where(*filtered(resident_id, f))
     ).one()
     return int(count), int(amount)
 

@@ -14,6 +14,7 @@ from sqlalchemy import insert as generic_insert
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from common.claimable import claimable_total
 from common.timeutil import as_utc, utcnow
 from wallet.extensions import db
 from wallet.models.bill import Bill, BillDocument, BillEvent
@@ -66,6 +67,7 @@ def bill_row(resident_id: int, canonical: bytes, document: dict[str, Any], item:
         "issued_at": as_utc(issued_at),
         "issue_year": issued_at.year,
         "total": int(document["total"]),
+        "claimable": claimable_total(document),
         "search_text": search_text(document),
         "canonical": canonical,
         "signature_alg": signature["alg"],

@@ -14,12 +14,14 @@ from sqlalchemy import case, func, select
 from common.regions import PROVINCE_NAMES
 from wallet.extensions import db
 from wallet.models.bill import Bill
+from wallet.services import bill_queries
 from wallet.services.bill_queries import STATUS_FILTERS, BillFilter, status_matches
 
 
 @dataclass(frozen=True)
 class Group:
-    """The bills of one year, type, province and status; the positive ones also apart ("可报销" needs them)."""
+    """The bills of one year, type, province and status; the positive ones also apart, with what is still
+    claimable on them ("可报销" counts those and totals what units may still reimburse)."""
 
     year: int
     type_key: str
@@ -30,7 +32,7 @@ class Group:
     count: int
     amount: int
     positive_count: int
-    positive_amount: int
+    claimable_left: int
 
     def share(self, f: BillFilter) -> tuple[int, int]:
         """Count and amount of this group's bills that ``f`` selects (``f`` without search text)."""
@@ -40,7 +42,7 @@ class Group:
         if status_matches(f.status, self.issuance, self.reimbursement, positive=False):
             return self.count, self.amount
         if status_matches(f.status, self.issuance, self.reimbursement, positive=True):
-            return self.positive_count, self.positive_amount
+            return self.positive_count, self.claimable_left
         return 0, 0
 
 
@@ -75,7 +77,7 @@ def read_summary(resident_id: int) -> Summary:
     rows = db.session.execute(
         select(*keys, func.count(), func.coalesce(func.sum(Bill.total), 0),
                func.coalesce(func.sum(case((positive, 1), else_=0)), 0),
-               func.coalesce(func.sum(case((positive, Bill.total), else_=0)), 0))
+               func.coalesce(func.sum(case((positive, bill_queries.claimable_left), else_=0)), 0))
         .where(Bill.resident_id == resident_id).group_by(*keys)
     ).all()
     return Summary(tuple(Group(int(y), t, n, p, i, r, int(c), int(a), int(pc), int(pa))

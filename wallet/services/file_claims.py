@@ -14,8 +14,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from common.claimable import claimable_total
 from common.database import write_transaction
 from common.timeutil import utcnow
+from wallet import policy
 from wallet.extensions import db
 from wallet.models.bill import BillDocument
 from wallet.models.file_claim import FileClaim
@@ -45,8 +47,11 @@ def claimable_problem(bill: VerifiedBill) -> str | None:
         return "该票据已冲红作废，不能报销。"
     if status["issuance"] == "exchanged":
         return "该票据已换开为纸质票据，电子票据不能再报销。"
-    if status["reimbursement"] == "reimbursed" or int(status.get("reimbursed_amount") or 0) >= bill.total:
-        return "该票据已全额报销，不能再报销。"
+    claimable = claimable_total(bill.document)
+    if claimable <= 0:
+        return policy.NOTHING_CLAIMABLE
+    if status["reimbursement"] == "reimbursed" or int(status.get("reimbursed_amount") or 0) >= claimable:
+        return policy.FULLY_REIMBURSED
     return None
 
 
@@ -86,7 +91,8 @@ def _store(user: UnitCaller, bill: VerifiedBill, verified_by: str) -> FileClaim:
     claim = FileClaim(
         unit_id=user.unit_id, code=bill.code, number=bill.number, check_code=row["check_code"],
         type_key=row["type_key"], type_name=row["type_name"], issuer_name=row["issuer_name"],
-        issued_at=row["issued_at"], total=row["total"], signature_alg=row["signature_alg"],
+        issued_at=row["issued_at"], total=row["total"], claimable=row["claimable"],
+        signature_alg=row["signature_alg"],
         signature_kid=row["signature_kid"], signature_value=row["signature_value"], verified_by=verified_by,
         issuance=row["issuance"], reimbursement=row["reimbursement"], reimbursed_amount=row["reimbursed_amount"],
         status_json=row["status_json"], version=row["version"], state="authorized",

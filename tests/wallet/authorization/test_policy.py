@@ -19,12 +19,14 @@ def unit(unit_id: int = 1, state: str = "active") -> Unit:
 
 
 def bill(resident_id: int = 7, total: int = 10000, reimbursed: int = 0, issuance: str = "normal",
-         reimbursement: str = "unreimbursed", locked_until=None, holder: str = "别的保险公司") -> Bill:
+         reimbursement: str = "unreimbursed", locked_until=None, holder: str = "别的保险公司",
+         claimable: int | None = None) -> Bill:
     status = {"issuance": issuance, "reimbursement": reimbursement, "reimbursed_amount": reimbursed,
               "locked_by": {"unit_name": holder} if locked_until else None,
               "lock_expires_at": locked_until.isoformat() if locked_until else None}
     return Bill(id=3, resident_id=resident_id, total=total, reimbursed_amount=reimbursed, issuance=issuance,
-                reimbursement=reimbursement, status_json=json.dumps(status))
+                claimable=total if claimable is None else claimable, reimbursement=reimbursement,
+                status_json=json.dumps(status))
 
 
 def auth(state: str = "authorized", unit_id: int = 1, resident_id: int = 7, expires=NOW + HOUR, lock_until=None,
@@ -51,6 +53,9 @@ FROZEN = policy.UnitActor(unit(1, "frozen"))
     ("exchanged", {"bill": bill(issuance="exchanged")}, "exchanged"),
     ("fully reimbursed", {"bill": bill(reimbursed=10000, reimbursement="reimbursed")}, "fully_reimbursed"),
     ("remainder after a partial claim", {"bill": bill(reimbursed=4000, reimbursement="partially_reimbursed")}, "ok"),
+    ("medical: what the person bore is paid", {"bill": bill(claimable=3500, reimbursed=3500,
+                                                            reimbursement="reimbursed")}, "fully_reimbursed"),
+    ("medical: public insurance paid it all", {"bill": bill(claimable=0)}, "nothing_claimable"),
     ("locked by another unit", {"bill": bill(reimbursement="locked", locked_until=NOW + HOUR)}, "locked_elsewhere"),
     ("a lapsed lock elsewhere", {"bill": bill(reimbursement="locked", locked_until=NOW - HOUR)}, "ok"),
     ("open authorization", {"bill": bill(), "open_authorization": auth()}, "already_authorized"),
@@ -89,6 +94,12 @@ def test_resident_revokes_only_their_own_before_the_lock(case, authorization, ac
     ("feedback within the remainder", UNIT, "feedback", auth("locked", lock_until=NOW + HOUR,
                                                              the_bill=bill(reimbursed=4000)), 6000, "ok", 200),
     ("over-claim", UNIT, "feedback", auth("locked", lock_until=NOW + HOUR, the_bill=bill(reimbursed=4000)), 6001,
+     "amount_exceeds_remaining", 422),
+    ("within what the person bore", UNIT, "feedback", auth("locked", lock_until=NOW + HOUR,
+                                                          the_bill=bill(claimable=3500, reimbursed=1000)), 2500,
+     "ok", 200),
+    ("above what the person bore", UNIT, "feedback", auth("locked", lock_until=NOW + HOUR,
+                                                          the_bill=bill(claimable=3500, reimbursed=1000)), 2501,
      "amount_exceeds_remaining", 422),
     ("zero amount", UNIT, "feedback", auth("locked", lock_until=NOW + HOUR), 0, "amount_exceeds_remaining", 422),
     ("feedback on a lapsed lock", UNIT, "feedback", auth("locked", lock_until=NOW - HOUR), 100, "lock_lapsed", 409),
