@@ -4,7 +4,7 @@ What may be claimed on a medical bill is what the person bore, not its face valu
 (common.claimable). Existing rows are filled from their signed documents.
 
 Revision ID: 7c1f2e9a4b3d
-Revises: 9d3e51c7a2b4
+Revises: 7c1f0e9a4d2b
 Create Date: 2026-12-06 07:00:00.000000
 """
 import json
@@ -15,7 +15,7 @@ from alembic import op
 from common.claimable import claimable_total
 
 revision = '7c1f2e9a4b3d'
-down_revision = '9d3e51c7a2b4'
+down_revision = '7c1f0e9a4d2b'
 branch_labels = None
 depends_on = None
 

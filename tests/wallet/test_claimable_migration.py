@@ -9,7 +9,7 @@ import wallet
 from wallet.extensions import db
 from wallet.migrate import upgrade_database
 
-BEFORE = "9d3e51c7a2b4"
+BEFORE = "7c1f0e9a4d2b"
 MEDICAL = {"total": 100_000, "medical": {"settlement": {"fund": 60_000, "other_insurance": 5_000,
                                                         "personal_account": 10_000, "cash": 25_000}}}
 COURT = {"total": 56_000, "medical": None}

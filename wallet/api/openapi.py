@@ -69,7 +69,10 @@ SCHEMAS: dict[str, Any] = {
     "BillSummary": obj({
         "code": TEXT, "number": TEXT, "check_code": TEXT, "type_key": TEXT, "type_name": TEXT,
         "issuer_name": TEXT, "province": TEXT, "issued_at": ISO_TIME, "total": {"type": "integer"},
-        "reimbursed_amount": {"type": "integer"}, "remaining": {"type": "integer"},
+        "reimbursed_amount": {"type": "integer"},
+        "claimable": {"type": "integer", "description": "what may ever be claimed, in fen: for a medical bill what "
+                                                        "the person bore (total less what public insurance paid)"},
+        "remaining": {"type": "integer"},
         "issuance": {"enum": ["normal", "red_reversed", "exchanged"]},
         "reimbursement": {"enum": ["unreimbursed", "locked", "partially_reimbursed", "reimbursed"]},
         "lock_expires_at": ISO_TIME, "status_version": {"type": "integer"},

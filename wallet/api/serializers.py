@@ -27,7 +27,8 @@ def bill_summary(bill: Bill) -> dict[str, Any]:
         "code": bill.code, "number": bill.number, "check_code": bill.check_code,
         "type_key": bill.type_key, "type_name": bill.type_name, "issuer_name": bill.issuer_name,
         "province": bill.province, "issued_at": when(bill.issued_at), "total": bill.total,
-        "reimbursed_amount": bill.reimbursed_amount, "remaining": policy.remaining(bill),
+        "reimbursed_amount": bill.reimbursed_amount, "claimable": bill.claimable,
+        "remaining": policy.remaining(bill),
         "issuance": bill.issuance, "reimbursement": bill.reimbursement,
         "lock_expires_at": when(policy.lock_expiry(bill)), "status_version": bill.version,
     }

@@ -120,7 +120,10 @@ class BillView:
 
         On a medical bill public insurance paid part at settlement (医保已付); only what
         the person bore (您已支付) may be claimed, less what units already reimbursed.
+        A red, red-reversed or exchanged bill may not be claimed at all: nothing is shown.
         """
+        if self.is_red or self.bill.issuance != "normal":
+            return []
         rows = [("reimbursed", "已报销", self.bill.reimbursed_amount), ("remaining", "仍可报销", self.remaining)]
         if self.doc.get("medical"):
             rows[:0] = [("insurance", "医保已付", self.bill.total - self.bill.claimable),

@@ -62,11 +62,11 @@ def collected(wallet_app, network, resident_id, fiscal_client) -> int:
 
 
 def claimable(wallet_app, resident_id: int, count: int, minimum: int = 2000) -> list[int]:
-    """Ids of bills that may be authorized (normal, unreimbursed, unlocked), largest first."""
+    """Ids of bills that may be authorized (normal, unreimbursed, unlocked), most claimable first."""
     with wallet_app.app_context():
         ids = db.session.scalars(select(Bill.id).where(
             Bill.resident_id == resident_id, Bill.issuance == "normal", Bill.reimbursement == "unreimbursed",
-            Bill.total >= minimum).order_by(Bill.total.desc())).all()
+            Bill.claimable >= minimum).order_by(Bill.claimable.desc())).all()
     assert len(ids) >= count, "the seeded network holds too few claimable bills"
     return list(ids[:count])
 

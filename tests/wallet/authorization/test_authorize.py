@@ -152,7 +152,7 @@ def test_the_remainder_of_a_partly_reimbursed_bill_goes_to_a_second_unit(wallet_
     insurer = unit_http_login(system.url, demo_login("insurer"))
     token = form_token(insurer.get(f"{system.url}/unit/claims/{first}", timeout=10).text)
     assert insurer.post(f"{system.url}/unit/claims/{first}/lock", data={"csrf_token": token}, timeout=10).ok
-    total = auth_row(wallet_app, first).bill.total
+    bore = auth_row(wallet_app, first).bill.claimable
     insurer.post(f"{system.url}/unit/claims/{first}/feedback", timeout=10, data={
         "csrf_token": token, "amount": "60.00", "serial": "A-1", "voucher": "V-1", "time": "2026-03-06T09:30"})
     second = grant(wallet_app, collected, demo_units["agency"], [bill])[0]
@@ -160,5 +160,5 @@ def test_the_remainder_of_a_partly_reimbursed_bill_goes_to_a_second_unit(wallet_
     assert agency_view.state == "authorized" and agency_view.bill.reimbursed_amount == 6000
     agency = unit_http_login(system.url, demo_login("agency"))
     page = plain(agency.get(f"{system.url}/unit/claims/{second}", timeout=10).text)
-    left = total - 6000
+    left = bore - 6000
     assert f'data-testid="remaining">¥{left // 100:,}.{left % 100:02d}' in page

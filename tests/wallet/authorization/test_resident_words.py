@@ -42,7 +42,7 @@ def test_a_partial_reimbursement_is_never_called_full_and_says_each_amount_once(
     as_unit(wallet_app, "insurer", record_feedback, granted[0], Feedback(1000, "S-1", "V-1", auth.created_at))
     body = last_notice(wallet_app, "reimbursed")
     assert "全额" not in body and "部分报销" in body and body.count("¥10.00") == 1
-    left = auth.bill.total - 1000
+    left = auth.bill.claimable - 1000
     assert f"剩余 ¥{left // 100:,}.{left % 100:02d}" in body
     overview = text_of(resident_client.get("/authorizations").get_data(as_text=True))
     assert "已全额报销" not in overview and "报销 ¥10.00（部分报销）" in overview

@@ -119,14 +119,14 @@ def test_resident_watches_two_units_reimburse_a_bill_live(system, seeded_idp, ne
     expect(item_big.get_by_test_id("auth-chip")).to_have_text("已锁定", timeout=LIVE)
     desk.screenshot(path=str(screenshot_dir / "unit-claim-desktop.png"), full_page=True)
 
-    part = 800000
+    part = big.claimable // 200 * 100  # about half of what the person bore, in whole yuan
     desk.get_by_label("报销金额（元）").fill(f"{part // 100}.00")
     desk.get_by_label("业务流水号").fill("BJRS-2026-000815")
     desk.get_by_label("记账凭证号").fill("JZ-2026-11-0815")
     desk.get_by_role("button", name="登记报销").click()
     expect(desk.get_by_test_id("claim-state")).to_have_text("已报销")
     expect(item_big.get_by_test_id("auth-chip")).to_have_text(f"已报销 {yuan(part)}", timeout=LIVE)
-    expect(item_big).to_contain_text(f"剩余 {yuan(big.total - part)} 可授权其他单位报销")
+    expect(item_big).to_contain_text(f"剩余 {yuan(big.claimable - part)} 可授权其他单位报销")
 
     desk.get_by_role("link", name="待办与记录").click()
     open_claim(desk, small)
@@ -142,7 +142,7 @@ def test_resident_watches_two_units_reimburse_a_bill_live(system, seeded_idp, ne
 
     # The resident authorizes the remainder to the medical-insurance agency, from the bill itself.
     item_big.get_by_role("link", name=big.issuer_name).click()
-    expect(page.get_by_test_id("remaining")).to_have_text(yuan(big.total - part))
+    expect(page.get_by_test_id("remaining")).to_have_text(yuan(big.claimable - part))
     page.get_by_role("link", name="授权剩余金额给其他单位").click()
     authorize(page, "医疗保障", agency, [big], "YB-2026-0815", preselected=True)
     expect(page.get_by_role("heading", name=f"已授权给 {agency}")).to_be_visible()
@@ -154,10 +154,10 @@ def test_resident_watches_two_units_reimburse_a_bill_live(system, seeded_idp, ne
     agency_context = desktop(browser, system.url)
     desk = unit_logs_in(agency_context, "agency")
     open_claim(desk, big)
-    expect(desk.get_by_test_id("remaining")).to_have_text(yuan(big.total - part))
+    expect(desk.get_by_test_id("remaining")).to_have_text(yuan(big.claimable - part))
     desk.get_by_role("button", name="锁定票据").click()
     expect(page.get_by_test_id("status-chip")).to_have_text("报销中", timeout=LIVE)
-    left = big.total - part
+    left = big.claimable - part
     desk.get_by_label("报销金额（元）").fill(f"{left // 100}.{left % 100:02d}")
     desk.get_by_label("业务流水号").fill("YB-2026-000815")
     desk.get_by_label("记账凭证号").fill("YBJZ-2026-0815")

@@ -10,7 +10,7 @@ from tests.wallet.imports.bills import layout_pdf
 
 def test_unit_verifies_a_layout_pdf_then_locks_and_reimburses_part(system, network, demo_units, browser: Browser,
                                                                    base_url: str, tmp_path, screenshot_dir):
-    item = network.issue("p1", amount=42000)
+    item = network.issue("p1", amount=42000, type_key="court_fee")
     pdf = tmp_path / "bill.pdf"
     pdf.write_bytes(layout_pdf(network, item))
     context = desktop(browser, base_url)

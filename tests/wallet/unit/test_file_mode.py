@@ -63,7 +63,7 @@ def fiscal_status(network, item) -> dict:
 
 
 def test_a_verified_layout_pdf_is_taken_in_locked_and_partly_reimbursed(insurer, network, wallet_app):
-    item = network.issue("p1", amount=50000)
+    item = network.issue("p1", amount=50000, type_key="court_fee")
     result = verify_pdf(insurer, layout_pdf(network, item))
     html = result.get_data(as_text=True)
     assert result.status_code == 200
@@ -83,7 +83,7 @@ def test_a_verified_layout_pdf_is_taken_in_locked_and_partly_reimbursed(insurer,
 
 
 def test_feedback_sent_twice_is_recorded_once(insurer, network, wallet_app):
-    item = network.issue("p1", amount=50000)
+    item = network.issue("p1", amount=50000, type_key="court_fee")
     html = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer), **fields_of(item)}) \
         .get_data(as_text=True)
     claim_id = take_in(insurer, html)
@@ -95,7 +95,7 @@ def test_feedback_sent_twice_is_recorded_once(insurer, network, wallet_app):
 
 
 def test_feedback_above_the_remaining_amount_is_refused(insurer, network, wallet_app):
-    item = network.issue("p1", amount=50000)
+    item = network.issue("p1", amount=50000, type_key="court_fee")
     html = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer), **fields_of(item)}) \
         .get_data(as_text=True)
     claim_id = take_in(insurer, html)
@@ -207,7 +207,7 @@ def test_the_verify_page_is_in_the_unit_navigation(insurer):
 
 
 def test_file_claims_appear_in_the_inbox_and_the_export_marked_as_file_mode(insurer, network, wallet_app):
-    item = network.issue("p1", amount=50000)
+    item = network.issue("p1", amount=50000, type_key="court_fee")
     html = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer), **fields_of(item)}) \
         .get_data(as_text=True)
     claim_id = take_in(insurer, html)

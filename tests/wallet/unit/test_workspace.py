@@ -81,7 +81,7 @@ def test_a_lapsed_lock_is_shown_as_lapsed_and_can_be_locked_again(insurer, claim
 def test_feedback_records_a_partial_reimbursement_once_per_serial(insurer, claims, wallet_app):
     post(insurer, f"/unit/claims/{claims[0]}/lock")
     bill = auth_row(wallet_app, claims[0]).bill
-    part = bill.total // 2
+    part = bill.claimable // 2
     amount = f"{part // 100}.{part % 100:02d}"
     first = post(insurer, f"/unit/claims/{claims[0]}/feedback", amount=amount, **FEEDBACK)
     assert first.status_code == 303
@@ -150,7 +150,7 @@ def test_bulk_lock_locks_every_selected_claim(insurer, claims, wallet_app):
 
 def test_export_gives_processed_claims_as_csv_for_excel(insurer, claims, wallet_app):
     post(insurer, f"/unit/claims/{claims[0]}/lock")
-    total = auth_row(wallet_app, claims[0]).bill.total
+    total = auth_row(wallet_app, claims[0]).bill.claimable
     post(insurer, f"/unit/claims/{claims[0]}/feedback", amount=f"{total // 100}.{total % 100:02d}", **FEEDBACK)
     post(insurer, f"/unit/claims/{claims[1]}/reject", reason="=HYPERLINK(\"x\") 材料不全")
     response = insurer.get("/unit/export.csv")
