@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from common.money import yuan_display
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.network import activate, persona
 from tests.wallet.auth.flows import log_in
@@ -94,3 +95,21 @@ def test_live_answers_204_until_something_changes(signed_in, wallet_app, network
         sync_person(resident_for_id_number(persona("p1").id_number), persona("p1").id_number, fiscal_client)
     changed = signed_in.get(f"/live?seq={seq}")
     assert changed.status_code == 200 and changed.headers["HX-Trigger"] == "billsChanged"
+
+
+def test_what_may_still_be_claimed_is_what_the_person_bore_less_what_was_paid(signed_in, wallet_app):
+    """可报销 totals and the detail page's split count what the person bore, not what insurance paid."""
+    with wallet_app.app_context():
+        bills = db.session.scalars(select(Bill).where(Bill.issuance == "normal", Bill.total > 0)).all()
+        open_bills = [b for b in bills if b.reimbursement in ("unreimbursed", "partially_reimbursed")]
+        left = sum(max(0, b.claimable - b.reimbursed_amount) for b in open_bills)
+        insured = next(b for b in bills if b.type_key.startswith("medical_") and b.claimable < b.total)
+        insured = (insured.id, insured.total, insured.claimable, insured.reimbursed_amount)
+    assert left < sum(b.total - b.reimbursed_amount for b in open_bills), "the seeded bills include an insurance share"
+    listed = signed_in.get("/?status=reimbursable").get_data(as_text=True)
+    assert re.search(rf"仍可报销 <strong><span[^>]*>{re.escape(yuan_display(left))}</span>", listed), listed[:2000]
+    bill_id, total, bore, paid = insured
+    split = dict(re.findall(r"<dt>(医保已付|您已支付|已报销|仍可报销)</dt><dd><span[^>]*>([^<]+)</span>",
+                            signed_in.get(f"/bills/{bill_id}").get_data(as_text=True)))
+    assert split == {"医保已付": yuan_display(total - bore), "您已支付": yuan_display(bore),
+                     "已报销": yuan_display(paid), "仍可报销": yuan_display(max(0, bore - paid))}
