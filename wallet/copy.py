@@ -106,9 +106,9 @@ def notice(kind: str, **facts: object) -> tuple[str, str]:
     return title, body.format(**facts)
 
 
-def reimbursed_kind(bill_total: int, reimbursed_after: int) -> str:
-    """``reimbursed_full`` once the bill's whole amount is reimbursed, else ``reimbursed_partial``."""
-    return "reimbursed_full" if reimbursed_after >= bill_total else "reimbursed_partial"
+def reimbursed_kind(claimable: int, reimbursed_after: int) -> str:
+    """``reimbursed_full`` once all that may be claimed on the bill is reimbursed, else ``reimbursed_partial``."""
+    return "reimbursed_full" if reimbursed_after >= claimable else "reimbursed_partial"
 
 
 def expired_kind(issuance: str) -> str:
@@ -136,7 +136,7 @@ def authorization_chip(state: str, *, audience: str = "resident", lapsed: bool =
     return AUTHORIZATION_CHIPS[audience].get(state, (state, ""))
 
 
-def authorization_line(state: str, *, unit: str, amount: int | None = None, bill_total: int = 0,
+def authorization_line(state: str, *, unit: str, amount: int | None = None, claimable: int = 0,
                        bill_reimbursed: int = 0, until: datetime | None = None, reason: str = "",
                        closed_at: datetime | None = None, lapsed: bool = False) -> str:
     """The sentence under an authorization on the resident's overview."""
@@ -148,11 +148,11 @@ def authorization_line(state: str, *, unit: str, amount: int | None = None, bill
         return f"单位已锁定，锁定至 {minute(until)}。锁定期间不能撤销。"
     if state == "reimbursed":
         paid = amount or 0
-        if paid >= bill_total:
+        if paid >= claimable:
             return f"{unit}全额报销 {money(paid)}。"
-        if bill_reimbursed >= bill_total:
+        if bill_reimbursed >= claimable:
             return f"{unit}报销 {money(paid)}（部分报销）；其余部分已由其他单位报销，票据已全部报销完毕。"
-        return (f"{unit}报销 {money(paid)}（部分报销）；剩余 {money(bill_total - bill_reimbursed)} "
+        return (f"{unit}报销 {money(paid)}（部分报销）；剩余 {money(claimable - bill_reimbursed)} "
                 "可授权其他单位报销。")
     if state == "rejected":
         return f"拒绝原因：{reason}。票据已释放，可授权其他单位。"

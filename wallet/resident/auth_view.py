@@ -41,7 +41,7 @@ class AuthorizationView:
         a = self.auth
         until = a.lock_expires_at if self.state == "locked" else a.expires_at
         reason = a.end_reason or (copy.END_REASONS.get(a.bill.issuance, "") if self.state == "expired" else "")
-        return copy.authorization_line(self.state, unit=a.unit.name, amount=a.amount, bill_total=a.bill.total,
+        return copy.authorization_line(self.state, unit=a.unit.name, amount=a.amount, claimable=a.bill.claimable,
                                        bill_reimbursed=a.bill.reimbursed_amount, until=until, reason=reason,
                                        closed_at=a.closed_at, lapsed=self.lapsed)
 

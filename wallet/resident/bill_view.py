@@ -189,6 +189,13 @@ class BillView:
         return [{**item, "price_display": yuan_display(item["price"]), "amount_display": yuan_display(item["amount"]),
                  "self_paid_display": yuan_display(item.get("self_paid") or 0)} for item in self.doc.get("items", [])]
 
+    @property
+    def details(self) -> list[dict[str, Any]]:
+        """The inpatient 医疗收费明细 (data standard), amounts formatted as everywhere else."""
+        rows = (self.doc.get("medical") or {}).get("details") or []
+        return [{**row, "price_display": yuan_display(row["price"]), "amount_display": yuan_display(row["amount"])}
+                for row in rows]
+
     @cached_property
     def signature(self) -> dict[str, Any]:
         ok, key = signature_check(self.bill.canonical, self.bill.signature_alg, self.bill.signature_kid,

@@ -168,9 +168,9 @@ def record_feedback(user: UnitCaller, authorization_id: int, feedback: Feedback,
     if _for_resident(auth):
         left = policy.remaining(auth.bill)
         activity.record_access(auth, "reimbursed", feedback.amount, f"业务流水号 {feedback.serial}")
-        activity.tell(auth.resident_id, copy.reimbursed_kind(auth.bill.total, auth.bill.total - left), auth.bill_id,
-                      kind="reimbursed", unit=unit.name, bill=activity.bill_label(auth),
-                      amount=copy.money(feedback.amount), remaining=copy.money(left))
+        notice = copy.reimbursed_kind(auth.bill.claimable, auth.bill.claimable - left)
+        activity.tell(auth.resident_id, notice, auth.bill_id, kind="reimbursed", unit=unit.name,
+                      bill=activity.bill_label(auth), amount=copy.money(feedback.amount), remaining=copy.money(left))
         activity.announce(auth.resident_id)
     audit.record("claim.feedback", user, audit.subject_of(auth), amount=feedback.amount)
     db.session.commit()

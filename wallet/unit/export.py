@@ -14,7 +14,7 @@ from wallet.models.file_claim import MODE_NAME, FileClaim
 
 HEADER = ["授权编号", "票据代码", "票据号码", "票据种类", "开票单位", "开票日期", "票据金额（元）", "交款人",
           "交款人证件号", "理赔/报销单号", "处理结果", "本单位报销金额（元）", "业务流水号", "记账凭证号",
-          "报销时间", "拒绝原因", "处理时间", "报销方式"]
+          "报销时间", "拒绝原因", "处理时间", "报销方式", "开票业务流水号", "可报销金额（元）"]
 
 
 def _when(value: object) -> str:
@@ -32,7 +32,8 @@ def claims_csv(rows: Iterable[Authorization | FileClaim]) -> bytes:
     writer.writerow(HEADER)
     for auth in rows:
         bill = auth.bill
-        payer = json.loads(bill.canonical).get("payer", {})
+        document = json.loads(bill.canonical)
+        payer = document.get("payer", {})
         reimbursed = auth.state == "reimbursed"
         writer.writerow([
             auth.id, bill.code, bill.number, bill.type_name, _cell(bill.issuer_name), _when(bill.issued_at),
@@ -40,6 +41,7 @@ def claims_csv(rows: Iterable[Authorization | FileClaim]) -> bytes:
             _cell(auth.claim_ref), "已报销" if reimbursed else "已拒绝", yuan(auth.amount) if reimbursed else "0.00",
             _cell(auth.serial or ""), _cell(auth.voucher or ""), _when(auth.reimbursed_at),
             "" if reimbursed else _cell(auth.end_reason), _when(auth.closed_at),
-            MODE_NAME if isinstance(auth, FileClaim) else "授权报销",
+            MODE_NAME if isinstance(auth, FileClaim) else "授权报销", _cell(document.get("serial", "")),
+            yuan(bill.claimable),
         ])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")

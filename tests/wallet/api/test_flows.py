@@ -86,14 +86,21 @@ def test_status_carries_the_province_signed_bill(api, api_world):
     sig = signed["signature"]
     assert signature_check(canonical, sig["alg"], sig["kid"], sig["value"])[0]
     assert reply.data["document"]["code"] == signed["code"] == reply.data["bill"]["code"]
+    document = reply.data["document"]
+    assert document == json.loads(canonical), "the document is the signed bytes, decoded"
+    assert document["serial"] and document["reviewer"] and document["payer"]["gender"] in ("男", "女")
+    assert all(item["standard"] and "remark" in item for item in document["items"])
+    if document["medical"]:
+        medical = document["medical"]
+        assert medical["record_number"] and medical["institution_type"] and "other_payments" in medical
 
 
 def test_feedback_above_the_remaining_amount_is_refused(api, api_world, wallet_app, fiscal_client):
     auth_id = api_world.claims[0]
     assert api.lock(auth_id).ok
-    total = claim_state(wallet_app, auth_id).bill.total
+    claimable = claim_state(wallet_app, auth_id).bill.claimable
     before = snapshot(wallet_app, fiscal_client)
-    reply = api.feedback(auth_id, total + 1, "YW-OVER-1", "PZ-OVER-1", now_beijing())
+    reply = api.feedback(auth_id, claimable + 1, "YW-OVER-1", "PZ-OVER-1", now_beijing())
     assert (reply.status, reply.code, reply.ok) == (422, "amount_exceeds_remaining", False)
     assert "剩余可报销金额" in reply.message
     assert snapshot(wallet_app, fiscal_client) | {"kept_replies": 0} == before | {"kept_replies": 0}

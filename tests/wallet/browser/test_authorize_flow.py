@@ -57,7 +57,7 @@ def authorize(page: Page, unit_search: str, unit_name: str, bills: list[Bill], c
               preselected: bool = False) -> None:
     page.get_by_label("搜索报销单位").fill(unit_search)
     # The results are swapped in after a pause in typing; a click before that can land on the old list.
-    expect(page.locator("#unit-results li").filter(has_not_text=unit_search)).to_have_count(0)
+    expect(page.locator("#unit-results li").filter(has_not_text=unit_search)).to_have_count(0, timeout=15000)
     page.locator("#unit-results").get_by_role("link", name=re.compile(unit_name)).click()
     expect(page.get_by_role("heading", name="选择票据")).to_be_visible()
     for bill in bills:

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 import pytest
 
+from common.money import yuan
 from tests.conftest import csrf_token_of
 from tests.support.tokens import plain
 from tests.wallet.authorization.fixtures import age, auth_row, bill_row, claimable, grant, unit_client_login
+from wallet.extensions import db
+from wallet.models.authorization import Authorization
 
 FEEDBACK = {"serial": "BX2026000001", "voucher": "JZ-2026-0001", "time": "2026-03-06T09:30"}
 
@@ -163,6 +167,11 @@ def test_export_gives_processed_claims_as_csv_for_excel(insurer, claims, wallet_
     assert set(by_result) == {"已报销", "已拒绝"} and len(rows) == 3
     assert by_result["已报销"][11] == f"{total // 100}.{total % 100:02d}" and by_result["已报销"][12] == "BX2026000001"
     assert by_result["已拒绝"][15].startswith("'="), "a formula-looking cell is defused"
+    with wallet_app.app_context():
+        paid = db.session.get(Authorization, claims[0]).bill
+        expected = [json.loads(paid.canonical)["serial"], yuan(paid.claimable)]
+    assert rows[0][18:] == ["开票业务流水号", "可报销金额（元）"]
+    assert by_result["已报销"][18:] == expected
     assert insurer.get("/unit/export.csv?from=2026-13-01").status_code == 400
 
 
@@ -175,3 +184,15 @@ def test_unlocking_releases_the_bill_but_keeps_the_claim(insurer, claims, wallet
     assert bill_row(wallet_app, auth.bill_id).reimbursement == "unreimbursed"
     again = post(insurer, f"/unit/claims/{claims[2]}/unlock")
     assert again.status_code == 409 and "无需解除锁定" in again.get_data(as_text=True)
+
+
+def test_the_claim_page_shows_the_data_standard_fields_of_a_medical_bill(insurer, claims, wallet_app):
+    with wallet_app.app_context():
+        shown = [db.session.get(Authorization, c) for c in claims]
+        medical = next((a.id, json.loads(a.bill.canonical)) for a in shown if a.bill.type_key.startswith("medical_"))
+    claim_id, document = medical
+    page = plain(insurer.get(f"/unit/claims/{claim_id}").get_data(as_text=True))
+    m = document["medical"]
+    for text in (f"<dt>医疗机构类型</dt><dd>{m['institution_type']}", f"<dt>病历号</dt><dd>{m['record_number']}",
+                 "<th scope=\"col\">标准</th>", "<th scope=\"col\">备注</th>", document["items"][0]["standard"]):
+        assert text in page, text
