@@ -92,8 +92,10 @@
     const outcome = target.closest("[data-show-errors]") && target.querySelector("[data-outcome]");
     if (outcome) {
       say("");
-      outcome.focus();
-      outcome.scrollIntoView({ block: "start" });
+      // An answer that asks for a field (a QR code without the amount) lands on that field.
+      const field = outcome.dataset.focus && document.getElementById(outcome.dataset.focus);
+      (field || outcome).focus();
+      (field || outcome).scrollIntoView({ block: field ? "center" : "start" });
     }
   });
 

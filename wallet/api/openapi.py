@@ -56,6 +56,11 @@ SCHEMAS: dict[str, Any] = {
         "date": {"type": "string", "maxLength": 32, "description": "开票日期, 20260315 or 2026-03-15"},
         "amount": {"type": "string", "maxLength": 32, "description": "金额 in yuan with 2 decimals, e.g. 328.50"},
     }),
+    "QrRequest": obj({
+        "qr": {"type": "string", "maxLength": 2048, "description": "the QR code's text exactly as read, any real shape"},
+        "date": {"type": "string", "maxLength": 32, "description": "开票日期 typed from the paper when the code lacks it"},
+        "amount": {"type": "string", "maxLength": 32, "description": "金额 typed from the paper when the code lacks it"},
+    }, required=["qr"]),
     "LayoutFileRequest": obj({"pdf": {"type": "string", "contentEncoding": "base64",
                                       "description": "the layout file (版式文件 PDF), standard base64"}}),
     "FeedbackRequest": obj({
@@ -155,6 +160,8 @@ def paths() -> dict[str, Any]:
                                                            "Verified", "FiveElementsRequest")},
         "/verifications/layout-file": {"post": operation("verifyLayoutFile", "verify a layout file (PDF)",
                                                          "Verified", "LayoutFileRequest")},
+        "/verifications/qr": {"post": operation("verifyQr", "verify by a bill's QR code (422 incomplete_bill_qr: "
+                                                "add the missing elements)", "Verified", "QrRequest")},
     }
 
 

@@ -85,6 +85,21 @@ def five_elements(payload: Mapping[str, Any]) -> dict[str, str]:
     return {name: payload[name] for name in FIVE_ELEMENTS}
 
 
+def qr_payload(payload: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """A QR code's text and the elements (``date``, ``amount``) a person added where the code lacks them."""
+    errors = _unknown(payload, ("qr", "date", "amount"))
+    text = payload.get("qr")
+    if not isinstance(text, str) or not text.strip() or len(text) > 2048:
+        errors["qr"] = "必填：二维码内容，原样传入，不超过 2048 个字符。"
+    added = {name: payload[name] for name in ("date", "amount") if name in payload}
+    for name, value in added.items():
+        if not isinstance(value, str) or len(value) > 32:
+            errors[name] = "应为字符串。"
+    if errors:
+        raise _refuse(errors)
+    return str(text), added
+
+
 def layout_pdf(payload: Mapping[str, Any]) -> bytes:
     errors = _unknown(payload, ("pdf",))
     raw = payload.get("pdf")

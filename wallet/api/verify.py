@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response
 
 from wallet.api import bp, ok
-from wallet.api.payloads import five_elements, layout_pdf, sealed_payload
+from wallet.api.payloads import five_elements, layout_pdf, qr_payload, sealed_payload
 from wallet.api.replies import ApiError, render
 from wallet.api.serializers import verified
 from wallet.services import verification
@@ -19,14 +19,23 @@ def _answer(result: verification.Verification) -> Response:
     if result.bill is None:
         refusal = result.refusal
         assert refusal is not None
-        raise ApiError(refusal.code, refusal.message, refusal.http_status,
-                       {"errors": dict(refusal.errors)} if refusal.errors else None)
+        extra: dict[str, object] = {"errors": dict(refusal.errors)} if refusal.errors else {}
+        if refusal.missing:
+            extra |= {"missing": list(refusal.missing), "read": dict(refusal.read)}
+        raise ApiError(refusal.code, refusal.message, refusal.http_status, extra or None)
     return render(ok(verified(result.bill), "核验通过：票据真实。能否报销见 reimbursable，状态见 signed_bill.status。"))
 
 
 @bp.post("/verifications/five-elements")
 def verify_five_elements() -> Response:
     return _answer(verification.verify_elements(five_elements(sealed_payload())))
+
+
+@bp.post("/verifications/qr")
+def verify_qr() -> Response:
+    """A bill's QR code in any real shape; where it lacks elements the caller adds them, else 422."""
+    text, added = qr_payload(sealed_payload())
+    return _answer(verification.verify_qr_text(text, added=added))
 
 
 @bp.post("/verifications/layout-file")

@@ -19,9 +19,11 @@ from wallet.public.limits import import_limit, rate_refusal, retry_after
 from wallet.resident import bp
 from wallet.resident.preview import preview
 from wallet.scan.five_elements import FIELDS, submitted_fields
+from wallet.scan.payload import MAX_PAYLOAD_CHARS
 from wallet.scan.photo import DEFAULT_MAX_BYTES as PHOTO_MAX_BYTES
 from wallet.services import imports
-from wallet.services.verification import LAYOUT_MAX_BYTES, Refusal, verify_elements, verify_file, verify_qr_text
+from wallet.services.verification import LAYOUT_MAX_BYTES, Refusal, Verification, verify_elements, verify_file, \
+    verify_qr_text
 
 IMPORT_ENDPOINTS = {"resident.import_qr", "resident.import_file", "resident.import_elements",
                     "resident.import_confirm"}
@@ -43,7 +45,7 @@ def import_qr() -> Any:
     text = request.form.get("qr_text", "")
     if not text.strip():
         return render_review(imports.ImportReview.refused(NO_QR))
-    return render_review(imports.review(current_user, verify_qr_text(text)))
+    return review_or_ask(verify_qr_text(text))
 
 
 @bp.post("/import/file")
@@ -54,7 +56,7 @@ def import_file() -> Any:
     data = upload.read() if upload else b""
     if not data:
         return render_review(imports.ImportReview.refused(NO_FILE))
-    return render_review(imports.review(current_user, verify_file(data)))
+    return review_or_ask(verify_file(data))
 
 
 @bp.route("/import/elements", methods=["GET", "POST"])
@@ -66,11 +68,12 @@ def import_elements() -> Any:
     if request.method == "GET" and not any(name in source for name in FIELDS):
         return redirect(url_for("resident.import_page"))
     values = submitted_fields(source)
-    verification = verify_elements(values)
+    qr_text = str(source.get("qr_text") or "")[:MAX_PAYLOAD_CHARS] or None
+    verification = verify_elements(values, qr_text=qr_text)
     errors = dict(verification.refusal.errors) if verification.refusal else {}
     if verification.elements is not None:
         values = verification.elements.as_fields()
-    return render_review(imports.review(current_user, verification), values, errors)
+    return render_review(imports.review(current_user, verification), values, errors, qr_text=qr_text)
 
 
 @bp.post("/import/confirm")
@@ -116,14 +119,27 @@ def page_context() -> dict[str, Any]:
             "layout_max_bytes": min(LAYOUT_MAX_BYTES, body_limit)}
 
 
+def review_or_ask(verification: Verification) -> tuple[str, int]:
+    """The result of a scanned or photographed code; a code that lacks some elements opens the
+    five-element form filled with what it carried, the first missing field focused (422)."""
+    refusal = verification.refusal
+    if refusal is None or refusal.code != "incomplete_bill_qr":
+        return render_review(imports.review(current_user, verification))
+    return render_review(imports.ImportReview.refused(refusal), dict(refusal.read), dict(refusal.errors),
+                         qr_text=refusal.qr_text, focus=refusal.missing[0])
+
+
 def render_review(review: imports.ImportReview, values: dict[str, str] | None = None,
-                  errors: dict[str, str] | None = None) -> tuple[str, int]:
+                  errors: dict[str, str] | None = None, qr_text: str | None = None,
+                  focus: str | None = None) -> tuple[str, int]:
     """The result region for htmx, else the import page with the result on top."""
     context = {
         "review": review,
         "bill": preview(review.bill) if review.bill else None,
         "values": values or {},
         "errors": errors or {},
+        "qr_text": qr_text,
+        "focus": focus,
         **page_context(),
     }
     if request.headers.get("HX-Request"):

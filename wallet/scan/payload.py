@@ -70,13 +70,20 @@ class QrReading:
     def missing(self) -> tuple[str, ...]:
         return tuple(name for name in FIELDS if name not in self.fields)
 
+    def incomplete(self) -> PayloadRefused | None:
+        """``incomplete_bill_qr`` naming what the code did not carry, or None when it carries all five."""
+        if not self.missing:
+            return None
+        names = "、".join(LABELS[name] for name in self.missing)
+        return PayloadRefused("incomplete_bill_qr", INCOMPLETE.format(missing=names),
+                              {name: f"二维码中没有{LABELS[name]}。" for name in self.missing},
+                              missing=self.missing, fields=dict(self.fields))
+
     def elements(self) -> FiveElements:
         """The five elements, or ``incomplete_bill_qr`` naming what the code did not carry."""
-        if self.missing:
-            names = "、".join(LABELS[name] for name in self.missing)
-            raise PayloadRefused("incomplete_bill_qr", INCOMPLETE.format(missing=names),
-                                 {name: f"二维码中没有{LABELS[name]}。" for name in self.missing},
-                                 missing=self.missing, fields=dict(self.fields))
+        refused = self.incomplete()
+        if refused is not None:
+            raise refused
         return parse_five_elements(self.fields)
 
 
@@ -169,7 +176,7 @@ def _read_joined(shape: str, parts: list[str]) -> QrReading:
     and a four-part code (no amount, as some provinces print) is a partial reading.
     """
     parts = [part.strip() for part in parts]
-    if len(parts) not in (4, 5) or not _bill_like(parts[:3]):
+    if len(parts) not in (4, 5):
         raise PayloadRefused("malformed_bill_qr", DAMAGED, {"qr": "二维码中的票据信息段数不对。"})
     fields = dict(zip(("code", "number", "check"), parts[:3]))
     rest, unplaced = parts[3:], []

@@ -24,7 +24,7 @@ import zxingcpp
 from PIL import Image, ImageFilter
 
 from wallet.scan.five_elements import FiveElements
-from wallet.scan.payload import PayloadRefused, parse_payload
+from wallet.scan.payload import PayloadRefused, QrReading, read_payload
 from wallet.scan.rescue import Located, harder_readings
 
 DEFAULT_MAX_BYTES = 15 * 1024 * 1024
@@ -69,10 +69,15 @@ class PhotoRefused(Exception):
 
 @dataclass(frozen=True)
 class DecodedPhoto:
-    """The QR text as read, and the bill it names (not yet verified with the fiscal network)."""
+    """The QR text as read, and what it carries of a bill (not yet verified with the fiscal network)."""
 
     text: str
-    elements: FiveElements
+    reading: QrReading
+
+    @property
+    def elements(self) -> FiveElements:
+        """The five elements, or ``incomplete_bill_qr`` when the code does not carry them all."""
+        return self.reading.elements()
 
 
 def sniff_image_format(data: bytes) -> str | None:
@@ -91,16 +96,17 @@ def sniff_image_format(data: bytes) -> str | None:
     return None
 
 
-# When no code in a photo names a whole bill, the refusal that helps the person most is told.
-_USEFUL = ("incomplete_bill_qr", "malformed_bill_qr", "vat_invoice_qr", "not_a_bill_qr")
+# When no code in a photo names a bill, the refusal that helps the person most is told.
+_USEFUL = ("malformed_bill_qr", "vat_invoice_qr", "not_a_bill_qr")
 
 
 def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
                       max_pixels: int = DEFAULT_MAX_PIXELS) -> DecodedPhoto:
     """The bill named by the QR code in a photo, or :class:`PhotoRefused`.
 
-    When the photo holds several QR codes, the first that names a bill wins; when it holds
-    none that does, the refusal is the most useful of theirs (see ``_USEFUL``).
+    When the photo holds several QR codes, the first that names a whole bill wins, else one
+    that names part of a bill (the person is asked for the rest); when it holds none that
+    does, the refusal is the most useful of theirs (see ``_USEFUL``).
     """
     if len(data) > max_bytes:
         raise PhotoRefused.of("too_large", limit=_megabytes(max_bytes))
@@ -108,6 +114,7 @@ def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
     if image_format is None:
         raise PhotoRefused.of("not_an_image")
     payload_refusal: PayloadRefused | None = None
+    partial: DecodedPhoto | None = None
     located = Located()
     for variant in _variants(data, image_format, max_pixels, located):
         for barcode in zxingcpp.read_barcodes(variant, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
@@ -115,10 +122,16 @@ def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 located.add(variant, _corners(barcode.position), _version(barcode))
                 continue
             try:
-                return DecodedPhoto(text=barcode.text, elements=parse_payload(barcode.text))
+                found = DecodedPhoto(text=barcode.text, reading=read_payload(barcode.text))
             except PayloadRefused as refusal:
                 if payload_refusal is None or _USEFUL.index(refusal.code) < _USEFUL.index(payload_refusal.code):
                     payload_refusal = refusal
+                continue
+            if not found.reading.missing:
+                return found
+            partial = partial or found
+        if partial is not None:
+            return partial
     if payload_refusal is not None:
         raise PhotoRefused(payload_refusal.code, payload_refusal.message, 422) from payload_refusal
     raise PhotoRefused.of("no_qr_found")

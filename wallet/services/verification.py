@@ -18,7 +18,7 @@ from typing import Any
 
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements
-from wallet.scan.payload import PayloadRefused, parse_payload
+from wallet.scan.payload import PayloadRefused, QrReading, read_payload
 from wallet.scan.photo import PhotoRefused, decode_bill_photo, sniff_image_format
 from wallet.services import bill_store, check_counts
 from wallet.services.signatures import BillRejected, verify_bill
@@ -37,12 +37,14 @@ REFUSALS: dict[str, tuple[int, str]] = {
     "signature_invalid": (422, "版式文件的签名验证未通过，文件内容可能被修改过，不能作为报销凭证。"
                                "请向开票单位重新获取原始文件。"),
     "unknown_key": (422, "签名所用的密钥不是财政部门公布的密钥，票据不可信。请向开票单位核实。"),
+    "qr_mac_invalid": (422, "二维码签名无效，二维码可能被涂改或伪造。请按纸质票据手动输入五要素，或联系开票单位。"),
     "bill_rejected": (502, "开票地返回的票据签名无法验证，为安全起见未予采用。请稍后再试。"),
     "too_many_checks": (429, "这张票据今天的查验次数已达上限，请明天再试。"),
     "network_unavailable": (503, "全国财政电子票据网络暂时无法访问，请稍后再试。"),
     "network_refused": (502, "全国财政电子票据网络未受理这次查验，请稍后再试。"),
 }
-NOT_AUTHENTIC = frozenset({"not_found", "mismatch", "no_signed_document", "signature_invalid", "unknown_key"})
+NOT_AUTHENTIC = frozenset({"not_found", "mismatch", "no_signed_document", "signature_invalid", "unknown_key",
+                           "qr_mac_invalid"})
 NETWORK_ERRORS = {"bill_not_found": "not_found", "invalid_pdf": "invalid_pdf", "http_413": "layout_too_large",
                   "invalid_elements": "invalid_elements"}
 
@@ -50,12 +52,18 @@ NETWORK_ERRORS = {"bill_not_found": "not_found", "invalid_pdf": "invalid_pdf", "
 @dataclass(frozen=True)
 class Refusal:
     """Why no verified bill came back. ``code`` is stable for programs, ``message`` is for people;
-    ``errors`` names the fields at fault (five elements) when there are any."""
+    ``errors`` names the fields at fault (five elements) when there are any. A QR code that
+    carries only some elements (``incomplete_bill_qr``) leaves what it ``read``, which
+    elements are ``missing`` and its ``qr_text``, so a form can ask for just those and the
+    network still checks the code itself."""
 
     code: str
     message: str
     http_status: int
     errors: Mapping[str, str] = field(default_factory=dict)
+    read: Mapping[str, str] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+    qr_text: str = ""
 
     @classmethod
     def of(cls, code: str, errors: Mapping[str, str] | None = None) -> "Refusal":
@@ -136,23 +144,34 @@ class Verification:
         return self.bill is not None
 
 
-def verify_elements(fields: Mapping[str, object] | FiveElements,
-                    client: FiscalClient | None = None) -> Verification:
-    """Verify typed five elements (text fields ``code``/``number``/``check``/``date``/``amount``)."""
+def verify_elements(fields: Mapping[str, object] | FiveElements, client: FiscalClient | None = None,
+                    qr_text: str | None = None) -> Verification:
+    """Verify typed five elements (text fields ``code``/``number``/``check``/``date``/``amount``).
+
+    ``qr_text`` is the QR code they came from (some typed by the person where the code
+    lacked them): the network checks the code's own MAC too when it minted the code.
+    """
     try:
         elements = fields if isinstance(fields, FiveElements) else parse_five_elements(fields)
     except InvalidFiveElements as invalid:
         return Verification(refusal=Refusal.of("invalid_elements", invalid.errors))
-    return _answer(lambda: _by_elements(elements, client or FiscalClient.from_app()), elements)
+    return _answer(lambda: _by_elements(elements, client or FiscalClient.from_app(), qr_text), elements)
 
 
-def verify_qr_text(text: str, client: FiscalClient | None = None) -> Verification:
-    """Verify the bill a QR code's text names (the status-page URL or a delimited string)."""
+def verify_qr_text(text: str, client: FiscalClient | None = None,
+                   added: Mapping[str, str] | None = None) -> Verification:
+    """Verify the bill a QR code's text names, in any shape real bills print (wallet.scan.payload).
+
+    ``added`` holds elements a person typed where the code lacks them (date, amount); what
+    the code carries itself always wins.
+    """
     try:
-        elements = parse_payload(text)
+        reading = read_payload(text)
     except PayloadRefused as refused:
         return Verification(refusal=Refusal(refused.code, refused.message, 422, refused.errors))
-    return verify_elements(elements, client)
+    if added:
+        reading = QrReading(reading.shape, {**{k: v for k, v in added.items() if v}, **reading.fields})
+    return _verify_reading(reading, text, client)
 
 
 def verify_photo(data: bytes, client: FiscalClient | None = None) -> Verification:
@@ -161,7 +180,16 @@ def verify_photo(data: bytes, client: FiscalClient | None = None) -> Verificatio
         decoded = decode_bill_photo(data)
     except PhotoRefused as refused:
         return Verification(refusal=Refusal(refused.code, refused.message, refused.http_status))
-    return verify_elements(decoded.elements, client)
+    return _verify_reading(decoded.reading, decoded.text, client)
+
+
+def _verify_reading(reading: QrReading, text: str, client: FiscalClient | None) -> Verification:
+    """A code with every element is verified at once; one without some asks for them (422)."""
+    incomplete = reading.incomplete()
+    if incomplete is not None:
+        return Verification(refusal=Refusal(incomplete.code, incomplete.message, 422, incomplete.errors,
+                                            read=incomplete.fields, missing=incomplete.missing, qr_text=text.strip()))
+    return verify_elements(reading.fields, client, qr_text=text.strip())
 
 
 def verify_layout(pdf: bytes, client: FiscalClient | None = None) -> Verification:
@@ -202,9 +230,9 @@ def _answer(work: Callable[[], VerifiedBill], elements: FiveElements | None = No
         return Verification(refusal=_network_refusal(error), elements=elements)
 
 
-def _by_elements(elements: FiveElements, client: FiscalClient) -> VerifiedBill:
+def _by_elements(elements: FiveElements, client: FiscalClient, qr_text: str | None = None) -> VerifiedBill:
     today = _count_check(elements.code, elements.number)
-    reply = client.verify(elements.as_fields())
+    reply = client.verify(elements.as_fields(), qr=qr_text)
     if not reply.get("authentic"):
         raise Refused(_verdict(reply))
     bill = _trusted(reply.get("bill"), client, int(reply.get("verify_count") or 0), today)

@@ -53,3 +53,30 @@ def test_a_file_that_is_not_a_pdf_is_refused(api, api_world):
     assert (reply.status, reply.code) == (415, "unsupported_file")
     missing = api.call("POST", "/verifications/layout-file", {"pdf": "***"})
     assert (missing.status, missing.code, list(missing.data["errors"])) == (422, "payload_invalid", ["pdf"])
+
+
+def test_a_qr_code_without_the_amount_is_answered_with_what_it_read_and_what_is_missing(api, api_world, network):
+    from tests.wallet.imports.bills import elements_of, printed_qr_of
+
+    item = network.issue("p1", province="44", amount=45678)
+    text, elements = printed_qr_of(network, item), elements_of(item).as_fields()
+    asked = api.call("POST", "/verifications/qr", {"qr": text})
+    assert (asked.status, asked.code) == (422, "incomplete_bill_qr")
+    assert asked.message == "二维码中没有金额，请按纸质票据填写金额。"
+    assert asked.data["missing"] == ["amount"]
+    assert {k: v.lower() for k, v in asked.data["read"].items()} == {k: v for k, v in elements.items()
+                                                                      if k != "amount"}
+    answered = api.call("POST", "/verifications/qr", {"qr": text, "amount": elements["amount"]})
+    assert (answered.status, answered.code) == (200, "ok") and answered.data["authentic"] is True
+    wrong = api.call("POST", "/verifications/qr", {"qr": text, "amount": "1.00"})
+    assert (wrong.status, wrong.code) == (422, "mismatch")
+
+
+def test_foreign_and_damaged_codes_are_told_apart_over_the_api(api, api_world):
+    vat = api.call("POST", "/verifications/qr", {"qr": "01,10,044031900111,12345678,1024.00,20251102,7351,A1B2"})
+    assert (vat.status, vat.code) == (422, "vat_invoice_qr")
+    damaged = api.call("POST", "/verifications/qr",
+                       {"qr": "https://www.chinaebill.cn/d?t=1&d=15060126_00001_abcdef_1.00_20260101&s=00"})
+    assert (damaged.status, damaged.code) == (422, "malformed_bill_qr") and "number" in damaged.data["errors"]
+    empty = api.call("POST", "/verifications/qr", {"qr": ""})
+    assert (empty.status, empty.code, list(empty.data["errors"])) == (422, "payload_invalid", ["qr"])

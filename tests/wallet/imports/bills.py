@@ -82,3 +82,10 @@ def tampered_pdf(pdf: bytes, total_change: int = 100_000) -> bytes:
     canonical = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     envelope["canonical"] = base64.b64encode(canonical).decode()
     return with_attachment(pdf, json.dumps(envelope).encode())
+
+
+def printed_qr_of(net: Network, item: dict[str, Any]) -> str:
+    """The QR text the issuing province printed on the bill (its real form, with the network's MAC)."""
+    from fiscal_stub.services.qr_codes import qr_text
+
+    return qr_text(document_of(item), net.app.config["SECRET_KEY"])
