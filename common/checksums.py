@@ -64,6 +64,8 @@ def credit_code_problem(code: str) -> str | None:
         return "统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）。"
     if credit_code_check_char(value[:17]) != value[17]:
         return "统一社会信用代码校验位不正确，请核对后重新输入。"
+    if not valid_organisation_code(value[8:17]):
+        return "统一社会信用代码中的组织机构代码（第9至17位）校验位不正确，请核对后重新输入。"
     return None
 
 

@@ -35,13 +35,13 @@ class DemoUnit:
 
 
 DEMO_UNITS: tuple[DemoUnit, ...] = (
-    DemoUnit("insurer", "北疆人寿保险股份有限公司内蒙古分公司", "91150100MA0NBJ7R2Y", "insurer",
+    DemoUnit("insurer", "北疆人寿保险股份有限公司内蒙古分公司", "91150100MA0NBJ7R58", "insurer",
              "内蒙古自治区呼和浩特市赛罕区敕勒川大街 18 号", "高志远", "其其格", "13947100123", "150102198507120026",
              "claims@beijiang-life.example.cn", "insurer", "Insurer-demo-2026", "TEMZYJZHBY4M42WEFXZJ7B4UIF2B7OMM"),
-    DemoUnit("agency", "内蒙古自治区医疗保障事业中心", "12150000MB1Y04476A", "medical_insurance",
+    DemoUnit("agency", "内蒙古自治区医疗保障事业中心", "12150000MB1Y04477D", "medical_insurance",
              "内蒙古自治区呼和浩特市新城区新华大街 63 号", "张宏伟", "李娜", "0471-6601234", "150104197909031518",
              "jbk@ybzx.nmg.example.cn", "ybzx", "Agency-demo-2026", "QQKV3EAZYCLMSJ3W4K5D3FA726S2K5RQ"),
-    DemoUnit("employer", "呼和浩特青城数字科技有限公司", "91150105MA0P8KXW3W", "other",
+    DemoUnit("employer", "呼和浩特青城数字科技有限公司", "91150105MA0P8KXWXD", "other",
              "内蒙古自治区呼和浩特市回民区中山西路 1 号", "王磊", "苏日娜", "13804712345", "150203199004213227",
              "hr@qingcheng-tech.example.cn", "employer", "Employer-demo-2026", "CNTNHJF4VYLKEJY6I4V6SMOIZK5FQTHG"),
 )

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from common.checksums import (credit_code_check_char, organisation_code_check_char, resident_id_check_char,
-                              resident_id_problem, valid_credit_code, valid_organisation_code, valid_resident_id)
+from common.checksums import (credit_code_check_char, credit_code_problem, organisation_code_check_char,
+                              resident_id_check_char, resident_id_problem, valid_credit_code, valid_organisation_code,
+                              valid_resident_id)
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014", "11010519491231002x"])
@@ -47,3 +48,10 @@ def test_organisation_code_check_character_maps_ten_to_x_and_eleven_to_zero(firs
 @pytest.mark.parametrize("code", ["", "91350100M000100Y4", "91350100M000100I43", "91350100m000100y43x"])
 def test_malformed_credit_codes_are_refused(code):
     assert not valid_credit_code(code)
+
+
+def test_a_credit_code_whose_organisation_code_does_not_check_is_refused():
+    # The GB 32100 check character of this code is right; its positions 9–17 fail GB 11714.
+    assert credit_code_check_char("91150100MA0NBJ7R2") == "Y"
+    assert credit_code_problem("91150100MA0NBJ7R2Y") == "统一社会信用代码中的组织机构代码（第9至17位）校验位不正确，请核对后重新输入。"
+    assert credit_code_problem("91150100MA0NBJ7R58") is None

@@ -26,7 +26,7 @@ def test_registered_envelope_keys_become_jwk_sets(tmp_path):
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, BEFORE)
-        for unit_id, credit in ((1, "12150100MB0K2N6Q8H"), (2, "12150100MB0K2N6Q9F")):
+        for unit_id, credit in ((1, "12150100MB0K2N6Q32"), (2, "12150100MB0K2N6Q9F")):
             conn.execute(text(
                 "INSERT INTO units (id, name, credit_code, code_claim, unit_type, address, legal_rep, contact_name,"
                 " contact_phone, contact_id_enc, contact_id_hash, email, state, applied_at, updated_at) VALUES"

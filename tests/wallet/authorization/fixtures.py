@@ -229,7 +229,7 @@ def as_unit(wallet_app, key: str, action: Callable[..., Any], *args: Any) -> Any
 
 
 UNIT_APPLICATION = {
-    "name": "呼和浩特市第一中学", "credit_code": "12150100MB0K2N6Q8H", "unit_type": "public_institution",
+    "name": "呼和浩特市第一中学", "credit_code": "12150100MB0K2N6Q32", "unit_type": "public_institution",
     "address": "内蒙古自治区呼和浩特市新城区 1 号", "legal_rep": "赵老师", "contact_name": "钱老师",
     "contact_phone": "0471-6901234", "contact_id": "11010519491231002X", "email": "office@yizhong.example.cn",
 }

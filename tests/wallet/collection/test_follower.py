@@ -26,7 +26,7 @@ def test_lock_at_the_network_reaches_the_wallet(wallet_app, network, resident_id
                                                      Bill.issuance == "normal")).first()
         seq = db.session.get(SyncState, resident_id).change_seq
         response = network.platform("POST", f"/bills/{bill.code}/{bill.number}/lock",
-                                    json={"unit_code": "91150100MA0N1234X5", "unit_name": "测试保险公司"})
+                                    json={"unit_code": "91150100MA0N12340B", "unit_name": "测试保险公司"})
         assert response.status_code == 200, response.text
         drain(fiscal_client)
         db.session.refresh(bill)

@@ -53,7 +53,7 @@ def test_markup_in_every_unit_application_field_is_shown_as_text(client, admin, 
             response = apply_for_unit(client, **{field: payload})
             assert response.status_code in (303, 422), field
             assert_inert(response.get_data(as_text=True), f"/unit/apply {field}")
-        accepted = apply_for_unit(client, credit_code="12150100MB0K2N6Q8H" if payload == PAYLOADS[0]
+        accepted = apply_for_unit(client, credit_code="12150100MB0K2N6Q32" if payload == PAYLOADS[0]
                                   else "12150100MB0K2N7Q8X", address=payload, legal_rep=payload,
                                   contact_name=payload, name=f"一中{payload}")
         assert accepted.status_code in (303, 422)

@@ -19,7 +19,7 @@ def test_existing_users_become_administrators_who_must_change_their_password(tmp
         conn.execute(text(
             "INSERT INTO units (id, name, credit_code, code_claim, unit_type, address, legal_rep, contact_name,"
             " contact_phone, contact_id_enc, contact_id_hash, email, state, applied_at, updated_at) VALUES"
-            " (1, '测试单位', '12150100MB0K2N6Q8H', '12150100MB0K2N6Q8H', 'other', '地址', '法人', '联系人',"
+            " (1, '测试单位', '12150100MB0K2N6Q32', '12150100MB0K2N6Q32', 'other', '地址', '法人', '联系人',"
             " '0471-6901234', x'00', 'h', 'a@b.cn', 'active', '2026-11-01 00:00:00', '2026-11-01 00:00:00')"))
         conn.execute(text(
             "INSERT INTO unit_users (id, unit_id, username, display_name, password_hash, totp_secret_enc, created_at)"
