@@ -17,7 +17,7 @@ from identity_stub.models import Person, SmsChallenge
 CODE_LIFETIME = timedelta(minutes=5)
 RESEND_AFTER = timedelta(seconds=60)
 MAX_ATTEMPTS = 5
-PHONE = re.compile(r"^1[3-9]\d{9}$")
+PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 class SmsRefused(ValueError):

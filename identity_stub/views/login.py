@@ -10,6 +10,7 @@ from typing import Any
 from flask import redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from common.identifiers import fold_or_none
 from common.web import render_error
 from identity_stub.assurance import LOA_FACE, LOA_SMS
 from identity_stub.extensions import db
@@ -38,12 +39,18 @@ def login() -> Any:
     return login_page(next_url)
 
 
+def typed_phone() -> str:
+    """The phone number as typed, full-width digits from an input method made ASCII."""
+    raw = request.form.get("phone", "").strip()
+    return fold_or_none(raw) or raw
+
+
 @bp.post("/login/sms-code")
 def send_sms_code() -> Any:
     next_url = authorize_target(request.form.get("next"))
     if next_url is None:
         return render_error(400, NO_REQUEST)
-    phone = request.form.get("phone", "").strip()
+    phone = typed_phone()
     try:
         challenge = send_code(phone)
     except SmsRefused as refused:
@@ -56,7 +63,7 @@ def login_with_sms() -> Any:
     next_url = authorize_target(request.form.get("next"))
     if next_url is None:
         return render_error(400, NO_REQUEST)
-    phone = request.form.get("phone", "").strip()
+    phone = typed_phone()
     try:
         person = verify_code(phone, request.form.get("code", ""))
     except SmsRefused as refused:

@@ -81,3 +81,23 @@ def test_no_character_outside_the_full_width_block_is_folded():
     for char in folded_elsewhere:
         with pytest.raises(IdentifierRefused):
             fold(char)
+
+
+def test_the_unit_application_reads_full_width_identifiers_and_refuses_other_digits():
+    from wallet.services.unit_forms import UnitApplication
+
+    form = {"name": "内蒙古某某保险公司", "credit_code": "９１１５０１００ＭＡ０ＮＢＪ７Ｒ５８", "unit_type": "insurer",
+            "address": "呼和浩特市新城区", "legal_rep": "张三", "contact_name": "李四",
+            "contact_phone": "１３９０４７１００２１", "contact_id": "１１０１０５１９４９１２３１００２ｘ", "email": "a@b.cn"}
+    app, problems = UnitApplication.from_form(form)
+    assert (app.credit_code, app.contact_phone, app.contact_id) == ("91150100MA0NBJ7R58", "13904710021",
+                                                                    "11010519491231002X")
+    assert "credit_code" not in problems and "contact_phone" not in problems and "contact_id" not in problems
+    _, problems = UnitApplication.from_form({**form, "contact_phone": "١٣٩٠٤٧١٠٠٢١"})
+    assert "contact_phone" in problems
+
+
+def test_an_id_number_typed_two_ways_is_one_person():
+    from wallet.identity.protection import normalize_id_number
+
+    assert normalize_id_number("１１０１０５１９４９１２３１００２ｘ") == normalize_id_number("11010519491231002X")

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 
+from common.identifiers import fold_or_none
+
 VERSION = b"\x01"
 NONCE_BYTES = 12
 
@@ -48,7 +50,9 @@ def unseal(blob: bytes, purpose: str) -> str:
 
 
 def normalize_id_number(id_number: str) -> str:
-    return id_number.strip().upper()
+    """One form per ID number (full-width typed digits folded, ``x`` as ``X``), so the same person
+    typed two ways hashes alike."""
+    return (fold_or_none(id_number) or id_number.strip()).upper()
 
 
 def lookup_hash(id_number: str) -> str:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from common.checksums import credit_code_problem, resident_id_problem
+from common.identifiers import fold_or_none
 from wallet.models.unit import UNIT_TYPES
 
-PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,100}\.[A-Za-z]{2,}$")
 
 
@@ -30,9 +31,14 @@ class UnitApplication:
         def value(key: str) -> str:
             return " ".join((form.get(key) or "").split())
 
-        app = cls(name=value("name"), credit_code=value("credit_code").upper(), unit_type=value("unit_type"),
+        def identifier(key: str) -> str:
+            """Full-width forms typed by an input method count as ASCII; anything else is left to fail its rule."""
+            raw = value(key)
+            return (fold_or_none(raw) or raw).upper()
+
+        app = cls(name=value("name"), credit_code=identifier("credit_code"), unit_type=value("unit_type"),
                   address=value("address"), legal_rep=value("legal_rep"), contact_name=value("contact_name"),
-                  contact_phone=value("contact_phone"), contact_id=value("contact_id").upper(),
+                  contact_phone=identifier("contact_phone"), contact_id=identifier("contact_id"),
                   email=value("email"))
         return app, app.problems()
 
