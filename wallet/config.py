@@ -62,7 +62,7 @@ SETTINGS: list[Setting] = [
             "verifications one client may make on the public status page (per IP address)"),
     Setting("IMPORT_RATE_LIMIT", "WALLET_IMPORT_RATE_LIMIT", "20 per minute;200 per day",
             "verifications one resident may make while importing bills"),
-    Setting("VERIFY_DAILY_LIMIT_PER_BILL", "WALLET_VERIFY_DAILY_LIMIT_PER_BILL", 20,
+    Setting("VERIFY_DAILY_LIMIT_PER_BILL", "WALLET_VERIFY_DAILY_LIMIT_PER_BILL", 5,
             "checks of one bill per day, from anyone through any page (0 turns the limit off)", cast=int),
     Setting("LOGIN_RATE_LIMIT", "WALLET_LOGIN_RATE_LIMIT", "20 per minute;200 per hour",
             "resident logins one client may start (per IP address); each goes to the identity provider"),

@@ -17,6 +17,7 @@ from wallet.public import bp
 from wallet.public.limits import check_limit, rate_refusal, retry_after
 from wallet.resident.preview import preview
 from wallet.scan.five_elements import FIELDS, five_elements_errors, submitted_fields
+from wallet.services import check_counts
 from wallet.services.verification import Verification, verify_elements
 
 
@@ -62,6 +63,7 @@ def render_check(verification: Verification | None, values: dict[str, str],
         "values": values,
         "errors": errors,
         "active_tab": "check",
+        "daily_limit": check_counts.daily_limit(),
     }
     status = verification.refusal.http_status if verification and verification.refusal else 200
     if request.headers.get("HX-Request"):

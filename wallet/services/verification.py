@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
-from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements
+from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements, shanghai_today
 from wallet.scan.payload import PayloadRefused, QrReading, read_payload
 from wallet.scan.photo import PhotoRefused, decode_bill_photo, sniff_image_format
 from wallet.services import bill_store, check_counts
@@ -39,7 +40,7 @@ REFUSALS: dict[str, tuple[int, str]] = {
     "unknown_key": (422, "签名所用的密钥不是财政部门公布的密钥，票据不可信。请向开票单位核实。"),
     "qr_mac_invalid": (422, "二维码签名无效，二维码可能被涂改或伪造。请按纸质票据手动输入五要素，或联系开票单位。"),
     "bill_rejected": (502, "开票地返回的票据签名无法验证，为安全起见未予采用。请稍后再试。"),
-    "too_many_checks": (429, "这张票据今天的查验次数已达上限，请明天再试。"),
+    "too_many_checks": (429, "这张票据今天的查验次数已达上限，请明天再试。"),  # worded with its limit below
     "network_unavailable": (503, "全国财政电子票据网络暂时无法访问，请稍后再试。"),
     "network_refused": (502, "全国财政电子票据网络未受理这次查验，请稍后再试。"),
 }
@@ -251,10 +252,18 @@ def _by_layout(pdf: bytes, client: FiscalClient) -> VerifiedBill:
     return VerifiedBill(bill.item, bill.canonical, bill.document, bill.verify_count, today)
 
 
+def too_many_checks() -> Refusal:
+    """Today's checks of this bill are used up: say how many a day are allowed and when checking opens again."""
+    reopens = shanghai_today() + timedelta(days=1)
+    status, _ = REFUSALS["too_many_checks"]
+    return Refusal("too_many_checks", f"每张票据每天最多查验 {check_counts.daily_limit()} 次，这张票据今天的次数已用完，"
+                                      f"{reopens:%Y-%m-%d} 00:00（北京时间）起可再查验。", status)
+
+
 def _count_check(code: str, number: str) -> int:
     today = check_counts.count_check(code, number)
     if today is None:
-        raise Refused(Refusal.of("too_many_checks"))
+        raise Refused(too_many_checks())
     return today
 
 

@@ -124,7 +124,7 @@ def test_a_bill_checked_too_often_today_is_refused_with_429(resident, net, walle
     monkeypatch.setitem(wallet_app.config, "VERIFY_DAILY_LIMIT_PER_BILL", 1)
     item = net.issue("p1")
     assert post_elements(resident, fields_of(item, check="aaaaaa")).status_code == 422
-    refused(post_elements(resident, fields_of(item)), 429, "这张票据今天的查验次数已达上限")
+    refused(post_elements(resident, fields_of(item)), 429, "这张票据今天的次数已用完")
     assert bill_count(wallet_app) == 0
 
 

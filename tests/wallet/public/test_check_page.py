@@ -1,10 +1,12 @@
 """The public status page: a bill's QR (or typed five elements) → genuine or not and its status, nothing personal."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 
+from common.timeutil import SHANGHAI
 from tests.conftest import csrf_token_of
 from tests.support.network import persona
 from tests.wallet.auth.flows import accept_terms, back_from_stub, log_in
@@ -33,7 +35,7 @@ def test_scanning_a_bills_qr_with_any_phone_camera_lands_on_its_status(client, n
     assert page.status_code == 200
     doc = document_of(item)
     for shown in ("票据真实有效", "可报销", "医疗门诊收费票据", doc["issuer"]["name"], "¥256.30",
-                  doc["issued_at"][:10], "累计被查验 1 次，今日第 1 次"):
+                  doc["issued_at"][:10], "该票据已被查验 1 次，今日第 1 次（每张票据每天最多查验 5 次）"):
         assert shown in html
     assert "登录后导入" in html
 
@@ -105,7 +107,17 @@ def test_one_bill_checked_too_often_today_gets_429_from_any_client(net, wallet_a
     clients = [wallet_app.test_client() for _ in range(3)]
     answers = [post_check(c, fields_of(item)) for c in clients]
     assert [a.status_code for a in answers] == [200, 200, 429]
-    assert "这张票据今天的查验次数已达上限，请明天再试。" in answers[2].get_data(as_text=True)
+    tomorrow = datetime.now(SHANGHAI).date() + timedelta(days=1)
+    assert (f"每张票据每天最多查验 2 次，这张票据今天的次数已用完，{tomorrow:%Y-%m-%d} 00:00（北京时间）起可再查验。"
+            in answers[2].get_data(as_text=True))
+
+
+def test_the_national_platforms_limit_of_five_checks_a_day_is_the_default(net, wallet_app):
+    assert wallet_app.config["VERIFY_DAILY_LIMIT_PER_BILL"] == 5
+    item = net.issue("p1")
+    answers = [post_check(wallet_app.test_client(), fields_of(item)) for _ in range(6)]
+    assert [a.status_code for a in answers] == [200] * 5 + [429]
+    assert "该票据已被查验 5 次，今日第 5 次" in answers[4].get_data(as_text=True)
 
 
 def test_htmx_gets_only_the_result(client, net):
