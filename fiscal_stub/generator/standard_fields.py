@@ -12,7 +12,6 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-from common.money import yuan
 from fiscal_stub.reference.names import DETAIL_NAMES
 
 INSTITUTION_TYPES = (("中医医院", "中医医院"), ("中西医结合医院", "中西医结合医院"), ("妇幼保健院", "妇幼保健院"),
@@ -43,7 +42,8 @@ def business_serial(rng: random.Random, issued: date) -> str:
 def annotate_items(rows: list[dict[str, Any]]) -> None:
     """Each item's 标准 (the unit price and its basis) and 备注 (what of it the catalogue leaves out)."""
     for row in rows:
-        row.setdefault("standard", f"{yuan(abs(row['price']))}元/{row['unit']}")
+        whole, cents = divmod(abs(row["price"]), 100)
+        row.setdefault("standard", f"{whole:,}.{cents:02d}元/{row['unit']}")
         if "remark" not in row:
             share = row["self_paid"] / row["amount"] if row["amount"] else 0
             row["remark"] = "目录外自费" if share >= 1 else ("部分自费" if share > 0 else "")

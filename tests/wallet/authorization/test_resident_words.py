@@ -32,7 +32,9 @@ def last_notice(wallet_app, kind: str) -> str:
 
 
 def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+    """The page's text as a reader sees it: cells, paragraphs and lines apart, inline markup joined."""
+    apart = re.sub(r"</?(?:td|th|tr|p|li|div|dd|dt|br|h\d)\b[^>]*>", " ", html)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", apart))
 
 
 def test_a_partial_reimbursement_is_never_called_full_and_says_each_amount_once(resident_client, granted,

@@ -218,6 +218,6 @@ def test_file_claims_appear_in_the_inbox_and_the_export_marked_as_file_mode(insu
     assert f'data-file-claim="{item["code"]}' not in insurer.get("/unit/").get_data(as_text=True)
     assert f'data-file-claim="{item["code"]}' in insurer.get("/unit/?status=reimbursed").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(insurer.get("/unit/export.csv").get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][-1] == "报销方式"
-    assert [r for r in rows[1:] if r[2] == item["number"]][0][-1] == "文件报销"
+    mode = rows[0].index("报销方式")
+    assert [r for r in rows[1:] if r[2] == item["number"]][0][mode] == "文件报销"
     assert [r for r in rows[1:] if r[2] == item["number"]][0][11] == "120.50"
