@@ -21,6 +21,7 @@ from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements, shanghai_today
 from wallet.scan.payload import PayloadRefused, QrReading, read_payload
 from wallet.scan.photo import PhotoRefused, decode_bill_photo, sniff_image_format
+from wallet.scan.scanned_pdf import pictures_in
 from wallet.services import bill_store, check_counts
 from wallet.services.signatures import BillRejected, verify_bill
 
@@ -194,12 +195,30 @@ def _verify_reading(reading: QrReading, text: str, client: FiscalClient | None) 
 
 
 def verify_layout(pdf: bytes, client: FiscalClient | None = None) -> Verification:
-    """Verify a layout file: the network checks its embedded signed document and live status."""
+    """Verify a layout file: the network checks its embedded signed document and live status.
+
+    A PDF without a signed document (a scanned paper bill) is read for the bill's QR code
+    instead, like a photo; without a readable code the network's refusal stands.
+    """
     if not pdf.startswith(b"%PDF-"):
         return Verification(refusal=Refusal.of("unsupported_file"))
     if len(pdf) > LAYOUT_MAX_BYTES:
         return Verification(refusal=Refusal.of("layout_too_large"))
-    return _answer(lambda: _by_layout(pdf, client or FiscalClient.from_app()))
+    client = client or FiscalClient.from_app()
+    result = _answer(lambda: _by_layout(pdf, client))
+    if result.refusal is not None and result.refusal.code == "no_signed_document":
+        return _by_scanned_pdf(pdf, client) or result
+    return result
+
+
+def _by_scanned_pdf(pdf: bytes, client: FiscalClient) -> Verification | None:
+    for picture in pictures_in(pdf):
+        try:
+            decoded = decode_bill_photo(picture)
+        except PhotoRefused:
+            continue
+        return _verify_reading(decoded.reading, decoded.text, client)
+    return None
 
 
 def verify_file(data: bytes, client: FiscalClient | None = None) -> Verification:

@@ -5,10 +5,12 @@ import io
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from PIL import Image
+
 from common.money import yuan
 from tests.wallet.imports.bills import document_of, elements_of, fields_of, printed_qr_of
-from tests.wallet.scan.bill_photos import Shot, bill_sheet, photograph
 from tests.wallet.imports.conftest import bill_count
+from tests.wallet.scan.bill_photos import Shot, bill_sheet, photograph
 
 HX = {"HX-Request": "true"}
 
@@ -96,3 +98,35 @@ def test_a_photo_of_a_code_without_the_amount_asks_for_it_too(resident, net):
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422 and "二维码中没有金额" in html
     assert f'value="{elements_of(item).number}"' in html and 'data-focus="f-amount"' in html
+
+
+def scanned_pdf(item: dict, text: str) -> bytes:
+    """A paper bill scanned to PDF: a picture of the bill, no signed document."""
+    photo = Image.open(io.BytesIO(photograph(bill_sheet(elements_of(item), qr_texts=(text,)),
+                                             Shot(size=(2000, 1500), fill=0.85, seed=4))))
+    out = io.BytesIO()
+    photo.convert("RGB").save(out, "PDF", resolution=150)
+    return out.getvalue()
+
+
+def post_file(client, data: bytes, name: str):
+    token = form_token(client.get("/import").get_data(as_text=True))
+    return client.post("/import/file", data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def test_a_scanned_pdf_of_a_paper_bill_is_read_for_its_qr_code(resident, net):
+    complete = net.issue("p1", province="15", amount=32850)
+    answer = post_file(resident, scanned_pdf(complete, printed_qr_of(net, complete)), "scan.pdf")
+    assert answer.status_code == 200 and "票据真实有效" in answer.get_data(as_text=True)
+    partial = net.issue("p1", province="44", amount=32850)
+    asked = post_file(resident, scanned_pdf(partial, printed_qr_of(net, partial)), "scan.pdf")
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 422 and "二维码中没有金额" in html and 'data-focus="f-amount"' in html
+
+
+def test_a_pdf_with_neither_a_signed_document_nor_a_code_is_refused_as_before(resident, net):
+    out = io.BytesIO()
+    Image.new("RGB", (600, 400), "white").save(out, "PDF")
+    answer = post_file(resident, out.getvalue(), "blank.pdf")
+    assert answer.status_code == 422 and "没有财政电子票据的签名数据" in answer.get_data(as_text=True)
