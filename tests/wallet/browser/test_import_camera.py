@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,16 +42,26 @@ def bill(net):
     return net.issue("p1", amount=67890)
 
 
+@contextmanager
+def phone_filming(text: str, browser_type: BrowserType, launch_args: dict, context_args: dict,
+                  folder: Path) -> Iterator[BrowserContext]:
+    """A phone-sized Chromium whose rear camera sees a QR code of ``text``; camera use allowed."""
+    browser = browser_type.launch(**with_camera(launch_args, camera_film(text, folder), consent=True))
+    context = browser.new_context(**context_args, permissions=["camera"])
+    try:
+        yield context
+    finally:
+        context.close()
+        browser.close()
+
+
 @pytest.fixture
 def camera_phone(browser_type: BrowserType, browser_type_launch_args: dict, browser_context_args: dict,
                  bill, base_url: str, tmp_path: Path) -> Iterator[BrowserContext]:
-    """A phone-sized Chromium whose rear camera sees ``bill``'s QR code; camera use allowed."""
-    film = camera_film(qr_text_of(bill, base_url), tmp_path)
-    browser = browser_type.launch(**with_camera(browser_type_launch_args, film, consent=True))
-    context = browser.new_context(**browser_context_args, permissions=["camera"])
-    yield context
-    context.close()
-    browser.close()
+    """A phone whose camera sees ``bill``'s QR code."""
+    with phone_filming(qr_text_of(bill, base_url), browser_type, browser_type_launch_args, browser_context_args,
+                       tmp_path) as context:
+        yield context
 
 
 def log_in_to_import(page: Page) -> None:

@@ -16,8 +16,7 @@ from playwright.sync_api import BrowserContext, BrowserType, expect
 from common.money import yuan
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import check_page, watch
-from tests.wallet.browser.test_import_camera import camera_film, log_in_to_import
-from tests.wallet.browser.test_scanner_module import with_camera
+from tests.wallet.browser.test_import_camera import log_in_to_import, phone_filming
 from tests.wallet.imports.bills import document_of, elements_of, printed_qr_of
 from tests.wallet.imports.conftest import fresh_limits, net, stored_bills  # noqa: F401  (fixtures)
 
@@ -32,12 +31,9 @@ def guangdong_bill(net):
 @pytest.fixture
 def camera_on_guangdong_bill(browser_type: BrowserType, browser_type_launch_args: dict, browser_context_args: dict,
                              net, guangdong_bill, tmp_path: Path) -> Iterator[BrowserContext]:
-    film = camera_film(printed_qr_of(net, guangdong_bill), tmp_path)
-    browser = browser_type.launch(**with_camera(browser_type_launch_args, film, consent=True))
-    context = browser.new_context(**browser_context_args, permissions=["camera"])
-    yield context
-    context.close()
-    browser.close()
+    with phone_filming(printed_qr_of(net, guangdong_bill), browser_type, browser_type_launch_args,
+                       browser_context_args, tmp_path) as context:
+        yield context
 
 
 def test_a_scanned_code_without_the_amount_asks_for_it_and_the_bill_is_added(system, seeded_idp, net, guangdong_bill,
