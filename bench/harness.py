@@ -50,8 +50,7 @@ def system_config(db_dir: str, port: int) -> dict[str, dict[str, Any]]:
                    "WALLET_BASE_URL": base, "FISCAL_API_URL": f"{base}/fiscal/api/v1",
                    "OIDC_DISCOVERY_URL": f"{base}/idp/.well-known/openid-configuration"},
         "idp": {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url.format(part="idp")},
-        "fiscal": {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url.format(part="fiscal"),
-                   "WALLET_BASE_URL": base},
+        "fiscal": {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url.format(part="fiscal")},
     }
 
 

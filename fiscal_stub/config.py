@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.settings import InsecureConfiguration, Setting, as_bool, local_url, sqlite_url
+from common.settings import InsecureConfiguration, Setting, as_bool, sqlite_url
 
 DEV_PLATFORM_TOKENS = "15:dev-only-platform-token-nm,11:dev-only-platform-token-bj"
 
@@ -21,8 +21,6 @@ SETTINGS: list[Setting] = [
             secret=True),
     Setting("ISSUER_TOKEN", "FISCAL_ISSUER_TOKEN", "dev-only-issuer-token",
             "bearer token of issuing units' systems, also the issuer console's password", secret=True),
-    Setting("WALLET_BASE_URL", "FISCAL_WALLET_BASE_URL", local_url(),
-            "the wallet's public base URL, printed in every bill's QR code"),
     Setting("LOCK_TTL_SECONDS", "FISCAL_LOCK_TTL_SECONDS", 7 * 24 * 3600,
             "how long a lock lasts when the locking unit names no period", cast=int),
     Setting("MAX_CONTENT_LENGTH", "FISCAL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024,

@@ -67,7 +67,6 @@ def layout_environment(host: str, port: int, stub_port: int, urls: dict[str, str
         "WALLET_OIDC_DISCOVERY_URL": f"{outside}/idp/.well-known/openid-configuration",
         "IDP_WALLET_REDIRECT_URIS": f"{wallet}/auth/callback",
         "IDP_WALLET_POST_LOGOUT_REDIRECT_URIS": f"{wallet}/auth/logged-out",
-        "FISCAL_WALLET_BASE_URL": wallet,
     }
 
 

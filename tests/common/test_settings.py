@@ -51,7 +51,6 @@ URL_SETTINGS = {  # env name → the default, for make run on HOST:PORT with not
     "WALLET_OIDC_DISCOVERY_URL": "{origin}/idp/.well-known/openid-configuration",
     "IDP_WALLET_REDIRECT_URIS": "{origin}/auth/callback",
     "IDP_WALLET_POST_LOGOUT_REDIRECT_URIS": "{origin}/auth/logged-out",
-    "FISCAL_WALLET_BASE_URL": "{origin}",
 }
 
 

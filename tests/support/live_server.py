@@ -61,6 +61,5 @@ def part_configs(base_url: str, urls: dict[str, str]) -> dict[str, dict[str, Any
         "fiscal": {
             "APP_ENV": "test",
             "SQLALCHEMY_DATABASE_URI": urls["fiscal"],
-            "WALLET_BASE_URL": base_url,
         },
     }
