@@ -55,7 +55,7 @@ def follow(network, cursor: str | None = None, token: str | None = None) -> dict
 
 def test_feed_carries_issue_and_every_status_change_of_subscribed_payers(network):
     network.post("/subscriptions", {"id_number": WURINA[0]})
-    bill = network.issue(amount=10000)
+    bill = network.issue(amount=10000, type_key="exam_fee")
     network.issue(*WANG, amount=500)
     network.lock(bill, "UNIT-A")
     network.feedback(bill, "UNIT-A", "S1", 4000)

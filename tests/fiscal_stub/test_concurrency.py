@@ -81,7 +81,7 @@ def test_red_reversal_racing_a_lock_never_both(network):
 
 
 def test_replayed_feedback_racing_with_itself_records_once(network):
-    bill = network.issue(amount=10000)
+    bill = network.issue(amount=10000, type_key="exam_fee")
     network.lock(bill, "UNIT-A")
     responses = race([lambda: network.feedback(bill, "UNIT-A", "SAME-SERIAL", 2500) for _ in range(10)])
     assert all(r.status_code == 200 for r in responses)

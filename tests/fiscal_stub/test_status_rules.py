@@ -104,7 +104,7 @@ def test_claim_above_the_remaining_amount_is_refused_and_changes_nothing(network
 
 
 def test_replayed_feedback_returns_the_one_record(network):
-    bill = network.issue(amount=10000)
+    bill = network.issue(amount=10000, type_key="exam_fee")
     network.lock(bill, "UNIT-A")
     first = network.feedback(bill, "UNIT-A", "S1", 3000)
     replay = network.feedback(bill, "UNIT-A", "S1", 3000)
@@ -115,7 +115,7 @@ def test_replayed_feedback_returns_the_one_record(network):
 
 
 def test_same_serial_with_other_content_is_a_conflict(network):
-    bill = network.issue(amount=10000)
+    bill = network.issue(amount=10000, type_key="exam_fee")
     network.lock(bill, "UNIT-A")
     network.feedback(bill, "UNIT-A", "S1", 3000)
     conflict = network.feedback(bill, "UNIT-A", "S1", 3500)
