@@ -14,6 +14,7 @@ from tests.conftest import csrf_token_of
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.wallet.authorization.fixtures import (UNIT_APPLICATION, demo_login, demo_units,  # noqa: F401  (fixtures)
                                                  resident_client, stub_browser, unit_client_login)
+from wallet.extensions import limiter
 
 # Text a phone's input method, a paste or a hostile client can produce; digits of every script first.
 TYPED = st.one_of(
@@ -77,3 +78,20 @@ def test_the_sms_login_never_fails(client, text):
     for action in ("/idp/login/sms-code", "/idp/login/sms"):
         answer = client.post(action, data={"phone": text, "code": text, "next": "/idp/"})
         assert answer.status_code < 500
+
+
+OTHER_DIGIT = st.characters(categories=["Nd", "No"]).filter(
+    lambda c: not c.isascii() and not 0xFF10 <= ord(c) <= 0xFF19)
+
+
+@FUZZ
+@given(digit=OTHER_DIGIT, at=st.integers(min_value=0, max_value=7))
+def test_a_digit_of_another_kind_in_a_typed_element_gets_a_4xx_and_says_so(client, network, digit, at):
+    limiter.reset()  # the page's own rate limit is not what this test is about
+    code = "15060126"
+    fields = {"code": code[:at] + digit + code[at + 1:], "number": "0000000001", "check": "abcdef",
+              "date": "20260301", "amount": "1.00"}
+    answer = client.post("/check", data={"csrf_token": csrf_token_of(client.get("/check").get_data(as_text=True)),
+                                         **fields})
+    assert 400 <= answer.status_code < 500
+    assert "数字请用半角 0–9 输入" in answer.get_data(as_text=True)
