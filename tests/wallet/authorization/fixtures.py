@@ -32,6 +32,7 @@ from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Authorization, Bill, Resident, Unit, UnitUser
 from wallet.services.authorizations import Confirmation, authorize_bills
+from wallet.services.follower import follow_once
 from wallet.services.sync import sync_person
 
 HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -239,3 +240,15 @@ def apply_for_unit(client: FlaskClient, **changes: str) -> Any:
     """Submit the public application form (a valid one, with ``changes``)."""
     page = client.get("/unit/apply").get_data(as_text=True)
     return client.post("/unit/apply", data={"csrf_token": csrf_token_of(page), **UNIT_APPLICATION, **changes})
+
+
+def red_reverse_and_follow(network: Any, fiscal_client: Any, wallet_app: Any, resident: FlaskClient,
+                           bill: Bill) -> None:
+    """The issuer red-reverses ``bill``; the wallet follows the change feed and the resident's page polls."""
+    reversed_ = requests.post(f"{network.api}/issuer/bills/{bill.code}/{bill.number}/red-reverse", json={},
+                              headers={"Authorization": "Bearer dev-only-issuer-token"}, timeout=10)
+    assert reversed_.status_code == 200, reversed_.text
+    with wallet_app.app_context():
+        while follow_once(fiscal_client, resident_for_id_number):
+            pass
+    resident.get("/live?seq=0")

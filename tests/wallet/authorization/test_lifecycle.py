@@ -4,17 +4,14 @@ from __future__ import annotations
 import re
 
 import pytest
-import requests
 from sqlalchemy import select
 
 from tests.conftest import csrf_token_of
 from tests.support.tokens import plain
 from tests.wallet.authorization.fixtures import (age, as_unit, auth_row, bill_row, claimable, grant,
-                                                 resident_id_of, unit_client_login)
+                                                 red_reverse_and_follow, resident_id_of, unit_client_login)
 from wallet.extensions import db
 from wallet.models import AccessEvent, Notification, SyncState
-from wallet.identity_lookup import resident_for_id_number
-from wallet.services.follower import follow_once
 from wallet.services.reimbursement import ClaimRefused, Feedback, lock_claim, record_feedback, reject_claim
 from wallet.worker import Worker
 
@@ -140,13 +137,7 @@ def test_a_lapsed_lock_is_recorded_once_and_the_resident_may_then_revoke(residen
 def test_red_reversal_of_an_authorized_bill_voids_the_authorization(resident_client, granted, wallet_app, network,
                                                                      fiscal_client):
     bill = auth_row(wallet_app, granted[0]).bill
-    reversed_ = requests.post(f"{network.api}/issuer/bills/{bill.code}/{bill.number}/red-reverse", json={},
-                              headers={"Authorization": "Bearer dev-only-issuer-token"}, timeout=10)
-    assert reversed_.status_code == 200, reversed_.text
-    with wallet_app.app_context():
-        while follow_once(fiscal_client, resident_for_id_number):
-            pass
-    resident_client.get("/live?seq=0")
+    red_reverse_and_follow(network, fiscal_client, wallet_app, resident_client, bill)
     auth = auth_row(wallet_app, granted[0])
     assert (auth.state, auth.end_reason) == ("expired", "票据已冲红作废")
     assert bill_row(wallet_app, bill.id).issuance == "red_reversed"

@@ -6,14 +6,12 @@ import json
 import re
 
 import pytest
-import requests
 from sqlalchemy import select
 
-from tests.wallet.authorization.fixtures import as_unit, auth_row, claimable, grant, resident_id_of
+from tests.wallet.authorization.fixtures import (as_unit, auth_row, claimable, grant, red_reverse_and_follow,
+                                                 resident_id_of)
 from wallet.extensions import db
-from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Bill, Notification
-from wallet.services.follower import follow_once
 from wallet.services.reimbursement import Feedback, lock_claim, record_feedback
 
 BARE_AMOUNT = re.compile(r"(?<![\d,.¥])\d{4,}\.\d\d(?!\d)")
@@ -76,13 +74,7 @@ def test_item_amounts_on_the_detail_page_go_through_the_shared_filter(resident_c
 def test_after_a_red_reversal_the_resident_is_pointed_to_the_red_bill_not_asked_to_authorize_again(
         resident_client, granted, wallet_app, network, fiscal_client):
     bill = auth_row(wallet_app, granted[0]).bill
-    reversed_ = requests.post(f"{network.api}/issuer/bills/{bill.code}/{bill.number}/red-reverse", json={},
-                              headers={"Authorization": "Bearer dev-only-issuer-token"}, timeout=10)
-    assert reversed_.status_code == 200, reversed_.text
-    with wallet_app.app_context():
-        while follow_once(fiscal_client, resident_for_id_number):
-            pass
-    resident_client.get("/live?seq=0")
+    red_reverse_and_follow(network, fiscal_client, wallet_app, resident_client, bill)
     body = last_notice(wallet_app, "expired")
     assert "重新授权" not in body and "红字票据" in body
     with wallet_app.app_context():

@@ -5,7 +5,6 @@ import csv
 import io
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token_of
@@ -17,12 +16,6 @@ from wallet.models.file_claim import FileClaim
 
 FEEDBACK = {"serial": "WJ2026000001", "voucher": "JZ-2026-0101", "time": "2026-03-06T09:30"}
 CLAIM_URL = re.compile(r"/unit/file-claims/(\d+)$")
-
-
-@pytest.fixture
-def insurer(client, demo_units, unit_logins):
-    unit_client_login(client, unit_logins["insurer"])
-    return client
 
 
 def token(client) -> str:

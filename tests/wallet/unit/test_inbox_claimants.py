@@ -7,14 +7,8 @@ import re
 import pytest
 
 from tests.support.network import persona
-from tests.wallet.authorization.fixtures import auth_row, claimable, grant, unit_client_login
+from tests.wallet.authorization.fixtures import auth_row, claimable, grant
 from wallet.identity import mask_name
-
-
-@pytest.fixture
-def insurer(client, demo_units, unit_logins):
-    unit_client_login(client, unit_logins["insurer"])
-    return client
 
 
 @pytest.fixture

@@ -14,12 +14,6 @@ from wallet.models.audit import AuditEntry
 NEW = "Beijiang#Claims2027"
 
 
-@pytest.fixture
-def insurer(client, demo_units, unit_logins):
-    unit_client_login(client, unit_logins["insurer"])
-    return client
-
-
 def change(client, current: str, new: str, again: str | None = None):
     token = csrf_token_of(client.get("/unit/password").get_data(as_text=True))
     return client.post("/unit/password", data={"csrf_token": token, "current_password": current,

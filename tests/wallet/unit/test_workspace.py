@@ -11,17 +11,11 @@ import pytest
 from common.money import yuan
 from tests.conftest import csrf_token_of
 from tests.support.tokens import plain
-from tests.wallet.authorization.fixtures import age, auth_row, bill_row, claimable, grant, unit_client_login
+from tests.wallet.authorization.fixtures import age, auth_row, bill_row, claimable, grant
 from wallet.extensions import db
 from wallet.models.authorization import Authorization
 
 FEEDBACK = {"serial": "BX2026000001", "voucher": "JZ-2026-0001", "time": "2026-03-06T09:30"}
-
-
-@pytest.fixture
-def insurer(client, demo_units, unit_logins):
-    unit_client_login(client, unit_logins["insurer"])
-    return client
 
 
 @pytest.fixture
