@@ -6,6 +6,7 @@ reach another person's bill through a filter or an id.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -57,6 +58,9 @@ class BillFilter:
             raise FilterError("请选择列表中的状态。")
         type_key = (args.get("type") or "").strip()[:40] or None
         q = (args.get("q") or "").strip()[:50]
+        # Control characters are nobody's search, and PostgreSQL text cannot even hold a NUL.
+        if any(unicodedata.category(char) == "Cc" for char in f"{type_key or ''}{q}"):
+            raise FilterError("搜索内容含有无法识别的字符，请重新输入。")
         return cls(int(year_raw) if year_raw else None, type_key, province, status, q)
 
     def as_args(self) -> dict[str, Any]:

@@ -49,6 +49,7 @@ def test_infinite_scroll_pages_through_every_bill_once(signed_in, wallet_app, ne
 
 
 @pytest.mark.parametrize("query", ["year=20x6", "year=1900", "year=²⁰²⁶", "year=٢٠٢٦", "province=99", "status=gone",
+                                   "q=%00", "q=a%07b", "type=%00",
                                    "cursor=nonsense"])
 def test_bad_filters_get_a_chinese_400(signed_in, query):
     response = signed_in.get(f"/?{query}")
