@@ -1,5 +1,6 @@
-"""The collection worker: runs queued syncs, follows the network's change feed, and records
-what time alone changes (authorizations that run out, locks that lapse).
+"""The collection worker: runs queued syncs and data exports, follows the network's change feed,
+and records what time alone changes (authorizations that run out, locks that lapse, export
+files whose download link has lapsed).
 
 It runs as its own process (``flask wallet work``) beside the web processes; any number
 may run, since jobs are claimed atomically, feed effects are idempotent, and a sweep holds
@@ -18,7 +19,7 @@ from flask import Flask
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.identity_lookup import id_number_of, resident_for_id_number
-from wallet.services import authorizations
+from wallet.services import authorizations, export_jobs
 from wallet.services.collection_jobs import work_once
 from wallet.services.follower import follow_once
 
@@ -31,7 +32,8 @@ SWEEP_BATCH = 200
 
 class Worker:
     def __init__(self, app: Flask, poll_seconds: float = 0.25, run_syncs: bool = True) -> None:
-        """``run_syncs=False`` follows the feed (and sweeps) only, so the two can be scaled apart."""
+        """``run_syncs=False`` follows the feed (and sweeps) only, leaving syncs and exports to other
+        workers, so the two can be scaled apart."""
         self.app = app
         self.poll_seconds = poll_seconds
         self.run_syncs = run_syncs
@@ -41,10 +43,13 @@ class Worker:
         self.next_sweep = 0.0
 
     def tick(self) -> bool:
-        """One round: a due sync job, one page of the feed, a due sweep. True when anything happened."""
+        """One round: a due sync, a queued export, a page of the feed, a due sweep. True when anything happened."""
         with self.app.app_context():
             client = FiscalClient.from_app()
-            busy = work_once(self.name, id_number_of, client) if self.run_syncs else False
+            busy = False
+            if self.run_syncs:
+                busy = work_once(self.name, id_number_of, client)
+                busy = export_jobs.work_once(self.name, client) or busy
             if time.monotonic() >= self.feed_backoff_until:
                 busy = self.follow(client) or busy
             if time.monotonic() >= self.next_sweep:
@@ -55,8 +60,9 @@ class Worker:
     def sweep(self) -> bool:
         """Expire and mark lapsed what is due (a batch a round, again at once while batches are full)."""
         done = authorizations.sweep(limit=SWEEP_BATCH)
+        purged = export_jobs.purge_expired()
         self.next_sweep = time.monotonic() + (0.0 if done >= SWEEP_BATCH else SWEEP_SECONDS)
-        return done > 0
+        return done + purged > 0
 
     def follow(self, client: FiscalClient) -> bool:
         try:

@@ -3,6 +3,7 @@ from wallet.models.api import ApiCredential, ApiIdempotentReply, ApiNonce, ApiWa
 from wallet.models.audit import AuditEntry
 from wallet.models.authorization import AccessEvent, Authorization, AuthorizationReceipt, Notification
 from wallet.models.bill import Bill, BillDocument, BillEvent
+from wallet.models.data_export import DataExport, DataExportChunk
 from wallet.models.file_claim import FileClaim
 from wallet.models.collection import FeedCursor, ProvinceKey, RejectedBill, SyncState
 from wallet.models.resident import Resident
@@ -10,6 +11,6 @@ from wallet.models.unit import LoginThrottle, OutboxMessage, Unit, UnitUser
 from wallet.models.verification import BillCheckCount
 
 __all__ = ["AccessEvent", "ApiCredential", "ApiIdempotentReply", "ApiNonce", "ApiWalletKey", "AuditEntry",
-           "Authorization", "AuthorizationReceipt", "Bill", "BillCheckCount", "BillEvent", "FeedCursor", "FileClaim",
-           "LoginThrottle", "Notification", "OutboxMessage", "ProvinceKey", "RejectedBill", "Resident",
-           "SyncState", "Unit", "UnitUser"]
+           "Authorization", "AuthorizationReceipt", "Bill", "BillCheckCount", "BillEvent", "DataExport",
+           "DataExportChunk", "FeedCursor", "FileClaim", "LoginThrottle", "Notification", "OutboxMessage",
+           "ProvinceKey", "RejectedBill", "Resident", "SyncState", "Unit", "UnitUser"]

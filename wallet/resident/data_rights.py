@@ -1,23 +1,23 @@
 """The resident's data rights: take all of one's data away (export) and close the account (deactivate)."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import requests
-from flask import current_app, flash, redirect, render_template, request, send_file, session, url_for
+from flask import (Response, current_app, flash, redirect, render_template, request, session, stream_with_context,
+                   url_for)
 from flask_login import current_user, login_required
+from werkzeug.exceptions import Gone, NotFound
 
 from common.timeutil import SHANGHAI, utcnow
+from common.web import user_error
 from wallet import audit, policy
 from wallet.auth.provider import end_at_provider
 from wallet.auth.sessions import sign_out
-from wallet.auth.stepup import step_up_required
-from wallet.clients.fiscal import FiscalClient
+from wallet.auth.stepup import step_up_required, step_up_satisfied
 from wallet.models.resident import Resident
 from wallet.resident import bp
-from wallet.services import authorizations
-from wallet.services.data_export import build_export
+from wallet.services import authorizations, export_jobs
 from wallet.services.deactivation import DeactivationRefused, deactivate, is_tombstone
 
 CONFIRM_PHRASE = "注销账户"
@@ -33,21 +33,50 @@ def end_sessions_of_closed_accounts() -> None:
         sign_out()
 
 
+def _export_context() -> dict[str, Any]:
+    job = export_jobs.export_of(current_user.id)
+    return {"job": job, "state": job.state_at(utcnow()) if job else "none", "face_ready": step_up_satisfied(),
+            "download_hours": export_jobs.DOWNLOAD_HOURS}
+
+
 @bp.get("/me/export")
 @login_required
 def export_page() -> str:
-    return render_template("wallet/resident/export.html", active_tab="me")
+    return render_template("wallet/resident/export.html", active_tab="me", **_export_context())
+
+
+@bp.get("/me/export/status")
+@login_required
+def export_status() -> str:
+    """The export component alone: the page polls it while the worker builds."""
+    return render_template("wallet/resident/_export_job.html", **_export_context())
 
 
 @bp.post("/me/export")
 @login_required
-def export_download() -> Any:
-    archive, summary = build_export(current_user, FiscalClient.from_app())
-    audit.record_now("resident.export", current_user, f"resident:{current_user.id}", bills=summary.bills,
-                     pdfs=summary.pdfs, missing_pdfs=summary.missing_pdfs)
-    day = datetime.now(SHANGHAI).strftime("%Y%m%d")
-    return send_file(archive, mimetype="application/zip", as_attachment=True,
-                     download_name=f"bill-wallet-export-{day}.zip", max_age=0)
+@step_up_required
+def export_request() -> Any:
+    """Queue the export (the worker builds it); one already queued or running is left as it is."""
+    export_jobs.request_export(current_user.id)
+    if request.headers.get("HX-Request"):
+        return render_template("wallet/resident/_export_job.html", **_export_context())
+    return redirect(url_for("resident.export_page"), code=303)
+
+
+@bp.get("/me/export/<key>/download")
+@login_required
+def export_download(key: str) -> Any:
+    job = export_jobs.downloadable(current_user.id, key[:64])
+    if job is None:
+        raise user_error(NotFound, "没有找到这个导出文件。请回到“导出我的数据”页面重新导出。")
+    if job.state_at(utcnow()) == "expired":
+        raise user_error(Gone, f"下载链接已过期（生成后 {export_jobs.DOWNLOAD_HOURS} 小时内有效），文件已删除。"
+                               "请回到“导出我的数据”页面重新导出。")
+    audit.record_now("resident.export.download", current_user, f"resident:{current_user.id}", size=job.size)
+    day = (job.finished_at or utcnow()).astimezone(SHANGHAI).strftime("%Y%m%d")
+    return Response(stream_with_context(export_jobs.chunks(current_user.id)), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="bill-wallet-export-{day}.zip"',
+                             "Content-Length": str(job.size), "Cache-Control": "no-store"})
 
 
 def _deactivate_page(status: int = 200, **context: Any) -> tuple[str, int]:
@@ -71,6 +100,7 @@ def deactivate_account() -> Any:
         deactivate(current_user.id)
     except DeactivationRefused as refused:
         return _deactivate_page(refused.status, refusal=refused.message)
+    export_jobs.discard(current_user.id)
     hint = sign_out()
     flash("您的个人数字账户已注销。如需再次使用票据夹，请重新登录并开通账户。", "success")
     try:

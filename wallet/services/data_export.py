@@ -1,15 +1,17 @@
 """Everything the wallet holds about one resident, packed into a zip they can take away.
 
-The archive is written to a temporary file (never held whole in memory) and handed to the
-response as a stream. Layout files come from the fiscal network at export time; one the
-network cannot serve right now is left out and named in ``missing-pdfs.json``, so a slow
-or failing network never costs the resident the rest of their data.
+The worker builds it (:mod:`wallet.services.export_jobs`), never a web request: layout
+files come from the fiscal network one by one, which takes long for many bills. The archive
+is written to a temporary file, never held whole in memory. A layout file the network cannot
+serve right now is left out and named in ``missing-pdfs.json``, so a slow or failing network
+never costs the resident the rest of their data.
 """
 from __future__ import annotations
 
 import json
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import IO, Any
@@ -102,8 +104,15 @@ def notification_records(resident_id: int) -> list[dict[str, Any]]:
             for n in rows]
 
 
-def build_export(resident: Resident, client: FiscalClient) -> tuple[IO[bytes], ExportSummary]:
-    """The zip in a rewound temporary file (the caller streams and closes it) and what went in."""
+Progress = Callable[[int, int], None]
+
+
+def build_export(resident: Resident, client: FiscalClient, progress: Progress) -> tuple[IO[bytes], ExportSummary]:
+    """The zip in a rewound temporary file (the caller reads and closes it) and what went in.
+
+    ``progress(done, total)`` is called before the first layout file and after each one, so
+    the resident's page can show how far a long export has come.
+    """
     bills = bill_records(resident.id)
     out = tempfile.TemporaryFile()
     missing: list[dict[str, str]] = []
@@ -113,14 +122,17 @@ def build_export(resident: Resident, client: FiscalClient) -> tuple[IO[bytes], E
         archive.writestr("authorizations.json", _json(authorization_records(resident.id)))
         archive.writestr("access-history.json", _json(access_records(resident.id)))
         archive.writestr("notifications.json", _json(notification_records(resident.id)))
-        for bill in bills:
+        progress(0, len(bills))
+        for done, bill in enumerate(bills, start=1):
             try:
                 pdf = client.layout_file(bill["code"], bill["number"])
             except (FiscalError, FiscalUnavailable):
                 missing.append({"code": bill["code"], "number": bill["number"],
                                 "reason": "全国财政电子票据网络暂时无法提供版式文件，请稍后重新导出。"})
-                continue
-            archive.writestr(f"pdfs/{bill['code']}-{bill['number']}.pdf", pdf, compress_type=zipfile.ZIP_STORED)
+            else:
+                archive.writestr(f"pdfs/{bill['code']}-{bill['number']}.pdf", pdf,
+                                 compress_type=zipfile.ZIP_STORED)
+            progress(done, len(bills))
         if missing:
             archive.writestr("missing-pdfs.json", _json(missing))
     out.seek(0)

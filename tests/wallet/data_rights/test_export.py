@@ -1,29 +1,18 @@
 """A resident takes all of their data away in one zip: account, bills, authorizations, history, PDFs."""
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 
 from sqlalchemy import select
 
-from tests.conftest import csrf_token_of
 from tests.support.network import activate, persona
 from tests.wallet.authorization.fixtures import claimable, collect, grant, resident_id_of
+from tests.wallet.data_rights.exporting import export
 from wallet.clients.fiscal import FiscalClient, FiscalError
 from wallet.extensions import db
 from wallet.models import AuditEntry, Bill
 
 JSON_FILES = {"account.json", "bills.json", "authorizations.json", "access-history.json", "notifications.json"}
-
-
-def export(client) -> zipfile.ZipFile:
-    page = client.get("/me/export")
-    assert page.status_code == 200 and "正在打包" in page.get_data(as_text=True)
-    response = client.post("/me/export", data={"csrf_token": csrf_token_of(page.get_data(as_text=True))})
-    assert response.status_code == 200 and response.mimetype == "application/zip"
-    assert response.headers["Content-Disposition"].startswith("attachment;")
-    return zipfile.ZipFile(io.BytesIO(response.get_data()))
 
 
 def codes_of(wallet_app, resident_id: int) -> set[str]:
@@ -33,12 +22,12 @@ def codes_of(wallet_app, resident_id: int) -> set[str]:
 
 
 def test_export_holds_every_file_with_only_the_residents_own_bills_and_their_pdfs(
-        resident_client, wallet_app, fiscal_client, demo_units):
+        resident_client, wallet_app, fiscal_client, demo_units, stub_browser):
     own = resident_id_of(wallet_app)
     activate(wallet_app, "p2")
     other = collect(wallet_app, fiscal_client, "p2")
     grant(wallet_app, own, demo_units["insurer"], claimable(wallet_app, own, 1), claim_ref="EX-1")
-    archive = export(resident_client)
+    archive = export(resident_client, wallet_app, stub_browser)
     names = set(archive.namelist())
     mine, theirs = codes_of(wallet_app, own), codes_of(wallet_app, other)
     assert mine and theirs and not mine & theirs
@@ -57,7 +46,7 @@ def test_export_holds_every_file_with_only_the_residents_own_bills_and_their_pdf
 
 
 def test_a_pdf_the_network_cannot_serve_is_listed_and_the_rest_still_exported(resident_client, wallet_app,
-                                                                              monkeypatch):
+                                                                              stub_browser, monkeypatch):
     mine = sorted(codes_of(wallet_app, resident_id_of(wallet_app)))
     unavailable = mine[0]
     served = FiscalClient.layout_file
@@ -68,14 +57,14 @@ def test_a_pdf_the_network_cannot_serve_is_listed_and_the_rest_still_exported(re
         return served(self, code, number)
 
     monkeypatch.setattr(FiscalClient, "layout_file", flaky)
-    archive = export(resident_client)
+    archive = export(resident_client, wallet_app, stub_browser)
     missing = json.loads(archive.read("missing-pdfs.json"))
     assert [f"{m['code']}-{m['number']}" for m in missing] == [unavailable]
     assert {n for n in archive.namelist() if n.startswith("pdfs/")} == {f"pdfs/{c}.pdf" for c in mine[1:]}
 
 
-def test_an_export_is_audited_without_personal_data(resident_client, wallet_app):
-    export(resident_client)
+def test_an_export_is_audited_without_personal_data(resident_client, wallet_app, stub_browser):
+    export(resident_client, wallet_app, stub_browser)
     with wallet_app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "resident.export"))
     assert entry is not None and entry.actor_kind == "resident"
@@ -84,4 +73,5 @@ def test_an_export_is_audited_without_personal_data(resident_client, wallet_app)
 
 
 def test_export_needs_a_signed_in_resident(client):
-    assert client.get("/me/export").headers["Location"].startswith("/login")
+    for path in ("/me/export", "/me/export/status", "/me/export/abc/download"):
+        assert client.get(path).headers["Location"].startswith("/login")
