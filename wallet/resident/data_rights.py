@@ -96,11 +96,12 @@ def deactivate_account() -> Any:
         return _deactivate_page()
     if request.form.get("confirm", "").strip() != CONFIRM_PHRASE:
         return _deactivate_page(422, confirm_error=f"请在输入框中输入“{CONFIRM_PHRASE}”四个字后再提交。")
+    resident_id = current_user.id
     try:
-        deactivate(current_user.id)
+        deactivate(resident_id)
     except DeactivationRefused as refused:
         return _deactivate_page(refused.status, refusal=refused.message)
-    export_jobs.discard(current_user.id)
+    export_jobs.discard(resident_id)  # an anonymised account keeps its row; its export must still go
     hint = sign_out()
     flash("您的个人数字账户已注销。如需再次使用票据夹，请重新登录并开通账户。", "success")
     try:
