@@ -68,7 +68,7 @@ def test_the_request_only_queues_and_the_worker_builds_the_file(resident_client,
     assert job.state == "ready" and job.done == job.total == len(layout_calls) > 0
     assert stored_chunks(wallet_app, rid) >= 1 and job.size > 0
     status = resident_client.get("/me/export/status").get_data(as_text=True)
-    assert "压缩包已生成" in status and "下载压缩包" in status and "hx-get" not in status
+    assert "压缩包已于" in status and "下载压缩包" in status and "hx-get" not in status
     archive = downloaded(resident_client, download_link(resident_client))
     assert "account.json" in archive.namelist()
 
