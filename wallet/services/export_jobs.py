@@ -49,7 +49,7 @@ def request_export(resident_id: int) -> DataExport:
         db.session.execute(delete(DataExportChunk).where(DataExportChunk.resident_id == resident_id))
     job.key, job.state, job.done, job.total = secrets.token_urlsafe(24), "queued", 0, 0
     job.requested_at, job.started_at, job.finished_at, job.expires_at = utcnow(), None, None, None
-    job.claimed_by, job.size, job.pdfs, job.missing_pdfs, job.error = None, 0, 0, 0, None
+    job.heartbeat_at, job.claimed_by, job.size, job.pdfs, job.missing_pdfs, job.error = None, None, 0, 0, 0, None
     try:
         db.session.commit()
     except IntegrityError:  # a second request of the same resident inserted first (PostgreSQL)
@@ -138,7 +138,7 @@ def work_once(worker: str, client: FiscalClient) -> bool:
 def downloadable(resident_id: int, key: str) -> DataExport | None:
     """The resident's own export under ``key`` if it is ready (expired or not: the caller tells them apart)."""
     job = export_of(resident_id)
-    if job is None or not secrets.compare_digest(job.key, key) or job.state not in ("ready", "expired"):
+    if job is None or not secrets.compare_digest(job.key.encode(), key.encode()) or job.state not in ("ready", "expired"):
         return None
     return job
 

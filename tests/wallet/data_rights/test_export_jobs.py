@@ -115,6 +115,7 @@ def test_another_resident_cannot_download_the_export(resident_client, wallet_app
     refused = other.get(link)
     assert refused.status_code == 404 and "没有找到这个导出文件" in refused.get_data(as_text=True)
     assert resident_client.get(link.replace("/me/export/", "/me/export/x")).status_code == 404
+    assert resident_client.get("/me/export/%E7%A5%A8/download").status_code == 404
     assert resident_client.get(link).status_code == 200
 
 
