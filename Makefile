@@ -11,6 +11,11 @@ PORT ?= 5000
 export HOST PORT
 DEB_PACKAGES := chromium fonts-wqy-microhei poppler-utils ffmpeg wrk
 
+# An unset APP_ENV is production, which refuses the dev-only- defaults: the targets for one
+# machine say development (unless APP_ENV is set already), the test targets say test.
+run db bench check-ui: export APP_ENV ?= development
+test test-sqlite test-postgresql: export APP_ENV := test
+
 .PHONY: run test test-sqlite test-postgresql bench serve-prod check-ui system-deps postgres-up db lock clean
 
 $(STAMP): pyproject.toml requirements.lock

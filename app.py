@@ -2,7 +2,8 @@
 
 ``flask --app app run`` and ``gunicorn app:app`` serve all three from one process; each
 part keeps its own Flask app, config and database, and reaches the others only over
-HTTP through the base URLs in its config.
+HTTP through the base URLs in its config. Unless ``APP_ENV`` says development or test,
+the start is refused while any part still holds a development value, naming them all.
 """
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import fiscal_stub
 import identity_stub
 import wallet
+from common.settings import require_real_values
+from fiscal_stub.config import SETTINGS as FISCAL_SETTINGS
+from identity_stub.config import SETTINGS as IDP_SETTINGS
+from wallet.config import SETTINGS as WALLET_SETTINGS
 
 
 def part_cli(name: str, part: Flask) -> click.Group:
@@ -38,6 +43,8 @@ def build_app(
     idp_config: Mapping[str, Any] | None = None,
     fiscal_config: Mapping[str, Any] | None = None,
 ) -> Flask:
+    require_real_values([(WALLET_SETTINGS, wallet_config), (IDP_SETTINGS, idp_config),
+                         (FISCAL_SETTINGS, fiscal_config)])
     main = wallet.create_app(wallet_config)
     idp = identity_stub.create_app(idp_config)
     fiscal = fiscal_stub.create_app(fiscal_config)

@@ -1,19 +1,25 @@
-"""Configuration from environment variables, with development defaults that refuse to run in production.
+"""Configuration from environment variables, with development defaults that refuse to run outside development.
 
 Each part declares its settings once (name, default, whether it is a secret); the same
 declaration feeds the app config, the refusal of dev secrets outside development, and
-docs/configuration.md.
+docs/configuration.md. The failure mode is closed: a machine where nobody set ``APP_ENV``
+runs as production, so a forgotten variable stops the start instead of serving real data
+under secrets printed in this repository.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
+
+import click
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 DEV_SECRET_MARK = "dev-only-"
+# Only these relax the production safeguards, and only when named explicitly.
+DEVELOPMENT_ENVS = frozenset({"development", "test"})
 
 
 @dataclass(frozen=True)
@@ -28,9 +34,14 @@ class Setting:
     cast: Callable[[str], Any] = str
 
 
-def app_env() -> str:
-    """The deployment environment: ``development`` (default), ``test`` or ``production``."""
-    return os.environ.get("APP_ENV", "development")
+def app_env(environ: Mapping[str, str] | None = None) -> str:
+    """The deployment environment from ``APP_ENV``; unset or empty counts as ``production`` (fail closed)."""
+    return (os.environ if environ is None else environ).get("APP_ENV", "").strip() or "production"
+
+
+def is_development(env_name: str) -> bool:
+    """Whether development defaults (``dev-only-`` secrets, cookies over plain HTTP) are allowed."""
+    return env_name in DEVELOPMENT_ENVS
 
 
 def local_origin() -> str:
@@ -61,23 +72,66 @@ def as_bool(raw: str) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
-class InsecureConfiguration(RuntimeError):
-    """Raised when a development default would be used outside development."""
+class InsecureConfiguration(click.ClickException, RuntimeError):
+    """A development value met outside development.
+
+    A ``ClickException`` so ``flask`` prints the message alone and exits 1, and a
+    ``RuntimeError`` so gunicorn does the same while loading the app; both happen before
+    any request is served.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = sorted(set(names))
+        listed = "\n".join(f"  {name}" for name in self.names)
+        super().__init__(
+            "refusing to start: APP_ENV is not development or test (unset counts as production), "
+            f"and these settings still hold development values (dev-only-...), which are public:\n{listed}\n"
+            "Set each of them in the environment to a secret of your own, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(32))' "
+            "(docs/deploy.md lists what production sets), "
+            "or, on a development machine only, set APP_ENV=development."
+        )
 
 
-def load(settings: list[Setting], test_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Resolve settings: explicit test config beats the environment, which beats the default."""
-    env_name = (test_config or {}).get("APP_ENV", app_env())
-    values: dict[str, Any] = {"APP_ENV": env_name}
+def development_values(settings: list[Setting], values: Mapping[str, Any]) -> list[str]:
+    """Environment names of the settings whose value is (or contains) a ``dev-only-`` default."""
+    return sorted(s.env for s in settings if DEV_SECRET_MARK in str(values[s.key]))
+
+
+def resolve(settings: list[Setting], test_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Resolve settings without judging them: explicit test config beats the environment, which beats the default.
+
+    A setting whose value stays ``None`` follows ``APP_ENV``: cookies are ``Secure``
+    everywhere but in development and test, so a deployment cannot forget to turn it on.
+    """
+    env_name = (test_config or {}).get("APP_ENV") or app_env()
+    values: dict[str, Any] = {}
     for s in settings:
         raw = os.environ.get(s.env)
         value = s.cast(raw) if raw is not None else s.default
         values[s.key] = value() if callable(value) else value
     values.update(test_config or {})
-    if env_name == "production":
-        weak = [s.env for s in settings if s.secret and str(values[s.key]).startswith(DEV_SECRET_MARK)]
-        if weak:
-            raise InsecureConfiguration(
-                "production refuses development secrets; set: " + ", ".join(sorted(weak))
-            )
+    values["APP_ENV"] = env_name
+    if values.get("SESSION_COOKIE_SECURE") is None:
+        values["SESSION_COOKIE_SECURE"] = not is_development(env_name)
     return values
+
+
+def load(settings: list[Setting], test_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Resolved settings, refused outside development while any still holds a development value."""
+    values = resolve(settings, test_config)
+    weak = [] if is_development(values["APP_ENV"]) else development_values(settings, values)
+    if weak:
+        raise InsecureConfiguration(weak)
+    return values
+
+
+def require_real_values(parts: Iterable[tuple[list[Setting], Mapping[str, Any] | None]]) -> None:
+    """Check several parts at once, so one refusal names every setting to fix, not the first part's only."""
+    weak: list[str] = []
+    for settings, test_config in parts:
+        values = resolve(settings, test_config)
+        if not is_development(values["APP_ENV"]):
+            weak += development_values(settings, values)
+    if weak:
+        raise InsecureConfiguration(weak)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +26,15 @@ ERROR_TEXT: dict[int, tuple[str, str]] = {
     502: ("上游服务不可用", "相关系统暂时无法访问，请稍后再试。"),
     503: ("服务暂不可用", "系统正在维护或繁忙，请稍后再试。"),
 }
+# A form is refused as expired this long after its page was shown, unless a part says otherwise.
+CSRF_MAX_AGE_SECONDS = 8 * 3600
+# Flask-WTF's reasons when the token outlived its time or the session it belonged to ended.
+CSRF_EXPIRED_REASONS = frozenset({"The CSRF token has expired.", "The CSRF session token is missing."})
+CSRF_EXPIRED = ("页面已过期", "这个页面打开太久，或登录已经结束，刚才提交的内容没有被接受。请刷新页面后重新操作。")
+CSRF_REFUSED = "页面已过期或请求来源无法确认，请刷新页面后重试。"
+# An htmx request would drop a 4xx answer silently: the refusal replaces the page's main area
+# instead (static/js/refusals.js lets it through).
+REFUSAL_IN_PLACE = {"HX-Retarget": "#main", "HX-Reswap": "outerHTML", "HX-Reselect": "#main"}
 # Where "back home" is for each area of an app (the last entry is the app's own root).
 HOMES: tuple[tuple[str, str, str], ...] = (
     ("/unit", "/unit/", "返回单位工作台"), ("/finance", "/finance/", "返回管理首页"), ("", "/", "返回首页"),
@@ -119,8 +128,15 @@ def render_error(code: int, message: str | None = None, title: str | None = None
 
 def install_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def _csrf(_error: CSRFError) -> tuple[Any, int]:
-        return render_error(400, "页面已过期或请求来源无法确认，请刷新页面后重试。")
+    def _csrf(error: CSRFError) -> Response:
+        if error.description in CSRF_EXPIRED_REASONS:
+            title, text = CSRF_EXPIRED
+            response = make_response(render_error(400, text, title=title))
+        else:
+            response = make_response(render_error(400, CSRF_REFUSED))
+        if request.headers.get("HX-Request"):
+            response.headers.update(REFUSAL_IN_PLACE)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Any:
@@ -142,10 +158,17 @@ def user_error(exc_class: type[HTTPException], message: str) -> HTTPException:
     return error
 
 
-def harden(app: Flask, csrf: CSRFProtect) -> None:
+def harden(app: Flask, csrf: CSRFProtect, *, same_site: str) -> None:
+    """Bind CSRF, headers and error pages; ``same_site`` is the part's session cookie policy.
+
+    ``Lax`` where people arrive from another site and must find their session (a link from
+    the 蒙速办 app, a redirect back from login); ``Strict`` where nobody ever does. CSRF
+    tokens carry the time they were signed and lapse after ``WTF_CSRF_TIME_LIMIT``; the
+    secret they are checked against lives in the session, so they also end with it.
+    """
     app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config["SESSION_COOKIE_SAMESITE"] = same_site
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", CSRF_MAX_AGE_SECONDS)
     csrf.init_app(app)
     install_security_headers(app)
     install_error_pages(app)

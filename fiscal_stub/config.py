@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.settings import InsecureConfiguration, Setting, as_bool, sqlite_url
+from common.settings import Setting, as_bool, sqlite_url
 
 DEV_PLATFORM_TOKENS = "15:dev-only-platform-token-nm,11:dev-only-platform-token-bj"
 
@@ -14,8 +14,11 @@ SETTINGS: list[Setting] = [
             "signs this stub's session cookies and CSRF tokens", secret=True),
     Setting("FRAME_ANCESTORS", "FISCAL_FRAME_ANCESTORS", "'self'",
             "CSP frame-ancestors of this stub's pages"),
-    Setting("SESSION_COOKIE_SECURE", "FISCAL_SECURE_COOKIES", False,
-            "send cookies over HTTPS only", cast=as_bool),
+    Setting("SESSION_COOKIE_SECURE", "FISCAL_SECURE_COOKIES", None,
+            "send cookies over HTTPS only; unset means on unless APP_ENV is development or test",
+            cast=as_bool),
+    Setting("WTF_CSRF_TIME_LIMIT", "FISCAL_CSRF_MAX_AGE_SECONDS", 8 * 3600,
+            "a form is refused as expired this many seconds after its page was shown", cast=int),
     Setting("PLATFORM_TOKENS", "FISCAL_PLATFORM_TOKENS", DEV_PLATFORM_TOKENS,
             "bearer tokens of the provincial platforms, as province:token pairs separated by commas",
             secret=True),
@@ -40,8 +43,9 @@ def platform_tokens(raw: str) -> dict[str, str]:
 
 
 def check_platform_tokens(config: dict[str, Any]) -> None:
-    """Parse the tokens once at start-up, and refuse development tokens in production."""
-    tokens = platform_tokens(config["PLATFORM_TOKENS"])
-    if config["APP_ENV"] == "production" and any("dev-only-" in token for token in tokens):
-        raise InsecureConfiguration("production refuses development secrets; set: FISCAL_PLATFORM_TOKENS")
-    config["PLATFORM_TOKEN_MAP"] = tokens
+    """Parse the tokens once at start-up, so a malformed list stops the start rather than a platform's call.
+
+    Development tokens outside development are refused with every other development value
+    by ``common.settings.load``.
+    """
+    config["PLATFORM_TOKEN_MAP"] = platform_tokens(config["PLATFORM_TOKENS"])

@@ -35,7 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["SESSION_COOKIE_NAME"] = "idp_session"
     app.config["FORM_ACTION_EXTRA"] = client_origins(app.config)
     db.init_app(app)
-    harden(app, csrf)
+    harden(app, csrf, same_site="Lax")
     config_oauth(app)
     app.register_blueprint(health_blueprint(db, "idp"))
     app.register_blueprint(idp_bp)

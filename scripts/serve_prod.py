@@ -22,6 +22,11 @@ from flask import Flask
 from werkzeug.exceptions import NotFound
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
+from common.settings import InsecureConfiguration, app_env, is_development, require_real_values
+from fiscal_stub.config import SETTINGS as FISCAL_SETTINGS
+from identity_stub.config import SETTINGS as IDP_SETTINGS
+from wallet.config import SETTINGS as WALLET_SETTINGS
+
 ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("wallet", "idp", "fiscal")
 
@@ -71,10 +76,10 @@ def layout_environment(host: str, port: int, stub_port: int, urls: dict[str, str
 
 
 def prepare(env: dict[str, str]) -> None:
-    """Migrate the wallet, create the stubs' tables, and load demo data outside production."""
+    """Migrate the wallet, create the stubs' tables, and load demo data when APP_ENV says development."""
     flask = [sys.executable, "-m", "flask", "--app"]
     steps = [["wallet", "wallet", "init-db"], ["identity_stub", "idp", "init-db"], ["fiscal_stub", "fiscal", "init-db"]]
-    if env.get("APP_ENV", "development") != "production":
+    if is_development(app_env(env)):
         steps += [["fiscal_stub", "fiscal", "seed-demo"], ["identity_stub", "idp", "seed-demo"],
                   ["wallet", "wallet", "seed-demo"]]
     for step in steps:
@@ -139,6 +144,11 @@ def main() -> int:
     parser.add_argument("--postgres", default=os.environ.get("SERVE_POSTGRES_URL",
                                                              "postgresql://postgres@127.0.0.1:5432/postgres"))
     args = parser.parse_args()
+    try:  # before anything starts, so a refused layout leaves nothing half-running
+        require_real_values([(WALLET_SETTINGS, None), (IDP_SETTINGS, None), (FISCAL_SETTINGS, None)])
+    except InsecureConfiguration as refusal:
+        print(refusal.format_message(), file=sys.stderr, flush=True)
+        return 2
     env = layout_environment(args.host, args.port, args.stub_port, database_urls(args.postgres))
     prepare(env)
     processes = start(args, env)

@@ -40,7 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    harden(app, csrf)
+    harden(app, csrf, same_site="Lax")
     init_auth(app)
     limiter.init_app(app)
     register_filters(app)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from common.settings import is_development
 from common.timeutil import utcnow
 from wallet.extensions import db
 from wallet.identity import lookup_hash, seal
@@ -69,8 +70,8 @@ def seed_demo_units() -> int:
 
 
 def seed_demo_data() -> str:
-    if current_app.config["APP_ENV"] == "production":
-        return "wallet: demo units are for development only; nothing seeded in production"
+    if not is_development(current_app.config["APP_ENV"]):
+        return "wallet: demo units are for development only; nothing seeded outside development"
     if count_units():
         return "wallet: units exist already; demo units not seeded"
     created = seed_demo_units()

@@ -9,6 +9,7 @@ from flask import (Response, current_app, flash, redirect, render_template, requ
 from sqlalchemy import select
 
 from common.personas import load_personas
+from common.settings import DEV_SECRET_MARK, is_development
 from common.timeutil import to_local, utcnow
 from common.web import render_error
 from fiscal_stub.api.auth import issuer_token_matches
@@ -45,7 +46,7 @@ def root() -> Response:
 
 def dev_token_hint() -> str:
     token = current_app.config["ISSUER_TOKEN"]
-    return token if current_app.config["APP_ENV"] != "production" and token.startswith("dev-only-") else ""
+    return token if is_development(current_app.config["APP_ENV"]) and token.startswith(DEV_SECRET_MARK) else ""
 
 
 @bp.route("/console/login", methods=["GET", "POST"])

@@ -31,6 +31,33 @@ def test_production_refuses_development_secrets(monkeypatch, settings):
         load(settings)
 
 
+@pytest.mark.parametrize("settings", [WALLET, IDP, FISCAL])
+def test_unset_app_env_counts_as_production(monkeypatch, settings):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    with pytest.raises(InsecureConfiguration) as refusal:
+        load(settings)
+    assert refusal.value.names == sorted(s.env for s in settings if "dev-only-" in str(s.default))
+
+
+@pytest.mark.parametrize("env_name", ["development", "test"])
+def test_explicit_development_allows_development_values(monkeypatch, env_name):
+    monkeypatch.setenv("APP_ENV", env_name)
+    assert load(WALLET)["SECRET_KEY"].startswith("dev-only-")
+
+
+@pytest.mark.parametrize(("env_name", "secure"), [("development", False), ("test", False), ("production", True)])
+def test_cookies_are_secure_unless_development(monkeypatch, env_name, secure):
+    monkeypatch.setenv("APP_ENV", env_name)
+    for settings, prefix in ((WALLET, "WALLET"), (IDP, "IDP"), (FISCAL, "FISCAL")):
+        for s in settings:
+            if "dev-only-" in str(s.default):
+                monkeypatch.setenv(s.env, "15:a-real-token" if s.env == "FISCAL_PLATFORM_TOKENS" else "real")
+        monkeypatch.delenv(f"{prefix}_SECURE_COOKIES", raising=False)
+        assert load(settings)["SESSION_COOKIE_SECURE"] is secure
+        monkeypatch.setenv(f"{prefix}_SECURE_COOKIES", "false")
+        assert load(settings)["SESSION_COOKIE_SECURE"] is False
+
+
 def test_production_runs_with_real_secrets(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     for s in WALLET:

@@ -55,7 +55,7 @@ def notes_app():
     app.config.update(SECRET_KEY="t", SQLALCHEMY_DATABASE_URI="sqlite://", FRAME_ANCESTORS="'self'",
                       MAX_CONTENT_LENGTH=1024)
     db.init_app(app)
-    harden(app, CSRFProtect())
+    harden(app, CSRFProtect(), same_site="Lax")
 
     @app.get("/")
     def form():  # type: ignore[no-untyped-def]
