@@ -32,9 +32,10 @@ CSRF_MAX_AGE_SECONDS = 8 * 3600
 CSRF_EXPIRED_REASONS = frozenset({"The CSRF token has expired.", "The CSRF session token is missing."})
 CSRF_EXPIRED = ("页面已过期", "这个页面打开太久，或登录已经结束，刚才提交的内容没有被接受。请刷新页面后重新操作。")
 CSRF_REFUSED = "页面已过期或请求来源无法确认，请刷新页面后重试。"
-# An htmx request would drop a 4xx answer silently: the refusal replaces the page's main area
-# instead (static/js/refusals.js lets it through).
-REFUSAL_IN_PLACE = {"HX-Retarget": "#main", "HX-Reswap": "outerHTML", "HX-Reselect": "#main"}
+# An htmx request would drop a 4xx answer silently: the refusal page replaces the page's body
+# instead, as a plain form post would (static/js/refusals.js lets it through). "body" is found
+# even when the element that sent the request was swapped out meanwhile.
+REFUSAL_IN_PLACE = {"HX-Retarget": "body", "HX-Reswap": "innerHTML"}
 # Where "back home" is for each area of an app (the last entry is the app's own root).
 HOMES: tuple[tuple[str, str, str], ...] = (
     ("/unit", "/unit/", "返回单位工作台"), ("/finance", "/finance/", "返回管理首页"), ("", "/", "返回首页"),

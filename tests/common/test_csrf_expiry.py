@@ -5,15 +5,12 @@ its own, from the secret in the visitor's session, signed with an earlier timest
 """
 from __future__ import annotations
 
-import time
-
 import pytest
 import requests
-from flask import Flask
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.conftest import csrf_token_of
 from tests.fiscal_stub.conftest import ISSUER_TOKEN
+from tests.support.csrf import token_shown
 from tests.support.live_server import LiveServer
 
 HOURS = 3600
@@ -24,17 +21,6 @@ FORMS = {
     "idp": ("/idp/", "/idp/logout", {}, "idp_session"),
     "fiscal": ("/fiscal/console/login", "/fiscal/console/login", {"token": ISSUER_TOKEN}, "fiscal_session"),
 }
-
-
-def token_shown(app: Flask, session_cookie: str, seconds_ago: int) -> str:
-    """The CSRF token the part would have put in a page ``seconds_ago`` seconds ago, for this session."""
-    secret = app.session_interface.get_signing_serializer(app).loads(session_cookie)["csrf_token"]  # type: ignore[attr-defined]
-
-    class Earlier(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return int(time.time()) - seconds_ago
-
-    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token", signer=Earlier).dumps(secret)
 
 
 def post_late(system: LiveServer, part: str, seconds_ago: int, htmx: bool = False) -> requests.Response:
@@ -74,11 +60,10 @@ def test_a_late_issuer_login_signs_nobody_in(system):
     assert console.status_code == 302 and "/fiscal/console/login" in console.headers["Location"]
 
 
-def test_a_late_htmx_request_replaces_the_main_area_with_the_refusal(system):
+def test_a_late_htmx_request_replaces_the_page_with_the_refusal(system):
     response = post_late(system, "wallet", 9 * HOURS, htmx=True)
     assert response.status_code == 400
-    assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"], response.headers["HX-Reselect"]) == (
-        "#main", "outerHTML", "#main")
+    assert (response.headers["HX-Retarget"], response.headers["HX-Reswap"]) == ("body", "innerHTML")
     assert '<main id="main"' in response.text and "页面已过期" in response.text
 
 
