@@ -59,6 +59,7 @@ bench: $(STAMP) system-deps postgres-up
 
 ## make serve-prod: the production layout on PostgreSQL (docs/deploy.md): gunicorn web tier on $(PORT),
 ## COLLECTION_WORKERS collection workers, and the two stubs standing in for the outside services on STUB_PORT
+## (it runs as production: real secrets, or APP_ENV=development make serve-prod on one machine)
 serve-prod: $(STAMP) postgres-up
 	$(PY) -m scripts.serve_prod --host $(HOST) --port $(PORT)
 

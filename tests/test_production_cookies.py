@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from common.settings import Setting
 from fiscal_stub.config import SETTINGS as FISCAL
 from identity_stub.config import SETTINGS as IDP
 from tests.conftest import prepare_databases
-from tests.support.live_server import LiveServer, free_port, part_configs
+from tests.support.live_server import LiveServer, free_port, part_configs, production_values
 from wallet.config import SETTINGS as WALLET
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "deploy.md"
@@ -27,16 +26,6 @@ SESSIONS = {
 }
 
 
-def real_values(settings: list[Setting]) -> dict[str, str]:
-    """A value of its own for every setting whose default is a development one."""
-    values = {s.key: f"production-{s.env.lower()}-value" for s in settings if "dev-only-" in str(s.default)}
-    if "PLATFORM_TOKENS" in values:
-        values["PLATFORM_TOKENS"] = "15:production-platform-token"
-    if "FISCAL_PLATFORM_TOKEN" in values:
-        values["FISCAL_PLATFORM_TOKEN"] = "production-platform-token"
-    return values
-
-
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     from app import build_app
@@ -45,7 +34,7 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live
     port = free_port()
     configs = part_configs(f"http://127.0.0.1:{port}", {p: f"sqlite:///{folder}/{p}.db" for p in SESSIONS})
     for part, settings in (("wallet", WALLET), ("idp", IDP), ("fiscal", FISCAL)):
-        configs[part].update(real_values(settings), APP_ENV="production")
+        configs[part].update(production_values(settings), APP_ENV="production")
     server = LiveServer(build_app(configs["wallet"], configs["idp"], configs["fiscal"]), port)
     prepare_databases(server.parts)
     server.start()

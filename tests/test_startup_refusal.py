@@ -15,7 +15,7 @@ import requests
 
 from fiscal_stub.config import SETTINGS as FISCAL
 from identity_stub.config import SETTINGS as IDP
-from tests.support.live_server import free_port
+from tests.support.live_server import free_port, production_values
 from wallet.config import SETTINGS as WALLET
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,3 +106,13 @@ def wait_for_health(base: str, server: subprocess.Popen[str], seconds: float = 6
         except requests.ConnectionError:
             time.sleep(0.3)
     raise AssertionError("the server did not answer in time")
+
+
+def test_demo_units_are_seeded_only_when_app_env_says_development(tmp_path):
+    from wallet import create_app
+    from wallet.demo import seed_demo_data
+
+    app = create_app({**production_values(WALLET), "APP_ENV": "staging",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/wallet.db"})
+    with app.app_context():
+        assert seed_demo_data().endswith("nothing seeded outside development")

@@ -2,7 +2,7 @@
 
 Residents are created by their own first login, never seeded. The units' usernames,
 passwords and TOTP keys are for development only (docs/demo-accounts.md lists them), so
-production refuses to seed them.
+they are seeded only when APP_ENV says development or test.
 """
 from __future__ import annotations
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
+
+from common.settings import Setting
 from werkzeug.serving import BaseWSGIServer, make_server
 
 
@@ -63,3 +65,13 @@ def part_configs(base_url: str, urls: dict[str, str]) -> dict[str, dict[str, Any
             "SQLALCHEMY_DATABASE_URI": urls["fiscal"],
         },
     }
+
+
+def production_values(settings: list[Setting]) -> dict[str, str]:
+    """A value of its own for every setting whose default is a development one, as a deployment sets them."""
+    values = {s.key: f"production-{s.env.lower()}-value" for s in settings if "dev-only-" in str(s.default)}
+    if "PLATFORM_TOKENS" in values:
+        values["PLATFORM_TOKENS"] = "15:production-platform-token"
+    if "FISCAL_PLATFORM_TOKEN" in values:
+        values["FISCAL_PLATFORM_TOKEN"] = "production-platform-token"
+    return values
