@@ -19,4 +19,4 @@ def token_shown(app: Flask, session_cookie: str, seconds_ago: int) -> str:
         def get_timestamp(self) -> int:
             return int(time.time()) - seconds_ago
 
-    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token", signer=Earlier).dumps(secret)
+    return URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token", signer=Earlier).dumps(secret)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from common.settings import Setting
-from werkzeug.serving import BaseWSGIServer, make_server
 
 
 def free_port() -> int:
