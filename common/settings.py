@@ -20,6 +20,8 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 DEV_SECRET_MARK = "dev-only-"
 # Only these relax the production safeguards, and only when named explicitly.
 DEVELOPMENT_ENVS = frozenset({"development", "test"})
+# A form is refused as expired this long after its page was shown, unless a part is told otherwise.
+CSRF_MAX_AGE_SECONDS = 8 * 3600
 
 
 @dataclass(frozen=True)

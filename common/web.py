@@ -12,6 +12,8 @@ from flask import Flask, Response, current_app, jsonify, make_response, render_t
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from common.settings import CSRF_MAX_AGE_SECONDS
+
 ERROR_TEXT: dict[int, tuple[str, str]] = {
     400: ("请求有误", "提交的内容无法处理，请返回上一页检查后重试。"),
     401: ("需要登录", "请先登录后再继续。"),
@@ -26,8 +28,6 @@ ERROR_TEXT: dict[int, tuple[str, str]] = {
     502: ("上游服务不可用", "相关系统暂时无法访问，请稍后再试。"),
     503: ("服务暂不可用", "系统正在维护或繁忙，请稍后再试。"),
 }
-# A form is refused as expired this long after its page was shown, unless a part says otherwise.
-CSRF_MAX_AGE_SECONDS = 8 * 3600
 # Flask-WTF's reasons when the token outlived its time or the session it belonged to ended.
 CSRF_EXPIRED_REASONS = frozenset({"The CSRF token has expired.", "The CSRF session token is missing."})
 CSRF_EXPIRED = ("页面已过期", "这个页面打开太久，或登录已经结束，刚才提交的内容没有被接受。请刷新页面后重新操作。")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.settings import Setting, as_bool, sqlite_url
+from common.settings import CSRF_MAX_AGE_SECONDS, Setting, as_bool, sqlite_url
 
 DEV_PLATFORM_TOKENS = "15:dev-only-platform-token-nm,11:dev-only-platform-token-bj"
 
@@ -17,7 +17,7 @@ SETTINGS: list[Setting] = [
     Setting("SESSION_COOKIE_SECURE", "FISCAL_SECURE_COOKIES", None,
             "send cookies over HTTPS only; unset means on unless APP_ENV is development or test",
             cast=as_bool),
-    Setting("WTF_CSRF_TIME_LIMIT", "FISCAL_CSRF_MAX_AGE_SECONDS", 8 * 3600,
+    Setting("WTF_CSRF_TIME_LIMIT", "FISCAL_CSRF_MAX_AGE_SECONDS", CSRF_MAX_AGE_SECONDS,
             "a form is refused as expired this many seconds after its page was shown", cast=int),
     Setting("PLATFORM_TOKENS", "FISCAL_PLATFORM_TOKENS", DEV_PLATFORM_TOKENS,
             "bearer tokens of the provincial platforms, as province:token pairs separated by commas",

@@ -1,7 +1,7 @@
 """Settings of the 蒙速办 实名登录（模拟）; docs/configuration.md lists the same names."""
 from __future__ import annotations
 
-from common.settings import Setting, as_bool, local_url, sqlite_url
+from common.settings import CSRF_MAX_AGE_SECONDS, Setting, as_bool, local_url, sqlite_url
 
 SETTINGS: list[Setting] = [
     Setting("SQLALCHEMY_DATABASE_URI", "IDP_DATABASE_URL", lambda: sqlite_url("idp"),
@@ -13,7 +13,7 @@ SETTINGS: list[Setting] = [
     Setting("SESSION_COOKIE_SECURE", "IDP_SECURE_COOKIES", None,
             "send cookies over HTTPS only; unset means on unless APP_ENV is development or test",
             cast=as_bool),
-    Setting("WTF_CSRF_TIME_LIMIT", "IDP_CSRF_MAX_AGE_SECONDS", 8 * 3600,
+    Setting("WTF_CSRF_TIME_LIMIT", "IDP_CSRF_MAX_AGE_SECONDS", CSRF_MAX_AGE_SECONDS,
             "a form is refused as expired this many seconds after its page was shown", cast=int),
     Setting("ISSUER", "IDP_ISSUER", "",
             "issuer identifier (public base URL); empty means the URL the stub is reached at"),

@@ -1,7 +1,7 @@
 """The wallet's settings; docs/configuration.md lists the same names (a test keeps them in step)."""
 from __future__ import annotations
 
-from common.settings import Setting, as_bool, local_url, sqlite_url
+from common.settings import CSRF_MAX_AGE_SECONDS, Setting, as_bool, local_url, sqlite_url
 
 SETTINGS: list[Setting] = [
     Setting("SQLALCHEMY_DATABASE_URI", "WALLET_DATABASE_URL", lambda: sqlite_url("wallet"),
@@ -23,7 +23,7 @@ SETTINGS: list[Setting] = [
     Setting("SESSION_COOKIE_SECURE", "WALLET_SECURE_COOKIES", None,
             "send cookies over HTTPS only; unset means on unless APP_ENV is development or test",
             cast=as_bool),
-    Setting("WTF_CSRF_TIME_LIMIT", "WALLET_CSRF_MAX_AGE_SECONDS", 8 * 3600,
+    Setting("WTF_CSRF_TIME_LIMIT", "WALLET_CSRF_MAX_AGE_SECONDS", CSRF_MAX_AGE_SECONDS,
             "a form is refused as expired this many seconds after its page was shown", cast=int),
     Setting("OIDC_CLIENT_ID", "WALLET_OIDC_CLIENT_ID", "bill-wallet",
             "client_id the wallet is registered under at the 蒙速办 identity provider"),
