@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import abort, current_app, jsonify
 
+from common.settings import is_development
 from fiscal_stub.api import bp
 from fiscal_stub.api.inputs import json_body
 from fiscal_stub.extensions import db
@@ -12,7 +13,7 @@ from fiscal_stub.services import faults
 
 
 def _only_in_test() -> None:
-    if current_app.config["APP_ENV"] not in ("test", "development"):
+    if not is_development(current_app.config["APP_ENV"]):
         abort(404)
 
 
