@@ -13,14 +13,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Page
 
-# The suite names its environment explicitly, as every deployment must (an unset APP_ENV is
-# production); live servers, apps built from the environment and subprocesses inherit it.
-os.environ["APP_ENV"] = "test"
-
 from common.database import truncate_all
 from tests.support.environment import CHROMIUM, components, in_ci, missing_report, postgres_admin_url
 from tests.support.live_server import LiveServer, free_port, part_configs
 from tests.support.visual import watch
+
+# The suite names its environment explicitly, as every deployment must (an unset APP_ENV is
+# production); live servers, apps built from the environment and subprocesses inherit it.
+os.environ["APP_ENV"] = "test"
 
 PARTS = ("wallet", "idp", "fiscal")
 PHONE = {"width": 360, "height": 780}
