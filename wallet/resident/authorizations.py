@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from common.timeutil import to_local
 from common.web import render_error
 from wallet import policy
 from wallet.extensions import db
-from wallet.models.authorization import OPEN_STATES
+from wallet.models.authorization import OPEN_STATES, AuthorizationReceipt
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.resident import bp
@@ -88,14 +88,21 @@ def revoke(auth_id: int) -> Any:
 @bp.get("/authorizations/receipts/<int(max=2147483647):receipt_id>")
 @login_required
 def receipt(receipt_id: int) -> Any:
+    found = _receipt_or_404(receipt_id)
+    verdict = receipts.verify_stored(found.canonical, found.signature_alg, found.signature_kid, found.signature_value)
+    return render_template("wallet/authorize/receipt.html", active_tab="authorize", receipt=found,
+                           doc=verdict.document or json.loads(found.canonical), genuine=verdict.genuine,
+                           check=verdict.message, number=receipt_number(found),
+                           jws=receipts.compact(found.canonical, found.signature_alg, found.signature_kid,
+                                                found.signature_value))
+
+
+def _receipt_or_404(receipt_id: int) -> AuthorizationReceipt:
     found = authorizations.receipt_of(current_user.id, receipt_id)
     if found is None:
-        return render_error(404, "没有找到这份授权回执。", links=[("返回授权列表", url_for("resident.authorizations"))])
-    genuine, document, message = receipts.verify_envelope(
-        receipts.envelope(found.canonical, found.signature_alg, found.signature_kid, found.signature_value))
-    return render_template("wallet/authorize/receipt.html", active_tab="authorize", receipt=found,
-                           doc=document or json.loads(found.canonical), genuine=genuine, check=message,
-                           number=receipt_number(found))
+        abort(make_response(render_error(404, "没有找到这份授权回执。",
+                                         links=[("返回授权列表", url_for("resident.authorizations"))])))
+    return found
 
 
 def receipt_number(receipt: Any) -> str:
@@ -103,12 +110,24 @@ def receipt_number(receipt: Any) -> str:
     return f"{to_local(receipt.created_at):%Y%m%d}{receipt.id:06d}"
 
 
+@bp.get("/authorizations/receipts/<int(max=2147483647):receipt_id>.jws")
+@login_required
+def receipt_jws(receipt_id: int) -> Any:
+    found = _receipt_or_404(receipt_id)
+    token = receipts.compact(found.canonical, found.signature_alg, found.signature_kid, found.signature_value)
+    if token is None:
+        return redirect(url_for("resident.receipt_file", receipt_id=found.id))
+    return Response(token, mimetype="application/jose",
+                    headers={"Content-Disposition": f'attachment; filename="authorization-receipt-{found.id}.jws"'})
+
+
 @bp.get("/authorizations/receipts/<int(max=2147483647):receipt_id>.json")
 @login_required
 def receipt_file(receipt_id: int) -> Any:
-    found = authorizations.receipt_of(current_user.id, receipt_id)
-    if found is None:
-        return render_error(404, "没有找到这份授权回执。", links=[("返回授权列表", url_for("resident.authorizations"))])
+    """The file of a receipt signed before receipts were JWS; a newer one is its JWS."""
+    found = _receipt_or_404(receipt_id)
+    if found.signature_alg == receipts.JWS_ALG:
+        return redirect(url_for("resident.receipt_jws", receipt_id=found.id))
     body = receipts.envelope(found.canonical, found.signature_alg, found.signature_kid, found.signature_value)
     return Response(json.dumps(body, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="authorization-receipt-{found.id}.json"'})

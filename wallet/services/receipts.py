@@ -1,11 +1,17 @@
 """Signed authorization receipts: what the resident confirmed, provable later by anyone.
 
-The wallet signs the receipt's canonical JSON (keys sorted, no whitespace, UTF-8) with
-its ECDSA P-256 key, the same shape the fiscal network uses for bills, and names the
-algorithm and key id so SM2 can stand beside it later. The key comes from
-``RECEIPT_SIGNING_KEY``: a PEM private key, or any secret it is derived from. Its public
-half is published at ``/receipts/keys``; the downloadable envelope carries the signed
-bytes exactly, so verification never re-serializes.
+A receipt is a compact JWS (RFC 7515, ES256) whose payload is the receipt's canonical JSON
+(keys sorted, no whitespace, UTF-8), so any JOSE library verifies it with the wallet's
+published JWK Set (``/api/v1/jwks.json``) and nobody has to re-serialize anything. The
+receipt key is not one of the unit API's rotating keys: a receipt must stay verifiable for
+as long as a reimbursement can be questioned, long after an API key is retired. It comes
+from ``RECEIPT_SIGNING_KEY`` (a PEM private key, or any secret it is derived from) and is
+published in the same JWK Set under its own ``kid`` with ``use`` ``sig``.
+
+Only the signature is stored beside the canonical bytes: the protected header is rebuilt
+from the recorded ``alg`` and ``kid`` in one canonical form, so a stored receipt yields
+exactly the token the resident was given. Receipts signed before JWS (alg
+``ECDSA-P256-SHA256``, a DER signature in a JSON envelope) keep verifying under that alg.
 """
 from __future__ import annotations
 
@@ -13,19 +19,46 @@ import base64
 import binascii
 import hashlib
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
+from joserfc.jwk import ECKey
 
-ALG = "ECDSA-P256-SHA256"
+from wallet.api_crypto import jose
+
+JWS_ALG = "ES256"
+LEGACY_ALG = "ECDSA-P256-SHA256"
+TYP = "bill-wallet-receipt+json"
 RECEIPT_FORMAT = "bill-wallet-authorization-receipt/1"
 ENVELOPE_FORMAT = "bill-wallet-receipt-envelope/1"
+MAX_JWS_CHARS = 256 * 1024
 P256_ORDER = int("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16)
+GENUINE = "签名有效，回执内容未被改动。"
+ALTERED = "签名校验失败，回执内容可能被改动过。"
+FOREIGN_KEY = "回执不是由本平台公布的密钥签发的。"
+NOT_A_RECEIPT = "不是票据夹授权回执。"
+JWS_REFUSALS = {
+    "jws_invalid": "回执签名格式不正确：应为从票据夹复制或下载的完整内容（三段，用“.”分隔），请勿改动。",
+    "jws_alg_unsupported": "回执使用了本平台不支持的签名算法。",
+    "jws_key_unknown": FOREIGN_KEY,
+    "jws_signature_invalid": ALTERED,
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether a receipt is genuine, its document when it is, and the reason in Chinese."""
+
+    genuine: bool
+    document: dict[str, Any] | None
+    message: str
 
 
 def canonical_bytes(document: dict[str, Any]) -> bytes:
@@ -54,40 +87,91 @@ def public_key_pem() -> str:
 
 
 def key_id() -> str:
+    """Unchanged since the first receipts, so old and new receipts name the same key."""
     der = signing_key().public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     return "wallet-" + hashlib.sha256(der).hexdigest()[:12]
 
 
+def public_jwk() -> dict[str, Any]:
+    """The receipt key as it stands in the wallet's JWK Set."""
+    return ECKey.import_key(public_key_pem(), {"kid": key_id(), "use": "sig", "alg": JWS_ALG}).as_dict(private=False)
+
+
+def _protected(kid: str) -> str:
+    return jose.b64e(canonical_bytes({"alg": JWS_ALG, "kid": kid, "typ": TYP}))
+
+
 def sign(canonical: bytes) -> tuple[str, str, str]:
-    """(alg, kid, base64 DER signature) over ``canonical``."""
-    value = signing_key().sign(canonical, ec.ECDSA(hashes.SHA256()))
-    return ALG, key_id(), base64.b64encode(value).decode()
+    """(alg, kid, base64url JWS signature) over ``canonical``; :func:`compact` rebuilds the token."""
+    kid = key_id()
+    der = signing_key().sign(f"{_protected(kid)}.{jose.b64e(canonical)}".encode(), ec.ECDSA(hashes.SHA256()))
+    r, s = decode_dss_signature(der)
+    return JWS_ALG, kid, jose.b64e(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+
+def compact(canonical: bytes, alg: str, kid: str, value: str) -> str | None:
+    """The compact JWS of a stored receipt; None for one signed before receipts were JWS."""
+    if alg != JWS_ALG:
+        return None
+    return f"{_protected(kid)}.{jose.b64e(canonical)}.{value}"
+
+
+def _receipt(payload: bytes) -> Verdict:
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        return Verdict(False, None, NOT_A_RECEIPT)
+    if not isinstance(document, dict) or document.get("format") != RECEIPT_FORMAT:
+        return Verdict(False, None, NOT_A_RECEIPT)
+    return Verdict(True, document, GENUINE)
+
+
+def verify_jws(token: Any) -> Verdict:
+    """A compact JWS a resident or a unit hands in, checked against the receipt key alone."""
+    if not isinstance(token, str) or len(token) > MAX_JWS_CHARS:
+        return Verdict(False, None, JWS_REFUSALS["jws_invalid"])
+    parts = "".join(token.split()).split(".")
+    if len(parts) != 3 or not parts[1]:
+        return Verdict(False, None, JWS_REFUSALS["jws_invalid"])
+    public = ECKey.import_key(public_jwk())
+    try:
+        payload = jose.b64d(parts[1], "jws_invalid")
+        header = jose.verify_detached(f"{parts[0]}..{parts[2]}", payload, {public.kid: public})
+    except jose.JoseError as error:
+        return Verdict(False, None, JWS_REFUSALS.get(error.code, ALTERED))
+    if header.get("typ") != TYP:
+        return Verdict(False, None, NOT_A_RECEIPT)
+    return _receipt(payload)
 
 
 def envelope(canonical: bytes, alg: str, kid: str, value: str) -> dict[str, Any]:
+    """The downloadable file of a receipt signed before JWS, as residents were given it then."""
     base = current_app.config["WALLET_BASE_URL"].rstrip("/")
     return {"format": ENVELOPE_FORMAT, "canonical": base64.b64encode(canonical).decode(),
             "signature": {"alg": alg, "kid": kid, "value": value}, "keys_url": f"{base}/receipts/keys"}
 
 
-def verify_envelope(data: Any) -> tuple[bool, dict[str, Any] | None, str]:
-    """(genuine, the receipt document, reason) for an envelope a resident or a unit hands in."""
+def verify_envelope(data: Any) -> Verdict:
+    """An envelope of a receipt signed before JWS (alg ``ECDSA-P256-SHA256``, DER signature)."""
     try:
         if data.get("format") != ENVELOPE_FORMAT:
-            return False, None, "不是票据夹授权回执文件。"
+            return Verdict(False, None, NOT_A_RECEIPT)
         canonical = base64.b64decode(data["canonical"], validate=True)
         signature = data["signature"]
         value = base64.b64decode(signature["value"], validate=True)
     except (AttributeError, KeyError, TypeError, ValueError, binascii.Error):
-        return False, None, "回执文件格式不正确，请上传从票据夹下载的原文件。"
-    if signature.get("alg") != ALG or signature.get("kid") != key_id():
-        return False, None, "回执不是由本平台当前公布的密钥签发的。"
+        return Verdict(False, None, "回执文件格式不正确，请上传从票据夹下载的原文件。")
+    if signature.get("alg") != LEGACY_ALG or signature.get("kid") != key_id():
+        return Verdict(False, None, FOREIGN_KEY)
     try:
         signing_key().public_key().verify(value, canonical, ec.ECDSA(hashes.SHA256()))
     except InvalidSignature:
-        return False, None, "签名校验失败，回执内容可能被改动过。"
-    document = json.loads(canonical)
-    if document.get("format") != RECEIPT_FORMAT:
-        return False, None, "不是票据夹授权回执文件。"
-    return True, document, "签名有效，回执内容未被改动。"
+        return Verdict(False, None, ALTERED)
+    return _receipt(canonical)
+
+
+def verify_stored(canonical: bytes, alg: str, kid: str, value: str) -> Verdict:
+    """A stored receipt, checked under the alg it was signed with."""
+    token = compact(canonical, alg, kid, value)
+    return verify_jws(token) if token is not None else verify_envelope(envelope(canonical, alg, kid, value))

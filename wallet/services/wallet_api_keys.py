@@ -29,6 +29,7 @@ from wallet.api_crypto import suites
 from wallet.extensions import db
 from wallet.identity import seal, unseal
 from wallet.models.api import WALLET_KEY_PURPOSE, ApiWalletKey
+from wallet.services import receipts
 
 SUITE = suites.SUITES["JOSE-P256"]
 USES = {"enc": SUITE.key_alg, "sig": SUITE.sign_alg}
@@ -95,9 +96,11 @@ def ring(refresh: bool = False) -> KeyRing:
 
 
 def published() -> dict[str, Any]:
-    """The JWK Set units read: the public halves of every accepted key, current ones first."""
+    """The JWK Set units read: the public halves of every accepted key, current ones first, then the
+    receipt key (its own kid; it never signs a reply, and outlives every rotation here)."""
     keys = ring()
-    return {"keys": [key.as_dict(private=False) for use in ("enc", "sig") for key in getattr(keys, use)]}
+    return {"keys": [key.as_dict(private=False) for use in ("enc", "sig") for key in getattr(keys, use)]
+            + [receipts.public_jwk()]}
 
 
 def rotate() -> KeyRing:

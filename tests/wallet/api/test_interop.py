@@ -71,7 +71,7 @@ class JwcryptoUnit:
         protected, _, signature = response.headers["X-JWS-Signature"].split(".")
         checked = jws.JWS()
         checked.deserialize(f"{protected}.{base64url_encode(response.content)}.{signature}")
-        checked.verify(self.wallet_key("sig"))
+        checked.verify(self.wallet.get_key(checked.jose_header["kid"]))  # by kid: the receipt key is a sig key too
         assert checked.jose_header["nonce"] == self.sent_nonce
         token = jwe.JWE()
         token.deserialize(response.json()["data"], key=self.receive)

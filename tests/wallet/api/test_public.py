@@ -20,20 +20,24 @@ def test_jwks_publishes_the_wallets_public_keys(system, wallet_app):
     with wallet_app.app_context():
         assert response.json() == wallet_api_keys.published()
     assert [(k["use"], k["alg"], k["crv"]) for k in keys] == [("enc", "ECDH-ES+A256KW", "P-256"),
-                                                            ("sig", "ES256", "P-256")]
+                                                            ("sig", "ES256", "P-256"), ("sig", "ES256", "P-256")]
+    assert keys[-1]["kid"].startswith("wallet-"), "the receipt key comes last, under its own kid"
     assert all("d" not in k and k["kid"] for k in keys)
 
 
 def test_rotation_publishes_two_keys_and_accepts_both(system, wallet_app, api, api_world, forget_rotated_keys):
     before = api.wallet_keys()
+    receipt_kid = requests.get(f"{system.url}/api/v1/jwks.json", timeout=10).json()["keys"][-1]["kid"]
     for _ in range(2):
         with wallet_app.app_context():
             ring = wallet_api_keys.rotate()
             db.session.remove()
     published = requests.get(f"{system.url}/api/v1/jwks.json", timeout=10).json()["keys"]
-    assert [k["kid"] for k in published] == [k.kid for k in ring.enc + ring.sig]
+    assert [k["kid"] for k in published][:-1] == [k.kid for k in ring.enc + ring.sig]
+    assert published[-1]["kid"] == receipt_kid, "the receipt key is not rotated with the API pair"
     assert len(ring.enc) == len(ring.sig) == 2
-    assert not {k.kid for k in before.keys} & {k["kid"] for k in published}, "the seed pair retired after two"
+    assert {k.kid for k in before.keys} & {k["kid"] for k in published} == {receipt_kid}, \
+        "the seed pair retired after two"
     with wallet_app.app_context():
         assert db.session.scalar(select(db.func.count()).select_from(ApiWalletKey)
                                  .where(ApiWalletKey.retired_at.is_not(None))) == 2

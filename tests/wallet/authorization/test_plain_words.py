@@ -42,4 +42,6 @@ def test_the_receipt_key_reads_as_a_page_in_a_browser_and_as_json_for_programs(c
     assert page.mimetype == "text/html" and "回执签名公钥" in page.get_data(as_text=True)
     assert not TECH.search(outside_details(page.get_data(as_text=True)))
     machine = client.get("/receipts/keys", headers={"Accept": "*/*"})
-    assert machine.mimetype == "application/json" and machine.json["keys"][0]["alg"] == "ECDSA-P256-SHA256"
+    assert machine.mimetype == "application/json" and machine.json["keys"][0]["alg"] == "ES256"
+    assert machine.json["keys"][0]["jwk"]["kid"] == machine.json["keys"][0]["kid"]
+    assert machine.json["jwks_url"].endswith("/api/v1/jwks.json")
