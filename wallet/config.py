@@ -78,6 +78,9 @@ SETTINGS: list[Setting] = [
     Setting("API_ENVELOPE_KEY", "WALLET_API_ENVELOPE_KEY", "dev-only-api-envelope-key",
             "secret the unit API's first key pair (JWKS) is derived from, until flask wallet rotate-api-key",
             secret=True),
+    Setting("UNIT_JWKS_ALLOWED_HOSTS", "WALLET_UNIT_JWKS_ALLOWED_HOSTS", "",
+            "comma-separated hosts a unit's JWKS URL may name although they are not public addresses "
+            "(tests and development only, or a unit on a trusted private network); empty by default"),
     Setting("API_TIMESTAMP_SKEW_SECONDS", "WALLET_API_TIMESTAMP_SKEW_SECONDS", 300,
             "an API request whose timestamp is further than this from the wallet's clock is refused", cast=int),
     Setting("API_NONCE_TTL_SECONDS", "WALLET_API_NONCE_TTL_SECONDS", 900,

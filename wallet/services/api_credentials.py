@@ -103,7 +103,8 @@ def register_unit_keys(user: UnitUser, jwks: str = "", url: str = "") -> ApiCred
     try:
         registered = unit_keys.fetch(url) if url else unit_keys.parse(text)
     except KeysRefused as error:
-        raise CredentialRefused(f"无法登记：{error}。请提供 P-256 公钥的 JWK 或 JWKS（不是私钥）。") from error
+        advice = "" if url else "请提供 P-256 公钥的 JWK 或 JWKS（不是私钥）。"
+        raise CredentialRefused(f"无法登记：{error}。{advice}") from error
     credential = _locked_credential(user.unit_id)
     _require_active(user)
     if credential is None:

@@ -5,28 +5,34 @@ which the wallet fetches then and again when a request is signed with a kid it d
 know yet (at most once a minute), so a unit rotates its signing key by publishing the new
 key beside the old one. A key with ``use`` ``sig`` only verifies, with ``enc`` only
 receives; without ``use`` it does both. Replies are encrypted to the first key that may
-receive, so a unit rotating its encryption key lists the new one first.
+receive, so a unit rotating its encryption key lists the new one first. The URL must lead
+to a public host (:mod:`.outbound_urls`), and the fetch is small and short.
 """
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from flask import current_app
 from joserfc.jwk import ECKey
+from requests.adapters import HTTPAdapter
 
 from common.timeutil import utcnow
 from wallet.api_crypto import jose
 from wallet.extensions import db
 from wallet.models.api import ApiCredential
+from wallet.services import outbound_urls
 
 MAX_JWKS_BYTES = 64 * 1024
-FETCH_TIMEOUT = 5.0
+FETCH_TIMEOUT = 3.0
+FETCH_SECONDS = 5.0
 REFRESH_AFTER = timedelta(minutes=1)
-SESSION = requests.Session()
 
 
 class KeysRefused(ValueError):
@@ -48,26 +54,61 @@ def parse(text: str) -> str:
     return json.dumps({"keys": keys}, sort_keys=True, separators=(",", ":"))
 
 
-def check_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname or parts.username or len(url) > 500:
-        raise KeysRefused("JWKS 地址须为 https 地址")
-    return url
+class _PinnedAdapter(HTTPAdapter):
+    """Connects to the address the URL check approved, whatever DNS answers by now; TLS still
+    checks the certificate against the host name in the URL."""
+
+    def __init__(self, target: outbound_urls.Target) -> None:
+        super().__init__(max_retries=0)
+        self.target = target
+
+    def build_connection_pool_key_attributes(self, request: Any, verify: Any,
+                                             cert: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
+        host_params["host"] = str(self.target.address)
+        if host_params["scheme"] == "https":
+            pool_kwargs["server_hostname"] = pool_kwargs["assert_hostname"] = self.target.host
+        return host_params, pool_kwargs
+
+
+def check_url(url: str) -> outbound_urls.Target:
+    """The URL if the wallet may fetch it (see :mod:`.outbound_urls`); KeysRefused otherwise."""
+    allowed = current_app.config.get("UNIT_JWKS_ALLOWED_HOSTS", "")
+    try:
+        return outbound_urls.check(url, current_app.config["APP_ENV"],
+                                   frozenset(h.strip().lower() for h in allowed.split(",") if h.strip()))
+    except outbound_urls.UrlRefused as error:
+        raise KeysRefused(str(error)) from error
+
+
+def download(target: outbound_urls.Target) -> bytes:
+    """The body at ``target``: no redirect followed, no proxy, at most MAX_JWKS_BYTES + 1 bytes, in FETCH_SECONDS."""
+    deadline = time.monotonic() + FETCH_SECONDS
+    body = b""
+    with requests.Session() as session:
+        session.trust_env = False
+        session.mount(f"{target.scheme}://", _PinnedAdapter(target))
+        headers = {"Accept": "application/jwk-set+json, application/json", "Host": urlsplit(target.url).netloc}
+        try:
+            with session.get(target.url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False,
+                             headers=headers) as response:
+                if response.is_redirect:
+                    raise KeysRefused("该地址返回了跳转，平台不跟随跳转，请填写 JWKS 的最终地址")
+                response.raise_for_status()
+                for chunk in response.iter_content(8192):
+                    body += chunk
+                    if len(body) > MAX_JWKS_BYTES or time.monotonic() > deadline:
+                        break
+        except requests.RequestException as error:
+            raise KeysRefused("无法从该地址取得 JWKS") from error
+    if time.monotonic() > deadline:
+        raise KeysRefused(f"该地址 {FETCH_SECONDS:g} 秒内没有返回 JWKS")
+    return body
 
 
 def fetch(url: str) -> str:
-    """The unit's JWKS from its URL, parsed; KeysRefused when it cannot be read or used."""
-    try:
-        with SESSION.get(check_url(url), timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False,
-                          headers={"Accept": "application/jwk-set+json, application/json"}) as response:
-            response.raise_for_status()
-            body = b""
-            for chunk in response.iter_content(8192):
-                body += chunk
-                if len(body) > MAX_JWKS_BYTES:
-                    break
-    except requests.RequestException as error:
-        raise KeysRefused("无法从该地址取得 JWKS") from error
+    """The unit's JWKS from its URL, parsed; KeysRefused when it may not be fetched, cannot be read or used."""
+    body = download(check_url(url))
     if len(body) > MAX_JWKS_BYTES:
         raise KeysRefused("JWKS 超过 64 KB")
     return parse(body.decode("utf-8", "replace"))

@@ -2,20 +2,17 @@
 from __future__ import annotations
 
 import base64
-import io
 from datetime import datetime, timedelta, timezone
 
 import json
 
-import requests
-from requests.adapters import BaseAdapter
 from sqlalchemy import select
 
 from clients.reference_client import WalletApiClient, new_unit_keys
+from tests.wallet.api.jwks_server import jwks_server  # noqa: F401  (fixture)
 from tests.wallet.api.state import claim_state, snapshot
 from wallet.extensions import db
 from wallet.models import ApiCredential, ApiIdempotentReply, UnitUser
-from wallet.services import unit_keys
 from wallet.services.api_credentials import register_unit_keys
 from wallet.services.signatures import signature_check
 
@@ -176,39 +173,19 @@ def test_field_errors_come_back_sealed_with_every_problem(api, api_world):
     assert set(reply.data["errors"]) == {"amount", "serial", "voucher", "time", "extra"}
 
 
-class PublishedJwks(BaseAdapter):
-    """The unit's own JWKS URL: answers with whatever the unit publishes at the moment."""
-
-    def __init__(self, jwks: str) -> None:
-        super().__init__()
-        self.jwks, self.fetches = jwks, 0
-
-    def send(self, request, **_kwargs):  # type: ignore[no-untyped-def]
-        self.fetches += 1
-        response = requests.Response()
-        response.status_code, response.raw, response.request = 200, io.BytesIO(self.jwks.encode()), request
-        response.headers["Content-Type"] = "application/jwk-set+json"
-        return response
-
-    def close(self) -> None:
-        pass
-
-
-def test_a_unit_rotates_its_keys_through_its_jwks_url(system, api_world, wallet_app, monkeypatch):
+def test_a_unit_rotates_its_keys_through_its_jwks_url(system, api_world, wallet_app, jwks_server, monkeypatch):
+    monkeypatch.setitem(wallet_app.config, "UNIT_JWKS_ALLOWED_HOSTS", "127.0.0.1")
     old_private, old_public = new_unit_keys()
-    published = PublishedJwks(old_public)
-    session = requests.Session()
-    session.mount("https://insurer.example/", published)
-    monkeypatch.setattr(unit_keys, "SESSION", session)
+    jwks_server.body = old_public.encode()
     with wallet_app.app_context():
         user = db.session.scalar(select(UnitUser).where(UnitUser.id == api_world.insurer.user_id))
-        register_unit_keys(user, url="https://insurer.example/jwks.json")
+        register_unit_keys(user, url=jwks_server.url())
         db.session.remove()
     insurer = api_world.insurer
     assert WalletApiClient(system.url, insurer.app_id, insurer.app_key, old_private).list_authorizations().ok
 
     new_private, new_public = new_unit_keys()
-    published.jwks = json.dumps({"keys": json.loads(new_public)["keys"] + json.loads(old_public)["keys"]})
+    jwks_server.body = json.dumps({"keys": json.loads(new_public)["keys"] + json.loads(old_public)["keys"]}).encode()
     with wallet_app.app_context():  # the wallet fetched the old set over a minute ago
         credential = db.session.scalar(select(ApiCredential).where(ApiCredential.unit_id == insurer.unit_id))
         credential.unit_keys_at = credential.unit_keys_at - timedelta(minutes=2)
@@ -216,11 +193,11 @@ def test_a_unit_rotates_its_keys_through_its_jwks_url(system, api_world, wallet_
         db.session.remove()
     rotated = WalletApiClient(system.url, insurer.app_id, insurer.app_key, new_private).list_authorizations()
     assert rotated.ok and [i["id"] for i in rotated.data["items"]] == api_world.claims
-    assert published.fetches == 2
+    assert len(jwks_server.fetches) == 2
     stranger_private, _ = new_unit_keys()
     refused = WalletApiClient(system.url, insurer.app_id, insurer.app_key, stranger_private).list_authorizations()
     assert (refused.status, refused.code) == (401, "signing_key_unknown")
-    assert published.fetches == 2, "an unknown kid fetches the JWKS at most once a minute"
+    assert len(jwks_server.fetches) == 2, "an unknown kid fetches the JWKS at most once a minute"
 
 
 def test_a_key_still_in_flight_waits_and_an_abandoned_one_runs_again(api, api_world, wallet_app):
