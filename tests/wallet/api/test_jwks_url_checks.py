@@ -105,7 +105,7 @@ def test_an_allowed_host_is_named_explicitly(dns):
         "10.0.0.9"
 
 
-def unit_user(wallet_app, api_world) -> UnitUser:
+def unit_user(api_world) -> UnitUser:
     return db.session.scalar(select(UnitUser).where(UnitUser.id == api_world.insurer.user_id))
 
 
@@ -120,29 +120,35 @@ def test_the_suites_own_server_is_refused_unless_allowed(wallet_app, api_world, 
     jwks_server.body = public.encode()
     with wallet_app.app_context():
         with pytest.raises(CredentialRefused, match="内网、本机或保留地址"):
-            register_unit_keys(unit_user(wallet_app, api_world), url=jwks_server.url())
+            register_unit_keys(unit_user(api_world), url=jwks_server.url())
         db.session.rollback()
     assert jwks_server.fetches == [] and registered_url(wallet_app, api_world) is None
 
     monkeypatch.setitem(wallet_app.config, "UNIT_JWKS_ALLOWED_HOSTS", "example.org, 127.0.0.1")
     with wallet_app.app_context():
-        register_unit_keys(unit_user(wallet_app, api_world), url=jwks_server.url())
+        register_unit_keys(unit_user(api_world), url=jwks_server.url())
     assert jwks_server.fetches == ["/jwks.json"] and registered_url(wallet_app, api_world) == jwks_server.url()
+
+
+def registered_by_name(wallet_app, api_world, jwks_server, dns, monkeypatch, public_jwks: str) -> None:
+    """Register ``http://jwks.unit.test:<port>/jwks.json``, a name only the test's DNS knows (as 127.0.0.1, allowed)."""
+    jwks_server.body = public_jwks.encode()
+    dns["jwks.unit.test"] = ["127.0.0.1"]
+    monkeypatch.setitem(wallet_app.config, "UNIT_JWKS_ALLOWED_HOSTS", "jwks.unit.test")
+    with wallet_app.app_context():
+        register_unit_keys(unit_user(api_world), url=jwks_server.url(host="jwks.unit.test"))
+        db.session.remove()
 
 
 def test_the_fetch_goes_to_the_checked_address_not_a_second_lookup(wallet_app, api_world, jwks_server, dns,
                                                                    monkeypatch):
-    """``jwks.unit.test`` exists only in the checked answer: reaching the server proves the connection is pinned."""
-    _, public = new_unit_keys()
-    jwks_server.body = public.encode()
-    dns["jwks.unit.test"] = ["127.0.0.1"]
-    monkeypatch.setitem(wallet_app.config, "UNIT_JWKS_ALLOWED_HOSTS", "jwks.unit.test")
-    with wallet_app.app_context():
-        register_unit_keys(unit_user(wallet_app, api_world), url=jwks_server.url(host="jwks.unit.test"))
+    """Reaching the server by a name no real DNS knows proves the connection goes to the checked address."""
+    registered_by_name(wallet_app, api_world, jwks_server, dns, monkeypatch, new_unit_keys()[1])
     assert jwks_server.fetches == ["/jwks.json"]
+    assert registered_url(wallet_app, api_world) == jwks_server.url(host="jwks.unit.test")
 
 
-@pytest.mark.parametrize("problem", ["redirect", "too_big", "too_slow"])
+@pytest.mark.parametrize("problem", ["redirect", "too_big", "too_slow", "past_deadline"])
 def test_redirects_big_and_slow_answers_are_refused(wallet_app, api_world, jwks_server, monkeypatch, problem):
     monkeypatch.setitem(wallet_app.config, "UNIT_JWKS_ALLOWED_HOSTS", "127.0.0.1")
     _, public = new_unit_keys()
@@ -151,12 +157,15 @@ def test_redirects_big_and_slow_answers_are_refused(wallet_app, api_world, jwks_
         jwks_server.redirect_to, words = jwks_server.url("/elsewhere.json"), "不跟随跳转"
     elif problem == "too_big":
         jwks_server.body, words = json.dumps({"keys": json.loads(public)["keys"], "pad": "x" * 70000}).encode(), "64 KB"
-    else:
+    elif problem == "too_slow":  # no byte within the timeout of a connect or a read
         monkeypatch.setattr(unit_keys, "FETCH_TIMEOUT", 0.3)
         jwks_server.delay, words = 1.0, "无法从该地址取得"
+    else:  # each read in time, the whole answer too late
+        monkeypatch.setattr(unit_keys, "FETCH_SECONDS", 0.3)
+        jwks_server.delay, words = 0.6, "秒内没有返回"
     with wallet_app.app_context():
         with pytest.raises(CredentialRefused, match=words):
-            register_unit_keys(unit_user(wallet_app, api_world), url=jwks_server.url())
+            register_unit_keys(unit_user(api_world), url=jwks_server.url())
         db.session.rollback()
     assert jwks_server.fetches == ["/jwks.json"], "one request, no redirect followed"
     assert registered_url(wallet_app, api_world) is None
@@ -165,11 +174,8 @@ def test_redirects_big_and_slow_answers_are_refused(wallet_app, api_world, jwks_
 def test_a_registered_url_now_pointing_inside_is_not_fetched_and_the_api_answers_4xx(
         system, wallet_app, api_world, jwks_server, dns, monkeypatch):
     old_private, old_public = new_unit_keys()
-    jwks_server.body = old_public.encode()
-    dns["jwks.unit.test"] = ["127.0.0.1"]
-    monkeypatch.setitem(wallet_app.config, "UNIT_JWKS_ALLOWED_HOSTS", "jwks.unit.test")
+    registered_by_name(wallet_app, api_world, jwks_server, dns, monkeypatch, old_public)
     with wallet_app.app_context():
-        register_unit_keys(unit_user(wallet_app, api_world), url=jwks_server.url(host="jwks.unit.test"))
         credential = db.session.scalar(select(ApiCredential).where(ApiCredential.unit_id == api_world.insurer.unit_id))
         credential.unit_keys_at = None
         db.session.commit()
