@@ -32,6 +32,7 @@ from wallet.services import outbound_urls
 MAX_JWKS_BYTES = 64 * 1024
 FETCH_TIMEOUT = 3.0
 FETCH_SECONDS = 5.0
+CA_BUNDLE: bool | str = True  # requests' default trust store; a file of CA certificates instead
 REFRESH_AFTER = timedelta(minutes=1)
 
 
@@ -91,7 +92,7 @@ def download(target: outbound_urls.Target) -> bytes:
         headers = {"Accept": "application/jwk-set+json, application/json", "Host": urlsplit(target.url).netloc}
         try:
             with session.get(target.url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False,
-                             headers=headers) as response:
+                             headers=headers, verify=CA_BUNDLE) as response:
                 if response.is_redirect:
                     raise KeysRefused("该地址返回了跳转，平台不跟随跳转，请填写 JWKS 的最终地址")
                 response.raise_for_status()

@@ -1,6 +1,7 @@
 """A unit's JWKS URL for tests: a real HTTP server on 127.0.0.1 that answers with whatever it is told to."""
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ import pytest
 class JwksServer:
     """Serves ``body`` at every path; ``redirect_to`` answers 302 instead, ``delay`` waits first."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: tuple[str, str] | None = None) -> None:
         self.body, self.redirect_to, self.delay = b"", "", 0.0
         self.fetches: list[str] = []
         server = self
@@ -36,17 +37,26 @@ class JwksServer:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.scheme = "http"
+        if tls is not None:  # (certificate file, key file)
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+            self.scheme = "https"
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def url(self, path: str = "/jwks.json", host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
 
-@pytest.fixture
-def jwks_server() -> Iterator[JwksServer]:
-    server = JwksServer()
+def started(server: JwksServer) -> Iterator[JwksServer]:
     server.thread.start()
     yield server
     server.httpd.shutdown()
     server.httpd.server_close()
+
+
+@pytest.fixture
+def jwks_server() -> Iterator[JwksServer]:
+    yield from started(JwksServer())

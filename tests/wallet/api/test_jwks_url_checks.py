@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from sqlalchemy import select
 
 from clients.reference_client import WalletApiClient, new_unit_keys
-from tests.wallet.api.jwks_server import jwks_server  # noqa: F401  (fixture)
+from tests.wallet.api.jwks_server import JwksServer, jwks_server, started  # noqa: F401  (fixture)
 from wallet.extensions import db
 from wallet.models import ApiCredential, UnitUser
 from wallet.services import outbound_urls, unit_keys
@@ -188,3 +193,41 @@ def test_a_registered_url_now_pointing_inside_is_not_fetched_and_the_api_answers
     assert (refused.status, refused.code) == (401, "signing_key_unknown")
     assert jwks_server.fetches == ["/jwks.json"], "the refresh did not reach the inside address"
     assert WalletApiClient(system.url, insurer.app_id, insurer.app_key, old_private).list_authorizations().ok
+
+
+def certificate_for(name: str, folder) -> tuple[str, str]:
+    """A self-signed certificate for ``name`` (its own CA), as (certificate file, key file)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(timezone.utc)
+    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+                   .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
+                   .not_valid_after(now + timedelta(hours=1))
+                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / f"{name}.crt", folder / f"{name}.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+@pytest.mark.parametrize(("served_as", "registered"), [("jwks.unit.test", True), ("other.unit.test", False)])
+def test_https_connects_to_the_checked_address_and_checks_the_certificate_for_the_urls_name(
+        wallet_app, api_world, dns, monkeypatch, tmp_path, served_as, registered):
+    tls = certificate_for(served_as, tmp_path)
+    monkeypatch.setattr(unit_keys, "CA_BUNDLE", tls[0])
+    dns["jwks.unit.test"] = ["127.0.0.1"]
+    monkeypatch.setitem(wallet_app.config, "UNIT_JWKS_ALLOWED_HOSTS", "jwks.unit.test")
+    for server in started(JwksServer(tls)):
+        server.body = new_unit_keys()[1].encode()
+        with wallet_app.app_context():
+            if registered:
+                register_unit_keys(unit_user(api_world), url=server.url(host="jwks.unit.test"))
+            else:
+                with pytest.raises(CredentialRefused, match="无法从该地址取得"):
+                    register_unit_keys(unit_user(api_world), url=server.url(host="jwks.unit.test"))
+                db.session.rollback()
+        assert server.fetches == (["/jwks.json"] if registered else [])
+    assert (registered_url(wallet_app, api_world) is not None) is registered
