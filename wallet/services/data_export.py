@@ -22,6 +22,7 @@ from common.timeutil import utcnow
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.models import AccessEvent, Authorization, AuthorizationReceipt, Bill, BillEvent, Notification, Resident
+from wallet.services import receipts as receipt_signing
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def authorization_records(resident_id: int) -> dict[str, Any]:
         "receipts": [{
             "id": r.id, "created_at": _at(r.created_at), "document": json.loads(r.canonical),
             "signature": {"alg": r.signature_alg, "kid": r.signature_kid, "value": r.signature_value},
+            "jws": receipt_signing.compact(r.canonical, r.signature_alg, r.signature_kid, r.signature_value),
         } for r in receipts],
     }
 

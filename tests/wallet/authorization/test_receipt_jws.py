@@ -20,7 +20,7 @@ from wallet.api_crypto.jose import b64e
 from wallet.demo import demo_unit
 from wallet.extensions import db
 from wallet.models import AuthorizationReceipt, Bill
-from wallet.services import receipts
+from wallet.services import data_export, receipts
 
 BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
@@ -179,3 +179,11 @@ def test_a_new_receipts_json_address_leads_to_its_jws(resident_client, wallet_ap
     receipt_id, _ = granted_receipt(resident_client, wallet_app, demo_units, count=1)
     moved = resident_client.get(f"/authorizations/receipts/{receipt_id}.json")
     assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/authorizations/receipts/{receipt_id}.jws")
+
+
+def test_the_data_export_carries_each_receipt_as_its_jws(resident_client, wallet_app, demo_units):
+    receipt_id, _ = granted_receipt(resident_client, wallet_app, demo_units, count=1)
+    token = downloaded_jws(resident_client, receipt_id)
+    with wallet_app.test_request_context():
+        exported = data_export.authorization_records(resident_id_of(wallet_app))["receipts"]
+    assert [r["jws"] for r in exported] == [token]
