@@ -1,4 +1,4 @@
-"""Canonical bytes and province signatures.
+"""Province signatures (the signed bytes are :func:`common.canonical_json.canonical_json`).
 
 ECDSA on P-256 with SHA-256 stands in for SM2 with SM3; the algorithm name travels in
 every signature so a second algorithm can be added without changing the format.
@@ -6,28 +6,21 @@ every signature so a second algorithm can be added without changing the format.
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 from functools import lru_cache
-from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from common.derived_keys import p256_key_from_secret
+
 ALG = "ECDSA-P256-SHA256"
-P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
-
-
-def canonical_bytes(document: dict[str, Any]) -> bytes:
-    """The exact bytes that are signed: UTF-8 JSON, sorted keys, no whitespace."""
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+DEMO_KEY_PURPOSE = b"bill-wallet/fiscal-demo-province-key/v1"
 
 
 def derived_private_key(seed: str) -> ec.EllipticCurvePrivateKey:
     """A key fixed by ``seed``, so generated demo data is reproducible end to end."""
-    scalar = int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest(), "big") % (P256_ORDER - 1) + 1
-    return ec.derive_private_key(scalar, ec.SECP256R1())
+    return p256_key_from_secret(seed, DEMO_KEY_PURPOSE)
 
 
 def fresh_private_key() -> ec.EllipticCurvePrivateKey:

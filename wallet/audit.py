@@ -9,13 +9,13 @@ forks. Each entry's hash is SHA-256 over its canonical JSON plus the previous ha
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, or_, select, text
 
+from common.canonical_json import canonical_json
 from common.database import write_transaction
 from common.timeutil import SHANGHAI, utcnow
 from wallet.extensions import db
@@ -52,7 +52,7 @@ def canonical(entry: AuditEntry) -> bytes:
     body = {"id": entry.id, "at": entry.at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
             "actor_kind": entry.actor_kind, "actor_id": entry.actor_id, "action": entry.action,
             "subject": entry.subject, "detail": entry.detail or {}, "prev_hash": entry.prev_hash}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return canonical_json(body)
 
 
 def digest(entry: AuditEntry) -> str:

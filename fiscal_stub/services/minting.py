@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from common.canonical_json import canonical_json
 from common.claimable import claimable_total
 from common.timeutil import to_local
 from fiscal_stub import crypto
@@ -95,7 +96,7 @@ def document(draft: Draft, number: str) -> dict[str, Any]:
 
 def _bill_row(draft: Draft, number: str, signer: Signer, event_id: int) -> dict[str, Any]:
     body = document(draft, number)
-    canonical = crypto.canonical_bytes(body)
+    canonical = canonical_json(body)
     return {
         "code": draft.code, "number": number, "check_code": draft.check, "province": draft.province,
         "type_key": draft.bill_type.key, "issued_at": draft.issued_at,

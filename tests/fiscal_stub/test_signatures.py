@@ -4,6 +4,8 @@ from __future__ import annotations
 import base64
 import json
 
+import rfc8785
+
 from fiscal_stub.crypto import verify
 from fiscal_stub.demo import persona_people, seed_people
 from tests.fiscal_stub.conftest import WURINA
@@ -54,11 +56,11 @@ def test_every_bill_verifies_with_the_published_key_and_fails_after_a_one_byte_c
             assert not verify(key["public_key_pem"], bytes(changed), signature["value"])
 
 
-def test_canonical_bytes_are_sorted_compact_utf8_json(network):
+def test_signed_bytes_are_the_documents_rfc8785_form(network):
     bill = network.issue(amount=12345)
     canonical = base64.b64decode(bill["canonical"])
     doc = json.loads(canonical)
-    assert canonical == json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    assert canonical == rfc8785.dumps(doc)
     assert "医疗门诊收费票据" in canonical.decode("utf-8")
     assert "status" not in doc
 

@@ -21,6 +21,7 @@ from typing import Any
 from flask import Response, current_app, g, request
 from sqlalchemy import and_, delete, or_, select
 
+from common.canonical_json import canonical_json
 from common.timeutil import utcnow
 from wallet.api.authentication import request_target
 from wallet.api.payloads import sealed_payload
@@ -32,10 +33,14 @@ from wallet.services.bill_store import dialect_insert
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 ABANDONED_AFTER = timedelta(minutes=2)  # far beyond any call's own timeouts: its process is gone
+UNREPRESENTABLE = "请求内容中的数字无法精确表示：整数须在 ±9007199254740991 之内，且不能是 NaN 或 Infinity。"
 
 
 def _fingerprint(payload: dict[str, Any] | None) -> str:
-    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    try:
+        canonical = canonical_json(payload).decode()
+    except ValueError as error:  # NaN, Infinity or an integer beyond 2^53: no two systems agree on its bytes
+        raise ApiError("payload_invalid", UNREPRESENTABLE) from error
     return hashlib.sha256("\n".join([request.method, request_target(), canonical]).encode()).hexdigest()
 
 

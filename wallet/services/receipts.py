@@ -27,10 +27,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from joserfc.jwk import ECKey
 
+from common.canonical_json import canonical_json
+from common.derived_keys import p256_key_from_secret
 from wallet.api_crypto import jose
 
 JWS_ALG = "ES256"
@@ -38,8 +39,8 @@ LEGACY_ALG = "ECDSA-P256-SHA256"
 TYP = "bill-wallet-receipt+json"
 RECEIPT_FORMAT = "bill-wallet-authorization-receipt/1"
 ENVELOPE_FORMAT = "bill-wallet-receipt-envelope/1"
+RECEIPT_KEY_PURPOSE = b"bill-wallet/receipt-key/v1"
 MAX_JWS_CHARS = 256 * 1024
-P256_ORDER = int("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16)
 GENUINE = "签名有效，回执内容未被改动。"
 ALTERED = "签名校验失败，回执内容可能被改动过。"
 FOREIGN_KEY = "回执不是由本平台公布的密钥签发的。"
@@ -62,7 +63,7 @@ class Verdict:
 
 
 def canonical_bytes(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    return canonical_json(document)
 
 
 @lru_cache(maxsize=4)
@@ -72,9 +73,7 @@ def _key_from(setting: str) -> ec.EllipticCurvePrivateKey:
         if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
             raise ValueError("RECEIPT_SIGNING_KEY must be an ECDSA P-256 private key")
         return key
-    seed = HKDF(algorithm=hashes.SHA256(), length=48, salt=None,
-                info=b"bill-wallet/receipt-key/v1").derive(setting.encode())
-    return ec.derive_private_key(int.from_bytes(seed, "big") % (P256_ORDER - 1) + 1, ec.SECP256R1())
+    return p256_key_from_secret(setting, RECEIPT_KEY_PURPOSE)
 
 
 def signing_key() -> ec.EllipticCurvePrivateKey:

@@ -23,6 +23,7 @@ from flask import current_app
 from joserfc.jwk import ECKey
 from requests.adapters import HTTPAdapter
 
+from common.canonical_json import canonical_json
 from common.timeutil import utcnow
 from wallet.api_crypto import jose
 from wallet.extensions import db
@@ -52,7 +53,7 @@ def parse(text: str) -> str:
         keys = jose.public_keys(text)
     except ValueError as error:
         raise KeysRefused(str(error)) from error
-    return json.dumps({"keys": keys}, sort_keys=True, separators=(",", ":"))
+    return canonical_json({"keys": keys}).decode()
 
 
 class _PinnedAdapter(HTTPAdapter):

@@ -18,12 +18,12 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from joserfc.jwk import ECKey
 from sqlalchemy import select
 
 from common.database import write_transaction
+from common.derived_keys import p256_key_from_secret
 from common.timeutil import utcnow
 from wallet.api_crypto import suites
 from wallet.extensions import db
@@ -34,7 +34,6 @@ from wallet.services import receipts
 SUITE = suites.SUITES["JOSE-P256"]
 USES = {"enc": SUITE.key_alg, "sig": SUITE.sign_alg}
 SEED_INFO = {"enc": b"bill-wallet/api-envelope-key/v1", "sig": b"bill-wallet/api-signing-key/v1"}
-P256_ORDER = int("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16)
 ACCEPTED = 2
 RELOAD_SECONDS = 30.0
 CACHE = "wallet_api_keys"
@@ -66,8 +65,7 @@ def _pem(private: ec.EllipticCurvePrivateKey) -> str:
 
 @lru_cache(maxsize=8)
 def _seeded(setting: str, use: str) -> str:
-    seed = HKDF(algorithm=hashes.SHA256(), length=48, salt=None, info=SEED_INFO[use]).derive(setting.encode())
-    return _pem(ec.derive_private_key(int.from_bytes(seed, "big") % (P256_ORDER - 1) + 1, ec.SECP256R1()))
+    return _pem(p256_key_from_secret(setting, SEED_INFO[use]))
 
 
 @lru_cache(maxsize=64)

@@ -10,6 +10,7 @@ from typing import Any
 import requests
 from pypdf import PdfReader, PdfWriter
 
+from common.canonical_json import canonical_json
 from tests.support.network import Network
 from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import build_payload_url
@@ -79,7 +80,7 @@ def tampered_pdf(pdf: bytes, total_change: int = 100_000) -> bytes:
     envelope = json.loads(PdfReader(io.BytesIO(pdf)).attachments[ATTACHMENT][0])
     doc = json.loads(base64.b64decode(envelope["canonical"]))
     doc["total"] += total_change
-    canonical = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    canonical = canonical_json(doc)
     envelope["canonical"] = base64.b64encode(canonical).decode()
     return with_attachment(pdf, json.dumps(envelope).encode())
 
