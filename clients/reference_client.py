@@ -37,6 +37,8 @@ from joserfc.jwk import ECKey, KeySet
 from joserfc.jwe import JWERegistry
 from joserfc.jws import JWSRegistry
 from joserfc.registry import HeaderParameter
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 API_PATH = "/api/v1"
 JWE_ALGORITHMS = ["ECDH-ES+A256KW", "A256GCM"]
@@ -86,6 +88,21 @@ def protected_header(compact: str) -> dict[str, Any]:
     return json.loads(base64.urlsafe_b64decode(first + "=" * (-len(first) % 4)))
 
 
+def pooled_session(retries: int = 2, backoff: float = 0.2) -> requests.Session:
+    """A pooled session that tries again only a connection that could not be made (nothing was sent).
+
+    Nothing else is retried at this level: every request carries a one-time nonce, so the
+    same bytes sent again after the wallet saw them are refused as a replay. To retry a
+    call that failed later, call it again: it is signed afresh, and a mutating call keeps
+    its Idempotency-Key so it never acts twice.
+    """
+    retry = Retry(total=retries, connect=retries, read=0, status=0, other=0, backoff_factor=backoff)
+    adapter, session = HTTPAdapter(max_retries=retry), requests.Session()
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
 def _use(keys: KeySet, use: str) -> list[ECKey]:
     return [k for k in keys.keys if isinstance(k, ECKey) and k.get("use") in (None, use)]
 
@@ -113,7 +130,7 @@ class WalletApiClient:
         own = KeySet.import_key_set(json.loads(private_jwks))
         self.signing_key, self.receiving_key = _use(own, "sig")[0], _use(own, "enc")[0]
         self.timeout = timeout
-        self.http = session or requests.Session()
+        self.http = session or pooled_session()
         self._wallet_keys: KeySet | None = None
 
     def wallet_keys(self, refresh: bool = False) -> KeySet:

@@ -1,18 +1,18 @@
 """HTTP client of the fiscal e-bill network (docs/fiscal-api.md).
 
 The wallet is the Inner Mongolia platform on that network. Everything goes through
-this one class so that timeouts, retries and error mapping are decided once; pointing
-``FISCAL_API_URL`` at the real network needs no other change.
+this one class so that timeouts, retries (the process's shared session, :mod:`common.http`)
+and error mapping are decided once; pointing ``FISCAL_API_URL`` at the real network
+needs no other change.
 """
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import requests
 from flask import current_app
 
-RETRYABLE_STATUS = {502, 503, 504}
+from common.http import RETRY_STATUS, session_for
 
 
 class FiscalError(Exception):
@@ -36,10 +36,8 @@ class FiscalClient:
                  backoff: float = 0.2) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.retries = retries
-        self.backoff = backoff
-        self.http = requests.Session()
-        self.http.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        self.http = session_for("fiscal", retries=retries, backoff=backoff, total_timeout=timeout)
+        self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
     @classmethod
     def from_app(cls) -> "FiscalClient":
@@ -47,21 +45,15 @@ class FiscalClient:
         return cls(cfg["FISCAL_API_URL"], cfg["FISCAL_PLATFORM_TOKEN"])
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        """One call with bounded retries on transport errors and 5xx, never on 4xx."""
-        url = f"{self.base_url}{path}"
-        for attempt in range(self.retries + 1):
-            try:
-                response = self.http.request(method, url, timeout=self.timeout, **kwargs)
-            except requests.RequestException as exc:
-                if attempt == self.retries:
-                    raise FiscalUnavailable() from exc
-            else:
-                if response.status_code not in RETRYABLE_STATUS:
-                    return response
-                if attempt == self.retries:
-                    raise FiscalUnavailable()
-            time.sleep(self.backoff * 2**attempt)
-        raise FiscalUnavailable()
+        """One call; the session retries what is safe to retry, and a 502/503/504 left over means the network is down."""
+        try:
+            response = self.http.request(method, f"{self.base_url}{path}", timeout=self.timeout,
+                                         headers=self.headers, **kwargs)
+        except requests.RequestException as exc:
+            raise FiscalUnavailable() from exc
+        if response.status_code in RETRY_STATUS:
+            raise FiscalUnavailable()
+        return response
 
     def call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         response = self.request(method, path, **kwargs)
