@@ -1,9 +1,58 @@
-"""Money is integer fen in storage and on the wire; these turn it into what people read."""
+"""Money is integer fen in storage and on the wire; these turn it into what people read and back."""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
+from common.identifiers import IdentifierRefused, fold
+
+MAX_FEN = 99_999_999_999  # 999,999,999.99 yuan: above any single bill, below any overflow
+YUAN = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+AMOUNT_FORMAT = "金额只能写数字和小数点，如 1280.50。"
+AMOUNT_CENTS = "金额最多两位小数（精确到分），如 1280.50。"
+AMOUNT_NEGATIVE = "金额不能为负数。"
+AMOUNT_EMPTY = "请填写金额。"
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
 BIG_UNITS = ("", "万", "亿", "万亿")
+
+
+class AmountRefused(ValueError):
+    """Text that is not an amount in yuan to the fen; ``message`` says what to type, for people."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def fen_from_yuan(text: str, *, negative: bool = False, max_fen: int = MAX_FEN) -> int:
+    """``"1280.5"`` → ``128050``, exactly (Decimal, never float), or AmountRefused.
+
+    Digits typed full-width on a phone (``１２.３``) count as digits (:func:`common.identifiers.fold`);
+    an exponent, a plus sign, grouping commas, a third decimal or any other character is
+    refused rather than guessed at. A minus sign only where ``negative`` (a red bill's amount).
+    """
+    try:
+        folded = fold(text)
+    except IdentifierRefused as refused:
+        raise AmountRefused(refused.message if refused.digit_like else AMOUNT_FORMAT) from refused
+    if not folded:
+        raise AmountRefused(AMOUNT_EMPTY)
+    match = YUAN.fullmatch(folded)
+    if match is None:
+        raise AmountRefused(AMOUNT_FORMAT)
+    sign, whole, decimals = match.groups()
+    if len(decimals or "") > 2:
+        raise AmountRefused(AMOUNT_CENTS)
+    if sign and not negative:
+        raise AmountRefused(AMOUNT_NEGATIVE)
+    too_large = AmountRefused(f"金额不能超过 {yuan_display(max_fen)}，请核对。")
+    if len(whole.lstrip("0")) > len(str(max_fen)):  # before Decimal and int() meet thousands of digits
+        raise too_large
+    fen = int(Decimal(folded).scaleb(2))
+    if abs(fen) > max_fen:
+        raise too_large
+    return fen
 
 
 def yuan(fen: int) -> str:

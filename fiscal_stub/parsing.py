@@ -1,19 +1,18 @@
 """Reading what people and programs type: amounts in yuan into integer fen, text without control characters."""
 from __future__ import annotations
 
-import re
-
-YUAN_PATTERN = re.compile(r"^(-?)(\d{1,12})(?:\.(\d{1,2}))?$", re.ASCII)
+from common.money import AmountRefused, fen_from_yuan
 
 
 def parse_yuan(text: str) -> int | None:
-    """``"123.45"`` → ``12345`` without floats; None when the text is not an amount."""
-    match = YUAN_PATTERN.match(text.strip())
-    if not match:
+    """:func:`common.money.fen_from_yuan`, a red bill's minus allowed; None where it refuses.
+
+    The network's answers to a wrong amount are its own (one message for all five elements).
+    """
+    try:
+        return fen_from_yuan(text, negative=True)
+    except AmountRefused:
         return None
-    sign, whole, cents = match.groups()
-    value = int(whole) * 100 + int((cents or "0").ljust(2, "0"))
-    return -value if sign else value
 
 
 def has_control(value: str) -> bool:

@@ -8,8 +8,6 @@ from fiscal_stub.parsing import has_control, parse_yuan
 from fiscal_stub.reference.bill_types import BY_KEY
 from fiscal_stub.services.orders import IssueOrder
 
-MAX_AMOUNT = 10**11
-
 
 def issue_order(form: Mapping[str, str]) -> tuple[IssueOrder | None, dict[str, str]]:
     """The order, or the problems found field by field (nothing is issued while any remain)."""
@@ -27,7 +25,7 @@ def issue_order(form: Mapping[str, str]) -> tuple[IssueOrder | None, dict[str, s
     if id_problem:
         problems["payer_id_number"] = id_problem
     amount = parse_yuan(form.get("amount", ""))
-    if amount is None or not 1 <= amount <= MAX_AMOUNT:
+    if amount is None or amount < 1:
         problems["amount"] = "请填写大于0的金额（元），最多两位小数，如 256.30。"
     remark = form.get("remark", "").strip()
     if len(remark) > 200 or has_control(remark):

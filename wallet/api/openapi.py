@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from common.money import MAX_FEN
 from wallet.api_crypto import suites
-from wallet.scan.five_elements import MAX_AMOUNT_FEN
 from wallet.services.unit_inbox import STATUS_FILTERS
 
 REF = "#/components/schemas/"
@@ -64,7 +64,7 @@ SCHEMAS: dict[str, Any] = {
     "LayoutFileRequest": obj({"pdf": {"type": "string", "contentEncoding": "base64",
                                       "description": "the layout file (版式文件 PDF), standard base64"}}),
     "FeedbackRequest": obj({
-        "amount": {"type": "integer", "minimum": 1, "maximum": MAX_AMOUNT_FEN, "description": "fen"},
+        "amount": {"type": "integer", "minimum": 1, "maximum": MAX_FEN, "description": "fen"},
         "serial": {**REFERENCE, "description": "业务流水号; the same serial again is idempotent"},
         "voucher": {**REFERENCE, "description": "记账凭证号"},
         "time": {"type": "string", "format": "date-time", "description": "reimbursement time, with offset"},

@@ -11,11 +11,11 @@ from typing import Any, Mapping
 
 from flask import g, request
 
+from common.money import MAX_FEN
 from common.timeutil import as_utc, utcnow
 from wallet.api.replies import ApiError
 from wallet.api_crypto import jose
 from wallet.scan.five_elements import FIELDS as FIVE_ELEMENTS
-from wallet.scan.five_elements import MAX_AMOUNT_FEN
 from wallet.services import wallet_api_keys
 from wallet.services.reimbursement import Feedback
 
@@ -120,7 +120,7 @@ def feedback(payload: Mapping[str, Any]) -> Feedback:
     """Amount in fen (integer), 业务流水号, 记账凭证号, and the reimbursement time (ISO 8601 with offset)."""
     errors = _unknown(payload, ("amount", "serial", "voucher", "time"))
     amount = payload.get("amount")
-    if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= MAX_AMOUNT_FEN:
+    if not isinstance(amount, int) or isinstance(amount, bool) or not 0 < amount <= MAX_FEN:
         errors["amount"] = "报销金额以分为单位，应为正整数，如 128050 表示 1280.50 元。"
     for name, label in (("serial", "业务流水号"), ("voucher", "记账凭证号")):
         if not isinstance(payload.get(name), str) or not REFERENCE.match(payload[name]):

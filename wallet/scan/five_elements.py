@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Callable, Mapping
 
 from common.identifiers import IdentifierRefused, fold
-from common.money import yuan
+from common.money import MAX_FEN, AmountRefused, fen_from_yuan, yuan
 from common.regions import PROVINCE_NAMES
 from common.timeutil import SHANGHAI
 
@@ -21,14 +21,12 @@ FIELDS = ("code", "number", "check", "date", "amount")
 LABELS = {"code": "票据代码", "number": "票据号码", "check": "校验码", "date": "开票日期", "amount": "金额"}
 
 PROVINCE_CODES = frozenset(PROVINCE_NAMES)  # GB/T 2260 codes of the 31 provincial-level regions
-MAX_AMOUNT_FEN = 99_999_999_999  # 999,999,999.99 yuan: above any single bill, below any overflow
 
 _CODE = re.compile(r"[0-9]{8}")
 _NUMBER = re.compile(r"[0-9]{10}")
 _CHECK = re.compile(r"[0-9a-z]{6}")
 _DATE_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 _DATE_DASHED = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_AMOUNT = re.compile(r"(-?)(0|[1-9][0-9]{0,8})\.([0-9]{2})")  # a red (冲红) bill's amount is negative
 
 MESSAGES = {
     "code_format": "票据代码应为8位数字。",
@@ -162,7 +160,7 @@ def _code_problem(code: object) -> str | None:
 
 
 def _amount_fen_problem(fen: object) -> str | None:
-    if type(fen) is not int or abs(fen) > MAX_AMOUNT_FEN:
+    if type(fen) is not int or abs(fen) > MAX_FEN:
         return MESSAGES["amount_format"]
     return MESSAGES["amount_zero"] if fen == 0 else None
 
@@ -181,11 +179,11 @@ def _parse_date(text: str, today: date) -> tuple[date | None, str | None]:
 
 
 def _parse_amount(text: str) -> tuple[int | None, str | None]:
-    match = _AMOUNT.fullmatch(text)
-    if not match:
+    """The amount as the bill prints it: two decimals, no leading zero; negative on a red (冲红) bill."""
+    try:
+        fen = fen_from_yuan(text, negative=True)
+    except AmountRefused:
         return None, MESSAGES["amount_format"]
-    sign, whole, cents = match.groups()
-    fen = int(whole) * 100 + int(cents)
     if fen == 0:
         return None, MESSAGES["amount_zero"]
-    return (-fen if sign else fen), None
+    return (fen, None) if yuan(fen) == text else (None, MESSAGES["amount_format"])

@@ -10,12 +10,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
 from flask import flash, redirect, request, url_for
 
-from common.money import yuan_display
+from common.money import AmountRefused, fen_from_yuan, yuan_display
 from common.timeutil import SHANGHAI, to_local, utcnow
 from common.web import render_error
 from wallet import policy
@@ -37,9 +36,9 @@ def parse_feedback(form: Mapping[str, str]) -> tuple[Feedback | None, dict[str, 
         errors["amount"] = "报销金额应为数字，最多两位小数，如 1280.50。"
     else:
         try:
-            amount = int(Decimal(raw_amount) * 100)
-        except InvalidOperation:
-            errors["amount"] = "报销金额应为数字，最多两位小数，如 1280.50。"
+            amount = fen_from_yuan(raw_amount)
+        except AmountRefused as refused:
+            errors["amount"] = refused.message
     serial = (form.get("serial") or "").strip()
     voucher = (form.get("voucher") or "").strip()
     if not REFERENCE.match(serial):

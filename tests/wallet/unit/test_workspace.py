@@ -98,6 +98,7 @@ def test_feedback_records_a_partial_reimbursement_once_per_serial(insurer, claim
 @pytest.mark.parametrize(("field", "value", "message"), [
     ("amount", "12.345", "最多两位小数"),
     ("amount", "-5", "报销金额应为数字"),
+    ("amount", "١٢.٣٠", "半角 0–9"),  # Arabic-Indic digits: not taken for 12.30
     ("serial", "", "业务流水号"),
     ("voucher", "凭证一", "记账凭证号"),
     ("time", "yesterday", "报销时间"),
