@@ -3,52 +3,22 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 
 from common.http import session_for
+from tests.support.scripted_server import Script, scripted_server
 
-
-class Recorder(BaseHTTPRequestHandler):
-    """Answers every request with the server's ``status`` and notes method and client port."""
-
-    protocol_version = "HTTP/1.1"
-
-    def _answer(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.seen.append((self.command, self.client_address[1]))  # type: ignore[attr-defined]
-        status, headers = self.server.reply  # type: ignore[attr-defined]
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    do_GET = do_POST = _answer
-
-    def log_message(self, *args: object) -> None:
-        pass
+UNAVAILABLE = (503, {}, b"{}")
 
 
 @pytest.fixture
-def server() -> Iterator[ThreadingHTTPServer]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    httpd.seen, httpd.reply = [], (200, {})  # type: ignore[attr-defined]
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd
-    httpd.shutdown()
-    httpd.server_close()
-
-
-def url_of(server: ThreadingHTTPServer) -> str:
-    return f"http://127.0.0.1:{server.server_address[1]}/x"
+def server() -> Iterator[Script]:
+    with scripted_server(Script()) as script:
+        yield script
 
 
 def test_one_session_per_service_reuses_its_connection(server):
@@ -56,26 +26,32 @@ def test_one_session_per_service_reuses_its_connection(server):
     assert session_for("test-reuse", retries=1, backoff=0) is http
     assert session_for("test-other", retries=1, backoff=0) is not http
     for _ in range(3):
-        assert http.get(url_of(server), timeout=5).status_code == 200
-    ports = {port for _, port in server.seen}
+        assert http.get(f"{server.url}/x", timeout=5).status_code == 200
+    ports = {port for _, _, port in server.seen}
     assert len(server.seen) == 3 and len(ports) == 1, "the three calls shared one pooled connection"
 
 
 def test_a_503_is_retried_on_get_but_not_on_post(server):
-    server.reply = (503, {})
+    server.replies = [UNAVAILABLE]
     http = session_for("test-retry", retries=2, backoff=0.01)
-    assert http.get(url_of(server), timeout=5).status_code == 503
-    assert [method for method, _ in server.seen] == ["GET"] * 3
+    assert http.get(f"{server.url}/x", timeout=5).status_code == 503
+    assert [method for method, _, _ in server.seen] == ["GET"] * 3
     server.seen.clear()
-    assert http.post(url_of(server), json={"a": 1}, timeout=5).status_code == 503
-    assert [method for method, _ in server.seen] == ["POST"], "a POST may have taken effect: never sent twice"
+    assert http.post(f"{server.url}/x", json={"a": 1}, timeout=5).status_code == 503
+    assert [method for method, _, _ in server.seen] == ["POST"], "a POST may have taken effect: never sent twice"
+
+
+def test_a_get_that_stumbles_once_succeeds(server):
+    server.replies = [UNAVAILABLE, (200, {}, b'{"ok": true}')]
+    assert session_for("test-stumble", retries=2, backoff=0.01).get(f"{server.url}/x", timeout=5).json() == {"ok": True}
+    assert len(server.seen) == 2
 
 
 def test_no_retry_starts_after_the_total_timeout(server):
-    server.reply = (503, {"Retry-After": "2"})
+    server.replies = [(503, {"Retry-After": "2"}, b"{}")]
     http = session_for("test-deadline", retries=3, backoff=0, total_timeout=0.5)
     started = time.monotonic()
-    assert http.get(url_of(server), timeout=5).status_code == 503
+    assert http.get(f"{server.url}/x", timeout=5).status_code == 503
     assert len(server.seen) == 1 and time.monotonic() - started < 1
 
 
@@ -88,9 +64,9 @@ def test_a_refused_connection_is_retried_even_for_post(caplog):
 
 
 def test_shared_sessions_keep_no_cookies(server):
-    server.reply = (200, {"Set-Cookie": "session=abc; Path=/"})
+    server.replies = [(200, {"Set-Cookie": "session=abc; Path=/"}, b"{}")]
     http = session_for("test-cookies", retries=0)
-    http.get(url_of(server), timeout=5)
+    http.get(f"{server.url}/x", timeout=5)
     assert len(http.cookies) == 0
 
 

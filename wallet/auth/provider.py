@@ -4,7 +4,9 @@ Everything about the provider comes from its discovery document (``OIDC_DISCOVER
 Each login carries state, nonce and a PKCE S256 verifier, kept in the wallet's session;
 the ID token is checked for signature (asymmetric algorithms only), issuer, audience,
 expiry and nonce before anything in it is believed. Each wallet app gets its own
-Authlib registry, because the registry caches one client per name and process.
+Authlib registry, because the registry caches one client per name and process. Authlib
+opens a session for every call to the provider; each borrows the process's pooled,
+retrying adapter (:mod:`common.http`), so discovery and key fetches reuse connections.
 """
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ import time
 from typing import Any
 
 import requests
-from authlib.integrations.flask_client import OAuth, OAuthError
+from authlib.integrations.flask_client import FlaskOAuth2App, OAuth, OAuthError
+from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask, current_app, redirect, request, session, url_for
 from joserfc.errors import ExpiredTokenError, JoseError
 from werkzeug.wrappers import Response
 
+from common.http import session_for
 from wallet.auth.identity import LoginRefused, VerifiedIdentity, identity_from_claims
 
 NAME = "mengsuban"
@@ -24,16 +28,34 @@ SCOPE = "openid profile idcard"  # what the account needs: name and ID number, n
 ID_TOKEN_LEEWAY = 30
 ASYMMETRIC = {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"}
 UNREACHABLE = "蒙速办登录服务暂时无法访问，请稍后再试。"
+TIMEOUT = 10
+
+
+class PooledOAuth2Session(OAuth2Session):
+    """Authlib's session for one call, sending through the process's shared adapter for the provider."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for prefix, adapter in session_for("oidc", total_timeout=TIMEOUT).adapters.items():
+            self.mount(prefix, adapter)
+
+    def close(self) -> None:
+        """Keep the shared adapter's pooled connections: Authlib closes its session after every call."""
+
+
+class ProviderApp(FlaskOAuth2App):
+    client_cls = PooledOAuth2Session
 
 
 def init_provider(app: Flask) -> None:
     oauth = OAuth(app)
     oauth.register(
         NAME,
+        client_cls=ProviderApp,
         client_id=app.config["OIDC_CLIENT_ID"],
         client_secret=app.config["OIDC_CLIENT_SECRET"],
         server_metadata_url=app.config["OIDC_DISCOVERY_URL"],
-        client_kwargs={"scope": SCOPE, "code_challenge_method": "S256", "default_timeout": 10},
+        client_kwargs={"scope": SCOPE, "code_challenge_method": "S256", "default_timeout": TIMEOUT},
     )
 
 
