@@ -17,7 +17,10 @@ import rfc8785
 
 
 def canonical_json(value: Any) -> bytes:
-    """UTF-8 bytes of ``value`` in JCS form; ValueError for what JCS cannot hold (NaN, huge integers, lone surrogates)."""
+    """UTF-8 bytes of ``value`` in JCS form.
+
+    ValueError for what JCS cannot hold: NaN, infinities, integers beyond ±(2^53 − 1), lone surrogates.
+    """
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, RecursionError) as error:

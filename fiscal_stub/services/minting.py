@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from common.canonical_json import canonical_json
 from common.claimable import claimable_total
 from common.timeutil import to_local
-from fiscal_stub import crypto
 from fiscal_stub.generator.content import Content
 from fiscal_stub.generator.standard_fields import gender_of
 from fiscal_stub.models import Bill, FeedbackRecord, StatusEvent

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import time
 from collections.abc import Iterator
 
@@ -10,6 +9,7 @@ import pytest
 import requests
 
 from common.http import session_for
+from tests.support.live_server import free_port
 from tests.support.scripted_server import Script, scripted_server
 
 UNAVAILABLE = (503, {}, b"{}")
@@ -59,7 +59,7 @@ def test_a_refused_connection_is_retried_even_for_post(caplog):
     """Nothing was sent, so trying again cannot do anything twice."""
     http = session_for("test-refused", retries=2, backoff=0.01)
     with pytest.raises(requests.ConnectionError, match="Max retries exceeded"):
-        http.post(f"http://127.0.0.1:{closed_port()}/x", timeout=2)
+        http.post(f"http://127.0.0.1:{free_port()}/x", timeout=2)  # nothing listens there
     assert sum("Retrying" in record.getMessage() for record in caplog.records) == 2
 
 
@@ -87,9 +87,3 @@ def test_a_forked_process_makes_its_own_session():
     assert answer == b"new"
     assert session_for("test-fork") is parent, "the parent keeps its own"
 
-
-def closed_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

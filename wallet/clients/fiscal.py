@@ -45,7 +45,7 @@ class FiscalClient:
         return cls(cfg["FISCAL_API_URL"], cfg["FISCAL_PLATFORM_TOKEN"])
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        """One call; the session retries what is safe to retry, and a 502/503/504 left over means the network is down."""
+        """One call, retried where safe by the session; a 502/503/504 left over means the network is down."""
         try:
             response = self.http.request(method, f"{self.base_url}{path}", timeout=self.timeout,
                                          headers=self.headers, **kwargs)
