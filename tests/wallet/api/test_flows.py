@@ -173,6 +173,19 @@ def test_field_errors_come_back_sealed_with_every_problem(api, api_world):
     assert set(reply.data["errors"]) == {"amount", "serial", "voucher", "time", "extra"}
 
 
+def test_a_payload_number_without_one_canonical_form_is_refused(api, api_world, wallet_app):
+    """An integer beyond 2^53 has no RFC 8785 form to fingerprint: a clear 422, not a 500, and nothing kept."""
+    auth_id = api_world.claims[0]
+    assert api.lock(auth_id).ok
+    reply = api.call("POST", f"/authorizations/{auth_id}/feedback",
+                     {"amount": 2**60, "serial": "YW-HUGE-1", "voucher": "PZ-HUGE-1", "time": now_beijing()},
+                     idempotency_key="huge-number-1")
+    assert (reply.status, reply.code) == (422, "payload_invalid") and "无法精确表示" in reply.message
+    assert claim_state(wallet_app, auth_id).state == "locked"
+    with wallet_app.app_context():
+        assert db.session.scalar(select(ApiIdempotentReply).where(ApiIdempotentReply.key == "huge-number-1")) is None
+
+
 def test_a_unit_rotates_its_keys_through_its_jwks_url(system, api_world, wallet_app, jwks_server, monkeypatch):
     monkeypatch.setitem(wallet_app.config, "UNIT_JWKS_ALLOWED_HOSTS", "127.0.0.1")
     old_private, old_public = new_unit_keys()
