@@ -70,6 +70,7 @@ def test_shared_sessions_keep_no_cookies(server):
     assert len(http.cookies) == 0
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")  # the child only reads
 def test_a_forked_process_makes_its_own_session():
     parent = session_for("test-fork")
     reader, writer = os.pipe()
