@@ -4,25 +4,26 @@
 change it describes or not at all. Appends are serialized — a transaction-scoped
 advisory lock on PostgreSQL, the write lock (``BEGIN IMMEDIATE``) on SQLite — so the
 next id and the previous hash are read by one appender at a time and the chain never
-forks. Each entry's hash is SHA-256 over its canonical JSON plus the previous hash.
+forks. What an entry's hash covers, and the walk that verifies the chain, live in
+``wallet.audit_chain``.
 """
 from __future__ import annotations
 
-import hashlib
+import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import Text, cast, func, or_, select, text
+from sqlalchemy.orm import defer
 
-from common.canonical_json import canonical_json
 from common.database import write_transaction
 from common.timeutil import SHANGHAI, utcnow
+from wallet.audit_chain import GENESIS, digest, verify_chain  # noqa: F401  (callers verify through here too)
 from wallet.extensions import db
 from wallet.identity import lookup_hash
 from wallet.models.audit import AuditEntry
 
-GENESIS = "0" * 64
 ADVISORY_KEY = 0x61756469  # one lock id for every appender of this database
 PAGE_SIZE = 50
 
@@ -48,18 +49,8 @@ def pseudonym(value: str) -> str:
     return "h:" + lookup_hash(value)[:16]
 
 
-def canonical(entry: AuditEntry) -> bytes:
-    body = {"id": entry.id, "at": entry.at.astimezone(timezone.utc).isoformat(timespec="microseconds"),
-            "actor_kind": entry.actor_kind, "actor_id": entry.actor_id, "action": entry.action,
-            "subject": entry.subject, "detail": entry.detail or {}, "prev_hash": entry.prev_hash}
-    return canonical_json(body)
-
-
-def digest(entry: AuditEntry) -> str:
-    return hashlib.sha256(canonical(entry)).hexdigest()
-
-
-def _serialize_appenders() -> None:
+def serialize_appenders() -> None:
+    """Let one appender at a time read the head and add after it (the caller's transaction holds it)."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_KEY})
     elif not db.session().in_transaction():
@@ -68,7 +59,7 @@ def _serialize_appenders() -> None:
 
 def record(action: str, actor: Any, subject: str = "", **detail: Any) -> AuditEntry:
     """Append one entry in the current transaction (the caller commits)."""
-    _serialize_appenders()
+    serialize_appenders()
     head = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
     kind, key = actor_of(actor)
     entry = AuditEntry(id=(head.id + 1) if head else 1, at=utcnow(), actor_kind=kind, actor_id=key,
@@ -88,32 +79,6 @@ def record_now(action: str, actor: Any, subject: str = "", **detail: Any) -> Non
 
 
 @dataclass(frozen=True)
-class ChainReport:
-    checked: int
-    problem: str | None = None
-    entry_id: int | None = None
-
-    @property
-    def intact(self) -> bool:
-        return self.problem is None
-
-
-def verify_chain() -> ChainReport:
-    """Walk every entry in id order; name the first one edited, inserted, or missing."""
-    prev_hash, expected_id, checked = GENESIS, 1, 0
-    for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id).execution_options(yield_per=500)):
-        if entry.id != expected_id:
-            return ChainReport(checked, f"entry {expected_id} was deleted (next present is {entry.id})", expected_id)
-        if digest(entry) != entry.hash:
-            return ChainReport(checked, f"entry {entry.id} was edited (its hash no longer matches)", entry.id)
-        if entry.prev_hash != prev_hash:
-            return ChainReport(checked, f"entry {entry.id} was inserted (it does not follow entry {entry.id - 1})",
-                               entry.id)
-        prev_hash, expected_id, checked = entry.hash, expected_id + 1, checked + 1
-    return ChainReport(checked)
-
-
-@dataclass(frozen=True)
 class AuditQuery:
     action: str = ""
     actor: str = ""
@@ -125,22 +90,36 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, SHANGHAI)
 
 
-def search(query: AuditQuery, page: int = 1) -> tuple[list[AuditEntry], int]:
-    """One page of entries matching the query (newest first) and the total count."""
-    stmt = select(AuditEntry)
+def detail_shown(stored: str) -> str:
+    """A detail as the console lists it: ``key=value`` pairs, or the text as stored when it is no JSON object."""
+    try:
+        value = json.loads(stored)
+    except (ValueError, RecursionError):
+        return stored[:300]
+    if isinstance(value, dict):
+        return " ".join(f"{key}={value[key]}" for key in sorted(value))
+    return stored[:300]
+
+
+def search(query: AuditQuery, page: int = 1) -> tuple[list[tuple[AuditEntry, str]], int]:
+    """One page of entries matching the query (newest first), each with its detail as shown, and the total count.
+
+    Details are read as stored text, so one that is not JSON is listed rather than breaking the page.
+    """
+    where = []
     if query.action:
-        stmt = stmt.where(AuditEntry.action.startswith(query.action, autoescape=True))
+        where.append(AuditEntry.action.startswith(query.action, autoescape=True))
     if query.actor:
         kind, _, key = query.actor.partition(":")
-        stmt = stmt.where(AuditEntry.actor_kind == kind)
+        where.append(AuditEntry.actor_kind == kind)
         if key:
-            stmt = stmt.where(or_(AuditEntry.actor_id == key,
-                                  AuditEntry.actor_id.startswith(f"{key}/", autoescape=True)))
+            where.append(or_(AuditEntry.actor_id == key, AuditEntry.actor_id.startswith(f"{key}/", autoescape=True)))
     if query.day_from:
-        stmt = stmt.where(AuditEntry.at >= _day_start(query.day_from))
+        where.append(AuditEntry.at >= _day_start(query.day_from))
     if query.day_to:
-        stmt = stmt.where(AuditEntry.at < _day_start(query.day_to + timedelta(days=1)))
-    total = int(db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
-    rows = db.session.scalars(stmt.order_by(AuditEntry.id.desc()).limit(PAGE_SIZE)
+        where.append(AuditEntry.at < _day_start(query.day_to + timedelta(days=1)))
+    total = int(db.session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0)
+    rows = db.session.execute(select(AuditEntry, cast(AuditEntry.detail, Text)).options(defer(AuditEntry.detail))
+                              .where(*where).order_by(AuditEntry.id.desc()).limit(PAGE_SIZE)
                               .offset((max(page, 1) - 1) * PAGE_SIZE))
-    return list(rows), total
+    return [(entry, detail_shown(stored)) for entry, stored in rows], total

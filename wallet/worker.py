@@ -1,6 +1,6 @@
 """The collection worker: runs queued syncs and data exports, follows the network's change feed,
-and records what time alone changes (authorizations that run out, locks that lapse, export
-files whose download link has lapsed).
+records what time alone changes (authorizations that run out, locks that lapse, export files
+whose download link has lapsed), and publishes the audit chain's head once a day.
 
 It runs as its own process (``flask wallet work``) beside the web processes; any number
 may run, since jobs are claimed atomically, feed effects are idempotent, and a sweep holds
@@ -16,6 +16,7 @@ import time
 
 from flask import Flask
 
+from wallet.audit_heads import publish_head
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.identity_lookup import id_number_of, resident_for_id_number
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 # everyone nobody is looking at, so their notification arrives within this many seconds.
 SWEEP_SECONDS = 30.0
 SWEEP_BATCH = 200
+# The day's audit head is published at the first look after midnight (Beijing time).
+PUBLISH_CHECK_SECONDS = 600.0
 
 
 class Worker:
@@ -41,9 +44,11 @@ class Worker:
         self.feed_backoff_until = 0.0
         self.feed_failures = 0
         self.next_sweep = 0.0
+        self.next_publish = 0.0
 
     def tick(self) -> bool:
-        """One round: a due sync, a queued export, a page of the feed, a due sweep. True when anything happened."""
+        """One round: a due sync, a queued export, a page of the feed, a due sweep, the day's audit head.
+        True when anything happened."""
         with self.app.app_context():
             client = FiscalClient.from_app()
             busy = False
@@ -54,6 +59,8 @@ class Worker:
                 busy = self.follow(client) or busy
             if time.monotonic() >= self.next_sweep:
                 busy = self.sweep() or busy
+            if time.monotonic() >= self.next_publish:
+                busy = self.publish() or busy
             db.session.remove()
             return busy
 
@@ -63,6 +70,11 @@ class Worker:
         purged = export_jobs.purge_expired()
         self.next_sweep = time.monotonic() + (0.0 if done >= SWEEP_BATCH else SWEEP_SECONDS)
         return done + purged > 0
+
+    def publish(self) -> bool:
+        """Publish today's audit head unless it already is (several workers may ask; one publishes)."""
+        self.next_publish = time.monotonic() + PUBLISH_CHECK_SECONDS
+        return publish_head() is not None
 
     def follow(self, client: FiscalClient) -> bool:
         try:

@@ -1,17 +1,21 @@
-"""The audit log in the finance console (search, paginated) and ``flask wallet audit-verify``."""
+"""The audit log in the finance console (search, paginated; the chain's state and a verification
+run on demand) and ``flask wallet audit-verify``."""
 from __future__ import annotations
 
 import sys
 from datetime import date
+from typing import Any
 
 import click
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 
 from common.identifiers import positive_int
-from wallet.audit import PAGE_SIZE, AuditQuery, search, verify_chain
+from common.web import render_error
+from wallet import audit_runs
+from wallet.audit import PAGE_SIZE, AuditQuery, search
 from wallet.cli import cli
 from wallet.finance import bp
-from wallet.finance.admin import admin_required
+from wallet.finance.admin import FinanceAdmin, admin_required
 
 
 def _day(raw: str | None) -> date | None:
@@ -33,15 +37,42 @@ def audit() -> tuple[str, int]:
     entries, total = search(query, page_no)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("wallet/finance/audit.html", entries=entries, total=total, page=page_no, pages=pages,
-                           query=query, raw=args, bad_day=bad_day), 400 if bad_day else 200
+                           query=query, raw=args, bad_day=bad_day, chain=audit_runs.chain_state()), \
+        400 if bad_day else 200
+
+
+def _chain_panel() -> Any:
+    """The chain panel alone for htmx (it polls itself while a run is under way); the page otherwise (303)."""
+    if request.headers.get("HX-Request"):
+        return render_template("wallet/finance/_audit_chain.html", chain=audit_runs.chain_state())
+    return redirect(url_for("finance.audit", _anchor="chain"), code=303)
+
+
+@bp.post("/audit/verify")
+@admin_required
+def audit_verify_start() -> Any:
+    admin = FinanceAdmin()
+    run = audit_runs.start(admin.get_id(), admin)
+    audit_runs.advance(run.id)
+    return _chain_panel()
+
+
+@bp.post("/audit/verify/<int:run_id>")
+@admin_required
+def audit_verify_step(run_id: int) -> Any:
+    run, _ = audit_runs.advance(run_id)
+    if run is None:
+        return render_error(404, "没有找到这次核验，请刷新审计日志页面后重新核验。")
+    return _chain_panel()
 
 
 @cli.command("audit-verify")
 def audit_verify() -> None:
-    """Walk the audit log's hash chain; exit 1 naming the first edited, inserted or deleted entry."""
-    report = verify_chain()
-    if report.intact:
-        click.echo(f"audit log intact: {report.checked} entries")
+    """Walk the audit log's hash chain and every published head; exit 1 naming the first broken link."""
+    run, fault = audit_runs.run_to_end("cli")
+    if fault is None:
+        click.echo(f"audit log intact: {run.last_id} entries, {run.heads_checked} published heads match; "
+                   f"head {run.last_hash}")
         return
-    click.echo(f"audit log broken: {report.problem}", err=True)
+    click.echo(f"audit log broken at entry {fault.entry_id}: {fault.message}", err=True)
     sys.exit(1)

@@ -32,3 +32,28 @@ class AuditEntry(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditVerification(db.Model):
+    """One run of the chain check, kept so the console can say when it was last verified, by whom, and how.
+
+    A run walks entries ``1..up_to`` (the head when it began) in slices; ``last_id`` and
+    ``last_hash`` are where the next slice starts, so a long chain never holds one request.
+    """
+
+    __tablename__ = "audit_verifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    started_by: Mapped[str] = mapped_column(String(80))
+    state: Mapped[str] = mapped_column(String(12))  # running | intact | broken | stopped
+    up_to: Mapped[int] = mapped_column(Integer)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    heads_checked: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fault_kind: Mapped[str] = mapped_column(String(24), default="")
+    fault_id: Mapped[int | None] = mapped_column(Integer)
+    fault_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fault_text: Mapped[str] = mapped_column(String(400), default="")
