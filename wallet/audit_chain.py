@@ -141,14 +141,14 @@ def _truncation(cursor: Cursor, published: Mapping[int, Sequence[PublishedHead]]
                  f"日志被截短：{head.day.isoformat()} 发布的链头有 {head.count} 条，日志只到第 {cursor.last_id} 条")
 
 
-def walk(cursor: Cursor, up_to: int, published: Mapping[int, Sequence[PublishedHead]],
-         batch: int = BATCH) -> tuple[Cursor, Fault | None, bool]:
-    """Check up to ``batch`` entries after ``cursor`` (ids up to ``up_to``); return the new cursor,
+def walk(cursor: Cursor, up_to: int,
+         published: Mapping[int, Sequence[PublishedHead]]) -> tuple[Cursor, Fault | None, bool]:
+    """Check up to ``BATCH`` entries after ``cursor`` (ids up to ``up_to``); return the new cursor,
     the first fault, and whether the walk is finished (a fault, or ``up_to`` reached)."""
     stmt = (select(AuditEntry.id, AuditEntry.at, AuditEntry.actor_kind, AuditEntry.actor_id, AuditEntry.action,
                    AuditEntry.subject, cast(AuditEntry.detail, Text).label("detail_text"), AuditEntry.prev_hash,
                    AuditEntry.hash)
-            .where(AuditEntry.id > cursor.last_id, AuditEntry.id <= up_to).order_by(AuditEntry.id).limit(batch))
+            .where(AuditEntry.id > cursor.last_id, AuditEntry.id <= up_to).order_by(AuditEntry.id).limit(BATCH))
     rows = db.session.execute(stmt).all()
     for row in rows:
         fault = _check(row, cursor, published)
@@ -157,7 +157,7 @@ def walk(cursor: Cursor, up_to: int, published: Mapping[int, Sequence[PublishedH
         cursor = Cursor(row.id, row.hash)
     if cursor.last_id >= up_to:
         return cursor, _truncation(cursor, published), True
-    if len(rows) < batch:  # entries that were there when the walk began are gone
+    if len(rows) < BATCH:  # entries that were there when the walk began are gone
         return cursor, _gap(cursor, None, None), True
     return cursor, None, False
 

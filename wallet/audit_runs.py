@@ -51,16 +51,18 @@ def start(started_by: str, actor: Any) -> AuditVerification:
     return run
 
 
-def advance(run_id: int, seconds: float | None = SLICE_SECONDS) -> tuple[AuditVerification | None, Fault | None]:
-    """Walk ``run_id`` on for about ``seconds`` (to the end when None); the run as stored after, and its fault."""
+def advance(run_id: int, whole: bool = False) -> tuple[AuditVerification | None, Fault | None]:
+    """Walk ``run_id`` on for one slice (to the end when ``whole``); the run as stored after, and its fault."""
     run = db.session.get(AuditVerification, run_id, populate_existing=True)
     if run is None or run.state != "running":
         return run, None
     began, heads = run.last_id, by_count(published_heads())
-    cursor, fault, done = Cursor(run.last_id, run.last_hash), None, False
-    deadline = None if seconds is None else time.monotonic() + seconds
-    while not done and (deadline is None or time.monotonic() < deadline):
+    cursor = Cursor(run.last_id, run.last_hash)
+    deadline = None if whole else time.monotonic() + SLICE_SECONDS
+    while True:  # at least one batch a slice, however short the slice
         cursor, fault, done = walk(cursor, run.up_to, heads)
+        if done or (deadline is not None and time.monotonic() >= deadline):
+            break
     now = utcnow()
     values: dict[str, Any] = {"last_id": cursor.last_id, "last_hash": cursor.last_hash, "updated_at": now,
                               "heads_checked": sum(len(h) for count, h in heads.items() if count <= cursor.last_id)}
@@ -81,7 +83,7 @@ def advance(run_id: int, seconds: float | None = SLICE_SECONDS) -> tuple[AuditVe
 def run_to_end(started_by: str, actor: Any = None) -> tuple[AuditVerification, Fault | None]:
     """One whole run at once (the command line)."""
     run = start(started_by, actor)
-    stored, fault = advance(run.id, None)
+    stored, fault = advance(run.id, whole=True)
     assert stored is not None  # a run is never deleted
     return stored, fault
 
