@@ -36,7 +36,8 @@ def test_the_worker_publishes_one_head_a_day_however_often_it_asks(wallet_app):
     assert expected_hash in body["text"] and "共 3 条" in body["text"]
     with wallet_app.app_context():
         logged = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
-        assert (logged.action, logged.subject, logged.detail["day"]) == ("audit.publish_head", "audit_entry:3", today)
+        assert (logged.action, logged.subject, logged.detail) == ("audit.publish_head", "audit_entry:3",
+                                                                  {"head": expected_hash})
 
 
 def test_each_day_gets_its_own_head(wallet_app):
