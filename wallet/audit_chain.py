@@ -131,14 +131,18 @@ def _check(row: Any, cursor: Cursor, published: Mapping[int, Sequence[PublishedH
 
 
 def _truncation(cursor: Cursor, published: Mapping[int, Sequence[PublishedHead]]) -> Fault | None:
-    beyond = [head for count, heads in published.items() if count > cursor.last_id for head in heads]
+    """A published head beyond the log's current end (a head past the walk's own end but within the log
+    was published while the walk ran, over entries the walk does not cover)."""
+    end = max(cursor.last_id, chain_end()[0])
+    beyond = [head for count, heads in published.items() if count > end for head in heads]
     if not beyond:
         return None
     head = min(beyond, key=lambda h: h.count)
     return Fault("truncated", cursor.last_id + 1, None,
                  f"truncated: the head published on {head.day.isoformat()} has {head.count} entries, "
-                 f"the log ends at entry {cursor.last_id}",
-                 f"日志被截短：{head.day.isoformat()} 发布的链头有 {head.count} 条，日志只到第 {cursor.last_id} 条")
+                 f"the log ended at entry {cursor.last_id} when this check began",
+                 f"日志被截短：{head.day.isoformat()} 发布的链头有 {head.count} 条，本次核验开始时日志只到第 "
+                 f"{cursor.last_id} 条")
 
 
 def walk(cursor: Cursor, up_to: int,

@@ -89,6 +89,21 @@ def test_a_long_chain_is_verified_a_slice_per_request_with_progress(admin, walle
     assert runs(wallet_app)[-1].state == "intact"
 
 
+def test_a_head_published_while_a_run_is_under_way_is_no_false_alarm(wallet_app, monkeypatch):
+    append(wallet_app, 5)
+    monkeypatch.setattr(audit_chain, "BATCH", 2)
+    monkeypatch.setattr(audit_runs, "SLICE_SECONDS", 0.0)
+    with wallet_app.app_context():
+        run = audit_runs.start("finance:1", None)
+        audit_runs.advance(run.id)
+        append(wallet_app, 3)
+        head = audit_heads.publish_head()
+        assert head is not None and head.count > run.up_to
+        while run.state == "running":
+            run, fault = audit_runs.advance(run.id)
+    assert (run.state, run.last_id, fault) == ("intact", 5, None)
+
+
 def test_a_step_of_an_unknown_run_is_a_404_in_chinese(admin, wallet_app):
     token = csrf_token_of(admin.get("/finance/audit").get_data(as_text=True))
     answer = admin.post("/finance/audit/verify/999", data={"csrf_token": token})
