@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 from sqlalchemy import update
 
-from tests.support.visual import CONSOLE, check_page
+from tests.support.visual import CONSOLE, SCREENS, check_page
 from tests.wallet.audit.chain_tools import append
 from tests.wallet.browser.test_unit_accounts_console import console, finance_logs_in
 from wallet import audit_chain, audit_heads, audit_runs
@@ -35,6 +35,11 @@ def test_the_officer_verifies_the_chain_and_sees_it_intact_then_broken(system, w
     panel.locator("summary", has_text="完整哈希").click()
     expect(panel.get_by_test_id("chain-head-full")).to_be_visible()
     check_page(finance, "finance-audit-chain-intact", CONSOLE)
+    finance.set_viewport_size({"width": 360, "height": 780})  # an officer on a phone: the panel still fits
+    assert panel.evaluate("(el) => el.getBoundingClientRect().right <= window.innerWidth && "
+                          "el.scrollWidth <= el.clientWidth"), "the chain panel is wider than a 360 px phone"
+    finance.screenshot(path=str(SCREENS / "finance-audit-chain-phone-360.png"), full_page=False)
+    finance.set_viewport_size({"width": 1366, "height": 900})
 
     with wallet_app.app_context():
         db.session.execute(update(AuditEntry).where(AuditEntry.id == 4).values(subject="bill:forged"))
