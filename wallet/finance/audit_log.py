@@ -57,7 +57,7 @@ def audit_verify_start() -> Any:
     return _chain_panel()
 
 
-@bp.post("/audit/verify/<int:run_id>")
+@bp.post("/audit/verify/<int(max=2147483647):run_id>")
 @admin_required
 def audit_verify_step(run_id: int) -> Any:
     run, _ = audit_runs.advance(run_id)

@@ -108,6 +108,9 @@ def test_a_step_of_an_unknown_run_is_a_404_in_chinese(admin, wallet_app):
     token = csrf_token_of(admin.get("/finance/audit").get_data(as_text=True))
     answer = admin.post("/finance/audit/verify/999", data={"csrf_token": token})
     assert answer.status_code == 404 and "没有找到这次核验" in answer.get_data(as_text=True)
+    for odd in ("99999999999", "-1", "x", "²"):  # past the column's range, or no number at all
+        assert admin.post(f"/finance/audit/verify/{odd}", data={"csrf_token": token}).status_code == 404
+    assert runs(wallet_app) == []
 
 
 def test_the_console_needs_the_administrator(client, wallet_app):
