@@ -83,6 +83,8 @@ def test_a_long_chain_is_verified_a_slice_per_request_with_progress(admin, walle
     token = csrf_token_of(admin.get("/finance/audit").get_data(as_text=True))
     step = admin.post(f"/finance/audit/verify/{run.id}", data={"csrf_token": token}, headers={"HX-Request": "true"})
     assert 'data-testid="chain-progress">4</strong> / 6' in step.get_data(as_text=True)
+    page = admin.get("/finance/audit").get_data(as_text=True)  # without script: a button asks for the next slice
+    assert f'action="/finance/audit/verify/{run.id}"' in page and "继续核验" in page
     again = start(admin, **{"HX-Request": "true"}).get_data(as_text=True)
     assert len(runs(wallet_app)) == 1, "asking again joins the run under way"
     assert "完好" in again and "6 条记录" in again and "hx-trigger" not in again
