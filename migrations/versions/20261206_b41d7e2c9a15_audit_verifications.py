@@ -1,7 +1,7 @@
 """audit verifications: each run of the chain check, so "last verified" survives restarts
 
 Revision ID: b41d7e2c9a15
-Revises: 7c1f2e9a4b3d
+Revises: 066dd16f67d3
 Create Date: 2026-12-06 09:30:00.000000
 """
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = 'b41d7e2c9a15'
-down_revision = '7c1f2e9a4b3d'
+down_revision = '066dd16f67d3'
 branch_labels = None
 depends_on = None
 
