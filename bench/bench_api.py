@@ -31,7 +31,7 @@ from wallet.auth.identity import VerifiedIdentity
 from wallet.clients.fiscal import FiscalClient
 from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
-from wallet.models import Authorization, Bill, Resident, UnitUser
+from wallet.models import Claim, Bill, Resident, UnitUser
 from wallet.services import wallet_api_keys
 from wallet.services.api_credentials import issue_app_key, register_unit_keys
 from wallet.services.authorizations import Confirmation, authorize_bills
@@ -64,8 +64,8 @@ def prepare_unit(system, url: str) -> tuple[str, str, str, list[int]]:  # type: 
             Bill.total > 0)))
         authorize_bills(db.session.get(Resident, resident_id), user.unit_id, bill_ids, "BENCH", "", uuid.uuid4().hex,
                         Confirmation("urn:mengsuban:loa:3", utcnow()))
-        claims = list(db.session.scalars(select(Authorization.id).where(Authorization.unit_id == user.unit_id)
-                                         .order_by(Authorization.id)))
+        claims = list(db.session.scalars(select(Claim.id).where(Claim.unit_id == user.unit_id)
+                                         .order_by(Claim.id)))
         return issued.app_id, issued.app_key, private_jwks, claims
 
 

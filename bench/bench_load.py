@@ -46,7 +46,7 @@ from wallet.clients.fiscal import FiscalClient
 from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
 from wallet.models import Bill, Resident
-from wallet.models.authorization import Authorization
+from wallet.models.claim import Claim
 from wallet.models.unit import Unit
 from wallet.services.authorizations import Confirmation, authorize_bills
 from wallet.services.sync import sync_person
@@ -135,7 +135,7 @@ def seed(tmp: str) -> Scenario:
             authorize_bills(claimant, unit.id, list(held), "", "", f"bench-load-seed-{n:06d}",
                             Confirmation(LOA_FACE, utcnow()))
             claims += [(a_id, yuan(policy.remaining(held[b_id]))) for a_id, b_id in db.session.execute(
-                select(Authorization.id, Authorization.bill_id).where(Authorization.resident_id == claimant.id))]
+                select(Claim.id, Claim.bill_id).where(Claim.resident_id == claimant.id))]
         bills = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id)).all()
         fresh = [b.id for b in authorizable(resident_id, unit)]
         random.Random(3).shuffle(fresh)

@@ -30,7 +30,7 @@ from wallet.auth.identity import LOA_FACE, LOA_SMS, VerifiedIdentity
 from wallet.clients.fiscal import FiscalClient
 from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
-from wallet.models import Authorization, Bill, Resident, Unit
+from wallet.models import Claim, Bill, Resident, Unit
 from wallet.services.authorizations import Confirmation, authorize_bills
 from wallet.services.sync import sync_person
 
@@ -60,7 +60,7 @@ def prepare(tmp: str, port: int) -> tuple[int, list[int]]:
         bills = db.session.scalars(select(Bill.id).where(Bill.resident_id == rid, Bill.total >= 50000)).all()
         receipt = authorize_bills(db.session.get(Resident, rid), insurer, list(bills), "BENCH", "",
                                   secrets.token_urlsafe(18), Confirmation(LOA_FACE, utcnow()))
-        claims = db.session.scalars(select(Authorization.id).where(Authorization.receipt_id == receipt.id)).all()
+        claims = db.session.scalars(select(Claim.id).where(Claim.receipt_id == receipt.id)).all()
     return rid, list(claims)
 
 

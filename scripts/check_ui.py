@@ -41,7 +41,7 @@ from wallet.clients.fiscal import FiscalClient
 from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
 from wallet.models import Bill
-from wallet.models.authorization import Authorization
+from wallet.models.claim import Claim
 from wallet.models.unit import Unit, UnitUser
 from wallet.services.authorizations import Confirmation, authorize_bills
 from wallet.services.reimbursement import lock_claim
@@ -75,7 +75,7 @@ def seed_wallet(url: str) -> dict[str, str]:
     receipt = authorize_bills(resident, unit.id, [b.id for b in bills[:3]], "LP-2026-0001", "门诊报销",
                               "check-ui-000000000001", Confirmation(LOA_FACE, utcnow()))
     user = db.session.scalars(select(UnitUser).where(UnitUser.unit_id == unit.id)).first()
-    lock_claim(user, db.session.scalar(select(func.min(Authorization.id)).where(Authorization.receipt_id == receipt.id)))
+    lock_claim(user, db.session.scalar(select(func.min(Claim.id)).where(Claim.receipt_id == receipt.id)))
     medical = next((b for b in bills if b.type_key.startswith("medical")), bills[0])
     return {"resident": str(resident.id), "unit_user": user.username, "unit": str(unit.id), "bill": str(medical.id)}
 

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from common.money import yuan_display
 from common.timeutil import as_utc, utcnow
-from wallet.models.authorization import OPEN_STATES, STATE_NAMES, UNIT_VISIBLE_STATES, Authorization
 from wallet.models.bill import Bill
-from wallet.models.file_claim import FileClaim
+from wallet.models.claim import OPEN_STATES, STATE_NAMES, UNIT_VISIBLE_STATES, Claim, ClaimFile
 from wallet.models.unit import Unit
 
 Action = Literal["authorize", "revoke", "view", "lock", "unlock", "feedback", "reject"]
@@ -59,9 +58,11 @@ class UnitActor:
 
 
 Actor = ResidentActor | UnitActor
-# A unit's claim on a bill: authorized by a resident, or verified by the unit itself (file mode,
-# whose claim carries its own copy of the bill and answers ``.bill`` with itself).
-Claim = Authorization | FileClaim
+# A claim's bill: the wallet's copy, or the copy a unit verified itself (file mode).
+ClaimedBill = Bill | ClaimFile
+# Longer than any network call can last (client timeout × attempts): a unit action marked on a
+# claim (wallet.services.reimbursement) this long ago is a dead one.
+PENDING_TTL = timedelta(seconds=60)
 
 
 # -- facts about a bill and an authorization -----------------------------------------------
@@ -85,12 +86,12 @@ NOTHING_CLAIMABLE = "该票据的费用已由医保基金全部支付，个人�
 FULLY_REIMBURSED = "该票据已全额报销，不能再报销。"
 
 
-def remaining(bill: Bill | FileClaim) -> int:
+def remaining(bill: ClaimedBill) -> int:
     """What a unit may still reimburse: what the person bore (``claimable``) less what was reported paid."""
     return max(0, bill.claimable - bill.reimbursed_amount)
 
 
-def permanent_problem(bill: Bill | FileClaim) -> Decision | None:
+def permanent_problem(bill: ClaimedBill) -> Decision | None:
     """What keeps this bill from ever being claimed again, whoever asks."""
     if bill.total <= 0:
         return refuse("red_bill", "这是红字冲销票据，不能报销。")
@@ -103,6 +104,11 @@ def permanent_problem(bill: Bill | FileClaim) -> Decision | None:
     if bill.reimbursement == "reimbursed" or remaining(bill) == 0:
         return refuse("fully_reimbursed", FULLY_REIMBURSED)
     return None
+
+
+def is_pending(claim: Claim, now: datetime) -> bool:
+    """Whether a unit action on ``claim`` may still be waiting for the network."""
+    return claim.pending_since is not None and claim.pending_since > now - PENDING_TTL
 
 
 def lock_lapsed(auth: Claim, now: datetime) -> bool:
@@ -126,7 +132,7 @@ def is_open(auth: Claim, now: datetime | None = None) -> bool:
 
 
 def decide(actor: Actor, action: Action, *, bill: Bill | None = None, authorization: Claim | None = None,
-           open_authorization: Authorization | None = None, target_unit: Unit | None = None,
+           open_authorization: Claim | None = None, target_unit: Unit | None = None,
            amount: int | None = None, now: datetime | None = None) -> Decision:
     """May ``actor`` do ``action``? ``authorize`` needs ``bill`` (its open authorization, if any, and
     the ``target_unit``); ``revoke`` and every unit action need ``authorization``; ``feedback`` the ``amount``."""
@@ -163,7 +169,7 @@ def decide(actor: Actor, action: Action, *, bill: Bill | None = None, authorizat
     return NOT_FOUND
 
 
-def _resident_authorize(actor: ResidentActor, bill: Bill | None, open_auth: Authorization | None,
+def _resident_authorize(actor: ResidentActor, bill: Bill | None, open_auth: Claim | None,
                         unit: Unit | None, now: datetime) -> Decision:
     if bill is None or bill.resident_id != actor.resident_id:
         return NOT_FOUND
@@ -179,9 +185,11 @@ def _resident_authorize(actor: ResidentActor, bill: Bill | None, open_auth: Auth
     return ALLOW
 
 
-def _resident_revoke(actor: ResidentActor, auth: Authorization | None, now: datetime) -> Decision:
-    if auth is None or auth.resident_id != actor.resident_id:
+def _resident_revoke(actor: ResidentActor, auth: Claim | None, now: datetime) -> Decision:
+    if auth is None or auth.source != "account" or auth.resident_id != actor.resident_id:
         return refuse("not_found", "没有找到这条授权，请返回授权列表。", 404)
+    if is_pending(auth, now):
+        return refuse("unit_acting", f"{auth.unit.name}正在办理该票据，请稍后刷新页面再试。")
     state = effective_state(auth, now)
     if state == "authorized" or lock_lapsed(auth, now):
         return ALLOW

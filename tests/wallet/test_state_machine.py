@@ -25,7 +25,7 @@ from wallet.clients.fiscal import FiscalClient
 from wallet.demo import DEMO_UNITS, seed_demo_units
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
-from wallet.models import Authorization, Bill, Unit
+from wallet.models import Claim, Bill, Unit
 from wallet.models.audit import AuditEntry
 from wallet.services import authorizations
 from wallet.services.authorizations import AuthorizationRefused
@@ -76,7 +76,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
 
         def claims(self) -> list[int]:
             with wallet_app.app_context():
-                return list(db.session.scalars(select(Authorization.id).order_by(Authorization.id)))
+                return list(db.session.scalars(select(Claim.id).order_by(Claim.id)))
 
         def changed(self, action) -> None:  # type: ignore[no-untyped-def]
             """Run ``action``; if it changed anything it must have left an audit entry."""
@@ -98,7 +98,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
             if claims:
                 auth_id = claims[a % len(claims)]
                 with wallet_app.app_context():
-                    rid = db.session.get(Authorization, auth_id).resident_id
+                    rid = db.session.get(Claim, auth_id).resident_id
                 self.changed(lambda: in_wallet(authorizations.revoke, rid, auth_id))
 
         @rule(a=st.integers(0, 50), u=st.sampled_from(UNITS))
@@ -115,7 +115,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
                 return
             auth_id = claims[a % len(claims)]
             with wallet_app.app_context():
-                total = db.session.get(Authorization, auth_id).bill.total
+                total = db.session.get(Claim, auth_id).bill.total
             fb = Feedback(amount=max(1, int(total * share)), serial=f"SM-{auth_id}-{serial}",
                           voucher=f"V-{serial}", time=utcnow())
             self.changed(lambda: as_unit(wallet_app, u, record_feedback, auth_id, fb))
@@ -142,7 +142,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
             if not claims:
                 return
             with wallet_app.app_context():
-                auth = db.session.get(Authorization, claims[a % len(claims)])
+                auth = db.session.get(Claim, claims[a % len(claims)])
                 auth.expires_at = utcnow() - timedelta(seconds=1)
                 db.session.commit()
                 authorizations.sweep()
@@ -160,8 +160,8 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
         @invariant()
         def one_lock_holder_per_bill(self) -> None:
             with wallet_app.app_context():
-                rows = db.session.execute(select(Authorization.bill_id, func.count()).where(
-                    Authorization.state == "locked").group_by(Authorization.bill_id)).all()
+                rows = db.session.execute(select(Claim.bill_id, func.count()).where(
+                    Claim.state == "locked").group_by(Claim.bill_id)).all()
             assert all(count <= 1 for _, count in rows), rows
 
         @invariant()

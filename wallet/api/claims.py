@@ -21,7 +21,7 @@ from wallet.api.payloads import reason as reason_of
 from wallet.api.payloads import sealed_payload
 from wallet.api.replies import ApiError, Reply, render
 from wallet.api.serializers import authorization
-from wallet.models.authorization import Authorization
+from wallet.models.claim import Claim
 from wallet.services import reimbursement, unit_inbox
 from wallet.services.authorizations import sweep
 from wallet.services.reimbursement import ClaimRefused
@@ -132,7 +132,7 @@ def reject(auth_id: int) -> Reply:
     return _act(lambda: reimbursement.reject_claim(g.api_caller, auth_id, text), "已拒绝报销，票据已释放。")
 
 
-def _act(action: Callable[[], Authorization], message: str) -> Reply:
+def _act(action: Callable[[], Claim], message: str) -> Reply:
     try:
         auth = action()
     except ClaimRefused as refused:

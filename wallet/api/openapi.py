@@ -89,6 +89,8 @@ SCHEMAS: dict[str, Any] = {
     }, closed=False),
     "Authorization": obj({
         "id": {"type": "integer"},
+        "source": {"enum": ["account", "file"], "description": "account: authorized by the resident; "
+                   "file: a bill the unit verified itself (layout file or five elements)"},
         "state": {"enum": ["authorized", "locked", "reimbursed", "rejected", "revoked", "expired"]},
         "claim_ref": TEXT, "note": TEXT, "authorized_at": ISO_TIME, "expires_at": ISO_TIME,
         "locked_at": ISO_TIME, "lock_expires_at": ISO_TIME, "lock_lapsed": {"type": "boolean"},

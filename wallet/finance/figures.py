@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from wallet.extensions import db
 from wallet.finance import bp
 from wallet.finance.admin import admin_required
-from wallet.models import Authorization, Bill, Resident
-from wallet.models.authorization import STATE_NAMES
+from wallet.models import Claim, Bill, Resident
+from wallet.models.claim import STATE_NAMES
 from wallet.services import platform_figures
 
 BAR_WIDTH = 240
@@ -43,10 +43,10 @@ def _count(stmt) -> int:
 @bp.get("/figures")
 @admin_required
 def figures() -> str:
-    by_state = dict(db.session.execute(select(Authorization.state, func.count(Authorization.id))
-                                       .group_by(Authorization.state)).all())
-    reimbursed = db.session.execute(select(func.count(Authorization.id), func.coalesce(func.sum(Authorization.amount), 0))
-                                    .where(Authorization.state == "reimbursed")).one()
+    by_state = dict(db.session.execute(select(Claim.state, func.count(Claim.id))
+                                       .group_by(Claim.state)).all())
+    reimbursed = db.session.execute(select(func.count(Claim.id), func.coalesce(func.sum(Claim.amount), 0))
+                                    .where(Claim.state == "reimbursed")).one()
     totals = {
         "residents": _count(select(func.count(Resident.id))),
         "bills": _count(select(func.count(Bill.id))),

@@ -8,13 +8,13 @@ from flask import g
 
 from common.timeutil import utcnow
 from wallet import copy, policy
-from wallet.models.authorization import Authorization
+from wallet.models.claim import Claim
 from wallet.resident.linked_bills import LinkedBill, linked_bill
 from wallet.services import authorizations
 
 
 class AuthorizationView:
-    def __init__(self, auth: Authorization, now: datetime | None = None) -> None:
+    def __init__(self, auth: Claim, now: datetime | None = None) -> None:
         self.auth = auth
         self.now = now or utcnow()
         self.state = policy.effective_state(auth, self.now)
@@ -60,7 +60,7 @@ class AuthorizationView:
         return policy.remaining(self.auth.bill)
 
 
-def open_authorizations(resident_id: int) -> dict[int, Authorization]:
+def open_authorizations(resident_id: int) -> dict[int, Claim]:
     """The resident's open authorizations by bill id, loaded once per request for list pages."""
     cache = g.setdefault("open_authorizations", {})
     if resident_id not in cache:

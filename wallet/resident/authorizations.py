@@ -16,7 +16,8 @@ from common.timeutil import to_local
 from common.web import render_error
 from wallet import policy
 from wallet.extensions import db
-from wallet.models.authorization import OPEN_STATES, AuthorizationReceipt
+from wallet.models.authorization import AuthorizationReceipt
+from wallet.models.claim import OPEN_STATES
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.resident import bp

@@ -16,7 +16,7 @@ from common.regions import province_name
 from common.timeutil import as_utc, to_local, utcnow
 from wallet.extensions import db
 from wallet import copy, policy
-from wallet.models.authorization import Authorization
+from wallet.models.claim import Claim
 from wallet.models.bill import Bill, BillEvent
 from wallet.resident.auth_view import AuthorizationView, open_authorizations
 from wallet.resident.linked_bills import LinkedBill, linked_bill
@@ -40,7 +40,7 @@ OTHER_PAYMENT_LABELS = (("serious_illness", "大病保险"), ("medical_assistanc
 
 
 class BillView:
-    def __init__(self, bill: Bill, full: bool = False, holds: Mapping[int, Authorization] | None = None) -> None:
+    def __init__(self, bill: Bill, full: bool = False, holds: Mapping[int, Claim] | None = None) -> None:
         """``holds``: the open authorizations of the bills on a list page, read for the page at once."""
         self.bill = bill
         self.full = full

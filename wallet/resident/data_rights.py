@@ -82,7 +82,7 @@ def export_download(key: str) -> Any:
 def _deactivate_page(status: int = 200, **context: Any) -> tuple[str, int]:
     auths, now = authorizations.authorizations_of(current_user.id, limit=1000), utcnow()
     return render_template("wallet/resident/deactivate.html", active_tab="me", phrase=CONFIRM_PHRASE,
-                           open_count=sum(1 for a in auths if a.open_bill_id is not None),
+                           open_count=sum(1 for a in auths if a.open_key is not None),
                            locked=sorted({a.unit.name for a in auths
                                           if a.state == "locked" and not policy.lock_lapsed(a, now)}),
                            **context), status

@@ -13,7 +13,8 @@ from common.database import write_transaction
 from common.timeutil import utcnow
 from wallet import copy
 from wallet.extensions import db
-from wallet.models.authorization import AccessEvent, Authorization, Notification
+from wallet.models.authorization import AccessEvent, Notification
+from wallet.models.claim import Claim
 from wallet.services.bill_store import bump_change_seq
 
 VIEW_COALESCE = timedelta(hours=1)
@@ -34,16 +35,16 @@ def tell(resident_id: int, notice_kind: str, bill_id: int | None = None, kind: s
     notify(resident_id, kind or notice_kind, title, body, bill_id)
 
 
-def record_access(auth: Authorization, kind: str, amount: int | None = None, detail: str = "") -> None:
+def record_access(auth: Claim, kind: str, amount: int | None = None, detail: str = "") -> None:
     db.session.add(AccessEvent(resident_id=auth.resident_id, bill_id=auth.bill_id, unit_id=auth.unit_id,
-                               authorization_id=auth.id, kind=kind, amount=amount, detail=detail[:200],
+                               claim_id=auth.id, kind=kind, amount=amount, detail=detail[:200],
                                at=utcnow()))
 
 
-def record_view(auth: Authorization) -> None:
+def record_view(auth: Claim) -> None:
     """A unit opened the bill; repeated views within an hour count once."""
     recent = db.session.scalar(select(AccessEvent.id).where(
-        AccessEvent.authorization_id == auth.id, AccessEvent.kind == "viewed",
+        AccessEvent.claim_id == auth.id, AccessEvent.kind == "viewed",
         AccessEvent.at > utcnow() - VIEW_COALESCE).limit(1))
     if recent is None:
         record_access(auth, "viewed")
@@ -55,7 +56,7 @@ def announce(resident_id: int) -> None:
     bump_change_seq(resident_id)
 
 
-def bill_label(auth: Authorization) -> str:
+def bill_label(auth: Claim) -> str:
     bill = auth.bill
     return copy.bill_name(bill.issuer_name, bill.code, bill.number)
 

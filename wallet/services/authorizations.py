@@ -2,7 +2,7 @@
 
 Each change runs in one write transaction (``write_transaction`` first, rows read
 ``FOR UPDATE``), asks :mod:`wallet.policy` again on the rows it locked, and nudges the
-resident's open pages in the same commit. The unique ``open_bill_id`` column is the
+resident's open pages in the same commit. The unique ``open_key`` column is the
 backstop: two confirmations racing for one bill cannot both leave an open authorization.
 """
 from __future__ import annotations
@@ -19,7 +19,8 @@ from common.database import write_transaction
 from common.timeutil import SHANGHAI, as_utc, utcnow
 from wallet import audit, copy, policy
 from wallet.extensions import db
-from wallet.models.authorization import OPEN_STATES, Authorization, AuthorizationReceipt
+from wallet.models.authorization import AuthorizationReceipt
+from wallet.models.claim import Claim, OPEN_STATES
 from wallet.models.bill import Bill
 from wallet.models.resident import Resident
 from wallet.models.unit import Unit
@@ -48,29 +49,25 @@ class Confirmation:
     verified_at: datetime
 
 
-def open_by_bill(resident_id: int, bill_ids: list[int] | None = None) -> dict[int, Authorization]:
-    stmt = select(Authorization).where(Authorization.resident_id == resident_id,
-                                       Authorization.open_bill_id.is_not(None))
+def open_by_bill(resident_id: int, bill_ids: list[int] | None = None) -> dict[int, Claim]:
+    stmt = select(Claim).where(Claim.resident_id == resident_id, Claim.source == "account",
+                               Claim.open_key.is_not(None))
     if bill_ids is not None:
-        stmt = stmt.where(Authorization.bill_id.in_(bill_ids))
+        stmt = stmt.where(Claim.bill_id.in_(bill_ids))
     return {a.bill_id: a for a in db.session.scalars(stmt)}
 
 
-def _close(auth: Authorization, state: str, reason: str, now: datetime) -> None:
-    auth.state, auth.open_bill_id, auth.closed_at, auth.end_reason = state, None, now, reason[:200]
-
-
-def _expire(auth: Authorization, now: datetime) -> None:
+def _expire(auth: Claim, now: datetime) -> None:
     issuance = auth.bill.issuance if auth.bill.issuance in ("red_reversed", "exchanged") else "ttl"
-    _close(auth, "expired", copy.END_REASONS[issuance], now)
+    auth.close("expired", now, copy.END_REASONS[issuance])
     audit.record("authorization.expire", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)
     activity.tell(auth.resident_id, copy.expired_kind(auth.bill.issuance), auth.bill_id, kind="expired",
                   unit=auth.unit.name, bill=activity.bill_label(auth))
 
 
-def withdraw(auth: Authorization, now: datetime) -> None:
+def withdraw(auth: Claim, now: datetime) -> None:
     """The unit's account was cancelled: the authorization ends, and the resident is told (caller commits)."""
-    _close(auth, "expired", copy.END_REASONS["unit_cancelled"], now)
+    auth.close("expired", now, copy.END_REASONS["unit_cancelled"])
     audit.record("authorization.withdraw", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)
     activity.record_access(auth, "withdrawn")
     activity.tell(auth.resident_id, "withdrawn", auth.bill_id, unit=auth.unit.name, bill=activity.bill_label(auth))
@@ -94,8 +91,8 @@ def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim
         db.session.rollback()
         raise AuthorizationRefused("请选择您自己的票据后再授权。", 404, "not_found")
     current = {a.bill_id: a for a in db.session.scalars(
-        select(Authorization).where(Authorization.open_bill_id.in_(bill_ids))
-        .with_for_update(of=Authorization).execution_options(populate_existing=True))}
+        select(Claim).where(Claim.open_key.in_([Claim.account_key(bill_id) for bill_id in bill_ids]))
+        .with_for_update(of=Claim).execution_options(populate_existing=True))}
     for bill in bills:
         held = current.get(bill.id)
         if held is not None and not policy.is_open(held, now):
@@ -113,8 +110,8 @@ def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim
         db.session.add(receipt)
         db.session.flush()
         for bill in bills:
-            db.session.add(Authorization(receipt_id=receipt.id, resident_id=resident.id, bill_id=bill.id,
-                                         unit_id=unit.id, state="authorized", open_bill_id=bill.id,
+            db.session.add(Claim(source="account", receipt_id=receipt.id, resident_id=resident.id, bill_id=bill.id,
+                                 unit_id=unit.id, state="authorized", open_key=Claim.account_key(bill.id),
                                          claim_ref=claim_ref, note=note, created_at=now, expires_at=expires))
         db.session.flush()
     except IntegrityError as exc:
@@ -164,17 +161,17 @@ def _signed_receipt(resident: Resident, unit: Unit, bills: list[Bill], claim_ref
                                 signature_value=value, created_at=now)
 
 
-def revoke(resident_id: int, authorization_id: int) -> Authorization:
+def revoke(resident_id: int, claim_id: int) -> Claim:
     """Withdraw an authorization the unit has not locked (or whose lock lapsed)."""
     now = utcnow()
     write_transaction(db.session)
-    auth = db.session.scalar(select(Authorization).where(Authorization.id == authorization_id)
-                             .with_for_update(of=Authorization).execution_options(populate_existing=True))
+    auth = db.session.scalar(select(Claim).where(Claim.id == claim_id)
+                             .with_for_update(of=Claim).execution_options(populate_existing=True))
     decision = policy.decide(policy.ResidentActor(resident_id), "revoke", authorization=auth, now=now)
     if not decision or auth is None:
         db.session.rollback()
         raise AuthorizationRefused.of(decision)
-    _close(auth, "revoked", copy.END_REASONS["revoked"], now)
+    auth.close("revoked", now, copy.END_REASONS["revoked"])
     audit.record("authorization.revoke", f"resident:{resident_id}", audit.subject_of(auth), bill=auth.bill_id)
     activity.tell(resident_id, "revoked", auth.bill_id, unit=auth.unit.name, bill=activity.bill_label(auth))
     activity.announce(resident_id)
@@ -183,26 +180,26 @@ def revoke(resident_id: int, authorization_id: int) -> Authorization:
 
 
 def _due(now: datetime) -> Any:
-    return or_(
-        and_(Authorization.state == "authorized",
-             or_(Authorization.expires_at <= now, Bill.issuance != "normal")),
-        and_(Authorization.state == "locked", Authorization.lock_expires_at <= now,
-             Authorization.lapse_noted_at.is_(None)),
-    )
+    return and_(Claim.source == "account", or_(
+        and_(Claim.state == "authorized",
+             or_(Claim.expires_at <= now, Bill.issuance != "normal")),
+        and_(Claim.state == "locked", Claim.lock_expires_at <= now,
+             Claim.lapse_noted_at.is_(None)),
+    ))
 
 
 def sweep(resident_id: int | None = None, unit_id: int | None = None, limit: int = 200) -> int:
     """Record what time alone changed: expired authorizations and lapsed locks. Returns how many."""
     now = utcnow()
-    scope = [Authorization.resident_id == resident_id] if resident_id is not None else []
-    scope += [Authorization.unit_id == unit_id] if unit_id is not None else []
-    probe = select(Authorization.id).join(Bill, Bill.id == Authorization.bill_id).where(_due(now), *scope)
+    scope = [Claim.resident_id == resident_id] if resident_id is not None else []
+    scope += [Claim.unit_id == unit_id] if unit_id is not None else []
+    probe = select(Claim.id).join(Bill, Bill.id == Claim.bill_id).where(_due(now), *scope)
     if db.session.scalar(probe.limit(1)) is None:
         return 0
     write_transaction(db.session)
     ids = list(db.session.scalars(probe.limit(limit)))
-    due = db.session.scalars(select(Authorization).where(Authorization.id.in_(ids))
-                             .with_for_update(of=Authorization).execution_options(populate_existing=True)).all()
+    due = db.session.scalars(select(Claim).where(Claim.id.in_(ids))
+                             .with_for_update(of=Claim).execution_options(populate_existing=True)).all()
     touched: set[int] = set()
     for auth in due:
         if auth.state == "authorized" and not policy.is_open(auth, now):
@@ -224,23 +221,23 @@ def sweep(resident_id: int | None = None, unit_id: int | None = None, limit: int
     return len(due)
 
 
-def authorizations_of(resident_id: int, limit: int = 100) -> list[Authorization]:
+def authorizations_of(resident_id: int, limit: int = 100) -> list[Claim]:
     """Open ones first, then the rest, newest first."""
-    opened = Authorization.state.in_(OPEN_STATES)
-    return list(db.session.scalars(select(Authorization).where(Authorization.resident_id == resident_id)
-                                   .order_by(opened.desc(), Authorization.created_at.desc(), Authorization.id.desc())
+    opened = Claim.state.in_(OPEN_STATES)
+    return list(db.session.scalars(select(Claim).where(Claim.resident_id == resident_id, Claim.source == "account")
+                                   .order_by(opened.desc(), Claim.created_at.desc(), Claim.id.desc())
                                    .limit(limit)))
 
 
-def for_bill(resident_id: int, bill_id: int) -> list[Authorization]:
-    return list(db.session.scalars(select(Authorization).where(Authorization.resident_id == resident_id,
-                                                               Authorization.bill_id == bill_id)
-                                   .order_by(Authorization.created_at.desc(), Authorization.id.desc())))
+def for_bill(resident_id: int, bill_id: int) -> list[Claim]:
+    return list(db.session.scalars(select(Claim).where(Claim.resident_id == resident_id, Claim.bill_id == bill_id,
+                                                       Claim.source == "account")
+                                   .order_by(Claim.created_at.desc(), Claim.id.desc())))
 
 
-def authorization_of(resident_id: int, authorization_id: int) -> Authorization | None:
-    return db.session.scalar(select(Authorization).where(Authorization.id == authorization_id,
-                                                         Authorization.resident_id == resident_id))
+def authorization_of(resident_id: int, claim_id: int) -> Claim | None:
+    return db.session.scalar(select(Claim).where(Claim.id == claim_id, Claim.resident_id == resident_id,
+                                                 Claim.source == "account"))
 
 
 def receipt_of(resident_id: int, receipt_id: int) -> AuthorizationReceipt | None:

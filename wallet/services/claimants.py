@@ -13,31 +13,35 @@ from sqlalchemy import select, tuple_
 
 from wallet.extensions import db
 from wallet.identity import mask_name, unseal
-from wallet.models.authorization import Authorization
 from wallet.models.bill import BillDocument
-from wallet.models.file_claim import FileClaim
+from wallet.models.claim import Claim
 from wallet.models.resident import NAME_PURPOSE, Resident
 
 
-def of_authorizations(rows: Iterable[Authorization]) -> dict[int, str]:
-    """Masked resident names by authorization id."""
+def of_claims(rows: Iterable[Claim]) -> dict[int, str]:
+    """Masked claimant names by claim id, in two queries for a whole page."""
     rows = list(rows)
-    ids = {a.resident_id for a in rows}
+    account = [c for c in rows if c.source == "account"]
+    files = [c for c in rows if c.source == "file"]
+    return {**_residents(account), **_payers(files)}
+
+
+def _residents(rows: list[Claim]) -> dict[int, str]:
+    ids = {c.resident_id for c in rows}
     if not ids:
         return {}
     sealed = {rid: enc for rid, enc in db.session.execute(select(Resident.id, Resident.name_enc)
                                                            .where(Resident.id.in_(ids)))}
     names = {rid: mask_name(unseal(enc, NAME_PURPOSE)) for rid, enc in sealed.items()}
-    return {a.id: names.get(a.resident_id, "—") for a in rows}
+    return {c.id: names.get(c.resident_id, "—") for c in rows}  # type: ignore[arg-type]  # account claims have one
 
 
-def of_file_claims(rows: Iterable[FileClaim]) -> dict[int, str]:
-    """Masked payer names (from the signed documents) by file claim id."""
-    rows = list(rows)
-    keys = {(c.code, c.number) for c in rows}
+def _payers(rows: list[Claim]) -> dict[int, str]:
+    """The payer the signed document names: no resident authorized a file claim."""
+    keys = {(c.bill.code, c.bill.number) for c in rows}
     if not keys:
         return {}
     docs = db.session.execute(select(BillDocument.code, BillDocument.number, BillDocument.canonical)
                               .where(tuple_(BillDocument.code, BillDocument.number).in_(keys)))
     payers = {(code, number): json.loads(canonical).get("payer", {}).get("name", "") for code, number, canonical in docs}
-    return {c.id: mask_name(payers.get((c.code, c.number), "")) or "—" for c in rows}
+    return {c.id: mask_name(payers.get((c.bill.code, c.bill.number), "")) or "—" for c in rows}

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from common.timeutil import utcnow
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
-from wallet.models import AccessEvent, Authorization, AuthorizationReceipt, Bill, BillEvent, Notification, Resident
+from wallet.models import AccessEvent, AuthorizationReceipt, Bill, BillEvent, Claim, Notification, Resident
 from wallet.services import receipts as receipt_signing
 
 
@@ -71,8 +71,8 @@ def bill_records(resident_id: int) -> list[dict[str, Any]]:
 
 
 def authorization_records(resident_id: int) -> dict[str, Any]:
-    auths = db.session.scalars(select(Authorization).where(Authorization.resident_id == resident_id)
-                               .order_by(Authorization.created_at, Authorization.id))
+    auths = db.session.scalars(select(Claim).where(Claim.resident_id == resident_id, Claim.source == "account")
+                               .order_by(Claim.created_at, Claim.id))
     receipts = db.session.scalars(select(AuthorizationReceipt).where(AuthorizationReceipt.resident_id == resident_id)
                                   .order_by(AuthorizationReceipt.created_at, AuthorizationReceipt.id))
     return {

@@ -12,15 +12,16 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select, tuple_
+from sqlalchemy import delete, exists, or_, select, tuple_, update
 
 from common.database import write_transaction
 from common.timeutil import utcnow
 from wallet import audit, policy
 from wallet.extensions import db
 from wallet.identity import seal
-from wallet.models import (AccessEvent, Authorization, AuthorizationReceipt, Bill, BillDocument, BillEvent,
+from wallet.models import (AccessEvent, Claim, AuthorizationReceipt, Bill, BillDocument, BillEvent,
                            Notification, RejectedBill, Resident, SyncState)
+from wallet.models.claim import ClaimFile
 from wallet.models.resident import ID_NUMBER_PURPOSE, NAME_PURPOSE
 from wallet.services import authorizations
 from wallet.services.authorizations import AuthorizationRefused
@@ -51,13 +52,13 @@ def is_tombstone(resident: Resident) -> bool:
     return resident.oidc_sub.startswith(TOMBSTONE_PREFIX)
 
 
-def _open(resident_id: int) -> list[Authorization]:
-    return list(db.session.scalars(select(Authorization).where(
-        Authorization.resident_id == resident_id, Authorization.open_bill_id.is_not(None))
+def _open(resident_id: int) -> list[Claim]:
+    return list(db.session.scalars(select(Claim).where(
+        Claim.resident_id == resident_id, Claim.source == "account", Claim.open_key.is_not(None))
         .execution_options(populate_existing=True)))
 
 
-def _locked_by(auths: list[Authorization]) -> list[str]:
+def _locked_by(auths: list[Claim]) -> list[str]:
     now = utcnow()
     return sorted({a.unit.name for a in auths if a.state == "locked" and not policy.lock_lapsed(a, now)})
 
@@ -87,14 +88,14 @@ def deactivate(resident_id: int) -> Deactivated:
 
 def _erase(resident_id: int, revoked: int) -> Deactivated:
     write_transaction(db.session)
-    held = _locked_by(list(db.session.scalars(select(Authorization).where(
-        Authorization.resident_id == resident_id, Authorization.open_bill_id.is_not(None))
-        .with_for_update(of=Authorization))))
+    held = _locked_by(list(db.session.scalars(select(Claim).where(
+        Claim.resident_id == resident_id, Claim.source == "account", Claim.open_key.is_not(None))
+        .with_for_update(of=Claim))))
     if held:
         db.session.rollback()
         raise DeactivationRefused(_lock_message(held))
-    kept = db.session.execute(select(Authorization.id, Authorization.bill_id, Authorization.receipt_id).where(
-        Authorization.resident_id == resident_id, Authorization.state == "reimbursed")).all()
+    kept = db.session.execute(select(Claim.id, Claim.bill_id, Claim.receipt_id).where(
+        Claim.resident_id == resident_id, Claim.source == "account", Claim.state == "reimbursed")).all()
     kept_bills = {row.bill_id for row in kept}
     kept_receipts = {row.receipt_id for row in kept}
     doomed = select(Bill.id).where(Bill.resident_id == resident_id, Bill.id.not_in(kept_bills))
@@ -103,7 +104,11 @@ def _erase(resident_id: int, revoked: int) -> Deactivated:
     for stmt in (
         delete(AccessEvent).where(AccessEvent.resident_id == resident_id),
         delete(Notification).where(Notification.resident_id == resident_id),
-        delete(Authorization).where(Authorization.resident_id == resident_id, Authorization.state != "reimbursed"),
+        delete(Claim).where(Claim.resident_id == resident_id, Claim.source == "account",
+                            Claim.state != "reimbursed"),
+        # A unit's own file claims stay the unit's; they stop pointing at the erased wallet.
+        update(Claim).where(Claim.resident_id == resident_id, Claim.source == "file")
+        .values(resident_id=None, bill_id=None),
         delete(AuthorizationReceipt).where(AuthorizationReceipt.resident_id == resident_id,
                                            AuthorizationReceipt.id.not_in(kept_receipts)),
         delete(BillEvent).where(BillEvent.bill_id.in_(doomed)),
@@ -130,7 +135,8 @@ def _erase(resident_id: int, revoked: int) -> Deactivated:
 
 def _drop_orphan_documents(pairs: list[tuple[str, str]]) -> None:
     """Signed documents are shared by code and number; drop only those no remaining bill refers to."""
-    still_used = exists().where(Bill.code == BillDocument.code, Bill.number == BillDocument.number)
+    still_used = or_(exists().where(Bill.code == BillDocument.code, Bill.number == BillDocument.number),
+                     exists().where(ClaimFile.code == BillDocument.code, ClaimFile.number == BillDocument.number))
     for start in range(0, len(pairs), DOCUMENT_CHUNK):
         chunk = pairs[start:start + DOCUMENT_CHUNK]
         db.session.execute(delete(BillDocument).where(tuple_(BillDocument.code, BillDocument.number).in_(chunk),

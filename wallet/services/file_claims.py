@@ -3,8 +3,10 @@
 A unit may act only on a bill it verified with all five elements (DESIGN.md §6): the page
 shows the verified bill, and taking it in sends those five elements back, so the service
 fetches the bill again from the network, checks its signature, and compares every element
-with the signed document before anything is stored. Lock, feedback, reject and unlock then
-go through :mod:`wallet.services.reimbursement` with ``mode="file"``.
+with the signed document before anything is stored. The claim is an ordinary :class:`Claim`
+(``source="file"``) with the verified copy beside it; lock, feedback, reject and unlock go
+through :mod:`wallet.services.reimbursement` like every other claim. When the bill also sits in
+a resident's wallet, the claim points at that copy, so the resident sees what the unit does.
 """
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ from common.database import write_transaction
 from common.timeutil import utcnow
 from wallet import policy
 from wallet.extensions import db
-from wallet.models.bill import BillDocument
-from wallet.models.file_claim import FileClaim
+from wallet.models.bill import Bill, BillDocument
+from wallet.models.claim import Claim, ClaimFile
 from wallet.scan.five_elements import FiveElements
 from wallet.services import bill_store
 from wallet.services.reimbursement import ClaimRefused, UnitCaller
@@ -55,11 +57,11 @@ def claimable_problem(bill: VerifiedBill) -> str | None:
     return None
 
 
-def open_claim_of(unit_id: int, code: str, number: str) -> FileClaim | None:
-    return db.session.scalar(select(FileClaim).where(FileClaim.open_key == FileClaim.key_of(unit_id, code, number)))
+def open_claim_of(unit_id: int, code: str, number: str) -> Claim | None:
+    return db.session.scalar(select(Claim).where(Claim.open_key == Claim.file_key(unit_id, code, number)))
 
 
-def take_in(user: UnitCaller, elements: FiveElements, verified_by: str) -> FileClaim:
+def take_in(user: UnitCaller, elements: FiveElements, verified_by: str) -> Claim:
     """Store the bill named by ``elements`` as the unit's open file-mode claim, after checking it again."""
     if not user.unit.is_active:
         raise ClaimRefused(f"单位账户{user.unit.state_name}，不能进行任何操作。如有疑问请联系财政部门。", 403,
@@ -82,22 +84,31 @@ def take_in(user: UnitCaller, elements: FiveElements, verified_by: str) -> FileC
     return _store(user, bill, verified_by)
 
 
-def _store(user: UnitCaller, bill: VerifiedBill, verified_by: str) -> FileClaim:
+def _holder(code: str, number: str) -> Bill | None:
+    """The wallet copy of the bill, if a resident holds it (the first one taken in, should several)."""
+    return db.session.scalar(select(Bill).where(Bill.code == code, Bill.number == number)
+                             .order_by(Bill.id).limit(1))
+
+
+def _store(user: UnitCaller, bill: VerifiedBill, verified_by: str) -> Claim:
     row = bill.row(0, source="file")
     now = utcnow()
     write_transaction(db.session)
     db.session.execute(bill_store.dialect_insert(BillDocument.__table__).on_conflict_do_nothing(),
                        [{"code": bill.code, "number": bill.number, "canonical": bill.canonical}])
-    claim = FileClaim(
-        unit_id=user.unit_id, code=bill.code, number=bill.number, check_code=row["check_code"],
-        type_key=row["type_key"], type_name=row["type_name"], issuer_name=row["issuer_name"],
-        issued_at=row["issued_at"], total=row["total"], claimable=row["claimable"],
-        signature_alg=row["signature_alg"],
-        signature_kid=row["signature_kid"], signature_value=row["signature_value"], verified_by=verified_by,
-        issuance=row["issuance"], reimbursement=row["reimbursement"], reimbursed_amount=row["reimbursed_amount"],
-        status_json=row["status_json"], version=row["version"], state="authorized",
-        open_key=FileClaim.key_of(user.unit_id, bill.code, bill.number), created_at=now, acted_by=user.id,
+    holder = _holder(bill.code, bill.number)
+    claim = Claim(
+        source="file", unit_id=user.unit_id, state="authorized", created_at=now, acted_by=user.id,
+        open_key=Claim.file_key(user.unit_id, bill.code, bill.number),
+        resident_id=holder.resident_id if holder else None, bill_id=holder.id if holder else None,
         expires_at=now + timedelta(seconds=current_app.config["AUTHORIZATION_TTL_SECONDS"]),
+        file=ClaimFile(
+            code=bill.code, number=bill.number, check_code=row["check_code"], type_key=row["type_key"],
+            type_name=row["type_name"], issuer_name=row["issuer_name"], issued_at=row["issued_at"],
+            total=row["total"], claimable=row["claimable"], signature_alg=row["signature_alg"],
+            signature_kid=row["signature_kid"], signature_value=row["signature_value"], verified_by=verified_by,
+            issuance=row["issuance"], reimbursement=row["reimbursement"],
+            reimbursed_amount=row["reimbursed_amount"], status_json=row["status_json"], version=row["version"]),
     )
     db.session.add(claim)
     try:
@@ -106,4 +117,3 @@ def _store(user: UnitCaller, bill: VerifiedBill, verified_by: str) -> FileClaim:
         db.session.rollback()
         raise ClaimRefused("本单位已受理这张票据，请在待办中继续办理。", 409, "already_taken") from exc
     return claim
-

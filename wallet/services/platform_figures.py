@@ -15,12 +15,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from wallet.extensions import db
-from wallet.models.authorization import Authorization
-from wallet.models.file_claim import FileClaim
+from wallet.models.claim import Claim
 from wallet.models.unit import Unit
-
-CLAIM_TABLES = (Authorization, FileClaim)
-
 
 @dataclass
 class Tally:
@@ -46,37 +42,35 @@ def _month(column: Any) -> ColumnElement[str]:
     return func.strftime("%Y-%m", column, "+8 hours")
 
 
-def _counts(model: Any) -> tuple[ColumnElement[int], ...]:
-    return (func.count(model.id),
-            func.coalesce(func.sum(case((model.state == "locked", 1), else_=0)), 0),
-            func.coalesce(func.sum(case((model.state == "reimbursed", 1), else_=0)), 0),
-            func.coalesce(func.sum(case((model.state == "reimbursed", model.amount), else_=0)), 0))
+def _counts() -> tuple[ColumnElement[int], ...]:
+    return (func.count(Claim.id),
+            func.coalesce(func.sum(case((Claim.state == "locked", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Claim.state == "reimbursed", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Claim.state == "reimbursed", Claim.amount), else_=0)), 0))
 
 
 def per_unit() -> list[Tally]:
     """Every unit that has an account or claims, busiest (by amount reimbursed) first."""
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.state != "pending")).all())
     rows: dict[int, Tally] = {uid: Tally(name) for uid, name in names.items()}
-    for model in CLAIM_TABLES:
-        for unit_id, *figures in db.session.execute(select(model.unit_id, *_counts(model)).group_by(model.unit_id)):
-            rows.setdefault(unit_id, Tally(names.get(unit_id, f"单位 {unit_id}"))).add(*figures)
+    for unit_id, *figures in db.session.execute(select(Claim.unit_id, *_counts()).group_by(Claim.unit_id)):
+        rows.setdefault(unit_id, Tally(names.get(unit_id, f"单位 {unit_id}"))).add(*figures)
     return sorted(rows.values(), key=lambda t: (-t.reimbursed_fen, -t.claims, t.label))
 
 
 def per_month() -> list[Tally]:
     """Months with any claim or reimbursement, newest first."""
     rows: dict[str, Tally] = defaultdict(lambda: Tally(""))
-    for model in CLAIM_TABLES:
-        month = _month(model.created_at)
-        arrived = select(month, func.count(model.id),
-                         func.coalesce(func.sum(case((model.state == "locked", 1), else_=0)), 0)).group_by(month)
-        for label, claims, locked in db.session.execute(arrived):
-            rows[label].add(claims, locked, 0, 0)
-        paid_month = _month(model.reimbursed_at)
-        paid = (select(paid_month, func.count(model.id), func.coalesce(func.sum(model.amount), 0))
-                .where(model.state == "reimbursed", model.reimbursed_at.is_not(None)).group_by(paid_month))
-        for label, count, fen in db.session.execute(paid):
-            rows[label].add(0, 0, count, fen)
+    month = _month(Claim.created_at)
+    arrived = select(month, func.count(Claim.id),
+                     func.coalesce(func.sum(case((Claim.state == "locked", 1), else_=0)), 0)).group_by(month)
+    for label, claims, locked in db.session.execute(arrived):
+        rows[label].add(claims, locked, 0, 0)
+    paid_month = _month(Claim.reimbursed_at)
+    paid = (select(paid_month, func.count(Claim.id), func.coalesce(func.sum(Claim.amount), 0))
+            .where(Claim.state == "reimbursed", Claim.reimbursed_at.is_not(None)).group_by(paid_month))
+    for label, count, fen in db.session.execute(paid):
+        rows[label].add(0, 0, count, fen)
     for label, tally in rows.items():
         tally.label = label
     return [rows[label] for label in sorted(rows, reverse=True)]

@@ -24,8 +24,7 @@ from sqlalchemy import func, select
 
 from wallet import audit, copy, policy
 from wallet.extensions import db
-from wallet.models.authorization import Authorization
-from wallet.models.file_claim import FileClaim
+from wallet.models.claim import Claim
 from wallet.services import activity, authorizations
 
 
@@ -41,40 +40,39 @@ class Consequences:
 
 def consequences(unit_id: int) -> Consequences:
     def count(*where: object) -> int:
-        return int(db.session.scalar(select(func.count(Authorization.id)).where(
-            Authorization.unit_id == unit_id, Authorization.open_bill_id.is_not(None), *where)) or 0)
+        return int(db.session.scalar(select(func.count(Claim.id)).where(
+            Claim.unit_id == unit_id, Claim.open_key.is_not(None), *where)) or 0)
 
-    residents = int(db.session.scalar(select(func.count(func.distinct(Authorization.resident_id))).where(
-        Authorization.unit_id == unit_id, Authorization.open_bill_id.is_not(None),
-        Authorization.state == "authorized")) or 0)
-    files = int(db.session.scalar(select(func.count(FileClaim.id)).where(
-        FileClaim.unit_id == unit_id, FileClaim.open_key.is_not(None), FileClaim.state == "authorized")) or 0)
-    return Consequences(count(Authorization.state == "authorized"), residents,
-                        count(Authorization.state == "locked"), files)
+    account = Claim.source == "account"
+    residents = int(db.session.scalar(select(func.count(func.distinct(Claim.resident_id))).where(
+        Claim.unit_id == unit_id, Claim.open_key.is_not(None), account, Claim.state == "authorized")) or 0)
+    return Consequences(count(account, Claim.state == "authorized"), residents,
+                        count(account, Claim.state == "locked"),
+                        count(Claim.source == "file", Claim.state == "authorized"))
 
 
 def release_claims(unit_id: int, now: datetime) -> Consequences:
     """Inside the cancellation's write transaction: release what is unlocked, tell about what is locked."""
-    held = db.session.scalars(select(Authorization).where(
-        Authorization.unit_id == unit_id, Authorization.open_bill_id.is_not(None))
-        .with_for_update(of=Authorization).execution_options(populate_existing=True)).all()
-    withdrawn, locked, residents = 0, 0, set()
-    for auth in held:
-        if auth.state == "authorized" or policy.lock_lapsed(auth, now):
-            authorizations.withdraw(auth, now)
+    held = db.session.scalars(select(Claim).where(Claim.unit_id == unit_id, Claim.open_key.is_not(None))
+                              .with_for_update(of=Claim).execution_options(populate_existing=True)).all()
+    withdrawn, locked, files, residents = 0, 0, 0, set()
+    for claim in held:
+        if claim.source == "file":
+            if claim.state == "authorized":
+                claim.close("expired", now, copy.END_REASONS["unit_cancelled"])
+                files += 1
+            continue
+        assert claim.resident_id is not None
+        if claim.state == "authorized" or policy.lock_lapsed(claim, now):
+            authorizations.withdraw(claim, now)
             withdrawn += 1
-            residents.add(auth.resident_id)
+            residents.add(claim.resident_id)
         else:
             locked += 1
-            activity.tell(auth.resident_id, "unit_cancelled_locked", auth.bill_id, kind="unit_cancelled",
-                          unit=auth.unit.name, bill=activity.bill_label(auth), until=copy.minute(auth.lock_expires_at))
-        activity.announce(auth.resident_id)
-    files = db.session.scalars(select(FileClaim).where(
-        FileClaim.unit_id == unit_id, FileClaim.open_key.is_not(None), FileClaim.state == "authorized")
-        .with_for_update(of=FileClaim)).all()
-    for claim in files:
-        claim.state, claim.open_key, claim.closed_at = "expired", None, now
-        claim.end_reason = copy.END_REASONS["unit_cancelled"]
+            activity.tell(claim.resident_id, "unit_cancelled_locked", claim.bill_id, kind="unit_cancelled",
+                          unit=claim.unit.name, bill=activity.bill_label(claim),
+                          until=copy.minute(claim.lock_expires_at))
+        activity.announce(claim.resident_id)
     audit.record("finance.cancel_release", "finance:1", f"unit:{unit_id}", withdrawn=withdrawn, kept_locked=locked,
-                 file_claims=len(files))
-    return Consequences(withdrawn, len(residents), locked, len(files))
+                 file_claims=files)
+    return Consequences(withdrawn, len(residents), locked, files)

@@ -1,8 +1,7 @@
-"""What a unit does to a claim — lock, unlock, feedback, reject — for both kinds of claim page.
+"""What a unit does to a claim — lock, unlock, feedback, reject — and the words each outcome gets.
 
-Account-mode claims (authorized by a resident) and file-mode claims (文件报销) go through
-the same service functions and policy; the pages differ only in which claim they load,
-where they return and a few words, which ``ClaimPages`` holds.
+Every claim, whichever way it reached the unit, goes through the same service functions and
+policy; only a few sentences depend on whether a resident stands behind the claim.
 """
 from __future__ import annotations
 
@@ -18,8 +17,9 @@ from common.money import AmountRefused, fen_from_yuan, yuan_display
 from common.timeutil import SHANGHAI, to_local, utcnow
 from common.web import render_error
 from wallet import policy
-from wallet.services.reimbursement import (ClaimRefused, Feedback, Mode, lock_claim, record_feedback, reject_claim,
-                                          unlock_claim)
+from wallet.extensions import db
+from wallet.models.claim import Claim
+from wallet.services.reimbursement import ClaimRefused, Feedback, lock_claim, record_feedback, reject_claim, unlock_claim
 from wallet.unit.access import current_unit_user
 
 AMOUNT = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
@@ -58,17 +58,17 @@ def parse_feedback(form: Mapping[str, str]) -> tuple[Feedback | None, dict[str, 
 
 
 
+UNLOCKED = {"account": "已解除锁定，授权仍有效；居民在本单位重新锁定前可以撤销授权。",
+            "file": "已解除锁定，票据仍在本单位待办中，可重新锁定后办理。"}
+REASON_ERROR = "请填写拒绝原因（2–200 个字）{}。"
+
+
 @dataclass(frozen=True)
 class ClaimPages:
-    mode: Mode
     show: Callable[..., Any]  # the claim's page: (claim id, status, **context)
-    endpoint: str
-    id_arg: str
-    unlocked: str  # what unlocking leaves behind, in the unit's words
-    reason_error: str
 
     def back(self, claim_id: int) -> Any:
-        return redirect(url_for(self.endpoint, **{self.id_arg: claim_id}), code=303)
+        return redirect(url_for("unit.claim", claim_id=claim_id), code=303)
 
     def choices(self, claim: Any, remaining: int) -> dict[str, bool]:
         """Which actions the page offers, decided by the same policy the services enforce."""
@@ -78,7 +78,7 @@ class ClaimPages:
 
     def lock(self, claim_id: int) -> Any:
         try:
-            claim = lock_claim(current_unit_user(), claim_id, mode=self.mode)
+            claim = lock_claim(current_unit_user(), claim_id)
         except ClaimRefused as refused:
             return self.refused(claim_id, refused)
         until = to_local(claim.lock_expires_at).strftime("%Y-%m-%d %H:%M") if claim.lock_expires_at else "—"
@@ -87,10 +87,10 @@ class ClaimPages:
 
     def unlock(self, claim_id: int) -> Any:
         try:
-            unlock_claim(current_unit_user(), claim_id, mode=self.mode)
+            claim = unlock_claim(current_unit_user(), claim_id)
         except ClaimRefused as refused:
             return self.refused(claim_id, refused)
-        flash(self.unlocked, "success")
+        flash(UNLOCKED[claim.source], "success")
         return self.back(claim_id)
 
     def feedback(self, claim_id: int) -> Any:
@@ -98,7 +98,7 @@ class ClaimPages:
         if parsed is None:
             return self.show(claim_id, 422, form=request.form, errors=errors)
         try:
-            claim, replayed = record_feedback(current_unit_user(), claim_id, parsed, mode=self.mode)
+            claim, replayed = record_feedback(current_unit_user(), claim_id, parsed)
         except ClaimRefused as refused:
             return self.refused(claim_id, refused, form=request.form)
         note = "（该流水号此前已登记，未重复报销）" if replayed else ""
@@ -108,9 +108,11 @@ class ClaimPages:
     def reject(self, claim_id: int) -> Any:
         reason = " ".join((request.form.get("reason") or "").split())
         if not 2 <= len(reason) <= 200:
-            return self.show(claim_id, 422, errors={"reason": self.reason_error})
+            claim = db.session.get(Claim, claim_id)
+            told = claim is not None and claim.for_resident
+            return self.show(claim_id, 422, errors={"reason": REASON_ERROR.format("，居民将看到它" if told else "")})
         try:
-            reject_claim(current_unit_user(), claim_id, reason, mode=self.mode)
+            reject_claim(current_unit_user(), claim_id, reason)
         except ClaimRefused as refused:
             return self.refused(claim_id, refused)
         flash("已拒绝报销，票据已释放。", "success")

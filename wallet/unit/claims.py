@@ -1,4 +1,5 @@
-"""One claim in the unit workspace: the bill with its signature check, and lock, feedback, reject."""
+"""One claim in the unit workspace — authorized by a resident or taken in by the unit itself —
+with the bill, its signature check, and lock, unlock, feedback, reject."""
 from __future__ import annotations
 
 from typing import Any
@@ -17,53 +18,53 @@ from wallet.unit.access import current_unit_user, unit_required
 from wallet.unit.claim_actions import ClaimPages
 
 
-def detail_page(auth_id: int, status: int = 200, **context: Any) -> Any:
+def detail_page(claim_id: int, status: int = 200, **context: Any) -> Any:
     try:
-        auth = view_claim(current_unit_user(), auth_id)
+        claim = view_claim(current_unit_user(), claim_id)
     except ClaimRefused as refused:
         return render_error(refused.status, refused.message)
     now = utcnow()
-    left = policy.remaining(auth.bill)
+    left = policy.remaining(claim.bill)
     defaults = {"amount": yuan(left), "time": to_local(now).strftime("%Y-%m-%dT%H:%M")}
+    history = []
+    if claim.for_resident:
+        assert claim.resident_id is not None
+        history = [e for e in activity.access_history(claim.resident_id, claim.bill_id) if e.claim_id == claim.id]
     return render_template(
-        "wallet/unit/claim.html", auth=auth, bill=BillView(auth.bill, full=True),
-        state=policy.effective_state(auth, now), lapsed=policy.lock_lapsed(auth, now),
-        remaining=left, can=PAGES.choices(auth, left), form=context.pop("form", defaults),
-        errors=context.pop("errors", {}),
-        history=[e for e in activity.access_history(auth.resident_id, auth.bill_id) if e.authorization_id == auth.id],
-        **context), status
+        "wallet/unit/claim.html", claim=claim, bill=BillView(claim.bill, full=True),
+        state=policy.effective_state(claim, now), lapsed=policy.lock_lapsed(claim, now),
+        remaining=left, can=PAGES.choices(claim, left), form=context.pop("form", defaults),
+        errors=context.pop("errors", {}), history=history, **context), status
 
 
-PAGES = ClaimPages(mode="account", show=detail_page, endpoint="unit.claim", id_arg="auth_id",
-                   unlocked="已解除锁定，授权仍有效；居民在本单位重新锁定前可以撤销授权。",
-                   reason_error="请填写拒绝原因（2–200 个字），居民将看到它。")
+PAGES = ClaimPages(show=detail_page)
 
 
-@bp.get("/claims/<int(max=2147483647):auth_id>")
+@bp.get("/claims/<int(max=2147483647):claim_id>")
 @unit_required
-def claim(auth_id: int) -> Any:
-    return detail_page(auth_id)
+def claim(claim_id: int) -> Any:
+    return detail_page(claim_id)
 
 
-@bp.post("/claims/<int(max=2147483647):auth_id>/lock")
+@bp.post("/claims/<int(max=2147483647):claim_id>/lock")
 @unit_required
-def lock(auth_id: int) -> Any:
-    return PAGES.lock(auth_id)
+def lock(claim_id: int) -> Any:
+    return PAGES.lock(claim_id)
 
 
-@bp.post("/claims/<int(max=2147483647):auth_id>/unlock")
+@bp.post("/claims/<int(max=2147483647):claim_id>/unlock")
 @unit_required
-def unlock(auth_id: int) -> Any:
-    return PAGES.unlock(auth_id)
+def unlock(claim_id: int) -> Any:
+    return PAGES.unlock(claim_id)
 
 
-@bp.post("/claims/<int(max=2147483647):auth_id>/feedback")
+@bp.post("/claims/<int(max=2147483647):claim_id>/feedback")
 @unit_required
-def feedback(auth_id: int) -> Any:
-    return PAGES.feedback(auth_id)
+def feedback(claim_id: int) -> Any:
+    return PAGES.feedback(claim_id)
 
 
-@bp.post("/claims/<int(max=2147483647):auth_id>/reject")
+@bp.post("/claims/<int(max=2147483647):claim_id>/reject")
 @unit_required
-def reject(auth_id: int) -> Any:
-    return PAGES.reject(auth_id)
+def reject(claim_id: int) -> Any:
+    return PAGES.reject(claim_id)

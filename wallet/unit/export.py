@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from common.money import yuan
 from common.timeutil import to_local
 from wallet.identity import mask_id_number
-from wallet.models.authorization import Authorization
-from wallet.models.file_claim import MODE_NAME, FileClaim
+from wallet.models.claim import Claim
 
 HEADER = ["授权编号", "票据代码", "票据号码", "票据种类", "开票单位", "开票日期", "票据金额（元）", "交款人",
           "交款人证件号", "理赔/报销单号", "处理结果", "本单位报销金额（元）", "业务流水号", "记账凭证号",
@@ -26,7 +25,7 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def claims_csv(rows: Iterable[Authorization | FileClaim]) -> bytes:
+def claims_csv(rows: Iterable[Claim]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
@@ -41,7 +40,7 @@ def claims_csv(rows: Iterable[Authorization | FileClaim]) -> bytes:
             _cell(auth.claim_ref), "已报销" if reimbursed else "已拒绝", yuan(auth.amount) if reimbursed else "0.00",
             _cell(auth.serial or ""), _cell(auth.voucher or ""), _when(auth.reimbursed_at),
             "" if reimbursed else _cell(auth.end_reason), _when(auth.closed_at),
-            MODE_NAME if isinstance(auth, FileClaim) else "授权报销", _cell(document.get("serial", "")),
+            auth.source_name, _cell(document.get("serial", "")),
             yuan(bill.claimable),
         ])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")

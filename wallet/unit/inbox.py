@@ -33,11 +33,9 @@ def inbox() -> Any:
     sweep(unit_id=unit.id)
     f = _filter()
     rows, total = unit_inbox.inbox(unit.id, f)
-    file_rows = unit_inbox.file_inbox(unit.id, f)
     context = {
         "flt": f, "rows": [AuthorizationView(a) for a in rows], "total": total, "unit": unit,
-        "file_rows": [AuthorizationView(c) for c in file_rows],  # type: ignore[arg-type]
-        "claimants": claimants.of_authorizations(rows), "file_claimants": claimants.of_file_claims(file_rows),
+        "claimants": claimants.of_claims(rows),
         "statuses": unit_inbox.STATUS_FILTERS, "types": unit_inbox.bill_types(unit.id),
         "page_size": unit_inbox.PAGE_SIZE, "return_to": request.full_path.rstrip("?"),
     }
@@ -114,9 +112,7 @@ def export_csv() -> Response:
     if start and end and start > end:
         raise user_error(BadRequest, "开始日期不能晚于结束日期，请重新选择。")
     unit_id = current_unit_user().unit_id
-    rows = unit_inbox.processed(unit_id, start, end) + unit_inbox.processed_files(unit_id, start, end)
-    rows.sort(key=lambda claim: (claim.closed_at, claim.id))
-    return _csv_response(rows, f"{start or 'all'}_{end or 'now'}")
+    return _csv_response(unit_inbox.processed(unit_id, start, end), f"{start or 'all'}_{end or 'now'}")
 
 
 def _csv_response(rows: list[Any], tag: str) -> Response:

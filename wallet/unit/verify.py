@@ -69,7 +69,7 @@ def take_in() -> Any:
         return render_template("wallet/unit/verify.html", result=None, values=elements.as_fields(), errors={},
                                error=refused.message, **_limits()), refused.status
     flash("已受理报销（文件报销）。请锁定票据后办理。", "success")
-    return redirect(url_for("unit.file_claim", claim_id=claim.id), code=303)
+    return redirect(url_for("unit.claim", claim_id=claim.id), code=303)
 
 
 def render_result(verification: Verification, values: dict[str, str] | None = None,

@@ -12,7 +12,7 @@ from common.timeutil import utcnow
 from tests.support.network import persona
 from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
-from wallet.models import Authorization, Bill, Resident, UnitUser
+from wallet.models import Claim, Bill, Resident, UnitUser
 from wallet.services import wallet_api_keys
 from wallet.services.api_credentials import issue_app_key, register_unit_keys
 from wallet.services.authorizations import Confirmation, authorize_bills
@@ -69,8 +69,8 @@ def api_world(wallet_app, network, resident_id, fiscal_client) -> ApiWorld:
         agency = connect_unit(demo_unit("agency").username)
         bill_ids = reimbursable_bills(resident_id, 3)
         authorize(resident_id, insurer.unit_id, bill_ids)
-        claims = list(db.session.scalars(select(Authorization.id).where(Authorization.unit_id == insurer.unit_id)
-                                         .order_by(Authorization.id)))
+        claims = list(db.session.scalars(select(Claim.id).where(Claim.unit_id == insurer.unit_id)
+                                         .order_by(Claim.id)))
     return ApiWorld(insurer, agency, claims)
 
 

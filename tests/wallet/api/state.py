@@ -7,13 +7,13 @@ from sqlalchemy import func, select
 
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
-from wallet.models import AccessEvent, ApiIdempotentReply, Authorization, Bill, Notification
+from wallet.models import AccessEvent, ApiIdempotentReply, Claim, Bill, Notification
 
 
 def snapshot(wallet_app: Any, fiscal_client: FiscalClient) -> dict[str, Any]:
     with wallet_app.app_context():
         db.session.remove()
-        claims = db.session.scalars(select(Authorization).order_by(Authorization.id)).all()
+        claims = db.session.scalars(select(Claim).order_by(Claim.id)).all()
         state = {
             "claims": [(a.id, a.state, a.locked_at, a.amount, a.serial, a.closed_at) for a in claims],
             "bills": db.session.execute(select(Bill.id, Bill.reimbursement, Bill.reimbursed_amount, Bill.version)
@@ -28,10 +28,10 @@ def snapshot(wallet_app: Any, fiscal_client: FiscalClient) -> dict[str, Any]:
     return state
 
 
-def claim_state(wallet_app: Any, auth_id: int) -> Authorization:
+def claim_state(wallet_app: Any, auth_id: int) -> Claim:
     with wallet_app.app_context():
         db.session.remove()
-        auth = db.session.get(Authorization, auth_id)
+        auth = db.session.get(Claim, auth_id)
         assert auth is not None
         db.session.expunge(auth)
         return auth

@@ -30,7 +30,7 @@ from wallet.auth.identity import LOA_FACE
 from wallet.demo import DEMO_UNITS, demo_unit, seed_demo_units
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
-from wallet.models import Authorization, Bill, Resident, Unit, UnitUser
+from wallet.models import Claim, Bill, Resident, Unit, UnitUser
 from wallet.services.authorizations import Confirmation, authorize_bills
 from wallet.services.follower import follow_once
 from wallet.services.sync import sync_person
@@ -78,14 +78,14 @@ def grant(wallet_app, resident_id: int, unit_id: int, bill_ids: list[int], claim
         resident = db.session.get(Resident, resident_id)
         receipt = authorize_bills(resident, unit_id, bill_ids, claim_ref, "", secrets.token_urlsafe(18),
                                   Confirmation(LOA_FACE, utcnow()))
-        return list(db.session.scalars(select(Authorization.id).where(Authorization.receipt_id == receipt.id)
-                                       .order_by(Authorization.id)))
+        return list(db.session.scalars(select(Claim.id).where(Claim.receipt_id == receipt.id)
+                                       .order_by(Claim.id)))
 
 
-def auth_row(wallet_app, auth_id: int) -> Authorization:
+def auth_row(wallet_app, auth_id: int) -> Claim:
     with wallet_app.app_context():
         db.session.expire_all()
-        auth = db.session.get(Authorization, auth_id)
+        auth = db.session.get(Claim, auth_id)
         assert auth is not None
         _ = (auth.bill.total, auth.unit.name)
         return auth
@@ -102,7 +102,7 @@ def bill_row(wallet_app, bill_id: int) -> Bill:
 def age(wallet_app, auth_id: int, **fields: Any) -> None:
     """Move an authorization's deadlines into the past (``expires_at``, ``lock_expires_at``)."""
     with wallet_app.app_context():
-        auth = db.session.get(Authorization, auth_id)
+        auth = db.session.get(Claim, auth_id)
         for name in fields:
             setattr(auth, name, utcnow() - timedelta(seconds=fields[name]))
         db.session.commit()
@@ -226,7 +226,7 @@ def as_unit(wallet_app, key: str, action: Callable[..., Any], *args: Any) -> Any
     with wallet_app.app_context():
         user = db.session.scalar(select(UnitUser).where(UnitUser.username == demo_unit(key).username))
         result = action(user, *args)
-        return result.id if isinstance(result, Authorization) else result
+        return result.id if isinstance(result, Claim) else result
 
 
 UNIT_APPLICATION = {

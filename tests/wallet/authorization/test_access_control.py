@@ -10,7 +10,7 @@ from tests.conftest import csrf_token_of
 from tests.wallet.auth.flows import back_from_stub, log_in
 from tests.wallet.authorization.fixtures import auth_row, claimable, grant, resident_id_of, unit_client_login
 from wallet.extensions import db
-from wallet.models import Authorization, AuthorizationReceipt
+from wallet.models import Claim, AuthorizationReceipt
 from wallet.services.unit_accounts import decide
 
 
@@ -91,7 +91,7 @@ def test_a_resident_cannot_confirm_an_authorization_of_someone_elses_bill(reside
         "csrf_token": token(other, "/authorizations"), "request_id": "x" * 24, "bill": str(bill_id)})
     assert response.status_code == 404 and "请选择您自己的票据" in response.get_data(as_text=True)
     with wallet_app.app_context():
-        assert db.session.scalar(select(func.count(Authorization.id))) == 1
+        assert db.session.scalar(select(func.count(Claim.id))) == 1
 
 
 def test_a_frozen_unit_can_do_nothing_even_in_an_open_session(client, insurer_claim, wallet_app, demo_units,

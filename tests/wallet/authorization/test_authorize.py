@@ -14,7 +14,7 @@ from tests.wallet.authorization.fixtures import (auth_row, claimable, demo_login
                                                  resident_id_of, unit_http_login)
 from wallet.demo import demo_unit
 from wallet.extensions import db
-from wallet.models import Authorization, Bill, Notification
+from wallet.models import Bill, Claim, Notification
 
 RECEIPT = re.compile(r"/authorizations/receipts/(\d+)$")
 
@@ -85,7 +85,7 @@ def test_preview_shows_what_the_unit_will_see_and_confirming_needs_face_verifica
     asked = resident.post(f"/authorize/{unit}/confirm", data=form)
     assert asked.status_code == 303 and asked.headers["Location"].startswith("/auth/step-up?next=/authorize/confirmed/")
     with wallet_app.app_context():
-        assert db.session.scalar(select(Authorization.id)) is None
+        assert db.session.scalar(select(Claim.id)) is None
     back = back_from_stub(resident, asked.headers["Location"], http=stub_browser)
     assert back.status_code == 302 and back.headers["Location"].startswith("/authorize/confirmed/")
     done = resident.get(back.headers["Location"])
@@ -93,7 +93,7 @@ def test_preview_shows_what_the_unit_will_see_and_confirming_needs_face_verifica
     twice = resident.post(f"/authorize/{unit}/confirm", data=form)
     assert twice.headers["Location"] == done.headers["Location"], "the same confirmation gives the same receipt"
     with wallet_app.app_context():
-        rows = db.session.scalars(select(Authorization).order_by(Authorization.bill_id)).all()
+        rows = db.session.scalars(select(Claim).order_by(Claim.bill_id)).all()
         assert [(a.bill_id, a.unit_id, a.state, a.claim_ref) for a in rows] == \
             [(b, unit, "authorized", "LP-001") for b in sorted(bills)]
         assert db.session.scalar(select(Notification.title)) == "授权成功"
@@ -111,7 +111,7 @@ def test_confirming_a_bill_already_authorized_elsewhere_is_refused(resident, wal
         "csrf_token": csrf_token_of(page), "request_id": "r" * 24, "bill": [str(bill)]})
     assert response.status_code == 409 and "已授权给内蒙古自治区医疗保障事业中心" in response.get_data(as_text=True)
     with wallet_app.app_context():
-        assert db.session.scalar(select(Authorization.unit_id).where(Authorization.bill_id == bill)) == \
+        assert db.session.scalar(select(Claim.unit_id).where(Claim.bill_id == bill)) == \
             demo_units["agency"]
 
 

@@ -12,7 +12,7 @@ from tests.conftest import csrf_token_of
 from tests.wallet.auth.flows import back_from_stub
 from tests.wallet.authorization.fixtures import as_unit, claimable, grant, resident_id_of
 from wallet.extensions import db
-from wallet.models import Authorization
+from wallet.models import Claim
 from wallet.services.reimbursement import lock_claim
 
 RECEIPT = re.compile(r"^/authorizations/receipts/\d+$")
@@ -29,7 +29,7 @@ def press_confirm(client, wallet_app, unit_id: int, bills: list[int]):
 
 def authorization_count(wallet_app) -> int:
     with wallet_app.app_context():
-        return int(db.session.scalar(select(func.count(Authorization.id))))
+        return int(db.session.scalar(select(func.count(Claim.id))))
 
 
 def test_the_face_check_returns_with_the_authorization_made(resident_client, wallet_app, demo_units, stub_browser):
@@ -98,7 +98,7 @@ def test_revoking_a_locked_bill_from_a_stale_tab_says_why_and_offers_the_way_bac
     assert response.status_code == 409
     assert "无法撤销授权" in html and "已锁定该票据" in html and "操作冲突" not in html
     with wallet_app.app_context():
-        bill_id = db.session.get(Authorization, auth_id).bill_id
+        bill_id = db.session.get(Claim, auth_id).bill_id
     assert f'href="/bills/{bill_id}">查看这张票据</a>' in html and 'href="/authorizations">返回授权列表</a>' in html
 
 

@@ -57,7 +57,7 @@ def test_revoking_before_the_lock_hides_the_bill_from_the_unit(resident_client, 
     response = revoke(resident_client, granted[0])
     assert response.status_code == 303 and response.headers["Location"] == "/authorizations"
     auth = auth_row(wallet_app, granted[0])
-    assert (auth.state, auth.open_bill_id) == ("revoked", None)
+    assert (auth.state, auth.open_key) == ("revoked", None)
     assert seq_now(wallet_app) > before and notices(wallet_app)[-1] == "revoked"
     unit = client.application.test_client()
     unit_client_login(unit, unit_logins["insurer"])
@@ -87,7 +87,7 @@ def test_an_authorization_the_unit_did_nothing_with_expires_and_the_live_poll_te
     live = resident_client.get(f"/live?seq={before}")
     assert live.status_code == 200 and live.headers["HX-Trigger"] == "billsChanged"
     auth = auth_row(wallet_app, granted[0])
-    assert (auth.state, auth.open_bill_id, auth.end_reason) == ("expired", None, "授权期限内单位未处理")
+    assert (auth.state, auth.open_key, auth.end_reason) == ("expired", None, "授权期限内单位未处理")
     assert notices(wallet_app)[-1] == "expired"
     assert int(SEQ.search(live.get_data(as_text=True)).group(1)) > before
     assert as_unit(wallet_app, "insurer", _try(lock_claim), granted[0]) == "not_found"
@@ -127,7 +127,7 @@ def test_a_lapsed_lock_is_recorded_once_and_the_resident_may_then_revoke(residen
     resident_client.get("/live?seq=0")
     resident_client.get("/live?seq=0")
     with wallet_app.app_context():
-        kinds = db.session.scalars(select(AccessEvent.kind).where(AccessEvent.authorization_id == granted[0])).all()
+        kinds = db.session.scalars(select(AccessEvent.kind).where(AccessEvent.claim_id == granted[0])).all()
     assert kinds.count("lock_lapsed") == 1 and notices(wallet_app).count("lock_lapsed") == 1
     overview = resident_client.get("/authorizations").get_data(as_text=True)
     assert 'data-testid="auth-chip">锁定已过期<' in overview

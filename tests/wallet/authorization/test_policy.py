@@ -8,7 +8,7 @@ import pytest
 
 from common.timeutil import utcnow
 from wallet import policy
-from wallet.models import Authorization, Bill, Unit
+from wallet.models import Claim, Bill, Unit
 
 NOW = utcnow()
 HOUR = timedelta(hours=1)
@@ -30,10 +30,10 @@ def bill(resident_id: int = 7, total: int = 10000, reimbursed: int = 0, issuance
 
 
 def auth(state: str = "authorized", unit_id: int = 1, resident_id: int = 7, expires=NOW + HOUR, lock_until=None,
-         the_bill: Bill | None = None) -> Authorization:
-    a = Authorization(id=5, state=state, unit_id=unit_id, resident_id=resident_id, expires_at=expires,
-                      lock_expires_at=lock_until, bill_id=3)
-    a.bill = the_bill or bill()
+         the_bill: Bill | None = None) -> Claim:
+    a = Claim(id=5, source="account", state=state, unit_id=unit_id, resident_id=resident_id, expires_at=expires,
+              lock_expires_at=lock_until, bill_id=3)
+    a.wallet_bill = the_bill or bill()
     a.unit = unit(unit_id)
     return a
 

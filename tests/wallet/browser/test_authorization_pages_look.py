@@ -20,7 +20,7 @@ from tests.wallet.browser.test_unit_accounts_console import console, finance_log
 from tests.wallet.imports.bills import layout_pdf
 from wallet.demo import demo_unit
 from wallet.extensions import db
-from wallet.models import Authorization, Bill
+from wallet.models import Claim, Bill
 from wallet.services.reimbursement import Feedback, lock_claim, record_feedback
 
 ISSUER = {"Authorization": "Bearer dev-only-issuer-token"}
@@ -73,7 +73,7 @@ def test_authorizing_with_one_press_and_every_page_around_it(system, seeded_idp,
 
     with wallet_app.app_context():
         held = {a.bill_id: a.id for a in db.session.scalars(
-            select(Authorization).where(Authorization.resident_id == rid))}
+            select(Claim).where(Claim.resident_id == rid))}
     as_unit(wallet_app, "insurer", lock_claim, held[first])
     page.get_by_role("button", name="确认撤销授权").click()
     expect(page.get_by_role("heading", name="无法撤销授权")).to_be_visible()

@@ -17,7 +17,7 @@ from tests.wallet.authorization.fixtures import claimable, demo_units, grant  # 
 from wallet.extensions import db
 from wallet.identity import seal
 from wallet.identity_lookup import resident_for_id_number
-from wallet.models import Authorization, Bill, Resident, SyncState
+from wallet.models import Claim, Bill, Resident, SyncState
 from wallet.models.resident import NAME_PURPOSE
 from wallet.resident.list_cache import EXTENSION, ListCache
 from wallet.services import activity
@@ -66,7 +66,7 @@ def test_a_page_kept_before_an_authorization_runs_out_is_not_shown_after(client,
     bill_id = claimable(wallet_app, rid, 1)[0]
     [auth_id] = grant(wallet_app, rid, demo_units["insurer"], [bill_id])
     with wallet_app.app_context():
-        db.session.execute(update(Authorization).where(Authorization.id == auth_id)
+        db.session.execute(update(Claim).where(Claim.id == auth_id)
                            .values(expires_at=utcnow() + timedelta(seconds=1)))
         bump_change_seq(rid)
         db.session.commit()

@@ -11,11 +11,11 @@ from tests.wallet.auth.flows import back_from_stub, log_in, signed_in_user_id
 from tests.wallet.authorization.fixtures import as_unit, auth_row, claimable, grant, resident_id_of
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
-from wallet.models import (AccessEvent, AuditEntry, Authorization, AuthorizationReceipt, Bill, Notification,
+from wallet.models import (AccessEvent, AuditEntry, Claim, AuthorizationReceipt, Bill, Notification,
                            Resident, SyncState)
 from wallet.services.reimbursement import Feedback, lock_claim, record_feedback
 
-OWNED = (Bill, Authorization, AuthorizationReceipt, Notification, AccessEvent, SyncState)
+OWNED = (Bill, Claim, AuthorizationReceipt, Notification, AccessEvent, SyncState)
 
 
 def face_verified(client, stub_browser) -> None:
@@ -90,12 +90,12 @@ def test_deactivation_revokes_erases_keeps_reimbursements_anonymised_and_logs_ou
     assert done.status_code == 302 and signed_in_user_id(resident_client) is None
     assert other_device.get("/").status_code == 200 and signed_in_user_id(other_device) is None
     left = counts(wallet_app, rid)
-    assert left == {"bills": 1, "authorizations": 1, "authorization_receipts": 1, "notifications": 0,
+    assert left == {"bills": 1, "claims": 1, "authorization_receipts": 1, "notifications": 0,
                     "access_events": 0, "sync_states": 0, "residents": 1}
     with wallet_app.app_context():
-        kept = db.session.get(Authorization, paid)
+        kept = db.session.get(Claim, paid)
         assert kept.state == "reimbursed" and kept.bill_id == paid_bill
-        assert db.session.get(Authorization, waiting) is None
+        assert db.session.get(Claim, waiting) is None
         tombstone = db.session.get(Resident, rid)
         assert tombstone.name == "已注销用户" and tombstone.id_number == ""
         assert resident_for_id_number(persona("p1").id_number) is None
@@ -113,7 +113,7 @@ def test_after_deactivation_the_account_is_gone_and_logging_in_starts_a_fresh_ac
     rid = resident_id_of(wallet_app)
     face_verified(resident_client, stub_browser)
     assert submit(resident_client).status_code == 302
-    assert counts(wallet_app, rid) == {"bills": 0, "authorizations": 0, "authorization_receipts": 0,
+    assert counts(wallet_app, rid) == {"bills": 0, "claims": 0, "authorization_receipts": 0,
                                        "notifications": 0, "access_events": 0, "sync_states": 0, "residents": 0}
     again = back_from_stub(resident_client, "/login", http=stub_browser, persona="p1")
     assert again.status_code == 302 and again.headers["Location"].endswith("/activate")

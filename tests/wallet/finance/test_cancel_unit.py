@@ -9,7 +9,7 @@ from tests.conftest import csrf_token_of
 from tests.wallet.authorization.fixtures import age, as_unit, claimable, grant, resident_id_of
 from tests.wallet.finance.test_console import admin, state_of  # noqa: F401  (fixture)
 from wallet.extensions import db
-from wallet.models import AccessEvent, Authorization, Notification
+from wallet.models import AccessEvent, Claim, Notification
 from wallet.services.authorizations import sweep
 from wallet.services.reimbursement import lock_claim
 
@@ -23,7 +23,7 @@ def states(wallet_app, ids: list[int]) -> list[tuple[str, str]]:
     with wallet_app.app_context():
         db.session.expire_all()
         return [(a.state, a.end_reason) for a in db.session.scalars(
-            select(Authorization).where(Authorization.id.in_(ids)).order_by(Authorization.id))]
+            select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id))]
 
 
 def kinds(wallet_app, model, column) -> list[str]:

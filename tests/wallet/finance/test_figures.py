@@ -11,7 +11,7 @@ from common.timeutil import to_local
 from tests.wallet.authorization.fixtures import claimable, collect, grant
 from tests.wallet.finance.test_console import admin  # noqa: F401  (fixture)
 from wallet.extensions import db
-from wallet.models import Authorization, Unit
+from wallet.models import Claim, Unit
 
 UTC = timezone.utc
 # (unit, state, created at, reimbursed at, amount in fen); 2026-10-31 17:30 UTC is already November in Beijing.
@@ -51,10 +51,10 @@ def plant(wallet_app, network, resident_id: int, fiscal_client, demo_units: dict
     ids = [grant(wallet_app, resident_id, demo_units[unit], [bill])[0] for (unit, *_), bill in zip(PLAN, bills)]
     with wallet_app.app_context():
         for auth_id, (_, state, created, paid, amount) in zip(ids, PLAN):
-            auth = db.session.get(Authorization, auth_id)
+            auth = db.session.get(Claim, auth_id)
             auth.state, auth.created_at, auth.reimbursed_at, auth.amount = state, created, paid, amount
             if state not in ("authorized", "locked"):
-                auth.open_bill_id = None
+                auth.open_key = None
         db.session.commit()
 
 
@@ -62,7 +62,7 @@ def test_figures_per_unit_and_per_month_match_the_rows_behind_them(admin, wallet
                                                                   fiscal_client, demo_units):
     plant(wallet_app, network, collected, fiscal_client, demo_units)
     with wallet_app.app_context():
-        rows = list(db.session.scalars(select(Authorization)))
+        rows = list(db.session.scalars(select(Claim)))
         names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
 
     by_unit: dict[str, Counter] = defaultdict(Counter)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from wallet.extensions import db
-from wallet.models import AuditEntry, Authorization, Unit
+from wallet.models import AuditEntry, Claim, Unit
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
 SIGNED_API = "api."
@@ -31,7 +31,7 @@ def test_the_walk_finds_the_forms_it_must_guard(wallet_app):
 def test_no_mutating_route_accepts_a_post_without_a_token(wallet_app, client):
     def counts():
         with wallet_app.app_context():
-            return [db.session.scalar(select(func.count()).select_from(m)) for m in (AuditEntry, Authorization, Unit)]
+            return [db.session.scalar(select(func.count()).select_from(m)) for m in (AuditEntry, Claim, Unit)]
 
     before = counts()
     refused = {}

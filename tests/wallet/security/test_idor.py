@@ -19,7 +19,7 @@ from tests.wallet.authorization.fixtures import (auth_row, claimable, collected,
 from tests.wallet.imports.bills import fields_of
 from wallet.extensions import db
 from wallet.models import AuthorizationReceipt, Notification
-from wallet.models.file_claim import FileClaim
+from wallet.models.claim import Claim
 
 
 @pytest.fixture
@@ -105,18 +105,18 @@ def test_another_units_file_claim_is_not_found(client, network, demo_units, unit
         r'<input type="hidden" name="(\w+)" value="([^"]*)"', hidden)))
     claim_id = int(taken.headers["Location"].rsplit("/", 1)[1])
     with wallet_app.app_context():
-        state = db.session.get(FileClaim, claim_id).state
+        state = db.session.get(Claim, claim_id).state
     agency = unit_client(wallet_app, unit_logins, "agency")
     form = csrf_token_of(agency.get("/unit/verify").get_data(as_text=True))
-    assert agency.get(f"/unit/file-claims/{claim_id}").status_code == 404
+    assert agency.get(f"/unit/claims/{claim_id}").status_code == 404
     for action in ("lock", "unlock", "reject", "feedback"):
-        response = agency.post(f"/unit/file-claims/{claim_id}/{action}", data={
+        response = agency.post(f"/unit/claims/{claim_id}/{action}", data={
             "csrf_token": form, "reason": "不是本单位的", "amount": "1.00", "serial": "S1", "voucher": "V1",
             "time": "2026-03-06T09:30"})
         assert response.status_code == 404, action
-    assert insurer.get(f"/unit/file-claims/{claim_id}").status_code == 200
+    assert insurer.get(f"/unit/claims/{claim_id}").status_code == 200
     with wallet_app.app_context():
-        assert db.session.get(FileClaim, claim_id).state == state
+        assert db.session.get(Claim, claim_id).state == state
 
 
 def test_the_api_answers_not_found_for_another_units_authorization(system, api_world, wallet_app):

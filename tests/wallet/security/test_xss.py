@@ -14,7 +14,7 @@ from tests.wallet.authorization.fixtures import (UNIT_APPLICATION, apply_for_uni
                                                  stub_browser, unit_client_login, unit_logins)
 from tests.wallet.finance.test_console import admin_login
 from wallet.extensions import db
-from wallet.models import AuditEntry, Authorization, Bill, Unit
+from wallet.models import AuditEntry, Claim, Bill, Unit
 from wallet.services import bill_queries
 
 PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
@@ -29,7 +29,7 @@ def assert_inert(html: str, where: str) -> None:
 
 def counts(wallet_app) -> list[int]:
     with wallet_app.app_context():
-        return [db.session.scalar(select(func.count()).select_from(m)) or 0 for m in (Bill, Authorization, Unit)]
+        return [db.session.scalar(select(func.count()).select_from(m)) or 0 for m in (Bill, Claim, Unit)]
 
 
 @pytest.fixture

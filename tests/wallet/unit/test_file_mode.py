@@ -12,10 +12,10 @@ from tests.support.tokens import plain
 from tests.wallet.authorization.fixtures import unit_client_login
 from tests.wallet.imports.bills import fields_of, layout_pdf, red_reverse, tampered_pdf
 from wallet.extensions import db
-from wallet.models.file_claim import FileClaim
+from wallet.models.claim import Claim
 
 FEEDBACK = {"serial": "WJ2026000001", "voucher": "JZ-2026-0101", "time": "2026-03-06T09:30"}
-CLAIM_URL = re.compile(r"/unit/file-claims/(\d+)$")
+CLAIM_URL = re.compile(r"/unit/claims/(\d+)$")
 
 
 def token(client) -> str:
@@ -43,12 +43,12 @@ def verify_pdf(client, pdf: bytes):
 
 
 def act(client, claim_id: int, action: str, **data: str):
-    return client.post(f"/unit/file-claims/{claim_id}/{action}", data={"csrf_token": token(client), **data})
+    return client.post(f"/unit/claims/{claim_id}/{action}", data={"csrf_token": token(client), **data})
 
 
 def claim_count(wallet_app) -> int:
     with wallet_app.app_context():
-        return db.session.scalar(select(func.count()).select_from(FileClaim)) or 0
+        return db.session.scalar(select(func.count()).select_from(Claim).where(Claim.source == "file")) or 0
 
 
 def fiscal_status(network, item) -> dict:
@@ -63,7 +63,7 @@ def test_a_verified_layout_pdf_is_taken_in_locked_and_partly_reimbursed(insurer,
     assert 'data-testid="authentic"' in html and "受理报销" in html
     assert "1501**********110X" in html and "乌日娜" not in html
     claim_id = take_in(insurer, html)
-    page = insurer.get(f"/unit/file-claims/{claim_id}").get_data(as_text=True)
+    page = insurer.get(f"/unit/claims/{claim_id}").get_data(as_text=True)
     assert "文件报销" in page and "待锁定" in page
     assert act(insurer, claim_id, "lock").status_code == 303
     assert fiscal_status(network, item)["reimbursement"] == "locked"
@@ -71,7 +71,7 @@ def test_a_verified_layout_pdf_is_taken_in_locked_and_partly_reimbursed(insurer,
     assert done.status_code == 303
     status = fiscal_status(network, item)
     assert status["reimbursement"] == "partially_reimbursed" and status["reimbursed_amount"] == 30000
-    page = plain(insurer.get(f"/unit/file-claims/{claim_id}").get_data(as_text=True))
+    page = plain(insurer.get(f"/unit/claims/{claim_id}").get_data(as_text=True))
     assert 'data-testid="reimbursed-amount">¥300.00' in page
 
 
@@ -106,7 +106,7 @@ def test_five_elements_verify_then_claim_then_reject_releases_the_lock(insurer, 
     act(insurer, claim_id, "lock")
     assert act(insurer, claim_id, "reject", reason="材料不全").status_code == 303
     assert fiscal_status(network, item)["reimbursement"] == "unreimbursed"
-    assert "已拒绝" in insurer.get(f"/unit/file-claims/{claim_id}").get_data(as_text=True)
+    assert "已拒绝" in insurer.get(f"/unit/claims/{claim_id}").get_data(as_text=True)
 
 
 def test_a_wrong_check_code_is_refused_and_stores_nothing(insurer, network, wallet_app):
@@ -162,7 +162,7 @@ def test_another_unit_cannot_see_or_act_on_the_file_claim(client, network, walle
     claim_id = take_in(client, html)
     client.post("/unit/logout", data={"csrf_token": token(client)})
     unit_client_login(client, unit_logins["agency"])
-    assert client.get(f"/unit/file-claims/{claim_id}").status_code == 404
+    assert client.get(f"/unit/claims/{claim_id}").status_code == 404
     assert act(client, claim_id, "lock").status_code == 404
     assert fiscal_status(network, item)["reimbursement"] == "unreimbursed"
 
@@ -181,7 +181,7 @@ def test_a_bill_locked_by_another_unit_is_refused_on_lock(client, network, walle
     second = take_in(client, html)
     refused = act(client, second, "lock")
     assert refused.status_code == 409 and "锁定" in refused.get_data(as_text=True)
-    assert "待锁定" in client.get(f"/unit/file-claims/{second}").get_data(as_text=True)
+    assert "待锁定" in client.get(f"/unit/claims/{second}").get_data(as_text=True)
 
 
 def test_verify_without_a_file_or_with_bad_fields_answers_4xx(insurer, wallet_app):
@@ -205,11 +205,12 @@ def test_file_claims_appear_in_the_inbox_and_the_export_marked_as_file_mode(insu
         .get_data(as_text=True)
     claim_id = take_in(insurer, html)
     inbox = insurer.get("/unit/").get_data(as_text=True)
-    assert f'data-file-claim="{item["code"]}-{item["number"]}"' in inbox and "文件报销" in inbox
+    row = inbox[inbox.index(f'data-claim="{item["code"]}-{item["number"]}"'):]
+    assert 'data-testid="mode">文件报销<' in row[:row.index("</tr>")]
     act(insurer, claim_id, "lock")
     act(insurer, claim_id, "feedback", amount="120.50", **FEEDBACK)
-    assert f'data-file-claim="{item["code"]}' not in insurer.get("/unit/").get_data(as_text=True)
-    assert f'data-file-claim="{item["code"]}' in insurer.get("/unit/?status=reimbursed").get_data(as_text=True)
+    assert f'data-claim="{item["code"]}' not in insurer.get("/unit/").get_data(as_text=True)
+    assert f'data-claim="{item["code"]}' in insurer.get("/unit/?status=reimbursed").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(insurer.get("/unit/export.csv").get_data(as_text=True).lstrip("\ufeff"))))
     mode = rows[0].index("报销方式")
     assert [r for r in rows[1:] if r[2] == item["number"]][0][mode] == "文件报销"

@@ -23,7 +23,7 @@ from tests.wallet.api.conftest import connect_unit
 from tests.wallet.authorization.fixtures import claimable, form_token, grant, unit_http_login
 from wallet.demo import demo_unit
 from wallet.extensions import db
-from wallet.models import Authorization
+from wallet.models import Claim
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TYPED = "2026-03-06T13:21"
@@ -96,7 +96,7 @@ def test_the_export_days_are_beijing_days(server_zone, system, wallet_app, netwo
     clerk = unit_http_login(system.url, unit_logins["insurer"])
     reimburse(clerk, f"{system.url}/unit/claims/{claim}")
     with wallet_app.app_context():
-        db.session.get(Authorization, claim).closed_at = datetime(2026, 3, 5, 17, 30, tzinfo=timezone.utc)
+        db.session.get(Claim, claim).closed_at = datetime(2026, 3, 5, 17, 30, tzinfo=timezone.utc)
         db.session.commit()
     export = f"{system.url}/unit/export.csv"
     assert exported_ids(clerk, f"{export}?from=2026-03-06&to=2026-03-06") == [str(claim)]

@@ -13,7 +13,7 @@ from tests.conftest import csrf_token_of
 from tests.support.tokens import plain
 from tests.wallet.authorization.fixtures import age, auth_row, bill_row, claimable, grant
 from wallet.extensions import db
-from wallet.models.authorization import Authorization
+from wallet.models.claim import Claim
 
 FEEDBACK = {"serial": "BX2026000001", "voucher": "JZ-2026-0001", "time": "2026-03-06T09:30"}
 
@@ -133,7 +133,7 @@ def test_reject_needs_a_reason_then_unlocks_the_bill(insurer, claims, wallet_app
     assert missing.status_code == 422 and "拒绝原因" in missing.get_data(as_text=True)
     assert post(insurer, f"/unit/claims/{claims[1]}/reject", reason="不属于本保单保障范围").status_code == 303
     auth = auth_row(wallet_app, claims[1])
-    assert (auth.state, auth.end_reason, auth.open_bill_id) == ("rejected", "不属于本保单保障范围", None)
+    assert (auth.state, auth.end_reason, auth.open_key) == ("rejected", "不属于本保单保障范围", None)
     assert bill_row(wallet_app, auth.bill_id).reimbursement == "unreimbursed"
 
 
@@ -163,7 +163,7 @@ def test_export_gives_processed_claims_as_csv_for_excel(insurer, claims, wallet_
     assert by_result["已报销"][11] == f"{total // 100}.{total % 100:02d}" and by_result["已报销"][12] == "BX2026000001"
     assert by_result["已拒绝"][15].startswith("'="), "a formula-looking cell is defused"
     with wallet_app.app_context():
-        paid = db.session.get(Authorization, claims[0]).bill
+        paid = db.session.get(Claim, claims[0]).bill
         expected = [json.loads(paid.canonical)["serial"], yuan(paid.claimable)]
     assert rows[0][18:] == ["开票业务流水号", "可报销金额（元）"]
     assert by_result["已报销"][18:] == expected
@@ -183,7 +183,7 @@ def test_unlocking_releases_the_bill_but_keeps_the_claim(insurer, claims, wallet
 
 def test_the_claim_page_shows_the_data_standard_fields_of_a_medical_bill(insurer, claims, wallet_app):
     with wallet_app.app_context():
-        shown = [db.session.get(Authorization, c) for c in claims]
+        shown = [db.session.get(Claim, c) for c in claims]
         medical = next((a.id, json.loads(a.bill.canonical)) for a in shown if a.bill.type_key.startswith("medical_"))
     claim_id, document = medical
     page = plain(insurer.get(f"/unit/claims/{claim_id}").get_data(as_text=True))
