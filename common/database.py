@@ -63,16 +63,45 @@ def _sqlite_on_begin(conn: Any) -> None:
     conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class PendingWork(RuntimeError):
+    """A write transaction was asked for while the session still held changes nobody committed."""
+
+
+WROTE = "wrote_in_transaction"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement(state: Any) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(WROTE, None)
+
+
 def write_transaction(session: Session | scoped_session[Session]) -> None:
     """Start ``session``'s transaction holding the write lock (SQLite) before anything is read.
 
     Call first thing in a service function that reads, checks and writes status; on
     PostgreSQL combine it with ``with_for_update()`` on the rows being guarded.
-    Accepts Flask-SQLAlchemy's ``db.session`` (a scoped session) as well.
+    Accepts Flask-SQLAlchemy's ``db.session`` (a scoped session) as well. A transaction
+    that only read is ended; one holding changes raises :class:`PendingWork` — rolling
+    them back here would lose them without a word.
     """
     if isinstance(session, scoped_session):
         session = session()
     if session.in_transaction():
+        changed = any(session.is_modified(row) for row in session.dirty)
+        if session.new or session.deleted or changed or session.info.get(WROTE):
+            raise PendingWork("commit or roll back the changes before starting a write transaction")
         session.rollback()
     session.connection(execution_options={SQLITE_IMMEDIATE: True})
 
