@@ -9,7 +9,7 @@ them and remember their former id (``claim_files.former_id``) for audit entries 
 copy, so the resident sees what the unit did.
 
 Revision ID: 3e8a5c1d7b90
-Revises: 7c1f2e9a4b3d
+Revises: b41d7e2c9a15
 Create Date: 2026-12-06 10:30:00.000000
 """
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from alembic import op
 from common.columns import UTCDateTime
 
 revision = '3e8a5c1d7b90'
-down_revision = '7c1f2e9a4b3d'
+down_revision = 'b41d7e2c9a15'
 branch_labels = None
 depends_on = None
 
