@@ -42,5 +42,6 @@ def test_unit_verifies_a_layout_pdf_then_locks_and_reimburses_part(system, netwo
 
     desk.get_by_role("link", name="待办与记录").click()
     desk.get_by_label("状态").select_option("reimbursed")
-    expect(desk.get_by_test_id("file-claims")).to_contain_text(f"{item['code']}-{item['number']}")
+    row = desk.locator(f"tr[data-claim='{item['code']}-{item['number']}']")
+    expect(row.get_by_test_id("mode")).to_have_text("文件报销")
     context.close()
