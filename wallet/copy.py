@@ -20,11 +20,25 @@ BILL_CHIPS: dict[str, tuple[str, str]] = {
     "authorized": ("已授权", "info"), "lock_lapsed": ("锁定已过期", "warn"), "locked": ("报销中", "warn"),
     "partially_reimbursed": ("部分报销", "warn"), "reimbursed": ("已报销", "ok"), "claimable": ("可报销", "ok"),
 }
-AUTHORIZATION_CHIPS: dict[str, dict[str, tuple[str, str]]] = {
+# -- a claim's state: the one vocabulary of every page, export, figure and API text -------------------
+
+CLAIM_STATE_NAMES: dict[str, str] = {
+    "authorized": "已授权", "locked": "已锁定", "reimbursed": "已报销", "rejected": "已拒绝",
+    "revoked": "已撤销", "expired": "已失效",
+}
+# Nobody authorized a claim the unit took in itself: its open, unlocked state reads 已受理.
+FILE_CLAIM_STATE_NAMES: dict[str, str] = {**CLAIM_STATE_NAMES, "authorized": "已受理"}
+CLAIM_CHIPS: dict[str, dict[str, tuple[str, str]]] = {
     "resident": {"authorized": ("已授权，待单位处理", "info"), "locked": ("已锁定", "warn"),
-                 "rejected": ("已拒绝", "bad"), "revoked": ("已撤销", ""), "expired": ("已失效", "")},
-    "unit": {"authorized": ("待锁定", "info"), "locked": ("已锁定", "warn"), "rejected": ("已拒绝", "bad"),
-             "revoked": ("已撤销", ""), "expired": ("已失效", "")},
+                 "reimbursed": ("已报销", "ok"), "rejected": ("已拒绝", "bad"), "revoked": ("已撤销", ""),
+                 "expired": ("已失效", "")},
+    "unit": {"authorized": ("待锁定", "info"), "locked": ("已锁定", "warn"), "reimbursed": ("已报销", "ok"),
+             "rejected": ("已拒绝", "bad"), "revoked": ("已撤销", ""), "expired": ("已失效", "")},
+}
+UNIT_STATUS_FILTERS: dict[str, str] = {
+    "open": "待处理", **{state: CLAIM_CHIPS["unit"][state][0] for state in ("authorized", "locked", "reimbursed",
+                                                                            "rejected")},
+    "all": "全部",
 }
 LAPSED_CHIP = ("锁定已过期", "warn")
 WITHDRAWN_CHIP = ("已撤回", "")
@@ -124,16 +138,21 @@ def timeline_record(result: str, amount: int, total: int, reimbursed_before: int
     return TIMELINE["reimbursed_rest"] if reimbursed_before else TIMELINE["reimbursed_full"]
 
 
-def authorization_chip(state: str, *, audience: str = "resident", lapsed: bool = False, amount: int | None = None,
-                       reason: str = "") -> tuple[str, str]:
-    """(label, tone) of an authorization as of now, for the resident or for the unit."""
+def claim_chip(state: str, *, audience: str = "resident", lapsed: bool = False, reason: str = "") -> tuple[str, str]:
+    """(label, tone) of a claim's state as of now, for the resident or for the unit."""
     if lapsed:
         return LAPSED_CHIP
-    if state == "reimbursed":
-        return f"已报销 {money(amount or 0)}", "ok"
     if state == "expired" and reason == END_REASONS["unit_cancelled"]:
         return WITHDRAWN_CHIP
-    return AUTHORIZATION_CHIPS[audience].get(state, (state, ""))
+    return CLAIM_CHIPS[audience].get(state, (state, ""))
+
+
+def authorization_chip(state: str, *, audience: str = "resident", lapsed: bool = False, amount: int | None = None,
+                       reason: str = "") -> tuple[str, str]:
+    """The chip of a claim in a list: a reimbursement names its amount."""
+    if state == "reimbursed" and not lapsed:
+        return f"已报销 {money(amount or 0)}", "ok"
+    return claim_chip(state, audience=audience, lapsed=lapsed, reason=reason)
 
 
 def authorization_line(state: str, *, unit: str, amount: int | None = None, claimable: int = 0,

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
+from wallet import copy
 from wallet.extensions import db
 from wallet.models.bill import Bill, BillDocument
 from wallet.models.unit import Unit
@@ -33,13 +34,8 @@ from wallet.models.unit import Unit
 OPEN_STATES = ("authorized", "locked")
 UNIT_VISIBLE_STATES = ("authorized", "locked", "reimbursed", "rejected")
 PROCESSED_STATES = ("reimbursed", "rejected")
-STATE_NAMES: dict[str, str] = {
-    "authorized": "已授权", "locked": "已锁定", "reimbursed": "已报销", "rejected": "已拒绝",
-    "revoked": "已撤销", "expired": "已失效",
-}
+STATE_NAMES = copy.CLAIM_STATE_NAMES
 SOURCE_NAMES: dict[str, str] = {"account": "授权报销", "file": "文件报销"}
-# The open, unlocked state of a claim the unit took in itself: nobody "authorized" it.
-FILE_STATE_NAMES: dict[str, str] = {**STATE_NAMES, "authorized": "已受理"}
 
 
 class Claim(db.Model):
@@ -106,7 +102,7 @@ class Claim(db.Model):
 
     @property
     def state_name(self) -> str:
-        names = FILE_STATE_NAMES if self.source == "file" else STATE_NAMES
+        names = copy.FILE_CLAIM_STATE_NAMES if self.source == "file" else STATE_NAMES
         return names.get(self.state, self.state)
 
     @property

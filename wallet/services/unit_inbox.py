@@ -16,15 +16,13 @@ from typing import Any, Mapping
 from sqlalchemy import Select, and_, func, or_, select
 
 from common.timeutil import SHANGHAI, utcnow
+from wallet import copy
 from wallet.extensions import db
 from wallet.models.bill import Bill
 from wallet.models.claim import PROCESSED_STATES, UNIT_VISIBLE_STATES, Claim, ClaimFile
 
 PAGE_SIZE = 50
-STATUS_FILTERS: dict[str, str] = {
-    "open": "待处理", "authorized": "待锁定", "locked": "已锁定", "reimbursed": "已报销", "rejected": "已拒绝",
-    "all": "全部",
-}
+STATUS_FILTERS = copy.UNIT_STATUS_FILTERS
 BILL_KEY = re.compile(r"^(\d{8})[-\s]?(\d{10})$")
 
 

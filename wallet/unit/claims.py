@@ -9,7 +9,7 @@ from flask import render_template
 from common.money import yuan
 from common.timeutil import to_local, utcnow
 from common.web import render_error
-from wallet import policy
+from wallet import copy, policy
 from wallet.resident.bill_view import BillView
 from wallet.services import activity
 from wallet.services.reimbursement import ClaimRefused, view_claim
@@ -24,6 +24,7 @@ def detail_page(claim_id: int, status: int = 200, **context: Any) -> Any:
     except ClaimRefused as refused:
         return render_error(refused.status, refused.message)
     now = utcnow()
+    state, lapsed = policy.effective_state(claim, now), policy.lock_lapsed(claim, now)
     left = policy.remaining(claim.bill)
     defaults = {"amount": yuan(left), "time": to_local(now).strftime("%Y-%m-%dT%H:%M")}
     history = []
@@ -32,7 +33,7 @@ def detail_page(claim_id: int, status: int = 200, **context: Any) -> Any:
         history = [e for e in activity.access_history(claim.resident_id, claim.bill_id) if e.claim_id == claim.id]
     return render_template(
         "wallet/unit/claim.html", claim=claim, bill=BillView(claim.bill, full=True),
-        state=policy.effective_state(claim, now), lapsed=policy.lock_lapsed(claim, now),
+        state=state, lapsed=lapsed, chip=copy.claim_chip(state, audience="unit", lapsed=lapsed),
         remaining=left, can=PAGES.choices(claim, left), form=context.pop("form", defaults),
         errors=context.pop("errors", {}), history=history, **context), status
 

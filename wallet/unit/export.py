@@ -37,7 +37,7 @@ def claims_csv(rows: Iterable[Claim]) -> bytes:
         writer.writerow([
             auth.id, bill.code, bill.number, bill.type_name, _cell(bill.issuer_name), _when(bill.issued_at),
             yuan(bill.total), _cell(payer.get("name", "")), mask_id_number(payer.get("id_number", "")),
-            _cell(auth.claim_ref), "已报销" if reimbursed else "已拒绝", yuan(auth.amount) if reimbursed else "0.00",
+            _cell(auth.claim_ref), auth.state_name, yuan(auth.amount) if reimbursed else "0.00",
             _cell(auth.serial or ""), _cell(auth.voucher or ""), _when(auth.reimbursed_at),
             "" if reimbursed else _cell(auth.end_reason), _when(auth.closed_at),
             auth.source_name, _cell(document.get("serial", "")),
