@@ -19,7 +19,7 @@ def bearer_token() -> str:
 
 
 def _unauthorized() -> FiscalError:
-    return FiscalError(401, "unauthorized", "缺少或无效的访问令牌，请在 Authorization 头中提供 Bearer 令牌。")
+    return FiscalError(401, "unauthorized", "缺少或无效的访问令牌，请在 Claim 头中提供 Bearer 令牌。")
 
 
 def platform_required(view: View) -> View:

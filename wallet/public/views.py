@@ -14,8 +14,8 @@ from flask_limiter import RateLimitExceeded
 from markupsafe import escape
 
 from wallet.public import bp
-from wallet.public.limits import check_limit, rate_refusal, retry_after
-from wallet.resident.preview import preview
+from wallet.auth.verification_limits import check_limit, rate_refusal, retry_after
+from wallet.presenters.preview import preview
 from wallet.scan.five_elements import FIELDS, five_elements_errors, submitted_fields
 from wallet.services import check_counts
 from wallet.services.verification import Verification, verify_elements

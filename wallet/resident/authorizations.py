@@ -21,8 +21,8 @@ from wallet.models.claim import OPEN_STATES
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.resident import bp
-from wallet.resident.auth_view import AuthorizationView
-from wallet.resident.bill_view import BillView
+from wallet.presenters.authorization import AuthorizationView
+from wallet.presenters.bill import HOLDERS, BillView
 from wallet.resident.bills import owned_or_404
 from wallet.services import authorizations, receipts
 from wallet.services.authorizations import AuthorizationRefused
@@ -30,7 +30,7 @@ from wallet.services.authorizations import AuthorizationRefused
 
 def overview_context(resident_id: int) -> dict[str, Any]:
     authorizations.sweep(resident_id=resident_id)
-    views = [AuthorizationView(a) for a in authorizations.authorizations_of(resident_id)]
+    views = [AuthorizationView(a, red_link=True) for a in authorizations.authorizations_of(resident_id)]
     return {"open_views": [v for v in views if v.state in OPEN_STATES],
             "closed_views": [v for v in views if v.state not in OPEN_STATES],
             "sync": db.session.get(SyncState, resident_id)}
@@ -139,4 +139,4 @@ def receipt_file(receipt_id: int) -> Any:
 def bill_authorizations(bill_id: int) -> Any:
     """The authorization section of a bill's detail page, refreshed when anything changes."""
     authorizations.sweep(resident_id=current_user.id)
-    return render_template("wallet/authorize/_bill_section.html", bill=BillView(owned_or_404(bill_id), full=True))
+    return render_template("wallet/authorize/_bill_section.html", bill=BillView(owned_or_404(bill_id), parts=(HOLDERS,)))

@@ -19,7 +19,7 @@ from wallet.auth.stepup import step_up_satisfied
 from wallet.extensions import db
 from wallet.models.unit import UNIT_TYPES, Unit
 from wallet.resident import bp
-from wallet.resident.bill_view import BillView
+from wallet.presenters.bill import DOCUMENT, BillView
 from wallet.services import authorizations, bill_queries
 
 MAX_BILLS = 50
@@ -71,11 +71,13 @@ def choose_unit() -> Any:
     return render_template("wallet/authorize/choose_unit.html", active_tab="authorize", **context)
 
 
-def selection_rows(unit: Unit, bills: list[Any]) -> list[tuple[BillView, policy.Decision]]:
+def selection_rows(unit: Unit, bills: list[Any], parts: tuple[str, ...] = ()) -> list[tuple[BillView, policy.Decision]]:
+    """Each bill with whether it may go to ``unit``; ``parts`` as for :class:`BillView`."""
     held = authorizations.open_by_bill(current_user.id, [b.id for b in bills])
     actor = policy.ResidentActor(current_user.id)
-    return [(BillView(b), policy.decide(actor, "authorize", bill=b, open_authorization=held.get(b.id),
-                                        target_unit=unit)) for b in bills]
+    return [(BillView(b, holds=held, parts=parts),
+             policy.decide(actor, "authorize", bill=b, open_authorization=held.get(b.id), target_unit=unit))
+            for b in bills]
 
 
 @bp.get("/authorize/<int(max=2147483647):unit_id>")
@@ -104,7 +106,7 @@ def _checked_bills(unit: Unit, ids: list[int]) -> tuple[list[BillView], list[tup
     if len(bills) != len(ids):
         raise user_error(NotFound, "没有找到所选的票据，请返回重新选择。")
     good, bad = [], []
-    for view, decision in selection_rows(unit, bills):
+    for view, decision in selection_rows(unit, bills, parts=(DOCUMENT,)):
         if decision:
             good.append(view)
         else:

@@ -14,7 +14,7 @@ from wallet.models.bill import Bill
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.resident import bp
-from wallet.resident.bill_view import BillView
+from wallet.presenters.bill import DETAIL, STATUS, BillView
 from wallet.resident.list_cache import fill_csrf_slot, list_cache, render_with_csrf_slot, sequence_key
 from wallet.services import authorizations, bill_queries, bill_summary, rejections
 from wallet.services.collection_jobs import request_sync
@@ -84,7 +84,7 @@ def bill_list_context(resident: Resident, sync: SyncState | None, flt: bill_quer
 def bill_detail(bill_id: int) -> str:
     bill = owned_or_404(bill_id)
     record_now("bill.view", current_user, f"bill:{bill.id}")
-    return render_template("wallet/bills/detail.html", active_tab="bills", bill=BillView(bill, full=True))
+    return render_template("wallet/bills/detail.html", active_tab="bills", bill=BillView(bill, parts=DETAIL))
 
 
 @bp.get("/bills/<int:bill_id>/status")
@@ -92,7 +92,7 @@ def bill_detail(bill_id: int) -> str:
 def bill_status(bill_id: int) -> str:
     """The live part of the detail page (status chip and timeline), refreshed on change."""
     bill = owned_or_404(bill_id)
-    return render_template("wallet/bills/_status.html", bill=BillView(bill, full=True))
+    return render_template("wallet/bills/_status.html", bill=BillView(bill, parts=STATUS))
 
 
 @bp.get("/bills/<int:bill_id>/layout.pdf")
@@ -113,13 +113,13 @@ def bill_pdf(bill_id: int) -> Response:
 @login_required
 def bill_qr(bill_id: int) -> str:
     bill = owned_or_404(bill_id)
-    return render_template("wallet/bills/qr.html", active_tab="bills", bill=BillView(bill, full=True))
+    return render_template("wallet/bills/qr.html", active_tab="bills", bill=BillView(bill))
 
 
 @bp.get("/bills/<int:bill_id>/qr.svg")
 @login_required
 def bill_qr_svg(bill_id: int) -> Response:
-    view = BillView(owned_or_404(bill_id), full=True)
+    view = BillView(owned_or_404(bill_id))
     return Response(view.qr_svg(), mimetype="image/svg+xml",
                     headers={"Cache-Control": "private, max-age=3600"})
 

@@ -15,9 +15,9 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from common.web import render_error
-from wallet.public.limits import import_limit, rate_refusal, retry_after
+from wallet.auth.verification_limits import import_limit, rate_refusal, retry_after
 from wallet.resident import bp
-from wallet.resident.preview import preview
+from wallet.presenters.preview import preview
 from wallet.scan.five_elements import FIELDS, submitted_fields
 from wallet.scan.payload import MAX_PAYLOAD_CHARS
 from wallet.scan.photo import DEFAULT_MAX_BYTES as PHOTO_MAX_BYTES

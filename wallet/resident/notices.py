@@ -17,7 +17,7 @@ from wallet.models.bill import Bill
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.resident import bp
-from wallet.resident.linked_bills import LinkedBill, linked_bill
+from wallet.presenters.linked_bill import LinkedBill, linked_bill
 from wallet.resident.list_cache import list_cache, sequence_key
 from wallet.services import activity, authorizations
 

@@ -1,4 +1,4 @@
-"""Who may use which area, and the sign-in of non-resident users into the shared session.
+"""Who may use which area: the unit workspace's guards, and each kind of user kept in its own area.
 
 Residents, unit users and the finance administrator share one Flask-Login session whose id
 names the kind (``resident:7``, ``unit:3``, ``finance:1``). Every request is kept inside the
@@ -8,16 +8,16 @@ is frozen or cancelled loses its open sessions on their next request.
 """
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import flash, jsonify, redirect, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import flash, jsonify, redirect, request, url_for
+from flask_login import current_user
 
 from common.web import render_error, wants_json
-from wallet.auth.sessions import LOGIN_AT, SEEN_AT, USER_KINDS
+from wallet.auth.sessions import USER_KINDS
+from wallet.auth.staff import sign_out_user, user_kind
 from wallet.extensions import db
 from wallet.models.unit import UnitUser
 from wallet.unit import bp
@@ -33,12 +33,6 @@ OPEN_ENDPOINTS = {"unit.login", "unit.login_code", "unit.apply", "unit.applied",
                   "resident.verify_receipt"}
 # Pages a user who must replace their initial password may still open.
 BEFORE_NEW_PASSWORD = {"unit.password", "unit.change_password", "unit.logout"}
-
-
-def user_kind() -> str | None:
-    if not current_user.is_authenticated:
-        return None
-    return str(current_user.get_id()).partition(":")[0]
 
 
 def _send(target: str, message: str) -> Any:
@@ -59,21 +53,6 @@ def keep_users_in_their_realm() -> Any:
     if realm in LOGINS:
         return _send(url_for(LOGINS[realm]), f"当前已登录{KIND_NAMES[kind]}。请使用{KIND_NAMES[realm]}登录，登录后将退出当前账户。")
     return _send(url_for(HOMES[kind]), f"当前已登录{KIND_NAMES[kind]}，如需使用个人账户，请先退出。")
-
-
-def sign_in_user(user: Any) -> bool:
-    """Start a fresh session for a unit user or the administrator (timeouts as for residents)."""
-    session.clear()
-    if not login_user(user, fresh=True):
-        return False
-    now = int(time.time())
-    session.update({LOGIN_AT: now, SEEN_AT: now})
-    return True
-
-
-def sign_out_user() -> None:
-    logout_user()
-    session.clear()
 
 
 def current_unit_user() -> UnitUser:

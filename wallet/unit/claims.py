@@ -10,7 +10,7 @@ from common.money import yuan
 from common.timeutil import to_local, utcnow
 from common.web import render_error
 from wallet import copy, policy
-from wallet.resident.bill_view import BillView
+from wallet.presenters.bill import UNIT_CLAIM, BillView
 from wallet.services import activity
 from wallet.services.reimbursement import ClaimRefused, view_claim
 from wallet.unit import bp
@@ -32,7 +32,7 @@ def detail_page(claim_id: int, status: int = 200, **context: Any) -> Any:
         assert claim.resident_id is not None
         history = [e for e in activity.access_history(claim.resident_id, claim.bill_id) if e.claim_id == claim.id]
     return render_template(
-        "wallet/unit/claim.html", claim=claim, bill=BillView(claim.bill, full=True),
+        "wallet/unit/claim.html", claim=claim, bill=BillView(claim.bill, parts=UNIT_CLAIM),
         state=state, lapsed=lapsed, chip=copy.claim_chip(state, audience="unit", lapsed=lapsed),
         remaining=left, can=PAGES.choices(claim, left), form=context.pop("form", defaults),
         errors=context.pop("errors", {}), history=history, **context), status

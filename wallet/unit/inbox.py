@@ -8,7 +8,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from common.web import user_error
-from wallet.resident.auth_view import AuthorizationView
+from wallet.presenters.authorization import AuthorizationView
 from wallet.services import claimants, unit_inbox
 from wallet.services.authorizations import sweep
 from wallet.services.reimbursement import ClaimRefused, lock_claim

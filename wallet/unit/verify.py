@@ -13,7 +13,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from common.web import render_error
-from wallet.resident.preview import preview
+from wallet.presenters.preview import preview
 from wallet.scan.five_elements import InvalidFiveElements, parse_five_elements, submitted_fields
 from wallet.services import file_claims
 from wallet.services.reimbursement import ClaimRefused

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from wallet.resident.bill_view import BillView
+from wallet.presenters.bill import DOCUMENT, BillView
 from wallet.services.verification import VerifiedBill
 
 
@@ -11,4 +11,4 @@ def preview(bill: VerifiedBill) -> BillView:
     """A :class:`BillView` over the row the bill would be stored as: chips, amounts and fields
     read exactly as on the detail page. Nothing here touches the database (no id, no owner)."""
     row = bill.row(resident_id=0, source="verified")
-    return BillView(SimpleNamespace(**row, id=None))  # type: ignore[arg-type]
+    return BillView(SimpleNamespace(**row, id=None), holds={}, parts=(DOCUMENT,))  # type: ignore[arg-type]

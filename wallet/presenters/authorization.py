@@ -1,4 +1,7 @@
-"""What an authorization looks like on a page: its state as of now, a chip, and what may be done."""
+"""What an authorization looks like on a page: its state as of now, a chip, and what may be done.
+
+The bill and unit come joined with the authorization; the one other read, the red bill that
+replaced a red-reversed one, is made when the view is built, not while a template renders."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,16 +12,20 @@ from flask import g
 from common.timeutil import utcnow
 from wallet import copy, policy
 from wallet.models.claim import Claim
-from wallet.resident.linked_bills import LinkedBill, linked_bill
+from wallet.presenters.linked_bill import LinkedBill, linked_bill
 from wallet.services import authorizations
 
 
 class AuthorizationView:
-    def __init__(self, auth: Claim, now: datetime | None = None) -> None:
+    def __init__(self, auth: Claim, now: datetime | None = None, red_link: bool = False) -> None:
+        """``red_link``: also name the red bill that replaced a red-reversed bill (the resident's
+        list links to it; it is the one part of the view that reads the database)."""
         self.auth = auth
         self.now = now or utcnow()
         self.state = policy.effective_state(auth, self.now)
         self.lapsed = policy.lock_lapsed(auth, self.now)
+        self.red_link: LinkedBill | None = (linked_bill(auth.bill, "red_bill")
+                                            if red_link and auth.bill.issuance == "red_reversed" else None)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.auth, name)
@@ -44,11 +51,6 @@ class AuthorizationView:
         return copy.authorization_line(self.state, unit=a.unit.name, amount=a.amount, claimable=a.bill.claimable,
                                        bill_reimbursed=a.bill.reimbursed_amount, until=until, reason=reason,
                                        closed_at=a.closed_at, lapsed=self.lapsed)
-
-    @property
-    def red_link(self) -> LinkedBill | None:
-        """The red bill that replaced a red-reversed bill (an authorization of it ends there)."""
-        return linked_bill(self.auth.bill, "red_bill") if self.auth.bill.issuance == "red_reversed" else None
 
     @property
     def can_revoke(self) -> bool:

@@ -1,11 +1,17 @@
-"""What a bill looks like to the resident: labels, amounts, timeline — read from the signed document."""
+"""What a bill looks like on a page: labels, amounts, timeline — read from the signed document.
+
+Everything that needs the database or a signature check is read when the view is built, so a
+template that renders it never queries and never verifies. A page names the parts it shows
+(``DETAIL``, ``UNIT_CLAIM``, …); a list card reads only the open authorizations handed in for
+the whole page.
+"""
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Collection, Mapping
 from datetime import datetime
-from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 import segno
 from flask import current_app
@@ -18,11 +24,11 @@ from wallet.extensions import db
 from wallet import copy, policy
 from wallet.models.claim import Claim
 from wallet.models.bill import Bill, BillEvent
-from wallet.resident.auth_view import AuthorizationView, open_authorizations
-from wallet.resident.linked_bills import LinkedBill, linked_bill
-from wallet.services import activity, authorizations
+from wallet.presenters.authorization import AuthorizationView, open_authorizations
+from wallet.presenters.linked_bill import linked_bill
 from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import build_payload_url
+from wallet.services import activity, authorizations
 from wallet.services.signatures import signature_check
 
 TYPE_ICONS = {
@@ -39,23 +45,44 @@ OTHER_PAYMENT_LABELS = (("serious_illness", "大病保险"), ("medical_assistanc
                         ("civil_servant", "公务员医疗补助"), ("other", "其他"))
 
 
+# What a view may read when it is built, beyond the bill's own row; a page asks for what it shows.
+DOCUMENT = "document"    # the signed document (a list reads narrow rows without it)
+SIGNATURE = "signature"  # the signature check
+TIMELINE = "timeline"    # network events and feedback records, and the bill across a red reversal
+CHIP = "chip"            # the bill's open authorization, which its chip and what may be done depend on
+HOLDERS = "holders"      # every authorization of the bill and who accessed it (implies CHIP)
+DETAIL = frozenset({DOCUMENT, SIGNATURE, TIMELINE, CHIP, HOLDERS})
+STATUS = frozenset({DOCUMENT, TIMELINE, CHIP})
+UNIT_CLAIM = frozenset({DOCUMENT, SIGNATURE})
+
+
 class BillView:
-    def __init__(self, bill: Bill, full: bool = False, holds: Mapping[int, Claim] | None = None) -> None:
-        """``holds``: the open authorizations of the bills on a list page, read for the page at once."""
+    def __init__(self, bill: Bill, holds: Mapping[int, Claim] | None = None,
+                 parts: Collection[str] = ()) -> None:
+        """``holds``: the open authorizations of the bills on a list page, read for the page at once
+        (without it, ``CHIP`` reads the bill's own). What a page does not ask for is not there:
+        a template that reaches for it gets nothing rather than a query."""
         self.bill = bill
-        self.full = full
-        self.holds = holds
+        self.status: dict[str, Any] = json.loads(bill.status_json)
+        if holds is None and (CHIP in parts or HOLDERS in parts):
+            holds = open_authorizations(bill.resident_id)
+        if holds is not None:
+            held = holds.get(bill.id)
+            self.open_authorization = AuthorizationView(held) if held is not None else None
+        if DOCUMENT in parts or TIMELINE in parts:
+            self.doc: dict[str, Any] = json.loads(bill.canonical)
+        if SIGNATURE in parts:
+            self.signature = self._signature()
+        if TIMELINE in parts:
+            self.linked = linked_bill(bill, "original" if self.is_red else "red_bill")
+            self.timeline = self._timeline()
+        if HOLDERS in parts:
+            # Every authorization of this bill, newest first (who it was handed to, and how it ended).
+            self.authorizations = [AuthorizationView(a) for a in authorizations.for_bill(bill.resident_id, bill.id)]
+            self.access_events = activity.access_history(bill.resident_id, bill.id, limit=20)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.bill, name)
-
-    @cached_property
-    def doc(self) -> dict[str, Any]:
-        return json.loads(self.bill.canonical)
-
-    @cached_property
-    def status(self) -> dict[str, Any]:
-        return json.loads(self.bill.status_json)
 
     @property
     def icon(self) -> str:
@@ -144,26 +171,6 @@ class BillView:
             instants.append(as_utc(datetime.fromisoformat(expires)))
         return min((at for at in instants if at > now), default=None)
 
-    @cached_property
-    def open_authorization(self) -> AuthorizationView | None:
-        holds = self.holds if self.holds is not None else open_authorizations(self.bill.resident_id)
-        held = holds.get(self.bill.id)
-        return AuthorizationView(held) if held is not None else None
-
-    @cached_property
-    def linked(self) -> LinkedBill | None:
-        """The red bill of a red-reversed original, or the original of a red bill."""
-        return linked_bill(self.bill, "original" if self.is_red else "red_bill")
-
-    @cached_property
-    def authorizations(self) -> list[AuthorizationView]:
-        """Every authorization of this bill, newest first (who it was handed to, and how it ended)."""
-        return [AuthorizationView(a) for a in authorizations.for_bill(self.bill.resident_id, self.bill.id)]
-
-    @cached_property
-    def access_events(self) -> list[Any]:
-        return activity.access_history(self.bill.resident_id, self.bill.id, limit=20)
-
     @property
     def can_authorize(self) -> bool:
         held = self.open_authorization
@@ -196,15 +203,13 @@ class BillView:
         return [{**row, "price_display": yuan_display(row["price"]), "amount_display": yuan_display(row["amount"])}
                 for row in rows]
 
-    @cached_property
-    def signature(self) -> dict[str, Any]:
+    def _signature(self) -> dict[str, Any]:
         ok, key = signature_check(self.bill.canonical, self.bill.signature_alg, self.bill.signature_kid,
                                   self.bill.signature_value)
         return {"ok": ok, "kid": self.bill.signature_kid, "alg": self.bill.signature_alg,
                 "province": province_name(key.province) if key else "未知"}
 
-    @cached_property
-    def timeline(self) -> list[tuple[datetime, str, str]]:
+    def _timeline(self) -> list[tuple[datetime, str, str]]:
         """(time, what, detail), oldest first: issue, network events, feedback records."""
         entries: list[tuple[datetime, str, str]] = [(self.issued_local, copy.TIMELINE["issued"],
                                                      self.doc["issuer"]["name"])]
