@@ -13,9 +13,9 @@ from flask import Response, render_template, request
 from flask_limiter import RateLimitExceeded
 from markupsafe import escape
 
-from wallet.public import bp
 from wallet.auth.verification_limits import check_limit, rate_refusal, retry_after
 from wallet.presenters.preview import preview
+from wallet.public import bp
 from wallet.scan.five_elements import FIELDS, five_elements_errors, submitted_fields
 from wallet.services import check_counts
 from wallet.services.verification import Verification, verify_elements

@@ -20,9 +20,9 @@ from wallet.models.authorization import AuthorizationReceipt
 from wallet.models.claim import OPEN_STATES
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
-from wallet.resident import bp
 from wallet.presenters.authorization import AuthorizationView
 from wallet.presenters.bill import HOLDERS, BillView
+from wallet.resident import bp
 from wallet.resident.bills import owned_or_404
 from wallet.services import authorizations, receipts
 from wallet.services.authorizations import AuthorizationRefused

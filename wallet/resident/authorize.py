@@ -17,9 +17,10 @@ from common.web import user_error
 from wallet import copy, policy
 from wallet.auth.stepup import step_up_satisfied
 from wallet.extensions import db
+from wallet.fragments import render_page
 from wallet.models.unit import UNIT_TYPES, Unit
-from wallet.resident import bp
 from wallet.presenters.bill import DOCUMENT, BillView
+from wallet.resident import bp
 from wallet.services import authorizations, bill_queries
 
 MAX_BILLS = 50
@@ -66,9 +67,7 @@ def choose_unit() -> Any:
         raise user_error(BadRequest, "请选择列表中的单位类型。")
     context = {"q": q, "unit_type": unit_type, "unit_types": UNIT_TYPES, "units": search_units(q, unit_type or None),
                "recent": authorizations.recent_units(current_user.id), "preselected": bill_ids_of(request.args)}
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "unit-results":
-        return render_template("wallet/authorize/_unit_results.html", **context)
-    return render_template("wallet/authorize/choose_unit.html", active_tab="authorize", **context)
+    return render_page("wallet/authorize/choose_unit.html", ["unit_results"], active_tab="authorize", **context)
 
 
 def selection_rows(unit: Unit, bills: list[Any], parts: tuple[str, ...] = ()) -> list[tuple[BillView, policy.Decision]]:
@@ -96,9 +95,7 @@ def select_bills(unit_id: int) -> Any:
     claim_ref, note = claim_fields(request.args)
     context = {"unit": unit, "rows": selection_rows(unit, shown), "next_cursor": next_cursor, "q": q,
                "preselected": set(preselected), "claim_ref": claim_ref, "note": note}
-    if request.headers.get("HX-Request") and request.args.get("cursor"):
-        return render_template("wallet/authorize/_select_rows.html", **context)
-    return render_template("wallet/authorize/select_bills.html", active_tab="authorize", **context)
+    return render_page("wallet/authorize/select_bills.html", ["rows"], active_tab="authorize", **context)
 
 
 def _checked_bills(unit: Unit, ids: list[int]) -> tuple[list[BillView], list[tuple[BillView, str]]]:

@@ -10,11 +10,12 @@ from common.web import user_error
 from wallet.audit import record_now
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
+from wallet.fragments import wants_fragment
 from wallet.models.bill import Bill
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
-from wallet.resident import bp
 from wallet.presenters.bill import DETAIL, STATUS, BillView
+from wallet.resident import bp
 from wallet.resident.list_cache import fill_csrf_slot, list_cache, render_with_csrf_slot, sequence_key
 from wallet.services import authorizations, bill_queries, bill_summary, rejections
 from wallet.services.collection_jobs import request_sync
@@ -28,34 +29,42 @@ def parse_filter() -> bill_queries.BillFilter:
         raise user_error(BadRequest, str(exc)) from exc
 
 
-def render_bill_list() -> Response | str:
-    """The list page, or the part of it an htmx request asks for (more rows, or fresh results)."""
+LIST = "wallet/bills/list.html"
+# The blocks of the list page an htmx request swaps: after a cursor, the next rows (the
+# "加载更多" row asks with one); else fresh results, with the filter choices that follow them.
+MORE_ROWS = ("rows",)
+FRESH_RESULTS = ("results", "filter_fields")
+
+
+def render_bill_list() -> Response:
+    """The list page, or for an htmx request the blocks of it that the request swaps."""
     resident = current_user._get_current_object()
     flt = parse_filter()
     after = request.args.get("cursor") or None
-    if request.headers.get("HX-Request") and after:
-        return bill_list_html("wallet/bills/_rows.html", resident, flt, after)
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "bill-results":
-        response = make_response(bill_list_html("wallet/bills/_results_refresh.html", resident, flt, after))
+    blocks = () if not wants_fragment() else MORE_ROWS if after else FRESH_RESULTS
+    response = make_response(bill_list_html(blocks, resident, flt, after))
+    response.vary.add("HX-Request")
+    if blocks == FRESH_RESULTS:
         response.headers["HX-Replace-Url"] = url_for("resident.home", **flt.as_args())
-        return response
-    return bill_list_html("wallet/bills/list.html", resident, flt, after)
+    return response
 
 
-def bill_list_html(template: str, resident: Resident, flt: bill_queries.BillFilter, after: str | None) -> str:
-    """``template`` rendered for the resident, reused until their bills change (see list_cache).
-
-    A page with a message waiting to be flashed is made afresh and not kept.
+def bill_list_html(blocks: tuple[str, ...], resident: Resident, flt: bill_queries.BillFilter,
+                   after: str | None) -> str:
+    """The list page (or its ``blocks``) rendered for the resident, reused until their bills change
+    (see list_cache). A page with a message waiting to be flashed is made afresh and not kept.
     """
     # The sequence is read before any bill: the page then never claims a newer state than it shows.
     sync = db.session.get(SyncState, resident.id)
     shown = (sync.state, sync.progress, sync.rejected, sync.last_synced_at) if sync else ()
     key = None if session.get("_flashes") else \
-        sequence_key("bills", resident, sync, resident.name_enc, template, flt, after, *shown)
+        sequence_key("bills", resident, sync, resident.name_enc, blocks, flt, after, *shown)
 
     def render() -> tuple[str, datetime | None]:
         context, changes_at = bill_list_context(resident, sync, flt, after)
-        return render_with_csrf_slot(template, active_tab="bills", **context), changes_at
+        # Filter choices swapped in beside fresh results replace the page's own out of band.
+        html = render_with_csrf_slot(LIST, blocks, active_tab="bills", oob=blocks == FRESH_RESULTS, **context)
+        return html, changes_at
 
     return fill_csrf_slot(list_cache().get_or_make(key, render))
 

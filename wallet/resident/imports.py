@@ -16,8 +16,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from common.web import render_error
 from wallet.auth.verification_limits import import_limit, rate_refusal, retry_after
-from wallet.resident import bp
 from wallet.presenters.preview import preview
+from wallet.resident import bp
 from wallet.scan.five_elements import FIELDS, submitted_fields
 from wallet.scan.payload import MAX_PAYLOAD_CHARS
 from wallet.scan.photo import DEFAULT_MAX_BYTES as PHOTO_MAX_BYTES

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 from cachetools import LRUCache
 from flask import Flask, current_app, render_template, session
 from flask_wtf.csrf import generate_csrf
+from jinja2_fragments.flask import render_blocks
 
 from common.timeutil import utcnow
 from wallet.models.collection import SyncState
@@ -98,9 +99,11 @@ def sequence_key(kind: str, resident: Resident, sync: SyncState | None, *parts: 
     return (kind, resident.id, resident.activated_at, sync.change_seq, *parts)
 
 
-def render_with_csrf_slot(template: str, **context: Any) -> str:
-    """``template`` rendered for keeping: the CSRF token, the one part that is the session's, left as a slot."""
-    return render_template(template, csrf_token=lambda: CSRF_SLOT, **context)
+def render_with_csrf_slot(template: str, blocks: Sequence[str] = (), **context: Any) -> str:
+    """``template`` (or only its ``blocks``) rendered for keeping: the CSRF token, the one part that
+    is the session's, left as a slot."""
+    context["csrf_token"] = lambda: CSRF_SLOT
+    return render_blocks(template, list(blocks), **context) if blocks else render_template(template, **context)
 
 
 def fill_csrf_slot(html: str) -> str:

@@ -16,8 +16,8 @@ from wallet.models.authorization import Notification
 from wallet.models.bill import Bill
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
-from wallet.resident import bp
 from wallet.presenters.linked_bill import LinkedBill, linked_bill
+from wallet.resident import bp
 from wallet.resident.list_cache import list_cache, sequence_key
 from wallet.services import activity, authorizations
 

@@ -8,6 +8,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from common.web import user_error
+from wallet.fragments import render_page
 from wallet.presenters.authorization import AuthorizationView
 from wallet.services import claimants, unit_inbox
 from wallet.services.authorizations import sweep
@@ -39,9 +40,7 @@ def inbox() -> Any:
         "statuses": unit_inbox.STATUS_FILTERS, "types": unit_inbox.bill_types(unit.id),
         "page_size": unit_inbox.PAGE_SIZE, "return_to": request.full_path.rstrip("?"),
     }
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "claim-results":
-        return render_template("wallet/unit/_inbox_results.html", **context)
-    return render_template("wallet/unit/inbox.html", **context)
+    return render_page("wallet/unit/inbox.html", ["results"], **context)
 
 
 def _selected_ids() -> list[int]:

@@ -34,8 +34,7 @@ def test_units_are_found_by_name_credit_code_and_type(resident):
     assert "北疆人寿保险股份有限公司内蒙古分公司" in by_name and "内蒙古自治区医疗保障事业中心" not in by_name
     by_code = resident.get(f"/authorize?q={demo_unit('agency').credit_code.lower()}").get_data(as_text=True)
     assert "内蒙古自治区医疗保障事业中心" in by_code and "北疆人寿" not in by_code
-    by_type = resident.get("/authorize?type=medical_insurance", headers={"HX-Request": "true",
-                                                                        "HX-Target": "unit-results"})
+    by_type = resident.get("/authorize?type=medical_insurance", headers={"HX-Request": "true"})
     partial = by_type.get_data(as_text=True)
     assert "<html" not in partial and "医疗保障事业中心" in partial and "青城数字科技" not in partial
     assert resident.get("/authorize?type=bank").status_code == 400

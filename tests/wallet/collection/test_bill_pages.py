@@ -71,6 +71,25 @@ def test_totals_follow_the_filter(signed_in, wallet_app):
     assert f"共 <strong>{len(inpatient)}</strong> 张" in html
 
 
+def test_an_htmx_filter_gets_the_results_and_the_filter_choices_out_of_band(signed_in):
+    response = signed_in.get("/?type=medical_inpatient", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "<html" not in html and "我的票据" not in html
+    assert html.lstrip().startswith('<section id="bill-results"') and 'class="bill-card"' in html
+    assert '<div class="filter-row" id="filter-fields" hx-swap-oob="true">' in html
+    assert response.headers["HX-Replace-Url"] == "/?type=medical_inpatient"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_an_htmx_history_restore_gets_the_whole_list_page(signed_in):
+    """htmx asks for the whole page when its history cache misses (back button): not a fragment."""
+    response = signed_in.get("/?type=medical_inpatient", headers={"HX-Request": "true",
+                                                                  "HX-History-Restore-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert "<html" in html and "我的票据" in html and 'hx-swap-oob' not in html
+    assert "HX-Replace-Url" not in response.headers
+
+
 def test_another_residents_bill_is_not_found(signed_in, wallet_app, fiscal_client):
     with wallet_app.app_context():
         other = activate(wallet_app, "p2")
