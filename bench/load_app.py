@@ -24,7 +24,7 @@ from wallet.auth.sessions import sign_in
 from wallet.extensions import db
 from wallet.models import Resident
 from wallet.models.unit import UnitUser
-from wallet.auth.staff import sign_in_user
+from wallet.auth.areas import sign_in_user
 
 
 def wallet_config(db_dir: str, port: int, stub_port: int) -> dict[str, Any]:

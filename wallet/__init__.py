@@ -12,6 +12,7 @@ from common.web import harden
 from wallet.api import bp as api_bp
 from wallet.auth import bp as auth_bp
 from wallet.auth import init_auth
+from wallet.auth.areas import keep_users_in_their_area
 from wallet.cli import cli
 from wallet.config import SETTINGS
 from wallet.extensions import csrf, db, limiter
@@ -55,6 +56,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(unit_bp)
     app.register_blueprint(finance_bp)
     app.register_blueprint(api_bp)
+    # After the areas' own checks: a closed resident account's session ends before this sends it anywhere.
+    app.before_request(keep_users_in_their_area)
 
 
 def register_commands(app: Flask) -> None:

@@ -19,7 +19,7 @@ from common.web import wants_json
 from wallet.auth.sessions import USER_KINDS
 from wallet.cli import cli
 from wallet.services.unit_accounts import otpauth_uri
-from wallet.auth.staff import user_kind
+from wallet.auth.areas import user_kind
 
 ADMIN_ID = 1
 

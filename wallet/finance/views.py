@@ -15,7 +15,7 @@ from wallet.finance.admin import FinanceAdmin, admin_required, admin_totp_secret
 from wallet.finance.closing import CONFIRMED
 from wallet.services import unit_accounts
 from wallet.services.logins import LoginRefused, check_code, check_password
-from wallet.auth.staff import sign_in_user, sign_out_user
+from wallet.auth.areas import sign_in_user, sign_out_user
 
 REALM = "finance"
 PENDING = "finance_login_pending"

@@ -16,7 +16,7 @@ from wallet.models.unit import UnitUser
 from wallet.services.logins import LoginRefused, check_code, check_password
 from wallet.services.unit_accounts import record_login
 from wallet.unit import bp
-from wallet.auth.staff import sign_in_user, sign_out_user
+from wallet.auth.areas import sign_in_user, sign_out_user
 from wallet.unit.access import unit_required
 
 REALM = "unit"
