@@ -76,7 +76,7 @@ def install_security_headers(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if request.headers.get("HX-Request"):
-            response.headers.add("Vary", "HX-Request")
+            response.vary.add("HX-Request")
         return response
 
 
