@@ -7,7 +7,7 @@ from tests.support.visual import CONSOLE, check_page
 from tests.wallet.authorization.fixtures import claimable, collected, demo_units, grant  # noqa: F401  (fixtures)
 from tests.wallet.browser.test_authorize_flow import desktop, no_reload_since_marked, unit_logs_in
 from wallet.extensions import db
-from wallet.models import Authorization
+from wallet.models import Claim
 
 
 def test_typing_in_the_inbox_search_narrows_the_list_without_a_reload(
@@ -15,7 +15,7 @@ def test_typing_in_the_inbox_search_narrows_the_list_without_a_reload(
     claims = grant(wallet_app, collected, demo_units["insurer"], claimable(wallet_app, collected, 2))
     with wallet_app.app_context():
         wanted, other = (f"{bill.code}-{bill.number}" for bill in
-                         (db.session.get(Authorization, claim).bill for claim in claims))
+                         (db.session.get(Claim, claim).bill for claim in claims))
     context = desktop(browser, base_url)
     desk = unit_logs_in(context, "insurer")
     expect(desk.get_by_test_id("claim-total")).to_have_text("共 2 条")
