@@ -16,7 +16,7 @@ DEB_PACKAGES := chromium fonts-wqy-microhei poppler-utils ffmpeg wrk
 run db bench check-ui: export APP_ENV ?= development
 test test-sqlite test-postgresql: export APP_ENV := test
 
-.PHONY: run test test-sqlite test-postgresql bench serve-prod check-ui system-deps postgres-up db lock clean
+.PHONY: run lint test test-sqlite test-postgresql bench serve-prod check-ui system-deps postgres-up db lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,8 +38,17 @@ db: $(STAMP)
 	$(FLASK) idp seed-demo
 	$(FLASK) wallet seed-demo
 
-## make test: install what the suite needs, then run it on SQLite and on PostgreSQL
+## make lint: ruff's lint rules, ruff's formatting and mypy (settings in pyproject.toml); make test runs it first
+# All three run, so one pass shows every finding; the target fails if any of them did.
+lint: $(STAMP)
+	@status=0; \
+	for check in "ruff check ." "ruff format --check ." "mypy"; do \
+		echo "# $$check"; $(VENV)/bin/$$check || status=1; \
+	done; exit $$status
+
+## make test: install what the suite needs, lint, then run the suite on SQLite and on PostgreSQL
 test: $(STAMP) system-deps postgres-up
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ "$$CI" = "true" ] || $(PY) -c "from tests.support.environment import postgres_reachable as r; raise SystemExit(0 if r() else 1)"; then \
 		$(MAKE) --no-print-directory test-postgresql; \
