@@ -53,13 +53,13 @@ def main() -> None:
         wallet_app, fiscal_app = system.extensions["parts"]["wallet"], system.extensions["parts"]["fiscal"]
         people = make_people(len(SIZES), seed=7)
         with fiscal_app.app_context():
-            for person, size in zip(people, SIZES):
+            for person, size in zip(people, SIZES, strict=True):
                 seed_people([person], size, seed=7)
         with threaded_server(system, port) as url:
             client = FiscalClient(f"{url}/fiscal/api/v1", "dev-only-platform-token-nm", timeout=60)
             residents = {}
             with wallet_app.app_context():
-                for person, size in zip(people, SIZES):
+                for person, size in zip(people, SIZES, strict=True):
                     rid = activate(person, str(size))
                     started = time.perf_counter()
                     result = sync_person(rid, person.id_number, client)

@@ -52,7 +52,7 @@ def main() -> None:
     built = time.perf_counter() - started
 
     decoded, spent = 0, []
-    for shot, data in zip(shots, photos):
+    for shot, data in zip(shots, photos, strict=True):
         begin = time.perf_counter()
         try:
             right = decode_bill_photo(data).elements == SAMPLE
@@ -86,7 +86,7 @@ def hard(count: int, seed: int) -> None:
     photos = [photograph_hard(shot) for shot in shots]
     built = time.perf_counter() - started
     read, wrong, spent = {kind: 0 for kind in KINDS}, 0, []
-    for shot, data in zip(shots, photos):
+    for shot, data in zip(shots, photos, strict=True):
         begin = time.perf_counter()
         try:
             text = decode_bill_photo(data).text

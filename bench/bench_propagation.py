@@ -117,11 +117,11 @@ def main() -> None:
             unit, token = unit_session(server.url)
             samples = []
             for claim in claims:
-                samples.append(measure(server.url, resident, lambda: unit.post(
+                samples.append(measure(server.url, resident, lambda claim=claim: unit.post(
                     f"{server.url}/unit/claims/{claim}/lock", data={"csrf_token": token},
                     allow_redirects=False, timeout=30)))
                 now = datetime.now(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
-                samples.append(measure(server.url, resident, lambda: unit.post(
+                samples.append(measure(server.url, resident, lambda claim=claim, now=now: unit.post(
                     f"{server.url}/unit/claims/{claim}/feedback", allow_redirects=False, timeout=30, data={
                         "csrf_token": token, "amount": "100.00", "serial": f"BENCH-{claim}",
                         "voucher": f"V-{claim}", "time": now})))

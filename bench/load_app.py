@@ -54,5 +54,6 @@ def add_load_routes(app: Flask) -> Flask:
 
 def create() -> Flask:
     """The wallet configured from the environment, with every benchmark route."""
-    config = wallet_config(os.environ["BENCH_DB_DIR"], int(os.environ["BENCH_PORT"]), int(os.environ["BENCH_STUB_PORT"]))
+    config = wallet_config(os.environ["BENCH_DB_DIR"], int(os.environ["BENCH_PORT"]),
+                           int(os.environ["BENCH_STUB_PORT"]))
     return add_load_routes(add_bench_routes(wallet.create_app(config)))

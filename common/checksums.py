@@ -22,7 +22,7 @@ _RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]")
 def resident_id_check_char(first17: str) -> str:
     if len(first17) != 17 or not ascii_digits(first17):
         raise ValueError("need the first 17 digits")
-    return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS)) % 11]
+    return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
 
 
 def resident_id_birthdate(number: str) -> date:
@@ -54,7 +54,7 @@ def credit_code_check_char(first17: str) -> str:
     values = [USCC_ALPHABET.index(c) for c in first17]
     if len(values) != 17:
         raise ValueError("need the first 17 characters")
-    return USCC_ALPHABET[(31 - sum(v * w for v, w in zip(values, USCC_WEIGHTS)) % 31) % 31]
+    return USCC_ALPHABET[(31 - sum(v * w for v, w in zip(values, USCC_WEIGHTS, strict=True)) % 31) % 31]
 
 
 def credit_code_problem(code: str) -> str | None:
@@ -77,7 +77,7 @@ def organisation_code_check_char(first8: str) -> str:
     """GB 11714: the ninth character of an organisation code (letters count A=10 … Z=35)."""
     if len(first8) != 8 or not all(c.isascii() and c.isalnum() for c in first8):
         raise ValueError("need the first 8 characters")
-    remainder = 11 - sum(int(c, 36) * w for c, w in zip(first8.upper(), ORG_WEIGHTS)) % 11
+    remainder = 11 - sum(int(c, 36) * w for c, w in zip(first8.upper(), ORG_WEIGHTS, strict=True)) % 11
     return {10: "X", 11: "0"}.get(remainder, str(remainder))
 
 

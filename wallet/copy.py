@@ -66,7 +66,8 @@ END_REASONS: dict[str, str] = {
 # -- notifications: kind → (title, body with named facts) ----------------------------------------
 
 NOTICES: dict[str, tuple[str, str]] = {
-    "authorized": ("授权成功", "已将 {count} 张票据（可报销 {amount}）授权给{unit}，有效期至 {until}。单位锁定前您可随时撤销。"),
+    "authorized": ("授权成功",
+                   "已将 {count} 张票据（可报销 {amount}）授权给{unit}，有效期至 {until}。单位锁定前您可随时撤销。"),
     "revoked": ("已撤销授权", "已撤销对{unit}的授权：{bill}。该单位不能再查看此票据。"),
     "expired_ttl": ("授权已失效", "您对{unit}的授权已失效：{bill}，单位在有效期内没有处理。如仍需报销，可重新授权。"),
     "expired_red_reversed": ("授权已失效", "{bill}已被开票单位冲红作废，对{unit}的授权随之失效。"
@@ -74,12 +75,14 @@ NOTICES: dict[str, tuple[str, str]] = {
     "expired_exchanged": ("授权已失效", "{bill}已换开为纸质票据，对{unit}的授权随之失效。请凭纸质票据报销。"),
     "withdrawn": ("授权已撤回", "{unit}的单位账户已注销，您对{bill}的授权已自动撤回，该单位不能再查看或处理这张票据。"
                   "票据已释放，可授权其他单位。"),
-    "unit_cancelled_locked": ("报销单位账户已注销", "{unit}的单位账户已注销。它已锁定的{bill}将在锁定到期（{until}）后释放，"
+    "unit_cancelled_locked": ("报销单位账户已注销",
+                              "{unit}的单位账户已注销。它已锁定的{bill}将在锁定到期（{until}）后释放，"
                               "届时授权自动撤回，您可以授权其他单位。"),
     "locked": ("票据已被锁定报销", "{unit}已锁定{bill}，锁定至 {until}。锁定期间不能撤销授权。"),
     "lock_lapsed": ("锁定已到期", "{unit}对{bill}的锁定已到期，票据已释放。您可以撤销授权，或等单位重新锁定。"),
     "unlocked": ("票据已解除锁定", "{unit}已解除对{bill}的锁定，授权仍有效；在其重新锁定前您可以撤销授权。"),
-    "reimbursed_partial": ("报销结果已登记", "{unit}已报销 {amount}：{bill}。这是部分报销，剩余 {remaining} 可授权其他单位报销。"),
+    "reimbursed_partial": ("报销结果已登记",
+                           "{unit}已报销 {amount}：{bill}。这是部分报销，剩余 {remaining} 可授权其他单位报销。"),
     "reimbursed_full": ("报销结果已登记", "{unit}已报销 {amount}：{bill}。这张票据已全部报销完毕。"),
     "rejected": ("报销被拒绝", "{unit}拒绝报销{bill}。原因：{reason}。票据已释放，可授权其他单位。"),
     "unverified": ("有一张票据未通过验证", "{issuer}的票据（票据代码 {code}，号码 {number}）签名验证未通过，"

@@ -59,7 +59,8 @@ def seed_demo_units() -> int:
         unit = Unit(name=demo.name, credit_code=demo.credit_code, code_claim=demo.credit_code,
                     unit_type=demo.unit_type, address=demo.address, legal_rep=demo.legal_rep,
                     contact_name=demo.contact_name, contact_phone=demo.contact_phone,
-                    contact_id_enc=seal(demo.contact_id, CONTACT_ID_PURPOSE), contact_id_hash=lookup_hash(demo.contact_id),
+                    contact_id_enc=seal(demo.contact_id, CONTACT_ID_PURPOSE),
+                    contact_id_hash=lookup_hash(demo.contact_id),
                     email=demo.email, state="active", applied_at=now, decided_at=now, decision_note="演示单位",
                     updated_at=now)
         db.session.add(unit)
@@ -75,4 +76,5 @@ def seed_demo_data() -> str:
     if count_units():
         return "wallet: units exist already; demo units not seeded"
     created = seed_demo_units()
-    return f"wallet: seeded {created} demo units (credentials: docs/demo-accounts.md); residents activate at first login"
+    return (f"wallet: seeded {created} demo units (credentials: docs/demo-accounts.md); "
+            "residents activate at first login")

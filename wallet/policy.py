@@ -146,7 +146,8 @@ def decide(actor: Actor, action: Action, *, bill: Bill | None = None, authorizat
             return ALLOW if bill is not None and bill.resident_id == actor.resident_id else NOT_FOUND
         return NOT_FOUND
     if not actor.unit.is_active:
-        return refuse("unit_inactive", f"单位账户{actor.unit.state_name}，不能进行任何操作。如有疑问请联系财政部门。", 403)
+        return refuse("unit_inactive", f"单位账户{actor.unit.state_name}，不能进行任何操作。如有疑问请联系财政部门。",
+                      403)
     if authorization is None or authorization.unit_id != actor.unit.id:
         return NOT_FOUND
     state = effective_state(authorization, now)

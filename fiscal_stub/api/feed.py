@@ -28,6 +28,6 @@ def feed() -> Any:
         found = db.session.execute(select(Bill).where(tuple_(Bill.code, Bill.number).in_(keys))).scalars().all()
         by_key = {(b.code, b.number): b for b in found}
         bills = [by_key[(code, number)] for _, code, number in page.issued]
-        for (index, _, _), shown in zip(page.issued, served(bills)):
+        for (index, _, _), shown in zip(page.issued, served(bills), strict=True):
             page.events[index]["bill"] = shown
     return jsonify(ok=True, events=page.events, next_cursor=page.next_cursor, has_more=page.has_more)

@@ -76,7 +76,7 @@ def items_for(rng: random.Random, bill_type: BillType, total: int, days: int) ->
     step = 100 if bill_type.key in ROUND_TO_YUAN and total % 100 == 0 else 1
     amounts = [a * step for a in split(rng, total // step, len(chosen), 100 // step)]
     rows, carry = [], 0
-    for kind, amount in zip(chosen, amounts):
+    for kind, amount in zip(chosen, amounts, strict=False):
         quantity = days if kind.unit == "日" and days > 1 and amount >= days else 1
         row = item(kind, amount, quantity)
         carry += amount - row["amount"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from fiscal_stub.reference.names import DETAIL_NAMES
@@ -95,4 +96,4 @@ def detail_list(rng: random.Random, rows: list[dict[str, Any]], admitted: date, 
 def _parts(rng: random.Random, total: int, count: int) -> list[int]:
     cuts = sorted(rng.randint(1, total - 1) for _ in range(count - 1)) if total > count else []
     bounds = [0, *cuts, total]
-    return [high - low for low, high in zip(bounds, bounds[1:]) if high > low] or [total]
+    return [high - low for low, high in pairwise(bounds) if high > low] or [total]

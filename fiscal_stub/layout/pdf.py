@@ -76,7 +76,7 @@ class _Page:
             y = top - row_h * index
             if index:
                 self.c.line(LEFT, y, RIGHT, y)
-            for (_, start, end, right), value in zip(columns, cells):
+            for (_, start, end, right), value in zip(columns, cells, strict=True):
                 width = (end - start - 2) * mm
                 if right and index:
                     self.text(LEFT + (end - 1) * mm, y - row_h + 1.4 * mm, value, size, "right", width)

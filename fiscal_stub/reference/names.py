@@ -17,7 +17,8 @@ MONGOLIAN_NAMES = (
     "乌兰", "宝音", "图雅", "那仁", "格日勒", "达来", "孟和", "敖登",
 )
 DEPARTMENTS_OUTPATIENT = ("内科", "外科", "儿科", "妇科", "眼科", "口腔科", "皮肤科", "中医科", "耳鼻喉科", "急诊科")
-DEPARTMENTS_INPATIENT = ("心血管内科", "呼吸内科", "消化内科", "普外科", "骨科", "神经内科", "妇产科", "泌尿外科", "肿瘤科")
+DEPARTMENTS_INPATIENT = ("心血管内科", "呼吸内科", "消化内科", "普外科", "骨科", "神经内科", "妇产科", "泌尿外科",
+                         "肿瘤科")
 
 # (category, name template, USCC prefix). Templates see {province}, {short}, {capital},
 # {capital_district} and {city2}; hospitals also carry a level.

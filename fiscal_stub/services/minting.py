@@ -153,7 +153,7 @@ def store(session: Session, drafts: list[Draft], platform: str = "15") -> list[t
     events: list[dict[str, Any]] = []
     pending: list[list[dict[str, Any]]] = []
     event_id = first_event
-    for draft, code in zip(drafts, codes):
+    for draft, code in zip(drafts, codes, strict=True):
         number = f"{numbers[code]:010d}"
         numbers[code] += 1
         row = _bill_row(draft, number, signers[draft.province], event_id)
@@ -168,7 +168,7 @@ def store(session: Session, drafts: list[Draft], platform: str = "15") -> list[t
     bills = Bill.__table__
     ids = session.execute(bills.insert().returning(bills.c.id, sort_by_parameter_order=True), rows).scalars().all()
     session.execute(StatusEvent.__table__.insert(), events)
-    records = [{**record, "bill_id": bill_id} for bill_id, group in zip(ids, pending) for record in group]
+    records = [{**record, "bill_id": bill_id} for bill_id, group in zip(ids, pending, strict=True) for record in group]
     if records:
         session.execute(FeedbackRecord.__table__.insert(), records)
     return [(row["code"], row["number"]) for row in rows]

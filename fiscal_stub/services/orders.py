@@ -48,7 +48,8 @@ def issuing_unit(session: Session, bill_type: BillType, unit_code: str, province
         if unit is None:
             raise FiscalError(404, "unit_not_found", "没有这个开票单位，请核对单位代码。")
         if bill_type.key not in types_issued_by(unit.category):
-            raise FiscalError(422, "type_not_issued_by_unit", f"{unit.name}不开具{bill_type.name}，请换一个票据种类或开票单位。")
+            raise FiscalError(422, "type_not_issued_by_unit",
+                              f"{unit.name}不开具{bill_type.name}，请换一个票据种类或开票单位。")
         return unit
     unit = session.execute(
         select(IssuingUnit).where(IssuingUnit.province == province, IssuingUnit.category.in_(bill_type.issuers))

@@ -63,7 +63,8 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('collected_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_bills_resident_id_residents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_bills_resident_id_residents'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_bills')),
     sa.UniqueConstraint('resident_id', 'code', 'number', name='uq_bills_resident_code_number')
     )
@@ -81,7 +82,8 @@ def upgrade() -> None:
     sa.Column('number', sa.String(length=10), nullable=False),
     sa.Column('reason', sa.String(length=40), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_rejected_bills_resident_id_residents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_rejected_bills_resident_id_residents'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rejected_bills'))
     )
     with op.batch_alter_table('rejected_bills', schema=None) as batch_op:
@@ -100,7 +102,8 @@ def upgrade() -> None:
     sa.Column('last_error', sa.String(length=200), nullable=True),
     sa.Column('claimed_by', sa.String(length=64), nullable=True),
     sa.Column('change_seq', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_sync_states_resident_id_residents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_sync_states_resident_id_residents'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('resident_id', name=op.f('pk_sync_states'))
     )
     op.create_table('bill_events',

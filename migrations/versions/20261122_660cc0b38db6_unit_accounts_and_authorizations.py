@@ -65,7 +65,8 @@ def upgrade() -> None:
     sa.Column('signature_kid', sa.String(length=40), nullable=False),
     sa.Column('signature_value', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_authorization_receipts_resident_id_residents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'],
+                            name=op.f('fk_authorization_receipts_resident_id_residents'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_authorization_receipts_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_authorization_receipts')),
     sa.UniqueConstraint('request_id', name=op.f('uq_authorization_receipts_request_id'))
@@ -81,7 +82,8 @@ def upgrade() -> None:
     sa.Column('subject', sa.String(length=100), nullable=False),
     sa.Column('body_enc', sa.LargeBinary(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_outbox_messages_unit_id_units'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_outbox_messages_unit_id_units'),
+                            ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages'))
     )
     with op.batch_alter_table('outbox_messages', schema=None) as batch_op:
@@ -125,10 +127,14 @@ def upgrade() -> None:
     sa.Column('voucher', sa.String(length=64), nullable=True),
     sa.Column('reimbursed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('acted_by', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['acted_by'], ['unit_users.id'], name=op.f('fk_authorizations_acted_by_unit_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_authorizations_bill_id_bills'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['receipt_id'], ['authorization_receipts.id'], name=op.f('fk_authorizations_receipt_id_authorization_receipts'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_authorizations_resident_id_residents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['acted_by'], ['unit_users.id'], name=op.f('fk_authorizations_acted_by_unit_users'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_authorizations_bill_id_bills'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['receipt_id'], ['authorization_receipts.id'],
+                            name=op.f('fk_authorizations_receipt_id_authorization_receipts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_authorizations_resident_id_residents'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_authorizations_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_authorizations')),
     sa.UniqueConstraint('open_bill_id', name=op.f('uq_authorizations_open_bill_id'))
@@ -149,7 +155,8 @@ def upgrade() -> None:
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_notifications_bill_id_bills'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_notifications_resident_id_residents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_notifications_resident_id_residents'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
@@ -165,9 +172,11 @@ def upgrade() -> None:
     sa.Column('amount', sa.BigInteger(), nullable=True),
     sa.Column('detail', sa.String(length=200), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['authorization_id'], ['authorizations.id'], name=op.f('fk_access_events_authorization_id_authorizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['authorization_id'], ['authorizations.id'],
+                            name=op.f('fk_access_events_authorization_id_authorizations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['bill_id'], ['bills.id'], name=op.f('fk_access_events_bill_id_bills'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_access_events_resident_id_residents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resident_id'], ['residents.id'], name=op.f('fk_access_events_resident_id_residents'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_access_events_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_access_events'))
     )

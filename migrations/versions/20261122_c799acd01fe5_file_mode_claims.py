@@ -52,7 +52,8 @@ def upgrade() -> None:
     sa.Column('voucher', sa.String(length=64), nullable=True),
     sa.Column('reimbursed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('acted_by', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['acted_by'], ['unit_users.id'], name=op.f('fk_file_claims_acted_by_unit_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['acted_by'], ['unit_users.id'], name=op.f('fk_file_claims_acted_by_unit_users'),
+                            ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_file_claims_unit_id_units')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_file_claims')),
     sa.UniqueConstraint('open_key', name=op.f('uq_file_claims_open_key'))

@@ -33,8 +33,10 @@ def upgrade() -> None:
     sa.Column('envelope_registered_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['key_issued_by'], ['unit_users.id'], name=op.f('fk_api_credentials_key_issued_by_unit_users'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_api_credentials_unit_id_units'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['key_issued_by'], ['unit_users.id'],
+                            name=op.f('fk_api_credentials_key_issued_by_unit_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_api_credentials_unit_id_units'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_api_credentials')),
     sa.UniqueConstraint('app_id', name=op.f('uq_api_credentials_app_id')),
     sa.UniqueConstraint('unit_id', name=op.f('uq_api_credentials_unit_id'))
@@ -48,17 +50,20 @@ def upgrade() -> None:
     sa.Column('reply_enc', sa.LargeBinary(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['credential_id'], ['api_credentials.id'], name=op.f('fk_api_idempotent_replies_credential_id_api_credentials'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['credential_id'], ['api_credentials.id'],
+                            name=op.f('fk_api_idempotent_replies_credential_id_api_credentials'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('credential_id', 'key', name=op.f('pk_api_idempotent_replies'))
     )
     with op.batch_alter_table('api_idempotent_replies', schema=None) as batch_op:
-        batch_op.create_index('ix_api_idempotent_replies_credential_expires', ['credential_id', 'expires_at'], unique=False)
+        batch_op.create_index('ix_api_idempotent_replies_credential_expires', ['credential_id', 'expires_at'],
+                              unique=False)
 
     op.create_table('api_nonces',
     sa.Column('credential_id', sa.Integer(), nullable=False),
     sa.Column('nonce', sa.String(length=64), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['credential_id'], ['api_credentials.id'], name=op.f('fk_api_nonces_credential_id_api_credentials'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['credential_id'], ['api_credentials.id'],
+                            name=op.f('fk_api_nonces_credential_id_api_credentials'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('credential_id', 'nonce', name=op.f('pk_api_nonces'))
     )
     with op.batch_alter_table('api_nonces', schema=None) as batch_op:

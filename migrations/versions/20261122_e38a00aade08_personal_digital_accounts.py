@@ -1,7 +1,7 @@
 """personal digital accounts
 
 Revision ID: e38a00aade08
-Revises: 
+Revises:
 Create Date: 2026-11-22 19:04:36.901941
 """
 from alembic import op

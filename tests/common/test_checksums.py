@@ -53,5 +53,6 @@ def test_malformed_credit_codes_are_refused(code):
 def test_a_credit_code_whose_organisation_code_does_not_check_is_refused():
     # The GB 32100 check character of this code is right; its positions 9–17 fail GB 11714.
     assert credit_code_check_char("91150100MA0NBJ7R2") == "Y"
-    assert credit_code_problem("91150100MA0NBJ7R2Y") == "统一社会信用代码中的组织机构代码（第9至17位）校验位不正确，请核对后重新输入。"
+    assert credit_code_problem("91150100MA0NBJ7R2Y") == ("统一社会信用代码中的组织机构代码（第9至17位）校验位不正确，"
+                                                         "请核对后重新输入。")
     assert credit_code_problem("91150100MA0NBJ7R58") is None

@@ -88,7 +88,8 @@ def test_the_unit_application_reads_full_width_identifiers_and_refuses_other_dig
 
     form = {"name": "内蒙古某某保险公司", "credit_code": "９１１５０１００ＭＡ０ＮＢＪ７Ｒ５８", "unit_type": "insurer",
             "address": "呼和浩特市新城区", "legal_rep": "张三", "contact_name": "李四",
-            "contact_phone": "１３９０４７１００２１", "contact_id": "１１０１０５１９４９１２３１００２ｘ", "email": "a@b.cn"}
+            "contact_phone": "１３９０４７１００２１", "contact_id": "１１０１０５１９４９１２３１００２ｘ",
+            "email": "a@b.cn"}
     app, problems = UnitApplication.from_form(form)
     assert (app.credit_code, app.contact_phone, app.contact_id) == ("91150100MA0NBJ7R58", "13904710021",
                                                                     "11010519491231002X")

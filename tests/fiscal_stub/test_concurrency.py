@@ -69,7 +69,7 @@ def red_reverse(network, bill: dict[str, Any]) -> requests.Response:
 def test_red_reversal_racing_a_lock_never_both(network):
     for _ in range(8):
         bill = network.issue()
-        lock, red = race([lambda: network.lock(bill, "UNIT-A"), lambda: red_reverse(network, bill)])
+        lock, red = race([lambda bill=bill: network.lock(bill, "UNIT-A"), lambda bill=bill: red_reverse(network, bill)])
         assert [lock.ok, red.ok].count(True) == 1, (lock.text, red.text)
         final = network.fetch(bill)["status"]
         if lock.ok:

@@ -39,7 +39,7 @@ def test_rendered_pdf_has_extractable_chinese_key_fields_and_a_readable_qr(netwo
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     medical = doc["medical"]
-    split, parts = medical["settlement"], medical["other_payments"]
+    split = medical["settlement"]
     masked = doc["payer"]["id_number"][:4] + "*" * 10 + doc["payer"]["id_number"][-4:]
     for field in (doc["name"], f"票据代码：{doc['code']}", f"票据号码：{doc['number']}", f"校验码：{doc['check']}",
                   f"交款人：{doc['payer']['name']}", f"交款人统一社会信用代码：{masked}", doc["issuer"]["name"],

@@ -79,7 +79,8 @@ def test_persona_list_shows_every_demo_person(login_page):
     assert "139****0321" in page and "13904710321" not in page
 
 
-@pytest.mark.parametrize("target", ["https://evil.example.com/", "/idp/jwks.json", "//evil.example.com/idp/authorize?x"])
+@pytest.mark.parametrize("target", ["https://evil.example.com/", "/idp/jwks.json",
+                                    "//evil.example.com/idp/authorize?x"])
 def test_login_page_refuses_to_continue_anywhere_but_an_authorization_request(system, seeded_idp, target):
     response = requests.get(f"{system.url}/idp/login?next={quote(target)}", timeout=10)
     assert response.status_code == 400 and "没有待完成的登录请求" in response.text

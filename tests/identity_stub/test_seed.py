@@ -24,7 +24,8 @@ def test_seed_demo_adds_every_persona_once_and_registers_the_wallet(idp_app):
     assert len(people) == len(load_personas())
     assert client.client_id == idp_app.config["WALLET_CLIENT_ID"]
     assert client.redirect_uris == idp_app.config["WALLET_REDIRECT_URIS"].split()
-    assert json.loads(client.post_logout_redirect_uris_json) == idp_app.config["WALLET_POST_LOGOUT_REDIRECT_URIS"].split()
+    logout_uris = idp_app.config["WALLET_POST_LOGOUT_REDIRECT_URIS"].split()
+    assert json.loads(client.post_logout_redirect_uris_json) == logout_uris
 
 
 def test_subjects_are_stable_across_reseeding_and_reveal_no_id_number(idp_app):

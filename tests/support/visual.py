@@ -133,7 +133,8 @@ _FINDINGS_JS = r"""
     found.push(`text clipped: ${name(el)}` + (ellipsis ? ' (an ellipsis needs a title)' : ''));
   }
   // A token a person reads as one thing must stay on one line.
-  const token = /\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?|-?¥-?[\d,]+\.\d{2}|\b\d{6,}[\dA-Za-z*]*|\d{2,}\*{4,}\w*/g;
+  const token = new RegExp([String.raw`\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?`, String.raw`-?¥-?[\d,]+\.\d{2}`,
+                            String.raw`\b\d{6,}[\dA-Za-z*]*`, String.raw`\d{2,}\*{4,}\w*`].join('|'), 'g');
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     if (!node.parentElement || !visible(node.parentElement)) continue;
@@ -149,7 +150,8 @@ _FINDINGS_JS = r"""
     // Chromium draws "Choose File / No file chosen" in English: show a styled Chinese label instead.
     if (visible(input)) found.push(`native file input shows English: ${name(input)}`);
   }
-  const interactive = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
+  const interactive = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], ' +
+                      '[tabindex]:not([tabindex="-1"])';
   for (const el of document.querySelectorAll(interactive)) {
     if (el.classList.contains('skip-link')) continue;
     let rect = el.getBoundingClientRect();

@@ -79,7 +79,8 @@ def test_authorization_chips(state, kwargs, chip):
 def test_bill_chips_say_partial_and_full_apart():
     assert copy.BILL_CHIPS["partially_reimbursed"][0] == "部分报销"
     assert copy.BILL_CHIPS["reimbursed"][0] == "已报销"
-    assert {copy.BILL_CHIPS[k][0] for k in ("red_bill", "red_reversed", "exchanged")} == {"红字票据", "已冲红", "已换开纸质"}
+    chips = {copy.BILL_CHIPS[k][0] for k in ("red_bill", "red_reversed", "exchanged")}
+    assert chips == {"红字票据", "已冲红", "已换开纸质"}
 
 
 @pytest.mark.parametrize("result, amount, before, label", [

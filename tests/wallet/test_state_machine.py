@@ -65,7 +65,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
             self.bills: list[tuple[int, int, str, str]] = []  # (resident, bill id, code, number)
             residents = [activate(wallet_app, key) for key in PEOPLE]
             with wallet_app.app_context():
-                for key, rid in zip(PEOPLE, residents):
+                for key, rid in zip(PEOPLE, residents, strict=True):
                     sync_person(rid, persona(key).id_number, client)
                     for bill in db.session.scalars(select(Bill).where(Bill.resident_id == rid, Bill.total > 0)):
                         self.bills.append((rid, bill.id, bill.code, bill.number))

@@ -159,5 +159,6 @@ def admit(caller: Caller) -> None:
         refusal = policy.decide(policy.UnitActor(caller.unit), "view")
         raise ApiError(refusal.code, refusal.message, refusal.status)
     if caller.reply_key is None:
-        raise ApiError("unit_keys_missing", "单位登记的公钥中没有可用于加密应答的密钥（use 为 enc 或不写），请在“接口对接”页面补登。")
+        raise ApiError("unit_keys_missing",
+                       "单位登记的公钥中没有可用于加密应答的密钥（use 为 enc 或不写），请在“接口对接”页面补登。")
 

@@ -37,7 +37,8 @@ def identity_from_claims(claims: Mapping[str, Any], id_token: str) -> VerifiedId
     name = str(claims.get("name") or "").strip()
     id_number = str(claims.get("id_number") or "").strip().upper()
     if not name or not id_number:
-        raise LoginRefused(422, "蒙速办未提供姓名和身份证号码，无法开通个人数字账户。请重新登录，并在授权页同意提供实名信息。")
+        raise LoginRefused(422, "蒙速办未提供姓名和身份证号码，无法开通个人数字账户。"
+                                "请重新登录，并在授权页同意提供实名信息。")
     problem = resident_id_problem(id_number)
     if problem:
         reason = problem.split("，")[0].rstrip("。")

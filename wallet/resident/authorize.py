@@ -54,7 +54,8 @@ def search_units(q: str, unit_type: str | None, limit: int = 20) -> list[Unit]:
         stmt = stmt.where(Unit.unit_type == unit_type)
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(Unit.name.like(pattern, escape="\\"), Unit.credit_code.like(pattern.upper(), escape="\\")))
+        stmt = stmt.where(or_(Unit.name.like(pattern, escape="\\"),
+                              Unit.credit_code.like(pattern.upper(), escape="\\")))
     return list(db.session.scalars(stmt.order_by(Unit.name).limit(limit)))
 
 

@@ -145,7 +145,7 @@ def _read_caret(payload: str) -> QrReading:
     parts = [head, *link.split("^", 2)]
     if len(parts) < 3 or not _bill_like(parts[:3]):
         raise PayloadRefused("not_a_bill_qr", NOT_A_BILL)
-    fields = dict(zip(("code", "number", "check"), (part.strip() for part in parts[:3])))
+    fields = dict(zip(("code", "number", "check"), (part.strip() for part in parts[:3]), strict=True))
     if len(parts) == 4 and parts[3].strip():
         try:
             linked = read_payload(parts[3]).fields
@@ -178,7 +178,7 @@ def _read_joined(shape: str, parts: list[str]) -> QrReading:
     parts = [part.strip() for part in parts]
     if len(parts) not in (4, 5):
         raise PayloadRefused("malformed_bill_qr", DAMAGED, {"qr": "二维码中的票据信息段数不对。"})
-    fields = dict(zip(("code", "number", "check"), parts[:3]))
+    fields = dict(zip(("code", "number", "check"), parts[:3], strict=True))
     rest, unplaced = parts[3:], []
     for part in rest:
         if _DATE_LIKE.fullmatch(part) and "date" not in fields:
@@ -189,7 +189,7 @@ def _read_joined(shape: str, parts: list[str]) -> QrReading:
             unplaced.append(part)
     # What fits neither form takes the place the real order gives it, and then fails that element's rule.
     slots = [name for name in (("amount", "date") if len(rest) == 2 else ("date",)) if name not in fields]
-    fields.update(zip(slots, unplaced))
+    fields.update(zip(slots, unplaced, strict=False))
     return _checked(shape, fields)
 
 

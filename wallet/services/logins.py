@@ -60,7 +60,8 @@ def _minutes_left(until: datetime) -> int:
 def ensure_not_locked(realm: str, username: str) -> None:
     row = _throttle(realm, username)
     if row.locked_until is not None and row.locked_until > utcnow():
-        raise LoginRefused(429, f"登录失败次数过多，该账号已暂时锁定，请 {_minutes_left(row.locked_until)} 分钟后再试。")
+        raise LoginRefused(429,
+                           f"登录失败次数过多，该账号已暂时锁定，请 {_minutes_left(row.locked_until)} 分钟后再试。")
 
 
 def _fail(realm: str, username: str, what: str) -> LoginRefused:
@@ -75,7 +76,8 @@ def _fail(realm: str, username: str, what: str) -> LoginRefused:
         row.failures = 0
         row.locked_until = utcnow() + timedelta(seconds=cfg["LOGIN_LOCKOUT_SECONDS"])
         db.session.commit()
-        return LoginRefused(429, f"{what}。失败次数过多，该账号已锁定 {_minutes_left(row.locked_until)} 分钟，请稍后再试。")
+        return LoginRefused(429,
+                            f"{what}。失败次数过多，该账号已锁定 {_minutes_left(row.locked_until)} 分钟，请稍后再试。")
     db.session.commit()
     return LoginRefused(401, f"{what}，请核对后重试（还可尝试 {limit - row.failures} 次）。")
 

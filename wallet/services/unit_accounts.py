@@ -56,7 +56,8 @@ def submit_application(app: UnitApplication) -> Unit:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise AccountError("该统一社会信用代码已有单位账户或申请正在审核中，无需重复申请。如需帮助请联系财政部门。") from exc
+        raise AccountError("该统一社会信用代码已有单位账户或申请正在审核中，无需重复申请。"
+                           "如需帮助请联系财政部门。") from exc
     return unit
 
 

@@ -79,7 +79,8 @@ def resend(actor: Any, unit_id: int, user_id: int) -> Invitation:
         db.session.rollback()
         raise UserRefused({"user": "该用户已激活或已停用，不需要激活链接。"}, 409)
     invitation = Invitation(user, _link(user))
-    queue_message(user.unit, "activation", "单位数字账户用户激活通知（重新发送）", activation_text(user.unit, invitation))
+    queue_message(user.unit, "activation", "单位数字账户用户激活通知（重新发送）",
+                  activation_text(user.unit, invitation))
     record("unit.activation_resent", actor, f"unit_user:{user.id}")
     db.session.commit()
     return invitation

@@ -275,8 +275,9 @@ def too_many_checks() -> Refusal:
     """Today's checks of this bill are used up: say how many a day are allowed and when checking opens again."""
     reopens = shanghai_today() + timedelta(days=1)
     status, _ = REFUSALS["too_many_checks"]
-    return Refusal("too_many_checks", f"每张票据每天最多查验 {check_counts.daily_limit()} 次，这张票据今天的次数已用完，"
-                                      f"{reopens:%Y-%m-%d} 00:00（北京时间）起可再查验。", status)
+    return Refusal("too_many_checks",
+                   f"每张票据每天最多查验 {check_counts.daily_limit()} 次，这张票据今天的次数已用完，"
+                   f"{reopens:%Y-%m-%d} 00:00（北京时间）起可再查验。", status)
 
 
 def _count_check(code: str, number: str) -> int:

@@ -51,6 +51,7 @@ def register_unit_keys() -> Any:
         credential = api_credentials.register_unit_keys(current_unit_user(), jwks, url)
     except CredentialRefused as refused:
         return page(refused.status, errors={"jwks": refused.message}, form={"jwks": jwks[:8000], "jwks_url": url[:500]})
-    flash(f"已登记 {len(api_credentials.registered_kids(credential))} 把公钥（密钥标识见下），此后的接口请求用它验签、应答用它加密。",
+    flash(f"已登记 {len(api_credentials.registered_kids(credential))} 把公钥（密钥标识见下），此后的接口请求用它验签、"
+          "应答用它加密。",
           "success")
     return redirect(url_for("unit.integration"), code=303)

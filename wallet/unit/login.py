@@ -53,9 +53,11 @@ def login_password() -> Any:
         return _page(refused.status, error=refused.message, username=username)
     assert user is not None
     if not user.unit.is_active:
-        return _page(403, error=f"单位账户{user.unit.state_name}，暂不能登录。如有疑问请联系财政部门。", username=username)
+        return _page(403, error=f"单位账户{user.unit.state_name}，暂不能登录。如有疑问请联系财政部门。",
+                     username=username)
     if user.disabled_at is not None:
-        return _page(403, error="该账号已被本单位管理员停用，不能登录。如需继续使用，请联系本单位管理员。", username=username)
+        return _page(403, error="该账号已被本单位管理员停用，不能登录。如需继续使用，请联系本单位管理员。",
+                     username=username)
     session[PENDING] = {"user": user.id, "username": username, "at": int(time.time())}
     return redirect(url_for("unit.login_code", next=request.form.get("next") or None))
 

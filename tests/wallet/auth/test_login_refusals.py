@@ -112,12 +112,14 @@ def test_person_who_declines_at_the_provider_is_not_logged_in(seeded_idp, client
 
 def test_unreachable_provider_is_explained(seeded_idp, wallet_app):
     dead = create_app({**{k: wallet_app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "WALLET_BASE_URL")},
-                       "APP_ENV": "test", "OIDC_DISCOVERY_URL": "http://127.0.0.1:9/idp/.well-known/openid-configuration"})
+                       "APP_ENV": "test",
+                       "OIDC_DISCOVERY_URL": "http://127.0.0.1:9/idp/.well-known/openid-configuration"})
     response = dead.test_client().get("/login")
     assert response.status_code == 502 and "蒙速办登录服务暂时无法访问" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("claims", [{"sub": "s1"}, {"sub": "s1", "name": "乌日娜"}, {"sub": "s1", "id_number": "15010219860314110X"}])
+@pytest.mark.parametrize("claims", [{"sub": "s1"}, {"sub": "s1", "name": "乌日娜"},
+                                    {"sub": "s1", "id_number": "15010219860314110X"}])
 def test_token_without_name_and_id_number_cannot_open_an_account(claims):
     with pytest.raises(LoginRefused) as refused:
         identity_from_claims(claims, "token")

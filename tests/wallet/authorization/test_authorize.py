@@ -1,4 +1,5 @@
-"""A resident authorizes bills to a unit: choose the unit, select eligible bills, preview, confirm with face verification."""
+"""A resident authorizes bills to a unit: choose the unit, select eligible bills, preview, confirm with face
+verification."""
 from __future__ import annotations
 
 import html as htmllib

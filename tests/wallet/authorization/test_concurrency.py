@@ -58,10 +58,10 @@ def test_revoke_racing_a_lock_has_exactly_one_winner(people, wallet_app, demo_un
     winners = set()
     for claim in claims:
         revoked, locked = race(
-            lambda: resident.post(f"{url}/authorizations/{claim}/revoke", allow_redirects=False, timeout=30,
-                                  data={"csrf_token": r_token, "back": "/authorizations"}),
-            lambda: insurer.post(f"{url}/unit/claims/{claim}/lock", allow_redirects=False, timeout=30,
-                                 data={"csrf_token": u_token}))
+            lambda claim=claim: resident.post(f"{url}/authorizations/{claim}/revoke", allow_redirects=False,
+                                              timeout=30, data={"csrf_token": r_token, "back": "/authorizations"}),
+            lambda claim=claim: insurer.post(f"{url}/unit/claims/{claim}/lock", allow_redirects=False, timeout=30,
+                                             data={"csrf_token": u_token}))
         outcome = (revoked.status_code, locked.status_code)
         assert outcome in {(303, 404), (409, 303)}, outcome
         auth = auth_row(wallet_app, claim)
@@ -86,10 +86,11 @@ def test_two_units_locking_one_bill_one_wins(people, wallet_app, demo_units, net
     for claim in claims:
         bill = auth_row(wallet_app, claim).bill
         wallet_lock, other_lock = race(
-            lambda: insurer.post(f"{url}/unit/claims/{claim}/lock", allow_redirects=False, timeout=30,
-                                 data={"csrf_token": u_token}),
-            lambda: requests.post(f"{network.api}/bills/{bill.code}/{bill.number}/lock", headers=BEIJING_PLATFORM,
-                                  json={"unit_code": "91110000MA01ABCD2X", "unit_name": "北京某保险公司"}, timeout=30))
+            lambda claim=claim: insurer.post(f"{url}/unit/claims/{claim}/lock", allow_redirects=False, timeout=30,
+                                             data={"csrf_token": u_token}),
+            lambda bill=bill: requests.post(f"{network.api}/bills/{bill.code}/{bill.number}/lock",
+                                            headers=BEIJING_PLATFORM, timeout=30,
+                                            json={"unit_code": "91110000MA01ABCD2X", "unit_name": "北京某保险公司"}))
         wallet_won = wallet_lock.status_code == 303
         assert wallet_won != (other_lock.status_code == 200), (wallet_lock.status_code, other_lock.status_code)
         holder = network_status(network, bill)["locked_by"]["unit_code"]
@@ -107,7 +108,7 @@ def test_authorizing_one_bill_to_two_units_at_once_opens_one_authorization(peopl
     for bill in claimable(wallet_app, people["rid"], ROUNDS):
         token = form_token(resident.get(f"{url}/authorizations", timeout=10).text)
 
-        def confirm(unit_key: str, bill_id: int = bill) -> requests.Response:
+        def confirm(unit_key: str, bill_id: int = bill, token: str = token) -> requests.Response:
             return resident.post(f"{url}/authorize/{demo_units[unit_key]}/confirm", allow_redirects=False,
                                  timeout=30, data={"csrf_token": token, "bill": str(bill_id),
                                                    "request_id": f"{unit_key}-{bill_id}-race-request"})

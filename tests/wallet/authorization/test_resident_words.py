@@ -55,7 +55,8 @@ def test_the_authorization_notice_says_until_when_to_the_minute(resident_client,
 def test_a_limit_of_minutes_is_not_called_a_day(resident_client, wallet_app, demo_units, monkeypatch):
     monkeypatch.setitem(wallet_app.config, "AUTHORIZATION_TTL_SECONDS", 900)
     bill = claimable(wallet_app, resident_id_of(wallet_app), 1)[0]
-    page = text_of(resident_client.get(f"/authorize/{demo_units['insurer']}/preview?bill={bill}").get_data(as_text=True))
+    preview = resident_client.get(f"/authorize/{demo_units['insurer']}/preview?bill={bill}")
+    page = text_of(preview.get_data(as_text=True))
     assert "授权后 15 分钟内单位未锁定" in page and "1 天" not in page
 
 

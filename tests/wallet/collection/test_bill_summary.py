@@ -27,7 +27,7 @@ def varied(wallet_app, network, resident_id, fiscal_client) -> int:
                   ("normal", "reimbursed", None), ("red_reversed", "unreimbursed", None),
                   ("exchanged", "unreimbursed", None), ("normal", "unreimbursed", -3300),
                   ("normal", "partially_reimbursed", -100)]
-        for bill_id, (issuance, reimbursement, total) in zip(ids, states):
+        for bill_id, (issuance, reimbursement, total) in zip(ids, states, strict=False):
             values = {"issuance": issuance, "reimbursement": reimbursement}
             if total is not None:
                 values["total"] = total

@@ -44,7 +44,8 @@ def pending_unit(client, wallet_app) -> int:
 
 def act(admin, unit_id: int, action: str, note: str = ""):
     token = csrf_token_of(admin.get("/finance/").get_data(as_text=True))
-    return admin.post(f"/finance/units/{unit_id}/{action}", data={"csrf_token": token, "note": note, "confirmed": "yes"})
+    return admin.post(f"/finance/units/{unit_id}/{action}", data={"csrf_token": token, "note": note,
+                                                                  "confirmed": "yes"})
 
 
 def state_of(wallet_app, unit_id: int) -> str:

@@ -48,7 +48,8 @@ def test_a_message_from_before_activation_links_keeps_its_password_hidden(admin,
            "password": "Legacy-Pass-2025", "totp_secret": "JBSWY3DPEHPK3PXP"}
     with wallet_app.app_context():
         unit = db.session.get(Unit, pending_unit)
-        db.session.add(OutboxMessage(unit_id=unit.id, kind="credentials", recipient=unit.email, subject="单位数字账户开通通知",
+        db.session.add(OutboxMessage(unit_id=unit.id, kind="credentials", recipient=unit.email,
+                                     subject="单位数字账户开通通知",
                                      body_enc=seal(json.dumps(old, ensure_ascii=False), OUTBOX_PURPOSE)))
         db.session.commit()
     html = admin.get("/finance/outbox").get_data(as_text=True)
@@ -64,7 +65,8 @@ def test_finance_sends_a_fresh_link_when_the_first_users_link_expired(admin, wal
                            .values(activation_expires_at=utcnow() - timedelta(minutes=1)))
         db.session.commit()
     visitor = wallet_app.test_client()
-    assert "请联系本单位管理员重新发送激活链接；单位的第一个用户请联系财政部门" in visitor.get(old).get_data(as_text=True)
+    refused = visitor.get(old).get_data(as_text=True)
+    assert "请联系本单位管理员重新发送激活链接；单位的第一个用户请联系财政部门" in refused
     page = admin.get("/finance/outbox").get_data(as_text=True)
     assert "重新生成激活链接" in page
     done = admin.post("/finance/outbox/resend", data={"csrf_token": csrf_token_of(page),

@@ -4,12 +4,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-import pytest
 
 from common.timeutil import SHANGHAI
 from tests.conftest import csrf_token_of
 from tests.support.network import persona
-from tests.wallet.auth.flows import accept_terms, back_from_stub, log_in
+from tests.wallet.auth.flows import accept_terms, back_from_stub
 from tests.wallet.imports.bills import document_of, exchange, fields_of, qr_text_of
 from tests.wallet.imports.conftest import bill_count
 

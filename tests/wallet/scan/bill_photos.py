@@ -184,7 +184,7 @@ _UNDO_ORIENTATION = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90
 def perspective_coefficients(output: list[tuple[float, float]], source: list[tuple[float, float]]) -> list[float]:
     """The eight numbers Pillow's PERSPECTIVE transform takes, mapping output corners to source ones."""
     rows, rhs = [], []
-    for (x, y), (u, v) in zip(output, source):
+    for (x, y), (u, v) in zip(output, source, strict=True):
         rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
         rhs.append(u)
         rows.append([0, 0, 0, x, y, 1, -v * x, -v * y])
@@ -195,14 +195,14 @@ def perspective_coefficients(output: list[tuple[float, float]], source: list[tup
 def solve(matrix: list[list[float]], rhs: list[float]) -> list[float]:
     """Gauss–Jordan elimination with partial pivoting for the small 8×8 system above."""
     size = len(rhs)
-    rows = [row[:] + [value] for row, value in zip(matrix, rhs)]
+    rows = [row[:] + [value] for row, value in zip(matrix, rhs, strict=True)]
     for col in range(size):
         pivot = max(range(col, size), key=lambda r: abs(rows[r][col]))
         rows[col], rows[pivot] = rows[pivot], rows[col]
         for r in range(size):
             if r != col:
                 factor = rows[r][col] / rows[col][col]
-                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col])]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
     return [rows[i][size] / rows[i][i] for i in range(size)]
 
 

@@ -129,7 +129,8 @@ def test_well_formed_elements_have_no_errors():
 
 @pytest.mark.parametrize("changes", [
     {"code": "16060126"}, {"code": 15060126}, {"number": "12345"}, {"number": 12345}, {"check": "A1B2C3"},
-    {"amount_fen": 0}, {"amount_fen": -100_000_000_000}, {"amount_fen": 328.5}, {"amount_fen": True}, {"issued_on": "20260315"},
+    {"amount_fen": 0}, {"amount_fen": -100_000_000_000}, {"amount_fen": 328.5}, {"amount_fen": True},
+    {"issued_on": "20260315"},
 ])
 def test_the_value_itself_refuses_a_non_canonical_element(changes):
     fields = {"code": "15060126", "number": "0000012345", "check": "a1b2c3",

@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import csrf_token_of
 from tests.wallet.api.conftest import api_world  # noqa: F401  (fixture)
-from wallet.auth.limits import API_TOO_OFTEN, LOGIN_TOO_OFTEN
+from wallet.auth.limits import LOGIN_TOO_OFTEN
 
 
 @pytest.fixture

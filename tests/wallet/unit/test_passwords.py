@@ -17,7 +17,8 @@ NEW = "Beijiang#Claims2027"
 def change(client, current: str, new: str, again: str | None = None):
     token = csrf_token_of(client.get("/unit/password").get_data(as_text=True))
     return client.post("/unit/password", data={"csrf_token": token, "current_password": current,
-                                               "new_password": new, "new_password_again": new if again is None else again})
+                                               "new_password": new,
+                                               "new_password_again": new if again is None else again})
 
 
 def test_a_unit_user_changes_their_password_and_it_is_audited(insurer, wallet_app, unit_logins):
