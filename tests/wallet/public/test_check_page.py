@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-
 from common.timeutil import SHANGHAI
 from tests.conftest import csrf_token_of
 from tests.support.network import persona
