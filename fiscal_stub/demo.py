@@ -14,9 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
 
-from common.database import write_transaction
+from common.database import DbSession, write_transaction
 from common.personas import load_personas
 from common.timeutil import utcnow
 from fiscal_stub.extensions import db
@@ -35,15 +34,15 @@ DEMO_SEED = 2026
 BATCH = 2000
 
 
-def _session(session: Session | None) -> Session:
+def _session(session: DbSession | None) -> DbSession:
     return session if session is not None else db.session
 
 
-def network_ready(session: Session | None = None) -> bool:
+def network_ready(session: DbSession | None = None) -> bool:
     return bool(_session(session).execute(select(func.count()).select_from(Province)).scalar_one())
 
 
-def seed_network(seed: int = DEMO_SEED, session: Session | None = None) -> None:
+def seed_network(seed: int = DEMO_SEED, session: DbSession | None = None) -> None:
     """The 31 provinces, each with its first signing key (derived from ``seed``) and issuing units."""
     s = _session(session)
     if network_ready(s):
@@ -56,7 +55,7 @@ def seed_network(seed: int = DEMO_SEED, session: Session | None = None) -> None:
 
 
 def seed_people(people: Iterable[Person], bills_per_person: int, seed: int = DEMO_SEED,
-                until: datetime | None = None, session: Session | None = None) -> int:
+                until: datetime | None = None, session: DbSession | None = None) -> int:
     """Generated bills (and past reimbursements) for ``people``; returns how many bills were stored."""
     s = _session(session)
     seed_network(seed, s)
@@ -74,7 +73,7 @@ def seed_people(people: Iterable[Person], bills_per_person: int, seed: int = DEM
     return stored
 
 
-def _store_batch(session: Session, drafts: list[Any]) -> int:
+def _store_batch(session: DbSession, drafts: list[Any]) -> int:
     write_transaction(session)
     store(session, sorted(drafts, key=lambda d: d.issued_at))
     session.commit()
@@ -89,7 +88,7 @@ def persona_people(keys: Iterable[str] | None = None) -> list[Person]:
 
 
 def seed_demo(personas: Iterable[str] | None = None, bills_per_person: int = 24, seed: int = DEMO_SEED,
-              until: datetime | None = None, session: Session | None = None) -> str:
+              until: datetime | None = None, session: DbSession | None = None) -> str:
     """The demo network, only when the database holds no bills: every persona's bills across
     provinces, types and years, some reimbursed in the past, one red-reversed and one exchanged."""
     s = _session(session)
@@ -102,7 +101,7 @@ def seed_demo(personas: Iterable[str] | None = None, bills_per_person: int = 24,
     return f"fiscal: seeded 31 provinces and {count} bills for {len(people)} people"
 
 
-def _demo_changes(session: Session, id_number: str) -> None:
+def _demo_changes(session: DbSession, id_number: str) -> None:
     """One red-reversed and one exchanged bill, so the demo shows every issuance status."""
     candidates = session.execute(
         select(Bill.code, Bill.number).where(Bill.payer_id_number == id_number, Bill.reimbursed == 0,
@@ -116,14 +115,14 @@ def _demo_changes(session: Session, id_number: str) -> None:
 
 
 def generate(people: int, bills_per_person: int, seed: int = DEMO_SEED, until: datetime | None = None,
-             session: Session | None = None) -> int:
+             session: DbSession | None = None) -> int:
     """``people`` generated residents (mostly of Inner Mongolia) with ``bills_per_person`` bills each."""
     return seed_people(make_people(people, seed), bills_per_person, seed, until, session)
 
 
 def issue_demo_bill(id_number: str, name: str, type_key: str = "medical_outpatient", amount: int = 25630,
                     province: str = "15", items: list[dict[str, Any]] | None = None,
-                    session: Session | None = None) -> dict[str, Any]:
+                    session: DbSession | None = None) -> dict[str, Any]:
     """Issue one bill now (as an issuer would) and return it as the API serves it."""
     s = _session(session)
     seed_network(session=s)

@@ -1,7 +1,17 @@
 """Every extension instance of this stub, bound in ``create_app``."""
+from typing import TYPE_CHECKING
+
 from flask_wtf.csrf import CSRFProtect
 
 from common.database import make_db
 
+if TYPE_CHECKING:
+    from common.database import TypedModel
+
 db = make_db()
+# The models' base: db.Model at run time, a class type checkers can follow when checking.
+if TYPE_CHECKING:
+    Model = TypedModel
+else:
+    Model = db.Model
 csrf = CSRFProtect()

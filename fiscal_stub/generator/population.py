@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from common.database import DbSession
 from common.timeutil import SHANGHAI
 from fiscal_stub.generator.content import Content, make_content
 from fiscal_stub.generator.identity import Person, credit_code
@@ -38,7 +38,7 @@ class Issuer:
 UnitIndex = dict[tuple[str, str], list[Issuer]]
 
 
-def unit_index(session: Session) -> UnitIndex:
+def unit_index(session: DbSession) -> UnitIndex:
     """Issuers by (province, bill type), from the units in the database."""
     index: UnitIndex = defaultdict(list)
     for unit in session.execute(select(IssuingUnit).order_by(IssuingUnit.code)).scalars():

@@ -7,10 +7,10 @@ from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, Stri
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import UTCDateTime
-from fiscal_stub.extensions import db
+from fiscal_stub.extensions import Model
 
 
-class Bill(db.Model):  # type: ignore[name-defined, misc]
+class Bill(Model):
     __tablename__ = "bill"
     __table_args__ = (
         UniqueConstraint("code", "number"),
@@ -54,7 +54,7 @@ class Bill(db.Model):  # type: ignore[name-defined, misc]
         return self.original_code is not None
 
 
-class FeedbackRecord(db.Model):  # type: ignore[name-defined, misc]
+class FeedbackRecord(Model):
     """One reimbursement unit's report on a bill; the serial (业务流水号) makes it idempotent."""
 
     __tablename__ = "feedback_record"

@@ -7,10 +7,10 @@ from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import UTCDateTime
-from fiscal_stub.extensions import db
+from fiscal_stub.extensions import Model
 
 
-class StatusEvent(db.Model):  # type: ignore[name-defined, misc]
+class StatusEvent(Model):
     """One change of one bill. Ids come from the ``event`` counter, so they grow in commit order."""
 
     __tablename__ = "status_event"
@@ -26,7 +26,7 @@ class StatusEvent(db.Model):  # type: ignore[name-defined, misc]
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Subscription(db.Model):  # type: ignore[name-defined, misc]
+class Subscription(Model):
     __tablename__ = "subscription"
     __table_args__ = (UniqueConstraint("platform", "id_number"),)
 
@@ -36,7 +36,7 @@ class Subscription(db.Model):  # type: ignore[name-defined, misc]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Counter(db.Model):  # type: ignore[name-defined, misc]
+class Counter(Model):
     """Named counters (event ids, bill numbers per code); the row lock orders concurrent writers."""
 
     __tablename__ = "counter"
@@ -45,7 +45,7 @@ class Counter(db.Model):  # type: ignore[name-defined, misc]
     value: Mapped[int] = mapped_column(BigInteger)
 
 
-class FaultState(db.Model):  # type: ignore[name-defined, misc]
+class FaultState(Model):
     """Faults a test injects; kept in the database so every server process sees the same."""
 
     __tablename__ = "fault_state"

@@ -7,17 +7,17 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import UTCDateTime
-from fiscal_stub.extensions import db
+from fiscal_stub.extensions import Model
 
 
-class Province(db.Model):  # type: ignore[name-defined, misc]
+class Province(Model):
     __tablename__ = "province"
 
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
     name: Mapped[str] = mapped_column(String(20))
 
 
-class SigningKey(db.Model):  # type: ignore[name-defined, misc]
+class SigningKey(Model):
     """A province's key pair. The private half stays here so restarts keep signing with it."""
 
     __tablename__ = "signing_key"
@@ -33,7 +33,7 @@ class SigningKey(db.Model):  # type: ignore[name-defined, misc]
     valid_to: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class IssuingUnit(db.Model):  # type: ignore[name-defined, misc]
+class IssuingUnit(Model):
     __tablename__ = "issuing_unit"
 
     code: Mapped[str] = mapped_column(String(18), primary_key=True)

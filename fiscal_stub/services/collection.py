@@ -12,9 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from common.database import write_transaction
+from common.database import DbSession, write_transaction
 from fiscal_stub.models import Bill, StatusEvent, Subscription
 from fiscal_stub.services.errors import FiscalError
 from fiscal_stub.services.present import iso
@@ -36,7 +35,7 @@ def decode_cursor(kind: str, cursor: str | None) -> int:
     return int(value)
 
 
-def subscribe(session: Session, platform: str, id_number: str, now: datetime) -> bool:
+def subscribe(session: DbSession, platform: str, id_number: str, now: datetime) -> bool:
     """Follow a payer's changes on ``platform``'s feed; True when this call created the subscription."""
     write_transaction(session)
     exists = session.execute(
@@ -61,7 +60,7 @@ class Page:
     has_more: bool
 
 
-def payer_bills(session: Session, id_number: str, cursor: str | None, limit: int) -> Page:
+def payer_bills(session: DbSession, id_number: str, cursor: str | None, limit: int) -> Page:
     after = decode_cursor(BILL_CURSOR, cursor)
     rows = session.execute(
         select(Bill).where(Bill.payer_id_number == id_number, Bill.last_event_id > after)
@@ -80,7 +79,7 @@ class FeedPage:
     has_more: bool
 
 
-def feed(session: Session, platform: str, cursor: str | None, limit: int) -> FeedPage:
+def feed(session: DbSession, platform: str, cursor: str | None, limit: int) -> FeedPage:
     """Events of subscribed payers after ``cursor``, oldest first; ``issued`` lists bills to attach."""
     after = decode_cursor(FEED_CURSOR, cursor)
     followed = select(Subscription.id_number).where(Subscription.platform == platform)

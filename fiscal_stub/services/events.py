@@ -5,8 +5,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
-
+from common.database import DbSession
 from fiscal_stub.models import Bill, StatusEvent
 from fiscal_stub.services.present import bill_status, records_by_bill
 from fiscal_stub.services.sequences import EVENTS, allocate
@@ -18,7 +17,7 @@ def event_row(event_id: int, kind: str, bill: Any, status: dict[str, Any], at: d
             "status": json.dumps(status, ensure_ascii=False, separators=(",", ":")), "at": at}
 
 
-def append_event(session: Session, bill: Bill, kind: str, now: datetime) -> None:
+def append_event(session: DbSession, bill: Bill, kind: str, now: datetime) -> None:
     """Bump ``bill``'s version and record the change; call with the bill row already locked."""
     bill.version += 1
     event_id = allocate(session, EVENTS)

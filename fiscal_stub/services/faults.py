@@ -8,16 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
-from common.database import write_transaction
+from common.database import DbSession, write_transaction
 from fiscal_stub.models import FaultState
 from fiscal_stub.services.errors import invalid
 
 NONE = {"latency_ms": 0, "error_rate": 0.0, "forge_next_signature": False, "feed_down": False}
 
 
-def current(session: Session) -> FaultState | None:
+def current(session: DbSession) -> FaultState | None:
     return session.execute(select(FaultState).where(FaultState.id == 1)).scalar_one_or_none()
 
 
@@ -51,7 +50,7 @@ def _validated(body: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def set_faults(session: Session, body: dict[str, Any]) -> dict[str, Any]:
+def set_faults(session: DbSession, body: dict[str, Any]) -> dict[str, Any]:
     values = _validated(body)
     write_transaction(session)
     state = current(session)
@@ -64,13 +63,13 @@ def set_faults(session: Session, body: dict[str, Any]) -> dict[str, Any]:
     return describe(state)
 
 
-def clear_faults(session: Session) -> None:
+def clear_faults(session: DbSession) -> None:
     write_transaction(session)
     session.execute(update(FaultState).values(latency_ms=0, error_permille=0, forge_next=False, feed_down=False))
     session.commit()
 
 
-def take_forgery(session: Session) -> bool:
+def take_forgery(session: DbSession) -> bool:
     """True for exactly one caller after ``forge_next_signature`` was set."""
     state = current(session)
     if state is None or not state.forge_next:

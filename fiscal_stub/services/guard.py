@@ -9,15 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from common.database import write_transaction
+from common.database import DbSession, write_transaction
 from fiscal_stub.models import Bill
 from fiscal_stub.services.errors import FiscalError, not_found
 from fiscal_stub.services.events import append_event
 
 
-def bill_for_update(session: Session, code: str, number: str) -> Bill:
+def bill_for_update(session: DbSession, code: str, number: str) -> Bill:
     write_transaction(session)
     bill = session.execute(
         select(Bill).where(Bill.code == code, Bill.number == number)
@@ -29,7 +28,7 @@ def bill_for_update(session: Session, code: str, number: str) -> Bill:
     return bill
 
 
-def settle_lapsed_lock(session: Session, bill: Bill, now: datetime) -> None:
+def settle_lapsed_lock(session: DbSession, bill: Bill, now: datetime) -> None:
     """A lock past its expiry counts as released; record that before deciding anything else."""
     if bill.lock_unit_code is None or bill.lock_expires_at is None or bill.lock_expires_at > now:
         return
@@ -37,13 +36,13 @@ def settle_lapsed_lock(session: Session, bill: Bill, now: datetime) -> None:
     append_event(session, bill, "lock_expired", now)
 
 
-def refuse(session: Session, status: int, code: str, message: str) -> FiscalError:
+def refuse(session: DbSession, status: int, code: str, message: str) -> FiscalError:
     """Roll back (nothing changes on a refusal) and return the error to raise."""
     session.rollback()
     return FiscalError(status, code, message)
 
 
-def require_live_electronic(session: Session, bill: Bill) -> None:
+def require_live_electronic(session: DbSession, bill: Bill) -> None:
     """Red bills, red-reversed bills and bills exchanged to paper take part in nothing more."""
     if bill.is_red:
         raise refuse(session, 409, "red_bill_not_allowed", "这是一张红字冲销票据，不能报销、冲红或换开。")

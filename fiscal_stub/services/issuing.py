@@ -8,9 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from common.database import write_transaction
+from common.database import DbSession, write_transaction
 from common.timeutil import to_local
 from fiscal_stub.generator.content import Content
 from fiscal_stub.generator.standard_fields import business_serial, extras_rng
@@ -27,11 +26,11 @@ def new_check_code() -> str:
     return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(6))
 
 
-def find_bill(session: Session, code: str, number: str) -> Bill | None:
+def find_bill(session: DbSession, code: str, number: str) -> Bill | None:
     return session.execute(select(Bill).where(Bill.code == code, Bill.number == number)).scalar_one_or_none()
 
 
-def issue(session: Session, draft: Draft) -> Bill:
+def issue(session: DbSession, draft: Draft) -> Bill:
     """Issue one bill in its own transaction; it gets the next number of its code and an ``issued`` event."""
     write_transaction(session)
     ((code, number),) = store(session, [draft])
@@ -41,7 +40,7 @@ def issue(session: Session, draft: Draft) -> Bill:
     return bill
 
 
-def _require_untouched(session: Session, bill: Bill) -> None:
+def _require_untouched(session: DbSession, bill: Bill) -> None:
     require_live_electronic(session, bill)
     if bill.lock_unit_code is not None:
         raise refuse(session, 409, "bill_locked",
@@ -71,7 +70,7 @@ def _negated(document: dict[str, Any], now: datetime) -> Content:
                    document.get("reviewer", ""))
 
 
-def red_reverse(session: Session, code: str, number: str, reason: str, now: datetime) -> tuple[Bill, Bill]:
+def red_reverse(session: DbSession, code: str, number: str, reason: str, now: datetime) -> tuple[Bill, Bill]:
     """Create the linked red bill and mark the original red-reversed, in one transaction."""
     original = bill_for_update(session, code, number)
     settle_lapsed_lock(session, original, now)
@@ -95,7 +94,7 @@ def red_reverse(session: Session, code: str, number: str, reason: str, now: date
     return original, red
 
 
-def exchange(session: Session, code: str, number: str, now: datetime) -> Bill:
+def exchange(session: DbSession, code: str, number: str, now: datetime) -> Bill:
     """Exchange to paper: afterwards the electronic bill may not be reimbursed as well."""
     bill = bill_for_update(session, code, number)
     settle_lapsed_lock(session, bill, now)

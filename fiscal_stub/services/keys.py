@@ -7,9 +7,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
 
-from common.database import write_transaction
+from common.database import DbSession, write_transaction
 from fiscal_stub import crypto
 from fiscal_stub.models import Province, SigningKey
 from fiscal_stub.services.errors import FiscalError
@@ -39,12 +38,12 @@ def key_rows(provinces: list[str], seed: int | None, valid_from: datetime) -> li
     return rows
 
 
-def create_keys(session: Session, provinces: list[str], seed: int | None,
+def create_keys(session: DbSession, provinces: list[str], seed: int | None,
                 valid_from: datetime = DEMO_VALID_FROM) -> None:
     session.execute(insert(SigningKey), key_rows(provinces, seed, valid_from))
 
 
-def current_signer(session: Session, province: str) -> Signer:
+def current_signer(session: DbSession, province: str) -> Signer:
     row = session.execute(
         select(SigningKey).where(SigningKey.province == province, SigningKey.valid_to.is_(None))
         .order_by(SigningKey.seq.desc()).limit(1)
@@ -54,7 +53,7 @@ def current_signer(session: Session, province: str) -> Signer:
     return Signer(row.kid, row.alg, crypto.load_private(row.private_pem))
 
 
-def rotate_key(session: Session, province: str, now: datetime) -> SigningKey:
+def rotate_key(session: DbSession, province: str, now: datetime) -> SigningKey:
     """Close the current key's signing period and add a new current key; the old one stays published."""
     write_transaction(session)
     current = session.execute(
@@ -74,7 +73,7 @@ def rotate_key(session: Session, province: str, now: datetime) -> SigningKey:
     return fresh
 
 
-def published_keys(session: Session) -> list[dict[str, Any]]:
+def published_keys(session: DbSession) -> list[dict[str, Any]]:
     names = dict(session.execute(select(Province.code, Province.name)).all())
     rows = session.execute(select(SigningKey).order_by(SigningKey.province, SigningKey.seq)).scalars()
     return [
@@ -85,7 +84,7 @@ def published_keys(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def public_key(session: Session, kid: str) -> SigningKey | None:
+def public_key(session: DbSession, kid: str) -> SigningKey | None:
     return session.get(SigningKey, kid)
 
 

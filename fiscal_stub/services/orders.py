@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from common.database import DbSession
 from common.timeutil import to_local
 from fiscal_stub.generator.content import Content, add_medical, make_content, with_standard_fields
 from fiscal_stub.generator.units import types_issued_by
@@ -42,7 +42,7 @@ def catalog_item(bill_type: BillType, name: str) -> tuple[str, str]:
     return "9999", "项"
 
 
-def issuing_unit(session: Session, bill_type: BillType, unit_code: str, province: str) -> IssuingUnit:
+def issuing_unit(session: DbSession, bill_type: BillType, unit_code: str, province: str) -> IssuingUnit:
     if unit_code:
         unit = session.get(IssuingUnit, unit_code)
         if unit is None:
@@ -60,7 +60,7 @@ def issuing_unit(session: Session, bill_type: BillType, unit_code: str, province
     return unit
 
 
-def draft_for(session: Session, order: IssueOrder, now: datetime) -> Draft:
+def draft_for(session: DbSession, order: IssueOrder, now: datetime) -> Draft:
     """A draft issued now by the chosen unit; without items the amount is split realistically."""
     bill_type = BY_KEY[order.type_key]
     unit = issuing_unit(session, bill_type, order.unit_code, order.province)

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from common.database import DbSession
 from fiscal_stub import crypto
 from fiscal_stub.models import Bill, FeedbackRecord
 
@@ -58,7 +58,7 @@ def bill_status(bill: Any, records: list[dict[str, Any]], now: datetime) -> dict
     }
 
 
-def records_by_bill(session: Session, bill_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+def records_by_bill(session: DbSession, bill_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     ids = list(bill_ids)
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if not ids:
@@ -84,6 +84,6 @@ def serve_bill(bill: Bill, records: list[dict[str, Any]], now: datetime, forged:
     }
 
 
-def serve_bills(session: Session, bills: list[Bill], now: datetime, forge_first: bool = False) -> list[dict[str, Any]]:
+def serve_bills(session: DbSession, bills: list[Bill], now: datetime, forge_first: bool = False) -> list[dict[str, Any]]:
     records = records_by_bill(session, [b.id for b in bills])
     return [serve_bill(b, records.get(b.id, []), now, forged=forge_first and i == 0) for i, b in enumerate(bills)]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
+from common.database import DbSession
 from fiscal_stub.models import Counter
 
 EVENTS = "event"
@@ -20,13 +20,13 @@ def number_counter(code: str) -> str:
     return f"n:{code}"
 
 
-def _insert_missing(session: Session, names: list[str]) -> None:
+def _insert_missing(session: DbSession, names: list[str]) -> None:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     session.execute(dialect.insert(Counter).values([{"name": n, "value": 0} for n in names])
                     .on_conflict_do_nothing(index_elements=["name"]))
 
 
-def allocate_many(session: Session, counts: dict[str, int]) -> dict[str, int]:
+def allocate_many(session: DbSession, counts: dict[str, int]) -> dict[str, int]:
     """``allocate`` for many counters in three statements (bulk loading touches hundreds of codes)."""
     names = sorted(counts)
     if not names:
@@ -40,7 +40,7 @@ def allocate_many(session: Session, counts: dict[str, int]) -> dict[str, int]:
     return {name: int(value) - counts[name] + 1 for name, value in rows}
 
 
-def allocate(session: Session, name: str, count: int = 1) -> int:
+def allocate(session: DbSession, name: str, count: int = 1) -> int:
     """Reserve ``count`` consecutive values of counter ``name`` and return the first (from 1)."""
     bump = (
         update(Counter)

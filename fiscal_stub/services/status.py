@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from common.database import DbSession
 from fiscal_stub.models import Bill, FeedbackRecord
 from common.money import yuan
 from fiscal_stub.services.events import append_event
@@ -23,7 +23,7 @@ class Feedback:
     time: datetime
 
 
-def lock_bill(session: Session, code: str, number: str, *, platform: str, unit_code: str, unit_name: str,
+def lock_bill(session: DbSession, code: str, number: str, *, platform: str, unit_code: str, unit_name: str,
               ttl_seconds: int, now: datetime) -> Bill:
     """One holder at a time; the holder locking again renews; a lapsed lock no longer counts."""
     bill = bill_for_update(session, code, number)
@@ -43,14 +43,14 @@ def lock_bill(session: Session, code: str, number: str, *, platform: str, unit_c
     return bill
 
 
-def _require_holder(session: Session, bill: Bill, unit_code: str) -> None:
+def _require_holder(session: DbSession, bill: Bill, unit_code: str) -> None:
     if bill.lock_unit_code is None:
         raise refuse(session, 409, "not_locked", "该票据当前未被锁定（或锁定已到期），请先锁定再操作。")
     if bill.lock_unit_code != unit_code:
         raise refuse(session, 403, "not_lock_holder", "该票据由其他单位锁定，只有锁定单位可以解锁或反馈。")
 
 
-def unlock_bill(session: Session, code: str, number: str, *, unit_code: str, now: datetime) -> Bill:
+def unlock_bill(session: DbSession, code: str, number: str, *, unit_code: str, now: datetime) -> Bill:
     bill = bill_for_update(session, code, number)
     settle_lapsed_lock(session, bill, now)
     _require_holder(session, bill, unit_code)
@@ -65,7 +65,7 @@ def _same(record: FeedbackRecord, feedback: Feedback) -> bool:
         feedback.unit_code, feedback.voucher, feedback.amount, feedback.result, feedback.time)
 
 
-def record_feedback(session: Session, code: str, number: str, feedback: Feedback, *,
+def record_feedback(session: DbSession, code: str, number: str, feedback: Feedback, *,
                     now: datetime) -> tuple[Bill, FeedbackRecord, bool]:
     """Record the holder's result and release its lock; the same serial again is a replay.
 
@@ -100,7 +100,7 @@ def record_feedback(session: Session, code: str, number: str, feedback: Feedback
     return bill, record, False
 
 
-def expire_lapsed_locks(session: Session, now: datetime) -> int:
+def expire_lapsed_locks(session: DbSession, now: datetime) -> int:
     """Record ``lock_expired`` for every lock past its expiry (the feed then tells followers)."""
     lapsed = session.execute(
         select(Bill.code, Bill.number).where(Bill.lock_unit_code.is_not(None), Bill.lock_expires_at <= now)

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.orm import Session
 
-from common.database import write_transaction
+from common.database import DbSession, write_transaction
 from fiscal_stub import crypto
 from fiscal_stub.layout.envelope import SignedDocument
 from fiscal_stub.models import Bill
@@ -38,7 +37,7 @@ class Verdict:
         return REASONS.get(self.reason, "")
 
 
-def _counted(session: Session, bill: Bill) -> Verdict:
+def _counted(session: DbSession, bill: Bill) -> Verdict:
     """Count this verification (the national platform shows how often a bill was checked)."""
     write_transaction(session)
     count = session.execute(
@@ -50,7 +49,7 @@ def _counted(session: Session, bill: Bill) -> Verdict:
     return Verdict(True, bill=fresh, count=int(count))
 
 
-def verify_elements(session: Session, code: str, number: str, check: str, date: str, amount: int) -> Verdict:
+def verify_elements(session: DbSession, code: str, number: str, check: str, date: str, amount: int) -> Verdict:
     bill = find_bill(session, code, number)
     if bill is None:
         return Verdict(False, "not_found")
@@ -59,7 +58,7 @@ def verify_elements(session: Session, code: str, number: str, check: str, date: 
     return _counted(session, bill)
 
 
-def verify_qr(session: Session, claim: QrClaim, date: str | None, amount: int | None) -> Verdict:
+def verify_qr(session: DbSession, claim: QrClaim, date: str | None, amount: int | None) -> Verdict:
     """A network-minted QR code: its MAC, then every element it carries or the person added."""
     if not claim.mac_ok:
         return Verdict(False, "qr_mac_invalid")
@@ -74,7 +73,7 @@ def verify_qr(session: Session, claim: QrClaim, date: str | None, amount: int | 
     return _counted(session, bill)
 
 
-def verify_document(session: Session, signed: SignedDocument | None) -> Verdict:
+def verify_document(session: DbSession, signed: SignedDocument | None) -> Verdict:
     """Check the embedded signature against the published key, then the network's own record."""
     if signed is None:
         return Verdict(False, "no_signed_document")

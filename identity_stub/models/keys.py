@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
-from identity_stub.extensions import db
+from identity_stub.extensions import Model
 
 
-class SigningKey(db.Model):
+class SigningKey(Model):
     __tablename__ = "signing_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
-from identity_stub.extensions import db
+from identity_stub.extensions import Model, db
 from identity_stub.models.people import Person
 
 AUTH_METHODS = ("client_secret_basic", "client_secret_post")
@@ -22,7 +22,7 @@ def secret_digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-class OAuthClient(db.Model):
+class OAuthClient(Model):
     """A relying party. Redirect URIs match exactly: no prefixes, no wildcards, no added query."""
 
     __tablename__ = "oauth_clients"
@@ -71,7 +71,7 @@ class OAuthClient(db.Model):
         return grant_type == "authorization_code"
 
 
-class AuthorizationCode(db.Model):
+class AuthorizationCode(Model):
     """A one-time code. Kept after use, so a replay is recognised and its tokens revoked."""
 
     __tablename__ = "authorization_codes"
@@ -113,7 +113,7 @@ class AuthorizationCode(db.Model):
         return self.amr.split()
 
 
-class AccessToken(db.Model):
+class AccessToken(Model):
     """A bearer token for the userinfo endpoint; stored as issued, revoked on code replay."""
 
     __tablename__ = "access_tokens"

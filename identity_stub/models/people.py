@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
-from identity_stub.extensions import db
+from identity_stub.extensions import Model
 
 
-class Person(db.Model):
+class Person(Model):
     """A real-name registered 蒙速办 user. ``sub`` is stable and reveals nothing about them."""
 
     __tablename__ = "people"
@@ -41,7 +41,7 @@ class Person(db.Model):
         return f"{self.phone[:3]}****{self.phone[-4:]}"
 
 
-class Consent(db.Model):
+class Consent(Model):
     """A person's agreement to share the listed scopes with one client; asked once, then remembered."""
 
     __tablename__ = "consents"

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
-from identity_stub.extensions import db
+from identity_stub.extensions import Model
 
 
-class SmsChallenge(db.Model):
+class SmsChallenge(Model):
     __tablename__ = "sms_challenges"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
-from wallet.extensions import db
+from wallet.extensions import Model
 from wallet.models.unit import Unit
 
 APP_KEY_PURPOSE = "api.app_key"
@@ -24,7 +24,7 @@ REPLY_PURPOSE = "api.idempotent_reply"
 WALLET_KEY_PURPOSE = "api.wallet_key"
 
 
-class ApiCredential(db.Model):
+class ApiCredential(Model):
     """One unit's integration: its appId, sealed appKey and the public keys it registered (a JWK Set,
     pasted or fetched from its JWKS URL) that verify its requests and receive its replies."""
 
@@ -46,7 +46,7 @@ class ApiCredential(db.Model):
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
 
 
-class ApiWalletKey(db.Model):
+class ApiWalletKey(Model):
     """One of the wallet's own key pairs, for signing replies (``sig``) or opening requests (``enc``).
 
     Rotation adds a pair and keeps the previous one published and accepted; older ones are retired.
@@ -62,7 +62,7 @@ class ApiWalletKey(db.Model):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class ApiNonce(db.Model):
+class ApiNonce(Model):
     """A nonce a credential already used; kept until a replay of it would be stale anyway."""
 
     __tablename__ = "api_nonces"
@@ -74,7 +74,7 @@ class ApiNonce(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ApiIdempotentReply(db.Model):
+class ApiIdempotentReply(Model):
     """The reply to a mutating call under its Idempotency-Key: ``pending`` while it runs, then kept (sealed)."""
 
     __tablename__ = "api_idempotent_replies"

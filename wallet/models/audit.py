@@ -13,10 +13,10 @@ from sqlalchemy import JSON, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import UTCDateTime
-from wallet.extensions import db
+from wallet.extensions import Model
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entries"
     __table_args__ = (
         Index("ix_audit_entries_action_at", "action", "at"),

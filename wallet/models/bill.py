@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
-from wallet.extensions import db
+from wallet.extensions import Model
 
 
-class Bill(db.Model):
+class Bill(Model):
     """One fiscal e-bill in one resident's wallet.
 
     The signed bytes live in :class:`BillDocument` (shared by code and number), so the
@@ -70,7 +70,7 @@ class Bill(db.Model):
         return self.document.canonical
 
 
-class BillDocument(db.Model):
+class BillDocument(Model):
     """The signed document of a bill, kept apart so listing thousands of bills reads narrow rows."""
 
     __tablename__ = "bill_documents"
@@ -80,7 +80,7 @@ class BillDocument(db.Model):
     canonical: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class BillEvent(db.Model):
+class BillEvent(Model):
     """A status event of the network, kept for the bill's timeline (deduplicated by event id)."""
 
     __tablename__ = "bill_events"

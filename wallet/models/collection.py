@@ -8,10 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
-from wallet.extensions import db
+from wallet.extensions import Model
 
 
-class SyncState(db.Model):
+class SyncState(Model):
     """One row per resident: where their incremental sync stands and what the page should show.
 
     ``change_seq`` grows whenever any of the resident's bills changes; open pages poll it
@@ -34,7 +34,7 @@ class SyncState(db.Model):
     change_seq: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class RejectedBill(db.Model):
+class RejectedBill(Model):
     """A bill whose signature did not verify: never stored as a bill, but shown, counted and tried again.
 
     ``issuer_name`` is the issuer the unverified document names, so the resident knows whom to ask.
@@ -51,7 +51,7 @@ class RejectedBill(db.Model):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class FeedCursor(db.Model):
+class FeedCursor(Model):
     """Where the follower of the network's change feed stands (shared by all follower processes)."""
 
     __tablename__ = "feed_cursors"
@@ -61,7 +61,7 @@ class FeedCursor(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class ProvinceKey(db.Model):
+class ProvinceKey(Model):
     """A province's published signing key, cached so verification works while the network is down."""
 
     __tablename__ = "province_keys"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
 from common.timeutil import to_local, utcnow
-from wallet.extensions import db
+from wallet.extensions import Model
 from wallet.identity import mask_id_number, mask_name, unseal
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ NAME_PURPOSE = "resident.name"
 ID_NUMBER_PURPOSE = "resident.id_number"
 
 
-class Resident(db.Model):
+class Resident(Model):
     __tablename__ = "residents"
 
     id: Mapped[int] = mapped_column(primary_key=True)

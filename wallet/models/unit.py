@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
-from wallet.extensions import db
+from wallet.extensions import Model
 from wallet.identity import mask_id_number, unseal
 
 UNIT_TYPES: dict[str, str] = {
@@ -34,7 +34,7 @@ CONTACT_ID_PURPOSE = "unit.contact_id_number"
 OUTBOX_PURPOSE = "outbox.message"
 
 
-class Unit(db.Model):
+class Unit(Model):
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -74,7 +74,7 @@ class Unit(db.Model):
         return mask_id_number(unseal(self.contact_id_enc, CONTACT_ID_PURPOSE))
 
 
-class UnitUser(db.Model):
+class UnitUser(Model):
     """A person who signs in to a unit's workspace; the session id reads ``unit:<id>``."""
 
     __tablename__ = "unit_users"
@@ -132,7 +132,7 @@ class UnitUser(db.Model):
         return unseal(self.totp_secret_enc, self.TOTP_PURPOSE)
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Failed logins per username and realm (``unit``, ``finance``), and the last TOTP step used.
 
     Kept for unknown usernames too, so a lockout reveals nothing about which names exist;
@@ -149,7 +149,7 @@ class LoginThrottle(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A message to a unit (e.g. its new credentials), sealed at rest until a mailer delivers it."""
 
     __tablename__ = "outbox_messages"

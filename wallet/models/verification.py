@@ -11,10 +11,10 @@ from datetime import date
 from sqlalchemy import Date, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from wallet.extensions import db
+from wallet.extensions import Model
 
 
-class BillCheckCount(db.Model):
+class BillCheckCount(Model):
     """Checks of one bill (by code and number) on one day in China; earlier days are dropped."""
 
     __tablename__ = "bill_check_counts"
