@@ -171,7 +171,7 @@ class WalletApiClient:
             kid = protected_header(signature).get("kid")
             if not any(k.kid == kid for k in _use(self.wallet_keys(), "sig")):
                 self.wallet_keys(refresh=True)
-            header = jws.deserialize_compact(signature, KeySet(_use(self.wallet_keys(), "sig")),
+            header = jws.deserialize_compact(signature, KeySet([*_use(self.wallet_keys(), "sig")]),
                                              registry=JWS_REGISTRY, payload=response.content).headers()
         except (JoseError, ValueError) as error:
             raise ReplyNotAuthentic("the reply's signature does not verify: it is not the wallet's answer") \
@@ -189,7 +189,10 @@ class WalletApiClient:
         if data is not None:
             if not signed:
                 raise ReplyNotAuthentic("an unsigned reply carries data")
-            data = json.loads(jwe.decrypt_compact(data, self.receiving_key, registry=JWE_REGISTRY).plaintext)
+            plaintext = jwe.decrypt_compact(data, self.receiving_key, registry=JWE_REGISTRY).plaintext
+            if plaintext is None:
+                raise ReplyNotAuthentic("the reply's data decrypts to nothing")
+            data = json.loads(plaintext)
         return Reply(response.status_code, bool(body["ok"]), body["code"], body["message"], data, signed,
                      response.headers.get("Idempotent-Replayed") == "true", response)
 

@@ -71,7 +71,7 @@ def yuan_display(fen: int) -> str:
 
 def _four_digits(group: int) -> str:
     """Read 0–9999 with 零 for inner gaps; the caller handles gaps between groups."""
-    out = []
+    out: list[str] = []
     zero_pending = False
     for position in range(3, -1, -1):
         digit = group // 10**position % 10
@@ -97,7 +97,7 @@ def capitals(fen: int) -> str:
         while whole:
             whole, group = divmod(whole, 10000)
             groups.append(group)
-        parts = []
+        parts: list[str] = []
         need_zero = False
         for index in range(len(groups) - 1, -1, -1):
             group = groups[index]

@@ -5,14 +5,19 @@ framing policy is the one knob that differs by deployment (the 蒙速办 app's o
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from common.settings import CSRF_MAX_AGE_SECONDS
+
+# How an area with its own reply format (an API) answers an error: status and message in, reply out.
+ErrorRenderer = Callable[[int, str | None], ResponseReturnValue]
 
 ERROR_TEXT: dict[int, tuple[str, str]] = {
     400: ("请求有误", "提交的内容无法处理，请返回上一页检查后重试。"),
@@ -107,7 +112,7 @@ def way_back(links: list[tuple[str, str]] | None = None) -> list[tuple[str, str]
 
 
 def render_error(code: int, message: str | None = None, title: str | None = None,
-                 links: list[tuple[str, str]] | None = None, **context: Any) -> Any:
+                 links: list[tuple[str, str]] | None = None, **context: Any) -> ResponseReturnValue:
     """One renderer for every error status: JSON for API clients, a Chinese page otherwise.
 
     The page says what happened in the person's words (``title``, ``message``) and always
@@ -116,7 +121,8 @@ def render_error(code: int, message: str | None = None, title: str | None = None
     ``app.extensions["error_renderers"]``; it then answers every error under that prefix,
     unknown routes and methods included.
     """
-    for prefix, renderer in current_app.extensions.get("error_renderers", {}).items():
+    renderers: dict[str, ErrorRenderer] = current_app.extensions.get("error_renderers", {})
+    for prefix, renderer in renderers.items():
         if request.path == prefix or request.path.startswith(prefix + "/"):
             return renderer(code, message)
     default_title, default_text = ERROR_TEXT.get(code, ERROR_TEXT[500] if code >= 500 else ERROR_TEXT[400])
@@ -147,7 +153,7 @@ def install_error_pages(app: Flask) -> None:
         return render_error(error.code, message)
 
     @app.errorhandler(Exception)
-    def _unexpected(error: Exception) -> tuple[Any, int]:
+    def _unexpected(error: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error", exc_info=error)
         return render_error(500)
 
@@ -155,7 +161,7 @@ def install_error_pages(app: Flask) -> None:
 def user_error(exc_class: type[HTTPException], message: str) -> HTTPException:
     """An HTTP error whose Chinese ``message`` is shown to the user as is."""
     error = exc_class(description=message)
-    error.user_message = True  # type: ignore[attr-defined]
+    error.user_message = True  # type: ignore[attr-defined]  # a mark the error handlers read with getattr
     return error
 
 

@@ -10,7 +10,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from authlib.oauth2.rfc6749 import InvalidRequestError, grants
+from authlib.oauth2.rfc6749 import ClientMixin, InvalidRequestError, grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo, UserInfoEndpoint
@@ -20,6 +20,7 @@ from flask import Flask, current_app, request
 from joserfc.jwk import ECKey, KeySet
 from sqlalchemy import exists, select, update
 
+from common.database import rows_changed
 from common.timeutil import utcnow
 from identity_stub.claims import user_info
 from identity_stub.extensions import authorization, db, require_oauth
@@ -89,18 +90,18 @@ class CodeGrant(grants.AuthorizationCodeGrant):
             expires_at=utcnow() + CODE_LIFETIME,
         ))
 
-    def query_authorization_code(self, code: str, client: OAuthClient) -> AuthorizationCode | None:
+    def query_authorization_code(self, code: str, client: ClientMixin) -> AuthorizationCode | None:
         """Spend the code atomically; a second use finds it spent and revokes what the first got."""
         now = utcnow()
-        claimed = db.session.execute(
+        claimed = rows_changed(db.session.execute(
             update(AuthorizationCode)
-            .where(AuthorizationCode.code == code, AuthorizationCode.client_id == client.client_id,
+            .where(AuthorizationCode.code == code, AuthorizationCode.client_id == client.get_client_id(),
                    AuthorizationCode.used_at.is_(None))
             .values(used_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         item = db.session.scalar(select(AuthorizationCode).where(
-            AuthorizationCode.code == code, AuthorizationCode.client_id == client.client_id))
+            AuthorizationCode.code == code, AuthorizationCode.client_id == client.get_client_id()))
         if item is None:
             return None
         if not claimed:
@@ -175,7 +176,8 @@ class EndSession(EndSessionEndpoint):
 
 require_oauth.register_token_validator(AccessTokenValidator())
 authorization.register_grant(CodeGrant, [IdTokens(), S256Only(required=True)])
-authorization.register_endpoint(UserInfoClaims(resource_protector=require_oauth))
+# types-Authlib 1.8 does not make UserInfoEndpoint an Endpoint; Authlib 1.9 registers it as one.
+authorization.register_endpoint(UserInfoClaims(resource_protector=require_oauth))  # type: ignore[arg-type]
 authorization.register_endpoint(EndSession)
 
 

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, g
-from joserfc.jwk import ECKey
+from joserfc.jwk import ECKey, KeySetSerialization
 from sqlalchemy import delete, or_, select, update
 
 from common.timeutil import utcnow
@@ -63,7 +63,7 @@ def published_keys() -> list[SigningKey]:
     ))
 
 
-def public_jwks() -> dict[str, list[dict[str, str]]]:
+def public_jwks() -> KeySetSerialization:
     return {"keys": [private_jwk(row).as_dict(private=False) for row in published_keys()]}
 
 

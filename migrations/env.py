@@ -1,9 +1,11 @@
 """Alembic environment for the wallet: uses the app's connection when driven from the app."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy.engine import Connection
 
 from common.columns import UTCDateTime
 import wallet.models  # noqa: F401  (registers every table on the metadata)
@@ -13,7 +15,7 @@ config = context.config
 target_metadata = db.metadata
 
 
-def render_item(kind: str, obj: Any, _autogen: Any) -> str | bool:
+def render_item(kind: str, obj: Any, _autogen: AutogenContext) -> str | Literal[False]:
     """Write ``UTCDateTime`` columns as the plain ``timestamptz`` they are in the schema.
 
     The conversion to UTC lives in the model, not in the table, so a migration needs
@@ -24,7 +26,7 @@ def render_item(kind: str, obj: Any, _autogen: Any) -> str | bool:
     return False
 
 
-def run_with(connection) -> None:  # type: ignore[no-untyped-def]
+def run_with(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -33,7 +33,7 @@ def rotate_api_key() -> None:
     """Give the unit API a new key pair; the previous one stays published and accepted."""
     keys = wallet_api_keys.rotate()
     click.echo(f"current: enc {keys.enc[0].kid}, sig {keys.sig[0].kid}; "
-               f"still accepted: {', '.join(k.kid for k in keys.enc[1:] + keys.sig[1:]) or 'none'}")
+               f"still accepted: {', '.join(str(k.kid) for k in keys.enc[1:] + keys.sig[1:]) or 'none'}")
 
 
 @cli.command("work")

@@ -74,7 +74,8 @@ def lock_expiry(bill: Bill) -> datetime | None:
 
 
 def lock_holder(bill: Bill) -> str:
-    return (json.loads(bill.status_json).get("locked_by") or {}).get("unit_name", "其他单位")
+    holder: str = (json.loads(bill.status_json).get("locked_by") or {}).get("unit_name", "其他单位")
+    return holder
 
 
 def held_by_network_lock(bill: Bill, now: datetime) -> bool:

@@ -103,9 +103,10 @@ ELEMENTS_PROBLEM = ("五要素格式不正确：票据代码8位数字、票据�
 def five_elements(body: dict[str, Any]) -> tuple[str, str, str, str, int]:
     problem = FiscalError(400, "invalid_elements", ELEMENTS_PROBLEM)
     fields = [body.get(k) for k in ("code", "number", "check", "date", "amount")]
-    if not all(isinstance(f, str) for f in fields):
+    texts = [f for f in fields if isinstance(f, str)]
+    if len(texts) != len(fields):
         raise problem
-    code, number, check, day, amount_text = (f.strip() for f in fields)
+    code, number, check, day, amount_text = (f.strip() for f in texts)
     amount = parse_yuan(amount_text)
     if not (CODE.match(code) and NUMBER.match(number) and CHECK.match(check)) or amount is None:
         raise problem

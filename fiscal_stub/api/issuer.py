@@ -41,7 +41,7 @@ def items_of(raw: Any, type_key: str, amount: int) -> list[dict[str, Any]] | Non
         return None
     if not isinstance(raw, list) or not 1 <= len(raw) <= 30 or not all(isinstance(r, dict) for r in raw):
         raise invalid("项目明细（items）应为 1 到 30 个对象的列表。")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for entry in raw:
         name = text(entry, "name", "项目名称", 20)
         line_amount = integer(entry.get("amount"), "amount", "项目金额（分）", 1, MAX_AMOUNT)

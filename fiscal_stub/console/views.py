@@ -6,6 +6,7 @@ from functools import wraps
 from typing import Any, Callable
 
 from flask import (Response, current_app, flash, redirect, render_template, request, session, url_for)
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from common.personas import load_personas
@@ -40,7 +41,7 @@ def issuer_session(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @bp.get("/")
-def root() -> Response:
+def root() -> ResponseReturnValue:
     return redirect(url_for("fiscal_console.home"))
 
 
@@ -64,7 +65,7 @@ def login() -> Any:
 
 
 @bp.post("/console/logout")
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     session.pop(SESSION_KEY, None)
     return redirect(url_for("fiscal_console.login"), 303)
 

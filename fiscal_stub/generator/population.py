@@ -83,7 +83,7 @@ def drafts_for(person: Person, count: int, seed: int, until: datetime, units: Un
     type_w = [t.weight for t in BILL_TYPES]
     last_day = (until - timedelta(days=1)).astimezone(SHANGHAI).date()
     first_day = date(last_day.year - YEARS + 1, 1, 1)
-    drafts = []
+    drafts: list[Draft] = []
     while len(drafts) < count:
         province = rng.choices(provinces, province_w)[0]
         bill_type = rng.choices(BILL_TYPES, type_w)[0]

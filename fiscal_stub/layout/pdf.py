@@ -186,8 +186,9 @@ def _red_mark(page: _Page, doc: dict[str, Any]) -> None:
 
 def _details(page: _Page, doc: dict[str, Any], qr_payload: str, department: str) -> None:
     """The inpatient 医疗收费明细 on pages of its own, headed by the bill it belongs to."""
-    rows = [(row["date"], row["code"], row["name"], row["spec"], row["unit"], str(row["quantity"]),
-             yuan(row["price"]), yuan(row["amount"]), f"{row['self_pay_ratio']}%") for row in doc["medical"]["details"]]
+    rows: list[tuple[str, ...]] = [
+        (row["date"], row["code"], row["name"], row["spec"], row["unit"], str(row["quantity"]), yuan(row["price"]),
+         yuan(row["amount"]), f"{row['self_pay_ratio']}%") for row in doc["medical"]["details"]]
     chunks = [rows[i:i + DETAIL_ROWS_PER_PAGE] for i in range(0, len(rows), DETAIL_ROWS_PER_PAGE)]
     for number, chunk in enumerate(chunks, start=1):
         page.c.showPage()

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from common.database import DbSession, write_transaction
+from common.database import DbSession, rows_changed, write_transaction
 from fiscal_stub.models import FaultState
 from fiscal_stub.services.errors import invalid
 
@@ -75,9 +75,9 @@ def take_forgery(session: DbSession) -> bool:
     if state is None or not state.forge_next:
         return False
     write_transaction(session)
-    taken = session.execute(
+    taken = rows_changed(session.execute(
         update(FaultState).where(FaultState.id == 1, FaultState.forge_next.is_(True)).values(forge_next=False)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     session.commit()
     return taken == 1

@@ -84,6 +84,7 @@ def serve_bill(bill: Bill, records: list[dict[str, Any]], now: datetime, forged:
     }
 
 
-def serve_bills(session: DbSession, bills: list[Bill], now: datetime, forge_first: bool = False) -> list[dict[str, Any]]:
+def serve_bills(session: DbSession, bills: list[Bill], now: datetime,
+                forge_first: bool = False) -> list[dict[str, Any]]:
     records = records_by_bill(session, [b.id for b in bills])
     return [serve_bill(b, records.get(b.id, []), now, forged=forge_first and i == 0) for i, b in enumerate(bills)]

@@ -30,7 +30,8 @@ BAD_REQUEST = "登录请求不完整或有误，请回到应用重新发起登�
 def refuse(error: OAuth2Error) -> Any:
     """Send the error to a validated redirect URI, or show it here when there is none to trust."""
     if getattr(error, "redirect_uri", None):
-        return authorization.handle_error_response(None, error)
+        # Flask's server builds the redirect from the error alone; types-Authlib asks for a request object.
+        return authorization.handle_error_response(None, error)  # type: ignore[arg-type]
     if error.error == "invalid_client":
         return render_error(400, UNKNOWN_CLIENT)
     if "redirect" in (error.description or "").lower():
@@ -90,7 +91,7 @@ def authorize() -> Any:
     if request.method == "POST" and request.form.get("decision") != "allow":
         return authorization.create_authorization_response(grant_user=None, grant=grant)
     step = authentication_step(auth, grant.redirect_uri)
-    if step is not None:
+    if step is not None or auth is None:  # a stranger always has a step: logging in
         return step
     client, scope = grant.client, grant.request.scope
     if request.method == "POST":

@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from authlib.oauth2 import OAuth2Error
-from flask import Response, render_template, request
+from authlib.oidc.rpinitiated import EndSessionRequest
+from flask import render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
 from common.web import render_error
@@ -14,16 +16,17 @@ from identity_stub.views import bp
 
 @bp.post("/token")
 @csrf.exempt
-def token() -> Response:
+def token() -> ResponseReturnValue:
     """Exchange a code. Spent codes and revocations are committed even when the exchange fails."""
     response = authorization.create_token_response()
     db.session.commit()
-    return response
+    # types-Authlib gives the framework-free server's (status, body, headers); Flask's server answers a Response.
+    return response  # type: ignore[return-value]
 
 
 @bp.route("/userinfo", methods=["GET", "POST"])
 @csrf.exempt
-def userinfo() -> Response:
+def userinfo() -> ResponseReturnValue:
     try:
         return authorization.create_endpoint_response("userinfo")
     except HTTPException as error:  # the bearer check answers in OAuth's own JSON with WWW-Authenticate
@@ -36,7 +39,7 @@ def end_session() -> Any:
         logout = authorization.validate_endpoint_request("end_session")
     except OAuth2Error:
         return render_error(400, "退出请求无效或已过期，未执行跳转。请关闭本页，回到应用重新操作。")
-    if logout.needs_confirmation and request.method == "GET":
+    if isinstance(logout, EndSessionRequest) and logout.needs_confirmation and request.method == "GET":
         return render_template("idp/logout_confirm.html", client=logout.client)
     response = authorization.create_endpoint_response("end_session", logout)
     return response or render_template("idp/logged_out.html")

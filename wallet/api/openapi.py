@@ -108,7 +108,7 @@ SCHEMAS: dict[str, Any] = {
                      "verify_count": {"type": "integer"}, "checks_today": {"type": "integer"},
                      "signed_bill": ref("SignedBill"), "document": {"type": "object"}}),
 }
-SIGNED = [{"appId": [], "jws": [], "appSignature": []}]
+SIGNED: list[dict[str, list[str]]] = [{"appId": [], "jws": [], "appSignature": []}]
 AUTH_ID = {"name": "auth_id", "in": "path", "required": True,
            "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647}}
 IDEMPOTENCY_KEY = {"name": "Idempotency-Key", "in": "header", "required": True,

@@ -130,9 +130,9 @@ def feedback(payload: Mapping[str, Any]) -> Feedback:
         errors["time"] = "报销时间应为带时区的 ISO 8601 时间，如 2026-03-06T09:30:00+08:00。"
     elif when > utcnow() + CLOCK_SKEW:
         errors["time"] = "报销时间不能晚于现在，请核对。"
-    if errors or when is None:
+    if errors or when is None or not isinstance(amount, int):
         raise _refuse(errors)
-    return Feedback(amount=int(amount), serial=payload["serial"], voucher=payload["voucher"], time=when)
+    return Feedback(amount=amount, serial=payload["serial"], voucher=payload["voucher"], time=when)
 
 
 def _aware_time(raw: Any) -> datetime | None:

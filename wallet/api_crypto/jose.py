@@ -122,9 +122,10 @@ def decrypt(token: Any, keys: Mapping[str, ECKey]) -> bytes:
         suite = suites.for_encryption(header.get("alg"), header.get("enc"))
     except suites.UnsupportedAlgorithm as error:
         raise JoseError("jwe_alg_unsupported", str(error)) from error
-    key = keys.get(header.get("kid")) if isinstance(header.get("kid"), str) else None
+    kid = header.get("kid")
+    key = keys.get(kid) if isinstance(kid, str) else None
     if key is None:
-        raise JoseError("jwe_key_unknown", str(header.get("kid"))[:80])
+        raise JoseError("jwe_key_unknown", str(kid)[:80])
     _check_epk(header.get("epk"), suite)
     try:
         return jwe.decrypt_compact(token, key, registry=suite.jwe).plaintext or b""

@@ -111,8 +111,9 @@ class BillView:
     @property
     def lock_lapsed(self) -> bool:
         expires = self.status.get("lock_expires_at")
-        return self.bill.reimbursement == "locked" and bool(expires) and \
-            as_utc(datetime.fromisoformat(expires)) < utcnow()
+        if self.bill.reimbursement != "locked" or not expires:
+            return False
+        return as_utc(datetime.fromisoformat(expires)) < utcnow()
 
     @property
     def chip(self) -> tuple[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Response, abort, make_response, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from common.web import user_error
@@ -135,7 +136,7 @@ def bill_qr_svg(bill_id: int) -> Response:
 
 @bp.post("/bills/refresh")
 @login_required
-def refresh_bills() -> Response | str:
+def refresh_bills() -> ResponseReturnValue:
     request_sync(current_user.id)
     if request.headers.get("HX-Request"):
         return render_template("wallet/bills/_sync_status.html", sync=db.session.get(SyncState, current_user.id))

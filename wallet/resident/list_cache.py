@@ -57,7 +57,7 @@ class ListCache:
         with self._lock:
             kept = self._entries.get(key)
         if kept is not None and (kept[1] is None or now < kept[1]):
-            return kept[0]  # type: ignore[no-any-return]
+            return kept[0]
         value, valid_until = make()
         with self._lock:
             self._entries[key] = (value, valid_until)
@@ -116,4 +116,4 @@ def init_list_cache(app: Flask) -> None:
 
 
 def list_cache() -> ListCache:
-    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+    return current_app.extensions[EXTENSION]

@@ -152,7 +152,7 @@ def _matches(pattern: re.Pattern[str], value: object) -> bool:
 
 
 def _code_problem(code: object) -> str | None:
-    if not _matches(_CODE, code):
+    if not isinstance(code, str) or not _matches(_CODE, code):
         return MESSAGES["code_format"]
     if code[:2] not in PROVINCE_CODES:
         return MESSAGES["code_province"]

@@ -31,6 +31,7 @@ DEFAULT_MAX_BYTES = 15 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 50_000_000  # above the 48 MP sensors phones ship; 12 MP is typical
 WORKING_SIDE = 2000  # the decoder reads best at 1000–2000 px; JPEG can decode straight to it
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs"}
+QR_CODES = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 ORIENTATION_TAG = 0x0112
 # How to turn the stored pixels upright for each EXIF orientation a camera records.
@@ -118,7 +119,7 @@ def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
     partial: DecodedPhoto | None = None
     located = Located()
     for variant in _variants(data, image_format, max_pixels, located):
-        for barcode in zxingcpp.read_barcodes(variant, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
+        for barcode in zxingcpp.read_barcodes(variant, formats=QR_CODES, return_errors=True):
             if not barcode.valid:
                 located.add(variant, _corners(barcode.position), _version(barcode))
                 continue
@@ -199,7 +200,8 @@ def _corners(position: zxingcpp.Position) -> np.ndarray:
 
 def _version(barcode: zxingcpp.Barcode) -> int:
     """The QR version a located code seemed to have, 0 when unknown (or a Micro QR's "M2")."""
-    version = str((barcode.extra or {}).get("Version", ""))
+    extra = barcode.extra
+    version = str(extra.get("Version", "")) if isinstance(extra, dict) else ""
     return int(version) if version.isdigit() else 0
 
 

@@ -23,7 +23,7 @@ correction and the payload rules, so none of it can invent a bill.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Generator, Iterator
 
 import cv2
 import numpy as np
@@ -91,7 +91,7 @@ def harder_readings(working: np.ndarray, full: np.ndarray, located: Located) -> 
         done = yield from _rescue_located(located, done)
 
 
-def _rescue_located(located: Located, done: int) -> Iterator[np.ndarray]:
+def _rescue_located(located: Located, done: int) -> Generator[np.ndarray, None, int]:
     """Each newly located code, rectified, then bent; returns how many codes are now done."""
     while done < len(located.codes):
         base, quad, version = located.codes[done]
@@ -110,8 +110,8 @@ def rectify(image: np.ndarray, quad: np.ndarray, version: int) -> np.ndarray:
     """The code inside ``quad`` as an upright square with its quiet zone, ``MODULE_PX`` per module."""
     side = (17 + 4 * version if version else 60) * MODULE_PX
     margin = side * MARGIN
-    square = np.float32([(margin, margin), (margin + side, margin), (margin + side, margin + side),
-                         (margin, margin + side)])
+    square = np.array([(margin, margin), (margin + side, margin), (margin + side, margin + side),
+                       (margin, margin + side)], dtype=np.float32)
     size = int(side + 2 * margin)
     transform = cv2.getPerspectiveTransform(quad.astype(np.float32), square)
     return cv2.warpPerspective(image, transform, (size, size), flags=cv2.INTER_CUBIC,
@@ -167,6 +167,6 @@ def _unwarp(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
     """The sheet inside ``quad`` as a rectangle as wide and tall as its longest edges."""
     width = int(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
     height = int(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
-    target = np.float32([(0, 0), (width, 0), (width, height), (0, height)])
+    target = np.array([(0, 0), (width, 0), (width, height), (0, height)], dtype=np.float32)
     return cv2.warpPerspective(gray, cv2.getPerspectiveTransform(quad, target), (width, height),
                                flags=cv2.INTER_CUBIC)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from common.database import write_transaction
+from common.database import rows_changed, write_transaction
 from common.timeutil import utcnow
 from wallet import copy
 from wallet.extensions import db
@@ -73,8 +73,8 @@ def recent_notifications(resident_id: int, limit: int = 50) -> list[Notification
 
 def mark_all_read(resident_id: int) -> int:
     write_transaction(db.session)
-    changed = db.session.execute(update(Notification).where(
-        Notification.resident_id == resident_id, Notification.read_at.is_(None)).values(read_at=utcnow())).rowcount
+    changed = rows_changed(db.session.execute(update(Notification).where(
+        Notification.resident_id == resident_id, Notification.read_at.is_(None)).values(read_at=utcnow())))
     if changed:
         bump_change_seq(resident_id)
     db.session.commit()

@@ -117,7 +117,7 @@ def decode_cursor(raw: str) -> tuple[datetime, int]:
 def page_of_bills(resident_id: int, f: BillFilter, after: str | None = None,
                   size: int = PAGE_SIZE) -> tuple[list[Bill], str | None]:
     """Newest first; ``after`` is the cursor of the last bill already shown."""
-    stmt: Select[tuple[Bill]] = select(Bill).where(*filtered(resident_id, f))
+    stmt: Select[Bill] = select(Bill).where(*filtered(resident_id, f))
     if after:
         issued_at, bill_id = decode_cursor(after)
         stmt = stmt.where(or_(Bill.issued_at < issued_at, and_(Bill.issued_at == issued_at, Bill.id < bill_id)))

@@ -15,6 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from common.claimable import claimable_total
+from common.database import rows_changed
 from common.timeutil import as_utc, utcnow
 from wallet.extensions import db
 from wallet.models.bill import Bill, BillDocument, BillEvent
@@ -100,7 +101,7 @@ def apply_status(bill_id: int, status: dict[str, Any], version: int) -> bool:
     result = db.session.execute(
         update(Bill).where(Bill.id == bill_id, Bill.version < version).values(**status_columns(status, version))
     )
-    return bool(result.rowcount)
+    return bool(rows_changed(result))
 
 
 def record_events(rows: Iterable[dict[str, Any]]) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select, update
 
 from common.timeutil import utcnow
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
-from common.database import write_transaction
+from common.database import rows_changed, write_transaction
 from wallet.extensions import db
 from wallet.models.collection import SyncState
 from wallet.services.sync import sync_person, sync_state
@@ -48,11 +48,11 @@ def claim_next(worker: str) -> int | None:
     candidates = db.session.scalars(select(SyncState.resident_id).where(due)
                                     .order_by(SyncState.next_attempt_at).limit(5)).all()
     for resident_id in candidates:
-        claimed = db.session.execute(
+        claimed = rows_changed(db.session.execute(
             update(SyncState).where(SyncState.resident_id == resident_id, due)
             .values(state="running", claimed_by=worker, next_attempt_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         db.session.commit()
         if claimed:
             return resident_id

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, exists, or_, select, tuple_, update
 
-from common.database import write_transaction
+from common.database import rows_changed, write_transaction
 from common.timeutil import utcnow
 from wallet import audit, policy
 from wallet.extensions import db
@@ -116,12 +116,12 @@ def _erase(resident_id: int, revoked: int) -> Deactivated:
         delete(SyncState).where(SyncState.resident_id == resident_id),
     ):
         db.session.execute(stmt, execution_options={"synchronize_session": False})
-    deleted_bills = db.session.execute(delete(Bill).where(Bill.resident_id == resident_id, Bill.id.not_in(kept_bills)),
-                                       execution_options={"synchronize_session": False}).rowcount
+    deleted_bills = rows_changed(db.session.execute(
+        delete(Bill).where(Bill.resident_id == resident_id, Bill.id.not_in(kept_bills)),
+        execution_options={"synchronize_session": False}))
     _drop_orphan_documents([(row.code, row.number) for row in documents])
-    resident = db.session.get(Resident, resident_id, populate_existing=True)
     if kept:
-        _anonymise(resident)
+        _anonymise(db.session.get_one(Resident, resident_id, populate_existing=True))
     else:
         db.session.execute(delete(Resident).where(Resident.id == resident_id),
                            execution_options={"synchronize_session": False})

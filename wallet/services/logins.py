@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from common.database import write_transaction
+from common.database import rows_changed, write_transaction
 from common.timeutil import utcnow
 from wallet.extensions import db
 from wallet.models.unit import LoginThrottle
@@ -105,10 +105,10 @@ def check_code(realm: str, username: str, secret: str, code: str) -> None:
     code = code.strip().replace(" ", "")
     step = _matching_step(secret, code) if CODE.match(code) else None
     write_transaction(db.session)
-    used = step is not None and db.session.execute(
+    used = step is not None and rows_changed(db.session.execute(
         update(LoginThrottle).where(LoginThrottle.realm == realm, LoginThrottle.username == username,
                                     LoginThrottle.totp_last_step < step)
-        .values(totp_last_step=step)).rowcount == 1
+        .values(totp_last_step=step))) == 1
     if not used:
         db.session.rollback()
         raise _fail(realm, username, "动态验证码不正确或已使用过")

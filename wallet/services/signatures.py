@@ -79,9 +79,11 @@ class KeyRing:
             row = db.session.get(ProvinceKey, kid)
         if row is None:
             return None
-        cached = CachedKey(row.kid, row.province, row.alg, load_pem_public_key(row.public_key_pem.encode()),
-                           row.valid_from, row.valid_to)
-        self._keys[kid] = cached  # type: ignore[assignment]
+        public_key = load_pem_public_key(row.public_key_pem.encode())
+        if not isinstance(public_key, ec.EllipticCurvePublicKey):
+            raise BillRejected("unsupported_alg")  # every supported algorithm is ECDSA
+        cached = CachedKey(row.kid, row.province, row.alg, public_key, row.valid_from, row.valid_to)
+        self._keys[kid] = cached
         return cached
 
     def refresh(self, client: FiscalClient) -> None:

@@ -50,7 +50,8 @@ class KeyRing:
         return {key.kid: key for key in getattr(self, use)}
 
     def current(self, use: str) -> ECKey:
-        return getattr(self, use)[0]
+        keys: tuple[ECKey, ...] = getattr(self, use)
+        return keys[0]
 
 
 def _named(pem: str, use: str) -> ECKey:

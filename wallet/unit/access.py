@@ -26,7 +26,7 @@ BEFORE_NEW_PASSWORD = {"unit.password", "unit.change_password", "unit.logout"}
 
 
 def current_unit_user() -> UnitUser:
-    return current_user._get_current_object()  # type: ignore[no-any-return]
+    return current_user._get_current_object()
 
 
 def unit_required(view: Callable[..., Any]) -> Callable[..., Any]:
