@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 
 from bench.bench_routes import add_bench_routes
 from bench.harness import ROOT, build_system, figure, free_port, gunicorn, p95, temp_dir, threaded_server, wrk
@@ -30,7 +31,7 @@ from wallet.services.sync import sync_person
 SIZES = (1000, 10000)
 
 
-def activate(person, tag: str) -> int:  # type: ignore[no-untyped-def]
+def activate(person, tag: str) -> int:
     identity = VerifiedIdentity(sub=f"bench-{tag}", name=person.name, id_number=person.id_number,
                                 acr="urn:mengsuban:loa:2", auth_time=0, id_token="")
     return activate_account(identity, "2026-01").id
@@ -84,7 +85,7 @@ def main() -> None:
         load(tmp, residents[10000])
 
 
-def server_times(wallet_app, resident_id: int) -> None:  # type: ignore[no-untyped-def]
+def server_times(wallet_app, resident_id: int) -> None:
     """Time the list and detail views in-process: the server's own share of a request.
 
     ``list_p95_ms_10000`` is the first view after a change (nothing kept: the page, its
@@ -101,8 +102,9 @@ def server_times(wallet_app, resident_id: int) -> None:  # type: ignore[no-untyp
                                  .order_by(Bill.issue_year.desc()).limit(1))
     list_urls = ["/", "/?status=reimbursable", f"/?year={year}", "/?type=medical_outpatient", "/?q=医院"]
     kept = wallet_app.extensions[EXTENSION]
-    runs = (("list_p95_ms_10000", list_urls, kept.clear), ("list_kept_p95_ms_10000", list_urls, None),
-            ("detail_p95_ms_10000", [], None))
+    runs: tuple[tuple[str, list[str], Callable[[], None] | None], ...] = (
+        ("list_p95_ms_10000", list_urls, kept.clear), ("list_kept_p95_ms_10000", list_urls, None),
+        ("detail_p95_ms_10000", [], None))
     for name, urls, before_each in runs:
         samples = []
         for i in range(200):

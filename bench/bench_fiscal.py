@@ -25,7 +25,7 @@ UNTIL = datetime(2026, 6, 30, tzinfo=timezone.utc)
 SIGN_SECONDS = 2.0
 
 
-def generation_rate(folder: str) -> float:
+def generation_rate(folder: str) -> tuple[float, bytes]:
     """Bills generated, signed and stored per second (network set-up excluded)."""
     app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db"})
     with app.app_context():

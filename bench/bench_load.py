@@ -99,7 +99,7 @@ def postgres_databases() -> Iterator[str]:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def collected(person, tag: str, client: FiscalClient) -> int:  # type: ignore[no-untyped-def]
+def collected(person, tag: str, client: FiscalClient) -> int:
     """Activate ``person``'s wallet and collect their bills over HTTP, signatures checked; returns the resident id."""
     identity = VerifiedIdentity(sub=f"bench-load-{tag}", name=person.name, id_number=person.id_number,
                                 acr=LOA_FACE, auth_time=int(time.time()), id_token="")
@@ -130,7 +130,7 @@ def seed(tmp: str) -> Scenario:
         resident_id = collected(browsing, "browsing", client)
         claims: list[tuple[int, str]] = []
         for n, person in enumerate(claimants):
-            claimant = db.session.get(Resident, collected(person, str(n), client))
+            claimant = db.session.get_one(Resident, collected(person, str(n), client))
             held = {b.id: b for b in authorizable(claimant.id, unit)}
             authorize_bills(claimant, unit.id, list(held), "", "", f"bench-load-seed-{n:06d}",
                             Confirmation(LOA_FACE, utcnow()))

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 import pyotp
 import requests
@@ -56,30 +57,40 @@ def prepare(tmp: str, port: int) -> tuple[int, list[int]]:
     with threaded_server(system, port) as url, wallet_app.app_context():
         sync_person(rid, p1.id_number, FiscalClient(f"{url}/fiscal/api/v1", PLATFORM_TOKEN, timeout=60))
         seed_demo_units()
-        insurer = db.session.scalar(select(Unit.id).where(Unit.credit_code == demo_unit("insurer").credit_code))
+        insurer = db.session.scalars(select(Unit.id).where(Unit.credit_code == demo_unit("insurer").credit_code)).one()
         bills = db.session.scalars(select(Bill.id).where(Bill.resident_id == rid, Bill.total >= 50000)).all()
-        receipt = authorize_bills(db.session.get(Resident, rid), insurer, list(bills), "BENCH", "",
+        receipt = authorize_bills(db.session.get_one(Resident, rid), insurer, list(bills), "BENCH", "",
                                   secrets.token_urlsafe(18), Confirmation(LOA_FACE, utcnow()))
         claims = db.session.scalars(select(Claim.id).where(Claim.receipt_id == receipt.id)).all()
     return rid, list(claims)
 
 
+def csrf_of(page: str) -> str:
+    match = CSRF.search(page)
+    if match is None:
+        raise RuntimeError("the page carries no CSRF token")
+    return match.group(1)
+
+
 def unit_session(url: str) -> tuple[requests.Session, str]:
     unit = demo_unit("insurer")
     http = requests.Session()
-    token = CSRF.search(http.get(f"{url}/unit/login", timeout=10).text).group(1)
+    token = csrf_of(http.get(f"{url}/unit/login", timeout=10).text)
     http.post(f"{url}/unit/login", data={"csrf_token": token, "username": unit.username, "password": unit.password},
               timeout=10)
-    token = CSRF.search(http.get(f"{url}/unit/login/code", timeout=10).text).group(1)
+    token = csrf_of(http.get(f"{url}/unit/login/code", timeout=10).text)
     done = http.post(f"{url}/unit/login/code", data={"csrf_token": token, "code": pyotp.TOTP(unit.totp_secret).now()},
                      allow_redirects=False, timeout=10)
     assert done.status_code == 302, done.text
-    return http, CSRF.search(http.get(f"{url}/unit/", timeout=10).text).group(1)
+    return http, csrf_of(http.get(f"{url}/unit/", timeout=10).text)
 
 
 def current_seq(resident: requests.Session, url: str) -> int:
     body = resident.get(f"{url}/live?seq=-1", timeout=10).text
-    return int(SEQ.search(body).group(1))
+    match = SEQ.search(body)
+    if match is None:
+        raise RuntimeError("the live endpoint answered without a change sequence")
+    return int(match.group(1))
 
 
 def measure(url: str, resident: requests.Session, act: Callable[[], requests.Response]) -> float:
@@ -117,12 +128,12 @@ def main() -> None:
             unit, token = unit_session(server.url)
             samples = []
             for claim in claims:
-                samples.append(measure(server.url, resident, lambda claim=claim: unit.post(
-                    f"{server.url}/unit/claims/{claim}/lock", data={"csrf_token": token},
+                samples.append(measure(server.url, resident, partial(
+                    unit.post, f"{server.url}/unit/claims/{claim}/lock", data={"csrf_token": token},
                     allow_redirects=False, timeout=30)))
                 now = datetime.now(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
-                samples.append(measure(server.url, resident, lambda claim=claim, now=now: unit.post(
-                    f"{server.url}/unit/claims/{claim}/feedback", allow_redirects=False, timeout=30, data={
+                samples.append(measure(server.url, resident, partial(
+                    unit.post, f"{server.url}/unit/claims/{claim}/feedback", allow_redirects=False, timeout=30, data={
                         "csrf_token": token, "amount": "100.00", "serial": f"BENCH-{claim}",
                         "voucher": f"V-{claim}", "time": now})))
     figure("propagation_p50_ms", statistics.median(samples), "ms")

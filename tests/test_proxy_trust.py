@@ -6,7 +6,7 @@ from flask import request
 from app import build_app
 
 
-def client_seen_by(monkeypatch, hops: str | None, tmp_path):  # type: ignore[no-untyped-def]
+def client_seen_by(monkeypatch, hops: str | None, tmp_path):
     if hops is None:
         monkeypatch.delenv("WEB_PROXY_HOPS", raising=False)
     else:

@@ -58,19 +58,19 @@ def notes_app():
     harden(app, CSRFProtect(), same_site="Lax")
 
     @app.get("/")
-    def form():  # type: ignore[no-untyped-def]
+    def form():
         from flask import render_template
         return render_template("errors/error.html", code=200, title="表单", text="")
 
     @app.post("/notes")
-    def add_note():  # type: ignore[no-untyped-def]
+    def add_note():
         from flask import request
         db.session.add(Note(text=request.form["text"]))
         db.session.commit()
         return "ok"
 
     @app.get("/fail/<int:code>")
-    def fail(code: int):  # type: ignore[no-untyped-def]
+    def fail(code: int):
         if code == 500:
             raise RuntimeError("boom")
         abort(code)

@@ -13,15 +13,20 @@ HIDDEN_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def console(network) -> requests.Session:
     browser = requests.Session()
     page = browser.get(f"{network.base}/fiscal/console/login", timeout=30)
-    token = HIDDEN_CSRF.search(page.text).group(1)
-    response = browser.post(f"{network.base}/fiscal/console/login", data={"csrf_token": token, "token": ISSUER_TOKEN},
-                            timeout=30)
+    response = browser.post(f"{network.base}/fiscal/console/login",
+                            data={"csrf_token": csrf_in(page.text), "token": ISSUER_TOKEN}, timeout=30)
     assert response.status_code == 200 and "开具财政电子票据" in response.text
     return browser
 
 
+def csrf_in(page: str) -> str:
+    match = HIDDEN_CSRF.search(page)
+    assert match, page
+    return match.group(1)
+
+
 def csrf(browser: requests.Session, url: str) -> str:
-    return HIDDEN_CSRF.search(browser.get(url, timeout=30).text).group(1)
+    return csrf_in(browser.get(url, timeout=30).text)
 
 
 def test_console_needs_login_and_refuses_a_wrong_token(network):

@@ -47,7 +47,7 @@ class Relying:
     def authorize_url(self, **overrides: str | None) -> str:
         return f"{self.base}/idp/authorize?{urlencode(self.params(**overrides))}"
 
-    def code(self, http: requests.Session | None = None, **answers: str) -> str:
+    def code(self, http: requests.Session | None = None, **answers: Any) -> str:
         back = redirect_target(through_stub(http or requests.Session(), self.authorize_url(), **answers))
         params = parse_qs(urlsplit(back).query)
         assert back.startswith(self.redirect_uri + "?") and params["state"] == [self.state], back

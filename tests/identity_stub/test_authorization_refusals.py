@@ -20,7 +20,7 @@ def rp(seeded_idp, system) -> Relying:
 
 def codes_issued(idp_app) -> int:
     with idp_app.app_context():
-        return db.session.scalar(select(func.count()).select_from(AuthorizationCode))
+        return db.session.execute(select(func.count()).select_from(AuthorizationCode)).scalar_one()
 
 
 @pytest.fixture

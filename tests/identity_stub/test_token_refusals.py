@@ -21,7 +21,7 @@ def rp(seeded_idp, system) -> Relying:
 
 def tokens_issued(idp_app) -> int:
     with idp_app.app_context():
-        return db.session.scalar(select(func.count()).select_from(AccessToken))
+        return db.session.execute(select(func.count()).select_from(AccessToken)).scalar_one()
 
 
 @pytest.mark.parametrize(("verifier", "error"), [

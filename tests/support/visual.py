@@ -27,12 +27,12 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import ConsoleMessage, Page
+from playwright.sync_api import ConsoleMessage, Page, ViewportSize
 
 SCREENS = Path(__file__).resolve().parents[2] / "test-screens"
 
-PHONE_SIZES = ({"width": 360, "height": 780}, {"width": 414, "height": 896})
-CONSOLE_SIZES = ({"width": 1366, "height": 900},)
+PHONE_SIZES: tuple[ViewportSize, ...] = ({"width": 360, "height": 780}, {"width": 414, "height": 896})
+CONSOLE_SIZES: tuple[ViewportSize, ...] = ({"width": 1366, "height": 900},)
 
 # Words a resident may read in Latin letters: the formats and marks printed on bills themselves.
 RESIDENT_LATIN = frozenset({"PDF", "QR"})
@@ -45,7 +45,7 @@ CONSOLE_LATIN = RESIDENT_LATIN | {"API", "TOTP", "appId", "appKey", "JWS", "JWE"
 class Audience:
     """Who reads a page: the viewports they use, their smallest target and the Latin words they read."""
 
-    sizes: tuple[dict[str, int], ...]
+    sizes: tuple[ViewportSize, ...]
     min_target: int
     latin: frozenset[str]
 

@@ -41,7 +41,7 @@ class ApiWorld:
 
 
 def connect_unit(username: str) -> UnitAccess:
-    user = db.session.scalar(select(UnitUser).where(UnitUser.username == username))
+    user = db.session.scalars(select(UnitUser).where(UnitUser.username == username)).one()
     issued = issue_app_key(user)
     private_jwks, public_jwks = new_unit_keys()
     register_unit_keys(user, public_jwks)
@@ -55,7 +55,7 @@ def reimbursable_bills(resident_id: int, count: int) -> list[int]:
 
 
 def authorize(resident_id: int, unit_id: int, bill_ids: list[int]) -> None:
-    resident = db.session.get(Resident, resident_id)
+    resident = db.session.get_one(Resident, resident_id)
     authorize_bills(resident, unit_id, bill_ids, "CLM-2026-001", "住院报销", uuid.uuid4().hex,
                     Confirmation("urn:mengsuban:loa:3", utcnow()))
 

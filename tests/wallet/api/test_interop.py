@@ -13,7 +13,7 @@ import uuid
 
 import requests
 from jwcrypto import jwe, jwk, jws
-from jwcrypto.common import base64url_encode, json_encode
+from jwcrypto.common import base64url_decode, base64url_encode, json_encode
 
 from tests.wallet.api.state import claim_state
 from wallet.extensions import db
@@ -31,7 +31,7 @@ def register(wallet_app, user_id: int, *keys: jwk.JWK) -> None:
     for key in keys:
         public.add(key)
     with wallet_app.app_context():
-        register_unit_keys(db.session.get(UnitUser, user_id), public.export(private_keys=False))
+        register_unit_keys(db.session.get_one(UnitUser, user_id), public.export(private_keys=False))
         db.session.remove()
 
 
@@ -49,13 +49,14 @@ class JwcryptoUnit:
         body = b""
         if payload is not None:
             recipient = self.wallet_key("enc")
-            token = jwe.JWE(json.dumps(payload).encode(), json_encode(
-                {"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": recipient.get("kid")}))
+            header = {"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": recipient.get("kid")}
+            # types-jwcrypto narrows json_encode to str | bytes; it dumps any JSON value, as here.
+            token = jwe.JWE(json.dumps(payload).encode(), json_encode(header))  # type: ignore[arg-type]
             token.add_recipient(recipient)
             body = token.serialize(compact=True).encode()
             headers["Content-Type"] = "application/jose"
         signed = jws.JWS(body)
-        signed.add_signature(self.sign, None, json_encode({
+        signed.add_signature(self.sign, None, json_encode({  # type: ignore[arg-type]  # as above
             "alg": "ES256", "kid": self.sign.get("kid"), "appid": self.app_id, "htm": method, "htu": target,
             "iat": int(time.time()), "nonce": secrets.token_urlsafe(24)}))
         protected, _, signature = signed.serialize(compact=True).split(".")
@@ -63,7 +64,7 @@ class JwcryptoUnit:
         headers.update({"X-App-Id": self.app_id, "X-JWS-Signature": detached,
                         "X-App-Signature": hmac.new(self.app_key.encode(), detached.encode(),
                                                     hashlib.sha256).hexdigest()})
-        self.sent_nonce = json.loads(jwk.base64url_decode(protected))["nonce"]
+        self.sent_nonce = json.loads(base64url_decode(protected))["nonce"]
         return requests.request(method, f"{self.url}{target}", data=body or None, headers=headers, timeout=30)
 
     def opened(self, response: requests.Response) -> dict:

@@ -31,7 +31,7 @@ def new_key(use: str) -> ECKey:
 
 ENC, SIG = new_key("enc"), new_key("sig")
 PAYLOAD = json.dumps({"amount": 128050, "serial": "YW20260306000017"}).encode()
-TOKEN = jose.encrypt(PAYLOAD, ENC, ENC.kid)
+TOKEN = jose.encrypt(PAYLOAD, ENC, str(ENC.kid))
 REQUEST = {"kid": SIG.kid, "appid": "bw0123456789abcdef", "htm": "POST", "htu": "/api/v1/authorizations/7/lock",
            "iat": 1772760600, "nonce": "3fT9kQ2mXv8LwZ1pR7sN4bY6"}
 SIGNATURE = jose.sign_detached(PAYLOAD, SIG, REQUEST)

@@ -15,7 +15,7 @@ from wallet.migrate import alembic_config
 BEFORE = "9d3e51c7a2b4"
 
 
-def pem(key) -> str:  # type: ignore[no-untyped-def]
+def pem(key) -> str:
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 

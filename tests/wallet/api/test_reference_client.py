@@ -16,11 +16,11 @@ from clients.reference_client import (JWE_REGISTRY, JWS_REGISTRY, ReplyNotAuthen
 class Canned(BaseAdapter):
     """Answers every request with a reply built from the request (a stand-in for a forger in the middle)."""
 
-    def __init__(self, answer) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, answer) -> None:
         super().__init__()
         self.answer = answer
 
-    def send(self, request, **_kwargs):  # type: ignore[no-untyped-def]
+    def send(self, request, **_kwargs):
         status, body, headers = self.answer(request)
         response = requests.Response()
         response.status_code, response._content, response.request = status, body, request
@@ -43,12 +43,12 @@ def unit_client(wallet: tuple[ECKey, ECKey]) -> WalletApiClient:
     return api
 
 
-def nonce_of(request) -> str:  # type: ignore[no-untyped-def]
+def nonce_of(request) -> str:
     return protected_header(request.headers["X-JWS-Signature"])["nonce"]
 
 
-def signed_reply(api: WalletApiClient, signer: ECKey, nonce):  # type: ignore[no-untyped-def]
-    def answer(request):  # type: ignore[no-untyped-def]
+def signed_reply(api: WalletApiClient, signer: ECKey, nonce):
+    def answer(request):
         key = api.receiving_key
         data = jwe.encrypt_compact({"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": key.kid}, b'{"id": 1}',
                                    key, registry=JWE_REGISTRY)
@@ -84,7 +84,7 @@ def test_an_unsigned_reply_with_data_is_rejected():
     api = unit_client(wallet)
     forged = signed_reply(api, wallet[1], nonce_of)
 
-    def unsigned(request):  # type: ignore[no-untyped-def]
+    def unsigned(request):
         status, body, _ = forged(request)
         return status, body, {}
     api.http.mount("https://", Canned(unsigned))

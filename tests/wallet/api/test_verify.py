@@ -13,6 +13,7 @@ def five_elements_of(wallet_app, resident_id: int) -> dict[str, str]:
     with wallet_app.app_context():
         bill = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id, Bill.total > 0)
                                   .order_by(Bill.id)).first()
+        assert bill is not None
         return {"code": bill.code, "number": bill.number, "check": bill.check_code,
                 "date": to_local(bill.issued_at).strftime("%Y%m%d"), "amount": yuan(bill.total)}
 

@@ -5,6 +5,7 @@ HTTP on the live server; the stub's pages are answered by ``tests.identity_stub.
 """
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -21,7 +22,7 @@ def local(url: str) -> str:
 
 
 def back_from_stub(client: FlaskClient, start: str, http: requests.Session | None = None,
-                   **answers: str) -> TestResponse:
+                   **answers: Any) -> TestResponse:
     """Start at wallet path ``start``, get through the stub, and return the wallet's callback response."""
     begun = client.get(start)
     assert begun.status_code == 302, begun.get_data(as_text=True)

@@ -24,7 +24,7 @@ from wallet.models import Resident
 
 def resident_count(wallet_app) -> int:
     with wallet_app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Resident))
+        return db.session.execute(select(func.count()).select_from(Resident)).scalar_one()
 
 
 def assert_refused(response, status: int, words: str, client, wallet_app) -> None:
@@ -43,7 +43,7 @@ def callback_url(client) -> str:
 
 def with_params(url: str, **changes: str | None) -> str:
     parts = urlsplit(url)
-    params = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    params: dict[str, str | None] = {k: v[0] for k, v in parse_qs(parts.query).items()}
     params.update(changes)
     return f"{parts.path}?{urlencode({k: v for k, v in params.items() if v is not None})}"
 

@@ -43,7 +43,7 @@ def demo_units(wallet_app) -> dict[str, int]:
     """The three demo units (active, one user each), by key: insurer, agency, employer."""
     with wallet_app.app_context():
         seed_demo_units()
-        return {u.key: db.session.scalar(select(Unit.id).where(Unit.credit_code == u.credit_code))
+        return {u.key: db.session.scalars(select(Unit.id).where(Unit.credit_code == u.credit_code)).one()
                 for u in DEMO_UNITS}
 
 
@@ -75,7 +75,7 @@ def claimable(wallet_app, resident_id: int, count: int, minimum: int = 2000) -> 
 def grant(wallet_app, resident_id: int, unit_id: int, bill_ids: list[int], claim_ref: str = "") -> list[int]:
     """A confirmed authorization, as if the resident had passed face verification; returns authorization ids."""
     with wallet_app.app_context():
-        resident = db.session.get(Resident, resident_id)
+        resident = db.session.get_one(Resident, resident_id)
         receipt = authorize_bills(resident, unit_id, bill_ids, claim_ref, "", secrets.token_urlsafe(18),
                                   Confirmation(LOA_FACE, utcnow()))
         return list(db.session.scalars(select(Claim.id).where(Claim.receipt_id == receipt.id)
@@ -224,7 +224,7 @@ def resident_id_of(wallet_app, persona_key: str = "p1") -> int:
 def as_unit(wallet_app, key: str, action: Callable[..., Any], *args: Any) -> Any:
     """Run a reimbursement service as the demo unit's user (set-up that is not itself under test)."""
     with wallet_app.app_context():
-        user = db.session.scalar(select(UnitUser).where(UnitUser.username == demo_unit(key).username))
+        user = db.session.scalars(select(UnitUser).where(UnitUser.username == demo_unit(key).username)).one()
         result = action(user, *args)
         return result.id if isinstance(result, Claim) else result
 

@@ -27,7 +27,9 @@ def granted(resident_client, wallet_app, demo_units) -> list[int]:
 def seq_now(wallet_app) -> int:
     with wallet_app.app_context():
         db.session.expire_all()
-        return db.session.scalar(select(SyncState.change_seq))
+        seq = db.session.scalar(select(SyncState.change_seq))
+        assert seq is not None
+        return seq
 
 
 def revoke(client, auth_id: int):

@@ -25,8 +25,10 @@ def granted(resident_client, wallet_app, demo_units) -> list[int]:
 
 def last_notice(wallet_app, kind: str) -> str:
     with wallet_app.app_context():
-        return db.session.scalar(select(Notification.body).where(Notification.kind == kind)
+        body = db.session.scalar(select(Notification.body).where(Notification.kind == kind)
                                  .order_by(Notification.id.desc()).limit(1))
+        assert body is not None, f"no {kind} notification"
+        return body
 
 
 def text_of(html: str) -> str:

@@ -34,7 +34,7 @@ def signed_in(page: Page, network, wallet_app) -> int:
 
 def bill_of(wallet_app, bill_id: int) -> Bill:
     with wallet_app.app_context():
-        bill = db.session.get(Bill, bill_id)
+        bill = db.session.get_one(Bill, bill_id)
         db.session.expunge(bill)
         return bill
 
@@ -113,7 +113,7 @@ def test_someone_elses_pdf_and_a_bill_that_failed_verification(system, seeded_id
     other = network.issue("p2", amount=8800)
     page.goto("/import")
     page.locator("#pdf-file").set_input_files(
-        files=[{"name": "bill.pdf", "mimeType": "application/pdf", "buffer": layout_pdf(network, other)}])
+        files={"name": "bill.pdf", "mimeType": "application/pdf", "buffer": layout_pdf(network, other)})
     page.get_by_role("region", name="上传版式文件（PDF）").get_by_role("button", name="上传并核验").click()
     expect(page.get_by_test_id("refusal")).to_contain_text("交款人不是您本人")
     expect(page.locator("#import-outcome")).not_to_contain_text(other["number"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pyotp
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.wallet.authorization.fixtures import claimable, demo_units, resident_id_of  # noqa: F401  (fixtures)
@@ -15,7 +15,7 @@ from wallet.extensions import db
 from wallet.models import Bill
 
 LIVE = 2000  # the resident's page must show a unit's step within 2 s, without a reload
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 def yuan(fen: int) -> str:
@@ -85,7 +85,7 @@ def test_resident_watches_two_units_reimburse_a_bill_live(system, seeded_idp, ne
     page.get_by_role("button", name="同意并开通").click()
     expect(page.get_by_test_id("totals")).to_contain_text(f"共 {network.payer_bill_count('p1')} 张", timeout=15000)
     with wallet_app.app_context():
-        big, small = (db.session.get(Bill, i) for i in claimable(wallet_app, resident_id_of(wallet_app), 2))
+        big, small = (db.session.get_one(Bill, i) for i in claimable(wallet_app, resident_id_of(wallet_app), 2))
     insurer, agency = demo_unit("insurer").name, demo_unit("agency").name
 
     # The resident authorizes two bills to the insurer, confirming with face verification.

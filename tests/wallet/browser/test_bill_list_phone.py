@@ -37,7 +37,7 @@ def listed_in_order(wallet_app) -> tuple[list[str], str]:
         rid = resident_for_id_number(persona("p1").id_number)
         ids = db.session.scalars(select(Bill.id).where(Bill.resident_id == rid)
                                  .order_by(Bill.issued_at.desc(), Bill.id.desc())).all()
-        total = db.session.scalar(select(func.sum(Bill.total)).where(Bill.resident_id == rid))
+        total = db.session.execute(select(func.sum(Bill.total)).where(Bill.resident_id == rid)).scalar_one()
     return [f"/bills/{i}" for i in ids], yuan_display(int(total))  # PostgreSQL sums to a Decimal
 
 

@@ -23,9 +23,11 @@ def test_an_inpatient_bill_shows_the_standard_fields_and_its_charge_details(syst
                                                                             running_worker, wallet_app, page: Page):
     signed_in(page, network)
     open_inpatient_bill(page)
-    bill_id = int(re.search(r"/bills/(\d+)", page.url).group(1))
+    opened = re.search(r"/bills/(\d+)", page.url)
+    assert opened, page.url
+    bill_id = int(opened.group(1))
     with wallet_app.app_context():
-        doc = json.loads(db.session.get(Bill, bill_id).canonical)
+        doc = json.loads(db.session.get_one(Bill, bill_id).canonical)
     medical = doc["medical"]
     expect(field(page, "业务流水号")).to_have_text(doc["serial"])
     expect(field(page, "交款人统一社会信用代码")).to_have_text(mask_id_number(doc["payer"]["id_number"]))

@@ -40,7 +40,7 @@ def test_a_photo_upload_shows_progress_while_checked_then_the_bill(system, seede
     net.faults(latency_ms=1500)
     form = page.locator("form", has=page.get_by_label("选择或拍摄票据照片"))
     page.get_by_label("选择或拍摄票据照片").set_input_files(
-        files=[{"name": "IMG_0412.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+        files={"name": "IMG_0412.jpg", "mimeType": "image/jpeg", "buffer": photo})
     form.get_by_role("button", name="上传并核验").click()
     busy = page.locator("#photo-busy")
     expect(busy).to_be_visible()
@@ -71,8 +71,8 @@ def test_refusals_appear_in_place_and_change_nothing(system, seeded_idp, net, pa
     pdf_input = page.get_by_label("选择开票单位提供的 PDF 文件")
     pdf_form = page.locator("form", has=pdf_input)
 
-    pdf_input.set_input_files(files=[{"name": "bill.pdf", "mimeType": "application/pdf",
-                                      "buffer": tampered_pdf(layout_pdf(net, item))}])
+    pdf_input.set_input_files(files={"name": "bill.pdf", "mimeType": "application/pdf",
+                                      "buffer": tampered_pdf(layout_pdf(net, item))})
     pdf_form.get_by_role("button", name="上传并核验").click()
     outcome = page.locator("#import-outcome")
     expect(outcome.get_by_role("heading", name="未通过核验")).to_be_visible()
@@ -81,18 +81,18 @@ def test_refusals_appear_in_place_and_change_nothing(system, seeded_idp, net, pa
     assert fits_the_phone(page)
     page.screenshot(path=str(screenshot_dir / "wallet-import-refused-phone.png"), full_page=False)
 
-    pdf_input.set_input_files(files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"just text"}])
+    pdf_input.set_input_files(files={"name": "notes.txt", "mimeType": "text/plain", "buffer": b"just text"})
     pdf_form.get_by_role("button", name="上传并核验").click()
     expect(outcome).to_contain_text("只能上传票据照片（JPEG、PNG、WebP、HEIC）或PDF版式文件")
 
     too_big = b"%PDF-1.7\n" + b" " * (11 * 1024 * 1024)
-    pdf_input.set_input_files(files=[{"name": "big.pdf", "mimeType": "application/pdf", "buffer": too_big}])
+    pdf_input.set_input_files(files={"name": "big.pdf", "mimeType": "application/pdf", "buffer": too_big})
     expect(pdf_form.locator("[data-file-problem]")).to_have_text("文件超过 10 兆，请压缩或换一个文件后再上传。")
     expect(pdf_input).to_have_attribute("aria-invalid", "true")
     assert pdf_input.evaluate("input => input.validity.valid") is False
 
-    pdf_input.set_input_files(files=[{"name": "bill.pdf", "mimeType": "application/pdf",
-                                      "buffer": layout_pdf(net, item)}])
+    pdf_input.set_input_files(files={"name": "bill.pdf", "mimeType": "application/pdf",
+                                      "buffer": layout_pdf(net, item)})
     expect(pdf_form.locator("[data-file-problem]")).to_have_text("")
     pdf_form.get_by_role("button", name="上传并核验").click()
     expect(outcome.get_by_role("heading", name="票据真实有效")).to_be_visible()

@@ -33,7 +33,7 @@ def signed_in(page: Page, network) -> None:
 
 def shown_bill(wallet_app, bill_id: int) -> Bill:
     with wallet_app.app_context():
-        bill = db.session.get(Bill, bill_id)
+        bill = db.session.get_one(Bill, bill_id)
         db.session.expunge(bill)
         return bill
 
@@ -116,10 +116,10 @@ def test_import_page_chooses_files_through_chinese_labels(system, seeded_idp, ne
     check_page(page, "look-import")
     photo = page.get_by_label("选择或拍摄票据照片")
     expect(page.locator("#photo-chosen")).to_have_text("未选择照片")
-    photo.set_input_files(files=[{"name": "票据照片.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" * 400}])
+    photo.set_input_files(files={"name": "票据照片.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" * 400})
     expect(page.locator("#photo-chosen")).to_have_text("已选择：票据照片.jpg（不到 0.1 兆）")
     page.get_by_label("选择开票单位提供的 PDF 文件").set_input_files(
-        files=[{"name": "bill.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n" + b" " * 2 * 1048576}])
+        files={"name": "bill.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n" + b" " * 2 * 1048576})
     expect(page.locator("#pdf-chosen")).to_have_text("已选择：bill.pdf（2.0 兆）")
 
 
@@ -176,7 +176,9 @@ def test_no_page_breaks_the_content_security_policy(system, seeded_idp, page: Pa
     page.add_init_script(VIOLATIONS)
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    status = page.goto(path).status  # a refusal page (404, 400 without a login in progress) counts too
+    response = page.goto(path)
+    assert response is not None
+    status = response.status  # a refusal page (404, 400 without a login in progress) counts too
     page.wait_for_function("window.htmx !== undefined")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__cspViolations") == []

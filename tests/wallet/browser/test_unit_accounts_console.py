@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 import pyotp
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from tests.support.visual import CONSOLE, check_page
@@ -22,7 +22,7 @@ from wallet.identity import mask_name
 from wallet.models import Unit
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-CONSOLE_SIZE = {"width": 1366, "height": 900}
+CONSOLE_SIZE: ViewportSize = {"width": 1366, "height": 900}
 PASSWORD = "Yizhong#Claims2026"
 NEXT_PASSWORD = "Yizhong#Claims2027"
 
@@ -87,7 +87,7 @@ def test_finance_approves_and_the_new_unit_activates_works_and_manages_users(
     assert activation and "/unit/activate/" in activation
 
     with wallet_app.app_context():
-        unit_id = db.session.scalar(select(Unit.id).where(Unit.credit_code == UNIT_APPLICATION["credit_code"]))
+        unit_id = db.session.scalars(select(Unit.id).where(Unit.credit_code == UNIT_APPLICATION["credit_code"])).one()
     plant(wallet_app, network, collected, fiscal_client, demo_units)  # the demo units' claims, for the figures
     bill = claimable(wallet_app, collected, len(PLAN) + 1)[-1]  # one the planted claims did not take
     [auth_id] = grant(wallet_app, collected, unit_id, [bill], claim_ref="YZ-2026-0007")

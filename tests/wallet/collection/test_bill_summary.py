@@ -28,7 +28,7 @@ def varied(wallet_app, network, resident_id, fiscal_client) -> int:
                   ("exchanged", "unreimbursed", None), ("normal", "unreimbursed", -3300),
                   ("normal", "partially_reimbursed", -100)]
         for bill_id, (issuance, reimbursement, total) in zip(ids, states, strict=False):
-            values = {"issuance": issuance, "reimbursement": reimbursement}
+            values: dict[str, object] = {"issuance": issuance, "reimbursement": reimbursement}
             if total is not None:
                 values["total"] = total
             db.session.execute(update(Bill).where(Bill.id == bill_id).values(**values))

@@ -31,6 +31,7 @@ def rid(client, wallet_app, network, seeded_idp, fiscal_client) -> int:
     log_in(client, "p1")
     with wallet_app.app_context():
         resident_id = resident_for_id_number(persona("p1").id_number)
+        assert resident_id is not None
         sync_person(resident_id, persona("p1").id_number, fiscal_client)
     return resident_id
 
@@ -43,8 +44,10 @@ def card_of(html: str, bill_id: int) -> str:
 
 def newest_bill(wallet_app, resident_id: int) -> int:
     with wallet_app.app_context():
-        return db.session.scalar(select(Bill.id).where(Bill.resident_id == resident_id)
-                                 .order_by(Bill.issued_at.desc(), Bill.id.desc()).limit(1))
+        newest = db.session.scalar(select(Bill.id).where(Bill.resident_id == resident_id)
+                                   .order_by(Bill.issued_at.desc(), Bill.id.desc()).limit(1))
+        assert newest is not None
+        return newest
 
 
 def test_a_change_shows_on_the_next_view(client, wallet_app, rid):
@@ -122,7 +125,7 @@ def test_an_unchanged_list_costs_one_query(client, wallet_app, rid):
     with wallet_app.app_context():
         engine = db.engine
 
-    def record(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+    def record(_conn, _cursor, statement, *_args) -> None:
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)

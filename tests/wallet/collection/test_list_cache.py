@@ -71,11 +71,11 @@ class Row:
 def test_keys_differ_by_change_account_and_resident(change):
     base = {"id": 3, "activated_at": datetime(2026, 1, 1), "change_seq": 7}
     changed = {**base, **change}
-    key = sequence_key("bills", Row(**base), Row(**base), "page")  # type: ignore[arg-type]
-    other = sequence_key("bills", Row(**changed), Row(**changed), "page")  # type: ignore[arg-type]
+    key = sequence_key("bills", Row(**base), Row(**base), "page")
+    other = sequence_key("bills", Row(**changed), Row(**changed), "page")
     assert key != other
-    assert key == sequence_key("bills", Row(**base), Row(**base), "page")  # type: ignore[arg-type]
+    assert key == sequence_key("bills", Row(**base), Row(**base), "page")
 
 
 def test_no_key_before_the_resident_has_a_sequence():
-    assert sequence_key("bills", Row(id=3, activated_at=datetime(2026, 1, 1)), None) is None  # type: ignore[arg-type]
+    assert sequence_key("bills", Row(id=3, activated_at=datetime(2026, 1, 1)), None) is None

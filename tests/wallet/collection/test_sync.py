@@ -15,7 +15,8 @@ from tests.support.network import persona
 
 
 def bill_count(resident_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Bill).where(Bill.resident_id == resident_id))
+    counted = select(func.count()).select_from(Bill).where(Bill.resident_id == resident_id)
+    return db.session.execute(counted).scalar_one()
 
 
 def test_first_sync_collects_every_bill_verified(wallet_app, network, resident_id, fiscal_client):

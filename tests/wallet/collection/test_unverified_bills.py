@@ -20,6 +20,7 @@ from wallet.services.sync import sync_person
 def sync(wallet_app, fiscal_client) -> int:
     with wallet_app.app_context():
         rid = resident_for_id_number(persona("p1").id_number)
+        assert rid is not None
         sync_person(rid, persona("p1").id_number, fiscal_client)
         return rid
 

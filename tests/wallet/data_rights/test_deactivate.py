@@ -33,10 +33,10 @@ def submit(client, phrase: str = "注销账户"):
 def counts(wallet_app, resident_id: int) -> dict[str, int]:
     with wallet_app.app_context():
         db.session.expire_all()
-        found = {m.__tablename__: int(db.session.scalar(select(func.count()).select_from(m).where(
-            m.resident_id == resident_id))) for m in OWNED}
-        found["residents"] = int(db.session.scalar(select(func.count()).select_from(Resident).where(
-            Resident.id == resident_id)))
+        found = {m.__tablename__: int(db.session.execute(select(func.count()).select_from(m).where(
+            m.resident_id == resident_id)).scalar_one()) for m in OWNED}
+        found["residents"] = int(db.session.execute(select(func.count()).select_from(Resident).where(
+            Resident.id == resident_id)).scalar_one())
         return found
 
 

@@ -39,7 +39,9 @@ def admin(wallet_app):
 def pending_unit(client, wallet_app) -> int:
     assert apply(client).status_code == 303
     with wallet_app.app_context():
-        return db.session.scalar(select(Unit.id))
+        unit_id = db.session.scalar(select(Unit.id))
+        assert unit_id is not None
+        return unit_id
 
 
 def act(admin, unit_id: int, action: str, note: str = ""):
@@ -51,7 +53,7 @@ def act(admin, unit_id: int, action: str, note: str = ""):
 def state_of(wallet_app, unit_id: int) -> str:
     with wallet_app.app_context():
         db.session.expire_all()
-        return db.session.get(Unit, unit_id).state
+        return db.session.get_one(Unit, unit_id).state
 
 
 def test_console_needs_the_administrator(client, wallet_app, pending_unit):

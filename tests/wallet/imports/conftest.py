@@ -51,4 +51,4 @@ def stored_bills(wallet_app, persona_key: str = "p1") -> list[Bill]:
 
 def bill_count(wallet_app) -> int:
     with wallet_app.app_context():
-        return int(db.session.scalar(select(func.count(Bill.id))))
+        return db.session.execute(select(func.count(Bill.id))).scalar_one()

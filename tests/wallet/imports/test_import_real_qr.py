@@ -16,7 +16,9 @@ HX = {"HX-Request": "true"}
 
 
 def form_token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert token, html
+    return token.group(1)
 
 
 def post_qr(client, text: str, headers: dict | None = None):

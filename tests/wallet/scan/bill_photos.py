@@ -12,6 +12,7 @@ import math
 import random
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import pillow_heif
 import segno
@@ -106,7 +107,7 @@ class Shot:
     exif_orientation: int = 1
     seed: int = 0
 
-    def but(self, **changes: object) -> "Shot":
+    def but(self, **changes: Any) -> "Shot":
         return replace(self, **changes)
 
 
@@ -125,7 +126,7 @@ def photograph(sheet: Image.Image, shot: Shot) -> bytes:
         sheet, scale = sheet.reduce(2), scale * 2
     if shot.blur:
         sheet = sheet.filter(ImageFilter.GaussianBlur(shot.blur / scale))
-    corners = [(0, 0), (sheet.width, 0), (sheet.width, sheet.height), (0, sheet.height)]
+    corners: list[tuple[float, float]] = [(0, 0), (sheet.width, 0), (sheet.width, sheet.height), (0, sheet.height)]
     coeffs = perspective_coefficients(quad, corners)
     photo = sheet.transform(shot.size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR,
                             fillcolor=(96, 88, 80))

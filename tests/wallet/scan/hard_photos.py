@@ -19,6 +19,7 @@ import io
 import math
 import random
 from dataclasses import dataclass, replace
+from typing import Any
 
 import cv2
 import numpy as np
@@ -67,7 +68,7 @@ class HardShot:
     quality: int = 85
     seed: int = 0
 
-    def but(self, **changes: object) -> "HardShot":
+    def but(self, **changes: Any) -> "HardShot":
         return replace(self, **changes)
 
     @property
@@ -78,9 +79,9 @@ class HardShot:
 def hard_shot(kind: str, text: str, seed: int, size: tuple[int, int] = (4000, 3000)) -> HardShot:
     """A photo of one hard kind, its severity drawn from ``seed``; the rest a careful hand-held shot."""
     rng = random.Random(f"{kind}-{seed}")
-    base = dict(kind=kind, text=text, size=size, fill=rng.uniform(0.75, 0.9), pitch=rng.uniform(-12, 12),
-                yaw=rng.uniform(-12, 12), roll=rng.uniform(-25, 25), noise=rng.uniform(2, 4),
-                quality=rng.randint(75, 92), seed=seed)
+    base: dict[str, Any] = dict(kind=kind, text=text, size=size, fill=rng.uniform(0.75, 0.9),
+                                pitch=rng.uniform(-12, 12), yaw=rng.uniform(-12, 12), roll=rng.uniform(-25, 25),
+                                noise=rng.uniform(2, 4), quality=rng.randint(75, 92), seed=seed)
     if kind == "tilt":
         base.update(pitch=rng.choice((-1, 1)) * rng.uniform(58, 72), yaw=rng.uniform(-30, 30),
                     fill=rng.uniform(0.55, 0.75))
@@ -121,7 +122,7 @@ def qr_corners(text: str) -> np.ndarray:
     """The code's four corners on the sheet (inside its quiet zone), clockwise from top left."""
     side = qr_image(text, scale=QR_SCALE, border=0).width
     x, y = QR_ORIGIN[0] + 2 * QR_SCALE, QR_ORIGIN[1] + 2 * QR_SCALE
-    return np.float32([(x, y), (x + side, y), (x + side, y + side), (x, y + side)])
+    return np.array([(x, y), (x + side, y), (x + side, y + side), (x, y + side)], dtype=np.float32)
 
 
 def photograph_hard(shot: HardShot) -> bytes:
@@ -131,7 +132,7 @@ def photograph_hard(shot: HardShot) -> bytes:
     if shot.curl:
         sheet = curl(sheet, shot.curl)
     homography = camera(sheet.shape[1], sheet.shape[0], shot)
-    photo = cv2.warpPerspective(sheet, homography, shot.size, flags=cv2.INTER_LINEAR,
+    photo: np.ndarray = cv2.warpPerspective(sheet, homography, shot.size, flags=cv2.INTER_LINEAR,
                                 borderMode=cv2.BORDER_CONSTANT, borderValue=TABLE).astype(np.float32)
     code = cv2.perspectiveTransform(qr_corners(shot.text)[None], homography)[0]
     module = float(np.mean([np.linalg.norm(code[i] - code[(i + 1) % 4]) for i in range(4)]))
@@ -165,7 +166,7 @@ def camera(width: int, height: int, shot: HardShot) -> np.ndarray:
     room = (np.array(shot.size) - span * scale) / 2
     centre = np.array(shot.size) / 2 + [rng.uniform(-1, 1) * room[0] * 0.5, rng.uniform(-1, 1) * room[1] * 0.5]
     placed = (seen - (seen.max(axis=0) + seen.min(axis=0)) / 2) * scale + centre
-    corners = np.float32([(0, 0), (width, 0), (width, height), (0, height)])
+    corners = np.array([(0, 0), (width, 0), (width, height), (0, height)], dtype=np.float32)
     return cv2.getPerspectiveTransform(corners, placed.astype(np.float32))
 
 

@@ -11,7 +11,7 @@ SIGNED_API = "api."
 
 
 def mutating_urls(app) -> list[tuple[str, str]]:
-    found = []
+    found: list[tuple[str, str]] = []
     for rule in app.url_map.iter_rules():
         methods = (rule.methods or set()) & MUTATING
         if not methods or rule.endpoint.startswith(SIGNED_API):

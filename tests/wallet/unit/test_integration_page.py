@@ -18,7 +18,11 @@ def signed_in(client):
 
 def issue(client, confirm: bool = False, version: str | None = None):
     page = client.get("/unit/integration").get_data(as_text=True)
-    seen = version if version is not None else VERSION.search(page).group(1)
+    seen = version
+    if seen is None:
+        shown = VERSION.search(page)
+        assert shown, page
+        seen = shown.group(1)
     data = {"csrf_token": form_token(page), "version": seen, **({"confirm": "yes"} if confirm else {})}
     return client.post("/unit/integration/app-key", data=data)
 
