@@ -26,7 +26,9 @@ from wallet.config import SETTINGS as WALLET_SETTINGS
 
 def part_cli(name: str, part: Flask) -> click.Group:
     """Expose a part's ``flask <name> …`` commands on the combined app, inside that part's context."""
-    source: click.Group = part.cli.commands[name]  # type: ignore[assignment]
+    source = part.cli.commands[name]
+    if not isinstance(source, click.Group):
+        raise TypeError(f"flask {name} is not a command group")
 
     @click.group(name, help=source.help)
     @click.pass_context
@@ -48,10 +50,11 @@ def build_app(
     main = wallet.create_app(wallet_config)
     idp = identity_stub.create_app(idp_config)
     fiscal = fiscal_stub.create_app(fiscal_config)
-    main.wsgi_app = DispatcherMiddleware(main.wsgi_app, {"/idp": idp, "/fiscal": fiscal})  # type: ignore[method-assign]
+    mounted = DispatcherMiddleware(main.wsgi_app, {"/idp": idp, "/fiscal": fiscal})
+    main.wsgi_app = mounted  # type: ignore[method-assign]  # Flask's documented hook for WSGI middleware
     hops = int(os.environ.get("WEB_PROXY_HOPS") or 0)
     if hops:  # behind load balancers: client address and scheme from their X-Forwarded-* headers
-        main.wsgi_app = ProxyFix(main.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+        main.wsgi_app = ProxyFix(main.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]  # as above
     main.extensions["parts"] = {"wallet": main, "idp": idp, "fiscal": fiscal}
     main.cli.add_command(part_cli("idp", idp))
     main.cli.add_command(part_cli("fiscal", fiscal))

@@ -13,11 +13,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fiscal_stub import create_app  # noqa: E402
-from fiscal_stub.crypto import derived_private_key, sign  # noqa: E402
-from fiscal_stub.demo import generate, seed_network  # noqa: E402
-from fiscal_stub.extensions import db  # noqa: E402
-from fiscal_stub.models import Bill  # noqa: E402
+from fiscal_stub import create_app
+from fiscal_stub.crypto import derived_private_key, sign
+from fiscal_stub.demo import generate, seed_network
+from fiscal_stub.extensions import db
+from fiscal_stub.models import Bill
 
 PEOPLE = 400
 BILLS_PER_PERSON = 25

@@ -30,12 +30,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import zxingcpp  # noqa: E402
-from PIL import Image  # noqa: E402
+import zxingcpp
+from PIL import Image
 
-from tests.wallet.scan.bill_photos import SAMPLE, bill_sheet, photograph, varied_shots  # noqa: E402
-from tests.wallet.scan.hard_photos import KINDS, hard_shots, photograph_hard  # noqa: E402
-from wallet.scan.photo import PhotoRefused, decode_bill_photo  # noqa: E402
+from tests.wallet.scan.bill_photos import SAMPLE, bill_sheet, photograph, varied_shots
+from tests.wallet.scan.hard_photos import KINDS, hard_shots, photograph_hard
+from wallet.scan.photo import PhotoRefused, decode_bill_photo
 
 
 def main() -> None:

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from flask import Flask  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+from flask import Flask  # noqa: E402  (after the sys.path set-up above)
+from werkzeug.serving import make_server  # noqa: E402  (after the sys.path set-up above)
 
 
 def figure(name: str, value: float, unit: str) -> None:

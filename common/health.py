@@ -17,6 +17,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -52,13 +53,13 @@ def health_blueprint(db: SQLAlchemy, part: str, alembic_config: Callable[[], Con
         return True
 
     @bp.get("/healthz")
-    def healthz():  # type: ignore[no-untyped-def]
+    def healthz() -> ResponseReturnValue:
         if not database_answers():
             return jsonify(status="unavailable", part=part, database="down"), 503
         return jsonify(status="ok", part=part, database="up")
 
     @bp.get("/readyz")
-    def readyz():  # type: ignore[no-untyped-def]
+    def readyz() -> ResponseReturnValue:
         if not database_answers():
             return jsonify(status="not_ready", part=part, database="down"), 503
         if alembic_config is None:

@@ -176,8 +176,8 @@ class EndSession(EndSessionEndpoint):
 
 require_oauth.register_token_validator(AccessTokenValidator())
 authorization.register_grant(CodeGrant, [IdTokens(), S256Only(required=True)])
-# types-Authlib 1.8 does not make UserInfoEndpoint an Endpoint; Authlib 1.9 registers it as one.
-authorization.register_endpoint(UserInfoClaims(resource_protector=require_oauth))  # type: ignore[arg-type]
+userinfo_endpoint = UserInfoClaims(resource_protector=require_oauth)
+authorization.register_endpoint(userinfo_endpoint)  # type: ignore[arg-type]  # not an Endpoint to types-Authlib 1.8
 authorization.register_endpoint(EndSession)
 
 

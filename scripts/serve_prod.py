@@ -38,7 +38,8 @@ def stubs() -> Flask:
 
     root = Flask(__name__)
     idp, fiscal = identity_stub.create_app(), fiscal_stub.create_app()
-    root.wsgi_app = DispatcherMiddleware(NotFound(), {"/idp": idp, "/fiscal": fiscal})  # type: ignore[method-assign]
+    stubs = DispatcherMiddleware(NotFound(), {"/idp": idp, "/fiscal": fiscal})
+    root.wsgi_app = stubs  # type: ignore[method-assign]  # Flask's documented hook for WSGI middleware
     root.extensions["parts"] = {"idp": idp, "fiscal": fiscal}
     return root
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from wallet.demo import seed_demo_data
@@ -40,15 +40,19 @@ def rotate_api_key() -> None:
 @click.option("--poll", default=0.25, show_default=True, help="seconds to wait when there is nothing to do")
 def work(poll: float) -> None:
     """Run the collection worker: queued syncs, the network's change feed and the sweep, until stopped."""
-    run_worker(Worker(current_app._get_current_object(), poll), "collection worker")  # type: ignore[attr-defined]
+    run_worker(Worker(the_app(), poll), "collection worker")
 
 
 @cli.command("follow")
 @click.option("--poll", default=0.25, show_default=True, help="seconds to wait when there is nothing to do")
 def follow(poll: float) -> None:
     """Follow the network's change feed (and sweep) only; ``work`` also runs the queued syncs."""
-    run_worker(Worker(current_app._get_current_object(), poll, run_syncs=False),  # type: ignore[attr-defined]
-               "change-feed follower")
+    run_worker(Worker(the_app(), poll, run_syncs=False), "change-feed follower")
+
+
+def the_app() -> Flask:
+    """The application itself rather than the proxy, which only answers inside this command's context."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy, typed as Flask
 
 
 def run_worker(worker: Worker, name: str) -> None:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import hmac
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Callable, ParamSpec, TypeVar
 
 from flask import current_app, g, request
 
 from fiscal_stub.services.errors import FiscalError
 
-View = TypeVar("View", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def bearer_token() -> str:
@@ -22,11 +23,11 @@ def _unauthorized() -> FiscalError:
     return FiscalError(401, "unauthorized", "缺少或无效的访问令牌，请在 Claim 头中提供 Bearer 令牌。")
 
 
-def platform_required(view: View) -> View:
+def platform_required(view: Callable[P, R]) -> Callable[P, R]:
     """Sets ``g.platform`` to the calling platform's province code."""
 
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         presented = bearer_token()
         for token, province in current_app.config["PLATFORM_TOKEN_MAP"].items():
             if presented and hmac.compare_digest(presented.encode(), token.encode()):
@@ -34,7 +35,7 @@ def platform_required(view: View) -> View:
                 return view(*args, **kwargs)
         raise _unauthorized()
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def issuer_token_matches(presented: str) -> bool:
@@ -42,11 +43,11 @@ def issuer_token_matches(presented: str) -> bool:
     return bool(presented) and hmac.compare_digest(presented.encode(), expected.encode())
 
 
-def issuer_required(view: View) -> View:
+def issuer_required(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if not issuer_token_matches(bearer_token()):
             raise _unauthorized()
         return view(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

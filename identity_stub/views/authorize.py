@@ -31,7 +31,7 @@ def refuse(error: OAuth2Error) -> Any:
     """Send the error to a validated redirect URI, or show it here when there is none to trust."""
     if getattr(error, "redirect_uri", None):
         # Flask's server builds the redirect from the error alone; types-Authlib asks for a request object.
-        return authorization.handle_error_response(None, error)  # type: ignore[arg-type]
+        return authorization.handle_error_response(None, error)  # type: ignore[arg-type]  # see above
     if error.error == "invalid_client":
         return render_error(400, UNKNOWN_CLIENT)
     if "redirect" in (error.description or "").lower():

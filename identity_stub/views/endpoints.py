@@ -21,7 +21,7 @@ def token() -> ResponseReturnValue:
     response = authorization.create_token_response()
     db.session.commit()
     # types-Authlib gives the framework-free server's (status, body, headers); Flask's server answers a Response.
-    return response  # type: ignore[return-value]
+    return response  # type: ignore[return-value]  # see above
 
 
 @bp.route("/userinfo", methods=["GET", "POST"])

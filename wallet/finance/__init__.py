@@ -8,5 +8,5 @@ from flask import Blueprint
 
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 
-from wallet.finance import (admin, audit_log, closing, figures, outbox,  # noqa: E402,F401
+from wallet.finance import (admin, audit_log, closing, figures, outbox,  # noqa: E402,F401  (routes register on import)
                             views)  # (routes register on import)

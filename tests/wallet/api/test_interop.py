@@ -51,7 +51,7 @@ class JwcryptoUnit:
             recipient = self.wallet_key("enc")
             header = {"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": recipient.get("kid")}
             # types-jwcrypto narrows json_encode to str | bytes; it dumps any JSON value, as here.
-            token = jwe.JWE(json.dumps(payload).encode(), json_encode(header))  # type: ignore[arg-type]
+            token = jwe.JWE(json.dumps(payload).encode(), json_encode(header))  # type: ignore[arg-type]  # see above
             token.add_recipient(recipient)
             body = token.serialize(compact=True).encode()
             headers["Content-Type"] = "application/jose"

@@ -32,7 +32,8 @@ class Canned(BaseAdapter):
 
 
 def wallet_keys() -> tuple[ECKey, ECKey]:
-    return tuple(ECKey.generate_key("P-256", {"use": use}, auto_kid=True) for use in ("enc", "sig"))  # type: ignore
+    enc, sig = (ECKey.generate_key("P-256", {"use": use}, auto_kid=True) for use in ("enc", "sig"))
+    return enc, sig
 
 
 def unit_client(wallet: tuple[ECKey, ECKey]) -> WalletApiClient:

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from common.timeutil import utcnow
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import CONSOLE, check_page
-from tests.wallet.authorization.fixtures import (as_unit, claimable, collected, demo_units,  # noqa: F401
+from tests.wallet.authorization.fixtures import (as_unit, claimable, collected, demo_units,  # noqa: F401  (fixtures)
                                                  grant, resident_id_of)
 from tests.wallet.browser.test_bills_phone import log_in_first_time
 from tests.wallet.browser.test_unit_accounts_console import console, finance_logs_in

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
-from tests.wallet.authorization.fixtures import (claimable, collected, demo_units, grant,  # noqa: F401
+from tests.wallet.authorization.fixtures import (claimable, collected, demo_units, grant,  # noqa: F401  (fixtures)
                                                  resident_client, resident_id_of, stub_browser, unit_logins)
 from tests.wallet.finance.test_console import admin_login
 from wallet.extensions import db

@@ -13,7 +13,7 @@ from tests.conftest import csrf_token_of
 from tests.wallet.auth.flows import log_in
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.wallet.api.conftest import api_world  # noqa: F401  (fixture)
-from tests.wallet.authorization.fixtures import (auth_row, claimable, collected, demo_units,  # noqa: F401
+from tests.wallet.authorization.fixtures import (auth_row, claimable, collected, demo_units,  # noqa: F401  (fixtures)
                                                  grant, resident_client, resident_id_of, stub_browser,
                                                  unit_client_login, unit_logins)
 from tests.wallet.imports.bills import fields_of

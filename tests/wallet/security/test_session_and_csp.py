@@ -8,7 +8,7 @@ import requests
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.wallet.auth.flows import log_in
-from tests.wallet.authorization.fixtures import demo_units, unit_client_login, unit_logins  # noqa: F401
+from tests.wallet.authorization.fixtures import demo_units, unit_client_login, unit_logins  # noqa: F401  (fixtures)
 
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
 STYLE_ATTRIBUTE = re.compile(r"<[^>]+\sstyle=", re.I)

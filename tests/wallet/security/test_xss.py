@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import csrf_token_of
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
-from tests.wallet.authorization.fixtures import (UNIT_APPLICATION, apply_for_unit, claimable,  # noqa: F401
+from tests.wallet.authorization.fixtures import (UNIT_APPLICATION, apply_for_unit, claimable,  # noqa: F401  (fixtures)
                                                  collected, demo_units, grant, resident_client, resident_id_of,
                                                  stub_browser, unit_client_login, unit_logins)
 from tests.wallet.finance.test_console import admin_login
