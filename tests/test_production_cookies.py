@@ -40,9 +40,9 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live
     server.start()
     yield server
     server.stop()
-    for part in server.parts.values():
-        with part.app_context():
-            part.extensions["sqlalchemy"].engine.dispose()
+    for app in server.parts.values():
+        with app.app_context():
+            app.extensions["sqlalchemy"].engine.dispose()
 
 
 def session_cookie(base_url: str, part: str) -> dict[str, str]:

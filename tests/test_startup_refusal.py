@@ -28,7 +28,8 @@ def fresh_machine(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment of a machine nobody configured: no APP_ENV, no setting of any part, own databases."""
     declared = {s.env for s in WALLET + IDP + FISCAL}
     env = {k: v for k, v in os.environ.items() if k != "APP_ENV" and k not in declared}
-    env.update({f"{part.upper()}_DATABASE_URL": f"sqlite:///{tmp_path}/{part}.db" for part in ("wallet", "idp", "fiscal")})
+    env.update({f"{part.upper()}_DATABASE_URL": f"sqlite:///{tmp_path}/{part}.db"
+                for part in ("wallet", "idp", "fiscal")})
     env.update(extra)
     return env
 
@@ -99,7 +100,8 @@ def wait_for_health(base: str, server: subprocess.Popen[str], seconds: float = 6
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise AssertionError(f"the server ended ({server.returncode}): {server.stderr.read() if server.stderr else ''}")
+            said = server.stderr.read() if server.stderr else ""
+            raise AssertionError(f"the server ended ({server.returncode}): {said}")
         try:
             return {path: requests.get(base + path, timeout=5).status_code
                     for path in ("/healthz", "/idp/healthz", "/fiscal/healthz")}

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
-from wallet.extensions import db
+from wallet.extensions import Model
 
 ACTIVE = ("queued", "running")
 
 
-class DataExport(db.Model):
+class DataExport(Model):
     __tablename__ = "data_exports"
 
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True)
@@ -47,7 +47,7 @@ class DataExport(db.Model):
         return self.state
 
 
-class DataExportChunk(db.Model):
+class DataExportChunk(Model):
     __tablename__ = "data_export_chunks"
 
     resident_id: Mapped[int] = mapped_column(ForeignKey("data_exports.resident_id", ondelete="CASCADE"),

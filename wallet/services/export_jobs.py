@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import Update, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from common.database import write_transaction
+from common.database import rows_changed, write_transaction
 from common.timeutil import utcnow
 from wallet import audit
 from wallet.clients.fiscal import FiscalClient
@@ -67,11 +67,11 @@ def claim_next(worker: str) -> int | None:
     candidates = db.session.scalars(select(DataExport.resident_id).where(due)
                                     .order_by(DataExport.requested_at).limit(5)).all()
     for resident_id in candidates:
-        claimed = db.session.execute(
+        claimed = rows_changed(db.session.execute(
             update(DataExport).where(DataExport.resident_id == resident_id, due)
             .values(state="running", claimed_by=worker, started_at=now, heartbeat_at=now, done=0, total=0)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         db.session.commit()
         if claimed:
             return resident_id
@@ -138,7 +138,8 @@ def work_once(worker: str, client: FiscalClient) -> bool:
 def downloadable(resident_id: int, key: str) -> DataExport | None:
     """The resident's own export under ``key`` if it is ready (expired or not: the caller tells them apart)."""
     job = export_of(resident_id)
-    if job is None or not secrets.compare_digest(job.key.encode(), key.encode()) or job.state not in ("ready", "expired"):
+    if (job is None or not secrets.compare_digest(job.key.encode(), key.encode())
+            or job.state not in ("ready", "expired")):
         return None
     return job
 

@@ -72,7 +72,8 @@ def test_resident_exports_their_data_on_a_phone(system, seeded_idp, network, wal
     page.get_by_role("button", name="开始导出").click()
     job = page.get_by_test_id("export-job")
     expect(job).to_contain_text("正在排队")
-    assert job_of(wallet_app, rid).state == "queued" and stored_chunks(wallet_app, rid) == 0
+    queued = job_of(wallet_app, rid)
+    assert queued is not None and queued.state == "queued" and stored_chunks(wallet_app, rid) == 0
     check_page(page, "export-queued")
 
     thread, stop = start_worker(wallet_app)

@@ -43,8 +43,8 @@ def job_of(wallet_app, resident_id: int) -> DataExport | None:
 
 def stored_chunks(wallet_app, resident_id: int) -> int:
     with wallet_app.app_context():
-        return int(db.session.scalar(select(func.count()).select_from(DataExportChunk)
-                                     .where(DataExportChunk.resident_id == resident_id)))
+        return db.session.execute(select(func.count()).select_from(DataExportChunk)
+                                  .where(DataExportChunk.resident_id == resident_id)).scalar_one()
 
 
 def download_link(client: FlaskClient) -> str:

@@ -37,7 +37,7 @@ def layout_calls(monkeypatch) -> list[str]:
 
 def exports_queued(wallet_app) -> int:
     with wallet_app.app_context():
-        return int(db.session.scalar(select(func.count()).select_from(DataExport)))
+        return db.session.execute(select(func.count()).select_from(DataExport)).scalar_one()
 
 
 def test_without_face_verification_the_export_is_refused_and_nothing_is_queued(resident_client, wallet_app):
@@ -87,7 +87,8 @@ def test_the_page_shows_how_far_the_worker_has_come(resident_client, wallet_app,
     monkeypatch.setattr(FiscalClient, "layout_file", watched)
     run_worker(wallet_app)
     total = job_of(wallet_app, resident_id_of(wallet_app)).total
-    assert "生成中" in seen[2] and f"已处理 <strong data-testid=\"export-progress\">2/{total}</strong> 张票据" in seen[2]
+    progress = f'已处理 <strong data-testid="export-progress">2/{total}</strong> 张票据'
+    assert "生成中" in seen[2] and progress in seen[2]
     assert f'<progress max="{total}" value="2"' in seen[2] and 'hx-get="/me/export/status"' in seen[2]
 
 
