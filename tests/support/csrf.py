@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 
@@ -13,7 +14,11 @@ def token_shown(app: Flask, session_cookie: str, seconds_ago: int) -> str:
     Signed the way Flask-WTF signs its own, from the secret kept in the session, only with
     an earlier timestamp: no clock has to be moved in the running server.
     """
-    secret = app.session_interface.get_signing_serializer(app).loads(session_cookie)["csrf_token"]  # type: ignore[attr-defined]
+    interface = app.session_interface
+    assert isinstance(interface, SecureCookieSessionInterface), "the parts keep their sessions in signed cookies"
+    serializer = interface.get_signing_serializer(app)
+    assert serializer is not None, "the app has a secret key"
+    secret = serializer.loads(session_cookie)["csrf_token"]
 
     class Earlier(TimestampSigner):
         def get_timestamp(self) -> int:
