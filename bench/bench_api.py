@@ -42,7 +42,7 @@ SECONDS = 20.0
 ENVELOPE_SECONDS = 3.0
 
 
-def prepare_unit(system, url: str) -> tuple[str, str, str, list[int]]:  # type: ignore[no-untyped-def]
+def prepare_unit(system, url: str) -> tuple[str, str, str, list[int]]:
     """Collect a resident's bills, authorize the reimbursable ones to the demo insurer, wire up its API."""
     wallet_app, fiscal_app = system.extensions["parts"]["wallet"], system.extensions["parts"]["fiscal"]
     person = make_people(1, seed=23)[0]
@@ -55,15 +55,15 @@ def prepare_unit(system, url: str) -> tuple[str, str, str, list[int]]:  # type: 
         resident_id = activate_account(identity, "2026-01").id
         sync_person(resident_id, person.id_number, client)
         seed_demo_units()
-        user = db.session.scalar(select(UnitUser).where(UnitUser.username == demo_unit("insurer").username))
+        user = db.session.scalars(select(UnitUser).where(UnitUser.username == demo_unit("insurer").username)).one()
         issued = issue_app_key(user)
         private_jwks, public_jwks = new_unit_keys()
         register_unit_keys(user, public_jwks)
         bill_ids = list(db.session.scalars(select(Bill.id).where(
             Bill.resident_id == resident_id, Bill.issuance == "normal", Bill.reimbursement == "unreimbursed",
             Bill.total > 0)))
-        authorize_bills(db.session.get(Resident, resident_id), user.unit_id, bill_ids, "BENCH", "", uuid.uuid4().hex,
-                        Confirmation("urn:mengsuban:loa:3", utcnow()))
+        authorize_bills(db.session.get_one(Resident, resident_id), user.unit_id, bill_ids, "BENCH", "",
+                        uuid.uuid4().hex, Confirmation("urn:mengsuban:loa:3", utcnow()))
         claims = list(db.session.scalars(select(Claim.id).where(Claim.unit_id == user.unit_id)
                                          .order_by(Claim.id)))
         return issued.app_id, issued.app_key, private_jwks, claims
@@ -81,14 +81,14 @@ def per_second(step: Callable[[], None]) -> float:
     return done / (time.perf_counter() - started)
 
 
-def crypto_rates(wallet_app, private_jwks: str) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def crypto_rates(wallet_app, private_jwks: str) -> tuple[float, float]:
     """(JWE encrypt + decrypt, detached JWS sign + verify) per second for one feedback request."""
     unit = WalletApiClient("http://bench.invalid", "bw0123456789abcdef", "app-key", private_jwks)
     with wallet_app.app_context():
         wallet_keys = wallet_api_keys.ring().by_kid("enc")
     recipient = next(iter(wallet_keys.values()))
     body = encrypt(PAYLOAD, recipient).encode()
-    verify = {unit.signing_key.kid: unit.signing_key}
+    verify = {str(unit.signing_key.kid): unit.signing_key}
 
     def envelope() -> None:
         assert json.loads(jose.decrypt(encrypt(PAYLOAD, recipient), wallet_keys)) == PAYLOAD

@@ -135,7 +135,7 @@ def seed(tmp: str) -> Scenario:
             authorize_bills(claimant, unit.id, list(held), "", "", f"bench-load-seed-{n:06d}",
                             Confirmation(LOA_FACE, utcnow()))
             claims += [(a_id, yuan(policy.remaining(held[b_id]))) for a_id, b_id in db.session.execute(
-                select(Claim.id, Claim.bill_id).where(Claim.resident_id == claimant.id))]
+                select(Claim.id, Claim.bill_id).where(Claim.resident_id == claimant.id)) if b_id is not None]
         bills = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id)).all()
         fresh = [b.id for b in authorizable(resident_id, unit)]
         random.Random(3).shuffle(fresh)

@@ -7,11 +7,11 @@ transaction that must hold the write lock from its first statement asks for
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy import MetaData, Table, event, inspect
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 NAMING = {
@@ -23,6 +23,24 @@ NAMING = {
 }
 
 SQLITE_IMMEDIATE = "sqlite_begin_immediate"
+
+
+# A session as services take it: a plain Session, or Flask-SQLAlchemy's ``db.session`` (a scoped
+# session, which proxies one but is not a Session to a type checker).
+DbSession = Session | scoped_session[Any]
+
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as FlaskModel
+
+    class TypedModel(DeclarativeBase, FlaskModel):
+        """What type checkers take each part's ``db.Model`` for.
+
+        ``db.Model`` is built at run time, and a type checker cannot subclass a value; each
+        part's ``extensions.Model`` names ``db.Model`` at run time and this class for checking.
+        """
+
+        # Every model maps one table of its own (no inheritance mapping), so ``__table__`` is a Table.
+        __table__: ClassVar[Table]
 
 
 def make_db() -> SQLAlchemy:
@@ -87,7 +105,7 @@ def _forget_writes(session: Session, transaction: Any) -> None:
         session.info.pop(WROTE, None)
 
 
-def write_transaction(session: Session | scoped_session[Session]) -> None:
+def write_transaction(session: DbSession) -> None:
     """Start ``session``'s transaction holding the write lock (SQLite) before anything is read.
 
     Call first thing in a service function that reads, checks and writes status; on
@@ -96,14 +114,24 @@ def write_transaction(session: Session | scoped_session[Session]) -> None:
     that only read is ended; one holding changes raises :class:`PendingWork` — rolling
     them back here would lose them without a word.
     """
-    if isinstance(session, scoped_session):
-        session = session()
-    if session.in_transaction():
-        changed = any(session.is_modified(row) for row in session.dirty)
-        if session.new or session.deleted or changed or session.info.get(WROTE):
+    plain = session() if isinstance(session, scoped_session) else session
+    if plain.in_transaction():
+        changed = any(plain.is_modified(row) for row in plain.dirty)
+        if plain.new or plain.deleted or changed or plain.info.get(WROTE):
             raise PendingWork("commit or roll back the changes before starting a write transaction")
-        session.rollback()
-    session.connection(execution_options={SQLITE_IMMEDIATE: True})
+        plain.rollback()
+    plain.connection(execution_options={SQLITE_IMMEDIATE: True})
+
+
+def rows_changed(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE run through a session changed.
+
+    The session hands back a CursorResult for those statements, but is typed to return any
+    Result, as not every statement it runs yields one.
+    """
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"{type(result).__name__} carries no row count")
+    return result.rowcount
 
 
 def truncate_all(db: SQLAlchemy) -> None:

@@ -58,7 +58,7 @@ class TimeBoxedAdapter(HTTPAdapter):
         self.total_timeout = total_timeout
         super().__init__(max_retries=retry)
 
-    @property  # type: ignore[override]
+    @property
     def max_retries(self) -> Retry:
         deadline = getattr(self._calls, "deadline", None)
         return self._retry if deadline is None else self._retry.new(deadline=deadline)

@@ -57,7 +57,8 @@ OUT = ROOT / "reports" / "check-ui"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
-    .map(v => ({id: v.id, nodes: v.nodes.length, help: v.help, targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
+    .map(v => ({id: v.id, nodes: v.nodes.length, help: v.help,
+                targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"""
 
 
 def seed_wallet(url: str) -> dict[str, str]:
@@ -75,7 +76,10 @@ def seed_wallet(url: str) -> dict[str, str]:
     receipt = authorize_bills(resident, unit.id, [b.id for b in bills[:3]], "LP-2026-0001", "门诊报销",
                               "check-ui-000000000001", Confirmation(LOA_FACE, utcnow()))
     user = db.session.scalars(select(UnitUser).where(UnitUser.unit_id == unit.id)).first()
-    lock_claim(user, db.session.scalar(select(func.min(Claim.id)).where(Claim.receipt_id == receipt.id)))
+    first = db.session.scalar(select(func.min(Claim.id)).where(Claim.receipt_id == receipt.id))
+    if user is None or first is None:
+        raise RuntimeError("the demo unit has no user, or the authorization made above is missing")
+    lock_claim(user, first)
     medical = next((b for b in bills if b.type_key.startswith("medical")), bills[0])
     return {"resident": str(resident.id), "unit_user": user.username, "unit": str(unit.id), "bill": str(medical.id)}
 
@@ -169,7 +173,8 @@ def main() -> int:
     budgets = Budgets.from_env()
     missing = [str(path) for path in (LIGHTHOUSE, AXE, Path(CHROMIUM)) if not path.exists()]
     if missing:
-        print("check-ui needs " + ", ".join(missing) + " (make check-ui runs npm ci; make system-deps installs chromium)")
+        print("check-ui needs " + ", ".join(missing)
+              + " (make check-ui runs npm ci; make system-deps installs chromium)")
         return 2
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with temp_dir() as tmp:
@@ -186,7 +191,8 @@ def main() -> int:
             cookies = {"resident": signed_in_cookie(base, f"/__bench_face_login/{ids['resident']}"),
                        "unit": signed_in_cookie(base, f"/__bench_unit_login/{ids['unit_user']}")}
             pages = [("home", "/", "resident"), ("detail", f"/bills/{ids['bill']}", "resident"),
-                     ("authorize", "/authorize", "resident"), ("authorize-select", f"/authorize/{ids['unit']}", "resident"),
+                     ("authorize", "/authorize", "resident"),
+                     ("authorize-select", f"/authorize/{ids['unit']}", "resident"),
                      ("import", "/import", "resident"), ("unit-inbox", "/unit/", "unit")]
             only = [n for n in os.environ.get("CHECK_UI_PAGES", "").split(",") if n]
             results = audit(base, [page for page in pages if not only or page[0] in only], cookies, budgets)

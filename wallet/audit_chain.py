@@ -125,8 +125,8 @@ def _check(row: Any, cursor: Cursor, published: Mapping[int, Sequence[PublishedH
             return Fault("published_mismatch", row.id, row.at,
                          f"published head mismatch: entry {row.id}{_when(row.at)} differs from the head published "
                          f"on {head.day.isoformat()}; the chain up to it was rewritten",
-                         f"与已发布链头不符：第 {row.id} 条（{shown(row.at)}）与 {head.day.isoformat()} 发布的链头不同，"
-                         f"此前的日志被整体改写过")
+                         f"与已发布链头不符：第 {row.id} 条（{shown(row.at)}）"
+                         f"与 {head.day.isoformat()} 发布的链头不同，此前的日志被整体改写过")
     return None
 
 

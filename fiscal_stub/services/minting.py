@@ -11,10 +11,9 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from common.canonical_json import canonical_json
 from common.claimable import claimable_total
+from common.database import DbSession
 from common.timeutil import to_local
 from fiscal_stub.generator.content import Content
 from fiscal_stub.generator.standard_fields import gender_of
@@ -138,7 +137,7 @@ def _history(bill: Any, claims: list[Claim], first_event: int, platform: str) ->
     return events, records
 
 
-def store(session: Session, drafts: list[Draft], platform: str = "15") -> list[tuple[str, str]]:
+def store(session: DbSession, drafts: list[Draft], platform: str = "15") -> list[tuple[str, str]]:
     """Number, sign and insert ``drafts`` inside the caller's transaction; returns (code, number) pairs.
 
     Generated history (``Draft.claims``) is written as it would have happened: the bill's

@@ -12,7 +12,7 @@ from common.http import session_for
 from tests.support.live_server import free_port
 from tests.support.scripted_server import Script, scripted_server
 
-UNAVAILABLE = (503, {}, b"{}")
+UNAVAILABLE: tuple[int, dict[str, str], bytes] = (503, {}, b"{}")
 
 
 @pytest.fixture

@@ -158,6 +158,7 @@ def test_both_kinds_of_claim_move_into_one_table_with_every_field(empty_wallet_u
             assert not {"authorizations", "file_claims"} & set(sa.inspect(conn).get_table_names())
 
         with db.engine.begin() as conn:  # ids go on after the moved rows on every backend
-            insert(conn, "claims", {"source": "file", "open_key": None, "note": "", **lifecycle(insurer, "authorized", 90)})
+            insert(conn, "claims",
+                   {"source": "file", "open_key": None, "note": "", **lifecycle(insurer, "authorized", 90)})
             assert max(r["id"] for r in rows(conn, "SELECT id FROM claims")) > max(claims)
         db.engine.dispose()

@@ -44,13 +44,13 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
     api = f"{system.url}/fiscal/api/v1"
     client = FiscalClient(api, PLATFORM_TOKEN, timeout=10, retries=1, backoff=0.05)
 
-    def in_wallet(action, *args):  # type: ignore[no-untyped-def]
+    def in_wallet(action, *args):
         with wallet_app.app_context():
             return action(*args)
 
     def audited() -> int:
         with wallet_app.app_context():
-            return db.session.scalar(select(func.count()).select_from(AuditEntry))
+            return db.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
 
     class Lifecycle(RuleBasedStateMachine):
         def __init__(self) -> None:
@@ -70,7 +70,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
                     for bill in db.session.scalars(select(Bill).where(Bill.resident_id == rid, Bill.total > 0)):
                         self.bills.append((rid, bill.id, bill.code, bill.number))
                 seed_demo_units()
-                self.units = {u.key: db.session.scalar(select(Unit.id).where(Unit.credit_code == u.credit_code))
+                self.units = {u.key: db.session.scalars(select(Unit.id).where(Unit.credit_code == u.credit_code)).one()
                               for u in DEMO_UNITS}
             self.voided_at: dict[tuple[str, str], int] = {}
 
@@ -78,7 +78,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
             with wallet_app.app_context():
                 return list(db.session.scalars(select(Claim.id).order_by(Claim.id)))
 
-        def changed(self, action) -> None:  # type: ignore[no-untyped-def]
+        def changed(self, action) -> None:
             """Run ``action``; if it changed anything it must have left an audit entry."""
             before = audited()
             try:
@@ -98,7 +98,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
             if claims:
                 auth_id = claims[a % len(claims)]
                 with wallet_app.app_context():
-                    rid = db.session.get(Claim, auth_id).resident_id
+                    rid = db.session.get_one(Claim, auth_id).resident_id
                 self.changed(lambda: in_wallet(authorizations.revoke, rid, auth_id))
 
         @rule(a=st.integers(0, 50), u=st.sampled_from(UNITS))
@@ -115,7 +115,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
                 return
             auth_id = claims[a % len(claims)]
             with wallet_app.app_context():
-                total = db.session.get(Claim, auth_id).bill.total
+                total = db.session.get_one(Claim, auth_id).bill.total
             fb = Feedback(amount=max(1, int(total * share)), serial=f"SM-{auth_id}-{serial}",
                           voucher=f"V-{serial}", time=utcnow())
             self.changed(lambda: as_unit(wallet_app, u, record_feedback, auth_id, fb))
@@ -142,7 +142,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
             if not claims:
                 return
             with wallet_app.app_context():
-                auth = db.session.get(Claim, claims[a % len(claims)])
+                auth = db.session.get_one(Claim, claims[a % len(claims)])
                 auth.expires_at = utcnow() - timedelta(seconds=1)
                 db.session.commit()
                 authorizations.sweep()
@@ -153,7 +153,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
                 while follow_once(client, resident_for_id_number):
                     pass
 
-        def network_status(self, code: str, number: str) -> dict:  # type: ignore[type-arg]
+        def network_status(self, code: str, number: str) -> dict:
             return requests.get(f"{api}/bills/{code}/{number}", headers={"Authorization": f"Bearer {PLATFORM_TOKEN}"},
                                 timeout=10).json()["bill"]["status"]
 

@@ -46,7 +46,8 @@ def served_bill(bill: Bill) -> dict[str, Any]:
 def authorization(auth: Claim, full: bool = False) -> dict[str, Any]:
     now = utcnow()
     row: dict[str, Any] = {
-        "id": auth.id, "source": auth.source, "state": policy.effective_state(auth, now), "claim_ref": auth.claim_ref, "note": auth.note,
+        "id": auth.id, "source": auth.source, "state": policy.effective_state(auth, now),
+        "claim_ref": auth.claim_ref, "note": auth.note,
         "authorized_at": when(auth.created_at), "expires_at": when(auth.expires_at),
         "locked_at": when(auth.locked_at), "lock_expires_at": when(auth.lock_expires_at),
         "lock_lapsed": policy.lock_lapsed(auth, now),

@@ -11,6 +11,6 @@ from wallet.models.unit import LoginThrottle, OutboxMessage, Unit, UnitUser
 from wallet.models.verification import BillCheckCount
 
 __all__ = ["AccessEvent", "ApiCredential", "ApiIdempotentReply", "ApiNonce", "ApiWalletKey", "AuditEntry",
-           "AuthorizationReceipt", "Bill", "BillCheckCount", "BillEvent", "Claim", "ClaimFile", "DataExport",
-           "DataExportChunk", "FeedCursor", "LoginThrottle", "Notification", "OutboxMessage", "ProvinceKey",
-           "RejectedBill", "Resident", "SyncState", "Unit", "UnitUser"]
+           "AuthorizationReceipt", "Bill", "BillCheckCount", "BillDocument", "BillEvent", "Claim", "ClaimFile",
+           "DataExport", "DataExportChunk", "FeedCursor", "LoginThrottle", "Notification", "OutboxMessage",
+           "ProvinceKey", "RejectedBill", "Resident", "SyncState", "Unit", "UnitUser"]

@@ -34,7 +34,7 @@ class AuditEntry(Model):
     hash: Mapped[str] = mapped_column(String(64))
 
 
-class AuditVerification(db.Model):
+class AuditVerification(Model):
     """One run of the chain check, kept so the console can say when it was last verified, by whom, and how.
 
     A run walks entries ``1..up_to`` (the head when it began) in slices; ``last_id`` and

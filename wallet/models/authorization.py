@@ -11,12 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
-from wallet.extensions import db
+from wallet.extensions import Model
 from wallet.models.bill import Bill
 from wallet.models.unit import Unit
 
 
-class AuthorizationReceipt(db.Model):
+class AuthorizationReceipt(Model):
     """What the resident confirmed, as signed canonical JSON; ``request_id`` makes confirming idempotent."""
 
     __tablename__ = "authorization_receipts"
@@ -32,7 +32,7 @@ class AuthorizationReceipt(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class AccessEvent(db.Model):
+class AccessEvent(Model):
     """Who touched a resident's bill: a unit saw, locked, reimbursed or rejected it (append-only)."""
 
     __tablename__ = "access_events"
@@ -52,7 +52,7 @@ class AccessEvent(db.Model):
     bill: Mapped[Bill] = relationship(lazy="joined", innerjoin=True)
 
 
-class Notification(db.Model):
+class Notification(Model):
     """An entry in the resident's notification centre; unread while ``read_at`` is NULL."""
 
     __tablename__ = "notifications"

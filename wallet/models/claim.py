@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
 from wallet import copy
-from wallet.extensions import db
+from wallet.extensions import Model
 from wallet.models.bill import Bill, BillDocument
 from wallet.models.unit import Unit
 
@@ -38,7 +38,7 @@ STATE_NAMES = copy.CLAIM_STATE_NAMES
 SOURCE_NAMES: dict[str, str] = {"account": "授权报销", "file": "文件报销"}
 
 
-class Claim(db.Model):
+class Claim(Model):
     __tablename__ = "claims"
     __table_args__ = (
         Index("ix_claims_unit_state", "unit_id", "state", "created_at"),
@@ -116,7 +116,7 @@ class Claim(db.Model):
             self.end_reason = reason[:200]
 
 
-class ClaimFile(db.Model):
+class ClaimFile(Model):
     """What a file claim keeps of the bill the unit verified, and the status the network last served.
 
     It answers the attributes a wallet :class:`Bill` answers, so the policy, the presenters and

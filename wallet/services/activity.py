@@ -48,7 +48,8 @@ def record_view(auth: Claim) -> None:
         AccessEvent.at > utcnow() - VIEW_COALESCE).limit(1))
     if recent is None:
         record_access(auth, "viewed")
-        bump_change_seq(auth.resident_id)
+        if auth.resident_id is not None:  # a file claim has no resident whose pages could be open
+            bump_change_seq(auth.resident_id)
 
 
 def announce(resident_id: int) -> None:

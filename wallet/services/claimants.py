@@ -43,5 +43,6 @@ def _payers(rows: list[Claim]) -> dict[int, str]:
         return {}
     docs = db.session.execute(select(BillDocument.code, BillDocument.number, BillDocument.canonical)
                               .where(tuple_(BillDocument.code, BillDocument.number).in_(keys)))
-    payers = {(code, number): json.loads(canonical).get("payer", {}).get("name", "") for code, number, canonical in docs}
+    payers = {(code, number): json.loads(canonical).get("payer", {}).get("name", "")
+              for code, number, canonical in docs}
     return {c.id: mask_name(payers.get((c.bill.code, c.bill.number), "")) or "—" for c in rows}

@@ -47,7 +47,7 @@ class Target:
 
 def resolve(host: str, port: int) -> list[str]:
     """Every address DNS gives for ``host`` (tests replace this to play DNS)."""
-    return [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    return [str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
 
 
 def _embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:

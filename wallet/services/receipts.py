@@ -136,7 +136,7 @@ def verify_jws(token: Any) -> Verdict:
     public = ECKey.import_key(public_jwk())
     try:
         payload = jose.b64d(parts[1], "jws_invalid")
-        header = jose.verify_detached(f"{parts[0]}..{parts[2]}", payload, {public.kid: public})
+        header = jose.verify_detached(f"{parts[0]}..{parts[2]}", payload, {str(public.kid): public})
     except jose.JoseError as error:
         return Verdict(False, None, JWS_REFUSALS.get(error.code, ALTERED))
     if header.get("typ") != TYP:

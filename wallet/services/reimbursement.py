@@ -34,7 +34,7 @@ from wallet import audit, copy, policy
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.models.bill import Bill
-from wallet.models.claim import Claim, ClaimFile
+from wallet.models.claim import OPEN_STATES, Claim, ClaimFile
 from wallet.models.unit import Unit
 from wallet.services import activity, bill_store
 
@@ -185,7 +185,7 @@ def lock_claim(user: UnitCaller, claim_id: int) -> Claim:
     served = _call(reservation, client, lambda: client.lock(
         reservation.code, reservation.number, unit.credit_code, unit.name, current_app.config["UNIT_LOCK_TTL_SECONDS"]))
     claim = _settle(reservation)
-    if claim.state not in policy.OPEN_STATES:
+    if claim.state not in OPEN_STATES:
         # Closed while the network locked it (the mark had gone stale): give the lock back.
         db.session.commit()
         _give_back(client, reservation, unit)
@@ -240,7 +240,8 @@ def _replay_of(user: UnitCaller, claim_id: int, feedback: Feedback) -> Claim | N
     if claim is None or claim.state != "reimbursed" or claim.serial != feedback.serial:
         return None
     if (claim.amount, claim.voucher) != (feedback.amount, feedback.voucher):
-        raise ClaimRefused("该业务流水号已登记过不同的报销内容，请核对流水号；新的报销请使用新的流水号。", 409, "serial_conflict")
+        raise ClaimRefused("该业务流水号已登记过不同的报销内容，请核对流水号；新的报销请使用新的流水号。", 409,
+                           "serial_conflict")
     return claim
 
 
@@ -249,8 +250,10 @@ def _unlock_at_network(reservation: Reservation, user: UnitCaller) -> dict[str, 
     if reservation.state != "locked" or reservation.lapsed:
         return None
     client, unit = FiscalClient.from_app(), user.unit
-    return _call(reservation, client, lambda: client.unlock(reservation.code, reservation.number, unit.credit_code),
-                 tolerate=frozenset(LOCK_GONE))  # type: ignore[no-any-return]
+    answer: dict[str, Any] | None = _call(
+        reservation, client, lambda: client.unlock(reservation.code, reservation.number, unit.credit_code),
+        tolerate=frozenset(LOCK_GONE))
+    return answer
 
 
 def reject_claim(user: UnitCaller, claim_id: int, reason: str) -> Claim:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from wallet import audit, copy, policy
 from wallet.extensions import db
@@ -39,7 +39,7 @@ class Consequences:
 
 
 def consequences(unit_id: int) -> Consequences:
-    def count(*where: object) -> int:
+    def count(*where: ColumnElement[bool]) -> int:
         return int(db.session.scalar(select(func.count(Claim.id)).where(
             Claim.unit_id == unit_id, Claim.open_key.is_not(None), *where)) or 0)
 

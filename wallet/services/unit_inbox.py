@@ -53,7 +53,7 @@ class InboxFilter:
         return {k: v for k, v in pairs.items() if v and not (k == "page" and v == 1)}
 
 
-def _claims() -> Select[tuple[Claim]]:
+def _claims() -> Select[Claim]:
     return (select(Claim).outerjoin(Bill, and_(Claim.source == "account", Bill.id == Claim.bill_id))
             .outerjoin(ClaimFile, ClaimFile.claim_id == Claim.id))
 

@@ -64,13 +64,15 @@ class _PinnedAdapter(HTTPAdapter):
         super().__init__(max_retries=0)
         self.target = target
 
-    def build_connection_pool_key_attributes(self, request: Any, verify: Any,
-                                             cert: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    def build_connection_pool_key_attributes(self, request: Any, verify: Any, cert: Any = None) -> Any:
+        # Plain dicts (and Any out): types-requests' TypedDicts here lack urllib3's TLS host keys.
         host_params, pool_kwargs = super().build_connection_pool_key_attributes(request, verify, cert)
-        host_params["host"] = str(self.target.address)
-        if host_params["scheme"] == "https":
-            pool_kwargs["server_hostname"] = pool_kwargs["assert_hostname"] = self.target.host
-        return host_params, pool_kwargs
+        params: dict[str, Any] = dict(host_params)
+        kwargs: dict[str, Any] = dict(pool_kwargs)
+        params["host"] = str(self.target.address)
+        if params["scheme"] == "https":
+            kwargs["server_hostname"] = kwargs["assert_hostname"] = self.target.host
+        return params, kwargs
 
 
 def check_url(url: str) -> outbound_urls.Target:

@@ -9,5 +9,5 @@ from flask import Blueprint
 
 bp = Blueprint("unit", __name__, url_prefix="/unit")
 
-from wallet.unit import (access, activate, apply, claims, inbox, integration, login,  # noqa: E402,F401
+from wallet.unit import (access, activate, apply, claims, inbox, integration, login,  # noqa: E402,F401  (routes register on import)
                          password, users, verify)  # (routes register on import)

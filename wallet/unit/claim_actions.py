@@ -19,7 +19,8 @@ from common.web import render_error
 from wallet import policy
 from wallet.extensions import db
 from wallet.models.claim import Claim
-from wallet.services.reimbursement import ClaimRefused, Feedback, lock_claim, record_feedback, reject_claim, unlock_claim
+from wallet.services.reimbursement import (ClaimRefused, Feedback, lock_claim, record_feedback, reject_claim,
+                                           unlock_claim)
 from wallet.unit.access import current_unit_user
 
 AMOUNT = re.compile(r"^\d{1,10}(\.\d{1,2})?$")

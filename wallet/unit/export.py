@@ -5,6 +5,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from datetime import datetime
 
 from common.money import yuan
 from common.timeutil import to_local
@@ -16,8 +17,8 @@ HEADER = ["授权编号", "票据代码", "票据号码", "票据种类", "开�
           "报销时间", "拒绝原因", "处理时间", "报销方式", "开票业务流水号", "可报销金额（元）"]
 
 
-def _when(value: object) -> str:
-    return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""  # type: ignore[arg-type]
+def _when(value: datetime | None) -> str:
+    return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 def _cell(value: str) -> str:

@@ -30,7 +30,7 @@ INSIDE = ["127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.254",
 SPELLINGS = ["127.0.0.1", "127.1", "2130706433", "0x7f000001", "0x7f.0.0.1", "0x7f.1", "017700000001", "0177.0.0.1",
              "127.0.0.1.", "[::1]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[0:0:0:0:0:ffff:a9fe:a9fe]",
              "169.254.169.254", "2852039166", "0xa9fea9fe", "[fe80::1%25eth0]", "0", "10.1", "0x0a.0x01.0x02.0x03"]
-NONE = frozenset()
+NONE: frozenset[str] = frozenset()
 
 
 @pytest.fixture
@@ -111,13 +111,13 @@ def test_an_allowed_host_is_named_explicitly(dns):
 
 
 def unit_user(api_world) -> UnitUser:
-    return db.session.scalar(select(UnitUser).where(UnitUser.id == api_world.insurer.user_id))
+    return db.session.scalars(select(UnitUser).where(UnitUser.id == api_world.insurer.user_id)).one()
 
 
 def registered_url(wallet_app, api_world) -> str | None:
     with wallet_app.app_context():
-        credential = db.session.scalar(select(ApiCredential).where(ApiCredential.unit_id == api_world.insurer.unit_id))
-        return credential.unit_jwks_url
+        credential = db.session.scalars(select(ApiCredential).where(ApiCredential.unit_id == api_world.insurer.unit_id))
+        return credential.one().unit_jwks_url
 
 
 def test_the_suites_own_server_is_refused_unless_allowed(wallet_app, api_world, jwks_server, monkeypatch):

@@ -1,10 +1,10 @@
 """Helpers that build and tamper with an audit chain the way the tests need it."""
 from __future__ import annotations
 
-from datetime import datetime
 from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import JSON, Text, cast, insert, select, type_coerce
+from sqlalchemy import JSON, ColumnElement, Text, cast, insert, select, type_coerce
 
 from common.timeutil import SHANGHAI, utcnow
 from wallet import audit
@@ -27,7 +27,8 @@ def verify(wallet_app) -> tuple[int, str]:
 def shown_at(wallet_app, entry_id: int) -> str:
     """An entry's time as reports show it (Beijing time, to the second)."""
     with wallet_app.app_context():
-        at: datetime = db.session.scalar(select(AuditEntry.at).where(AuditEntry.id == entry_id))
+        at = db.session.scalar(select(AuditEntry.at).where(AuditEntry.id == entry_id))
+    assert at is not None, f"no audit entry {entry_id}"
     return at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -35,10 +36,11 @@ def append_raw(wallet_app, detail_text: str) -> int:
     """Append an entry whose detail is stored as ``detail_text`` verbatim, with the hash the chain gives it."""
     with wallet_app.app_context():
         last = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc())).first()
+        assert last is not None, "the log holds no entry to append after"
         row = SimpleNamespace(id=last.id + 1, at=utcnow(), actor_kind="system", actor_id="", action="legacy.import",
                               subject="", prev_hash=last.hash, detail_text=detail_text)
         values = {k: v for k, v in vars(row).items() if k != "detail_text"}
-        verbatim = type_coerce(detail_text, Text)  # no JSON encoding on the way in
+        verbatim: ColumnElement[Any] = type_coerce(detail_text, Text)  # no JSON encoding on the way in
         if db.session.get_bind().dialect.name == "postgresql":
             verbatim = cast(verbatim, JSON)
         db.session.execute(insert(AuditEntry).values(**values, detail=verbatim,
@@ -57,6 +59,7 @@ def rewrite_from(wallet_app, first_id: int, subject: str) -> None:
             if entry.id == first_id:
                 entry.subject = subject
             if entry.id >= first_id:
+                assert previous is not None  # entries[0] precedes first_id unless it is the first entry
                 entry.prev_hash = previous
                 entry.hash = audit.digest(entry)
             previous = entry.hash

@@ -22,14 +22,15 @@ def press_confirm(client, wallet_app, unit_id: int, bills: list[int]):
     query = "&".join(f"bill={b}" for b in bills)
     page = client.get(f"/authorize/{unit_id}/preview?{query}").get_data(as_text=True)
     assert "无需再次确认" in page and "请再点一次确认" not in page
-    request_id = re.search(r'name="request_id" value="([^"]+)"', page).group(1)
+    request_id = re.search(r'name="request_id" value="([^"]+)"', page)
+    assert request_id, page
     return client.post(f"/authorize/{unit_id}/confirm", data={
-        "csrf_token": csrf_token_of(page), "request_id": request_id, "bill": [str(b) for b in bills]})
+        "csrf_token": csrf_token_of(page), "request_id": request_id.group(1), "bill": [str(b) for b in bills]})
 
 
 def authorization_count(wallet_app) -> int:
     with wallet_app.app_context():
-        return int(db.session.scalar(select(func.count(Claim.id))))
+        return db.session.execute(select(func.count(Claim.id))).scalar_one()
 
 
 def test_the_face_check_returns_with_the_authorization_made(resident_client, wallet_app, demo_units, stub_browser):

@@ -30,7 +30,9 @@ def granted_receipt(resident_client, wallet_app, demo_units, count: int = 2) -> 
     bills = claimable(wallet_app, rid, count)
     grant(wallet_app, rid, demo_units["insurer"], bills)
     with wallet_app.app_context():
-        return db.session.scalar(select(AuthorizationReceipt.id)), bills
+        receipt_id = db.session.scalar(select(AuthorizationReceipt.id))
+        assert receipt_id is not None
+        return receipt_id, bills
 
 
 def downloaded_jws(resident_client, receipt_id: int) -> str:
@@ -129,14 +131,17 @@ def test_tokens_that_are_not_the_wallets_receipts_are_refused_in_chinese(client,
         ("hello", 422, "回执签名格式不正确"),
         (signed({"alg": "ES256", "kid": kid, "typ": receipts.TYP}, receipt, ec.generate_private_key(ec.SECP256R1())),
          422, "签名校验失败"),
-        (signed({"alg": "ES256", "kid": "someone-else", "typ": receipts.TYP}, receipt, own), 422, "不是由本平台公布的密钥"),
+        (signed({"alg": "ES256", "kid": "someone-else", "typ": receipts.TYP}, receipt, own), 422,
+         "不是由本平台公布的密钥"),
         (signed({"alg": "ES256", "kid": kid}, receipt, own), 422, "不是票据夹授权回执"),
-        (signed({"alg": "ES256", "kid": kid, "typ": receipts.TYP}, {"format": "other"}, own), 422, "不是票据夹授权回执"),
+        (signed({"alg": "ES256", "kid": kid, "typ": receipts.TYP}, {"format": "other"}, own), 422,
+         "不是票据夹授权回执"),
         (signed({"alg": "HS256", "kid": kid, "typ": receipts.TYP}, receipt, own), 422, "不支持的签名算法"),
     ]
     for text, status, words in cases:
         got, page = verify_page(client, text)
-        assert (got, words in page) == (status, True), (text[:40], got, re.findall(r'(?:field-error|sig-bad)[^>]*>([^<]+)', page))
+        assert (got, words in page) == (status, True), (text[:40], got,
+                                                        re.findall(r'(?:field-error|sig-bad)[^>]*>([^<]+)', page))
         assert "冒名单位" not in page
     got, page = verify_page(client, "A" * (receipts.MAX_JWS_CHARS + 1))
     assert got == 413 and "内容过长" in page
@@ -145,7 +150,7 @@ def test_tokens_that_are_not_the_wallets_receipts_are_refused_in_chinese(client,
 def legacy_signature(wallet_app, receipt_id: int) -> None:
     """Turn a stored receipt into one signed the way receipts were before JWS (DER, ECDSA-P256-SHA256)."""
     with wallet_app.test_request_context():
-        row = db.session.get(AuthorizationReceipt, receipt_id)
+        row = db.session.get_one(AuthorizationReceipt, receipt_id)
         der = receipts.signing_key().sign(row.canonical, ec.ECDSA(hashes.SHA256()))
         row.signature_alg, row.signature_value = "ECDSA-P256-SHA256", base64.b64encode(der).decode()
         db.session.commit()

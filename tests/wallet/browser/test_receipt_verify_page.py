@@ -18,8 +18,11 @@ def receipt_jws(wallet_app, collected: int, unit_id: int) -> tuple[str, list[str
     grant(wallet_app, collected, unit_id, bills)
     with wallet_app.test_request_context():
         row = db.session.scalar(select(AuthorizationReceipt))
+        assert row is not None
         numbers = [f"{b.code}-{b.number}" for b in db.session.scalars(select(Bill).where(Bill.id.in_(bills)))]
-        return receipts.compact(row.canonical, row.signature_alg, row.signature_kid, row.signature_value), numbers
+        jws = receipts.compact(row.canonical, row.signature_alg, row.signature_kid, row.signature_value)
+        assert jws is not None, "receipts are signed as JWS"
+        return jws, numbers
 
 
 def test_a_pasted_receipt_is_checked_on_the_verify_page(system, wallet_app, collected, demo_units, page: Page):

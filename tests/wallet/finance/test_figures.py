@@ -17,7 +17,8 @@ UTC = timezone.utc
 # (unit, state, created at, reimbursed at, amount in fen); 2026-10-31 17:30 UTC is already November in Beijing.
 PLAN = [
     ("insurer", "locked", datetime(2026, 10, 31, 17, 30, tzinfo=UTC), None, 0),
-    ("insurer", "reimbursed", datetime(2026, 9, 3, 2, 0, tzinfo=UTC), datetime(2026, 10, 31, 17, 30, tzinfo=UTC), 1234567),
+    ("insurer", "reimbursed", datetime(2026, 9, 3, 2, 0, tzinfo=UTC), datetime(2026, 10, 31, 17, 30, tzinfo=UTC),
+     1234567),
     ("insurer", "reimbursed", datetime(2026, 9, 20, 2, 0, tzinfo=UTC), datetime(2026, 9, 21, 2, 0, tzinfo=UTC), 100000),
     ("insurer", "authorized", datetime(2026, 11, 2, 2, 0, tzinfo=UTC), None, 0),
     ("agency", "rejected", datetime(2026, 9, 5, 2, 0, tzinfo=UTC), None, 0),
@@ -48,10 +49,11 @@ def plant(wallet_app, network, resident_id: int, fiscal_client, demo_units: dict
         network.issue("p1", amount=amount)
     collect(wallet_app, fiscal_client, "p1")
     bills = claimable(wallet_app, resident_id, len(PLAN))
-    ids = [grant(wallet_app, resident_id, demo_units[unit], [bill])[0] for (unit, *_), bill in zip(PLAN, bills)]
+    ids = [grant(wallet_app, resident_id, demo_units[unit], [bill])[0]
+           for (unit, *_), bill in zip(PLAN, bills, strict=True)]
     with wallet_app.app_context():
-        for auth_id, (_, state, created, paid, amount) in zip(ids, PLAN):
-            auth = db.session.get(Claim, auth_id)
+        for auth_id, (_, state, created, paid, amount) in zip(ids, PLAN, strict=True):
+            auth = db.session.get_one(Claim, auth_id)
             auth.state, auth.created_at, auth.reimbursed_at, auth.amount = state, created, paid, amount
             if state not in ("authorized", "locked"):
                 auth.open_key = None

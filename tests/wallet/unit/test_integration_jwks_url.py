@@ -1,4 +1,5 @@
-"""接口对接: a JWKS URL that leads inside the wallet's network is refused in Chinese with a 4xx, and nothing is stored."""
+"""接口对接: a JWKS URL that leads inside the wallet's network is refused in Chinese with a 4xx, and nothing is
+stored."""
 from __future__ import annotations
 
 import html
@@ -20,7 +21,8 @@ def console(client, demo_units, monkeypatch):
     return client
 
 
-@pytest.mark.parametrize("url", ["https://metadata.unit.example/latest/meta-data/", "https://keys.unit.example/jwks.json",
+@pytest.mark.parametrize("url", ["https://metadata.unit.example/latest/meta-data/",
+                                 "https://keys.unit.example/jwks.json",
                                  "https://[::ffff:127.0.0.1]/jwks.json", "https://2130706433/jwks.json"])
 def test_an_inside_address_is_refused_in_chinese(console, url):
     response = register(console, url=url)

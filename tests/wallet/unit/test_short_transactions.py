@@ -76,7 +76,7 @@ def test_other_writers_finish_while_a_lock_waits_on_a_slow_network(system, netwo
     assert (revoke.status_code, reject.status_code) == (303, 303)
     assert auth_row(wallet_app, revoked).state == "revoked" and auth_row(wallet_app, rejected).state == "rejected"
     assert waiting.status_code == 409 and "正在办理该票据" in waiting.text
-    assert answers["lock"].status_code == 303  # type: ignore[attr-defined]
+    assert answers["lock"].status_code == 303
     locked = auth_row(wallet_app, slow)
     assert (locked.state, locked.pending_action, locked.pending_token) == ("locked", None, None)
     assert network_status(network, locked)["reimbursement"] == "locked"
