@@ -139,4 +139,5 @@ def receipt_file(receipt_id: int) -> Any:
 def bill_authorizations(bill_id: int) -> Any:
     """The authorization section of a bill's detail page, refreshed when anything changes."""
     authorizations.sweep(resident_id=current_user.id)
-    return render_template("wallet/authorize/_bill_section.html", bill=BillView(owned_or_404(bill_id), parts=(HOLDERS,)))
+    return render_template("wallet/authorize/_bill_section.html",
+                           bill=BillView(owned_or_404(bill_id), parts=(HOLDERS,)))

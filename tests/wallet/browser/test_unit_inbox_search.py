@@ -15,7 +15,7 @@ def test_typing_in_the_inbox_search_narrows_the_list_without_a_reload(
     claims = grant(wallet_app, collected, demo_units["insurer"], claimable(wallet_app, collected, 2))
     with wallet_app.app_context():
         wanted, other = (f"{bill.code}-{bill.number}" for bill in
-                         (db.session.get(Claim, claim).bill for claim in claims))
+                         (db.session.get_one(Claim, claim).bill for claim in claims))
     context = desktop(browser, base_url)
     desk = unit_logs_in(context, "insurer")
     expect(desk.get_by_test_id("claim-total")).to_have_text("共 2 条")

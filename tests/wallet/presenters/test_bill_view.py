@@ -31,7 +31,11 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[Any]]]:
     """Every SQL statement run and every signature checked inside the block."""
     seen: dict[str, list[Any]] = {"statements": [], "checks": []}
     check = bill_presenter.signature_check
-    monkeypatch.setattr(bill_presenter, "signature_check", lambda *args: seen["checks"].append(args) or check(*args))
+    def checked(*args: Any) -> Any:
+        seen["checks"].append(args)
+        return check(*args)
+
+    monkeypatch.setattr(bill_presenter, "signature_check", checked)
 
     def record(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
         seen["statements"].append(statement)
