@@ -55,6 +55,7 @@ def open_claim(desk: Page, bill: Bill) -> None:
 
 def authorize(page: Page, unit_search: str, unit_name: str, bills: list[Bill], claim_ref: str,
               preselected: bool = False) -> None:
+    page.wait_for_load_state()  # htmx listens from the load on; typing earlier sends nothing
     page.get_by_label("搜索报销单位").fill(unit_search)
     # The results are swapped in after a pause in typing; a click before that can land on the old list.
     expect(page.locator("#unit-results li").filter(has_not_text=unit_search)).to_have_count(0, timeout=15000)

@@ -41,6 +41,7 @@ def test_unit_verifies_a_layout_pdf_then_locks_and_reimburses_part(system, netwo
     assert status["reimbursement"] == "partially_reimbursed" and status["reimbursed_amount"] == 15000
 
     desk.get_by_role("link", name="待办与记录").click()
+    desk.wait_for_load_state()  # htmx listens from the load on; a choice made earlier sends nothing
     desk.get_by_label("状态").select_option("reimbursed")
     row = desk.locator(f"tr[data-claim='{item['code']}-{item['number']}']")
     expect(row.get_by_test_id("mode")).to_have_text("文件报销")
