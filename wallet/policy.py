@@ -68,7 +68,7 @@ PENDING_TTL = timedelta(seconds=60)
 # -- facts about a bill and an authorization -----------------------------------------------
 
 
-def lock_expiry(bill: Bill) -> datetime | None:
+def lock_expiry(bill: ClaimedBill) -> datetime | None:
     raw = json.loads(bill.status_json).get("lock_expires_at")
     return as_utc(datetime.fromisoformat(raw)) if raw else None
 

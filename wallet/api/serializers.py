@@ -14,7 +14,6 @@ from typing import Any
 from common.timeutil import utcnow
 from wallet import policy
 from wallet.models.claim import Claim
-from wallet.models.bill import Bill
 from wallet.services.verification import VerifiedBill
 
 
@@ -22,7 +21,7 @@ def when(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if value is not None else None
 
 
-def bill_summary(bill: Bill) -> dict[str, Any]:
+def bill_summary(bill: policy.ClaimedBill) -> dict[str, Any]:
     return {
         "code": bill.code, "number": bill.number, "check_code": bill.check_code,
         "type_key": bill.type_key, "type_name": bill.type_name, "issuer_name": bill.issuer_name,
@@ -34,7 +33,7 @@ def bill_summary(bill: Bill) -> dict[str, Any]:
     }
 
 
-def served_bill(bill: Bill) -> dict[str, Any]:
+def served_bill(bill: policy.ClaimedBill) -> dict[str, Any]:
     """The bill as the network served it when the wallet last mirrored it."""
     return {
         "code": bill.code, "number": bill.number, "canonical": base64.b64encode(bill.canonical).decode(),

@@ -96,6 +96,20 @@ class Claim(Model):
         return bill
 
     @property
+    def owner_id(self) -> int:
+        """The resident of an account claim: every account claim has one."""
+        if self.resident_id is None:
+            raise ValueError(f"claim {self.id} has no resident")
+        return self.resident_id
+
+    @property
+    def wallet_copy(self) -> Bill:
+        """The resident's wallet copy of an account claim's bill."""
+        if self.wallet_bill is None:
+            raise ValueError(f"claim {self.id} has no wallet bill")
+        return self.wallet_bill
+
+    @property
     def for_resident(self) -> bool:
         """Whether a resident is told what the unit does with this claim."""
         return self.resident_id is not None and self.bill_id is not None

@@ -24,8 +24,9 @@ class AuthorizationView:
         self.now = now or utcnow()
         self.state = policy.effective_state(auth, self.now)
         self.lapsed = policy.lock_lapsed(auth, self.now)
-        self.red_link: LinkedBill | None = (linked_bill(auth.bill, "red_bill")
-                                            if red_link and auth.bill.issuance == "red_reversed" else None)
+        self.red_link: LinkedBill | None = (
+            linked_bill(auth.wallet_copy, "red_bill")
+            if red_link and auth.source == "account" and auth.bill.issuance == "red_reversed" else None)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.auth, name)
@@ -54,6 +55,8 @@ class AuthorizationView:
 
     @property
     def can_revoke(self) -> bool:
+        if self.auth.resident_id is None:
+            return False
         return bool(policy.decide(policy.ResidentActor(self.auth.resident_id), "revoke",
                                   authorization=self.auth, now=self.now))
 

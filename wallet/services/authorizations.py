@@ -54,14 +54,14 @@ def open_by_bill(resident_id: int, bill_ids: list[int] | None = None) -> dict[in
                                Claim.open_key.is_not(None))
     if bill_ids is not None:
         stmt = stmt.where(Claim.bill_id.in_(bill_ids))
-    return {a.bill_id: a for a in db.session.scalars(stmt)}
+    return {a.wallet_copy.id: a for a in db.session.scalars(stmt)}
 
 
 def _expire(auth: Claim, now: datetime) -> None:
     issuance = auth.bill.issuance if auth.bill.issuance in ("red_reversed", "exchanged") else "ttl"
     auth.close("expired", now, copy.END_REASONS[issuance])
     audit.record("authorization.expire", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)
-    activity.tell(auth.resident_id, copy.expired_kind(auth.bill.issuance), auth.bill_id, kind="expired",
+    activity.tell(auth.owner_id, copy.expired_kind(auth.bill.issuance), auth.bill_id, kind="expired",
                   unit=auth.unit.name, bill=activity.bill_label(auth))
 
 
@@ -70,7 +70,7 @@ def withdraw(auth: Claim, now: datetime) -> None:
     auth.close("expired", now, copy.END_REASONS["unit_cancelled"])
     audit.record("authorization.withdraw", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)
     activity.record_access(auth, "withdrawn")
-    activity.tell(auth.resident_id, "withdrawn", auth.bill_id, unit=auth.unit.name, bill=activity.bill_label(auth))
+    activity.tell(auth.owner_id, "withdrawn", auth.bill_id, unit=auth.unit.name, bill=activity.bill_label(auth))
 
 
 def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim_ref: str, note: str,
@@ -210,11 +210,11 @@ def sweep(resident_id: int | None = None, unit_id: int | None = None, limit: int
             auth.lapse_noted_at = now
             audit.record("claim.lock_lapsed", None, audit.subject_of(auth), bill=auth.bill_id, unit=auth.unit_id)
             activity.record_access(auth, "lock_lapsed")
-            activity.tell(auth.resident_id, "lock_lapsed", auth.bill_id, unit=auth.unit.name,
+            activity.tell(auth.owner_id, "lock_lapsed", auth.bill_id, unit=auth.unit.name,
                           bill=activity.bill_label(auth))
         else:
             continue
-        touched.add(auth.resident_id)
+        touched.add(auth.owner_id)
     for rid in touched:
         activity.announce(rid)
     db.session.commit()
