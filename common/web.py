@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from common.refusal import Refusal
 from common.settings import CSRF_MAX_AGE_SECONDS
 
 # How an area with its own reply format (an API) answers an error: status and message in, reply out.
@@ -133,7 +134,21 @@ def render_error(code: int, message: str | None = None, title: str | None = None
                            links=way_back(links), **context), code
 
 
+def refusal_page(refusal: Refusal, title: str | None = None, links: list[tuple[str, str]] | None = None,
+                 **context: Any) -> Any:
+    """The answer to a refused request, page or htmx alike: the refusal's status and its words.
+
+    Every page that catches a :class:`Refusal` and every one that lets it rise ends here, so
+    a person reads the service's own message with a way back, whichever page refused.
+    """
+    return render_error(refusal.status, refusal.message, title=title, links=links, **context)
+
+
 def install_error_pages(app: Flask) -> None:
+    @app.errorhandler(Refusal)
+    def _refused(refusal: Refusal) -> Any:
+        return refusal_page(refusal)
+
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Response:
         if error.description in CSRF_EXPIRED_REASONS:
@@ -149,20 +164,12 @@ def install_error_pages(app: Flask) -> None:
     def _http(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
-        message = error.description if getattr(error, "user_message", False) else None
-        return render_error(error.code, message)
+        return render_error(error.code)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:
         app.logger.exception("unhandled error", exc_info=error)
         return render_error(500)
-
-
-def user_error(exc_class: type[HTTPException], message: str) -> HTTPException:
-    """An HTTP error whose Chinese ``message`` is shown to the user as is."""
-    error = exc_class(description=message)
-    error.user_message = True  # type: ignore[attr-defined]  # a mark the error handlers read with getattr
-    return error
 
 
 def harden(app: Flask, csrf: CSRFProtect, *, same_site: str) -> None:

@@ -22,6 +22,7 @@ from common.timeutil import as_utc, utcnow
 from wallet.models.bill import Bill
 from wallet.models.claim import OPEN_STATES, STATE_NAMES, UNIT_VISIBLE_STATES, Claim, ClaimFile
 from wallet.models.unit import Unit
+from wallet.refusals import Refusal
 
 Action = Literal["authorize", "revoke", "view", "lock", "unlock", "feedback", "reject"]
 
@@ -35,6 +36,10 @@ class Decision:
 
     def __bool__(self) -> bool:
         return self.allowed
+
+    def refusal(self, prefix: str = "") -> Refusal:
+        """The refusal a service raises when this decision says no; ``prefix`` names the bill among several."""
+        return Refusal(self.code, prefix + self.message, self.status)
 
 
 ALLOW = Decision(True)

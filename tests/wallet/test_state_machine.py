@@ -28,9 +28,9 @@ from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Claim, Bill, Unit
 from wallet.models.audit import AuditEntry
 from wallet.services import authorizations
-from wallet.services.authorizations import AuthorizationRefused
 from wallet.services.follower import follow_once
-from wallet.services.reimbursement import ClaimRefused, Feedback, lock_claim, record_feedback, reject_claim
+from wallet.refusals import Refusal
+from wallet.services.reimbursement import Feedback, lock_claim, record_feedback, reject_claim
 from wallet.services.signatures import keyring
 from wallet.services.sync import sync_person
 
@@ -83,7 +83,7 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
             before = audited()
             try:
                 action()
-            except (AuthorizationRefused, ClaimRefused):
+            except Refusal:
                 return
             assert audited() > before, "a state change left no audit entry"
 

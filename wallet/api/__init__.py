@@ -18,9 +18,10 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.exceptions import HTTPException
 
 from wallet.api.authentication import admit, authenticate
-from wallet.api.replies import ApiError, Reply, for_status, render
+from wallet.api.replies import Reply, for_status, refused, render
 from wallet.auth.limits import limit_api
 from wallet.extensions import csrf
+from wallet.refusals import Refusal
 
 PREFIX = "/api/v1"
 PUBLIC_ENDPOINTS = {"api.jwks", "api.openapi", "api.envelope_key"}
@@ -38,15 +39,15 @@ def authenticate_caller() -> None:
     admit(g.api_caller)
 
 
-@bp.errorhandler(ApiError)
-def refused(error: ApiError) -> Response:
-    return render(error.reply)
+@bp.errorhandler(Refusal)
+def refusal_reply(refusal: Refusal) -> Response:
+    """Every refusal under /api/v1, the services' and the API's own, answers here."""
+    return render(refused(refusal))
 
 
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Response:
-    message = error.description if getattr(error, "user_message", False) else None
-    return status_reply(error.code or 500, message)
+    return status_reply(error.code or 500)
 
 
 @bp.errorhandler(Exception)

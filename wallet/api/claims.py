@@ -19,12 +19,12 @@ from wallet.api.idempotency import idempotent
 from wallet.api.payloads import feedback as feedback_of
 from wallet.api.payloads import reason as reason_of
 from wallet.api.payloads import sealed_payload
-from wallet.api.replies import ApiError, Reply, render
+from wallet.api.replies import Reply, render
 from wallet.api.serializers import authorization
 from wallet.models.claim import Claim
+from wallet.refusals import Refusal
 from wallet.services import reimbursement, unit_inbox
 from wallet.services.authorizations import sweep
-from wallet.services.reimbursement import ClaimRefused
 
 ID = "<int(max=2147483647):auth_id>"
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
@@ -40,16 +40,16 @@ def _cursor(status: str, after_id: int) -> str:
 
 def _after(cursor: str, status: str) -> int:
     if len(cursor) > MAX_CURSOR:
-        raise ApiError("cursor_invalid")
+        raise Refusal.of("cursor_invalid")
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError) as error:
-        raise ApiError("cursor_invalid") from error
+        raise Refusal.of("cursor_invalid") from error
     if not isinstance(decoded, dict) or decoded.get("s") != status:
-        raise ApiError("cursor_invalid", "分页游标与查询的状态不一致，请从第一页重新获取（不带 cursor）。")
+        raise Refusal("cursor_invalid", "分页游标与查询的状态不一致，请从第一页重新获取（不带 cursor）。", 400)
     after = decoded.get("a")
     if not isinstance(after, int) or isinstance(after, bool) or not 0 <= after < 2**31:
-        raise ApiError("cursor_invalid")
+        raise Refusal.of("cursor_invalid")
     return after
 
 
@@ -62,7 +62,7 @@ def _query() -> tuple[str, int, int]:
     if not DIGITS.fullmatch(raw_limit) or not 1 <= int(raw_limit) <= MAX_LIMIT:
         errors["limit"] = f"应为 1–{MAX_LIMIT} 的整数。"
     if errors:
-        raise ApiError("query_invalid", data={"errors": errors})
+        raise Refusal.of("query_invalid", errors)
     cursor = request.args.get("cursor")
     return status, int(raw_limit), _after(cursor, status) if cursor else 0
 
@@ -81,22 +81,15 @@ def list_authorizations() -> Response:
                       "next_cursor": _cursor(status, last)}))
 
 
-def _refused(refused: ClaimRefused) -> ApiError:
-    return ApiError(refused.code, refused.message, refused.status)
-
-
 @bp.get(f"/authorizations/{ID}")
 def authorization_status(auth_id: int) -> Response:
-    try:
-        auth = reimbursement.view_claim(g.api_caller, auth_id)
-    except ClaimRefused as refused:
-        raise _refused(refused) from None
+    auth = reimbursement.view_claim(g.api_caller, auth_id)
     return render(ok(authorization(auth, full=True)))
 
 
 def _no_payload() -> None:
     if request.get_data() and sealed_payload():
-        raise ApiError("payload_invalid", "该接口不需要请求内容，请发送空的请求体或空对象。")
+        raise Refusal("payload_invalid", "该接口不需要请求内容，请发送空的请求体或空对象。", 422)
 
 
 @bp.post(f"/authorizations/{ID}/lock")
@@ -117,10 +110,7 @@ def unlock(auth_id: int) -> Reply:
 @idempotent
 def feedback(auth_id: int) -> Reply:
     parsed = feedback_of(sealed_payload())
-    try:
-        auth, replayed = reimbursement.record_feedback(g.api_caller, auth_id, parsed)
-    except ClaimRefused as refused:
-        raise _refused(refused) from None
+    auth, replayed = reimbursement.record_feedback(g.api_caller, auth_id, parsed)
     message = "该业务流水号此前已登记，未重复报销。" if replayed else "报销结果已登记。"
     return ok(authorization(auth), message)
 
@@ -133,8 +123,5 @@ def reject(auth_id: int) -> Reply:
 
 
 def _act(action: Callable[[], Claim], message: str) -> Reply:
-    try:
-        auth = action()
-    except ClaimRefused as refused:
-        raise _refused(refused) from None
+    auth = action()
     return ok(authorization(auth), message)

@@ -25,10 +25,11 @@ from common.canonical_json import canonical_json
 from common.timeutil import utcnow
 from wallet.api.authentication import request_target
 from wallet.api.payloads import sealed_payload
-from wallet.api.replies import ApiError, Reply, render
+from wallet.api.replies import Reply, refused, render
 from wallet.extensions import db
 from wallet.identity import seal, unseal
 from wallet.models.api import REPLY_PURPOSE, ApiIdempotentReply
+from wallet.refusals import Refusal
 from wallet.services.bill_store import dialect_insert
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -40,7 +41,7 @@ def _fingerprint(payload: dict[str, Any] | None) -> str:
     try:
         canonical = canonical_json(payload).decode()
     except ValueError as error:  # NaN, Infinity or an integer beyond 2^53: no two systems agree on its bytes
-        raise ApiError("payload_invalid", UNREPRESENTABLE) from error
+        raise Refusal("payload_invalid", UNREPRESENTABLE, 422) from error
     return hashlib.sha256("\n".join([request.method, request_target(), canonical]).encode()).hexdigest()
 
 
@@ -63,7 +64,7 @@ def _claim(credential_id: int, key: str, fingerprint: str) -> ApiIdempotentReply
                                                               ApiIdempotentReply.key == key)
                              .execution_options(populate_existing=True))
     if held is None or held.expires_at < now:
-        raise ApiError("idempotency_in_progress")
+        raise Refusal.of("idempotency_in_progress")
     return held
 
 
@@ -80,27 +81,27 @@ def _keep(credential_id: int, key: str, reply: Reply) -> None:
 
 
 def idempotent(view: Callable[..., Reply]) -> Callable[..., Response]:
-    """Wrap a mutating view that returns a :class:`Reply` (or raises ApiError)."""
+    """Wrap a mutating view that returns a :class:`Reply` (or raises a Refusal)."""
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Response:
         key = request.headers.get("Idempotency-Key", "").strip()
         if not KEY.match(key):
-            raise ApiError("idempotency_key_missing")
+            raise Refusal.of("idempotency_key_missing")
         payload = sealed_payload() if request.get_data() else None
         credential_id = g.api_caller.credential_id
         held = _claim(credential_id, key, _fingerprint(payload))
         if held is not None:
             if held.request_hash != _fingerprint(payload):
-                raise ApiError("idempotency_key_reused")
+                raise Refusal.of("idempotency_key_reused")
             if held.state != "done" or held.reply_enc is None:
-                raise ApiError("idempotency_in_progress")
+                raise Refusal.of("idempotency_in_progress")
             response = render(Reply.from_dict(json.loads(unseal(held.reply_enc, REPLY_PURPOSE))))
             response.headers["Idempotent-Replayed"] = "true"
             return response
         try:
             reply = view(*args, **kwargs)
-        except ApiError as refused:
-            reply = refused.reply
+        except Refusal as refusal:
+            reply = refused(refusal)
         except Exception:
             db.session.rollback()
             _keep(credential_id, key, Reply(500, "internal_error"))

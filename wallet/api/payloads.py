@@ -13,8 +13,8 @@ from flask import g, request
 
 from common.money import MAX_FEN
 from common.timeutil import as_utc, utcnow
-from wallet.api.replies import ApiError
 from wallet.api_crypto import jose
+from wallet.refusals import Refusal
 from wallet.scan.five_elements import FIELDS as FIVE_ELEMENTS
 from wallet.services import wallet_api_keys
 from wallet.services.reimbursement import Feedback
@@ -47,27 +47,27 @@ def sealed_payload() -> dict[str, Any]:
         return dict(g.api_payload)
     body = request.get_data()
     if request.mimetype == "application/json" and _former_envelope(body):
-        raise ApiError("format_outdated")
+        raise Refusal.of("format_outdated")
     if request.mimetype != "application/jose":
-        raise ApiError("content_type_invalid")
+        raise Refusal.of("content_type_invalid")
     try:
         plaintext = _decrypt(body.decode("ascii"))
     except UnicodeDecodeError as error:
-        raise ApiError("jwe_invalid") from error
+        raise Refusal.of("jwe_invalid") from error
     except jose.JoseError as error:
-        raise ApiError(error.code) from error
+        raise Refusal.of(error.code) from error
     try:
         payload = json.loads(plaintext)
     except (ValueError, RecursionError) as error:
-        raise ApiError("payload_invalid", "JWE 的明文不是 JSON，请加密 UTF-8 编码的 JSON 对象。") from error
+        raise Refusal("payload_invalid", "JWE 的明文不是 JSON，请加密 UTF-8 编码的 JSON 对象。", 422) from error
     if not isinstance(payload, dict):
-        raise ApiError("payload_invalid", "JWE 的明文应为 JSON 对象。")
+        raise Refusal("payload_invalid", "JWE 的明文应为 JSON 对象。", 422)
     g.api_payload = payload
     return dict(payload)
 
 
-def _refuse(errors: Mapping[str, str]) -> ApiError:
-    return ApiError("payload_invalid", data={"errors": dict(errors)})
+def _refuse(errors: Mapping[str, str]) -> Refusal:
+    return Refusal.of("payload_invalid", errors)
 
 
 def _unknown(payload: Mapping[str, Any], allowed: tuple[str, ...]) -> dict[str, str]:

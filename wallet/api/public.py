@@ -7,7 +7,7 @@ from flask import Response, jsonify
 
 from wallet.api import bp
 from wallet.api.openapi import document
-from wallet.api.replies import ApiError
+from wallet.refusals import Refusal
 from wallet.services import wallet_api_keys
 
 
@@ -24,7 +24,7 @@ def jwks() -> Response:
 @bp.get("/envelope-key")
 def envelope_key() -> Response:
     """The first version's key address: gone, and the refusal names the JOSE format and the JWKS."""
-    raise ApiError("format_outdated", status=410)
+    raise Refusal.of("format_outdated", status=410)
 
 
 @bp.get("/openapi.json")

@@ -10,8 +10,9 @@ from flask import Response
 
 from wallet.api import bp, ok
 from wallet.api.payloads import five_elements, layout_pdf, qr_payload, sealed_payload
-from wallet.api.replies import ApiError, render
+from wallet.api.replies import render
 from wallet.api.serializers import verified
+from wallet.refusals import Refusal
 from wallet.services import verification
 
 
@@ -19,10 +20,10 @@ def _answer(result: verification.Verification) -> Response:
     if result.bill is None:
         refusal = result.refusal
         assert refusal is not None
-        extra: dict[str, object] = {"errors": dict(refusal.errors)} if refusal.errors else {}
-        if refusal.missing:
-            extra |= {"missing": list(refusal.missing), "read": dict(refusal.read)}
-        raise ApiError(refusal.code, refusal.message, refusal.http_status, extra or None)
+        if refusal.code == "incomplete_bill_qr":  # the QR text stays with the caller who sent it
+            raise Refusal(refusal.code, refusal.message, refusal.status, refusal.fields,
+                          missing=list(refusal.details["missing"]), read=dict(refusal.details["read"]))
+        raise refusal
     return render(ok(verified(result.bill), "核验通过：票据真实。能否报销见 reimbursable，状态见 signed_bill.status。"))
 
 

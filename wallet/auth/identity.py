@@ -5,18 +5,10 @@ from dataclasses import asdict, dataclass
 from typing import Any, Mapping
 
 from common.checksums import resident_id_problem
+from wallet.refusals import Refusal
 
 LOA_SMS = "urn:mengsuban:loa:2"
 LOA_FACE = "urn:mengsuban:loa:3"
-
-
-class LoginRefused(Exception):
-    """Login cannot go on; ``message`` (Chinese) tells the person what to do, ``status`` is the HTTP code."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -37,12 +29,11 @@ def identity_from_claims(claims: Mapping[str, Any], id_token: str) -> VerifiedId
     name = str(claims.get("name") or "").strip()
     id_number = str(claims.get("id_number") or "").strip().upper()
     if not name or not id_number:
-        raise LoginRefused(422, "蒙速办未提供姓名和身份证号码，无法开通个人数字账户。"
-                                "请重新登录，并在授权页同意提供实名信息。")
+        raise Refusal("identity_missing", "蒙速办未提供姓名和身份证号码，无法开通个人数字账户。请重新登录，并在授权页同意提供实名信息。", 422)
     problem = resident_id_problem(id_number)
     if problem:
         reason = problem.split("，")[0].rstrip("。")
-        raise LoginRefused(422, f"{reason}。蒙速办提供的实名信息未通过校验，无法登录。请联系蒙速办核实实名信息后再试。")
+        raise Refusal("identity_invalid", f"{reason}。蒙速办提供的实名信息未通过校验，无法登录。请联系蒙速办核实实名信息后再试。", 422)
     auth_time = claims.get("auth_time")
     return VerifiedIdentity(
         sub=str(claims["sub"]),

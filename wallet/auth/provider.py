@@ -21,7 +21,8 @@ from joserfc.errors import ExpiredTokenError, JoseError
 from werkzeug.wrappers import Response
 
 from common.http import session_for
-from wallet.auth.identity import LoginRefused, VerifiedIdentity, identity_from_claims
+from wallet.auth.identity import VerifiedIdentity, identity_from_claims
+from wallet.refusals import Refusal
 
 NAME = "mengsuban"
 SCOPE = "openid profile idcard"  # what the account needs: name and ID number, nothing more
@@ -76,7 +77,7 @@ def begin(intent: str, next_url: str, acr: str | None = None) -> Response:
     try:
         started = client.create_authorization_url(callback, **extra)
     except (requests.RequestException, RuntimeError) as error:
-        raise LoginRefused(502, UNREACHABLE) from error
+        raise Refusal("provider_unreachable", UNREACHABLE, 502) from error
     client.save_authorize_data(redirect_uri=callback, intent=intent, next=next_url, acr=acr,
                                started_at=int(time.time()), **started)
     return redirect(started["url"])
@@ -89,7 +90,7 @@ def _take_state() -> dict[str, Any]:
     if state:
         client.framework.clear_state_data(session, state)
     if data is None:
-        raise LoginRefused(400, "登录请求已失效或来源无法确认，未登录。请回到首页重新登录。")
+        raise Refusal("login_state_invalid", "登录请求已失效或来源无法确认，未登录。请回到首页重新登录。", 400)
     return data
 
 
@@ -99,7 +100,7 @@ def _validated_claims(token: dict[str, Any], nonce: str) -> dict[str, Any]:
     allowed = [a for a in metadata.get("id_token_signing_alg_values_supported", []) if a in ASYMMETRIC]
     metadata["id_token_signing_alg_values_supported"] = allowed
     if "id_token" not in token or not allowed:
-        raise LoginRefused(502, "蒙速办没有返回可验证的登录凭证，请稍后重新登录。")
+        raise Refusal("token_missing", "蒙速办没有返回可验证的登录凭证，请稍后重新登录。", 502)
     options = {
         "iss": {"essential": True, "value": metadata["issuer"]},
         "aud": {"essential": True, "value": client.client_id},
@@ -110,30 +111,30 @@ def _validated_claims(token: dict[str, Any], nonce: str) -> dict[str, Any]:
     try:
         return dict(client.parse_id_token(token, nonce=nonce, claims_options=options, leeway=ID_TOKEN_LEEWAY))
     except ExpiredTokenError as error:
-        raise LoginRefused(401, "蒙速办返回的登录凭证已过期，未登录。请重新登录。") from error
+        raise Refusal("token_expired", "蒙速办返回的登录凭证已过期，未登录。请重新登录。", 401) from error
     except (JoseError, ValueError) as error:
-        raise LoginRefused(401, "蒙速办返回的登录凭证未通过验证，未登录。请重新登录。") from error
+        raise Refusal("token_invalid", "蒙速办返回的登录凭证未通过验证，未登录。请重新登录。", 401) from error
 
 
 def finish() -> tuple[VerifiedIdentity, dict[str, Any]]:
-    """The verified identity and the login's own data (intent, next page), or LoginRefused."""
+    """The verified identity and the login's own data (intent, next page), or a Refusal."""
     data = _take_state()
     error = request.args.get("error")
     if error == "access_denied":
-        raise LoginRefused(403, "您已取消蒙速办授权或核验，未登录。需要时可重新登录。")
+        raise Refusal("login_cancelled", "您已取消蒙速办授权或核验，未登录。需要时可重新登录。", 403)
     if error or not request.args.get("code"):
-        raise LoginRefused(400, "蒙速办未完成登录，请重新登录。")
+        raise Refusal("login_unfinished", "蒙速办未完成登录，请重新登录。", 400)
     try:
         token = provider().fetch_access_token(
             redirect_uri=data["redirect_uri"], code=request.args["code"], code_verifier=data["code_verifier"])
         claims = _validated_claims(token, data["nonce"])
     except OAuthError as refused:
-        raise LoginRefused(400, "登录凭证兑换失败，可能已被使用或已过期，未登录。请重新登录。") from refused
+        raise Refusal("code_exchange_failed", "登录凭证兑换失败，可能已被使用或已过期，未登录。请重新登录。", 400) from refused
     except requests.RequestException as down:
-        raise LoginRefused(502, UNREACHABLE) from down
+        raise Refusal("provider_unreachable", UNREACHABLE, 502) from down
     identity = identity_from_claims(claims, token["id_token"])
     if data.get("acr") and (identity.acr != data["acr"] or identity.auth_time < data["started_at"] - ID_TOKEN_LEEWAY):
-        raise LoginRefused(403, "本次操作需要人脸核验，核验未完成。请重试。")
+        raise Refusal("face_check_missing", "本次操作需要人脸核验，核验未完成。请重试。", 403)
     return identity, data
 
 

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from wallet.extensions import limiter
 from wallet.scan.five_elements import FIELDS
-from wallet.services.verification import Refusal
+from wallet.refusals import Refusal
 
 CHECK_TOO_OFTEN = ("查验太频繁了。为防止票据信息被批量查询，同一网络每分钟、每天可查验的次数有限，"
                    "请稍后再试。")

@@ -7,16 +7,17 @@ import requests
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from common.web import render_error
+from common.web import refusal_page, render_error
 from wallet.audit import record_now
 from wallet.auth import bp, pending
 from wallet.auth.accounts import activate_account, find_resident, record_login
-from wallet.auth.identity import LOA_FACE, LoginRefused, VerifiedIdentity
+from wallet.auth.identity import LOA_FACE, VerifiedIdentity
 from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.auth.provider import begin, end_at_provider, finish, returned_from_logout
 from wallet.auth.sessions import record_step_up, sign_in, sign_out
 from wallet.identity import mask_id_number, mask_name
 from wallet.models import Resident
+from wallet.refusals import Refusal
 from wallet.services.collection_jobs import request_sync
 
 
@@ -33,28 +34,22 @@ def login() -> Any:
     next_url = safe_next(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url)
-    try:
-        return begin("login", next_url)
-    except LoginRefused as refused:
-        return render_error(refused.status, refused.message)
+    return begin("login", next_url)
 
 
 @bp.get("/auth/step-up")
 @login_required
 def step_up() -> Any:
-    try:
-        return begin("step_up", safe_next(request.args.get("next")), acr=LOA_FACE)
-    except LoginRefused as refused:
-        return render_error(refused.status, refused.message)
+    return begin("step_up", safe_next(request.args.get("next")), acr=LOA_FACE)
 
 
 @bp.get("/auth/callback")
 def callback() -> Any:
     try:
         identity, login_data = finish()
-    except LoginRefused as refused:
+    except Refusal as refused:
         current_app.logger.info("login refused: %s", refused.message)
-        return render_error(refused.status, refused.message)
+        return refusal_page(refused)
     next_url = safe_next(login_data.get("next"))
     if login_data.get("intent") == "step_up":
         if not current_user.is_authenticated:

@@ -11,13 +11,13 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from common.web import render_error
+from common.web import refusal_page, render_error
 from wallet.extensions import db
 from wallet.finance import bp
 from wallet.finance.admin import FinanceAdmin, admin_required
 from wallet.models.unit import UnitUser
+from wallet.refusals import Refusal
 from wallet.services import outbox as outbox_service
-from wallet.services.passwords import UserRefused
 from wallet.services.unit_activation import ACTIVATION_HOURS, resend
 
 WITHHELD = "（旧版开通通知，内容含初始密码，不再显示。该用户下次登录时必须修改密码。）"
@@ -42,8 +42,8 @@ def resend_activation() -> Any:
         return render_error(404, "没有找到该用户，请刷新发件箱。")
     try:
         resend(FinanceAdmin(), user.unit_id, user.id)
-    except UserRefused as refused:
-        return render_error(refused.status, refused.errors["user"])
+    except Refusal as refused:
+        return refusal_page(refused)
     flash(f"已为{user.unit.name}的{user.display_name}重新生成激活链接（{ACTIVATION_HOURS} 小时内有效），旧链接已作废。",
           "success")
     return redirect(url_for("finance.outbox"), code=303)

@@ -7,14 +7,15 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 
-from common.web import render_error
+from common.web import refusal_page, render_error
 from wallet.audit import pseudonym, record_now
 from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.finance import bp
 from wallet.finance.admin import FinanceAdmin, admin_required, admin_totp_secret
 from wallet.finance.closing import CONFIRMED
+from wallet.refusals import Refusal
 from wallet.services import unit_accounts
-from wallet.services.logins import LoginRefused, check_code, check_password
+from wallet.services.logins import check_code, check_password
 from wallet.auth.areas import sign_in_user, sign_out_user
 
 REALM = "finance"
@@ -43,7 +44,7 @@ def login_password() -> Any:
     stored = cfg["FINANCE_ADMIN_PASSWORD"] if username == cfg["FINANCE_ADMIN_USERNAME"].lower() else None
     try:
         check_password(REALM, username, password, stored)
-    except LoginRefused as refused:
+    except Refusal as refused:
         record_now("finance.login_failed", None, "", user=pseudonym(username), step="password")
         return render_template("wallet/finance/login.html", error=refused.message, username=username), refused.status
     session[PENDING] = {"username": username, "at": int(time.time())}
@@ -62,7 +63,7 @@ def login_code() -> Any:
         return render_template("wallet/finance/login_code.html")
     try:
         check_code(REALM, held["username"], admin_totp_secret(), request.form.get("code") or "")
-    except LoginRefused as refused:
+    except Refusal as refused:
         record_now("finance.login_failed", None, "", user=pseudonym(held["username"]), step="code")
         if refused.status == 429:
             session.pop(PENDING, None)
@@ -108,8 +109,8 @@ def decide(unit_id: int, action: str) -> Any:
         return redirect(back, code=303)
     try:
         unit = unit_accounts.decide(unit_id, action, note)
-    except unit_accounts.AccountError as refused:
-        return render_error(refused.status, refused.message)
+    except Refusal as refused:
+        return refusal_page(refused)
     flash(f"{unit.name}：{DONE[action]}", "success")
     return redirect(url_for("finance.home"), code=303)
 

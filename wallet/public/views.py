@@ -29,7 +29,7 @@ def check() -> Any:
         return render_check(None, {}, {})
     values = submitted_fields(source)
     verification = verify_elements(values)
-    errors = dict(verification.refusal.errors) if verification.refusal else {}
+    errors = dict(verification.refusal.fields) if verification.refusal else {}
     if verification.elements is not None:
         values = verification.elements.as_fields()
     return render_check(verification, values, errors)
@@ -65,7 +65,7 @@ def render_check(verification: Verification | None, values: dict[str, str],
         "active_tab": "check",
         "daily_limit": check_counts.daily_limit(),
     }
-    status = verification.refusal.http_status if verification and verification.refusal else 200
+    status = verification.refusal.status if verification and verification.refusal else 200
     if request.headers.get("HX-Request"):
         return render_template("wallet/public/_result.html", oob_fields=True, **context), status
     return render_template("wallet/public/check.html", **context), status

@@ -13,7 +13,7 @@ from flask import Response, abort, flash, make_response, redirect, render_templa
 from flask_login import current_user, login_required
 
 from common.timeutil import to_local
-from common.web import render_error
+from common.web import refusal_page, render_error
 from wallet import policy
 from wallet.extensions import db
 from wallet.models.authorization import AuthorizationReceipt
@@ -22,10 +22,10 @@ from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.presenters.authorization import AuthorizationView
 from wallet.presenters.bill import HOLDERS, BillView
+from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.resident.bills import owned_or_404
 from wallet.services import authorizations, receipts
-from wallet.services.authorizations import AuthorizationRefused
 
 
 def overview_context(resident_id: int) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def confirm_revoke(auth_id: int) -> Any:
     own = authorizations.authorization_of(current_user.id, auth_id)
     decision = policy.decide(policy.ResidentActor(current_user.id), "revoke", authorization=own)
     if own is None or not decision:
-        return render_error(decision.status, decision.message, title="无法撤销授权", links=_refusal_links(auth_id))
+        return refusal_page(decision.refusal(), title="无法撤销授权", links=_refusal_links(auth_id))
     return render_template("wallet/authorize/revoke.html", active_tab="authorize", v=AuthorizationView(own),
                            back_to=_back(request.args))
 
@@ -80,8 +80,8 @@ def confirm_revoke(auth_id: int) -> Any:
 def revoke(auth_id: int) -> Any:
     try:
         auth = authorizations.revoke(current_user.id, auth_id)
-    except AuthorizationRefused as refused:
-        return render_error(refused.status, refused.message, title="无法撤销授权", links=_refusal_links(auth_id))
+    except Refusal as refused:
+        return refusal_page(refused, title="无法撤销授权", links=_refusal_links(auth_id))
     flash(f"已撤销对{auth.unit.name}的授权，该单位不能再查看这张票据。", "success")
     return redirect(_back(request.form), code=303)
 

@@ -11,15 +11,14 @@ from typing import Any, Mapping
 from flask import current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
-from werkzeug.exceptions import BadRequest, NotFound
 
-from common.web import user_error
 from wallet import copy, policy
 from wallet.auth.stepup import step_up_satisfied
 from wallet.extensions import db
 from wallet.fragments import render_page
 from wallet.models.unit import UNIT_TYPES, Unit
 from wallet.presenters.bill import DOCUMENT, BillView
+from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.services import authorizations, bill_queries
 
@@ -30,21 +29,21 @@ def claim_fields(values: Mapping[str, str]) -> tuple[str, str]:
     claim_ref = " ".join((values.get("claim_ref") or "").split())
     note = " ".join((values.get("note") or "").split())
     if len(claim_ref) > 64 or len(note) > 200:
-        raise user_error(BadRequest, "理赔/报销单号最多 64 个字，备注最多 200 个字，请删减后重试。")
+        raise Refusal("input_invalid", "理赔/报销单号最多 64 个字，备注最多 200 个字，请删减后重试。", 400)
     return claim_ref, note
 
 
 def bill_ids_of(values: Any) -> list[int]:
     ids = list(dict.fromkeys(int(v) for v in values.getlist("bill") if v.isdigit() and len(v) <= 9))
     if len(ids) > MAX_BILLS:
-        raise user_error(BadRequest, f"一次最多授权 {MAX_BILLS} 张票据，请分批授权。")
+        raise Refusal("input_invalid", f"一次最多授权 {MAX_BILLS} 张票据，请分批授权。", 400)
     return ids
 
 
 def _active_unit(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
     if unit is None or not unit.is_active:
-        raise user_error(NotFound, "没有找到该单位，或其账户当前不能接收授权。请重新选择单位。")
+        raise Refusal("not_found", "没有找到该单位，或其账户当前不能接收授权。请重新选择单位。", 404)
     return unit
 
 
@@ -65,7 +64,7 @@ def choose_unit() -> Any:
     q = (request.args.get("q") or "").strip()[:50]
     unit_type = (request.args.get("type") or "").strip()
     if unit_type and unit_type not in UNIT_TYPES:
-        raise user_error(BadRequest, "请选择列表中的单位类型。")
+        raise Refusal("input_invalid", "请选择列表中的单位类型。", 400)
     context = {"q": q, "unit_type": unit_type, "unit_types": UNIT_TYPES, "units": search_units(q, unit_type or None),
                "recent": authorizations.recent_units(current_user.id), "preselected": bill_ids_of(request.args)}
     return render_page("wallet/authorize/choose_unit.html", ["unit_results"], active_tab="authorize", **context)
@@ -86,11 +85,8 @@ def select_bills(unit_id: int) -> Any:
     unit = _active_unit(unit_id)
     q = (request.args.get("q") or "").strip()[:50]
     preselected = bill_ids_of(request.args)
-    try:
-        page, next_cursor = bill_queries.page_of_bills(current_user.id, bill_queries.BillFilter(q=q),
-                                                        request.args.get("cursor") or None)
-    except bill_queries.FilterError as exc:
-        raise user_error(BadRequest, str(exc)) from exc
+    page, next_cursor = bill_queries.page_of_bills(current_user.id, bill_queries.BillFilter(q=q),
+                                                    request.args.get("cursor") or None)
     chosen = [b for b in (bill_queries.owned_bill(current_user.id, i) for i in preselected) if b is not None]
     shown = chosen + [b for b in page if b.id not in preselected] if not request.args.get("cursor") else page
     claim_ref, note = claim_fields(request.args)
@@ -102,7 +98,7 @@ def select_bills(unit_id: int) -> Any:
 def _checked_bills(unit: Unit, ids: list[int]) -> tuple[list[BillView], list[tuple[BillView, str]]]:
     bills = [b for b in (bill_queries.owned_bill(current_user.id, i) for i in ids) if b is not None]
     if len(bills) != len(ids):
-        raise user_error(NotFound, "没有找到所选的票据，请返回重新选择。")
+        raise Refusal("not_found", "没有找到所选的票据，请返回重新选择。", 404)
     good, bad = [], []
     for view, decision in selection_rows(unit, bills, parts=(DOCUMENT,)):
         if decision:
@@ -118,7 +114,7 @@ def preview(unit_id: int) -> Any:
     unit = _active_unit(unit_id)
     ids = bill_ids_of(request.args)
     if not ids:
-        raise user_error(BadRequest, "请至少选择一张票据再预览。")
+        raise Refusal("input_invalid", "请至少选择一张票据再预览。", 400)
     claim_ref, note = claim_fields(request.args)
     good, bad = _checked_bills(unit, ids)
     status = 409 if bad else 200

@@ -7,7 +7,6 @@ from flask import Response, abort, make_response, redirect, render_template, req
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
-from common.web import user_error
 from wallet.audit import record_now
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
@@ -16,18 +15,15 @@ from wallet.models.bill import Bill
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.presenters.bill import DETAIL, STATUS, BillView
+from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.resident.list_cache import fill_csrf_slot, list_cache, render_with_csrf_slot, sequence_key
 from wallet.services import authorizations, bill_queries, bill_summary, rejections
 from wallet.services.collection_jobs import request_sync
-from werkzeug.exceptions import BadRequest, ServiceUnavailable
 
 
 def parse_filter() -> bill_queries.BillFilter:
-    try:
-        return bill_queries.BillFilter.from_args(request.args)
-    except bill_queries.FilterError as exc:
-        raise user_error(BadRequest, str(exc)) from exc
+    return bill_queries.BillFilter.from_args(request.args)
 
 
 LIST = "wallet/bills/list.html"
@@ -74,10 +70,7 @@ def bill_list_context(resident: Resident, sync: SyncState | None, flt: bill_quer
                       after: str | None) -> tuple[dict[str, object], datetime | None]:
     """What the list shows, and when it will change by the clock alone (None: only by a change)."""
     resident_id = resident.id
-    try:
-        bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after)
-    except bill_queries.FilterError as exc:
-        raise user_error(BadRequest, str(exc)) from exc
+    bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after)
     summary = list_cache().get_or_make(sequence_key("summary", resident, sync),
                                        lambda: (bill_summary.read_summary(resident_id), None))
     count, amount = bill_queries.totals(resident_id, flt) if flt.q else summary.totals(flt)
@@ -113,7 +106,7 @@ def bill_pdf(bill_id: int) -> Response:
     try:
         pdf = FiscalClient.from_app().layout_file(bill.code, bill.number)
     except (FiscalUnavailable, FiscalError) as exc:
-        raise user_error(ServiceUnavailable, "版式文件暂时无法从开票地获取，请稍后再试。") from exc
+        raise Refusal("layout_unavailable", "版式文件暂时无法从开票地获取，请稍后再试。", 503) from exc
     filename = f"{bill.code}-{bill.number}.pdf"
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

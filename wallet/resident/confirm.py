@@ -16,15 +16,15 @@ from typing import Any
 
 from flask import flash, redirect, request, session, url_for
 from flask_login import current_user, login_required
-from werkzeug.exceptions import BadRequest
 
-from common.web import render_error, user_error
+from common.web import refusal_page
 from wallet.auth.sessions import ACR, VERIFIED_AT
 from wallet.auth.stepup import step_up_satisfied
+from wallet.refusals import Refusal
 from wallet.resident import bp, pending_confirmation
 from wallet.resident.authorize import bill_ids_of, claim_fields
 from wallet.services import authorizations
-from wallet.services.authorizations import AuthorizationRefused, Confirmation
+from wallet.services.authorizations import Confirmation
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 NOT_VERIFIED = "人脸核验没有完成，授权没有生效。请核对后再次确认授权。"
@@ -37,7 +37,7 @@ def confirm(unit_id: int) -> Any:
     ids = bill_ids_of(request.form)
     request_id = request.form.get("request_id") or ""
     if not ids or not REQUEST_ID.match(request_id):
-        raise user_error(BadRequest, "授权内容不完整，请返回重新选择票据后确认。")
+        raise Refusal("input_invalid", "授权内容不完整，请返回重新选择票据后确认。", 400)
     claim_ref, note = claim_fields(request.form)
     if step_up_satisfied():
         return _authorize(unit_id, ids, claim_ref, note, request_id)
@@ -68,8 +68,8 @@ def _authorize(unit_id: int, ids: list[int], claim_ref: str, note: str, request_
     try:
         receipt = authorizations.authorize_bills(current_user._get_current_object(), unit_id, ids, claim_ref, note,
                                                  request_id, Confirmation(str(session.get(ACR, "")), verified))
-    except AuthorizationRefused as refused:
+    except Refusal as refused:
         links = [("重新选择单位和票据", url_for("resident.choose_unit")),
                  ("查看我的授权", url_for("resident.authorizations"))]
-        return render_error(refused.status, refused.message, title="授权没有完成", links=links)
+        return refusal_page(refused, title="授权没有完成", links=links)
     return redirect(url_for("resident.receipt", receipt_id=receipt.id), code=303)

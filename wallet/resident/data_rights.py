@@ -7,18 +7,17 @@ import requests
 from flask import (Response, current_app, flash, redirect, render_template, request, session, stream_with_context,
                    url_for)
 from flask_login import current_user, login_required
-from werkzeug.exceptions import Gone, NotFound
 
 from common.timeutil import SHANGHAI, utcnow
-from common.web import user_error
 from wallet import audit, policy
 from wallet.auth.provider import end_at_provider
 from wallet.auth.sessions import sign_out
 from wallet.auth.stepup import step_up_required, step_up_satisfied
 from wallet.models.resident import Resident
+from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.services import authorizations, export_jobs
-from wallet.services.deactivation import DeactivationRefused, deactivate, is_tombstone
+from wallet.services.deactivation import deactivate, is_tombstone
 
 CONFIRM_PHRASE = "注销账户"
 
@@ -68,10 +67,10 @@ def export_request() -> Any:
 def export_download(key: str) -> Any:
     job = export_jobs.downloadable(current_user.id, key[:64])
     if job is None:
-        raise user_error(NotFound, "没有找到这个导出文件。请回到“导出我的数据”页面重新导出。")
+        raise Refusal("not_found", "没有找到这个导出文件。请回到“导出我的数据”页面重新导出。", 404)
     if job.state_at(utcnow()) == "expired":
-        raise user_error(Gone, f"下载链接已过期（生成后 {export_jobs.DOWNLOAD_HOURS} 小时内有效），文件已删除。"
-                               "请回到“导出我的数据”页面重新导出。")
+        raise Refusal("export_expired", f"下载链接已过期（生成后 {export_jobs.DOWNLOAD_HOURS} 小时内有效），文件已删除。"
+                                        "请回到“导出我的数据”页面重新导出。", 410)
     audit.record_now("resident.export.download", current_user, f"resident:{current_user.id}", size=job.size)
     day = (job.finished_at or utcnow()).astimezone(SHANGHAI).strftime("%Y%m%d")
     return Response(stream_with_context(export_jobs.chunks(current_user.id)), mimetype="application/zip",
@@ -99,7 +98,7 @@ def deactivate_account() -> Any:
     resident_id = current_user.id
     try:
         deactivate(resident_id)
-    except DeactivationRefused as refused:
+    except Refusal as refused:
         return _deactivate_page(refused.status, refusal=refused.message)
     export_jobs.discard(resident_id)  # an anonymised account keeps its row; its export must still go
     hint = sign_out()

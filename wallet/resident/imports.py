@@ -17,19 +17,20 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from common.web import render_error
 from wallet.auth.verification_limits import import_limit, rate_refusal, retry_after
 from wallet.presenters.preview import preview
+from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.scan.five_elements import FIELDS, submitted_fields
 from wallet.scan.payload import MAX_PAYLOAD_CHARS
 from wallet.scan.photo import DEFAULT_MAX_BYTES as PHOTO_MAX_BYTES
 from wallet.services import imports
-from wallet.services.verification import LAYOUT_MAX_BYTES, Refusal, Verification, verify_elements, verify_file, \
+from wallet.services.verification import LAYOUT_MAX_BYTES, Verification, verify_elements, verify_file, \
     verify_qr_text
 
 IMPORT_ENDPOINTS = {"resident.import_qr", "resident.import_file", "resident.import_elements",
                     "resident.import_confirm"}
 NO_FILE = Refusal("file_required", "请先选择要上传的票据照片或PDF版式文件。", 400)
 NO_QR = Refusal("not_a_bill_qr", "没有读到二维码内容，请重新扫码，或改为上传照片、手动输入五要素。", 400)
-TOO_LARGE = Refusal("too_large", "文件太大，无法上传。请上传不超过{mb} MB的照片或PDF版式文件。", 413)
+TOO_LARGE = "文件太大，无法上传。请上传不超过{mb} MB的照片或PDF版式文件。"
 
 
 @bp.get("/import")
@@ -70,7 +71,7 @@ def import_elements() -> Any:
     values = submitted_fields(source)
     qr_text = str(source.get("qr_text") or "")[:MAX_PAYLOAD_CHARS] or None
     verification = verify_elements(values, qr_text=qr_text)
-    errors = dict(verification.refusal.errors) if verification.refusal else {}
+    errors = dict(verification.refusal.fields) if verification.refusal else {}
     if verification.elements is not None:
         values = verification.elements.as_fields()
     return render_review(imports.review(current_user, verification), values, errors, qr_text=qr_text)
@@ -108,7 +109,7 @@ def upload_too_large(error: RequestEntityTooLarge) -> Any:
     if request.endpoint not in IMPORT_ENDPOINTS:
         return render_error(413)
     megabytes = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-    refusal = Refusal(TOO_LARGE.code, TOO_LARGE.message.format(mb=megabytes), 413)
+    refusal = Refusal("too_large", TOO_LARGE.format(mb=megabytes), 413)
     return render_review(imports.ImportReview.refused(refusal))
 
 
@@ -125,8 +126,9 @@ def review_or_ask(verification: Verification) -> tuple[str, int]:
     refusal = verification.refusal
     if refusal is None or refusal.code != "incomplete_bill_qr":
         return render_review(imports.review(current_user, verification))
-    return render_review(imports.ImportReview.refused(refusal), dict(refusal.read), dict(refusal.errors),
-                         qr_text=refusal.qr_text, focus=refusal.missing[0])
+    read, missing = refusal.details["read"], refusal.details["missing"]
+    return render_review(imports.ImportReview.refused(refusal), dict(read), dict(refusal.fields),
+                         qr_text=refusal.details["qr_text"], focus=missing[0])
 
 
 def render_review(review: imports.ImportReview, values: dict[str, str] | None = None,

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from wallet.refusals import Refusal
 from wallet.scan.five_elements import FIELDS, LABELS, FiveElements, five_elements_errors, parse_five_elements
 
 STATUS_PATH = "/check"
@@ -40,25 +41,6 @@ _VAT = re.compile(r"01,[0-9]{2},")  # 01,10 / 01,04 VAT invoices; 01,31 / 01,32 
 _H5_PARAMS = {"invoice_code": "code", "invoice_number": "number", "check_code": "check"}
 
 
-class PayloadRefused(ValueError):
-    """A QR text the wallet cannot import as it is. ``code`` is stable for callers, ``message`` is for people.
-
-    ``code``: ``not_a_bill_qr`` (a foreign code), ``vat_invoice_qr`` (a tax invoice),
-    ``malformed_bill_qr`` (shaped like a bill's code, but ``errors`` says which element
-    fails its rule), or ``incomplete_bill_qr`` (a real bill code that does not carry
-    every element: ``missing`` names them and ``fields`` holds what it did carry).
-    """
-
-    def __init__(self, code: str, message: str, errors: dict[str, str] | None = None, *,
-                 missing: tuple[str, ...] = (), fields: dict[str, str] | None = None) -> None:
-        self.code = code
-        self.message = message
-        self.errors = errors or {}
-        self.missing = missing
-        self.fields = fields or {}
-        super().__init__(message)
-
-
 @dataclass(frozen=True)
 class QrReading:
     """The elements a bill's QR code carried, as text in form order, and the shape it had."""
@@ -70,14 +52,14 @@ class QrReading:
     def missing(self) -> tuple[str, ...]:
         return tuple(name for name in FIELDS if name not in self.fields)
 
-    def incomplete(self) -> PayloadRefused | None:
+    def incomplete(self) -> Refusal | None:
         """``incomplete_bill_qr`` naming what the code did not carry, or None when it carries all five."""
         if not self.missing:
             return None
         names = "、".join(LABELS[name] for name in self.missing)
-        return PayloadRefused("incomplete_bill_qr", INCOMPLETE.format(missing=names),
-                              {name: f"二维码中没有{LABELS[name]}。" for name in self.missing},
-                              missing=self.missing, fields=dict(self.fields))
+        return Refusal("incomplete_bill_qr", INCOMPLETE.format(missing=names), 422,
+                       {name: f"二维码中没有{LABELS[name]}。" for name in self.missing},
+                       missing=self.missing, read=dict(self.fields))
 
     def elements(self) -> FiveElements:
         """The five elements, or ``incomplete_bill_qr`` naming what the code did not carry."""
@@ -93,7 +75,7 @@ def build_payload_url(elements: FiveElements, base_url: str) -> str:
 
 
 def parse_payload(text: str) -> FiveElements:
-    """The bill a QR text names with all five elements, or :class:`PayloadRefused` with a Chinese reason."""
+    """The bill a QR text names with all five elements, or :class:`Refusal` with a Chinese reason."""
     return read_payload(text).elements()
 
 
@@ -101,9 +83,9 @@ def read_payload(text: str) -> QrReading:
     """What a QR text carries of a bill (possibly not every element), or why it names no bill."""
     payload = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
     if not payload or len(payload) > MAX_PAYLOAD_CHARS:
-        raise PayloadRefused("not_a_bill_qr", NOT_A_BILL)
+        raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
     if _VAT.match(payload):
-        raise PayloadRefused("vat_invoice_qr", VAT_INVOICE)
+        raise Refusal("vat_invoice_qr", VAT_INVOICE, 422)
     if "^" in payload:
         return _read_caret(payload)
     if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", payload):
@@ -116,9 +98,9 @@ def _read_url(payload: str) -> QrReading:
         parts = urlsplit(payload)
         query = parse_qs(parts.query, keep_blank_values=True)
     except ValueError:
-        raise PayloadRefused("not_a_bill_qr", NOT_A_BILL) from None
+        raise Refusal("not_a_bill_qr", NOT_A_BILL, 422) from None
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-        raise PayloadRefused("not_a_bill_qr", NOT_A_BILL)
+        raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     if last == STATUS_PATH.strip("/") and any(name in query for name in FIELDS):
         return _checked("status_page", {name: _single(query, name) for name in FIELDS if name in query})
@@ -127,15 +109,15 @@ def _read_url(payload: str) -> QrReading:
     if last.lower() == "showinvoice" and any(name in query for name in _H5_PARAMS):
         missing = [LABELS[ours] for theirs, ours in _H5_PARAMS.items() if theirs not in query]
         if missing:
-            raise PayloadRefused("malformed_bill_qr", DAMAGED, {"qr": f"二维码中缺少{'、'.join(missing)}。"})
+            raise Refusal("malformed_bill_qr", DAMAGED, 422, {"qr": f"二维码中缺少{'、'.join(missing)}。"})
         return _checked("h5_link", {ours: _single(query, theirs) for theirs, ours in _H5_PARAMS.items()})
-    raise PayloadRefused("not_a_bill_qr", NOT_A_BILL)
+    raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
 
 
 def _single(query: dict[str, list[str]], name: str) -> str:
     values = query[name]
     if len(values) > 1:
-        raise PayloadRefused("malformed_bill_qr", DAMAGED, {"qr": "同一要素在二维码中出现了多次。"})
+        raise Refusal("malformed_bill_qr", DAMAGED, 422, {"qr": "同一要素在二维码中出现了多次。"})
     return values[0].strip()
 
 
@@ -144,18 +126,18 @@ def _read_caret(payload: str) -> QrReading:
     head, _, link = payload.partition("^")
     parts = [head, *link.split("^", 2)]
     if len(parts) < 3 or not _bill_like(parts[:3]):
-        raise PayloadRefused("not_a_bill_qr", NOT_A_BILL)
-    fields = dict(zip(("code", "number", "check"), (part.strip() for part in parts[:3]), strict=True))
+        raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
+    fields = dict(zip(("code", "number", "check"), (part.strip() for part in parts[:3])))
     if len(parts) == 4 and parts[3].strip():
         try:
             linked = read_payload(parts[3]).fields
-        except PayloadRefused as refused:
+        except Refusal as refused:
             if refused.code == "malformed_bill_qr":
                 raise
             linked = {}
         clash = [name for name in fields if name in linked and linked[name].lower() != fields[name].lower()]
         if clash:
-            raise PayloadRefused("malformed_bill_qr", DAMAGED,
+            raise Refusal("malformed_bill_qr", DAMAGED, 422,
                                  {name: f"二维码中的{LABELS[name]}前后不一致。" for name in clash})
         fields = {**linked, **fields}
     return _checked("caret_list", fields)
@@ -164,7 +146,7 @@ def _read_caret(payload: str) -> QrReading:
 def _read_list(payload: str) -> QrReading:
     parts = [part for part in _LIST_DELIMITERS.split(payload) if part]
     if len(parts) not in (4, 5) or not _bill_like(parts[:3]):
-        raise PayloadRefused("not_a_bill_qr", NOT_A_BILL)
+        raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
     return _read_joined("list", parts)
 
 
@@ -177,8 +159,8 @@ def _read_joined(shape: str, parts: list[str]) -> QrReading:
     """
     parts = [part.strip() for part in parts]
     if len(parts) not in (4, 5):
-        raise PayloadRefused("malformed_bill_qr", DAMAGED, {"qr": "二维码中的票据信息段数不对。"})
-    fields = dict(zip(("code", "number", "check"), parts[:3], strict=True))
+        raise Refusal("malformed_bill_qr", DAMAGED, 422, {"qr": "二维码中的票据信息段数不对。"})
+    fields = dict(zip(("code", "number", "check"), parts[:3]))
     rest, unplaced = parts[3:], []
     for part in rest:
         if _DATE_LIKE.fullmatch(part) and "date" not in fields:
@@ -204,5 +186,5 @@ def _checked(shape: str, fields: dict[str, str]) -> QrReading:
     """The reading, once every element the code carries has passed its rule."""
     errors = {name: message for name, message in five_elements_errors(fields).items() if name in fields}
     if errors:
-        raise PayloadRefused("malformed_bill_qr", f"{DAMAGED}（{''.join(errors.values())}）", errors)
+        raise Refusal("malformed_bill_qr", f"{DAMAGED}（{''.join(errors.values())}）", 422, errors)
     return QrReading(shape, {name: fields[name] for name in FIELDS if name in fields})

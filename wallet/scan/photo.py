@@ -2,7 +2,7 @@
 
 Uploads are untrusted: the type is decided by the file's own bytes, the byte size and the
 pixel count are capped before any pixel is decoded (a small PNG can claim a gigapixel),
-and every failure becomes a :class:`PhotoRefused` with a stable code and a Chinese
+and every failure becomes a :class:`Refusal` with a stable code and a Chinese
 message, never an unhandled error.
 
 Decoding tries the cheap reading first and stops at the first QR code that names a
@@ -24,7 +24,8 @@ import zxingcpp
 from PIL import Image, ImageFilter
 
 from wallet.scan.five_elements import FiveElements
-from wallet.scan.payload import PayloadRefused, QrReading, read_payload
+from wallet.refusals import Refusal
+from wallet.scan.payload import QrReading, read_payload
 from wallet.scan.rescue import Located, harder_readings
 
 DEFAULT_MAX_BYTES = 15 * 1024 * 1024
@@ -42,32 +43,6 @@ UPRIGHT = {
 }
 
 pillow_heif.register_heif_opener()
-
-REFUSALS: dict[str, tuple[int, str]] = {
-    "too_large": (413, "照片超过{limit}，请压缩后或换一张照片重新上传。"),
-    "too_many_pixels": (413, "照片尺寸过大（超过{limit}），请用手机相机的普通模式重新拍照上传。"),
-    "not_an_image": (415, "只能上传JPEG、PNG、WebP或HEIC格式的照片，请重新选择文件。"),
-    "damaged_image": (422, "照片文件已损坏或不完整，请重新拍照上传。"),
-    "no_qr_found": (422,
-                    "照片中没有找到可识别的二维码。请把票据放平、光线充足、对准二维码对焦后重拍，或手动输入五要素。"),
-}
-
-
-class PhotoRefused(Exception):
-    """Why a photo gave no bill. ``code`` is stable for callers, ``message`` is for people,
-    ``http_status`` is the status a web view should answer with (413, 415 or 422)."""
-
-    def __init__(self, code: str, message: str, http_status: int = 422) -> None:
-        self.code = code
-        self.message = message
-        self.http_status = http_status
-        super().__init__(message)
-
-    @classmethod
-    def of(cls, code: str, **details: str) -> "PhotoRefused":
-        status, message = REFUSALS[code]
-        return cls(code, message.format(**details), status)
-
 
 @dataclass(frozen=True)
 class DecodedPhoto:
@@ -104,18 +79,18 @@ _USEFUL = ("malformed_bill_qr", "vat_invoice_qr", "not_a_bill_qr")
 
 def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
                       max_pixels: int = DEFAULT_MAX_PIXELS) -> DecodedPhoto:
-    """The bill named by the QR code in a photo, or :class:`PhotoRefused`.
+    """The bill named by the QR code in a photo, or :class:`Refusal`.
 
     When the photo holds several QR codes, the first that names a whole bill wins, else one
     that names part of a bill (the person is asked for the rest); when it holds none that
     does, the refusal is the most useful of theirs (see ``_USEFUL``).
     """
     if len(data) > max_bytes:
-        raise PhotoRefused.of("too_large", limit=_megabytes(max_bytes))
+        raise Refusal.of("too_large", limit=_megabytes(max_bytes))
     image_format = sniff_image_format(data)
     if image_format is None:
-        raise PhotoRefused.of("not_an_image")
-    payload_refusal: PayloadRefused | None = None
+        raise Refusal.of("not_an_image")
+    payload_refusal: Refusal | None = None
     partial: DecodedPhoto | None = None
     located = Located()
     for variant in _variants(data, image_format, max_pixels, located):
@@ -125,7 +100,7 @@ def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 continue
             try:
                 found = DecodedPhoto(text=barcode.text, reading=read_payload(barcode.text))
-            except PayloadRefused as refusal:
+            except Refusal as refusal:
                 if payload_refusal is None or _USEFUL.index(refusal.code) < _USEFUL.index(payload_refusal.code):
                     payload_refusal = refusal
                 continue
@@ -135,8 +110,8 @@ def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
         if partial is not None:
             return partial
     if payload_refusal is not None:
-        raise PhotoRefused(payload_refusal.code, payload_refusal.message, 422) from payload_refusal
-    raise PhotoRefused.of("no_qr_found")
+        raise Refusal(payload_refusal.code, payload_refusal.message, 422) from payload_refusal
+    raise Refusal.of("no_qr_found")
 
 
 def _variants(data: bytes, image_format: str, max_pixels: int, located: Located) -> Iterator[np.ndarray]:
@@ -168,13 +143,13 @@ def _open(data: bytes, image_format: str, max_pixels: int) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data), formats=[image_format])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoRefused.of("too_many_pixels", limit=_megapixels(max_pixels)) from None
+        raise Refusal.of("too_many_pixels", limit=_megapixels(max_pixels)) from None
     except Image.UnidentifiedImageError:
-        raise PhotoRefused.of("not_an_image") from None
+        raise Refusal.of("not_an_image") from None
     except (OSError, ValueError, SyntaxError, EOFError):
-        raise PhotoRefused.of("damaged_image") from None
+        raise Refusal.of("damaged_image") from None
     if image.width * image.height > max_pixels:
-        raise PhotoRefused.of("too_many_pixels", limit=_megapixels(max_pixels))
+        raise Refusal.of("too_many_pixels", limit=_megapixels(max_pixels))
     return image
 
 
@@ -185,9 +160,9 @@ def _decode(image: Image.Image, max_pixels: int) -> Image.Image:
         orientation = image.getexif().get(ORIENTATION_TAG, 1)
         gray = image.convert("L")
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoRefused.of("too_many_pixels", limit=_megapixels(max_pixels)) from None
+        raise Refusal.of("too_many_pixels", limit=_megapixels(max_pixels)) from None
     except (OSError, ValueError, SyntaxError, EOFError):
-        raise PhotoRefused.of("damaged_image") from None
+        raise Refusal.of("damaged_image") from None
     fix = UPRIGHT.get(orientation)
     return gray.transpose(fix) if fix is not None else gray
 

@@ -19,19 +19,10 @@ from wallet.extensions import db
 from wallet.identity import seal, unseal
 from wallet.models.api import APP_KEY_PURPOSE, ApiCredential
 from wallet.models.unit import UnitUser
+from wallet.refusals import Refusal
 from wallet.services import unit_keys
-from wallet.services.unit_keys import KeysRefused
 
 MAX_JWKS_CHARS = 8000
-
-
-class CredentialRefused(Exception):
-    """Nothing changed; ``message`` (Chinese) says why and what to do next."""
-
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -64,7 +55,7 @@ def _locked_credential(unit_id: int) -> ApiCredential | None:
 def _require_active(user: UnitUser) -> None:
     if not user.unit.is_active:
         db.session.rollback()
-        raise CredentialRefused(f"单位账户{user.unit.state_name}，不能管理接口凭证。如有疑问请联系财政部门。", 403)
+        raise Refusal("unit_inactive", f"单位账户{user.unit.state_name}，不能管理接口凭证。如有疑问请联系财政部门。", 403)
 
 
 def issue_app_key(user: UnitUser, expected_version: int | None = None) -> IssuedKey:
@@ -78,7 +69,7 @@ def issue_app_key(user: UnitUser, expected_version: int | None = None) -> Issued
     current = credential.key_version if credential is not None else 0
     if expected_version is not None and expected_version != current:
         db.session.rollback()
-        raise CredentialRefused("appKey 刚刚已生成或重置过，为免误操作本次没有再重置。请查看当前状态后再决定。", 409)
+        raise Refusal("app_key_changed", "appKey 刚刚已生成或重置过，为免误操作本次没有再重置。请查看当前状态后再决定。", 409)
     app_key, now = secrets.token_urlsafe(32), utcnow()
     if credential is None:
         credential = ApiCredential(unit_id=user.unit_id, app_id="bw" + secrets.token_hex(8), key_version=1,
@@ -99,17 +90,17 @@ def register_unit_keys(user: UnitUser, jwks: str = "", url: str = "") -> ApiCred
     """
     text, url = (jwks or "").strip(), (url or "").strip()
     if not text and not url or len(text) > MAX_JWKS_CHARS:
-        raise CredentialRefused("请粘贴本单位公钥的 JWK 或 JWK Set（JSON），或填写 JWKS 地址。")
+        raise Refusal("keys_missing", "请粘贴本单位公钥的 JWK 或 JWK Set（JSON），或填写 JWKS 地址。", 422)
     try:
         registered = unit_keys.fetch(url) if url else unit_keys.parse(text)
-    except KeysRefused as error:
+    except Refusal as error:
         advice = "" if url else "请提供 P-256 公钥的 JWK 或 JWKS（不是私钥）。"
-        raise CredentialRefused(f"无法登记：{error}。{advice}") from error
+        raise Refusal("keys_unusable", f"无法登记：{error.message}。{advice}", 422) from error
     credential = _locked_credential(user.unit_id)
     _require_active(user)
     if credential is None:
         db.session.rollback()
-        raise CredentialRefused("请先生成接口密钥（appKey），再登记公钥。", 409)
+        raise Refusal("app_key_missing", "请先生成接口密钥（appKey），再登记公钥。", 409)
     credential.unit_jwks, credential.unit_jwks_url = registered, url or None
     credential.unit_keys_at = utcnow()
     db.session.commit()

@@ -24,21 +24,8 @@ from wallet.models.claim import Claim, OPEN_STATES
 from wallet.models.bill import Bill
 from wallet.models.resident import Resident
 from wallet.models.unit import Unit
+from wallet.refusals import Refusal
 from wallet.services import activity, receipts
-
-
-class AuthorizationRefused(Exception):
-    """Nothing changed; ``message`` (Chinese) says why and what to do, ``status`` is the HTTP code."""
-
-    def __init__(self, message: str, status: int = 409, code: str = "refused") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-
-    @classmethod
-    def of(cls, decision: policy.Decision, prefix: str = "") -> "AuthorizationRefused":
-        return cls(prefix + decision.message, decision.status, decision.code)
 
 
 @dataclass(frozen=True)
@@ -84,12 +71,12 @@ def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim
     unit = db.session.get(Unit, unit_id, populate_existing=True)
     if unit is None or not unit.is_active:
         db.session.rollback()
-        raise AuthorizationRefused("该单位账户当前不能接收授权，请重新选择单位。", 404 if unit is None else 409)
+        raise Refusal("unit_unavailable", "该单位账户当前不能接收授权，请重新选择单位。", 404 if unit is None else 409)
     bills = list(db.session.scalars(select(Bill).where(Bill.id.in_(bill_ids), Bill.resident_id == resident.id)
                                     .order_by(Bill.issued_at.desc())))
     if not bill_ids or len(bills) != len(set(bill_ids)):
         db.session.rollback()
-        raise AuthorizationRefused("请选择您自己的票据后再授权。", 404, "not_found")
+        raise Refusal("not_found", "请选择您自己的票据后再授权。", 404)
     current = {a.bill_id: a for a in db.session.scalars(
         select(Claim).where(Claim.open_key.in_([Claim.account_key(bill_id) for bill_id in bill_ids]))
         .with_for_update(of=Claim).execution_options(populate_existing=True))}
@@ -102,7 +89,7 @@ def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim
                                  open_authorization=held, target_unit=unit, now=now)
         if not decision:
             db.session.rollback()
-            raise AuthorizationRefused.of(decision, f"{bill.issuer_name} {bill.code}-{bill.number}：")
+            raise decision.refusal(f"{bill.issuer_name} {bill.code}-{bill.number}：")
     db.session.flush()
     expires = now + timedelta(seconds=current_app.config["AUTHORIZATION_TTL_SECONDS"])
     receipt = _signed_receipt(resident, unit, bills, claim_ref, note, request_id, expires, confirmation, now)
@@ -119,7 +106,7 @@ def authorize_bills(resident: Resident, unit_id: int, bill_ids: list[int], claim
         replay = _replayed(resident.id, request_id)
         if replay is not None:
             return replay
-        raise AuthorizationRefused("所选票据刚刚已被授权，请刷新后查看。", 409, "already_authorized") from exc
+        raise Refusal("already_authorized", "所选票据刚刚已被授权，请刷新后查看。", 409) from exc
     audit.record("authorization.create", resident, audit.subject_of(receipt), unit=unit.id, bills=[b.id for b in bills])
     total = sum(policy.remaining(b) for b in bills)
     activity.tell(resident.id, "authorized", bills[0].id if len(bills) == 1 else None, count=len(bills),
@@ -170,7 +157,7 @@ def revoke(resident_id: int, claim_id: int) -> Claim:
     decision = policy.decide(policy.ResidentActor(resident_id), "revoke", authorization=auth, now=now)
     if not decision or auth is None:
         db.session.rollback()
-        raise AuthorizationRefused.of(decision)
+        raise decision.refusal()
     auth.close("revoked", now, copy.END_REASONS["revoked"])
     audit.record("authorization.revoke", f"resident:{resident_id}", audit.subject_of(auth), bill=auth.bill_id)
     activity.tell(resident_id, "revoked", auth.bill_id, unit=auth.unit.name, bill=activity.bill_label(auth))

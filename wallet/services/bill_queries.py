@@ -17,6 +17,7 @@ from common.identifiers import ascii_digits
 from common.regions import PROVINCE_NAMES
 from wallet.extensions import db
 from wallet.models.bill import Bill
+from wallet.refusals import Refusal
 
 PAGE_SIZE = 20
 STATUS_FILTERS: dict[str, str] = {
@@ -33,10 +34,6 @@ claimable_left = case((Bill.claimable > Bill.reimbursed_amount, Bill.claimable -
 ISSUANCE_STATUSES = ("red_reversed", "exchanged")
 
 
-class FilterError(ValueError):
-    """A filter value that cannot be right; the message says which, in Chinese."""
-
-
 @dataclass(frozen=True)
 class BillFilter:
     year: int | None = None
@@ -49,18 +46,18 @@ class BillFilter:
     def from_args(cls, args: Mapping[str, str]) -> "BillFilter":
         year_raw = (args.get("year") or "").strip()
         if year_raw and not (ascii_digits(year_raw) and 2000 <= int(year_raw) <= 2100):
-            raise FilterError("年份应为四位数字，如 2026。")
+            raise Refusal("filter_invalid", "年份应为四位数字，如 2026。", 400)
         province = (args.get("province") or "").strip() or None
         if province and province not in PROVINCE_NAMES:
-            raise FilterError("请选择列表中的地区。")
+            raise Refusal("filter_invalid", "请选择列表中的地区。", 400)
         status = (args.get("status") or "").strip() or None
         if status and status not in STATUS_FILTERS:
-            raise FilterError("请选择列表中的状态。")
+            raise Refusal("filter_invalid", "请选择列表中的状态。", 400)
         type_key = (args.get("type") or "").strip()[:40] or None
         q = (args.get("q") or "").strip()[:50]
         # Control characters are nobody's search, and PostgreSQL text cannot even hold a NUL.
         if any(unicodedata.category(char) == "Cc" for char in f"{type_key or ''}{q}"):
-            raise FilterError("搜索内容含有无法识别的字符，请重新输入。")
+            raise Refusal("filter_invalid", "搜索内容含有无法识别的字符，请重新输入。", 400)
         return cls(int(year_raw) if year_raw else None, type_key, province, status, q)
 
     def as_args(self) -> dict[str, Any]:
@@ -111,7 +108,7 @@ def decode_cursor(raw: str) -> tuple[datetime, int]:
         stamp, bill_id = raw.split("-", 1)
         return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc), int(bill_id)
     except ValueError as exc:
-        raise FilterError("翻页参数无效，请刷新页面。") from exc
+        raise Refusal("filter_invalid", "翻页参数无效，请刷新页面。", 400) from exc
 
 
 def page_of_bills(resident_id: int, f: BillFilter, after: str | None = None,

@@ -23,21 +23,12 @@ from wallet.models import (AccessEvent, Claim, AuthorizationReceipt, Bill, BillD
                            Notification, RejectedBill, Resident, SyncState)
 from wallet.models.claim import ClaimFile
 from wallet.models.resident import ID_NUMBER_PURPOSE, NAME_PURPOSE
+from wallet.refusals import Refusal
 from wallet.services import authorizations
-from wallet.services.authorizations import AuthorizationRefused
 
 TOMBSTONE_PREFIX = "deactivated:"
 TOMBSTONE_NAME = "已注销用户"
 DOCUMENT_CHUNK = 400
-
-
-class DeactivationRefused(Exception):
-    """Nothing was erased; ``message`` (Chinese) says why and what to do."""
-
-    def __init__(self, message: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -63,25 +54,25 @@ def _locked_by(auths: list[Claim]) -> list[str]:
     return sorted({a.unit.name for a in auths if a.state == "locked" and not policy.lock_lapsed(a, now)})
 
 
-def _lock_message(units: list[str]) -> str:
-    return (f"{'、'.join(units)}正在处理您的票据（已锁定），暂时不能注销账户。"
-            "请等待单位完成报销或解除锁定后再试，账户内容未做任何改动。")
+def _held(units: list[str]) -> Refusal:
+    return Refusal("bills_locked", f"{'、'.join(units)}正在处理您的票据（已锁定），暂时不能注销账户。"
+                                   "请等待单位完成报销或解除锁定后再试，账户内容未做任何改动。", 409)
 
 
 def deactivate(resident_id: int) -> Deactivated:
-    """Revoke, erase, anonymise; raises :class:`DeactivationRefused` while a unit holds a lock."""
+    """Revoke, erase, anonymise; raises :class:`Refusal` while a unit holds a lock."""
     authorizations.sweep(resident_id=resident_id)
     still_open = _open(resident_id)
     held = _locked_by(still_open)
     if held:
         db.session.rollback()
-        raise DeactivationRefused(_lock_message(held))
+        raise _held(held)
     revoked = 0
     for auth in still_open:
         try:
             authorizations.revoke(resident_id, auth.id)
-        except AuthorizationRefused as refused:
-            raise DeactivationRefused(f"有一项授权未能撤销：{refused.message} 请稍后再试。") from refused
+        except Refusal as refused:
+            raise Refusal("revoke_failed", f"有一项授权未能撤销：{refused.message} 请稍后再试。", 409) from refused
         revoked += 1
     return _erase(resident_id, revoked)
 
@@ -93,7 +84,7 @@ def _erase(resident_id: int, revoked: int) -> Deactivated:
         .with_for_update(of=Claim))))
     if held:
         db.session.rollback()
-        raise DeactivationRefused(_lock_message(held))
+        raise _held(held)
     kept = db.session.execute(select(Claim.id, Claim.bill_id, Claim.receipt_id).where(
         Claim.resident_id == resident_id, Claim.source == "account", Claim.state == "reimbursed")).all()
     kept_bills = {row.bill_id for row in kept}

@@ -23,10 +23,11 @@ from wallet import policy
 from wallet.extensions import db
 from wallet.models.bill import Bill, BillDocument
 from wallet.models.claim import Claim, ClaimFile
+from wallet.refusals import Refusal
 from wallet.scan.five_elements import FiveElements
 from wallet.services import bill_store
-from wallet.services.reimbursement import ClaimRefused, UnitCaller
-from wallet.services.verification import Refusal, VerifiedBill, fetch_verified
+from wallet.services.reimbursement import UnitCaller
+from wallet.services.verification import VerifiedBill, fetch_verified
 
 
 def elements_of(bill: VerifiedBill) -> FiveElements:
@@ -64,23 +65,19 @@ def open_claim_of(unit_id: int, code: str, number: str) -> Claim | None:
 def take_in(user: UnitCaller, elements: FiveElements, verified_by: str) -> Claim:
     """Store the bill named by ``elements`` as the unit's open file-mode claim, after checking it again."""
     if not user.unit.is_active:
-        raise ClaimRefused(f"单位账户{user.unit.state_name}，不能进行任何操作。如有疑问请联系财政部门。", 403,
-                           "unit_inactive")
+        raise Refusal("unit_inactive", f"单位账户{user.unit.state_name}，不能进行任何操作。如有疑问请联系财政部门。", 403)
     verification = fetch_verified(elements.code, elements.number)
     if verification.bill is None:
-        refusal = verification.refusal or Refusal.of("network_refused")
-        raise ClaimRefused(refusal.message, refusal.http_status, refusal.code)
+        raise verification.refusal or Refusal.of("network_refused")
     bill = verification.bill
     if not elements_match(bill, elements):
-        refusal = Refusal.of("mismatch")
-        raise ClaimRefused(refusal.message, refusal.http_status, refusal.code)
+        raise Refusal.of("mismatch")
     problem = claimable_problem(bill)
     if problem is not None:
-        raise ClaimRefused(problem, 409, "not_reimbursable")
+        raise Refusal("not_reimbursable", problem, 409)
     existing = open_claim_of(user.unit_id, bill.code, bill.number)
     if existing is not None:
-        raise ClaimRefused(f"本单位已受理这张票据（文件报销 #{existing.id}），请在待办中继续办理。", 409,
-                           "already_taken")
+        raise Refusal("already_taken", f"本单位已受理这张票据（文件报销 #{existing.id}），请在待办中继续办理。", 409)
     return _store(user, bill, verified_by)
 
 
@@ -115,5 +112,5 @@ def _store(user: UnitCaller, bill: VerifiedBill, verified_by: str) -> Claim:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise ClaimRefused("本单位已受理这张票据，请在待办中继续办理。", 409, "already_taken") from exc
+        raise Refusal("already_taken", "本单位已受理这张票据，请在待办中继续办理。", 409) from exc
     return claim

@@ -23,9 +23,10 @@ from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
 from wallet.models.bill import Bill
 from wallet.models.resident import Resident
+from wallet.refusals import Refusal
 from wallet.services import bill_store
 from wallet.services.sync import sync_state
-from wallet.services.verification import Refusal, VerifiedBill, Verification, fetch_verified
+from wallet.services.verification import VerifiedBill, Verification, fetch_verified, says_not_authentic
 
 TOKEN_SALT = "wallet.bill-import"
 TOKEN_MAX_AGE = 30 * 60
@@ -60,7 +61,11 @@ class ImportReview:
 
     @property
     def http_status(self) -> int:
-        return self.refusal.http_status if self.refusal else 200
+        return self.refusal.status if self.refusal else 200
+
+    @property
+    def says_not_authentic(self) -> bool:
+        return says_not_authentic(self.refusal)
 
 
 @dataclass(frozen=True)

@@ -22,19 +22,11 @@ from common.database import rows_changed, write_transaction
 from common.timeutil import utcnow
 from wallet.extensions import db
 from wallet.models.unit import LoginThrottle
+from wallet.refusals import Refusal
 from wallet.services.bill_store import dialect_insert
 
 CODE = re.compile(r"^\d{6}$")
 STEP_SECONDS = 30
-
-
-class LoginRefused(Exception):
-    """The login does not go on; ``message`` (Chinese) says why and what to do, ``status`` is the HTTP code."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @lru_cache(maxsize=1)
@@ -60,11 +52,11 @@ def _minutes_left(until: datetime) -> int:
 def ensure_not_locked(realm: str, username: str) -> None:
     row = _throttle(realm, username)
     if row.locked_until is not None and row.locked_until > utcnow():
-        raise LoginRefused(429,
-                           f"登录失败次数过多，该账号已暂时锁定，请 {_minutes_left(row.locked_until)} 分钟后再试。")
+        minutes = _minutes_left(row.locked_until)
+        raise Refusal("account_locked", f"登录失败次数过多，该账号已暂时锁定，请 {minutes} 分钟后再试。", 429)
 
 
-def _fail(realm: str, username: str, what: str) -> LoginRefused:
+def _fail(realm: str, username: str, what: str) -> Refusal:
     cfg = current_app.config
     limit = cfg["LOGIN_MAX_FAILURES"]
     write_transaction(db.session)
@@ -76,14 +68,14 @@ def _fail(realm: str, username: str, what: str) -> LoginRefused:
         row.failures = 0
         row.locked_until = utcnow() + timedelta(seconds=cfg["LOGIN_LOCKOUT_SECONDS"])
         db.session.commit()
-        return LoginRefused(429,
-                            f"{what}。失败次数过多，该账号已锁定 {_minutes_left(row.locked_until)} 分钟，请稍后再试。")
+        minutes = _minutes_left(row.locked_until)
+        return Refusal("account_locked", f"{what}。失败次数过多，该账号已锁定 {minutes} 分钟，请稍后再试。", 429)
     db.session.commit()
-    return LoginRefused(401, f"{what}，请核对后重试（还可尝试 {limit - row.failures} 次）。")
+    return Refusal("login_failed", f"{what}，请核对后重试（还可尝试 {limit - row.failures} 次）。", 401)
 
 
 def check_password(realm: str, username: str, password: str, password_hash: str | None) -> None:
-    """Raise LoginRefused unless the name is not locked out and the password matches ``password_hash``."""
+    """Raise Refusal unless the name is not locked out and the password matches ``password_hash``."""
     ensure_not_locked(realm, username)
     if password_hash is None:
         check_password_hash(_dummy_hash(), password)

@@ -21,6 +21,8 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from wallet.refusals import Refusal
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 MAX_URL_CHARS = 500
 NUMERIC_HOST = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}", re.I)
@@ -28,10 +30,6 @@ HTTP_ENVIRONMENTS = {"development", "test"}
 # Special-purpose blocks (IANA registries) that some Python versions' ``is_global`` still lets through.
 NOT_PUBLIC = [ipaddress.ip_network(n) for n in ("192.0.0.0/24", "198.18.0.0/15", "100.64.0.0/10", "64:ff9b::/96",
                                                  "64:ff9b:1::/48", "2001::/23", "2001:db8::/32", "fec0::/10")]
-
-
-class UrlRefused(ValueError):
-    """The URL may not be fetched; the message says why, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -76,23 +74,23 @@ def literal_address(host: str) -> IPAddress | None:
         try:
             return ipaddress.IPv4Address(socket.inet_aton(host))
         except OSError as error:
-            raise UrlRefused("地址中的主机不是有效的 IP 地址") from error
+            raise Refusal("url_refused", "地址中的主机不是有效的 IP 地址", 422) from error
     return None
 
 
 def check(url: str, app_env: str, allowed_hosts: frozenset[str]) -> Target:
-    """The URL as a :class:`Target` to fetch, or :class:`UrlRefused`; resolves the host once."""
+    """The URL as a :class:`Target` to fetch, or :class:`Refusal`; resolves the host once."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise UrlRefused("JWKS 地址格式不正确") from error
+        raise Refusal("url_refused", "JWKS 地址格式不正确", 422) from error
     plain_http_ok = app_env in HTTP_ENVIRONMENTS and parts.scheme == "http"
     if len(url) > MAX_URL_CHARS or not (parts.scheme == "https" or plain_http_ok):
-        raise UrlRefused("JWKS 地址须为 https 地址")
+        raise Refusal("url_refused", "JWKS 地址须为 https 地址", 422)
     host = (parts.hostname or "").rstrip(".")
     if not host or parts.username is not None or parts.password is not None:
-        raise UrlRefused("JWKS 地址须为 https 地址，且不含用户名或密码")
+        raise Refusal("url_refused", "JWKS 地址须为 https 地址，且不含用户名或密码", 422)
     port = port or (443 if parts.scheme == "https" else 80)
     literal = literal_address(host)
     if literal is not None:
@@ -101,9 +99,9 @@ def check(url: str, app_env: str, allowed_hosts: frozenset[str]) -> Target:
         try:
             addresses = [ipaddress.ip_address(a.split("%")[0]) for a in resolve(host, port)]
         except (OSError, UnicodeError, ValueError) as error:
-            raise UrlRefused("无法解析 JWKS 地址中的主机名，请检查地址") from error
+            raise Refusal("url_refused", "无法解析 JWKS 地址中的主机名，请检查地址", 422) from error
     if not addresses:
-        raise UrlRefused("无法解析 JWKS 地址中的主机名，请检查地址")
+        raise Refusal("url_refused", "无法解析 JWKS 地址中的主机名，请检查地址", 422)
     if host.lower() not in allowed_hosts and not all(is_public(a) for a in addresses):
-        raise UrlRefused("JWKS 地址指向内网、本机或保留地址，平台不会访问，请填写公网可访问的地址")
+        raise Refusal("url_refused", "JWKS 地址指向内网、本机或保留地址，平台不会访问，请填写公网可访问的地址", 422)
     return Target(url, parts.scheme, host, port, addresses[0])

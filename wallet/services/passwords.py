@@ -3,17 +3,15 @@ from __future__ import annotations
 
 import re
 
+from wallet.refusals import Refusal
+
 PASSWORD_MIN = 10
 PASSWORD_RULE = f"密码至少 {PASSWORD_MIN} 位，并包含大写字母、小写字母、数字、符号中的至少三类，且不能包含用户名。"
 
 
-class UserRefused(Exception):
-    """A refused change to a user; ``errors`` names the form field each Chinese message belongs to."""
-
-    def __init__(self, errors: dict[str, str], status: int = 422) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
-        self.status = status
+def form_refusal(errors: dict[str, str]) -> Refusal:
+    """A user form refused field by field: the page puts each message beside its field."""
+    return Refusal("form_invalid", " ".join(errors.values()), 422, errors)
 
 
 def password_problem(password: str, username: str) -> str | None:

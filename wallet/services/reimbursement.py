@@ -36,21 +36,12 @@ from wallet.extensions import db
 from wallet.models.bill import Bill
 from wallet.models.claim import OPEN_STATES, Claim, ClaimFile
 from wallet.models.unit import Unit
+from wallet.refusals import Refusal
 from wallet.services import activity, bill_store
 
 NETWORK_DOWN = "全国财政电子票据网络暂时无法访问，本次操作未生效，请稍后重试。"
 BUSY = "该票据的上一项操作正在等待全国财政电子票据网络答复，请稍后刷新页面查看结果。"
 LOCK_GONE = {"not_locked", "not_lock_holder"}
-
-
-class ClaimRefused(Exception):
-    """Nothing changed; ``message`` (Chinese) says why and what to do next."""
-
-    def __init__(self, message: str, status: int = 409, code: str = "refused") -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
 
 
 class UnitCaller(Protocol):
@@ -99,10 +90,10 @@ def _reserve(user: UnitCaller, claim_id: int, action: policy.Action, amount: int
     decision = policy.decide(policy.UnitActor(user.unit), action, authorization=claim, amount=amount, now=now)
     if not decision or claim is None:
         db.session.rollback()
-        raise ClaimRefused(decision.message, decision.status, decision.code)
+        raise decision.refusal()
     if policy.is_pending(claim, now):
         db.session.rollback()
-        raise ClaimRefused(BUSY, 409, "claim_busy")
+        raise Refusal("claim_busy", BUSY, 409)
     token = secrets.token_hex(8)
     claim.pending_action, claim.pending_token, claim.pending_since = action, token, now
     reservation = Reservation(claim.id, token, claim.bill.code, claim.bill.number, claim.state,
@@ -134,13 +125,13 @@ def _call(reservation: Reservation, client: FiscalClient, call: Callable[[], Any
         return call()
     except FiscalUnavailable as exc:
         _release(reservation)
-        raise ClaimRefused(NETWORK_DOWN, 503, "network_unavailable") from exc
+        raise Refusal("network_unavailable", NETWORK_DOWN, 503) from exc
     except FiscalError as exc:
         if exc.code in tolerate:
             return None
         _release(reservation)
         _refresh_after_refusal(client, reservation)
-        raise ClaimRefused(exc.message or "全国财政电子票据网络拒绝了本次操作，请刷新后重试。", 409, exc.code) from exc
+        raise Refusal(exc.code, exc.message or "全国财政电子票据网络拒绝了本次操作，请刷新后重试。", 409) from exc
 
 
 def mirror(served: dict[str, Any]) -> None:
@@ -189,7 +180,7 @@ def lock_claim(user: UnitCaller, claim_id: int) -> Claim:
         # Closed while the network locked it (the mark had gone stale): give the lock back.
         db.session.commit()
         _give_back(client, reservation, unit)
-        raise ClaimRefused(f"该{claim.source_name}{claim.state_name}，不能再锁定。", 409, "closed")
+        raise Refusal("closed", f"该{claim.source_name}{claim.state_name}，不能再锁定。", 409)
     expires = served["status"].get("lock_expires_at")
     claim.state, claim.locked_at, claim.lapse_noted_at, claim.acted_by = "locked", utcnow(), None, user.id
     claim.lock_expires_at = as_utc(datetime.fromisoformat(expires)) if expires else None
@@ -240,8 +231,7 @@ def _replay_of(user: UnitCaller, claim_id: int, feedback: Feedback) -> Claim | N
     if claim is None or claim.state != "reimbursed" or claim.serial != feedback.serial:
         return None
     if (claim.amount, claim.voucher) != (feedback.amount, feedback.voucher):
-        raise ClaimRefused("该业务流水号已登记过不同的报销内容，请核对流水号；新的报销请使用新的流水号。", 409,
-                           "serial_conflict")
+        raise Refusal("serial_conflict", "该业务流水号已登记过不同的报销内容，请核对流水号；新的报销请使用新的流水号。", 409)
     return claim
 
 
@@ -294,7 +284,7 @@ def view_claim(user: UnitCaller, claim_id: int) -> Claim:
     decision = policy.decide(policy.UnitActor(user.unit), "view", authorization=claim)
     if not decision or claim is None:
         db.session.rollback()
-        raise ClaimRefused(decision.message, decision.status, decision.code)
+        raise decision.refusal()
     if claim.for_resident:
         activity.record_view(claim)
     audit.record("claim.view", user, audit.subject_of(claim))

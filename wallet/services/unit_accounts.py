@@ -20,6 +20,7 @@ from wallet.audit import record
 from wallet.extensions import db
 from wallet.identity import lookup_hash, seal
 from wallet.models.unit import CLAIMING_STATES, CONTACT_ID_PURPOSE, Unit, UnitUser
+from wallet.refusals import Refusal
 from wallet.services.outbox import latest, queue_message
 from wallet.services import unit_closure
 from wallet.services.unit_forms import UnitApplication
@@ -35,15 +36,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-class AccountError(Exception):
-    """A refused application or decision; ``message`` is Chinese, ``status`` the HTTP code."""
-
-    def __init__(self, message: str, status: int = 409) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
 def submit_application(app: UnitApplication) -> Unit:
     write_transaction(db.session)
     unit = Unit(name=app.name, credit_code=app.credit_code, code_claim=app.credit_code, unit_type=app.unit_type,
@@ -56,8 +48,8 @@ def submit_application(app: UnitApplication) -> Unit:
         db.session.commit()
     except IntegrityError as exc:
         db.session.rollback()
-        raise AccountError("该统一社会信用代码已有单位账户或申请正在审核中，无需重复申请。"
-                           "如需帮助请联系财政部门。") from exc
+        applied = "该统一社会信用代码已有单位账户或申请正在审核中，无需重复申请。如需帮助请联系财政部门。"
+        raise Refusal("already_applied", applied, 409, {"credit_code": applied}) from exc
     return unit
 
 
@@ -91,10 +83,10 @@ def decide(unit_id: int, action: str, note: str = "") -> Unit:
                              .execution_options(populate_existing=True))
     if unit is None:
         db.session.rollback()
-        raise AccountError("没有找到该单位。", 404)
+        raise Refusal("unit_not_found", "没有找到该单位。", 404)
     if unit.state not in allowed_from:
         db.session.rollback()
-        raise AccountError(f"该单位当前状态为“{unit.state_name}”，不能进行此操作。请刷新页面查看最新状态。")
+        raise Refusal("unit_state", f"该单位当前状态为“{unit.state_name}”，不能进行此操作。请刷新页面查看最新状态。", 409)
     unit.state, unit.decided_at, unit.updated_at = target, utcnow(), utcnow()
     unit.decision_note = note[:200] or None
     unit.code_claim = unit.credit_code if target in CLAIMING_STATES else None

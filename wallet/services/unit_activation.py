@@ -25,8 +25,9 @@ from wallet.audit import record
 from wallet.extensions import db
 from wallet.identity import seal
 from wallet.models.unit import Unit, UnitUser
+from wallet.refusals import Refusal
 from wallet.services.outbox import queue_message
-from wallet.services.passwords import UserRefused, new_password_errors
+from wallet.services.passwords import form_refusal, new_password_errors
 
 ACTIVATION_HOURS = 72
 ACTIVATION_PATH = "/unit/activate/"  # the route of wallet.unit.activate
@@ -74,10 +75,10 @@ def resend(actor: Any, unit_id: int, user_id: int) -> Invitation:
     user = db.session.get(UnitUser, user_id, populate_existing=True)
     if user is None or user.unit_id != unit_id:
         db.session.rollback()
-        raise UserRefused({"user": "没有找到该用户，请刷新页面。"}, 404)
+        raise Refusal.of("user_not_found")
     if user.is_activated or user.disabled_at is not None:
         db.session.rollback()
-        raise UserRefused({"user": "该用户已激活或已停用，不需要激活链接。"}, 409)
+        raise Refusal("no_link_needed", "该用户已激活或已停用，不需要激活链接。", 409)
     invitation = Invitation(user, _link(user))
     queue_message(user.unit, "activation", "单位数字账户用户激活通知（重新发送）",
                   activation_text(user.unit, invitation))
@@ -117,11 +118,11 @@ def activate(token: str, new: str, again: str) -> UnitUser:
     problem = activation_problem(user)
     if problem or user is None:
         db.session.rollback()
-        raise UserRefused({"link": problem or ""}, 410)
+        raise Refusal("link_unusable", problem or "", 410)
     errors = new_password_errors(user.username, new, again)
     if errors:
         db.session.rollback()
-        raise UserRefused(errors)
+        raise form_refusal(errors)
     user.password_hash, user.must_change_password = generate_password_hash(new), False
     user.activation_expires_at = None
     record("unit.user_activated", user, f"unit_user:{user.id}")

@@ -20,14 +20,11 @@ from wallet import copy
 from wallet.extensions import db
 from wallet.models.bill import Bill
 from wallet.models.claim import PROCESSED_STATES, UNIT_VISIBLE_STATES, Claim, ClaimFile
+from wallet.refusals import Refusal
 
 PAGE_SIZE = 50
 STATUS_FILTERS = copy.UNIT_STATUS_FILTERS
 BILL_KEY = re.compile(r"^(\d{8})[-\s]?(\d{10})$")
-
-
-class InboxFilterError(ValueError):
-    """A filter value that cannot be right; the message says which, in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -41,10 +38,10 @@ class InboxFilter:
     def from_args(cls, args: Mapping[str, str]) -> "InboxFilter":
         status = (args.get("status") or "open").strip()
         if status not in STATUS_FILTERS:
-            raise InboxFilterError("请选择列表中的状态。")
+            raise Refusal("filter_invalid", "请选择列表中的状态。", 400)
         page_raw = (args.get("page") or "1").strip()
         if not page_raw.isdigit() or not 1 <= int(page_raw) <= 10000:
-            raise InboxFilterError("页码无效，请返回第一页。")
+            raise Refusal("filter_invalid", "页码无效，请返回第一页。", 400)
         type_key = (args.get("type") or "").strip()[:40] or None
         return cls(status, type_key, (args.get("q") or "").strip()[:50], int(page_raw))
 

@@ -28,6 +28,7 @@ from common.timeutil import utcnow
 from wallet.api_crypto import jose
 from wallet.extensions import db
 from wallet.models.api import ApiCredential
+from wallet.refusals import Refusal
 from wallet.services import outbound_urls
 
 MAX_JWKS_BYTES = 64 * 1024
@@ -35,10 +36,6 @@ FETCH_TIMEOUT = 3.0
 FETCH_SECONDS = 5.0
 CA_BUNDLE: bool | str = True  # requests' default trust store; a file of CA certificates instead
 REFRESH_AFTER = timedelta(minutes=1)
-
-
-class KeysRefused(ValueError):
-    """The keys (or the URL) cannot be used; the message says why, for people."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,7 @@ def parse(text: str) -> str:
     try:
         keys = jose.public_keys(text)
     except ValueError as error:
-        raise KeysRefused(str(error)) from error
+        raise Refusal("keys_unusable", str(error), 422) from error
     return canonical_json({"keys": keys}).decode()
 
 
@@ -76,13 +73,10 @@ class _PinnedAdapter(HTTPAdapter):
 
 
 def check_url(url: str) -> outbound_urls.Target:
-    """The URL if the wallet may fetch it (see :mod:`.outbound_urls`); KeysRefused otherwise."""
+    """The URL if the wallet may fetch it (see :mod:`.outbound_urls`); a Refusal otherwise."""
     allowed = current_app.config.get("UNIT_JWKS_ALLOWED_HOSTS", "")
-    try:
-        return outbound_urls.check(url, current_app.config["APP_ENV"],
-                                   frozenset(h.strip().lower() for h in allowed.split(",") if h.strip()))
-    except outbound_urls.UrlRefused as error:
-        raise KeysRefused(str(error)) from error
+    return outbound_urls.check(url, current_app.config["APP_ENV"],
+                               frozenset(h.strip().lower() for h in allowed.split(",") if h.strip()))
 
 
 def download(target: outbound_urls.Target) -> bytes:
@@ -97,24 +91,24 @@ def download(target: outbound_urls.Target) -> bytes:
             with session.get(target.url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False,
                              headers=headers, verify=CA_BUNDLE) as response:
                 if response.is_redirect:
-                    raise KeysRefused("该地址返回了跳转，平台不跟随跳转，请填写 JWKS 的最终地址")
+                    raise Refusal("keys_unusable", "该地址返回了跳转，平台不跟随跳转，请填写 JWKS 的最终地址", 422)
                 response.raise_for_status()
                 for chunk in response.iter_content(8192):
                     body += chunk
                     if len(body) > MAX_JWKS_BYTES or time.monotonic() > deadline:
                         break
         except requests.RequestException as error:
-            raise KeysRefused("无法从该地址取得 JWKS") from error
+            raise Refusal("keys_unusable", "无法从该地址取得 JWKS", 422) from error
     if time.monotonic() > deadline:
-        raise KeysRefused(f"该地址 {FETCH_SECONDS:g} 秒内没有返回 JWKS")
+        raise Refusal("keys_unusable", f"该地址 {FETCH_SECONDS:g} 秒内没有返回 JWKS", 422)
     return body
 
 
 def fetch(url: str) -> str:
-    """The unit's JWKS from its URL, parsed; KeysRefused when it may not be fetched, cannot be read or used."""
+    """The unit's JWKS from its URL, parsed; a Refusal when it may not be fetched, cannot be read or used."""
     body = download(check_url(url))
     if len(body) > MAX_JWKS_BYTES:
-        raise KeysRefused("JWKS 超过 64 KB")
+        raise Refusal("keys_unusable", "JWKS 超过 64 KB", 422)
     return parse(body.decode("utf-8", "replace"))
 
 
@@ -138,7 +132,7 @@ def refresh(credential: ApiCredential) -> bool:
     credential.unit_keys_at = utcnow()
     try:
         registered = fetch(url)
-    except KeysRefused:
+    except Refusal:
         db.session.commit()
         return False
     changed = registered != credential.unit_jwks

@@ -16,9 +16,10 @@ from common.timeutil import utcnow
 from wallet.audit import record
 from wallet.extensions import db
 from wallet.models.unit import USER_ROLES, Unit, UnitUser
+from wallet.refusals import Refusal
 from wallet.services.logins import password_matches
 from wallet.services.outbox import queue_message
-from wallet.services.passwords import UserRefused, new_password_errors
+from wallet.services.passwords import form_refusal, new_password_errors
 from wallet.services.unit_activation import Invitation, activation_text, invite
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -38,7 +39,7 @@ def change_password(user_id: int, current: str, new: str, again: str) -> UnitUse
         errors.update(new_password_errors(user.username, new, again))
     if errors:
         db.session.rollback()
-        raise UserRefused(errors)
+        raise form_refusal(errors)
     user.password_hash = generate_password_hash(new)
     forced, user.must_change_password = user.must_change_password, False
     record("unit.password_changed", user, f"unit_user:{user.id}", forced=forced)
@@ -57,7 +58,7 @@ def add_user(admin: UnitUser, username: str, display_name: str, role: str) -> In
     if role not in USER_ROLES:
         errors["role"] = "请选择角色。"
     if errors:
-        raise UserRefused(errors)
+        raise form_refusal(errors)
     write_transaction(db.session)
     unit = db.session.get(Unit, admin.unit_id)
     assert unit is not None
@@ -66,7 +67,8 @@ def add_user(admin: UnitUser, username: str, display_name: str, role: str) -> In
         db.session.flush()
     except IntegrityError as exc:
         db.session.rollback()
-        raise UserRefused({"username": "该用户名已被使用，请换一个。"}, 409) from exc
+        taken = "该用户名已被使用，请换一个。"
+        raise Refusal("username_taken", taken, 409, {"username": taken}) from exc
     queue_message(unit, "activation", "单位数字账户用户激活通知", activation_text(unit, invitation))
     record("unit.user_added", admin, f"unit_user:{invitation.user.id}", role=role)
     db.session.commit()
@@ -83,10 +85,10 @@ def set_disabled(admin: UnitUser, user_id: int, disabled: bool) -> UnitUser:
     user = db.session.get(UnitUser, user_id, populate_existing=True)
     if user is None or user.unit_id != admin.unit_id:
         db.session.rollback()
-        raise UserRefused({"user": "没有找到该用户，请刷新页面。"}, 404)
+        raise Refusal.of("user_not_found")
     if user.id == admin.id:
         db.session.rollback()
-        raise UserRefused({"user": "不能停用自己的账号。如需停用，请由本单位其他管理员操作。"}, 409)
+        raise Refusal("own_account", "不能停用自己的账号。如需停用，请由本单位其他管理员操作。", 409)
     user.disabled_at = utcnow() if disabled else None
     record("unit.user_disabled" if disabled else "unit.user_enabled", admin, f"unit_user:{user.id}")
     db.session.commit()

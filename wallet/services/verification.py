@@ -13,75 +13,30 @@ elements count towards the per-bill daily limit before the network is asked.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements, shanghai_today
-from wallet.scan.payload import PayloadRefused, QrReading, read_payload
-from wallet.scan.photo import PhotoRefused, decode_bill_photo, sniff_image_format
+from wallet.refusals import Refusal
+from wallet.scan.payload import QrReading, read_payload
+from wallet.scan.photo import decode_bill_photo, sniff_image_format
 from wallet.scan.scanned_pdf import pictures_in
 from wallet.services import bill_store, check_counts
 from wallet.services.signatures import BillRejected, verify_bill
 
 LAYOUT_MAX_BYTES = 10 * 1024 * 1024  # the network's own limit for layout files
 
-REFUSALS: dict[str, tuple[int, str]] = {
-    "invalid_elements": (400, "五要素填写有误，请按提示修改后重试。"),
-    "not_found": (422, "全国财政电子票据网络中没有这张票据。请核对票据代码和票据号码后重试。"),
-    "mismatch": (422, "票据信息与开票地的记录不一致。请核对校验码、开票日期和金额后重试。"),
-    "unsupported_file": (415, "只能上传票据照片（JPEG、PNG、WebP、HEIC）或PDF版式文件，请重新选择文件。"),
-    "layout_too_large": (413, "版式文件超过10 MB，请确认上传的是开票单位提供的财政电子票据PDF。"),
-    "invalid_pdf": (422, "文件不是可读取的PDF，请重新下载版式文件后上传。"),
-    "no_signed_document": (422, "这个PDF中没有财政电子票据的签名数据，不是电子票据版式文件。"
-                                "请上传开票单位提供的原始文件，或手动输入五要素。"),
-    "signature_invalid": (422, "版式文件的签名验证未通过，文件内容可能被修改过，不能作为报销凭证。"
-                               "请向开票单位重新获取原始文件。"),
-    "unknown_key": (422, "签名所用的密钥不是财政部门公布的密钥，票据不可信。请向开票单位核实。"),
-    "qr_mac_invalid": (422, "二维码签名无效，二维码可能被涂改或伪造。请按纸质票据手动输入五要素，或联系开票单位。"),
-    "bill_rejected": (502, "开票地返回的票据签名无法验证，为安全起见未予采用。请稍后再试。"),
-    "too_many_checks": (429, "这张票据今天的查验次数已达上限，请明天再试。"),  # worded with its limit below
-    "network_unavailable": (503, "全国财政电子票据网络暂时无法访问，请稍后再试。"),
-    "network_refused": (502, "全国财政电子票据网络未受理这次查验，请稍后再试。"),
-}
 NOT_AUTHENTIC = frozenset({"not_found", "mismatch", "no_signed_document", "signature_invalid", "unknown_key",
                            "qr_mac_invalid"})
 NETWORK_ERRORS = {"bill_not_found": "not_found", "invalid_pdf": "invalid_pdf", "http_413": "layout_too_large",
                   "invalid_elements": "invalid_elements"}
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Why no verified bill came back. ``code`` is stable for programs, ``message`` is for people;
-    ``errors`` names the fields at fault (five elements) when there are any. A QR code that
-    carries only some elements (``incomplete_bill_qr``) leaves what it ``read``, which
-    elements are ``missing`` and its ``qr_text``, so a form can ask for just those and the
-    network still checks the code itself."""
-
-    code: str
-    message: str
-    http_status: int
-    errors: Mapping[str, str] = field(default_factory=dict)
-    read: Mapping[str, str] = field(default_factory=dict)
-    missing: tuple[str, ...] = ()
-    qr_text: str = ""
-
-    @classmethod
-    def of(cls, code: str, errors: Mapping[str, str] | None = None) -> "Refusal":
-        status, message = REFUSALS[code]
-        return cls(code, message, status, dict(errors or {}))
-
-    @property
-    def says_not_authentic(self) -> bool:
-        """The network looked and the bill is not genuine (as opposed to bad input or an outage)."""
-        return self.code in NOT_AUTHENTIC
-
-
-class Refused(Exception):
-    def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.code)
-        self.refusal = refusal
+def says_not_authentic(refusal: Refusal | None) -> bool:
+    """The network looked and the bill is not genuine (as opposed to bad input or an outage)."""
+    return refusal is not None and refusal.code in NOT_AUTHENTIC
 
 
 @dataclass(frozen=True)
@@ -145,6 +100,10 @@ class Verification:
     def ok(self) -> bool:
         return self.bill is not None
 
+    @property
+    def says_not_authentic(self) -> bool:
+        return says_not_authentic(self.refusal)
+
 
 def verify_elements(fields: Mapping[str, object] | FiveElements, client: FiscalClient | None = None,
                     qr_text: str | None = None) -> Verification:
@@ -169,8 +128,8 @@ def verify_qr_text(text: str, client: FiscalClient | None = None,
     """
     try:
         reading = read_payload(text)
-    except PayloadRefused as refused:
-        return Verification(refusal=Refusal(refused.code, refused.message, 422, refused.errors))
+    except Refusal as refused:
+        return Verification(refusal=refused)
     if added:
         reading = QrReading(reading.shape, {**{k: v for k, v in added.items() if v}, **reading.fields})
     return _verify_reading(reading, text, client)
@@ -180,8 +139,8 @@ def verify_photo(data: bytes, client: FiscalClient | None = None) -> Verificatio
     """Verify the bill whose QR code a photo shows (JPEG, PNG, WebP or HEIC)."""
     try:
         decoded = decode_bill_photo(data)
-    except PhotoRefused as refused:
-        return Verification(refusal=Refusal(refused.code, refused.message, refused.http_status))
+    except Refusal as refused:
+        return Verification(refusal=refused)
     return _verify_reading(decoded.reading, decoded.text, client)
 
 
@@ -189,8 +148,8 @@ def _verify_reading(reading: QrReading, text: str, client: FiscalClient | None) 
     """A code with every element is verified at once; one without some asks for them (422)."""
     incomplete = reading.incomplete()
     if incomplete is not None:
-        return Verification(refusal=Refusal(incomplete.code, incomplete.message, 422, incomplete.errors,
-                                            read=incomplete.fields, missing=incomplete.missing, qr_text=text.strip()))
+        incomplete.details["qr_text"] = text.strip()
+        return Verification(refusal=incomplete)
     return verify_elements(reading.fields, client, qr_text=text.strip())
 
 
@@ -215,7 +174,7 @@ def _by_scanned_pdf(pdf: bytes, client: FiscalClient) -> Verification | None:
     for picture in pictures_in(pdf):
         try:
             decoded = decode_bill_photo(picture)
-        except PhotoRefused:
+        except Refusal:
             continue
         return _verify_reading(decoded.reading, decoded.text, client)
     return None
@@ -242,8 +201,8 @@ def fetch_verified(code: str, number: str, client: FiscalClient | None = None) -
 def _answer(work: Callable[[], VerifiedBill], elements: FiveElements | None = None) -> Verification:
     try:
         return Verification(bill=work(), elements=elements)
-    except Refused as refused:
-        return Verification(refusal=refused.refusal, elements=elements)
+    except Refusal as refused:
+        return Verification(refusal=refused, elements=elements)
     except FiscalUnavailable:
         return Verification(refusal=Refusal.of("network_unavailable"), elements=elements)
     except FiscalError as error:
@@ -254,10 +213,10 @@ def _by_elements(elements: FiveElements, client: FiscalClient, qr_text: str | No
     today = _count_check(elements.code, elements.number)
     reply = client.verify(elements.as_fields(), qr=qr_text)
     if not reply.get("authentic"):
-        raise Refused(_verdict(reply))
+        raise _verdict(reply)
     bill = _trusted(reply.get("bill"), client, int(reply.get("verify_count") or 0), today)
     if (bill.code, bill.number) != (elements.code, elements.number):
-        raise Refused(Refusal.of("bill_rejected"))
+        raise Refusal.of("bill_rejected")
     return bill
 
 
@@ -265,7 +224,7 @@ def _by_layout(pdf: bytes, client: FiscalClient) -> VerifiedBill:
     """Counted once the network names the bill: a file's bill is not known before."""
     reply = client.verify_layout(pdf)
     if not reply.get("authentic"):
-        raise Refused(_verdict(reply))
+        raise _verdict(reply)
     bill = _trusted(reply.get("bill"), client, int(reply.get("verify_count") or 0))
     today = _count_check(bill.code, bill.number)
     return VerifiedBill(bill.item, bill.canonical, bill.document, bill.verify_count, today)
@@ -274,27 +233,24 @@ def _by_layout(pdf: bytes, client: FiscalClient) -> VerifiedBill:
 def too_many_checks() -> Refusal:
     """Today's checks of this bill are used up: say how many a day are allowed and when checking opens again."""
     reopens = shanghai_today() + timedelta(days=1)
-    status, _ = REFUSALS["too_many_checks"]
-    return Refusal("too_many_checks",
-                   f"每张票据每天最多查验 {check_counts.daily_limit()} 次，这张票据今天的次数已用完，"
-                   f"{reopens:%Y-%m-%d} 00:00（北京时间）起可再查验。", status)
+    return Refusal.of("too_many_checks", limit=check_counts.daily_limit(), reopens=f"{reopens:%Y-%m-%d}")
 
 
 def _count_check(code: str, number: str) -> int:
     today = check_counts.count_check(code, number)
     if today is None:
-        raise Refused(too_many_checks())
+        raise too_many_checks()
     return today
 
 
 def _trusted(item: Any, client: FiscalClient, verify_count: int, checks_today: int = 0) -> VerifiedBill:
     """The served bill once its signature is proven; nothing of it is read before that."""
     if not isinstance(item, dict) or not isinstance(item.get("status"), dict):
-        raise Refused(Refusal.of("bill_rejected"))
+        raise Refusal.of("bill_rejected")
     try:
         canonical, document = verify_bill(item, client)
     except BillRejected:
-        raise Refused(Refusal.of("bill_rejected")) from None
+        raise Refusal.of("bill_rejected") from None
     return VerifiedBill(item, canonical, document, verify_count, checks_today)
 
 

@@ -10,7 +10,8 @@ import segno
 from flask import flash, redirect, render_template, request, url_for
 
 from wallet.auth.limits import login_limit
-from wallet.services.passwords import PASSWORD_RULE, UserRefused, new_password_errors
+from wallet.refusals import Refusal
+from wallet.services.passwords import PASSWORD_RULE, new_password_errors
 from wallet.services.unit_accounts import otpauth_uri
 from wallet.services.unit_activation import ACTIVATION_HOURS, activation_problem, user_for_token
 from wallet.services.unit_activation import activate as activate_user
@@ -58,9 +59,9 @@ def activate_submit(token: str) -> Any:
         return _page(token, 422, errors)
     try:
         done = activate_user(token, new, again)
-    except UserRefused as refused:
-        if "link" in refused.errors:
-            return _refused(refused.errors["link"])
-        return _page(token, refused.status, refused.errors)
+    except Refusal as refused:
+        if refused.code == "link_unusable":
+            return _refused(refused.message)
+        return _page(token, refused.status, refused.fields)
     flash(f"{done.display_name}，您的账号已激活。请用新密码和验证器中的动态码登录。", "success")
     return redirect(url_for("unit.login"), code=303)

@@ -6,7 +6,8 @@ from typing import Any
 from flask import redirect, render_template, request, session, url_for
 
 from wallet.models.unit import UNIT_TYPES
-from wallet.services.unit_accounts import AccountError, submit_application
+from wallet.refusals import Refusal
+from wallet.services.unit_accounts import submit_application
 from wallet.services.unit_forms import UnitApplication
 from wallet.unit import bp
 
@@ -19,8 +20,8 @@ def apply() -> Any:
     if not errors:
         try:
             unit = submit_application(application)
-        except AccountError as refused:
-            errors = {"credit_code": refused.message}
+        except Refusal as refused:
+            errors = refused.fields
         else:
             session["unit_applied"] = {"name": unit.name, "email": unit.email}
             return redirect(url_for("unit.applied"), code=303)

@@ -15,12 +15,12 @@ from flask import flash, redirect, request, url_for
 
 from common.money import AmountRefused, fen_from_yuan, yuan_display
 from common.timeutil import SHANGHAI, to_local, utcnow
-from common.web import render_error
+from common.web import refusal_page
 from wallet import policy
 from wallet.extensions import db
 from wallet.models.claim import Claim
-from wallet.services.reimbursement import (ClaimRefused, Feedback, lock_claim, record_feedback, reject_claim,
-                                           unlock_claim)
+from wallet.refusals import Refusal
+from wallet.services.reimbursement import Feedback, lock_claim, record_feedback, reject_claim, unlock_claim
 from wallet.unit.access import current_unit_user
 
 AMOUNT = re.compile(r"^\d{1,10}(\.\d{1,2})?$")
@@ -80,7 +80,7 @@ class ClaimPages:
     def lock(self, claim_id: int) -> Any:
         try:
             claim = lock_claim(current_unit_user(), claim_id)
-        except ClaimRefused as refused:
+        except Refusal as refused:
             return self.refused(claim_id, refused)
         until = to_local(claim.lock_expires_at).strftime("%Y-%m-%d %H:%M") if claim.lock_expires_at else "—"
         flash(f"已锁定，锁定期至 {until}。请在锁定期内登记报销结果。", "success")
@@ -89,7 +89,7 @@ class ClaimPages:
     def unlock(self, claim_id: int) -> Any:
         try:
             claim = unlock_claim(current_unit_user(), claim_id)
-        except ClaimRefused as refused:
+        except Refusal as refused:
             return self.refused(claim_id, refused)
         flash(UNLOCKED[claim.source], "success")
         return self.back(claim_id)
@@ -100,7 +100,7 @@ class ClaimPages:
             return self.show(claim_id, 422, form=request.form, errors=errors)
         try:
             claim, replayed = record_feedback(current_unit_user(), claim_id, parsed)
-        except ClaimRefused as refused:
+        except Refusal as refused:
             return self.refused(claim_id, refused, form=request.form)
         note = "（该流水号此前已登记，未重复报销）" if replayed else ""
         flash(f"报销结果已登记：报销 {yuan_display(claim.amount)}{note}。", "success")
@@ -114,12 +114,12 @@ class ClaimPages:
             return self.show(claim_id, 422, errors={"reason": REASON_ERROR.format("，居民将看到它" if told else "")})
         try:
             reject_claim(current_unit_user(), claim_id, reason)
-        except ClaimRefused as refused:
+        except Refusal as refused:
             return self.refused(claim_id, refused)
         flash("已拒绝报销，票据已释放。", "success")
         return self.back(claim_id)
 
-    def refused(self, claim_id: int, refused: ClaimRefused, **context: Any) -> Any:
+    def refused(self, claim_id: int, refused: Refusal, **context: Any) -> Any:
         if refused.status in (403, 404):
-            return render_error(refused.status, refused.message)
+            return refusal_page(refused)
         return self.show(claim_id, refused.status, error=refused.message, **context)

@@ -8,21 +8,17 @@ from flask import render_template
 
 from common.money import yuan
 from common.timeutil import to_local, utcnow
-from common.web import render_error
 from wallet import copy, policy
 from wallet.presenters.bill import UNIT_CLAIM, BillView
 from wallet.services import activity
-from wallet.services.reimbursement import ClaimRefused, view_claim
+from wallet.services.reimbursement import view_claim
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_required
 from wallet.unit.claim_actions import ClaimPages
 
 
 def detail_page(claim_id: int, status: int = 200, **context: Any) -> Any:
-    try:
-        claim = view_claim(current_unit_user(), claim_id)
-    except ClaimRefused as refused:
-        return render_error(refused.status, refused.message)
+    claim = view_claim(current_unit_user(), claim_id)
     now = utcnow()
     state, lapsed = policy.effective_state(claim, now), policy.lock_lapsed(claim, now)
     left = policy.remaining(claim.bill)

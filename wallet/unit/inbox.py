@@ -5,14 +5,13 @@ from datetime import date
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
-from werkzeug.exceptions import BadRequest
 
-from common.web import user_error
 from wallet.fragments import render_page
 from wallet.presenters.authorization import AuthorizationView
+from wallet.refusals import Refusal
 from wallet.services import claimants, unit_inbox
 from wallet.services.authorizations import sweep
-from wallet.services.reimbursement import ClaimRefused, lock_claim
+from wallet.services.reimbursement import lock_claim
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_required
 from wallet.unit.export import claims_csv
@@ -21,10 +20,7 @@ MAX_BULK = 200
 
 
 def _filter() -> unit_inbox.InboxFilter:
-    try:
-        return unit_inbox.InboxFilter.from_args(request.args)
-    except unit_inbox.InboxFilterError as exc:
-        raise user_error(BadRequest, str(exc)) from exc
+    return unit_inbox.InboxFilter.from_args(request.args)
 
 
 @bp.get("/")
@@ -47,7 +43,7 @@ def _selected_ids() -> list[int]:
     raw = request.form.getlist("claim")
     ids = [int(v) for v in raw if v.isdigit() and len(v) <= 9][:MAX_BULK]
     if not ids:
-        raise user_error(BadRequest, "请先勾选要处理的票据。")
+        raise Refusal("input_invalid", "请先勾选要处理的票据。", 400)
     return ids
 
 
@@ -69,7 +65,7 @@ def bulk() -> Any:
             return redirect(_back(), code=303)
         return _csv_response(chosen, "selected")
     if action != "lock":
-        raise user_error(BadRequest, "请选择要执行的批量操作。")
+        raise Refusal("input_invalid", "请选择要执行的批量操作。", 400)
     visible = {a.id for a in unit_inbox.selected(user.unit_id, ids)}
     locked, problems = 0, []
     for auth_id in ids:
@@ -79,7 +75,7 @@ def bulk() -> Any:
         try:
             lock_claim(user, auth_id)
             locked += 1
-        except ClaimRefused as refused:
+        except Refusal as refused:
             problems.append(f"#{auth_id}：{refused.message}")
     if locked:
         flash(f"已锁定 {locked} 张票据。", "success")
@@ -95,7 +91,7 @@ def _date(name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError as exc:
-        raise user_error(BadRequest, "日期格式应为 2026-03-01，请重新选择。") from exc
+        raise Refusal("input_invalid", "日期格式应为 2026-03-01，请重新选择。", 400) from exc
 
 
 @bp.get("/export")
@@ -109,7 +105,7 @@ def export_page() -> str:
 def export_csv() -> Response:
     start, end = _date("from"), _date("to")
     if start and end and start > end:
-        raise user_error(BadRequest, "开始日期不能晚于结束日期，请重新选择。")
+        raise Refusal("input_invalid", "开始日期不能晚于结束日期，请重新选择。", 400)
     unit_id = current_unit_user().unit_id
     return _csv_response(unit_inbox.processed(unit_id, start, end), f"{start or 'all'}_{end or 'now'}")
 

@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
+from wallet.refusals import Refusal
 from wallet.services import api_credentials, wallet_api_keys
-from wallet.services.api_credentials import CredentialRefused, IssuedKey
+from wallet.services.api_credentials import IssuedKey
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_required
 
@@ -38,7 +39,7 @@ def issue_app_key() -> Any:
     seen = request.form.get("version", "")
     try:
         issued = api_credentials.issue_app_key(user, int(seen) if seen.isdecimal() and len(seen) < 9 else -1)
-    except CredentialRefused as refused:
+    except Refusal as refused:
         return page(refused.status, error=refused.message)
     return page(issued=issued)
 
@@ -49,7 +50,7 @@ def register_unit_keys() -> Any:
     jwks, url = request.form.get("jwks", ""), request.form.get("jwks_url", "")
     try:
         credential = api_credentials.register_unit_keys(current_unit_user(), jwks, url)
-    except CredentialRefused as refused:
+    except Refusal as refused:
         return page(refused.status, errors={"jwks": refused.message}, form={"jwks": jwks[:8000], "jwks_url": url[:500]})
     flash(f"已登记 {len(api_credentials.registered_kids(credential))} 把公钥（密钥标识见下），此后的接口请求用它验签、"
           "应答用它加密。",

@@ -13,7 +13,8 @@ from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.auth.views import safe_next
 from wallet.extensions import db
 from wallet.models.unit import UnitUser
-from wallet.services.logins import LoginRefused, check_code, check_password
+from wallet.refusals import Refusal
+from wallet.services.logins import check_code, check_password
 from wallet.services.unit_accounts import record_login
 from wallet.unit import bp
 from wallet.auth.areas import sign_in_user, sign_out_user
@@ -48,7 +49,7 @@ def login_password() -> Any:
     user = db.session.scalar(select(UnitUser).where(UnitUser.username == username))
     try:
         check_password(REALM, username, password, user.password_hash if user and user.is_activated else None)
-    except LoginRefused as refused:
+    except Refusal as refused:
         record_now("unit.login_failed", None, "", user=pseudonym(username), step="password", status=refused.status)
         return _page(refused.status, error=refused.message, username=username)
     assert user is not None
@@ -82,9 +83,9 @@ def login_code() -> Any:
     user = db.session.get(UnitUser, held["user"])
     try:
         if user is None:
-            raise LoginRefused(401, "账号已不存在，请联系单位管理员。")
+            raise Refusal("account_gone", "账号已不存在，请联系单位管理员。", 401)
         check_code(REALM, held["username"], user.totp_secret, request.form.get("code") or "")
-    except LoginRefused as refused:
+    except Refusal as refused:
         record_now("unit.login_failed", None, "", user=pseudonym(held["username"]), step="code", status=refused.status)
         if refused.status == 429:
             session.pop(PENDING, None)

@@ -7,7 +7,8 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from wallet.auth.limits import login_limit
-from wallet.services.passwords import PASSWORD_RULE, UserRefused
+from wallet.refusals import Refusal
+from wallet.services.passwords import PASSWORD_RULE
 from wallet.services.unit_users import change_password
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_required
@@ -32,7 +33,7 @@ def change_password_view() -> Any:
     try:
         change_password(current_unit_user().id, form.get("current_password") or "", form.get("new_password") or "",
                         form.get("new_password_again") or "")
-    except UserRefused as refused:
-        return _page(refused.status, refused.errors)
+    except Refusal as refused:
+        return _page(refused.status, refused.fields)
     flash("密码已修改。下次登录请使用新密码。", "success")
     return redirect(url_for("unit.inbox"), code=303)

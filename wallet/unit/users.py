@@ -9,8 +9,8 @@ from flask import flash, redirect, render_template, request, url_for
 
 from common.web import render_error
 from wallet.models.unit import USER_ROLES
+from wallet.refusals import Refusal
 from wallet.services import unit_users
-from wallet.services.passwords import UserRefused
 from wallet.services.unit_activation import ACTIVATION_HOURS, resend
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_admin_required
@@ -34,8 +34,8 @@ def add_user() -> Any:
     form = {k: (request.form.get(k) or "").strip()[:64] for k in ("username", "display_name", "role")}
     try:
         invitation = unit_users.add_user(current_unit_user(), form["username"], form["display_name"], form["role"])
-    except UserRefused as refused:
-        return _page(refused.status, form=form, errors=refused.errors)
+    except Refusal as refused:
+        return _page(refused.status, form=form, errors=refused.fields)
     flash(f"已添加用户{invitation.user.display_name}（{invitation.user.role_name}）。激活链接已发到本单位邮箱，"
           f"{ACTIVATION_HOURS} 小时内有效；对方设置密码并绑定验证器后即可登录。", "success")
     return redirect(url_for("unit.users"), code=303)
@@ -52,8 +52,8 @@ def set_user_state(user_id: int, action: str) -> Any:
             user = resend(admin, admin.unit_id, user_id).user
         else:
             user = unit_users.set_disabled(admin, user_id, action == "disable")
-    except UserRefused as refused:
-        return _page(refused.status, error=refused.errors["user"])
+    except Refusal as refused:
+        return _page(refused.status, error=refused.message)
     done = {"disable": "已停用，其登录状态已结束", "enable": "已恢复，可以重新登录",
             "resend": f"的新激活链接已发到本单位邮箱（{ACTIVATION_HOURS} 小时内有效），旧链接已作废"}[action]
     flash(f"用户{user.display_name}{done}。", "success")

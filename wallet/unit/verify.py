@@ -12,12 +12,12 @@ from typing import Any
 from flask import current_app, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from common.web import render_error
+from common.web import refusal_page, render_error
 from wallet.presenters.preview import preview
+from wallet.refusals import Refusal
 from wallet.scan.five_elements import InvalidFiveElements, parse_five_elements, submitted_fields
 from wallet.services import file_claims
-from wallet.services.reimbursement import ClaimRefused
-from wallet.services.verification import LAYOUT_MAX_BYTES, Refusal, Verification, verify_elements, verify_layout
+from wallet.services.verification import LAYOUT_MAX_BYTES, Verification, verify_elements, verify_layout
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_required
 
@@ -46,7 +46,7 @@ def verify_file() -> Any:
 def verify_typed() -> Any:
     values = submitted_fields(request.form)
     verification = verify_elements(values)
-    errors = dict(verification.refusal.errors) if verification.refusal else {}
+    errors = dict(verification.refusal.fields) if verification.refusal else {}
     if verification.elements is not None:
         values = verification.elements.as_fields()
     return render_result(verification, values, errors, verified_by="elements")
@@ -63,9 +63,9 @@ def take_in() -> Any:
     verified_by = "layout" if request.form.get("verified_by") == "layout" else "elements"
     try:
         claim = file_claims.take_in(current_unit_user(), elements, verified_by)
-    except ClaimRefused as refused:
+    except Refusal as refused:
         if refused.status in (403, 503):
-            return render_error(refused.status, refused.message)
+            return refusal_page(refused)
         return render_template("wallet/unit/verify.html", result=None, values=elements.as_fields(), errors={},
                                error=refused.message, **_limits()), refused.status
     flash("已受理报销（文件报销）。请锁定票据后办理。", "success")
@@ -83,7 +83,7 @@ def render_result(verification: Verification, values: dict[str, str] | None = No
         "existing": file_claims.open_claim_of(current_unit_user().unit_id, bill.code, bill.number) if bill else None,
         **_limits(),
     }
-    status = verification.refusal.http_status if verification.refusal else 200
+    status = verification.refusal.status if verification.refusal else 200
     if request.headers.get("HX-Request"):
         return render_template("wallet/unit/_verify_result.html", oob_fields=bool(errors), **context), status
     return render_template("wallet/unit/verify.html", **context), status

@@ -18,8 +18,9 @@ from tests.wallet.api.jwks_server import JwksServer, jwks_server, started  # noq
 from wallet.extensions import db
 from wallet.models import ApiCredential, UnitUser
 from wallet.services import outbound_urls, unit_keys
-from wallet.services.api_credentials import CredentialRefused, register_unit_keys
-from wallet.services.outbound_urls import UrlRefused, check
+from wallet.refusals import Refusal
+from wallet.services.api_credentials import register_unit_keys
+from wallet.services.outbound_urls import check
 
 PUBLIC_V4, PUBLIC_V6 = "93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
 INSIDE = ["127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.254", "192.168.1.1", "169.254.169.254",
@@ -50,19 +51,19 @@ def dns(monkeypatch) -> dict[str, list[str]]:
 def test_a_name_that_resolves_inside_is_refused(dns, address):
     assert not outbound_urls.is_public(ipaddress.ip_address(address))
     dns["keys.unit.example"] = [address]
-    with pytest.raises(UrlRefused, match="内网、本机或保留地址"):
+    with pytest.raises(Refusal, match="内网、本机或保留地址"):
         check("https://keys.unit.example/jwks.json", "production", NONE)
 
 
 def test_one_inside_address_among_public_ones_is_refused(dns):
     dns["keys.unit.example"] = [PUBLIC_V4, PUBLIC_V6, "10.0.0.7"]
-    with pytest.raises(UrlRefused, match="内网"):
+    with pytest.raises(Refusal, match="内网"):
         check("https://keys.unit.example/jwks.json", "production", NONE)
 
 
 @pytest.mark.parametrize("host", SPELLINGS)
 def test_every_spelling_of_an_inside_address_is_read_as_that_address(dns, host):
-    with pytest.raises(UrlRefused, match="内网|IP 地址"):
+    with pytest.raises(Refusal, match="内网|IP 地址"):
         check(f"https://{host}/jwks.json", "production", NONE)
 
 
@@ -90,7 +91,7 @@ def test_a_public_address_passes_and_is_the_one_connected_to(dns, monkeypatch):
 ])
 def test_urls_of_the_wrong_kind_are_refused(dns, url, env, words):
     dns["keys.unit.example"] = [PUBLIC_V4]
-    with pytest.raises(UrlRefused, match=words):
+    with pytest.raises(Refusal, match=words):
         check(url, env, NONE)
 
 
@@ -98,13 +99,13 @@ def test_plain_http_is_for_development_and_tests_only(dns):
     dns["keys.unit.example"] = [PUBLIC_V4]
     for env in ("development", "test"):
         assert check("http://keys.unit.example/jwks.json", env, NONE).port == 80
-    with pytest.raises(UrlRefused, match="https"):
+    with pytest.raises(Refusal, match="https"):
         check("http://keys.unit.example/jwks.json", "production", NONE)
 
 
 def test_an_allowed_host_is_named_explicitly(dns):
     dns["jwks.internal"] = ["10.0.0.9"]
-    with pytest.raises(UrlRefused):
+    with pytest.raises(Refusal):
         check("https://jwks.internal/jwks.json", "production", frozenset({"127.0.0.1"}))
     assert str(check("https://jwks.internal/jwks.json", "production", frozenset({"jwks.internal"})).address) == \
         "10.0.0.9"
@@ -124,7 +125,7 @@ def test_the_suites_own_server_is_refused_unless_allowed(wallet_app, api_world, 
     _, public = new_unit_keys()
     jwks_server.body = public.encode()
     with wallet_app.app_context():
-        with pytest.raises(CredentialRefused, match="内网、本机或保留地址"):
+        with pytest.raises(Refusal, match="内网、本机或保留地址"):
             register_unit_keys(unit_user(api_world), url=jwks_server.url())
         db.session.rollback()
     assert jwks_server.fetches == [] and registered_url(wallet_app, api_world) is None
@@ -169,7 +170,7 @@ def test_redirects_big_and_slow_answers_are_refused(wallet_app, api_world, jwks_
         monkeypatch.setattr(unit_keys, "FETCH_SECONDS", 0.3)
         jwks_server.delay, words = 0.6, "秒内没有返回"
     with wallet_app.app_context():
-        with pytest.raises(CredentialRefused, match=words):
+        with pytest.raises(Refusal, match=words):
             register_unit_keys(unit_user(api_world), url=jwks_server.url())
         db.session.rollback()
     assert jwks_server.fetches == ["/jwks.json"], "one request, no redirect followed"
@@ -226,7 +227,7 @@ def test_https_connects_to_the_checked_address_and_checks_the_certificate_for_th
             if registered:
                 register_unit_keys(unit_user(api_world), url=server.url(host="jwks.unit.test"))
             else:
-                with pytest.raises(CredentialRefused, match="无法从该地址取得"):
+                with pytest.raises(Refusal, match="无法从该地址取得"):
                     register_unit_keys(unit_user(api_world), url=server.url(host="jwks.unit.test"))
                 db.session.rollback()
         assert server.fetches == (["/jwks.json"] if registered else [])

@@ -17,7 +17,8 @@ from tests.conftest import csrf_token_of
 from tests.identity_stub.pages import redirect_target, through_stub
 from tests.wallet.auth.flows import back_from_stub, local, signed_in_user_id
 from wallet import create_app
-from wallet.auth.identity import LoginRefused, identity_from_claims
+from wallet.auth.identity import identity_from_claims
+from wallet.refusals import Refusal
 from wallet.extensions import db
 from wallet.models import Resident
 
@@ -121,6 +122,6 @@ def test_unreachable_provider_is_explained(seeded_idp, wallet_app):
 @pytest.mark.parametrize("claims", [{"sub": "s1"}, {"sub": "s1", "name": "乌日娜"},
                                     {"sub": "s1", "id_number": "15010219860314110X"}])
 def test_token_without_name_and_id_number_cannot_open_an_account(claims):
-    with pytest.raises(LoginRefused) as refused:
+    with pytest.raises(Refusal) as refused:
         identity_from_claims(claims, "token")
     assert refused.value.status == 422 and "未提供姓名和身份证号码" in refused.value.message

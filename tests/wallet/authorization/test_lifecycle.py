@@ -12,7 +12,8 @@ from tests.wallet.authorization.fixtures import (age, as_unit, auth_row, bill_ro
                                                  red_reverse_and_follow, resident_id_of, unit_client_login)
 from wallet.extensions import db
 from wallet.models import AccessEvent, Notification, SyncState
-from wallet.services.reimbursement import ClaimRefused, Feedback, lock_claim, record_feedback, reject_claim
+from wallet.refusals import Refusal
+from wallet.services.reimbursement import Feedback, lock_claim, record_feedback, reject_claim
 from wallet.worker import Worker
 
 SEQ = re.compile(r"seq=(\d+)")
@@ -117,7 +118,7 @@ def _try(action):
     def run(user, *args):
         try:
             action(user, *args)
-        except ClaimRefused as refused:
+        except Refusal as refused:
             return refused.code
         return "done"
     return run

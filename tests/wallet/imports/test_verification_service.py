@@ -52,20 +52,20 @@ def test_elements_that_do_not_match_the_network_are_refused_as_not_authentic(ctx
     item = net.issue("p1")
     result = verify_elements(fields_of(item, **change))
     assert result.bill is None
-    assert result.refusal.code == code and result.refusal.http_status == 422
+    assert result.refusal.code == code and result.refusal.status == 422
     assert result.refusal.says_not_authentic
 
 
 def test_badly_formed_elements_are_refused_before_asking_the_network(ctx, net):
     result = verify_elements({"code": "1506", "number": "12", "check": "a1b2c3", "date": "20260230", "amount": "5"})
-    assert result.refusal.code == "invalid_elements" and result.refusal.http_status == 400
-    assert set(result.refusal.errors) == {"code", "number", "date", "amount"}
+    assert result.refusal.code == "invalid_elements" and result.refusal.status == 400
+    assert set(result.refusal.fields) == {"code", "number", "date", "amount"}
     assert db.session.scalars(select(BillCheckCount)).all() == []
 
 
 def test_a_qr_code_that_is_not_a_bills_is_refused(ctx, net):
     result = verify_qr_text("https://weixin.qq.com/r/abcdef")
-    assert result.refusal.code == "not_a_bill_qr" and result.refusal.http_status == 422
+    assert result.refusal.code == "not_a_bill_qr" and result.refusal.status == 422
 
 
 def test_a_layout_file_with_a_changed_document_is_refused_as_tampered(ctx, net):
@@ -87,7 +87,7 @@ def test_a_pdf_without_the_signed_document_is_not_a_layout_file(ctx, net):
 ])
 def test_files_that_are_no_bill_are_refused_with_their_reason(ctx, net, data, code, status):
     result = verify_file(data)
-    assert (result.refusal.code, result.refusal.http_status) == (code, status)
+    assert (result.refusal.code, result.refusal.status) == (code, status)
 
 
 def test_a_bill_the_network_serves_with_a_bad_signature_is_not_trusted(ctx, net):
@@ -101,7 +101,7 @@ def test_an_unreachable_network_is_an_outage_not_a_verdict(ctx, net):
     item = net.issue("p1")
     net.faults(error_rate=1.0)
     result = verify_elements(fields_of(item))
-    assert result.refusal.code == "network_unavailable" and result.refusal.http_status == 503
+    assert result.refusal.code == "network_unavailable" and result.refusal.status == 503
     assert not result.refusal.says_not_authentic
 
 
@@ -127,7 +127,7 @@ def test_one_bill_is_checked_at_most_the_daily_limit_and_failed_tries_count(ctx,
     assert [a.refusal.code for a in answers] == ["mismatch", "mismatch"]
     assert verify_elements(fields_of(item)).bill.checks_today == 3
     refused = verify_elements(fields_of(item))
-    assert refused.refusal.code == "too_many_checks" and refused.refusal.http_status == 429
+    assert refused.refusal.code == "too_many_checks" and refused.refusal.status == 429
     assert verify_elements(fields_of(other)).ok
     counts = {(row.code, row.number): row.count for row in db.session.scalars(select(BillCheckCount))}
     assert counts == {(item["code"], item["number"]): 3, (other["code"], other["number"]): 1}

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from tests.wallet.scan.hard_photos import HardShot, check_link, hard_shot, national_link, photograph_hard
-from wallet.scan.photo import PhotoRefused, decode_bill_photo
+from wallet.refusals import Refusal
+from wallet.scan.photo import decode_bill_photo
 
 TEST_SIZE = (2000, 1500)
 
@@ -50,7 +51,7 @@ def read(readings: dict[HardShot, str], hard: HardShot) -> str:
     if hard not in readings:
         try:
             readings[hard] = decode_bill_photo(photograph_hard(hard)).text
-        except PhotoRefused as refused:
+        except Refusal as refused:
             readings[hard] = refused.code
     return readings[hard]
 

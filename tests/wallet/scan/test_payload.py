@@ -10,7 +10,8 @@ from datetime import date
 import pytest
 
 from wallet.scan.five_elements import FiveElements
-from wallet.scan.payload import PayloadRefused, build_payload_url, parse_payload, read_payload
+from wallet.refusals import Refusal
+from wallet.scan.payload import build_payload_url, parse_payload, read_payload
 
 BILL = FiveElements(code="15060126", number="0000012345", check="a1b2c3",
                     issued_on=date(2026, 3, 15), amount_fen=32850)
@@ -82,40 +83,40 @@ def test_delimited_five_elements_name_the_bill(text):
     "x" * 5000,
 ])
 def test_anything_else_is_not_a_bill(text):
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload(text)
     assert raised.value.code == "not_a_bill_qr"
     assert raised.value.message == NOT_A_BILL
 
 
 def test_a_bill_url_with_a_bad_element_says_which_element():
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload(URL.replace("check=a1b2c3", "check=a1b2c"))
     assert raised.value.code == "malformed_bill_qr"
-    assert raised.value.errors == {"check": "校验码应为6位字母或数字。"}
+    assert raised.value.fields == {"check": "校验码应为6位字母或数字。"}
     assert "校验码应为6位字母或数字" in raised.value.message
 
 
 def test_a_bill_url_missing_elements_asks_for_them():
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload("https://wallet.example.cn/check?code=15060126&number=0000012345")
     assert raised.value.code == "incomplete_bill_qr"
-    assert raised.value.missing == ("check", "date", "amount")
-    assert raised.value.fields == {"code": "15060126", "number": "0000012345"}
+    assert raised.value.details["missing"] == ("check", "date", "amount")
+    assert raised.value.details["read"] == {"code": "15060126", "number": "0000012345"}
     assert raised.value.message == "二维码中没有校验码、开票日期、金额，请按纸质票据填写校验码、开票日期、金额。"
 
 
 def test_a_bill_url_with_a_repeated_element_is_refused():
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload(URL + "&amount=1.00")
     assert raised.value.code == "malformed_bill_qr"
 
 
 def test_delimited_elements_with_a_bad_amount_say_so():
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload("15060126,0000012345,a1b2c3,20260315,328.5")
     assert raised.value.code == "malformed_bill_qr"
-    assert raised.value.errors == {"amount": "金额应以元为单位并保留两位小数，如328.50。"}
+    assert raised.value.fields == {"amount": "金额应以元为单位并保留两位小数，如328.50。"}
 
 
 # --- the shapes real bills print ------------------------------------------------------------
@@ -162,17 +163,17 @@ def test_a_code_without_every_element_is_a_partial_reading(text, missing, shape)
     assert {k: v.lower() for k, v in reading.fields.items()} == {
         k: v for k, v in {"code": "44061426", "number": "0087654321", "check": "7f3k9q", "date": "20251102",
                           "amount": "12345.06"}.items() if k not in missing}
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload(text)
     assert raised.value.code == "incomplete_bill_qr"
-    assert raised.value.missing == missing
+    assert raised.value.details["missing"] == missing
 
 
 def test_a_code_without_the_amount_says_so_in_the_persons_words():
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload(f"https://www.chinaebill.cn/d?t=504&d={D_NO_AMOUNT}")
     assert raised.value.message == "二维码中没有金额，请按纸质票据填写金额。"
-    assert raised.value.errors == {"amount": "二维码中没有金额。"}
+    assert raised.value.fields == {"amount": "二维码中没有金额。"}
 
 
 @pytest.mark.parametrize(("text", "field"), [
@@ -185,11 +186,11 @@ def test_a_code_without_the_amount_says_so_in_the_persons_words():
     ("44061426|0087654321|7f3k9q|12345.06|2025-13-02", "date"),
 ])
 def test_a_damaged_bill_code_names_the_element_at_fault(text, field):
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload(text)
     assert raised.value.code == "malformed_bill_qr"
     assert raised.value.message.startswith("二维码内容不完整或已损坏，请手动输入五要素。")
-    assert field in raised.value.errors
+    assert field in raised.value.fields
 
 
 @pytest.mark.parametrize("text", [
@@ -199,7 +200,7 @@ def test_a_damaged_bill_code_names_the_element_at_fault(text, field):
     "44061426^0087654321^7f3k9q^https://www.chinaebill.cn/d?d=44061426_0087654399_7f3k9q_12345.06_20251102",
 ])
 def test_a_known_link_form_that_breaks_is_damaged_not_foreign(text):
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload(text)
     assert raised.value.code == "malformed_bill_qr"
 
@@ -211,7 +212,7 @@ def test_a_known_link_form_that_breaks_is_damaged_not_foreign(text):
     "01,31,,25442000000012345678,356.40,20251102",
 ])
 def test_a_tax_invoice_is_sent_to_the_tax_authority(text):
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload(text)
     assert raised.value.code == "vat_invoice_qr"
     assert "增值税发票" in raised.value.message and "税务" in raised.value.message
@@ -229,7 +230,7 @@ def test_a_tax_invoice_is_sent_to_the_tax_authority(text):
     "0087654321 please",
 ])
 def test_payment_codes_and_unrelated_links_are_not_bills(text):
-    with pytest.raises(PayloadRefused) as raised:
+    with pytest.raises(Refusal) as raised:
         parse_payload(text)
     assert raised.value.code == "not_a_bill_qr"
     assert raised.value.message == NOT_A_BILL

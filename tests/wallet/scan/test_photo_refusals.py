@@ -10,13 +10,14 @@ from PIL import Image
 
 from tests.wallet.scan.bill_photos import BASE_URL, SAMPLE, Shot, bill_sheet, photograph
 from wallet.scan.payload import build_payload_url
-from wallet.scan.photo import DEFAULT_MAX_BYTES, PhotoRefused, decode_bill_photo
+from wallet.refusals import Refusal
+from wallet.scan.photo import DEFAULT_MAX_BYTES, decode_bill_photo
 
 SMALL = Shot(size=(1200, 900), fill=0.9, seed=4)
 
 
-def refusal(data: bytes, **limits: int) -> PhotoRefused:
-    with pytest.raises(PhotoRefused) as raised:
+def refusal(data: bytes, **limits: int) -> Refusal:
+    with pytest.raises(Refusal) as raised:
         decode_bill_photo(data, **limits)
     return raised.value
 
@@ -41,7 +42,7 @@ def decompression_bomb_png(width: int, height: int) -> bytes:
 
 def test_a_text_file_renamed_to_jpg_is_not_an_image():
     refused = refusal("票据代码 15060126\n这不是照片。\n".encode())
-    assert (refused.code, refused.http_status) == ("not_an_image", 415)
+    assert (refused.code, refused.status) == ("not_an_image", 415)
     assert refused.message == "只能上传JPEG、PNG、WebP或HEIC格式的照片，请重新选择文件。"
 
 
@@ -60,7 +61,7 @@ def test_other_formats_are_not_accepted(data):
 
 def test_a_truncated_jpeg_is_refused_as_damaged(bill_photo):
     refused = refusal(bill_photo[: len(bill_photo) // 2])
-    assert (refused.code, refused.http_status) == ("damaged_image", 422)
+    assert (refused.code, refused.status) == ("damaged_image", 422)
     assert refused.message == "照片文件已损坏或不完整，请重新拍照上传。"
 
 
@@ -77,7 +78,7 @@ def test_garbage_behind_a_valid_signature_is_refused_not_crashed(data):
 def test_a_file_over_the_default_size_limit_is_too_large(bill_photo):
     oversize = bill_photo + b"\x00" * (DEFAULT_MAX_BYTES + 1 - len(bill_photo))
     refused = refusal(oversize)
-    assert (refused.code, refused.http_status) == ("too_large", 413)
+    assert (refused.code, refused.status) == ("too_large", 413)
     assert refused.message == "照片超过15 MB，请压缩后或换一张照片重新上传。"
 
 
@@ -91,7 +92,7 @@ def test_a_decompression_bomb_png_is_refused_before_decoding(width, height):
     bomb = decompression_bomb_png(width, height)
     assert len(bomb) < 200_000
     refused = refusal(bomb)
-    assert (refused.code, refused.http_status) == ("too_many_pixels", 413)
+    assert (refused.code, refused.status) == ("too_many_pixels", 413)
     assert refused.message == "照片尺寸过大（超过5000万像素），请用手机相机的普通模式重新拍照上传。"
 
 
@@ -101,7 +102,7 @@ def test_the_pixel_limit_is_a_parameter(bill_photo):
 
 def test_a_photo_without_any_qr_code_says_none_was_found():
     refused = refusal(photograph(bill_sheet(SAMPLE, qr_texts=()), SMALL))
-    assert (refused.code, refused.http_status) == ("no_qr_found", 422)
+    assert (refused.code, refused.status) == ("no_qr_found", 422)
     assert "没有找到可识别的二维码" in refused.message
 
 
@@ -113,12 +114,12 @@ def test_a_blank_image_says_no_qr_code_was_found():
 
 def test_a_qr_code_that_is_not_a_bill_is_refused_as_such():
     refused = refusal(photograph(bill_sheet(SAMPLE, qr_texts=("https://example.com/",)), SMALL))
-    assert (refused.code, refused.http_status) == ("not_a_bill_qr", 422)
+    assert (refused.code, refused.status) == ("not_a_bill_qr", 422)
     assert refused.message.startswith("这不是财政电子票据的二维码。")
 
 
 def test_a_bill_qr_code_with_a_malformed_element_names_the_element():
     url = build_payload_url(SAMPLE, BASE_URL).replace("check=a1b2c3", "check=a1b2c")
     refused = refusal(photograph(bill_sheet(SAMPLE, qr_texts=(url,)), SMALL))
-    assert (refused.code, refused.http_status) == ("malformed_bill_qr", 422)
+    assert (refused.code, refused.status) == ("malformed_bill_qr", 422)
     assert "校验码应为6位字母或数字" in refused.message

@@ -22,7 +22,8 @@ from wallet.extensions import db
 from wallet.models.claim import Claim
 from wallet.policy import PENDING_TTL
 from wallet.services import reimbursement
-from wallet.services.reimbursement import ClaimRefused, Feedback, lock_claim, record_feedback
+from wallet.refusals import Refusal
+from wallet.services.reimbursement import Feedback, lock_claim, record_feedback
 
 SLOW_MS = 5000
 
@@ -116,7 +117,7 @@ def test_a_lock_interrupted_before_the_network_answers_leaves_the_claim_untouche
     claim = auth_row(wallet_app, claim_id)
     assert (claim.state, claim.locked_at, claim.pending_action) == ("authorized", None, "lock")
     assert network_status(network, claim)["reimbursement"] == "unreimbursed"
-    with pytest.raises(ClaimRefused) as busy:
+    with pytest.raises(Refusal) as busy:
         as_unit(wallet_app, "insurer", lock_claim, claim_id)
     assert busy.value.code == "claim_busy"
     age_the_mark(wallet_app, claim_id)
