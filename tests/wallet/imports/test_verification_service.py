@@ -53,7 +53,7 @@ def test_elements_that_do_not_match_the_network_are_refused_as_not_authentic(ctx
     result = verify_elements(fields_of(item, **change))
     assert result.bill is None
     assert result.refusal.code == code and result.refusal.status == 422
-    assert result.refusal.says_not_authentic
+    assert result.says_not_authentic
 
 
 def test_badly_formed_elements_are_refused_before_asking_the_network(ctx, net):
@@ -71,7 +71,7 @@ def test_a_qr_code_that_is_not_a_bills_is_refused(ctx, net):
 def test_a_layout_file_with_a_changed_document_is_refused_as_tampered(ctx, net):
     item = net.issue("p1")
     result = verify_layout(tampered_pdf(layout_pdf(net, item)))
-    assert result.refusal.code == "signature_invalid" and result.refusal.says_not_authentic
+    assert result.refusal.code == "signature_invalid" and result.says_not_authentic
 
 
 def test_a_pdf_without_the_signed_document_is_not_a_layout_file(ctx, net):
@@ -102,7 +102,7 @@ def test_an_unreachable_network_is_an_outage_not_a_verdict(ctx, net):
     net.faults(error_rate=1.0)
     result = verify_elements(fields_of(item))
     assert result.refusal.code == "network_unavailable" and result.refusal.status == 503
-    assert not result.refusal.says_not_authentic
+    assert not result.says_not_authentic
 
 
 def test_a_red_bill_verifies_with_its_negative_amount_and_is_not_reimbursable(ctx, net):
