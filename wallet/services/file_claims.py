@@ -65,7 +65,7 @@ def open_claim_of(unit_id: int, code: str, number: str) -> Claim | None:
 def take_in(user: UnitCaller, elements: FiveElements, verified_by: str) -> Claim:
     """Store the bill named by ``elements`` as the unit's open file-mode claim, after checking it again."""
     if not user.unit.is_active:
-        raise Refusal("unit_inactive", f"单位账户{user.unit.state_name}，不能进行任何操作。如有疑问请联系财政部门。", 403)
+        raise policy.decide(policy.UnitActor(user.unit), "view").refusal()  # the policy's words for a frozen unit
     verification = fetch_verified(elements.code, elements.number)
     if verification.bill is None:
         raise verification.refusal or Refusal.of("network_refused")
