@@ -64,6 +64,11 @@ def is_public(address: IPAddress) -> bool:
                                       or address.is_loopback or address.is_link_local or address.is_unspecified)
 
 
+def _refused(reason: str) -> Refusal:
+    """The unit reads the reason after "无法登记：" on its integration page (api_credentials)."""
+    return Refusal("url_refused", reason, 422)
+
+
 def literal_address(host: str) -> IPAddress | None:
     """The address ``host`` spells, in any form a resolver would read as one, or None for a name."""
     try:
@@ -74,7 +79,7 @@ def literal_address(host: str) -> IPAddress | None:
         try:
             return ipaddress.IPv4Address(socket.inet_aton(host))
         except OSError as error:
-            raise Refusal("url_refused", "地址中的主机不是有效的 IP 地址", 422) from error
+            raise _refused("地址中的主机不是有效的 IP 地址") from error
     return None
 
 
@@ -84,13 +89,13 @@ def check(url: str, app_env: str, allowed_hosts: frozenset[str]) -> Target:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as error:
-        raise Refusal("url_refused", "JWKS 地址格式不正确", 422) from error
+        raise _refused("JWKS 地址格式不正确") from error
     plain_http_ok = app_env in HTTP_ENVIRONMENTS and parts.scheme == "http"
     if len(url) > MAX_URL_CHARS or not (parts.scheme == "https" or plain_http_ok):
-        raise Refusal("url_refused", "JWKS 地址须为 https 地址", 422)
+        raise _refused("JWKS 地址须为 https 地址")
     host = (parts.hostname or "").rstrip(".")
     if not host or parts.username is not None or parts.password is not None:
-        raise Refusal("url_refused", "JWKS 地址须为 https 地址，且不含用户名或密码", 422)
+        raise _refused("JWKS 地址须为 https 地址，且不含用户名或密码")
     port = port or (443 if parts.scheme == "https" else 80)
     literal = literal_address(host)
     if literal is not None:
@@ -99,9 +104,9 @@ def check(url: str, app_env: str, allowed_hosts: frozenset[str]) -> Target:
         try:
             addresses = [ipaddress.ip_address(a.split("%")[0]) for a in resolve(host, port)]
         except (OSError, UnicodeError, ValueError) as error:
-            raise Refusal("url_refused", "无法解析 JWKS 地址中的主机名，请检查地址", 422) from error
+            raise _refused("无法解析 JWKS 地址中的主机名，请检查地址") from error
     if not addresses:
-        raise Refusal("url_refused", "无法解析 JWKS 地址中的主机名，请检查地址", 422)
+        raise _refused("无法解析 JWKS 地址中的主机名，请检查地址")
     if host.lower() not in allowed_hosts and not all(is_public(a) for a in addresses):
-        raise Refusal("url_refused", "JWKS 地址指向内网、本机或保留地址，平台不会访问，请填写公网可访问的地址", 422)
+        raise _refused("JWKS 地址指向内网、本机或保留地址，平台不会访问，请填写公网可访问的地址")
     return Target(url, parts.scheme, host, port, addresses[0])

@@ -44,12 +44,17 @@ class UnitKeys:
     receive: ECKey | None
 
 
+def _unusable(reason: str) -> Refusal:
+    """The unit reads the reason after "无法登记：" on its integration page (api_credentials)."""
+    return Refusal("keys_unusable", reason, 422)
+
+
 def parse(text: str) -> str:
     """The registered form of a pasted or fetched JWK / JWK Set: canonical JSON of its public keys."""
     try:
         keys = jose.public_keys(text)
     except ValueError as error:
-        raise Refusal("keys_unusable", str(error), 422) from error
+        raise _unusable(str(error)) from error
     return canonical_json({"keys": keys}).decode()
 
 
@@ -91,16 +96,16 @@ def download(target: outbound_urls.Target) -> bytes:
             with session.get(target.url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False,
                              headers=headers, verify=CA_BUNDLE) as response:
                 if response.is_redirect:
-                    raise Refusal("keys_unusable", "该地址返回了跳转，平台不跟随跳转，请填写 JWKS 的最终地址", 422)
+                    raise _unusable("该地址返回了跳转，平台不跟随跳转，请填写 JWKS 的最终地址")
                 response.raise_for_status()
                 for chunk in response.iter_content(8192):
                     body += chunk
                     if len(body) > MAX_JWKS_BYTES or time.monotonic() > deadline:
                         break
         except requests.RequestException as error:
-            raise Refusal("keys_unusable", "无法从该地址取得 JWKS", 422) from error
+            raise _unusable("无法从该地址取得 JWKS") from error
     if time.monotonic() > deadline:
-        raise Refusal("keys_unusable", f"该地址 {FETCH_SECONDS:g} 秒内没有返回 JWKS", 422)
+        raise _unusable(f"该地址 {FETCH_SECONDS:g} 秒内没有返回 JWKS")
     return body
 
 
@@ -108,7 +113,7 @@ def fetch(url: str) -> str:
     """The unit's JWKS from its URL, parsed; a Refusal when it may not be fetched, cannot be read or used."""
     body = download(check_url(url))
     if len(body) > MAX_JWKS_BYTES:
-        raise Refusal("keys_unusable", "JWKS 超过 64 KB", 422)
+        raise _unusable("JWKS 超过 64 KB")
     return parse(body.decode("utf-8", "replace"))
 
 
