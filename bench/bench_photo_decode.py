@@ -35,7 +35,8 @@ from PIL import Image
 
 from tests.wallet.scan.bill_photos import SAMPLE, bill_sheet, photograph, varied_shots
 from tests.wallet.scan.hard_photos import KINDS, hard_shots, photograph_hard
-from wallet.scan.photo import PhotoRefused, decode_bill_photo
+from common.refusal import Refusal
+from wallet.scan.photo import decode_bill_photo
 
 
 def main() -> None:
@@ -56,7 +57,7 @@ def main() -> None:
         begin = time.perf_counter()
         try:
             right = decode_bill_photo(data).elements == SAMPLE
-        except PhotoRefused as refused:
+        except Refusal as refused:
             right = False
             print(f"# not read ({refused.code}): {shot}")
         spent.append((time.perf_counter() - begin) * 1000)
@@ -90,7 +91,7 @@ def hard(count: int, seed: int) -> None:
         begin = time.perf_counter()
         try:
             text = decode_bill_photo(data).text
-        except PhotoRefused:
+        except Refusal:
             text = None
         spent.append((time.perf_counter() - begin) * 1000)
         if text == shot.text:

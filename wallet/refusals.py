@@ -41,7 +41,8 @@ PHOTO: dict[str, tuple[int, str]] = {
     "too_many_pixels": (413, "照片尺寸过大（超过{limit}），请用手机相机的普通模式重新拍照上传。"),
     "not_an_image": (415, "只能上传JPEG、PNG、WebP或HEIC格式的照片，请重新选择文件。"),
     "damaged_image": (422, "照片文件已损坏或不完整，请重新拍照上传。"),
-    "no_qr_found": (422, "照片中没有找到可识别的二维码。请把票据放平、光线充足、对准二维码对焦后重拍，或手动输入五要素。"),
+    "no_qr_found": (422, "照片中没有找到可识别的二维码。请把票据放平、光线充足、对准二维码对焦后重拍，"
+                         "或手动输入五要素。"),
 }
 
 # The integration API's own refusals, for units' programmers. Its request signature's
@@ -54,7 +55,8 @@ API: dict[str, tuple[int, str]] = {
     "format_outdated": (400, "旧的签名和数字信封格式已停用。" + NEW_FORMAT),
     "timestamp_stale": (401, "JWS 保护头中的 iat 与平台时间相差过大，请校准服务器时钟后用新的 iat 和 nonce 重发。"),
     "app_unknown": (401, "appId 不存在。请核对单位工作台“接口对接”页面上的 appId。"),
-    "signing_key_unknown": (401, "JWS 的 kid 不是本单位登记的签名公钥。请在“接口对接”页面登记该公钥或更新 JWKS 后重试。"),
+    "signing_key_unknown": (401, "JWS 的 kid 不是本单位登记的签名公钥。"
+                                 "请在“接口对接”页面登记该公钥或更新 JWKS 后重试。"),
     "signing_alg_unsupported": (401, "不支持该签名算法，请使用 ES256（P-256）。"),
     "nonce_replayed": (401, "该 nonce 已使用过，请求可能被重放。每个请求请使用新的 nonce。"),
     "unit_keys_missing": (403, "单位尚未登记公钥，请先在单位工作台“接口对接”页面登记 JWK 或 JWKS 地址，再调用接口。"),
@@ -63,7 +65,8 @@ API: dict[str, tuple[int, str]] = {
     "jwe_key_unknown": (400, "JWE 的 kid 不是平台当前接受的加密公钥，请重新获取 /api/v1/jwks.json 后重试。"),
     "content_type_invalid": (415, "请求体应为 JWE 紧凑序列化（Content-Type: application/jose）。"),
     "payload_invalid": (422, "请求内容不符合要求，请按 data.errors 中的提示修改后重试。"),
-    "idempotency_key_missing": (400, "修改类请求需要 Idempotency-Key 请求头（8–64 位字母、数字、- 或 _），重试时请沿用同一个值。"),
+    "idempotency_key_missing": (400, "修改类请求需要 Idempotency-Key 请求头（8–64 位字母、数字、- 或 _），"
+                                     "重试时请沿用同一个值。"),
     "idempotency_key_reused": (409, "该 Idempotency-Key 已用于内容不同的请求。新的请求请使用新的 Idempotency-Key。"),
     "idempotency_in_progress": (409, "使用该 Idempotency-Key 的请求正在处理，请稍后用同一个 Idempotency-Key 重试。"),
     "cursor_invalid": (400, "分页游标无效，请从第一页重新获取（不带 cursor）。"),

@@ -42,7 +42,8 @@ MAX_JWS_CHARS = 4096
 USAGE_RESOLUTION = timedelta(minutes=1)
 # The request's own signature; the catalog's ``signature_invalid`` is a layout file's, which
 # the verification routes pass on with the same code.
-SIGNATURE_INVALID = "签名校验未通过。请核对 appKey（如已重置请使用新密钥）、签名私钥，以及 JWS 是否对原样发送的请求体签名。"
+SIGNATURE_INVALID = ("签名校验未通过。请核对 appKey（如已重置请使用新密钥）、签名私钥，"
+                     "以及 JWS 是否对原样发送的请求体签名。")
 
 
 @dataclass(frozen=True)
@@ -161,5 +162,6 @@ def admit(caller: Caller) -> None:
     if not caller.unit.is_active:
         raise policy.decide(policy.UnitActor(caller.unit), "view").refusal()
     if caller.reply_key is None:
-        raise Refusal("unit_keys_missing", "单位登记的公钥中没有可用于加密应答的密钥（use 为 enc 或不写），请在“接口对接”页面补登。", 403)
+        raise Refusal("unit_keys_missing", "单位登记的公钥中没有可用于加密应答的密钥（use 为 enc 或不写），"
+                                           "请在“接口对接”页面补登。", 403)
 

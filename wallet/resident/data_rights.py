@@ -69,7 +69,8 @@ def export_download(key: str) -> Any:
     if job is None:
         raise Refusal("not_found", "没有找到这个导出文件。请回到“导出我的数据”页面重新导出。", 404)
     if job.state_at(utcnow()) == "expired":
-        raise Refusal("export_expired", f"下载链接已过期（生成后 {export_jobs.DOWNLOAD_HOURS} 小时内有效），文件已删除。"
+        raise Refusal("export_expired", f"下载链接已过期（生成后 {export_jobs.DOWNLOAD_HOURS} 小时内有效），"
+                                        "文件已删除。"
                                         "请回到“导出我的数据”页面重新导出。", 410)
     audit.record_now("resident.export.download", current_user, f"resident:{current_user.id}", size=job.size)
     day = (job.finished_at or utcnow()).astimezone(SHANGHAI).strftime("%Y%m%d")

@@ -127,7 +127,7 @@ def _read_caret(payload: str) -> QrReading:
     parts = [head, *link.split("^", 2)]
     if len(parts) < 3 or not _bill_like(parts[:3]):
         raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
-    fields = dict(zip(("code", "number", "check"), (part.strip() for part in parts[:3])))
+    fields = dict(zip(("code", "number", "check"), (part.strip() for part in parts[:3]), strict=True))
     if len(parts) == 4 and parts[3].strip():
         try:
             linked = read_payload(parts[3]).fields
@@ -160,7 +160,7 @@ def _read_joined(shape: str, parts: list[str]) -> QrReading:
     parts = [part.strip() for part in parts]
     if len(parts) not in (4, 5):
         raise Refusal("malformed_bill_qr", DAMAGED, 422, {"qr": "二维码中的票据信息段数不对。"})
-    fields = dict(zip(("code", "number", "check"), parts[:3]))
+    fields = dict(zip(("code", "number", "check"), parts[:3], strict=True))
     rest, unplaced = parts[3:], []
     for part in rest:
         if _DATE_LIKE.fullmatch(part) and "date" not in fields:

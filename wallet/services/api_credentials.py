@@ -69,7 +69,8 @@ def issue_app_key(user: UnitUser, expected_version: int | None = None) -> Issued
     current = credential.key_version if credential is not None else 0
     if expected_version is not None and expected_version != current:
         db.session.rollback()
-        raise Refusal("app_key_changed", "appKey 刚刚已生成或重置过，为免误操作本次没有再重置。请查看当前状态后再决定。", 409)
+        raise Refusal("app_key_changed", "appKey 刚刚已生成或重置过，为免误操作本次没有再重置。"
+                                         "请查看当前状态后再决定。", 409)
     app_key, now = secrets.token_urlsafe(32), utcnow()
     if credential is None:
         credential = ApiCredential(unit_id=user.unit_id, app_id="bw" + secrets.token_hex(8), key_version=1,

@@ -231,7 +231,8 @@ def _replay_of(user: UnitCaller, claim_id: int, feedback: Feedback) -> Claim | N
     if claim is None or claim.state != "reimbursed" or claim.serial != feedback.serial:
         return None
     if (claim.amount, claim.voucher) != (feedback.amount, feedback.voucher):
-        raise Refusal("serial_conflict", "该业务流水号已登记过不同的报销内容，请核对流水号；新的报销请使用新的流水号。", 409)
+        raise Refusal("serial_conflict", "该业务流水号已登记过不同的报销内容，请核对流水号；"
+                                         "新的报销请使用新的流水号。", 409)
     return claim
 
 
