@@ -74,6 +74,28 @@ def as_bool(raw: str) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def web_settings(prefix: str, part: str, owner: str) -> list[Setting]:
+    """The settings every part that serves pages declares, under its own variable ``prefix``.
+
+    One declaration keeps the three parts' database, cookie, framing and form-expiry rules
+    from drifting apart; ``part`` names its SQLite file and development secret, ``owner``
+    says whose they are in the help text ("the wallet's", "this stub's").
+    """
+    return [
+        Setting("SQLALCHEMY_DATABASE_URI", f"{prefix}_DATABASE_URL", lambda: sqlite_url(part),
+                f"SQLAlchemy URL of {owner} own database"),
+        Setting("SECRET_KEY", f"{prefix}_SECRET_KEY", f"{DEV_SECRET_MARK}{part}-secret-key",
+                f"signs {owner} session cookies and CSRF tokens", secret=True),
+        Setting("FRAME_ANCESTORS", f"{prefix}_FRAME_ANCESTORS", "'self'",
+                f"CSP frame-ancestors: origins allowed to embed {owner} pages"),
+        Setting("SESSION_COOKIE_SECURE", f"{prefix}_SECURE_COOKIES", None,
+                "send cookies over HTTPS only; unset means on unless APP_ENV is development or test",
+                cast=as_bool),
+        Setting("WTF_CSRF_TIME_LIMIT", f"{prefix}_CSRF_MAX_AGE_SECONDS", CSRF_MAX_AGE_SECONDS,
+                "a form is refused as expired this many seconds after its page was shown", cast=int),
+    ]
+
+
 class InsecureConfiguration(click.ClickException, RuntimeError):
     """A development value met outside development.
 

@@ -3,22 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from common.settings import CSRF_MAX_AGE_SECONDS, Setting, as_bool, sqlite_url
+from common.settings import Setting, web_settings
 
 DEV_PLATFORM_TOKENS = "15:dev-only-platform-token-nm,11:dev-only-platform-token-bj"
 
 SETTINGS: list[Setting] = [
-    Setting("SQLALCHEMY_DATABASE_URI", "FISCAL_DATABASE_URL", lambda: sqlite_url("fiscal"),
-            "SQLAlchemy URL of this stub's own database"),
-    Setting("SECRET_KEY", "FISCAL_SECRET_KEY", "dev-only-fiscal-secret-key",
-            "signs this stub's session cookies and CSRF tokens", secret=True),
-    Setting("FRAME_ANCESTORS", "FISCAL_FRAME_ANCESTORS", "'self'",
-            "CSP frame-ancestors of this stub's pages"),
-    Setting("SESSION_COOKIE_SECURE", "FISCAL_SECURE_COOKIES", None,
-            "send cookies over HTTPS only; unset means on unless APP_ENV is development or test",
-            cast=as_bool),
-    Setting("WTF_CSRF_TIME_LIMIT", "FISCAL_CSRF_MAX_AGE_SECONDS", CSRF_MAX_AGE_SECONDS,
-            "a form is refused as expired this many seconds after its page was shown", cast=int),
+    *web_settings("FISCAL", "fiscal", "this stub's"),
     Setting("PLATFORM_TOKENS", "FISCAL_PLATFORM_TOKENS", DEV_PLATFORM_TOKENS,
             "bearer tokens of the provincial platforms, as province:token pairs separated by commas",
             secret=True),

@@ -6,10 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from common import settings
-from common.database import engine_options
-from common.health import health_blueprint
-from common.web import harden
+from common.app_factory import bind_part_basics, new_part_app
 from identity_stub.cli import cli
 from identity_stub.config import SETTINGS
 from identity_stub.extensions import csrf, db
@@ -25,19 +22,9 @@ def client_origins(config: Mapping[str, Any]) -> str:
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(
-        __name__,
-        template_folder=str(settings.PROJECT_ROOT / "templates"),
-        static_folder=str(settings.PROJECT_ROOT / "static"),
-    )
-    app.config.update(settings.load(SETTINGS, test_config))
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
-    app.config["SESSION_COOKIE_NAME"] = "idp_session"
+    app = new_part_app(__name__, SETTINGS, test_config, session_cookie="idp_session")
     app.config["FORM_ACTION_EXTRA"] = client_origins(app.config)
-    db.init_app(app)
-    harden(app, csrf, same_site="Lax")
+    bind_part_basics(app, db, csrf, cli, part="idp", same_site="Lax")
     config_oauth(app)
-    app.register_blueprint(health_blueprint(db, "idp"))
     app.register_blueprint(idp_bp)
-    app.cli.add_command(cli)
     return app

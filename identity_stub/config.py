@@ -1,20 +1,10 @@
 """Settings of the 蒙速办 实名登录（模拟）; docs/configuration.md lists the same names."""
 from __future__ import annotations
 
-from common.settings import CSRF_MAX_AGE_SECONDS, Setting, as_bool, local_url, sqlite_url
+from common.settings import Setting, local_url, web_settings
 
 SETTINGS: list[Setting] = [
-    Setting("SQLALCHEMY_DATABASE_URI", "IDP_DATABASE_URL", lambda: sqlite_url("idp"),
-            "SQLAlchemy URL of this stub's own database"),
-    Setting("SECRET_KEY", "IDP_SECRET_KEY", "dev-only-idp-secret-key",
-            "signs this stub's session cookies and CSRF tokens", secret=True),
-    Setting("FRAME_ANCESTORS", "IDP_FRAME_ANCESTORS", "'self'",
-            "CSP frame-ancestors of this stub's pages"),
-    Setting("SESSION_COOKIE_SECURE", "IDP_SECURE_COOKIES", None,
-            "send cookies over HTTPS only; unset means on unless APP_ENV is development or test",
-            cast=as_bool),
-    Setting("WTF_CSRF_TIME_LIMIT", "IDP_CSRF_MAX_AGE_SECONDS", CSRF_MAX_AGE_SECONDS,
-            "a form is refused as expired this many seconds after its page was shown", cast=int),
+    *web_settings("IDP", "idp", "this stub's"),
     Setting("ISSUER", "IDP_ISSUER", "",
             "issuer identifier (public base URL); empty means the URL the stub is reached at"),
     Setting("SUBJECT_KEY", "IDP_SUBJECT_KEY", "dev-only-idp-subject-key",

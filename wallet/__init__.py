@@ -5,10 +5,7 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from common import settings
-from common.database import engine_options
-from common.health import health_blueprint
-from common.web import harden
+from common.app_factory import bind_part_basics, new_part_app
 from wallet.api import bp as api_bp
 from wallet.auth import bp as auth_bp
 from wallet.auth import init_auth
@@ -26,22 +23,14 @@ from wallet.unit import bp as unit_bp
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(
-        __name__,
-        template_folder=str(settings.PROJECT_ROOT / "templates"),
-        static_folder=str(settings.PROJECT_ROOT / "static"),
-    )
-    app.config.update(settings.load(SETTINGS, test_config))
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config["SQLALCHEMY_DATABASE_URI"])
+    app = new_part_app(__name__, SETTINGS, test_config)
+    bind_part_basics(app, db, csrf, cli, part="wallet", same_site="Lax", alembic_config=alembic_config)
     register_extensions(app)
     register_blueprints(app)
-    register_commands(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
-    db.init_app(app)
-    harden(app, csrf, same_site="Lax")
     init_auth(app)
     limiter.init_app(app)
     register_filters(app)
@@ -49,7 +38,6 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    app.register_blueprint(health_blueprint(db, "wallet", alembic_config))
     app.register_blueprint(resident_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
@@ -58,7 +46,3 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     # After the areas' own checks: a closed resident account's session ends before this sends it anywhere.
     app.before_request(keep_users_in_their_area)
-
-
-def register_commands(app: Flask) -> None:
-    app.cli.add_command(cli)

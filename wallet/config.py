@@ -1,13 +1,10 @@
 """The wallet's settings; docs/configuration.md lists the same names (a test keeps them in step)."""
 from __future__ import annotations
 
-from common.settings import CSRF_MAX_AGE_SECONDS, Setting, as_bool, local_url, sqlite_url
+from common.settings import Setting, local_url, web_settings
 
 SETTINGS: list[Setting] = [
-    Setting("SQLALCHEMY_DATABASE_URI", "WALLET_DATABASE_URL", lambda: sqlite_url("wallet"),
-            "SQLAlchemy URL of the wallet database"),
-    Setting("SECRET_KEY", "WALLET_SECRET_KEY", "dev-only-wallet-secret-key",
-            "signs session cookies and CSRF tokens", secret=True),
+    *web_settings("WALLET", "wallet", "the wallet's"),
     Setting("WALLET_BASE_URL", "WALLET_BASE_URL", local_url(),
             "public base URL of the wallet (printed in QR codes and links)"),
     Setting("FISCAL_API_URL", "WALLET_FISCAL_API_URL", local_url("/fiscal/api/v1"),
@@ -16,15 +13,8 @@ SETTINGS: list[Setting] = [
             "token the wallet presents to the fiscal network as the Inner Mongolia platform", secret=True),
     Setting("OIDC_DISCOVERY_URL", "WALLET_OIDC_DISCOVERY_URL", local_url("/idp/.well-known/openid-configuration"),
             "OpenID Connect discovery URL of the 蒙速办 identity provider"),
-    Setting("FRAME_ANCESTORS", "WALLET_FRAME_ANCESTORS", "'self'",
-            "CSP frame-ancestors: origins allowed to embed the wallet (add the 蒙速办 app's origin)"),
     Setting("MAX_CONTENT_LENGTH", "WALLET_MAX_UPLOAD_BYTES", 16 * 1024 * 1024,
             "largest request body accepted, in bytes (uploads above it get 413)", cast=int),
-    Setting("SESSION_COOKIE_SECURE", "WALLET_SECURE_COOKIES", None,
-            "send cookies over HTTPS only; unset means on unless APP_ENV is development or test",
-            cast=as_bool),
-    Setting("WTF_CSRF_TIME_LIMIT", "WALLET_CSRF_MAX_AGE_SECONDS", CSRF_MAX_AGE_SECONDS,
-            "a form is refused as expired this many seconds after its page was shown", cast=int),
     Setting("OIDC_CLIENT_ID", "WALLET_OIDC_CLIENT_ID", "bill-wallet",
             "client_id the wallet is registered under at the 蒙速办 identity provider"),
     Setting("OIDC_CLIENT_SECRET", "WALLET_OIDC_CLIENT_SECRET", "dev-only-wallet-oidc-secret",
