@@ -7,6 +7,7 @@ locked unit row, so two administrators clicking at once cannot both decide.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pyotp
@@ -36,13 +37,18 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def submit_application(app: UnitApplication) -> Unit:
-    write_transaction(db.session)
-    unit = Unit(name=app.name, credit_code=app.credit_code, code_claim=app.credit_code, unit_type=app.unit_type,
+def unit_from_application(app: UnitApplication, state: str, at: datetime) -> Unit:
+    """The unit as applied for, its contact's ID number sealed and hashed like every ID number."""
+    return Unit(name=app.name, credit_code=app.credit_code, code_claim=app.credit_code, unit_type=app.unit_type,
                 address=app.address, legal_rep=app.legal_rep, contact_name=app.contact_name,
                 contact_phone=app.contact_phone, contact_id_enc=seal(app.contact_id, CONTACT_ID_PURPOSE),
-                contact_id_hash=lookup_hash(app.contact_id), email=app.email, state="pending",
-                applied_at=utcnow(), updated_at=utcnow())
+                contact_id_hash=lookup_hash(app.contact_id), email=app.email, state=state,
+                applied_at=at, updated_at=at)
+
+
+def submit_application(app: UnitApplication) -> Unit:
+    write_transaction(db.session)
+    unit = unit_from_application(app, "pending", utcnow())
     db.session.add(unit)
     try:
         db.session.commit()

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from tests.wallet.authorization.fixtures import UNIT_APPLICATION as GOOD
 from tests.wallet.authorization.fixtures import apply_for_unit as apply
+from wallet.demo import DEMO_UNITS, seed_demo_units
 from wallet.extensions import db
 from wallet.models import Unit
 
@@ -50,3 +51,11 @@ def test_a_second_application_with_the_same_credit_code_is_refused(client, walle
     assert again.status_code == 422 and "已有单位账户或申请正在审核中" in again.get_data(as_text=True)
     with wallet_app.app_context():
         assert len(db.session.scalars(select(Unit)).all()) == 1
+
+
+def test_the_demo_units_pass_the_checks_every_applicant_meets(wallet_app):
+    assert {u.key: u.problems() for u in DEMO_UNITS} == {u.key: {} for u in DEMO_UNITS}
+    with wallet_app.app_context():
+        seed_demo_units()
+        stored = {u.credit_code: (u.state, u.masked_contact_id) for u in db.session.scalars(select(Unit))}
+    assert stored == {u.credit_code: ("active", u.contact_id[:4] + "*" * 10 + u.contact_id[-4:]) for u in DEMO_UNITS}
