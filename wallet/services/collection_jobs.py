@@ -10,13 +10,14 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_
 
 from common.timeutil import utcnow
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
-from common.database import rows_changed, write_transaction
+from common.database import write_transaction
 from wallet.extensions import db
 from wallet.models.collection import SyncState
+from wallet.services.job_claims import claim_first
 from wallet.services.sync import sync_person, sync_state
 
 log = logging.getLogger(__name__)
@@ -45,18 +46,8 @@ def claim_next(worker: str) -> int | None:
         (SyncState.state == "failed") & (SyncState.next_attempt_at <= now),
         (SyncState.state == "running") & (SyncState.next_attempt_at <= now - STALE_RUNNING),
     )
-    candidates = db.session.scalars(select(SyncState.resident_id).where(due)
-                                    .order_by(SyncState.next_attempt_at).limit(5)).all()
-    for resident_id in candidates:
-        claimed = rows_changed(db.session.execute(
-            update(SyncState).where(SyncState.resident_id == resident_id, due)
-            .values(state="running", claimed_by=worker, next_attempt_at=now)
-            .execution_options(synchronize_session=False)
-        ))
-        db.session.commit()
-        if claimed:
-            return resident_id
-    return None
+    return claim_first(SyncState, due, SyncState.next_attempt_at,
+                       state="running", claimed_by=worker, next_attempt_at=now)
 
 
 def run_job(resident_id: int, id_number_of: IdNumberLookup, client: FiscalClient) -> bool:

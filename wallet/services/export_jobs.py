@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlalchemy import Update, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from common.database import rows_changed, write_transaction
+from common.database import write_transaction
 from common.timeutil import utcnow
 from wallet import audit
 from wallet.clients.fiscal import FiscalClient
@@ -23,6 +23,7 @@ from wallet.extensions import db
 from wallet.models.data_export import ACTIVE, DataExport, DataExportChunk
 from wallet.models.resident import Resident
 from wallet.services.data_export import ExportSummary, build_export
+from wallet.services.job_claims import claim_first
 
 log = logging.getLogger(__name__)
 DOWNLOAD_HOURS = 24
@@ -64,18 +65,8 @@ def claim_next(worker: str) -> int | None:
     now = utcnow()
     due = or_(DataExport.state == "queued",
               (DataExport.state == "running") & (DataExport.heartbeat_at <= now - STALE_RUNNING))
-    candidates = db.session.scalars(select(DataExport.resident_id).where(due)
-                                    .order_by(DataExport.requested_at).limit(5)).all()
-    for resident_id in candidates:
-        claimed = rows_changed(db.session.execute(
-            update(DataExport).where(DataExport.resident_id == resident_id, due)
-            .values(state="running", claimed_by=worker, started_at=now, heartbeat_at=now, done=0, total=0)
-            .execution_options(synchronize_session=False)
-        ))
-        db.session.commit()
-        if claimed:
-            return resident_id
-    return None
+    return claim_first(DataExport, due, DataExport.requested_at, state="running", claimed_by=worker,
+                       started_at=now, heartbeat_at=now, done=0, total=0)
 
 
 def _mine(resident_id: int, worker: str) -> Update:
