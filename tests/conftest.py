@@ -15,7 +15,7 @@ from playwright.sync_api import Page
 
 from common.database import truncate_all
 from tests.support.environment import CHROMIUM, components, in_ci, missing_report, postgres_admin_url
-from tests.support.live_server import LiveServer, free_port, part_configs
+from tests.support.live_server import LiveServer, free_port, part_configs, running_system
 from tests.support.visual import watch
 
 # The suite names its environment explicitly, as every deployment must (an unset APP_ENV is
@@ -74,31 +74,11 @@ def database_urls(db_backend: str, tmp_path_factory: pytest.TempPathFactory) -> 
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def prepare_databases(parts: dict[str, Flask]) -> None:
-    from wallet.migrate import upgrade_database
-
-    with parts["wallet"].app_context():
-        upgrade_database()
-    for name in ("idp", "fiscal"):
-        with parts[name].app_context():
-            parts[name].extensions["sqlalchemy"].create_all()
-
-
 @pytest.fixture(scope="session")
 def live_server(database_urls: dict[str, str]) -> Iterator[LiveServer]:
-    from app import build_app
-
     port = free_port()
-    configs = part_configs(f"http://127.0.0.1:{port}", database_urls)
-    combined = build_app(configs["wallet"], configs["idp"], configs["fiscal"])
-    server = LiveServer(combined, port)
-    prepare_databases(server.parts)
-    server.start()
-    yield server
-    server.stop()
-    for part in server.parts.values():
-        with part.app_context():
-            part.extensions["sqlalchemy"].engine.dispose()
+    with running_system(part_configs(f"http://127.0.0.1:{port}", database_urls), port) as server:
+        yield server
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ import requests
 
 from fiscal_stub.config import SETTINGS as FISCAL
 from identity_stub.config import SETTINGS as IDP
-from tests.conftest import prepare_databases
-from tests.support.live_server import LiveServer, free_port, part_configs, production_values
+from tests.support.live_server import LiveServer, free_port, part_configs, production_values, running_system
 from wallet.config import SETTINGS as WALLET
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "deploy.md"
@@ -28,21 +27,13 @@ SESSIONS = {
 
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from app import build_app
-
     folder = tmp_path_factory.mktemp("production")
     port = free_port()
     configs = part_configs(f"http://127.0.0.1:{port}", {p: f"sqlite:///{folder}/{p}.db" for p in SESSIONS})
     for part, settings in (("wallet", WALLET), ("idp", IDP), ("fiscal", FISCAL)):
         configs[part].update(production_values(settings), APP_ENV="production")
-    server = LiveServer(build_app(configs["wallet"], configs["idp"], configs["fiscal"]), port)
-    prepare_databases(server.parts)
-    server.start()
-    yield server
-    server.stop()
-    for app in server.parts.values():
-        with app.app_context():
-            app.extensions["sqlalchemy"].engine.dispose()
+    with running_system(configs, port) as server:
+        yield server
 
 
 def session_cookie(base_url: str, part: str) -> dict[str, str]:

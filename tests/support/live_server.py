@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +44,33 @@ class LiveServer:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+
+
+def prepare_databases(parts: dict[str, Flask]) -> None:
+    from wallet.migrate import upgrade_database
+
+    with parts["wallet"].app_context():
+        upgrade_database()
+    for name in ("idp", "fiscal"):
+        with parts[name].app_context():
+            parts[name].extensions["sqlalchemy"].create_all()
+
+
+@contextmanager
+def running_system(configs: dict[str, dict[str, Any]], port: int) -> Iterator[LiveServer]:
+    """The three parts built from ``configs``, their schemas in place, served on ``port`` until the block ends."""
+    from app import build_app
+
+    server = LiveServer(build_app(configs["wallet"], configs["idp"], configs["fiscal"]), port)
+    prepare_databases(server.parts)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        for part in server.parts.values():
+            with part.app_context():
+                part.extensions["sqlalchemy"].engine.dispose()
 
 
 def part_configs(base_url: str, urls: dict[str, str]) -> dict[str, dict[str, Any]]:

@@ -15,7 +15,7 @@ from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import CONSOLE, check_page
 from tests.wallet.authorization.fixtures import (as_unit, claimable, collected, demo_units,  # noqa: F401  (fixtures)
                                                  grant, resident_id_of)
-from tests.wallet.browser.test_bills_phone import log_in_first_time
+from tests.wallet.browser.resident_sign_in import log_in_first_time
 from tests.wallet.browser.test_unit_accounts_console import console, finance_logs_in
 from tests.wallet.imports.bills import layout_pdf
 from wallet.demo import demo_unit

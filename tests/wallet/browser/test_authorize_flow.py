@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import re
 
-import pyotp
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.wallet.authorization.fixtures import claimable, demo_units, resident_id_of  # noqa: F401  (fixtures)
+from tests.wallet.browser.resident_sign_in import log_in_first_time
+from tests.wallet.browser.unit_desk import desktop, lock_claim, record_reimbursement, unit_logs_in
 from wallet.demo import demo_unit
 from wallet.extensions import db
 from wallet.models import Bill
 
 LIVE = 2000  # the resident's page must show a unit's step within 2 s, without a reload
-DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 def yuan(fen: int) -> str:
@@ -28,24 +28,6 @@ def fits_the_phone(page: Page) -> bool:
 
 def no_reload_since_marked(page: Page) -> bool:
     return page.evaluate("window.__sameDocument === true")
-
-
-def desktop(browser: Browser, base_url: str) -> BrowserContext:
-    return browser.new_context(viewport=DESKTOP, base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai")
-
-
-def unit_logs_in(context: BrowserContext, key: str) -> Page:
-    unit = demo_unit(key)
-    desk = context.new_page()
-    desk.goto("/unit/login")
-    desk.get_by_label("用户名").fill(unit.username)
-    desk.get_by_label("密码").fill(unit.password)
-    desk.get_by_role("button", name="下一步").click()
-    desk.get_by_label("验证器中的 6 位动态码").fill(pyotp.TOTP(unit.totp_secret).now())
-    desk.get_by_role("button", name="登录").click()
-    expect(desk.get_by_role("heading", name="授权票据")).to_be_visible()
-    expect(desk.locator(".session-name")).to_contain_text(unit.name)
-    return desk
 
 
 def open_claim(desk: Page, bill: Bill) -> None:
@@ -78,12 +60,7 @@ def authorize(page: Page, unit_search: str, unit_name: str, bills: list[Bill], c
 
 def test_resident_watches_two_units_reimburse_a_bill_live(system, seeded_idp, network, running_worker, demo_units,
                                                           wallet_app, page: Page, browser: Browser, screenshot_dir):
-    page.goto("/")
-    page.get_by_role("link", name="使用蒙速办实名登录").click()
-    page.get_by_role("button", name=re.compile("乌日娜")).click()
-    page.get_by_role("button", name="同意并继续").click()
-    page.get_by_label("我已阅读并同意以上内容").check()
-    page.get_by_role("button", name="同意并开通").click()
+    log_in_first_time(page, "乌日娜")
     expect(page.get_by_test_id("totals")).to_contain_text(f"共 {network.payer_bill_count('p1')} 张", timeout=15000)
     with wallet_app.app_context():
         big, small = (db.session.get_one(Bill, i) for i in claimable(wallet_app, resident_id_of(wallet_app), 2))
@@ -114,18 +91,13 @@ def test_resident_watches_two_units_reimburse_a_bill_live(system, seeded_idp, ne
     expect(desk.get_by_test_id("claim-total")).to_contain_text("共 2 条")
     desk.screenshot(path=str(screenshot_dir / "unit-inbox-desktop.png"))
     open_claim(desk, big)
-    desk.get_by_role("button", name="锁定票据").click()
-    expect(desk.get_by_test_id("claim-state")).to_have_text("已锁定")
+    lock_claim(desk)
     expect(desk.get_by_test_id("lock-until")).to_have_text(re.compile(r"20\d\d-\d\d-\d\d \d\d:\d\d"))
     expect(item_big.get_by_test_id("auth-chip")).to_have_text("已锁定", timeout=LIVE)
     desk.screenshot(path=str(screenshot_dir / "unit-claim-desktop.png"), full_page=True)
 
     part = big.claimable // 200 * 100  # about half of what the person bore, in whole yuan
-    desk.get_by_label("报销金额（元）").fill(f"{part // 100}.00")
-    desk.get_by_label("业务流水号").fill("BJRS-2026-000815")
-    desk.get_by_label("记账凭证号").fill("JZ-2026-11-0815")
-    desk.get_by_role("button", name="登记报销").click()
-    expect(desk.get_by_test_id("claim-state")).to_have_text("已报销")
+    record_reimbursement(desk, f"{part // 100}.00", "BJRS-2026-000815", "JZ-2026-11-0815")
     expect(item_big.get_by_test_id("auth-chip")).to_have_text(f"已报销 {yuan(part)}", timeout=LIVE)
     expect(item_big).to_contain_text(f"剩余 {yuan(big.claimable - part)} 可授权其他单位报销")
 
@@ -159,11 +131,7 @@ def test_resident_watches_two_units_reimburse_a_bill_live(system, seeded_idp, ne
     desk.get_by_role("button", name="锁定票据").click()
     expect(page.get_by_test_id("status-chip")).to_have_text("报销中", timeout=LIVE)
     left = big.claimable - part
-    desk.get_by_label("报销金额（元）").fill(f"{left // 100}.{left % 100:02d}")
-    desk.get_by_label("业务流水号").fill("YB-2026-000815")
-    desk.get_by_label("记账凭证号").fill("YBJZ-2026-0815")
-    desk.get_by_role("button", name="登记报销").click()
-    expect(desk.get_by_test_id("claim-state")).to_have_text("已报销")
+    record_reimbursement(desk, f"{left // 100}.{left % 100:02d}", "YB-2026-000815", "YBJZ-2026-0815")
     expect(page.get_by_test_id("status-chip")).to_have_text("已报销", timeout=LIVE)
     paid = page.get_by_test_id("reimbursements")
     expect(paid.get_by_role("listitem")).to_have_count(2)

@@ -13,7 +13,8 @@ from common.money import yuan_display
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.network import persona
 from tests.support.visual import check_page
-from tests.wallet.browser.test_bills_phone import cards, log_in_first_time
+from tests.wallet.browser.resident_sign_in import log_in_first_time
+from tests.wallet.browser.test_bills_phone import cards
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Bill

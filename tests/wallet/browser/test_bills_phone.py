@@ -7,15 +7,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.network import persona
-
-
-def log_in_first_time(page: Page, name: str) -> None:
-    page.goto("/")
-    page.get_by_role("link", name="使用蒙速办实名登录").click()
-    page.get_by_role("button", name=re.compile(name)).click()
-    page.get_by_role("button", name="同意并继续").click()
-    page.get_by_label("我已阅读并同意以上内容").check()
-    page.get_by_role("button", name="同意并开通").click()
+from tests.wallet.browser.resident_sign_in import log_in_first_time
 
 
 def cards(page: Page):

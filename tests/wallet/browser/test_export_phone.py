@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import check_page
 from tests.wallet.authorization.fixtures import collect, resident_id_of
-from tests.wallet.browser.test_bills_phone import log_in_first_time
+from tests.wallet.browser.resident_sign_in import log_in_first_time
 from tests.wallet.data_rights.exporting import job_of, stored_chunks
 from wallet.clients.fiscal import FiscalClient
 from wallet.services import export_jobs

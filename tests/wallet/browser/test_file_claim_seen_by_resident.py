@@ -10,7 +10,7 @@ from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import CONSOLE, check_page
 from tests.wallet.authorization.fixtures import as_unit, claimable, demo_units  # noqa: F401  (fixtures)
 from tests.wallet.browser.test_authorization_pages_look import bill_of, signed_in
-from tests.wallet.browser.test_authorize_flow import desktop, unit_logs_in
+from tests.wallet.browser.unit_desk import desktop, lock_claim, record_reimbursement, unit_logs_in
 from tests.wallet.browser.test_unit_accounts_console import console, finance_logs_in
 from wallet.demo import demo_unit
 from wallet.scan.five_elements import FiveElements
@@ -31,13 +31,8 @@ def test_a_file_claims_lock_and_reimbursement_reach_the_resident_and_the_figures
     desk = unit_logs_in(unit_context, "insurer")
     desk.goto(f"/unit/claims/{claim_id}")
     expect(desk.get_by_test_id("mode")).to_have_text("文件报销")
-    desk.get_by_role("button", name="锁定票据").click()
-    expect(desk.get_by_test_id("claim-state")).to_have_text("已锁定")
-    desk.get_by_label("报销金额（元）").fill("100.00")
-    desk.get_by_label("业务流水号").fill("WJ2026SEEN1")
-    desk.get_by_label("记账凭证号").fill("JZ-2026-1201")
-    desk.get_by_role("button", name="登记报销").click()
-    expect(desk.get_by_test_id("claim-state")).to_have_text("已报销")
+    lock_claim(desk)
+    record_reimbursement(desk, "100.00", "WJ2026SEEN1", "JZ-2026-1201")
     expect(desk.get_by_text("本单位办理记录")).to_be_visible()
     check_page(desk, "file-claim-reimbursed", audience=CONSOLE)
     unit_context.close()

@@ -17,6 +17,7 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.wallet.browser.resident_sign_in import log_in_first_time
 from tests.wallet.browser.test_scanner_module import with_camera
 from tests.wallet.imports.bills import document_of, qr_text_of
 from tests.wallet.imports.conftest import fresh_limits, net, stored_bills  # noqa: F401  (fixtures)
@@ -65,12 +66,7 @@ def camera_phone(browser_type: BrowserType, browser_type_launch_args: dict, brow
 
 
 def log_in_to_import(page: Page) -> None:
-    page.goto("/import")
-    page.get_by_role("link", name="使用蒙速办实名登录").click()
-    page.get_by_role("button", name=re.compile("乌日娜")).click()
-    page.get_by_role("button", name="同意并继续").click()
-    page.get_by_label("我已阅读并同意以上内容").check()
-    page.get_by_role("button", name="同意并开通").click()
+    log_in_first_time(page, "乌日娜", start="/import")
     expect(page).to_have_url(re.compile(r"/import$"))
 
 

@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.wallet.browser.resident_sign_in import activate_with_persona
 
 
 def heading(page: Page):
@@ -60,10 +61,7 @@ def test_demo_person_activates_on_first_login_and_not_again(system, seeded_idp, 
 
 def test_account_page_shows_the_masked_identity_and_activation_time(system, seeded_idp, page: Page, screenshot_dir):
     page.goto("/login?next=/account")
-    page.get_by_role("button", name=re.compile("巴特尔")).click()
-    page.get_by_role("button", name="同意并继续").click()
-    page.get_by_label("我已阅读并同意以上内容").check()
-    page.get_by_role("button", name="同意并开通").click()
+    activate_with_persona(page, "巴特尔")
 
     expect(page).to_have_url(f"{system.url}/account")
     card = page.get_by_role("region", name="我的个人数字账户")
@@ -76,10 +74,7 @@ def test_account_page_shows_the_masked_identity_and_activation_time(system, seed
 
 def test_face_verification_page_at_phone_size_brings_the_resident_back(system, seeded_idp, page: Page, screenshot_dir):
     page.goto("/login")
-    page.get_by_role("button", name=re.compile("李秀兰")).click()
-    page.get_by_role("button", name="同意并继续").click()
-    page.get_by_label("我已阅读并同意以上内容").check()
-    page.get_by_role("button", name="同意并开通").click()
+    activate_with_persona(page, "李秀兰")
     expect(page.locator(".session-name")).to_have_text("李*兰")
 
     page.goto("/auth/step-up?next=/account")

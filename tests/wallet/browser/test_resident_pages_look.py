@@ -17,7 +17,8 @@ from common.timeutil import to_local
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import check_page
 from tests.wallet.authorization.fixtures import demo_units  # noqa: F401  (fixture)
-from tests.wallet.browser.test_bills_phone import cards, log_in_first_time
+from tests.wallet.browser.resident_sign_in import log_in_first_time
+from tests.wallet.browser.test_bills_phone import cards
 from wallet.extensions import db
 from wallet.models import Bill
 

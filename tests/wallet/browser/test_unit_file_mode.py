@@ -4,7 +4,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from tests.wallet.authorization.fixtures import demo_units  # noqa: F401  (fixture)
-from tests.wallet.browser.test_authorize_flow import desktop, unit_logs_in
+from tests.wallet.browser.unit_desk import desktop, lock_claim, record_reimbursement, unit_logs_in
 from tests.wallet.imports.bills import layout_pdf
 
 
@@ -28,14 +28,9 @@ def test_unit_verifies_a_layout_pdf_then_locks_and_reimburses_part(system, netwo
     desk.get_by_role("button", name="受理报销").click()
     expect(desk.get_by_test_id("mode")).to_have_text("文件报销")
     expect(desk.get_by_test_id("claim-state")).to_have_text("待锁定")
-    desk.get_by_role("button", name="锁定票据").click()
-    expect(desk.get_by_test_id("claim-state")).to_have_text("已锁定")
+    lock_claim(desk)
 
-    desk.get_by_label("报销金额（元）").fill("150.00")
-    desk.get_by_label("业务流水号").fill("WJ2026BROWSER1")
-    desk.get_by_label("记账凭证号").fill("JZ-2026-0901")
-    desk.get_by_role("button", name="登记报销").click()
-    expect(desk.get_by_test_id("claim-state")).to_have_text("已报销")
+    record_reimbursement(desk, "150.00", "WJ2026BROWSER1", "JZ-2026-0901")
     expect(desk.get_by_test_id("reimbursed-amount")).to_have_text("¥150.00")
     status = network.platform("GET", f"/bills/{item['code']}/{item['number']}").json()["bill"]["status"]
     assert status["reimbursement"] == "partially_reimbursed" and status["reimbursed_amount"] == 15000

@@ -5,7 +5,8 @@ from playwright.sync_api import Browser, expect
 
 from tests.support.visual import CONSOLE, check_page
 from tests.wallet.authorization.fixtures import claimable, collected, demo_units, grant  # noqa: F401  (fixtures)
-from tests.wallet.browser.test_authorize_flow import desktop, no_reload_since_marked, unit_logs_in
+from tests.wallet.browser.test_authorize_flow import no_reload_since_marked
+from tests.wallet.browser.unit_desk import desktop, unit_logs_in
 from wallet.extensions import db
 from wallet.models import Claim
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Locator, expect
 
 from tests.support.visual import CONSOLE_SIZES, PHONE_SIZES
 from tests.wallet.authorization.fixtures import claimable, collected, demo_units, grant  # noqa: F401  (fixtures)
-from tests.wallet.browser.test_authorize_flow import desktop, unit_logs_in
+from tests.wallet.browser.unit_desk import desktop, lock_claim, record_reimbursement, unit_logs_in
 
 DOCS_SHOT = Path(__file__).resolve().parents[3] / "docs" / "screenshots" / "unit-claim-typed-time.png"
 SHOWN = "2026-03-06 13:21"
@@ -39,15 +39,9 @@ def test_the_claim_page_shows_the_reimbursement_time_as_the_clerk_typed_it(
     context = desktop(browser, base_url)
     desk = unit_logs_in(context, "insurer")
     desk.goto(f"/unit/claims/{claim}")
-    desk.get_by_role("button", name="锁定票据").click()
-    expect(desk.get_by_test_id("claim-state")).to_have_text("已锁定")
+    lock_claim(desk)
 
-    desk.get_by_label("报销金额（元）").fill("10.00")
-    desk.get_by_label("业务流水号").fill("BX2026TIME02")
-    desk.get_by_label("记账凭证号").fill("JZ-2026-0322")
-    desk.get_by_label("报销时间").fill("2026-03-06T13:21")
-    desk.get_by_role("button", name="登记报销").click()
-    expect(desk.get_by_test_id("claim-state")).to_have_text("已报销")
+    record_reimbursement(desk, "10.00", "BX2026TIME02", "JZ-2026-0322", when="2026-03-06T13:21")
     typed = desk.locator("dt", has_text="报销时间").locator("xpath=following-sibling::dd[1]")
 
     for size in (*CONSOLE_SIZES, *PHONE_SIZES):

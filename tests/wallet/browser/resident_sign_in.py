@@ -1,0 +1,21 @@
+"""A resident's first sign-in in the browser, as several browser tests need it before their own steps."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page
+
+
+def activate_with_persona(page: Page, name: str) -> None:
+    """At the identity stub's persona list: pick ``name``, consent, accept the account terms."""
+    page.get_by_role("button", name=re.compile(name)).click()
+    page.get_by_role("button", name="同意并继续").click()
+    page.get_by_label("我已阅读并同意以上内容").check()
+    page.get_by_role("button", name="同意并开通").click()
+
+
+def log_in_first_time(page: Page, name: str, start: str = "/") -> None:
+    """From the ``start`` page's login link to an activated account."""
+    page.goto(start)
+    page.get_by_role("link", name="使用蒙速办实名登录").click()
+    activate_with_persona(page, name)
