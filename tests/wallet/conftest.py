@@ -23,14 +23,22 @@ def fresh_rate_limits() -> Iterator[None]:
 
 
 @pytest.fixture
-def network(system, fiscal_app) -> Iterator[Network]:
+def net(system, fiscal_app) -> Iterator[Network]:
+    """The network with nothing issued yet; tests issue exactly the bills they need."""
+    keyring.clear()
+    network = Network(system.url, fiscal_app)
+    yield network
+    network.clear_faults()
+    keyring.clear()
+
+
+@pytest.fixture
+def network(net: Network, fiscal_app) -> Network:
+    """The network with the demo personas' bills, and one more inpatient bill for 乌日娜 (p1)."""
     with fiscal_app.app_context():
         seed_demo(personas=["p1", "p2"], bills_per_person=12)
-    net = Network(system.url, fiscal_app)
     net.issue("p1", province="11", type_key="medical_inpatient", amount=1288000)
-    yield net
-    net.clear_faults()
-    keyring.clear()
+    return net
 
 
 @pytest.fixture

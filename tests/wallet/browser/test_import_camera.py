@@ -20,7 +20,7 @@ from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.wallet.browser.resident_sign_in import log_in_first_time
 from tests.wallet.browser.test_scanner_module import with_camera
 from tests.wallet.imports.bills import document_of, qr_text_of
-from tests.wallet.imports.conftest import fresh_limits, net, stored_bills  # noqa: F401  (fixtures)
+from tests.wallet.imports.conftest import stored_bills
 from tests.wallet.scan.bill_photos import qr_image
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.wallet.browser.test_import_camera import log_in_to_import
 from tests.wallet.imports.bills import elements_of, fields_of, layout_pdf, tampered_pdf
-from tests.wallet.imports.conftest import fresh_limits, net, stored_bills  # noqa: F401  (fixtures)
+from tests.wallet.imports.conftest import stored_bills
 from tests.wallet.scan.bill_photos import Shot, bill_sheet, photograph
 
 pytestmark = pytest.mark.browser

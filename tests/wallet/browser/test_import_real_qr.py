@@ -18,7 +18,7 @@ from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import check_page, watch
 from tests.wallet.browser.test_import_camera import log_in_to_import, phone_filming
 from tests.wallet.imports.bills import document_of, elements_of, printed_qr_of
-from tests.wallet.imports.conftest import fresh_limits, net, stored_bills  # noqa: F401  (fixtures)
+from tests.wallet.imports.conftest import stored_bills
 
 pytestmark = pytest.mark.browser
 

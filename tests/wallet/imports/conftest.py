@@ -1,7 +1,5 @@
-"""A resident logged in to the wallet, the network to issue bills on, and fresh rate limits per test."""
+"""A resident logged in to the wallet on a network with nothing issued yet (``net``, from the wallet's conftest)."""
 from __future__ import annotations
-
-from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
@@ -10,30 +8,12 @@ from sqlalchemy import func, select
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.network import Network, persona
 from tests.wallet.auth.flows import log_in
-from wallet.extensions import db, limiter
+from wallet.extensions import db
 from wallet.models import Bill, Resident
-from wallet.services.signatures import keyring
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits() -> Iterator[None]:
-    limiter.reset()
-    yield
-    limiter.reset()
 
 
 @pytest.fixture
-def net(system, fiscal_app) -> Iterator[Network]:
-    """The network with nothing issued yet; tests issue exactly the bills they need."""
-    keyring.clear()
-    network = Network(system.url, fiscal_app)
-    yield network
-    network.clear_faults()
-    keyring.clear()
-
-
-@pytest.fixture
-def resident(client: FlaskClient, seeded_idp, net) -> FlaskClient:
+def resident(client: FlaskClient, seeded_idp, net: Network) -> FlaskClient:
     """The wallet's test client, logged in as 乌日娜 (persona p1)."""
     log_in(client, "p1")
     return client
