@@ -42,6 +42,13 @@ def verify_pdf(client, pdf: bytes):
                        content_type="multipart/form-data")
 
 
+def verify_elements(client, item) -> str:
+    """The verification result page for ``item``'s five elements as typed by the clerk."""
+    response = client.post("/unit/verify/elements", data={"csrf_token": token(client), **fields_of(item)})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_data(as_text=True)
+
+
 def act(client, claim_id: int, action: str, **data: str):
     return client.post(f"/unit/claims/{claim_id}/{action}", data={"csrf_token": token(client), **data})
 
@@ -77,8 +84,7 @@ def test_a_verified_layout_pdf_is_taken_in_locked_and_partly_reimbursed(insurer,
 
 def test_feedback_sent_twice_is_recorded_once(insurer, network, wallet_app):
     item = network.issue("p1", amount=50000, type_key="court_fee")
-    html = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer), **fields_of(item)}) \
-        .get_data(as_text=True)
+    html = verify_elements(insurer, item)
     claim_id = take_in(insurer, html)
     act(insurer, claim_id, "lock")
     assert act(insurer, claim_id, "feedback", amount="100.00", **FEEDBACK).status_code == 303
@@ -89,8 +95,7 @@ def test_feedback_sent_twice_is_recorded_once(insurer, network, wallet_app):
 
 def test_feedback_above_the_remaining_amount_is_refused(insurer, network, wallet_app):
     item = network.issue("p1", amount=50000, type_key="court_fee")
-    html = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer), **fields_of(item)}) \
-        .get_data(as_text=True)
+    html = verify_elements(insurer, item)
     claim_id = take_in(insurer, html)
     act(insurer, claim_id, "lock")
     refused = act(insurer, claim_id, "feedback", amount="500.01", **FEEDBACK)
@@ -100,9 +105,7 @@ def test_feedback_above_the_remaining_amount_is_refused(insurer, network, wallet
 
 def test_five_elements_verify_then_claim_then_reject_releases_the_lock(insurer, network, wallet_app):
     item = network.issue("p1", amount=25630)
-    result = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer), **fields_of(item)})
-    assert result.status_code == 200
-    claim_id = take_in(insurer, result.get_data(as_text=True))
+    claim_id = take_in(insurer, verify_elements(insurer, item))
     act(insurer, claim_id, "lock")
     assert act(insurer, claim_id, "reject", reason="材料不全").status_code == 303
     assert fiscal_status(network, item)["reimbursement"] == "unreimbursed"
@@ -146,8 +149,7 @@ def test_a_red_reversed_bill_is_shown_but_cannot_be_taken_in(insurer, network, w
 
 def test_the_same_bill_is_not_taken_in_twice_by_one_unit(insurer, network, wallet_app):
     item = network.issue("p1")
-    html = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer), **fields_of(item)}) \
-        .get_data(as_text=True)
+    html = verify_elements(insurer, item)
     take_in(insurer, html)
     again = insurer.post("/unit/file-claims", data={"csrf_token": token(insurer), **fields_of(item)})
     assert again.status_code == 409 and "已受理" in again.get_data(as_text=True)
@@ -157,8 +159,7 @@ def test_the_same_bill_is_not_taken_in_twice_by_one_unit(insurer, network, walle
 def test_another_unit_cannot_see_or_act_on_the_file_claim(client, network, wallet_app, demo_units, unit_logins):
     unit_client_login(client, unit_logins["insurer"])
     item = network.issue("p1")
-    html = client.post("/unit/verify/elements", data={"csrf_token": token(client), **fields_of(item)}) \
-        .get_data(as_text=True)
+    html = verify_elements(client, item)
     claim_id = take_in(client, html)
     client.post("/unit/logout", data={"csrf_token": token(client)})
     unit_client_login(client, unit_logins["agency"])
@@ -170,14 +171,12 @@ def test_another_unit_cannot_see_or_act_on_the_file_claim(client, network, walle
 def test_a_bill_locked_by_another_unit_is_refused_on_lock(client, network, wallet_app, demo_units, unit_logins):
     item = network.issue("p1")
     unit_client_login(client, unit_logins["agency"])
-    html = client.post("/unit/verify/elements", data={"csrf_token": token(client), **fields_of(item)}) \
-        .get_data(as_text=True)
+    html = verify_elements(client, item)
     first = take_in(client, html)
     assert act(client, first, "lock").status_code == 303
     client.post("/unit/logout", data={"csrf_token": token(client)})
     unit_client_login(client, unit_logins["insurer"])
-    html = client.post("/unit/verify/elements", data={"csrf_token": token(client), **fields_of(item)}) \
-        .get_data(as_text=True)
+    html = verify_elements(client, item)
     second = take_in(client, html)
     refused = act(client, second, "lock")
     assert refused.status_code == 409 and "锁定" in refused.get_data(as_text=True)
@@ -201,8 +200,7 @@ def test_the_verify_page_is_in_the_unit_navigation(insurer):
 
 def test_file_claims_appear_in_the_inbox_and_the_export_marked_as_file_mode(insurer, network, wallet_app):
     item = network.issue("p1", amount=50000, type_key="court_fee")
-    html = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer), **fields_of(item)}) \
-        .get_data(as_text=True)
+    html = verify_elements(insurer, item)
     claim_id = take_in(insurer, html)
     inbox = insurer.get("/unit/").get_data(as_text=True)
     row = inbox[inbox.index(f'data-claim="{item["code"]}-{item["number"]}"'):]
