@@ -15,11 +15,6 @@ FACE = "urn:mengsuban:loa:3"
 
 
 @pytest.fixture
-def rp(seeded_idp, system) -> Relying:
-    return Relying.for_wallet(system, seeded_idp)
-
-
-@pytest.fixture
 def browser(rp) -> requests.Session:
     """A browser signed in at the stub by SMS (level 2), consent given."""
     http = requests.Session()

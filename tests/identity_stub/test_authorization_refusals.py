@@ -9,13 +9,7 @@ from sqlalchemy import func, select
 
 from identity_stub.extensions import db
 from identity_stub.models import AuthorizationCode
-from tests.identity_stub.client import Relying
 from tests.identity_stub.pages import redirect_target, through_stub
-
-
-@pytest.fixture
-def rp(seeded_idp, system) -> Relying:
-    return Relying.for_wallet(system, seeded_idp)
 
 
 def codes_issued(idp_app) -> int:

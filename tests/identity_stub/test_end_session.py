@@ -11,11 +11,6 @@ from tests.identity_stub.pages import CSRF, field, redirect_target
 
 
 @pytest.fixture
-def rp(seeded_idp, system) -> Relying:
-    return Relying.for_wallet(system, seeded_idp)
-
-
-@pytest.fixture
 def session_and_token(rp) -> tuple[requests.Session, str]:
     http = requests.Session()
     return http, rp.redeem(rp.code(http)).json()["id_token"]

@@ -13,11 +13,6 @@ PHONE = "13804720458"  # 王建国
 
 
 @pytest.fixture
-def rp(seeded_idp, system) -> Relying:
-    return Relying.for_wallet(system, seeded_idp)
-
-
-@pytest.fixture
 def login_page(rp) -> tuple[requests.Session, str]:
     http = requests.Session()
     page = http.get(rp.authorize_url())

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import jwt
-import pytest
 import requests
 from sqlalchemy import select, update
 
@@ -12,11 +11,6 @@ from common.timeutil import utcnow
 from identity_stub.extensions import db
 from identity_stub.models import SigningKey
 from tests.identity_stub.client import Relying
-
-
-@pytest.fixture
-def rp(seeded_idp, system) -> Relying:
-    return Relying.for_wallet(system, seeded_idp)
 
 
 def id_token(rp: Relying) -> str:

@@ -11,12 +11,7 @@ from common.timeutil import utcnow
 from identity_stub.extensions import db
 from identity_stub.models import AccessToken, AuthorizationCode, OAuthClient
 from identity_stub.models.oauth import secret_digest
-from tests.identity_stub.client import Relying, b64url
-
-
-@pytest.fixture
-def rp(seeded_idp, system) -> Relying:
-    return Relying.for_wallet(system, seeded_idp)
+from tests.identity_stub.client import b64url
 
 
 def tokens_issued(idp_app) -> int:
