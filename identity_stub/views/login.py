@@ -5,6 +5,8 @@ authorization endpoint is accepted there.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
@@ -22,6 +24,20 @@ from identity_stub.views import bp
 NO_REQUEST = "没有待完成的登录请求。请回到应用，重新点击“使用蒙速办实名登录”。"
 
 
+def serving_a_request(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Every login step serves one authorization request (``next``); without one there is nothing to log in
+    to, so the step answers 400 before it reads anything else. The view receives the request's URL."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        next_url = authorize_target(request.values.get("next"))
+        if next_url is None:
+            return render_error(400, NO_REQUEST)
+        return view(next_url, *args, **kwargs)
+
+    return guarded
+
+
 def personas() -> list[Person]:
     return list(db.session.scalars(
         select(Person).where(Person.persona_key.is_not(None)).order_by(Person.persona_key)))
@@ -32,10 +48,8 @@ def login_page(next_url: str, status: int = 200, **context: Any) -> tuple[str, i
 
 
 @bp.get("/login")
-def login() -> Any:
-    next_url = authorize_target(request.args.get("next"))
-    if next_url is None:
-        return render_error(400, NO_REQUEST)
+@serving_a_request
+def login(next_url: str) -> Any:
     return login_page(next_url)
 
 
@@ -46,10 +60,8 @@ def typed_phone() -> str:
 
 
 @bp.post("/login/sms-code")
-def send_sms_code() -> Any:
-    next_url = authorize_target(request.form.get("next"))
-    if next_url is None:
-        return render_error(400, NO_REQUEST)
+@serving_a_request
+def send_sms_code(next_url: str) -> Any:
     phone = typed_phone()
     try:
         challenge = send_code(phone)
@@ -59,10 +71,8 @@ def send_sms_code() -> Any:
 
 
 @bp.post("/login/sms")
-def login_with_sms() -> Any:
-    next_url = authorize_target(request.form.get("next"))
-    if next_url is None:
-        return render_error(400, NO_REQUEST)
+@serving_a_request
+def login_with_sms(next_url: str) -> Any:
     phone = typed_phone()
     try:
         person = verify_code(phone, request.form.get("code", ""))
@@ -73,10 +83,8 @@ def login_with_sms() -> Any:
 
 
 @bp.post("/login/persona")
-def login_as_persona() -> Any:
-    next_url = authorize_target(request.form.get("next"))
-    if next_url is None:
-        return render_error(400, NO_REQUEST)
+@serving_a_request
+def login_as_persona(next_url: str) -> Any:
     key = request.form.get("persona", "")
     person = db.session.scalar(select(Person).where(Person.persona_key == key))
     if person is None:
@@ -86,10 +94,8 @@ def login_as_persona() -> Any:
 
 
 @bp.route("/verify-face", methods=["GET", "POST"])
-def verify_face() -> Any:
-    next_url = authorize_target(request.values.get("next"))
-    if next_url is None:
-        return render_error(400, NO_REQUEST)
+@serving_a_request
+def verify_face(next_url: str) -> Any:
     auth = current_authentication()
     if auth is None:
         return redirect(url_for("idp.login", next=next_url))

@@ -81,6 +81,22 @@ def test_login_page_refuses_to_continue_anywhere_but_an_authorization_request(sy
     assert response.status_code == 400 and "没有待完成的登录请求" in response.text
 
 
+@pytest.mark.parametrize(("step", "data"), [
+    ("/idp/login/persona", {"persona": "p1"}),
+    ("/idp/login/sms-code", {"phone": PHONE}),
+    ("/idp/login/sms", {"phone": PHONE, "code": "123456"}),
+    ("/idp/verify-face", {}),
+])
+@pytest.mark.parametrize("target", ["", "https://evil.example.com/"])
+def test_no_login_step_goes_on_without_an_authorization_request(rp, login_page, step, data, target):
+    http, page = login_page
+    response = http.post(f"{rp.base}{step}", allow_redirects=False,
+                         data={"csrf_token": field(CSRF, page), "next": target, **data})
+    assert response.status_code == 400 and "没有待完成的登录请求" in response.text
+    after = http.get(rp.authorize_url(), allow_redirects=False)
+    assert after.status_code == 302 and "/idp/login?next=" in after.headers["Location"]
+
+
 def test_consent_is_asked_once_per_person_and_client(rp):
     rp.code(requests.Session(), persona="p3")
     second = Relying(rp.base, rp.client_id, rp.client_secret, rp.redirect_uri)
