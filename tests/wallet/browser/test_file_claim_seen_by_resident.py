@@ -10,8 +10,8 @@ from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import CONSOLE, check_page
 from tests.wallet.authorization.fixtures import as_unit, claimable, demo_units  # noqa: F401  (fixtures)
 from tests.wallet.browser.test_authorization_pages_look import bill_of, signed_in
-from tests.wallet.browser.unit_desk import desktop, lock_claim, record_reimbursement, unit_logs_in
 from tests.wallet.browser.test_unit_accounts_console import console, finance_logs_in
+from tests.wallet.browser.unit_desk import desktop, lock_claim, record_reimbursement, unit_logs_in
 from wallet.demo import demo_unit
 from wallet.scan.five_elements import FiveElements
 from wallet.services.file_claims import take_in
