@@ -26,7 +26,7 @@ from wallet.models.claim import Claim, ClaimFile
 from wallet.refusals import Refusal
 from wallet.scan.five_elements import FiveElements
 from wallet.services import bill_store
-from wallet.services.reimbursement import UnitCaller
+from wallet.services.claim_steps import UnitCaller
 from wallet.services.verification import VerifiedBill, fetch_verified
 
 

@@ -15,14 +15,24 @@ import pytest
 import requests
 from sqlalchemy import update
 
-from tests.wallet.authorization.fixtures import (as_unit, auth_row, claimable, collect, demo_login, form_token, grant,
-                                                 resident_http_login, unit_http_login)
+from common.timeutil import utcnow
+from tests.wallet.authorization.fixtures import (
+    as_unit,
+    auth_row,
+    claimable,
+    collect,
+    demo_login,
+    form_token,
+    grant,
+    resident_http_login,
+    unit_http_login,
+)
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
 from wallet.models.claim import Claim
 from wallet.policy import PENDING_TTL
-from wallet.services import reimbursement
 from wallet.refusals import Refusal
+from wallet.services import claim_steps
 from wallet.services.reimbursement import Feedback, lock_claim, record_feedback
 
 SLOW_MS = 5000
@@ -131,7 +141,7 @@ def test_a_lock_interrupted_after_the_network_locked_converges_on_retry(wallet_a
                                                                          monkeypatch):
     claim_id = three_claims[1][0]
     with monkeypatch.context() as patch:
-        patch.setattr(reimbursement, "_settle", crash)
+        patch.setattr(claim_steps, "settle", crash)
         interrupted(wallet_app, lock_claim, claim_id)
     claim = auth_row(wallet_app, claim_id)
     assert claim.state == "authorized" and network_status(network, claim)["reimbursement"] == "locked"
@@ -145,9 +155,9 @@ def test_feedback_interrupted_after_the_network_recorded_it_is_counted_once(wall
                                                                             monkeypatch):
     claim_id = three_claims[1][0]
     as_unit(wallet_app, "insurer", lock_claim, claim_id)
-    paid = Feedback(amount=1000, serial="SHORT-TX-1", voucher="JZ-1", time=reimbursement.utcnow())
+    paid = Feedback(amount=1000, serial="SHORT-TX-1", voucher="JZ-1", time=utcnow())
     with monkeypatch.context() as patch:
-        patch.setattr(reimbursement, "_settle", crash)
+        patch.setattr(claim_steps, "settle", crash)
         interrupted(wallet_app, record_feedback, claim_id, paid)
     claim = auth_row(wallet_app, claim_id)
     assert claim.state == "locked" and network_status(network, claim)["reimbursed_amount"] == 1000
