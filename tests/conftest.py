@@ -1,4 +1,17 @@
-"""Fixtures for the whole suite. Run it once per database: ``pytest --db sqlite`` / ``--db postgresql``."""
+"""Fixtures for the whole suite. Run it once per database: ``pytest --db sqlite`` / ``--db postgresql``.
+
+The contract, kept small so every test file can rely on it:
+
+- A test that asks for none of the fixtures below starts no server and opens no database
+  (it carries no mark; ``make test-fast`` runs those that test rules and services).
+- ``system``, ``wallet_app``, ``idp_app``, ``fiscal_app`` and ``client`` give the three parts
+  running on one live server (started once per session), with their databases as empty as
+  at the start; after the test the tables it wrote to (through any part's engine, from any
+  thread) are emptied again, and only those. Such a test carries the ``system`` mark.
+- ``live_server`` alone gives the running parts without that clean-up: for tests that
+  write nothing.
+- Asking for ``page`` (or another Playwright fixture) drives Chromium: the ``browser`` mark.
+"""
 from __future__ import annotations
 
 import os
@@ -13,7 +26,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Page
 
-from common.database import truncate_all
 from tests.support.environment import CHROMIUM, components, in_ci, missing_report, postgres_admin_url
 from tests.support.live_server import LiveServer, free_port, part_configs, running_system
 from tests.support.visual import watch
@@ -44,7 +56,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     browser_ok = os.access(CHROMIUM, os.X_OK)
     for item in items:
-        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if "live_server" in fixtures:
+            item.add_marker(pytest.mark.system)
+        if BROWSER_FIXTURES & fixtures:
             item.add_marker(pytest.mark.browser)
             if not browser_ok and not in_ci():
                 item.add_marker(pytest.mark.skip(reason="chromium is not installed (make test installs it)"))
@@ -83,13 +98,12 @@ def live_server(database_urls: dict[str, str]) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def system(live_server: LiveServer) -> Iterator[LiveServer]:
-    """The running system with empty databases; emptied again after the test."""
+    """The running system with empty databases; what the test wrote is emptied again after it."""
     yield live_server
-    for part in live_server.parts.values():
+    for name, part in live_server.parts.items():
         with part.app_context():
-            db = part.extensions["sqlalchemy"]
-            db.session.remove()
-            truncate_all(db)
+            part.extensions["sqlalchemy"].session.remove()
+            live_server.writes[name].clean()
 
 
 @pytest.fixture
@@ -145,6 +159,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def base_url(live_server: LiveServer) -> str:
     return live_server.url
+
+
+@pytest.fixture(scope="session")
+def _verify_url() -> None:
+    """Stands in for pytest-base-url's session-wide autouse check, which asks for ``base_url``
+    and so would start the live server and its databases for every test, even a pure one."""
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from common.settings import Setting
+from tests.support.cleanup import TableWrites
 
 
 def free_port() -> int:
@@ -26,6 +27,7 @@ class LiveServer:
     port: int
     server: BaseWSGIServer | None = None
     thread: threading.Thread | None = field(default=None, repr=False)
+    writes: dict[str, TableWrites] = field(default_factory=dict, repr=False)
 
     @property
     def url(self) -> str:
@@ -62,6 +64,9 @@ def running_system(configs: dict[str, dict[str, Any]], port: int) -> Iterator[Li
     from app import build_app
 
     server = LiveServer(build_app(configs["wallet"], configs["idp"], configs["fiscal"]), port)
+    for name, part in server.parts.items():  # watched from before the first statement
+        with part.app_context():
+            server.writes[name] = TableWrites(part.extensions["sqlalchemy"])
     prepare_databases(server.parts)
     server.start()
     try:
