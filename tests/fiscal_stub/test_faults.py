@@ -4,14 +4,24 @@ from __future__ import annotations
 import base64
 
 import requests
+from flask import Flask
+from sqlalchemy import text
 
 from fiscal_stub import create_app
 from fiscal_stub.crypto import verify
+from fiscal_stub.extensions import db
 from tests.fiscal_stub.conftest import WURINA
 
 
 def faults(network, body: dict | None = None, method: str = "post") -> requests.Response:
     return getattr(requests, method)(network.url("/_faults"), json=body, timeout=30)
+
+
+def stored(app: Flask) -> dict[str, int]:
+    """Rows in every table of the network's database, counted with plain SQL."""
+    with app.app_context():
+        return {name: db.session.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
+                for name in db.metadata.tables}
 
 
 def genuine(network, bill: dict) -> bool:
@@ -25,9 +35,11 @@ def test_fault_switch_reports_clears_and_refuses_bad_values(network):
         "latency_ms": 0, "error_rate": 0.0, "forge_next_signature": False, "feed_down": False}
     assert faults(network, {"latency_ms": 5, "error_rate": 0.25}).json()["faults"]["error_rate"] == 0.25
     assert faults(network, {"feed_down": True}).json()["faults"]["latency_ms"] == 5
+    switched = faults(network, method="get").json()["faults"]
     bad = faults(network, {"error_rate": 2})
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_request")
-    assert faults(network, {"explode": True}).status_code == 400
+    assert faults(network, {"explode": True, "latency_ms": 9}).status_code == 400
+    assert faults(network, method="get").json()["faults"] == switched, "a refused switch changes nothing"
     assert faults(network, method="delete").json()["faults"]["feed_down"] is False
     assert faults(network, method="get").json()["faults"]["latency_ms"] == 0
 
@@ -35,17 +47,25 @@ def test_fault_switch_reports_clears_and_refuses_bad_values(network):
 def test_error_rate_one_fails_every_api_call_but_keys(network):
     bill = network.issue()
     faults(network, {"error_rate": 1})
+    before = stored(network.app)
     failed = network.get(f"/bills/{bill['code']}/{bill['number']}")
     assert (failed.status_code, failed.json()["code"]) == (503, "service_unavailable")
     assert network.get("/keys").status_code == 200
+    refused = [network.lock(bill), network.feedback(bill, "UNIT-A", "LS-1", 100),
+               network.post("/payer-bills", {"id_number": WURINA[0]})]
+    assert [r.status_code for r in refused] == [503, 503, 503]
+    assert stored(network.app) == before, "a failed call stores nothing"
     faults(network, method="delete")
-    assert network.get(f"/bills/{bill['code']}/{bill['number']}").status_code == 200
+    after = network.fetch(bill)
+    assert (after["status"], after["version"]) == (bill["status"], bill["version"])
 
 
 def test_feed_down_fails_only_the_feed(network):
     faults(network, {"feed_down": True})
+    before = stored(network.app)
     down = network.get("/feed")
     assert (down.status_code, down.json()["code"]) == (503, "feed_unavailable")
+    assert stored(network.app) == before, "a refused feed read moves no cursor"
     assert network.post("/payer-bills", {"id_number": WURINA[0]}).status_code == 200
 
 
