@@ -14,9 +14,9 @@ DEB_PACKAGES := chromium fonts-wqy-microhei poppler-utils ffmpeg wrk
 # An unset APP_ENV is production, which refuses the dev-only- defaults: the targets for one
 # machine say development (unless APP_ENV is set already), the test targets say test.
 run db bench check-ui: export APP_ENV ?= development
-test test-sqlite test-postgresql: export APP_ENV := test
+test test-sqlite test-postgresql test-fast: export APP_ENV := test
 
-.PHONY: run lint test test-sqlite test-postgresql bench serve-prod check-ui system-deps postgres-up db lock clean
+.PHONY: run lint test test-sqlite test-postgresql test-fast bench serve-prod check-ui system-deps postgres-up db lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,11 @@ test-sqlite: $(STAMP)
 
 test-postgresql: $(STAMP)
 	$(PY) -m pytest --db postgresql $(PYTEST_ARGS)
+
+## make test-fast: the unit tests of rules and services, in well under a minute: no live server,
+## no database of the system, no browser, nothing marked slow (conftest.py marks the rest)
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not system and not browser and not slow" $(PYTEST_ARGS)
 
 ## make bench: every benchmark script; each prints `figure <name> <value> <unit>` lines
 bench: $(STAMP) system-deps postgres-up

@@ -2,8 +2,9 @@
 
 The contract, kept small so every test file can rely on it:
 
-- A test that asks for none of the fixtures below starts no server and opens no database
-  (it carries no mark; ``make test-fast`` runs those that test rules and services).
+- A test that asks for none of the fixtures below starts no server and opens no database;
+  ``make test-fast`` runs these, less the ones marked ``slow`` (own processes, own servers,
+  own migrated databases, camera-sized photos).
 - ``system``, ``wallet_app``, ``idp_app``, ``fiscal_app`` and ``client`` give the three parts
   running on one live server (started once per session), with their databases as empty as
   at the start; after the test the tables it wrote to (through any part's engine, from any

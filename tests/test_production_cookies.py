@@ -16,6 +16,8 @@ from identity_stub.config import SETTINGS as IDP
 from tests.support.live_server import LiveServer, free_port, part_configs, production_values, running_system
 from wallet.config import SETTINGS as WALLET
 
+pytestmark = pytest.mark.slow
+
 DOC = Path(__file__).resolve().parent.parent / "docs" / "deploy.md"
 # part → (a page that starts a session, its cookie, the SameSite docs/deploy.md promises)
 SESSIONS = {

@@ -11,12 +11,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import requests
 
 from fiscal_stub.config import SETTINGS as FISCAL
 from identity_stub.config import SETTINGS as IDP
 from tests.support.live_server import free_port, production_values
 from wallet.config import SETTINGS as WALLET
+
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_NAMED = {part: sorted(s.env for s in settings if "dev-only-" in str(s.default))

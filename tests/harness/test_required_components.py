@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.environment import Component, missing_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,6 +20,7 @@ def test_report_names_each_missing_component():
     assert missing_report([Component("PostgreSQL", True, "x")]) == ""
 
 
+@pytest.mark.slow
 def test_ci_run_without_postgres_fails_and_says_so():
     env = {**os.environ, "CI": "true", "TEST_POSTGRES_URL": "postgresql://postgres@127.0.0.1:9/postgres"}
     result = subprocess.run(

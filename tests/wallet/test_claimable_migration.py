@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import sqlalchemy as sa
 
 import wallet
 from wallet.extensions import db
 from wallet.migrate import upgrade_database
+
+pytestmark = pytest.mark.slow
 
 BEFORE = "7c1f0e9a4d2b"
 MEDICAL = {"total": 100_000, "medical": {"settlement": {"fund": 60_000, "other_insurance": 5_000,

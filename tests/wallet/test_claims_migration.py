@@ -22,6 +22,8 @@ from wallet.extensions import db
 from wallet.migrate import alembic_config, upgrade_database
 from wallet.models import Unit
 
+pytestmark = pytest.mark.slow
+
 MOVE = "3e8a5c1d7b90"
 AT = datetime(2026, 3, 15, 2, 0, tzinfo=timezone.utc)
 LIFECYCLE = ["unit_id", "state", "claim_ref", "created_at", "expires_at", "locked_at", "lock_expires_at",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from alembic import command
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, x25519
@@ -11,6 +12,8 @@ from joserfc.jwk import ECKey
 from sqlalchemy import create_engine, text
 
 from wallet.migrate import alembic_config
+
+pytestmark = pytest.mark.slow
 
 BEFORE = "9d3e51c7a2b4"
 

@@ -12,6 +12,8 @@ from tests.wallet.scan.hard_photos import HardShot, check_link, hard_shot, natio
 from wallet.refusals import Refusal
 from wallet.scan.photo import decode_bill_photo
 
+pytestmark = pytest.mark.slow
+
 TEST_SIZE = (2000, 1500)
 
 

@@ -11,6 +11,8 @@ from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import build_payload_url
 from wallet.scan.photo import decode_bill_photo, sniff_image_format
 
+pytestmark = pytest.mark.slow
+
 PHONE = Shot(size=(2000, 1500), fill=0.85, seed=3)
 TWELVE_MP = Shot(size=(4000, 3000), fill=0.8, seed=5)
 

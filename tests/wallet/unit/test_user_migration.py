@@ -2,10 +2,13 @@
 initial password sent in clear, so the migration makes it the administrator and forces a change."""
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
 
 from wallet.migrate import alembic_config
+
+pytestmark = pytest.mark.slow
 
 BEFORE = "5b0d4e7c2a91"
 
