@@ -4,16 +4,17 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import text
 
-from common.timeutil import to_local
 from tests.wallet.authorization.fixtures import claimable, collect, grant
 from tests.wallet.finance.test_console import admin  # noqa: F401  (fixture)
 from wallet.extensions import db
-from wallet.models import Claim, Unit
+from wallet.models import Claim
 
 UTC = timezone.utc
+BEIJING = ZoneInfo("Asia/Shanghai")
 # (unit, state, created at, reimbursed at, amount in fen); 2026-10-31 17:30 UTC is already November in Beijing.
 PLAN = [
     ("insurer", "locked", datetime(2026, 10, 31, 17, 30, tzinfo=UTC), None, 0),
@@ -60,38 +61,38 @@ def plant(wallet_app, network, resident_id: int, fiscal_client, demo_units: dict
         db.session.commit()
 
 
+def expected(unit_names: dict[str, str]) -> tuple[dict[str, Counter], dict[str, Counter]]:
+    """The figures counted by hand from ``PLAN``: claims and locks by the Beijing month a claim
+    arrived, reimbursements by the Beijing month they were recorded."""
+    by_unit: dict[str, Counter] = defaultdict(Counter)
+    by_month: dict[str, Counter] = defaultdict(Counter)
+    for unit, state, created, paid, amount in PLAN:
+        for tally in (by_unit[unit_names[unit]], by_month[created.astimezone(BEIJING).strftime("%Y-%m")]):
+            tally["claims"] += 1
+            tally["locked"] += int(state == "locked")
+        if state == "reimbursed":
+            for tally in (by_unit[unit_names[unit]], by_month[paid.astimezone(BEIJING).strftime("%Y-%m")]):
+                tally["reimbursed"] += 1
+                tally["amount"] += amount
+    return by_unit, by_month
+
+
 def test_figures_per_unit_and_per_month_match_the_rows_behind_them(admin, wallet_app, network, collected,
                                                                   fiscal_client, demo_units):
     plant(wallet_app, network, collected, fiscal_client, demo_units)
     with wallet_app.app_context():
-        rows = list(db.session.scalars(select(Claim)))
-        names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
-
-    by_unit: dict[str, Counter] = defaultdict(Counter)
-    by_month: dict[str, Counter] = defaultdict(Counter)
-    for auth in rows:
-        unit = by_unit[names[auth.unit_id]]
-        month = by_month[to_local(auth.created_at).strftime("%Y-%m")]
-        unit["claims"] += 1
-        month["claims"] += 1
-        if auth.state == "locked":
-            unit["locked"] += 1
-            month["locked"] += 1
-        if auth.state == "reimbursed":
-            unit["reimbursed"] += 1
-            unit["amount"] += auth.amount
-            paid = by_month[to_local(auth.reimbursed_at).strftime("%Y-%m")]
-            paid["reimbursed"] += 1
-            paid["amount"] += auth.amount
+        assert db.session.execute(text("SELECT count(*) FROM claims")).scalar_one() == len(PLAN)
+        names = dict(db.session.execute(text("SELECT id, name FROM units")).all())
+    by_unit, by_month = expected({key: names[unit_id] for key, unit_id in demo_units.items()})
     assert by_month["2026-11"]["locked"] == 1 and by_month["2026-11"]["amount"] == 1234567 + 99, "Beijing months"
 
     html = admin.get("/finance/figures").get_data(as_text=True)
-    for table_id, expected in (("by-unit", by_unit), ("by-month", by_month)):
+    for table_id, counted in (("by-unit", by_unit), ("by-month", by_month)):
         shown = table_rows(html, table_id)
-        for label, want in expected.items():
+        for label, want in counted.items():
             assert shown[label] == {"claims": f"{want['claims']:,}", "locked": f"{want['locked']:,}",
                                     "reimbursed": f"{want['reimbursed']:,}", "amount": fen(want["amount"])}, label
-        total = sum(expected.values(), Counter())
+        total = sum(counted.values(), Counter())
         assert shown["合计"]["amount"] == fen(total["amount"]) and shown["合计"]["claims"] == f"{total['claims']:,}"
     assert shown["2026-11"]["amount"] == "¥12,346.66", "thousands separators"
     assert list(table_rows(html, "by-month")) == ["2026-11", "2026-09", "合计"]
