@@ -30,6 +30,7 @@ from playwright.sync_api import Page
 from tests.support.environment import CHROMIUM, components, in_ci, missing_report, postgres_admin_url
 from tests.support.live_server import LiveServer, free_port, part_configs, running_system
 from tests.support.visual import watch
+from wallet.extensions import limiter
 
 # The suite names its environment explicitly, as every deployment must (an unset APP_ENV is
 # production); live servers, apps built from the environment and subprocesses inherit it.
@@ -99,8 +100,11 @@ def live_server(database_urls: dict[str, str]) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def system(live_server: LiveServer) -> Iterator[LiveServer]:
-    """The running system with empty databases; what the test wrote is emptied again after it."""
+    """The running system with empty databases and untouched request rate limits (the suite logs
+    in far more often than a person); what the test wrote is emptied again after it."""
+    limiter.reset()
     yield live_server
+    limiter.reset()
     for name, part in live_server.parts.items():
         with part.app_context():
             part.extensions["sqlalchemy"].session.remove()

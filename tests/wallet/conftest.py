@@ -9,17 +9,8 @@ import pytest
 from fiscal_stub.demo import seed_demo
 from tests.support.network import PLATFORM_TOKEN, Network, activate
 from wallet.clients.fiscal import FiscalClient
-from wallet.extensions import limiter
 from wallet.services.signatures import keyring
 from wallet.worker import Worker
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits() -> Iterator[None]:
-    """Each test starts with untouched request rate limits (the suite logs in far more often than a person)."""
-    limiter.reset()
-    yield
-    limiter.reset()
 
 
 @pytest.fixture
