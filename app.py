@@ -5,10 +5,12 @@ part keeps its own Flask app, config and database, and reaches the others only o
 HTTP through the base URLs in its config. Unless ``APP_ENV`` says development or test,
 the start is refused while any part still holds a development value, naming them all.
 """
+
 from __future__ import annotations
 
 import os
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import click
 from flask import Flask
@@ -45,8 +47,9 @@ def build_app(
     idp_config: Mapping[str, Any] | None = None,
     fiscal_config: Mapping[str, Any] | None = None,
 ) -> Flask:
-    require_real_values([(WALLET_SETTINGS, wallet_config), (IDP_SETTINGS, idp_config),
-                         (FISCAL_SETTINGS, fiscal_config)])
+    require_real_values(
+        [(WALLET_SETTINGS, wallet_config), (IDP_SETTINGS, idp_config), (FISCAL_SETTINGS, fiscal_config)]
+    )
     main = wallet.create_app(wallet_config)
     idp = identity_stub.create_app(idp_config)
     fiscal = fiscal_stub.create_app(fiscal_config)

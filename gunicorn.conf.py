@@ -7,6 +7,7 @@ queued behind it on the same worker. Scale by processes here and by machines beh
 load balancer; every process is stateless (sessions are signed cookies, everything else
 is in the database).
 """
+
 from __future__ import annotations
 
 import multiprocessing

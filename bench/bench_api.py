@@ -9,6 +9,7 @@ wallet does), in-process, as the first version's envelope was measured; the sign
 the request's detached JWS made and verified (ES256), which the first version's HMAC cost
 next to nothing — together, the ceiling the crypto alone would allow.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,9 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 
-from bench.harness import ROOT, build_system, figure, free_port, gunicorn, temp_dir, threaded_server
-
 from sqlalchemy import select
 
+from bench.harness import ROOT, build_system, figure, free_port, gunicorn, temp_dir, threaded_server
 from clients.reference_client import WalletApiClient, encrypt, new_unit_keys, sign_request
 from common.timeutil import utcnow
 from fiscal_stub.demo import seed_people
@@ -31,7 +31,7 @@ from wallet.auth.identity import VerifiedIdentity
 from wallet.clients.fiscal import FiscalClient
 from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
-from wallet.models import Claim, Bill, Resident, UnitUser
+from wallet.models import Bill, Claim, Resident, UnitUser
 from wallet.services import wallet_api_keys
 from wallet.services.api_credentials import issue_app_key, register_unit_keys
 from wallet.services.authorizations import Confirmation, authorize_bills
@@ -50,8 +50,14 @@ def prepare_unit(system, url: str) -> tuple[str, str, str, list[int]]:
         seed_people([person], BILLS, seed=23)
     client = FiscalClient(f"{url}/fiscal/api/v1", "dev-only-platform-token-nm", timeout=60)
     with wallet_app.app_context():
-        identity = VerifiedIdentity(sub="bench-api", name=person.name, id_number=person.id_number,
-                                    acr="urn:mengsuban:loa:2", auth_time=0, id_token="")
+        identity = VerifiedIdentity(
+            sub="bench-api",
+            name=person.name,
+            id_number=person.id_number,
+            acr="urn:mengsuban:loa:2",
+            auth_time=0,
+            id_token="",
+        )
         resident_id = activate_account(identity, "2026-01").id
         sync_person(resident_id, person.id_number, client)
         seed_demo_units()
@@ -59,18 +65,35 @@ def prepare_unit(system, url: str) -> tuple[str, str, str, list[int]]:
         issued = issue_app_key(user)
         private_jwks, public_jwks = new_unit_keys()
         register_unit_keys(user, public_jwks)
-        bill_ids = list(db.session.scalars(select(Bill.id).where(
-            Bill.resident_id == resident_id, Bill.issuance == "normal", Bill.reimbursement == "unreimbursed",
-            Bill.total > 0)))
-        authorize_bills(db.session.get_one(Resident, resident_id), user.unit_id, bill_ids, "BENCH", "",
-                        uuid.uuid4().hex, Confirmation("urn:mengsuban:loa:3", utcnow()))
-        claims = list(db.session.scalars(select(Claim.id).where(Claim.unit_id == user.unit_id)
-                                         .order_by(Claim.id)))
+        bill_ids = list(
+            db.session.scalars(
+                select(Bill.id).where(
+                    Bill.resident_id == resident_id,
+                    Bill.issuance == "normal",
+                    Bill.reimbursement == "unreimbursed",
+                    Bill.total > 0,
+                )
+            )
+        )
+        authorize_bills(
+            db.session.get_one(Resident, resident_id),
+            user.unit_id,
+            bill_ids,
+            "BENCH",
+            "",
+            uuid.uuid4().hex,
+            Confirmation("urn:mengsuban:loa:3", utcnow()),
+        )
+        claims = list(db.session.scalars(select(Claim.id).where(Claim.unit_id == user.unit_id).order_by(Claim.id)))
         return issued.app_id, issued.app_key, private_jwks, claims
 
 
-PAYLOAD = {"amount": 128050, "serial": "YW20260306000001", "voucher": "PZ-2026-03-0001",
-           "time": "2026-03-06T09:30:00+08:00"}
+PAYLOAD = {
+    "amount": 128050,
+    "serial": "YW20260306000001",
+    "voucher": "PZ-2026-03-0001",
+    "time": "2026-03-06T09:30:00+08:00",
+}
 
 
 def per_second(step: Callable[[], None]) -> float:
@@ -94,8 +117,15 @@ def crypto_rates(wallet_app, private_jwks: str) -> tuple[float, float]:
         assert json.loads(jose.decrypt(encrypt(PAYLOAD, recipient), wallet_keys)) == PAYLOAD
 
     def signature() -> None:
-        signed = sign_request(unit.signing_key, unit.app_id, "POST", "/api/v1/authorizations/1/feedback", body,
-                              int(time.time()), uuid.uuid4().hex)
+        signed = sign_request(
+            unit.signing_key,
+            unit.app_id,
+            "POST",
+            "/api/v1/authorizations/1/feedback",
+            body,
+            int(time.time()),
+            uuid.uuid4().hex,
+        )
         jose.verify_detached(signed, body, verify)
 
     return per_second(envelope), per_second(signature)
@@ -127,8 +157,13 @@ def main() -> None:
         figure("request_sign_verify_per_s", signature, "ops/s")
         port = free_port()
         # The per-credential request limit (120 a minute by default) is lifted: this measures the API's own rate.
-        env = {"BENCH_DB_DIR": tmp, "BENCH_PORT": str(port), "PYTHONPATH": str(ROOT), "WEB_ACCESS_LOG": "",
-               "WALLET_API_RATE_LIMIT": "100000 per minute"}
+        env = {
+            "BENCH_DB_DIR": tmp,
+            "BENCH_PORT": str(port),
+            "PYTHONPATH": str(ROOT),
+            "WEB_ACCESS_LOG": "",
+            "WALLET_API_RATE_LIMIT": "100000 per minute",
+        }
         with gunicorn("bench.bench_app:app", port, env, workers=2) as server:
             rate = lock_feedback_rate(server.url, app_id, app_key, private_jwks, claims)
         figure("api_lock_feedback_per_s", rate, "ops/s")

@@ -2,6 +2,7 @@
 
 Configured by ``BENCH_DB_DIR`` and ``BENCH_PORT``; adds the benchmark-only routes.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,18 +4,18 @@ Figures: first sync over HTTP with signatures verified (vs. the raw verify + bul
 ceiling), list page throughput (vs. a hello route on the same gunicorn), and server time
 of the list and detail pages for a 10,000-bill resident.
 """
+
 from __future__ import annotations
 
 import random
 import time
 from collections.abc import Callable
 
-from bench.bench_routes import add_bench_routes
-from bench.harness import ROOT, build_system, figure, free_port, gunicorn, p95, temp_dir, threaded_server, wrk
-
 import requests
 from sqlalchemy import select
 
+from bench.bench_routes import add_bench_routes
+from bench.harness import ROOT, build_system, figure, free_port, gunicorn, p95, temp_dir, threaded_server, wrk
 from fiscal_stub.demo import seed_people
 from fiscal_stub.generator.identity import make_people
 from wallet.auth.accounts import activate_account
@@ -32,8 +32,14 @@ SIZES = (1000, 10000)
 
 
 def activate(person, tag: str) -> int:
-    identity = VerifiedIdentity(sub=f"bench-{tag}", name=person.name, id_number=person.id_number,
-                                acr="urn:mengsuban:loa:2", auth_time=0, id_token="")
+    identity = VerifiedIdentity(
+        sub=f"bench-{tag}",
+        name=person.name,
+        id_number=person.id_number,
+        acr="urn:mengsuban:loa:2",
+        auth_time=0,
+        id_token="",
+    )
     return activate_account(identity, "2026-01").id
 
 
@@ -78,7 +84,7 @@ def main() -> None:
                     canonical, document = verify_bill(item, client)
                     rows.append(bill_store.bill_row(rid, canonical, document, item))
                 for i in range(0, len(rows), 500):
-                    bill_store.upsert_bills(rows[i:i + 500])
+                    bill_store.upsert_bills(rows[i : i + 500])
                     db.session.commit()
                 figure("sync_ceiling_bills_per_s", len(items) / (time.perf_counter() - started), "bills/s")
             server_times(wallet_app, residents[10000])
@@ -98,13 +104,16 @@ def server_times(wallet_app, resident_id: int) -> None:
     rng = random.Random(5)
     with wallet_app.app_context():
         ids = db.session.scalars(select(Bill.id).where(Bill.resident_id == resident_id)).all()
-        year = db.session.scalar(select(Bill.issue_year).where(Bill.resident_id == resident_id)
-                                 .order_by(Bill.issue_year.desc()).limit(1))
+        year = db.session.scalar(
+            select(Bill.issue_year).where(Bill.resident_id == resident_id).order_by(Bill.issue_year.desc()).limit(1)
+        )
     list_urls = ["/", "/?status=reimbursable", f"/?year={year}", "/?type=medical_outpatient", "/?q=医院"]
     kept = wallet_app.extensions[EXTENSION]
     runs: tuple[tuple[str, list[str], Callable[[], None] | None], ...] = (
-        ("list_p95_ms_10000", list_urls, kept.clear), ("list_kept_p95_ms_10000", list_urls, None),
-        ("detail_p95_ms_10000", [], None))
+        ("list_p95_ms_10000", list_urls, kept.clear),
+        ("list_kept_p95_ms_10000", list_urls, None),
+        ("detail_p95_ms_10000", [], None),
+    )
     for name, urls, before_each in runs:
         samples = []
         for i in range(200):

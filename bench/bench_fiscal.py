@@ -3,12 +3,13 @@
 Standalone: ``.venv/bin/python bench/bench_fiscal.py`` (a temporary SQLite database, well
 under a minute). Prints ``figure <name> <value> <unit>`` lines.
 """
+
 from __future__ import annotations
 
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -21,7 +22,7 @@ from fiscal_stub.models import Bill
 
 PEOPLE = 400
 BILLS_PER_PERSON = 25
-UNTIL = datetime(2026, 6, 30, tzinfo=timezone.utc)
+UNTIL = datetime(2026, 6, 30, tzinfo=UTC)
 SIGN_SECONDS = 2.0
 
 

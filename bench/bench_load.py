@@ -13,6 +13,7 @@ and any answer that sends a signed-in user to a login page), load_hello_rps,
 load_vs_hello, and what the mix completed (authorizations, locks, feedbacks). Needs
 PostgreSQL (``BENCH_POSTGRES_URL``, default the local server); well under a minute.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,12 +30,11 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from bench.harness import ROOT, build_system, figure, free_port, gunicorn, temp_dir, threaded_server, wrk
-
 import psycopg
 import requests
 from sqlalchemy import select
 
+from bench.harness import ROOT, build_system, figure, free_port, gunicorn, temp_dir, threaded_server, wrk
 from common.money import yuan
 from common.timeutil import SHANGHAI, utcnow
 from fiscal_stub.demo import seed_people
@@ -101,8 +101,14 @@ def postgres_databases() -> Iterator[str]:
 
 def collected(person, tag: str, client: FiscalClient) -> int:
     """Activate ``person``'s wallet and collect their bills over HTTP, signatures checked; returns the resident id."""
-    identity = VerifiedIdentity(sub=f"bench-load-{tag}", name=person.name, id_number=person.id_number,
-                                acr=LOA_FACE, auth_time=int(time.time()), id_token="")
+    identity = VerifiedIdentity(
+        sub=f"bench-load-{tag}",
+        name=person.name,
+        id_number=person.id_number,
+        acr=LOA_FACE,
+        auth_time=int(time.time()),
+        id_token="",
+    )
     resident_id = activate_account(identity, "2026-01").id
     sync_person(resident_id, person.id_number, client)
     return resident_id
@@ -110,8 +116,11 @@ def collected(person, tag: str, client: FiscalClient) -> int:
 
 def authorizable(resident_id: int, unit: Unit) -> list[Bill]:
     actor = policy.ResidentActor(resident_id)
-    return [b for b in db.session.scalars(select(Bill).where(Bill.resident_id == resident_id).order_by(Bill.id))
-            if policy.decide(actor, "authorize", bill=b, target_unit=unit)]
+    return [
+        b
+        for b in db.session.scalars(select(Bill).where(Bill.resident_id == resident_id).order_by(Bill.id))
+        if policy.decide(actor, "authorize", bill=b, target_unit=unit)
+    ]
 
 
 def seed(tmp: str) -> Scenario:
@@ -132,21 +141,44 @@ def seed(tmp: str) -> Scenario:
         for n, person in enumerate(claimants):
             claimant = db.session.get_one(Resident, collected(person, str(n), client))
             held = {b.id: b for b in authorizable(claimant.id, unit)}
-            authorize_bills(claimant, unit.id, list(held), "", "", f"bench-load-seed-{n:06d}",
-                            Confirmation(LOA_FACE, utcnow()))
-            claims += [(a_id, yuan(policy.remaining(held[b_id]))) for a_id, b_id in db.session.execute(
-                select(Claim.id, Claim.bill_id).where(Claim.resident_id == claimant.id)) if b_id is not None]
+            authorize_bills(
+                claimant, unit.id, list(held), "", "", f"bench-load-seed-{n:06d}", Confirmation(LOA_FACE, utcnow())
+            )
+            claims += [
+                (a_id, yuan(policy.remaining(held[b_id])))
+                for a_id, b_id in db.session.execute(
+                    select(Claim.id, Claim.bill_id).where(Claim.resident_id == claimant.id)
+                )
+                if b_id is not None
+            ]
         bills = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id)).all()
         fresh = [b.id for b in authorizable(resident_id, unit)]
         random.Random(3).shuffle(fresh)
         year = max(b.issue_year for b in bills)
         kinds = sorted({b.type_key for b in bills})
-        filters = ["/?" + urlencode(args) for args in (
-            {"year": year}, {"year": year - 1}, {"type": kinds[0]}, {"type": kinds[-1]},
-            {"status": "reimbursable"}, {"q": "医院"}, {"year": year, "status": "reimbursable"})]
+        filters = [
+            "/?" + urlencode(args)
+            for args in (
+                {"year": year},
+                {"year": year - 1},
+                {"type": kinds[0]},
+                {"type": kinds[-1]},
+                {"status": "reimbursable"},
+                {"q": "医院"},
+                {"year": year, "status": "reimbursable"},
+            )
+        ]
         feedback_time = (utcnow() - timedelta(minutes=1)).astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
-        scenario = Scenario(resident_id, unit.id, demo_unit("insurer").username, [b.id for b in bills], fresh,
-                            claims, filters, {"time": quote(feedback_time)})
+        scenario = Scenario(
+            resident_id,
+            unit.id,
+            demo_unit("insurer").username,
+            [b.id for b in bills],
+            fresh,
+            claims,
+            filters,
+            {"time": quote(feedback_time)},
+        )
     for part in parts.values():
         with part.app_context():
             part.extensions["sqlalchemy"].engine.dispose()
@@ -175,9 +207,17 @@ def lua(value: object) -> str:
 
 def write_data(path: Path, scenario: Scenario, resident: tuple[str, str], unit: tuple[str, str]) -> None:
     data = {
-        "threads": THREADS, "agent": AGENT, "unit_id": scenario.unit_id, "time": scenario.data["time"],
-        "resident_cookie": resident[0], "resident_csrf": resident[1], "unit_cookie": unit[0], "unit_csrf": unit[1],
-        "bills": scenario.bills, "fresh": scenario.fresh, "filters": scenario.filters,
+        "threads": THREADS,
+        "agent": AGENT,
+        "unit_id": scenario.unit_id,
+        "time": scenario.data["time"],
+        "resident_cookie": resident[0],
+        "resident_csrf": resident[1],
+        "unit_cookie": unit[0],
+        "unit_csrf": unit[1],
+        "bills": scenario.bills,
+        "fresh": scenario.fresh,
+        "filters": scenario.filters,
         "claims": [{"id": i, "amount": amount} for i, amount in scenario.claims],
     }
     path.write_text(f"DATA = {lua(data)}\n", encoding="utf-8")
@@ -185,8 +225,19 @@ def write_data(path: Path, scenario: Scenario, resident: tuple[str, str], unit: 
 
 def run_mix(url: str, data_file: Path) -> tuple[float, dict[str, int]]:
     assert url.startswith("http://127.0.0.1:"), "load goes to loopback only"
-    cmd = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{MIX_SECONDS}s", "--timeout", "10s",
-           "-s", str(ROOT / "bench" / "load_mix.lua"), f"{url}/", "--", str(data_file)]
+    cmd = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{MIX_SECONDS}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(ROOT / "bench" / "load_mix.lua"),
+        f"{url}/",
+        "--",
+        str(data_file),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=MIX_SECONDS + 60, check=False)
     out = done.stdout
     rate = RATE_LINE.search(out)
@@ -215,11 +266,20 @@ def main() -> None:
         scenario = seed(tmp)
         figure("load_seed_s", time.perf_counter() - started, "s")
         port, stub_port = free_port(), free_port()
-        env = {"BENCH_DB_DIR": tmp, "BENCH_PORT": str(port), "BENCH_STUB_PORT": str(stub_port),
-               "BENCH_DATABASE_URL_TEMPLATE": template, "PYTHONPATH": str(ROOT), "WEB_ACCESS_LOG": ""}
+        env = {
+            "BENCH_DB_DIR": tmp,
+            "BENCH_PORT": str(port),
+            "BENCH_STUB_PORT": str(stub_port),
+            "BENCH_DATABASE_URL_TEMPLATE": template,
+            "PYTHONPATH": str(ROOT),
+            "WEB_ACCESS_LOG": "",
+        }
         stub_env = {**env, "BENCH_PORT": str(stub_port)}
-        with gunicorn("bench.bench_app:app", stub_port, stub_env, workers=2), \
-                gunicorn("bench.load_app:create()", port, env, workers=WEB_WORKERS) as web, collection_worker(env):
+        with (
+            gunicorn("bench.bench_app:app", stub_port, stub_env, workers=2),
+            gunicorn("bench.load_app:create()", port, env, workers=WEB_WORKERS) as web,
+            collection_worker(env),
+        ):
             resident = signed_in(web.url, f"/__bench_face_login/{scenario.resident_id}", "/")
             unit = signed_in(web.url, f"/__bench_unit_login/{scenario.unit_username}", "/unit/")
             data_file = Path(tmp) / "load_data.lua"
@@ -235,8 +295,9 @@ def main() -> None:
     figure("load_authorizations", mix["ok_authorized"], "requests")
     figure("load_locks", mix["ok_locks_ok"], "requests")
     figure("load_feedbacks", mix["ok_done_feedback"], "requests")
-    print("# mix sent: " + ", ".join(f"{k[5:]} {v}" for k, v in sorted(mix.items()) if k.startswith("sent_")),
-          flush=True)
+    print(
+        "# mix sent: " + ", ".join(f"{k[5:]} {v}" for k, v in sorted(mix.items()) if k.startswith("sent_")), flush=True
+    )
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ payload alternating the national platform's link and the wallet's own /check lin
 
 Run: .venv/bin/python -m bench.bench_photo_decode [--count 40] [--hard-count 42] [--seed 2026]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import zxingcpp
 from PIL import Image
 
+from common.refusal import Refusal
 from tests.wallet.scan.bill_photos import SAMPLE, bill_sheet, photograph, varied_shots
 from tests.wallet.scan.hard_photos import KINDS, hard_shots, photograph_hard
-from common.refusal import Refusal
 from wallet.scan.photo import decode_bill_photo
 
 

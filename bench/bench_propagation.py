@@ -7,6 +7,7 @@ nothing but the database, so a change made in one must reach a poll served by th
 
 Figures: ``propagation_p50_ms`` and ``propagation_p95_ms`` (goal: p95 ≤ 1000 ms).
 """
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,7 @@ from wallet.auth.identity import LOA_FACE, LOA_SMS, VerifiedIdentity
 from wallet.clients.fiscal import FiscalClient
 from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
-from wallet.models import Claim, Bill, Resident, Unit
+from wallet.models import Bill, Claim, Resident, Unit
 from wallet.services.authorizations import Confirmation, authorize_bills
 from wallet.services.sync import sync_person
 
@@ -52,15 +53,26 @@ def prepare(tmp: str, port: int) -> tuple[int, list[int]]:
         for i in range(BILLS):
             issue_demo_bill(p1.id_number, p1.name, amount=50000 + i * 100)
     with wallet_app.app_context():
-        rid = activate_account(VerifiedIdentity(sub="bench-p1", name=p1.name, id_number=p1.id_number, acr=LOA_SMS,
-                                                auth_time=0, id_token=""), "2026-01").id
+        rid = activate_account(
+            VerifiedIdentity(
+                sub="bench-p1", name=p1.name, id_number=p1.id_number, acr=LOA_SMS, auth_time=0, id_token=""
+            ),
+            "2026-01",
+        ).id
     with threaded_server(system, port) as url, wallet_app.app_context():
         sync_person(rid, p1.id_number, FiscalClient(f"{url}/fiscal/api/v1", PLATFORM_TOKEN, timeout=60))
         seed_demo_units()
         insurer = db.session.scalars(select(Unit.id).where(Unit.credit_code == demo_unit("insurer").credit_code)).one()
         bills = db.session.scalars(select(Bill.id).where(Bill.resident_id == rid, Bill.total >= 50000)).all()
-        receipt = authorize_bills(db.session.get_one(Resident, rid), insurer, list(bills), "BENCH", "",
-                                  secrets.token_urlsafe(18), Confirmation(LOA_FACE, utcnow()))
+        receipt = authorize_bills(
+            db.session.get_one(Resident, rid),
+            insurer,
+            list(bills),
+            "BENCH",
+            "",
+            secrets.token_urlsafe(18),
+            Confirmation(LOA_FACE, utcnow()),
+        )
         claims = db.session.scalars(select(Claim.id).where(Claim.receipt_id == receipt.id)).all()
     return rid, list(claims)
 
@@ -76,11 +88,18 @@ def unit_session(url: str) -> tuple[requests.Session, str]:
     unit = demo_unit("insurer")
     http = requests.Session()
     token = csrf_of(http.get(f"{url}/unit/login", timeout=10).text)
-    http.post(f"{url}/unit/login", data={"csrf_token": token, "username": unit.username, "password": unit.password},
-              timeout=10)
+    http.post(
+        f"{url}/unit/login",
+        data={"csrf_token": token, "username": unit.username, "password": unit.password},
+        timeout=10,
+    )
     token = csrf_of(http.get(f"{url}/unit/login/code", timeout=10).text)
-    done = http.post(f"{url}/unit/login/code", data={"csrf_token": token, "code": pyotp.TOTP(unit.totp_secret).now()},
-                     allow_redirects=False, timeout=10)
+    done = http.post(
+        f"{url}/unit/login/code",
+        data={"csrf_token": token, "code": pyotp.TOTP(unit.totp_secret).now()},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert done.status_code == 302, done.text
     return http, csrf_of(http.get(f"{url}/unit/", timeout=10).text)
 
@@ -128,14 +147,39 @@ def main() -> None:
             unit, token = unit_session(server.url)
             samples = []
             for claim in claims:
-                samples.append(measure(server.url, resident, partial(
-                    unit.post, f"{server.url}/unit/claims/{claim}/lock", data={"csrf_token": token},
-                    allow_redirects=False, timeout=30)))
+                samples.append(
+                    measure(
+                        server.url,
+                        resident,
+                        partial(
+                            unit.post,
+                            f"{server.url}/unit/claims/{claim}/lock",
+                            data={"csrf_token": token},
+                            allow_redirects=False,
+                            timeout=30,
+                        ),
+                    )
+                )
                 now = datetime.now(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
-                samples.append(measure(server.url, resident, partial(
-                    unit.post, f"{server.url}/unit/claims/{claim}/feedback", allow_redirects=False, timeout=30, data={
-                        "csrf_token": token, "amount": "100.00", "serial": f"BENCH-{claim}",
-                        "voucher": f"V-{claim}", "time": now})))
+                samples.append(
+                    measure(
+                        server.url,
+                        resident,
+                        partial(
+                            unit.post,
+                            f"{server.url}/unit/claims/{claim}/feedback",
+                            allow_redirects=False,
+                            timeout=30,
+                            data={
+                                "csrf_token": token,
+                                "amount": "100.00",
+                                "serial": f"BENCH-{claim}",
+                                "voucher": f"V-{claim}",
+                                "time": now,
+                            },
+                        ),
+                    )
+                )
     figure("propagation_p50_ms", statistics.median(samples), "ms")
     figure("propagation_p95_ms", p95(samples), "ms")
 

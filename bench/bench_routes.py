@@ -1,4 +1,5 @@
 """Two routes only benchmarks add: a hello ceiling and a way to sign a resident in."""
+
 from __future__ import annotations
 
 from flask import Flask, abort
@@ -17,9 +18,17 @@ def add_bench_routes(app: Flask) -> Flask:
     @app.get("/__bench_login/<int:resident_id>")
     def bench_login(resident_id: int) -> str:
         resident = db.session.get(Resident, resident_id) or abort(404)
-        sign_in(resident, VerifiedIdentity(sub=resident.oidc_sub, name=resident.name,
-                                           id_number=resident.id_number, acr="urn:mengsuban:loa:2",
-                                           auth_time=0, id_token="bench"))
+        sign_in(
+            resident,
+            VerifiedIdentity(
+                sub=resident.oidc_sub,
+                name=resident.name,
+                id_number=resident.id_number,
+                acr="urn:mengsuban:loa:2",
+                auth_time=0,
+                id_token="bench",
+            ),
+        )
         return "ok"
 
     return app

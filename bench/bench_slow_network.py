@@ -11,6 +11,7 @@ Figures: ``lock_no_slow_network_write_p95_ms`` (baseline), ``lock_under_slow_net
 and their ratio ``lock_slow_network_write_p95_ratio`` (goal: ≤ 2, i.e. the slow call costs other
 writers nothing of the network's 2 s).
 """
+
 from __future__ import annotations
 
 import threading
@@ -43,8 +44,9 @@ def writes_during(wallet_app, resident_id: int, busy: threading.Event) -> list[f
     return samples
 
 
-def run(url: str, unit: requests.Session, token: str, wallet_app, resident_id: int, claims: list[int],
-        latency_ms: int) -> float:
+def run(
+    url: str, unit: requests.Session, token: str, wallet_app, resident_id: int, claims: list[int], latency_ms: int
+) -> float:
     requests.post(f"{url}/fiscal/api/v1/_faults", json={"latency_ms": latency_ms}, timeout=10).raise_for_status()
     busy = threading.Event()
     busy.set()
@@ -53,8 +55,9 @@ def run(url: str, unit: requests.Session, token: str, wallet_app, resident_id: i
     writer.start()
     try:
         for claim in claims:
-            answer = unit.post(f"{url}/unit/claims/{claim}/lock", data={"csrf_token": token},
-                               allow_redirects=False, timeout=60)
+            answer = unit.post(
+                f"{url}/unit/claims/{claim}/lock", data={"csrf_token": token}, allow_redirects=False, timeout=60
+            )
             assert answer.status_code == 303, answer.text[:300]
     finally:
         busy.clear()
@@ -72,7 +75,7 @@ def main() -> None:
         with threaded_server(system, port) as url:
             unit, token = unit_session(url)
             baseline = run(url, unit, token, wallet_app, resident_id, claims[:LOCKS], 0)
-            slow = run(url, unit, token, wallet_app, resident_id, claims[LOCKS:2 * LOCKS], SLOW_MS)
+            slow = run(url, unit, token, wallet_app, resident_id, claims[LOCKS : 2 * LOCKS], SLOW_MS)
     figure("lock_no_slow_network_write_p95_ms", baseline, "ms")
     figure("lock_under_slow_network_write_p95_ms", slow, "ms")
     figure("lock_slow_network_write_p95_ratio", slow / baseline, "x")

@@ -3,6 +3,7 @@
 Every goal is a ratio against a baseline measured in the same run, so absolute speed of
 the machine cancels out. Load goes to 127.0.0.1 only and every run is bounded in time.
 """
+
 from __future__ import annotations
 
 import os
@@ -46,9 +47,13 @@ def system_config(db_dir: str, port: int) -> dict[str, dict[str, Any]]:
     base = f"http://127.0.0.1:{port}"
     url = os.environ.get("BENCH_DATABASE_URL_TEMPLATE", f"sqlite:///{db_dir}/{{part}}.db")
     return {
-        "wallet": {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url.format(part="wallet"),
-                   "WALLET_BASE_URL": base, "FISCAL_API_URL": f"{base}/fiscal/api/v1",
-                   "OIDC_DISCOVERY_URL": f"{base}/idp/.well-known/openid-configuration"},
+        "wallet": {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": url.format(part="wallet"),
+            "WALLET_BASE_URL": base,
+            "FISCAL_API_URL": f"{base}/fiscal/api/v1",
+            "OIDC_DISCOVERY_URL": f"{base}/idp/.well-known/openid-configuration",
+        },
         "idp": {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url.format(part="idp")},
         "fiscal": {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": url.format(part="fiscal")},
     }
@@ -98,8 +103,20 @@ def gunicorn(module: str, port: int, env: dict[str, str], workers: int = 2) -> I
     """Serve ``module`` with sync workers, as production does; waits until it answers."""
     import requests
 
-    cmd = [sys.executable, "-m", "gunicorn", module, "--bind", f"127.0.0.1:{port}", "--workers",
-           str(workers), "--worker-class", "sync", "--log-level", "warning"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        module,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--log-level",
+        "warning",
+    ]
     # gunicorn reads gunicorn.conf.py from ROOT (production's settings); its access log stays off here.
     process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "WEB_ACCESS_LOG": "", **env})
     url = f"http://127.0.0.1:{port}"

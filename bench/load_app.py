@@ -7,6 +7,7 @@ network and never on a worker of its own server. Configured by ``BENCH_DB_DIR``,
 runs the collection worker: ``flask --app 'bench.load_app:create()' wallet work``; scripts/check_ui.py
 signs in through :func:`add_load_routes` too.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,18 +20,21 @@ from sqlalchemy import select
 import wallet
 from bench.bench_routes import add_bench_routes
 from bench.harness import system_config
+from wallet.auth.areas import sign_in_user
 from wallet.auth.identity import LOA_FACE, VerifiedIdentity
 from wallet.auth.sessions import sign_in
 from wallet.extensions import db
 from wallet.models import Resident
 from wallet.models.unit import UnitUser
-from wallet.auth.areas import sign_in_user
 
 
 def wallet_config(db_dir: str, port: int, stub_port: int) -> dict[str, Any]:
     outside = f"http://127.0.0.1:{stub_port}"
-    return {**system_config(db_dir, port)["wallet"], "FISCAL_API_URL": f"{outside}/fiscal/api/v1",
-            "OIDC_DISCOVERY_URL": f"{outside}/idp/.well-known/openid-configuration"}
+    return {
+        **system_config(db_dir, port)["wallet"],
+        "FISCAL_API_URL": f"{outside}/fiscal/api/v1",
+        "OIDC_DISCOVERY_URL": f"{outside}/idp/.well-known/openid-configuration",
+    }
 
 
 def add_load_routes(app: Flask) -> Flask:
@@ -39,8 +43,17 @@ def add_load_routes(app: Flask) -> Flask:
     @app.get("/__bench_face_login/<int:resident_id>")
     def bench_face_login(resident_id: int) -> str:
         resident = db.session.get(Resident, resident_id) or abort(404)
-        sign_in(resident, VerifiedIdentity(sub=resident.oidc_sub, name=resident.name, id_number=resident.id_number,
-                                           acr=LOA_FACE, auth_time=int(time.time()), id_token="bench"))
+        sign_in(
+            resident,
+            VerifiedIdentity(
+                sub=resident.oidc_sub,
+                name=resident.name,
+                id_number=resident.id_number,
+                acr=LOA_FACE,
+                auth_time=int(time.time()),
+                id_token="bench",
+            ),
+        )
         return "ok"
 
     @app.get("/__bench_unit_login/<username>")
@@ -54,6 +67,7 @@ def add_load_routes(app: Flask) -> Flask:
 
 def create() -> Flask:
     """The wallet configured from the environment, with every benchmark route."""
-    config = wallet_config(os.environ["BENCH_DB_DIR"], int(os.environ["BENCH_PORT"]),
-                           int(os.environ["BENCH_STUB_PORT"]))
+    config = wallet_config(
+        os.environ["BENCH_DB_DIR"], int(os.environ["BENCH_PORT"]), int(os.environ["BENCH_STUB_PORT"])
+    )
     return add_load_routes(add_bench_routes(wallet.create_app(config)))

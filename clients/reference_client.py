@@ -18,6 +18,7 @@ Usage::
     page = api.list_authorizations()
     api.lock(page.data["items"][0]["id"])
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,14 +28,15 @@ import json
 import secrets
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import requests
 from joserfc import jwe, jws
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey, KeySet
 from joserfc.jwe import JWERegistry
+from joserfc.jwk import ECKey, KeySet
 from joserfc.jws import JWSRegistry
 from joserfc.registry import HeaderParameter
 from requests.adapters import HTTPAdapter
@@ -43,8 +45,10 @@ from urllib3.util.retry import Retry
 API_PATH = "/api/v1"
 JWE_ALGORITHMS = ["ECDH-ES+A256KW", "A256GCM"]
 # The JWS header parameters the wallet reads besides alg and kid (docs/api.md §3).
-HEADER_PARAMS = {name: HeaderParameter(name, kind) for name, kind in
-                 (("appid", "str"), ("htm", "str"), ("htu", "str"), ("iat", "int"), ("nonce", "str"))}
+HEADER_PARAMS = {
+    name: HeaderParameter(name, kind)
+    for name, kind in (("appid", "str"), ("htm", "str"), ("htu", "str"), ("iat", "int"), ("nonce", "str"))
+}
 JWS_REGISTRY = JWSRegistry(header_registry=HEADER_PARAMS, algorithms=["ES256"])
 JWE_REGISTRY = JWERegistry(algorithms=JWE_ALGORITHMS)
 # joserfc's default size limits (64 KB of ciphertext, 128 KB of payload) are below a reply
@@ -69,11 +73,17 @@ def app_signature(app_key: str, jws_value: str) -> str:
     return hmac.new(app_key.encode(), jws_value.encode(), hashlib.sha256).hexdigest()
 
 
-def sign_request(key: ECKey, app_id: str, method: str, target: str, body: bytes, timestamp: int,
-                 nonce: str) -> str:
+def sign_request(key: ECKey, app_id: str, method: str, target: str, body: bytes, timestamp: int, nonce: str) -> str:
     """The detached JWS (``protected..signature``) over the raw body, naming this very request."""
-    header = {"alg": "ES256", "kid": key.kid, "appid": app_id, "htm": method.upper(), "htu": target,
-              "iat": timestamp, "nonce": nonce}
+    header = {
+        "alg": "ES256",
+        "kid": key.kid,
+        "appid": app_id,
+        "htm": method.upper(),
+        "htu": target,
+        "iat": timestamp,
+        "nonce": nonce,
+    }
     return jws.detach_content(jws.serialize_compact(header, body, key, registry=JWS_REGISTRY))
 
 
@@ -123,8 +133,15 @@ class Reply:
 
 
 class WalletApiClient:
-    def __init__(self, base_url: str, app_id: str, app_key: str, private_jwks: str, timeout: float = 15.0,
-                 session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        app_id: str,
+        app_key: str,
+        private_jwks: str,
+        timeout: float = 15.0,
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.app_id, self.app_key = app_id, app_key
         own = KeySet.import_key_set(json.loads(private_jwks))
@@ -141,9 +158,16 @@ class WalletApiClient:
             self._wallet_keys = KeySet.import_key_set(response.json())
         return self._wallet_keys
 
-    def prepare(self, method: str, path: str, payload: dict[str, Any] | None = None,
-                query: dict[str, Any] | None = None, idempotency_key: str | None = None,
-                timestamp: int | None = None, nonce: str | None = None) -> requests.PreparedRequest:
+    def prepare(
+        self,
+        method: str,
+        path: str,
+        payload: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        timestamp: int | None = None,
+        nonce: str | None = None,
+    ) -> requests.PreparedRequest:
         """A signed (and, with a payload, encrypted) request, ready for :meth:`send`."""
         headers = {"Accept": "application/json"}
         body = b""
@@ -152,14 +176,21 @@ class WalletApiClient:
             headers["Content-Type"] = "application/jose"
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
-        request = requests.Request(method, f"{self.base_url}{API_PATH}{path}", params=query or None,
-                                   data=body or None, headers=headers)
+        request = requests.Request(
+            method, f"{self.base_url}{API_PATH}{path}", params=query or None, data=body or None, headers=headers
+        )
         prepared = self.http.prepare_request(request)
         stamp = timestamp if timestamp is not None else int(time.time())
-        signature = sign_request(self.signing_key, self.app_id, method, prepared.path_url, body, stamp,
-                                 nonce or secrets.token_urlsafe(24))
-        prepared.headers.update({"X-App-Id": self.app_id, "X-JWS-Signature": signature,
-                                 "X-App-Signature": app_signature(self.app_key, signature)})
+        signature = sign_request(
+            self.signing_key, self.app_id, method, prepared.path_url, body, stamp, nonce or secrets.token_urlsafe(24)
+        )
+        prepared.headers.update(
+            {
+                "X-App-Id": self.app_id,
+                "X-JWS-Signature": signature,
+                "X-App-Signature": app_signature(self.app_key, signature),
+            }
+        )
         return prepared
 
     def verify_reply(self, response: requests.Response, nonce: str) -> bool:
@@ -171,11 +202,11 @@ class WalletApiClient:
             kid = protected_header(signature).get("kid")
             if not any(k.kid == kid for k in _use(self.wallet_keys(), "sig")):
                 self.wallet_keys(refresh=True)
-            header = jws.deserialize_compact(signature, KeySet([*_use(self.wallet_keys(), "sig")]),
-                                             registry=JWS_REGISTRY, payload=response.content).headers()
+            header = jws.deserialize_compact(
+                signature, KeySet([*_use(self.wallet_keys(), "sig")]), registry=JWS_REGISTRY, payload=response.content
+            ).headers()
         except (JoseError, ValueError) as error:
-            raise ReplyNotAuthentic("the reply's signature does not verify: it is not the wallet's answer") \
-                from error
+            raise ReplyNotAuthentic("the reply's signature does not verify: it is not the wallet's answer") from error
         if header.get("nonce") != nonce:
             raise ReplyNotAuthentic("the reply was signed for another request")
         return True
@@ -193,11 +224,25 @@ class WalletApiClient:
             if plaintext is None:
                 raise ReplyNotAuthentic("the reply's data decrypts to nothing")
             data = json.loads(plaintext)
-        return Reply(response.status_code, bool(body["ok"]), body["code"], body["message"], data, signed,
-                     response.headers.get("Idempotent-Replayed") == "true", response)
+        return Reply(
+            response.status_code,
+            bool(body["ok"]),
+            body["code"],
+            body["message"],
+            data,
+            signed,
+            response.headers.get("Idempotent-Replayed") == "true",
+            response,
+        )
 
-    def call(self, method: str, path: str, payload: dict[str, Any] | None = None,
-             query: dict[str, Any] | None = None, idempotency_key: str | None = None) -> Reply:
+    def call(
+        self,
+        method: str,
+        path: str,
+        payload: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> Reply:
         reply = self.send(self.prepare(method, path, payload, query, idempotency_key))
         if reply.code == "jwe_key_unknown":  # the wallet rotated its keys: fetch them and encrypt again
             self.wallet_keys(refresh=True)
@@ -233,8 +278,9 @@ class WalletApiClient:
     def unlock(self, auth_id: int, idempotency_key: str | None = None) -> Reply:
         return self._act(auth_id, "unlock", None, idempotency_key)
 
-    def feedback(self, auth_id: int, amount: int, serial: str, voucher: str, time_iso: str,
-                 idempotency_key: str | None = None) -> Reply:
+    def feedback(
+        self, auth_id: int, amount: int, serial: str, voucher: str, time_iso: str, idempotency_key: str | None = None
+    ) -> Reply:
         """Report a reimbursement: ``amount`` in fen, ``time_iso`` like 2026-03-06T09:30:00+08:00."""
         payload = {"amount": amount, "serial": serial, "voucher": voucher, "time": time_iso}
         return self._act(auth_id, "feedback", payload, idempotency_key)

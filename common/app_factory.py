@@ -4,6 +4,7 @@ Each part is its own Flask app over the project's one ``templates/`` and ``stati
 folders, configured from its declared settings, with its own database, CSRF, security
 headers, error pages, health endpoints and ``flask`` command group.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -21,8 +22,13 @@ from common.health import health_blueprint
 from common.web import harden
 
 
-def new_part_app(import_name: str, declared: list[settings.Setting],
-                 test_config: Mapping[str, Any] | None = None, *, session_cookie: str | None = None) -> Flask:
+def new_part_app(
+    import_name: str,
+    declared: list[settings.Setting],
+    test_config: Mapping[str, Any] | None = None,
+    *,
+    session_cookie: str | None = None,
+) -> Flask:
     """A configured app; ``session_cookie`` names its cookie where parts share one origin."""
     app = Flask(
         import_name,
@@ -36,8 +42,16 @@ def new_part_app(import_name: str, declared: list[settings.Setting],
     return app
 
 
-def bind_part_basics(app: Flask, db: SQLAlchemy, csrf: CSRFProtect, cli: click.Group, *, part: str,
-                     same_site: str, alembic_config: Callable[[], Config] | None = None) -> None:
+def bind_part_basics(
+    app: Flask,
+    db: SQLAlchemy,
+    csrf: CSRFProtect,
+    cli: click.Group,
+    *,
+    part: str,
+    same_site: str,
+    alembic_config: Callable[[], Config] | None = None,
+) -> None:
     """Database, hardening, ``/healthz`` and ``/readyz`` (``part`` names them), and the command group."""
     db.init_app(app)
     harden(app, csrf, same_site=same_site)

@@ -9,6 +9,7 @@ ensure_ascii=False)``, so hashes and signatures made before stay valid; they dif
 only for floats, keys outside the Basic Multilingual Plane and integers beyond 2^53,
 which JCS formats as ECMAScript does or refuses.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -4,6 +4,7 @@ Resident ID numbers follow GB 11643-1999 and unified social credit codes GB 3210
 whose positions 9–17 are an organisation code with its own GB 11714 check character;
 both stubs and the wallet validate with these same functions wherever a number enters.
 """
+
 from __future__ import annotations
 
 import re
@@ -84,5 +85,6 @@ def organisation_code_check_char(first8: str) -> str:
 def valid_organisation_code(code: str) -> bool:
     """Whether a nine-character organisation code (as in a credit code's positions 9–17) checks."""
     value = code.strip().upper()
-    return (len(value) == 9 and value.isascii() and value.isalnum()
-            and organisation_code_check_char(value[:8]) == value[8])
+    return (
+        len(value) == 9 and value.isascii() and value.isalnum() and organisation_code_check_char(value[:8]) == value[8]
+    )

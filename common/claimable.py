@@ -8,6 +8,7 @@ as theirs (DOMAIN.md). Other bills may be claimed up to their total. Every later
 capped by this less every reimbursement already reported. The network enforces it and the
 wallet shows it, from the same signed document and this same rule.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

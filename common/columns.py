@@ -7,9 +7,10 @@ back naive. A reimbursement time typed in Beijing time (13:21+08:00) was stored 
 value to UTC before it is stored and hands back aware UTC on every backend, so no
 caller has to guess what a value from the database means.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
@@ -37,11 +38,11 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise TypeError(f"UTCDateTime takes a datetime, not {type(value).__name__}")
         if value.tzinfo is None or value.utcoffset() is None:
             raise NaiveDatetimeError(f"naive datetime {value.isoformat()} refused: give it a time zone")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:  # SQLite: stored as UTC wall time by process_bind_param
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

@@ -5,6 +5,7 @@ under concurrency, so its connections run in WAL mode with a busy timeout, and a
 transaction that must hold the write lock from its first statement asks for
 ``BEGIN IMMEDIATE`` through :func:`write_transaction`.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar

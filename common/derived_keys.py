@@ -5,6 +5,7 @@ HKDF-SHA256 with a ``purpose`` label per key gives independent keys from one sec
 48 bytes reduced modulo (n − 1), plus one, make the bias towards small scalars
 negligible (FIPS 186-5 A.2.1) and never give 0.
 """
+
 from __future__ import annotations
 
 from cryptography.hazmat.primitives import hashes

@@ -8,6 +8,7 @@ migrated yet. A schema *newer* than the code (a later release migrated first) co
 ready: migrations are written expand-then-contract, so the running release keeps working
 while the next one rolls out (docs/deploy.md).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -10,6 +10,7 @@ caller's own ``timeout``. Sockets must not be shared across ``fork``: a process 
 finds sessions made by its parent makes its own. A shared session keeps no cookies, so
 no caller's cookie rides along on another caller's request.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,15 @@ class DeadlineRetry(Retry):
         kwargs.setdefault("deadline", self.deadline)
         return super().new(**kwargs)
 
-    def increment(self, method: str | None = None, url: str | None = None, response: Any = None,
-                  error: Exception | None = None, _pool: Any = None, _stacktrace: Any = None) -> DeadlineRetry:
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: Any = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> DeadlineRetry:
         following = super().increment(method, url, response, error, _pool, _stacktrace)
         wait = following.get_backoff_time()
         if response is not None and following.respect_retry_after_header:
@@ -77,8 +85,16 @@ class TimeBoxedAdapter(HTTPAdapter):
 
 def retry_policy(retries: int, backoff: float) -> DeadlineRetry:
     """Connection errors for any method; read errors and 502/503/504 for idempotent methods only."""
-    return DeadlineRetry(total=retries, connect=retries, read=retries, status=retries, other=0,
-                         status_forcelist=RETRY_STATUS, backoff_factor=backoff, raise_on_status=False)
+    return DeadlineRetry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        other=0,
+        status_forcelist=RETRY_STATUS,
+        backoff_factor=backoff,
+        raise_on_status=False,
+    )
 
 
 def _new_session(retries: int, backoff: float, total_timeout: float) -> requests.Session:

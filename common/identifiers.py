@@ -7,6 +7,7 @@ meant to type, and Python's ``str.isdigit()`` accepts superscripts and Arabic-In
 digits that ``int()`` then rejects — the source of answers 500 where a 400 belongs.
 So identifiers are checked with :func:`ascii_digits` / :data:`ASCII_ALNUM`, never ``isdigit()``.
 """
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 The wallet's pages and the network's printed bills both show the payer's ID number
 masked, the same way, so one function serves both.
 """
+
 from __future__ import annotations
 
 

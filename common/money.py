@@ -1,4 +1,5 @@
 """Money is integer fen in storage and on the wire; these turn it into what people read and back."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The demo personas, defined once in data/personas.json, seeded by both stubs."""
+
 from __future__ import annotations
 
 import json

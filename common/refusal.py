@@ -7,6 +7,7 @@ Messages used in more than one place live in one catalog per part (the wallet's 
 ``wallet.refusals``), added here with :func:`add_messages` and looked up by
 :meth:`Refusal.of`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -24,8 +25,9 @@ class Refusal(Exception):
 
     catalog: ClassVar[dict[str, tuple[int, str]]] = {}
 
-    def __init__(self, code: str, message: str, status: int = 400, fields: Mapping[str, str] | None = None,
-                 **details: Any) -> None:
+    def __init__(
+        self, code: str, message: str, status: int = 400, fields: Mapping[str, str] | None = None, **details: Any
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -34,8 +36,9 @@ class Refusal(Exception):
         self.details: dict[str, Any] = details
 
     @classmethod
-    def of(cls, code: str, fields: Mapping[str, str] | None = None, *, status: int | None = None,
-           **facts: Any) -> "Refusal":
+    def of(
+        cls, code: str, fields: Mapping[str, str] | None = None, *, status: int | None = None, **facts: Any
+    ) -> Refusal:
         """The catalog's refusal for ``code``, its message filled in with ``facts``; ``status`` where
         a route answers the same words with another status than the catalog's."""
         usual, template = cls.catalog[code]

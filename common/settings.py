@@ -6,12 +6,14 @@ docs/configuration.md. The failure mode is closed: a machine where nobody set ``
 runs as production, so a forgotten variable stops the start instead of serving real data
 under secrets printed in this repository.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import click
 
@@ -82,17 +84,39 @@ def web_settings(prefix: str, part: str, owner: str) -> list[Setting]:
     says whose they are in the help text ("the wallet's", "this stub's").
     """
     return [
-        Setting("SQLALCHEMY_DATABASE_URI", f"{prefix}_DATABASE_URL", lambda: sqlite_url(part),
-                f"SQLAlchemy URL of {owner} own database"),
-        Setting("SECRET_KEY", f"{prefix}_SECRET_KEY", f"{DEV_SECRET_MARK}{part}-secret-key",
-                f"signs {owner} session cookies and CSRF tokens", secret=True),
-        Setting("FRAME_ANCESTORS", f"{prefix}_FRAME_ANCESTORS", "'self'",
-                f"CSP frame-ancestors: origins allowed to embed {owner} pages"),
-        Setting("SESSION_COOKIE_SECURE", f"{prefix}_SECURE_COOKIES", None,
-                "send cookies over HTTPS only; unset means on unless APP_ENV is development or test",
-                cast=as_bool),
-        Setting("WTF_CSRF_TIME_LIMIT", f"{prefix}_CSRF_MAX_AGE_SECONDS", CSRF_MAX_AGE_SECONDS,
-                "a form is refused as expired this many seconds after its page was shown", cast=int),
+        Setting(
+            "SQLALCHEMY_DATABASE_URI",
+            f"{prefix}_DATABASE_URL",
+            lambda: sqlite_url(part),
+            f"SQLAlchemy URL of {owner} own database",
+        ),
+        Setting(
+            "SECRET_KEY",
+            f"{prefix}_SECRET_KEY",
+            f"{DEV_SECRET_MARK}{part}-secret-key",
+            f"signs {owner} session cookies and CSRF tokens",
+            secret=True,
+        ),
+        Setting(
+            "FRAME_ANCESTORS",
+            f"{prefix}_FRAME_ANCESTORS",
+            "'self'",
+            f"CSP frame-ancestors: origins allowed to embed {owner} pages",
+        ),
+        Setting(
+            "SESSION_COOKIE_SECURE",
+            f"{prefix}_SECURE_COOKIES",
+            None,
+            "send cookies over HTTPS only; unset means on unless APP_ENV is development or test",
+            cast=as_bool,
+        ),
+        Setting(
+            "WTF_CSRF_TIME_LIMIT",
+            f"{prefix}_CSRF_MAX_AGE_SECONDS",
+            CSRF_MAX_AGE_SECONDS,
+            "a form is refused as expired this many seconds after its page was shown",
+            cast=int,
+        ),
     ]
 
 

@@ -1,14 +1,15 @@
 """Time is timezone-aware UTC in storage and Asia/Shanghai on screen."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
@@ -17,7 +18,7 @@ def as_utc(value: datetime) -> datetime:
     Values from the database need no such help: ``common.columns.UTCDateTime`` hands
     them back aware in UTC on every backend.
     """
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def to_local(value: datetime) -> datetime:

@@ -3,6 +3,7 @@
 Every part is served from one origin, so the same policy protects all of them; the
 framing policy is the one knob that differs by deployment (the 蒙速办 app's origin).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -44,7 +45,9 @@ CSRF_REFUSED = "页面已过期或请求来源无法确认，请刷新页面后�
 REFUSAL_IN_PLACE = {"HX-Retarget": "body", "HX-Reswap": "innerHTML"}
 # Where "back home" is for each area of an app (the last entry is the app's own root).
 HOMES: tuple[tuple[str, str, str], ...] = (
-    ("/unit", "/unit/", "返回单位工作台"), ("/finance", "/finance/", "返回管理首页"), ("", "/", "返回首页"),
+    ("/unit", "/unit/", "返回单位工作台"),
+    ("/finance", "/finance/", "返回管理首页"),
+    ("", "/", "返回首页"),
 )
 
 
@@ -71,9 +74,7 @@ def install_security_headers(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        csp = content_security_policy(
-            app.config["FRAME_ANCESTORS"], app.config.get("FORM_ACTION_EXTRA", "")
-        )
+        csp = content_security_policy(app.config["FRAME_ANCESTORS"], app.config.get("FORM_ACTION_EXTRA", ""))
         response.headers.setdefault("Content-Security-Policy", csp)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
@@ -88,11 +89,7 @@ def install_security_headers(app: Flask) -> None:
 
 def wants_json() -> bool:
     path = request.path
-    return (
-        "/api/" in path
-        or request.is_json
-        or request.accept_mimetypes.best == "application/json"
-    )
+    return "/api/" in path or request.is_json or request.accept_mimetypes.best == "application/json"
 
 
 def way_back(links: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
@@ -102,8 +99,12 @@ def way_back(links: list[tuple[str, str]] | None = None) -> list[tuple[str, str]
     root = request.script_root or ""
     referrer = urlsplit(request.referrer or "")
     came_from = referrer.path + (f"?{referrer.query}" if referrer.query else "")
-    if (request.method == "POST" and referrer.netloc == request.host and came_from.startswith("/")
-            and all(href != came_from for _, href in chosen)):
+    if (
+        request.method == "POST"
+        and referrer.netloc == request.host
+        and came_from.startswith("/")
+        and all(href != came_from for _, href in chosen)
+    ):
         chosen.append(("返回刚才的页面", came_from))
     area = request.path
     _, home, label = next(h for h in HOMES if area == h[0] or area.startswith(h[0] + "/") or not h[0])
@@ -112,8 +113,13 @@ def way_back(links: list[tuple[str, str]] | None = None) -> list[tuple[str, str]
     return chosen
 
 
-def render_error(code: int, message: str | None = None, title: str | None = None,
-                 links: list[tuple[str, str]] | None = None, **context: Any) -> ResponseReturnValue:
+def render_error(
+    code: int,
+    message: str | None = None,
+    title: str | None = None,
+    links: list[tuple[str, str]] | None = None,
+    **context: Any,
+) -> ResponseReturnValue:
     """One renderer for every error status: JSON for API clients, a Chinese page otherwise.
 
     The page says what happened in the person's words (``title``, ``message``) and always
@@ -130,12 +136,14 @@ def render_error(code: int, message: str | None = None, title: str | None = None
     text = message or default_text
     if wants_json():
         return jsonify(ok=False, code=f"http_{code}", message=text), code
-    return render_template("errors/error.html", code=code, title=title or default_title, text=text,
-                           links=way_back(links), **context), code
+    return render_template(
+        "errors/error.html", code=code, title=title or default_title, text=text, links=way_back(links), **context
+    ), code
 
 
-def refusal_page(refusal: Refusal, title: str | None = None, links: list[tuple[str, str]] | None = None,
-                 **context: Any) -> Any:
+def refusal_page(
+    refusal: Refusal, title: str | None = None, links: list[tuple[str, str]] | None = None, **context: Any
+) -> Any:
     """The answer to a refused request, page or htmx alike: the refusal's status and its words.
 
     Every page that catches a :class:`Refusal` and every one that lets it rise ends here, so

@@ -1,7 +1,9 @@
 """全国财政电子票据网络（模拟）: a real HTTP service the wallet reaches only through its public interface."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 

@@ -1,4 +1,5 @@
 """``flask fiscal …``: database set-up, demo and generated data, key rotation, lock expiry."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """Settings of the 全国财政电子票据网络（模拟）; docs/configuration.md lists the same names."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,15 +10,34 @@ DEV_PLATFORM_TOKENS = "15:dev-only-platform-token-nm,11:dev-only-platform-token-
 
 SETTINGS: list[Setting] = [
     *web_settings("FISCAL", "fiscal", "this stub's"),
-    Setting("PLATFORM_TOKENS", "FISCAL_PLATFORM_TOKENS", DEV_PLATFORM_TOKENS,
-            "bearer tokens of the provincial platforms, as province:token pairs separated by commas",
-            secret=True),
-    Setting("ISSUER_TOKEN", "FISCAL_ISSUER_TOKEN", "dev-only-issuer-token",
-            "bearer token of issuing units' systems, also the issuer console's password", secret=True),
-    Setting("LOCK_TTL_SECONDS", "FISCAL_LOCK_TTL_SECONDS", 7 * 24 * 3600,
-            "how long a lock lasts when the locking unit names no period", cast=int),
-    Setting("MAX_CONTENT_LENGTH", "FISCAL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024,
-            "largest request body (layout files to verify), in bytes", cast=int),
+    Setting(
+        "PLATFORM_TOKENS",
+        "FISCAL_PLATFORM_TOKENS",
+        DEV_PLATFORM_TOKENS,
+        "bearer tokens of the provincial platforms, as province:token pairs separated by commas",
+        secret=True,
+    ),
+    Setting(
+        "ISSUER_TOKEN",
+        "FISCAL_ISSUER_TOKEN",
+        "dev-only-issuer-token",
+        "bearer token of issuing units' systems, also the issuer console's password",
+        secret=True,
+    ),
+    Setting(
+        "LOCK_TTL_SECONDS",
+        "FISCAL_LOCK_TTL_SECONDS",
+        7 * 24 * 3600,
+        "how long a lock lasts when the locking unit names no period",
+        cast=int,
+    ),
+    Setting(
+        "MAX_CONTENT_LENGTH",
+        "FISCAL_MAX_UPLOAD_BYTES",
+        10 * 1024 * 1024,
+        "largest request body (layout files to verify), in bytes",
+        cast=int,
+    ),
 ]
 
 

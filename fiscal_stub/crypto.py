@@ -3,6 +3,7 @@
 ECDSA on P-256 with SHA-256 stands in for SM2 with SM3; the algorithm name travels in
 every signature so a second algorithm can be added without changing the format.
 """
+
 from __future__ import annotations
 
 import base64
@@ -34,9 +35,11 @@ def private_pem(key: ec.EllipticCurvePrivateKey) -> str:
 
 
 def public_pem(key: ec.EllipticCurvePrivateKey) -> str:
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-    ).decode("ascii")
+    return (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode("ascii")
+    )
 
 
 @lru_cache(maxsize=256)

@@ -7,6 +7,7 @@ Tests of any part can call them to put exactly the bills they need into the netw
         seed_demo(personas=["p1"], bills_per_person=5)
         bill = issue_demo_bill("15010219860314110X", "乌日娜", amount=25630)
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -54,8 +55,13 @@ def seed_network(seed: int = DEMO_SEED, session: DbSession | None = None) -> Non
     s.commit()
 
 
-def seed_people(people: Iterable[Person], bills_per_person: int, seed: int = DEMO_SEED,
-                until: datetime | None = None, session: DbSession | None = None) -> int:
+def seed_people(
+    people: Iterable[Person],
+    bills_per_person: int,
+    seed: int = DEMO_SEED,
+    until: datetime | None = None,
+    session: DbSession | None = None,
+) -> int:
     """Generated bills (and past reimbursements) for ``people``; returns how many bills were stored."""
     s = _session(session)
     seed_network(seed, s)
@@ -83,12 +89,16 @@ def _store_batch(session: DbSession, drafts: list[Any]) -> int:
 def persona_people(keys: Iterable[str] | None = None) -> list[Person]:
     """The people of data/personas.json (all, or those with the given keys such as ``"p1"``)."""
     wanted = set(keys) if keys is not None else None
-    return [Person(p.name, p.id_number, p.home_province) for p in load_personas()
-            if wanted is None or p.key in wanted]
+    return [Person(p.name, p.id_number, p.home_province) for p in load_personas() if wanted is None or p.key in wanted]
 
 
-def seed_demo(personas: Iterable[str] | None = None, bills_per_person: int = 24, seed: int = DEMO_SEED,
-              until: datetime | None = None, session: DbSession | None = None) -> str:
+def seed_demo(
+    personas: Iterable[str] | None = None,
+    bills_per_person: int = 24,
+    seed: int = DEMO_SEED,
+    until: datetime | None = None,
+    session: DbSession | None = None,
+) -> str:
     """The demo network, only when the database holds no bills: every persona's bills across
     provinces, types and years, some reimbursed in the past, one red-reversed and one exchanged."""
     s = _session(session)
@@ -104,9 +114,10 @@ def seed_demo(personas: Iterable[str] | None = None, bills_per_person: int = 24,
 def _demo_changes(session: DbSession, id_number: str) -> None:
     """One red-reversed and one exchanged bill, so the demo shows every issuance status."""
     candidates = session.execute(
-        select(Bill.code, Bill.number).where(Bill.payer_id_number == id_number, Bill.reimbursed == 0,
-                                             Bill.original_code.is_(None))
-        .order_by(Bill.issued_at.desc()).limit(2)
+        select(Bill.code, Bill.number)
+        .where(Bill.payer_id_number == id_number, Bill.reimbursed == 0, Bill.original_code.is_(None))
+        .order_by(Bill.issued_at.desc())
+        .limit(2)
     ).all()
     if candidates:
         red_reverse(session, candidates[0].code, candidates[0].number, "收费项目有误", utcnow())
@@ -114,19 +125,37 @@ def _demo_changes(session: DbSession, id_number: str) -> None:
         exchange(session, candidates[1].code, candidates[1].number, utcnow())
 
 
-def generate(people: int, bills_per_person: int, seed: int = DEMO_SEED, until: datetime | None = None,
-             session: DbSession | None = None) -> int:
+def generate(
+    people: int,
+    bills_per_person: int,
+    seed: int = DEMO_SEED,
+    until: datetime | None = None,
+    session: DbSession | None = None,
+) -> int:
     """``people`` generated residents (mostly of Inner Mongolia) with ``bills_per_person`` bills each."""
     return seed_people(make_people(people, seed), bills_per_person, seed, until, session)
 
 
-def issue_demo_bill(id_number: str, name: str, type_key: str = "medical_outpatient", amount: int = 25630,
-                    province: str = "15", items: list[dict[str, Any]] | None = None,
-                    session: DbSession | None = None) -> dict[str, Any]:
+def issue_demo_bill(
+    id_number: str,
+    name: str,
+    type_key: str = "medical_outpatient",
+    amount: int = 25630,
+    province: str = "15",
+    items: list[dict[str, Any]] | None = None,
+    session: DbSession | None = None,
+) -> dict[str, Any]:
     """Issue one bill now (as an issuer would) and return it as the API serves it."""
     s = _session(session)
     seed_network(session=s)
-    order = IssueOrder(type_key=type_key, payer_type="个人", payer_name=name, payer_id_number=id_number,
-                       amount=amount, province=province, items=items)
+    order = IssueOrder(
+        type_key=type_key,
+        payer_type="个人",
+        payer_name=name,
+        payer_id_number=id_number,
+        amount=amount,
+        province=province,
+        items=items,
+    )
     bill = issue(s, draft_for(s, order, utcnow()))
     return serve_bills(s, [bill], utcnow())[0]

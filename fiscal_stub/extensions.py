@@ -1,4 +1,5 @@
 """Every extension instance of this stub, bound in ``create_app``."""
+
 from typing import TYPE_CHECKING
 
 from flask_wtf.csrf import CSRFProtect

@@ -1,4 +1,5 @@
 """Reading what people and programs type: amounts in yuan into integer fen, text without control characters."""
+
 from __future__ import annotations
 
 from common.money import AmountRefused, fen_from_yuan

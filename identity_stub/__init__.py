@@ -1,7 +1,9 @@
 """蒙速办 实名登录（模拟）: a real OpenID Connect provider the wallet reaches only through its public interface."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask

@@ -5,6 +5,7 @@
 A client asks for level 3 with ``acr_values`` or an essential ``acr`` claim in ``claims``;
 the stub then verifies the face again for that very request.
 """
+
 from __future__ import annotations
 
 import json

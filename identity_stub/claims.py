@@ -9,6 +9,7 @@
 
 ``acr``, ``amr`` and ``auth_time`` come with every ID token (see ``assurance``).
 """
+
 from __future__ import annotations
 
 from authlib.oidc.core import UserInfo
@@ -27,8 +28,21 @@ CLAIM_LABELS = {
     "phone_number": "手机号码",
     "id_number": "身份证号码",
 }
-CLAIMS_SUPPORTED = ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr",
-                    "name", "birthdate", "phone_number", "id_number"]
+CLAIMS_SUPPORTED = [
+    "sub",
+    "iss",
+    "aud",
+    "exp",
+    "iat",
+    "auth_time",
+    "nonce",
+    "acr",
+    "amr",
+    "name",
+    "birthdate",
+    "phone_number",
+    "id_number",
+]
 
 
 def claim_values(person: Person) -> dict[str, str]:

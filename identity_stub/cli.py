@@ -1,4 +1,5 @@
 """``flask idp …``: database set-up, demo data and key rotation for the 蒙速办 实名登录（模拟）."""
+
 from __future__ import annotations
 
 import click

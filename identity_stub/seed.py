@@ -3,6 +3,7 @@
 ``seed_demo_data()`` is what ``flask idp seed-demo`` runs and what tests call inside the
 stub's app context; it is idempotent, and re-registers the wallet from the current settings.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ Grants and endpoints register once on the shared ``authorization`` server; ``con
 binds it to an app. Everything per deployment (issuer, lifetimes, keys) is read from the
 current app at request time, so several stub apps in one process stay independent.
 """
+
 from __future__ import annotations
 
 import time
@@ -41,14 +42,16 @@ def query_client(client_id: str) -> OAuthClient | None:
 
 
 def save_token(token: dict[str, Any], oauth_request: Any) -> None:
-    db.session.add(AccessToken(
-        access_token=token["access_token"],
-        client_id=oauth_request.client.client_id,
-        person_id=oauth_request.user.id,
-        authorization_code_id=oauth_request.authorization_code.id,
-        scope=token["scope"],
-        expires_in=token["expires_in"],
-    ))
+    db.session.add(
+        AccessToken(
+            access_token=token["access_token"],
+            client_id=oauth_request.client.client_id,
+            person_id=oauth_request.user.id,
+            authorization_code_id=oauth_request.authorization_code.id,
+            scope=token["scope"],
+            expires_in=token["expires_in"],
+        )
+    )
 
 
 def access_token_lifetime(client: OAuthClient, grant_type: str) -> int:
@@ -75,33 +78,43 @@ class CodeGrant(grants.AuthorizationCodeGrant):
     def save_authorization_code(self, code: str, oauth_request: Any) -> None:
         data = oauth_request.payload.data
         signed_in: Authentication = oauth_request.user
-        db.session.add(AuthorizationCode(
-            code=code,
-            client_id=oauth_request.client.client_id,
-            person_id=signed_in.person.id,
-            redirect_uri=oauth_request.payload.redirect_uri,
-            scope=oauth_request.scope,
-            nonce=data.get("nonce"),
-            code_challenge=data["code_challenge"],
-            code_challenge_method=data["code_challenge_method"],
-            auth_time=signed_in.auth_time,
-            acr=signed_in.acr,
-            amr=" ".join(signed_in.amr),
-            expires_at=utcnow() + CODE_LIFETIME,
-        ))
+        db.session.add(
+            AuthorizationCode(
+                code=code,
+                client_id=oauth_request.client.client_id,
+                person_id=signed_in.person.id,
+                redirect_uri=oauth_request.payload.redirect_uri,
+                scope=oauth_request.scope,
+                nonce=data.get("nonce"),
+                code_challenge=data["code_challenge"],
+                code_challenge_method=data["code_challenge_method"],
+                auth_time=signed_in.auth_time,
+                acr=signed_in.acr,
+                amr=" ".join(signed_in.amr),
+                expires_at=utcnow() + CODE_LIFETIME,
+            )
+        )
 
     def query_authorization_code(self, code: str, client: ClientMixin) -> AuthorizationCode | None:
         """Spend the code atomically; a second use finds it spent and revokes what the first got."""
         now = utcnow()
-        claimed = rows_changed(db.session.execute(
-            update(AuthorizationCode)
-            .where(AuthorizationCode.code == code, AuthorizationCode.client_id == client.get_client_id(),
-                   AuthorizationCode.used_at.is_(None))
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
-        ))
-        item = db.session.scalar(select(AuthorizationCode).where(
-            AuthorizationCode.code == code, AuthorizationCode.client_id == client.get_client_id()))
+        claimed = rows_changed(
+            db.session.execute(
+                update(AuthorizationCode)
+                .where(
+                    AuthorizationCode.code == code,
+                    AuthorizationCode.client_id == client.get_client_id(),
+                    AuthorizationCode.used_at.is_(None),
+                )
+                .values(used_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        item = db.session.scalar(
+            select(AuthorizationCode).where(
+                AuthorizationCode.code == code, AuthorizationCode.client_id == client.get_client_id()
+            )
+        )
         if item is None:
             return None
         if not claimed:
@@ -130,10 +143,16 @@ class IdTokens(OpenIDCode):
         super().__init__(require_nonce=True)
 
     def exists_nonce(self, nonce: str, oauth_request: Any) -> bool:
-        return bool(db.session.scalar(select(exists().where(
-            AuthorizationCode.client_id == oauth_request.payload.client_id,
-            AuthorizationCode.nonce == nonce,
-        ))))
+        return bool(
+            db.session.scalar(
+                select(
+                    exists().where(
+                        AuthorizationCode.client_id == oauth_request.payload.client_id,
+                        AuthorizationCode.nonce == nonce,
+                    )
+                )
+            )
+        )
 
     def resolve_client_private_key(self, client: OAuthClient) -> ECKey:
         return private_jwk(current_key())

@@ -5,6 +5,7 @@ verification for ``urn:mengsuban:loa:3``) is satisfied only by an authentication
 in answer to that very request: signing in records a fingerprint of the authorization
 request it was made for, and the authorization endpoint compares it.
 """
+
 from __future__ import annotations
 
 import hashlib

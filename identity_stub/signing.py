@@ -4,6 +4,7 @@ The newest unretired key signs. A rotated-out key stays in the JWKS for ``KEY_RE
 seconds (never less than the ID-token lifetime), so every token it signed stays verifiable
 until it expires; older keys are deleted at the next rotation.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,11 +57,13 @@ def private_jwk(row: SigningKey) -> ECKey:
 def published_keys() -> list[SigningKey]:
     current_key()
     cutoff = utcnow() - retention()
-    return list(db.session.scalars(
-        select(SigningKey)
-        .where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > cutoff))
-        .order_by(SigningKey.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(SigningKey)
+            .where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > cutoff))
+            .order_by(SigningKey.id.desc())
+        )
+    )
 
 
 def public_jwks() -> KeySetSerialization:

@@ -2,6 +2,7 @@
 
 A code lives five minutes and allows five wrong tries; a new one can be asked for after a minute.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,8 +37,12 @@ def person_by_phone(phone: str) -> Person:
 def _live_challenge(phone: str) -> SmsChallenge | None:
     return db.session.scalar(
         select(SmsChallenge)
-        .where(SmsChallenge.phone == phone, SmsChallenge.used_at.is_(None),
-               SmsChallenge.expires_at > utcnow(), SmsChallenge.attempts < MAX_ATTEMPTS)
+        .where(
+            SmsChallenge.phone == phone,
+            SmsChallenge.used_at.is_(None),
+            SmsChallenge.expires_at > utcnow(),
+            SmsChallenge.attempts < MAX_ATTEMPTS,
+        )
         .order_by(SmsChallenge.id.desc())
         .limit(1)
     )
@@ -49,8 +54,7 @@ def send_code(phone: str) -> SmsChallenge:
     live = _live_challenge(phone)
     if live is not None and live.created_at > utcnow() - RESEND_AFTER:
         return live
-    challenge = SmsChallenge(phone=phone, code=f"{secrets.randbelow(10**6):06d}",
-                             expires_at=utcnow() + CODE_LIFETIME)
+    challenge = SmsChallenge(phone=phone, code=f"{secrets.randbelow(10**6):06d}", expires_at=utcnow() + CODE_LIFETIME)
     db.session.add(challenge)
     db.session.commit()
     return challenge

@@ -1,4 +1,5 @@
 """Alembic environment for the wallet: uses the app's connection when driven from the app."""
+
 from __future__ import annotations
 
 from typing import Any, Literal
@@ -7,8 +8,8 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
-from common.columns import UTCDateTime
 import wallet.models  # noqa: F401  (registers every table on the metadata)
+from common.columns import UTCDateTime
 from wallet.extensions import db
 
 config = context.config

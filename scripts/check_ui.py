@@ -12,6 +12,7 @@ Environment: the budgets (``CHECK_UI_MIN_PERFORMANCE``, ``CHECK_UI_MIN_ACCESSIBI
 ``CHECK_UI_RUNS`` (Lighthouse performance runs per page, default 3) and ``CHECK_UI_PAGES``
 (a comma-separated subset of the page names, to iterate on one page).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,16 @@ from bench.harness import ROOT, build_system, free_port, temp_dir, threaded_serv
 from bench.load_app import add_load_routes
 from common.timeutil import utcnow
 from fiscal_stub.demo import persona_people, seed_demo
-from scripts.ui_budgets import Budgets, PageResult, breaches, failing_audits, gzip_size, lighthouse_scores, \
-    script_urls, table
+from scripts.ui_budgets import (
+    Budgets,
+    PageResult,
+    breaches,
+    failing_audits,
+    gzip_size,
+    lighthouse_scores,
+    script_urls,
+    table,
+)
 from wallet import policy
 from wallet.auth.accounts import activate_account
 from wallet.auth.identity import LOA_FACE, VerifiedIdentity
@@ -48,11 +57,15 @@ from wallet.services.reimbursement import lock_claim
 from wallet.services.sync import sync_person
 
 CHROMIUM = "/usr/bin/chromium"
-CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
-                "--disable-sync --no-first-run")
+CHROME_FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
+    "--disable-sync --no-first-run"
+)
 # Lighthouse's own mobile agent string, fixed here: sessions are bound to the agent that signed in.
-AGENT = ("Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) "
-         "Chrome/136.0.0.0 Mobile Safari/537.36")
+AGENT = (
+    "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/136.0.0.0 Mobile Safari/537.36"
+)
 OUT = ROOT / "reports" / "check-ui"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -64,17 +77,27 @@ AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})
 def seed_wallet(url: str) -> dict[str, str]:
     """A resident with the demo persona's bills, three authorized to the insurer and one of them locked."""
     person = persona_people(["p1"])[0]
-    identity = VerifiedIdentity(sub="check-ui", name=person.name, id_number=person.id_number, acr=LOA_FACE,
-                                auth_time=0, id_token="")
+    identity = VerifiedIdentity(
+        sub="check-ui", name=person.name, id_number=person.id_number, acr=LOA_FACE, auth_time=0, id_token=""
+    )
     resident = activate_account(identity, "2026-01")
     sync_person(resident.id, person.id_number, FiscalClient(f"{url}/fiscal/api/v1", "dev-only-platform-token-nm"))
     unit = db.session.scalars(select(Unit).where(Unit.credit_code == demo_unit("insurer").credit_code)).one()
     actor = policy.ResidentActor(resident.id)
-    bills = [b for b in db.session.scalars(select(Bill).where(Bill.resident_id == resident.id)
-                                           .order_by(Bill.issued_at.desc()))
-             if policy.decide(actor, "authorize", bill=b, target_unit=unit)]
-    receipt = authorize_bills(resident, unit.id, [b.id for b in bills[:3]], "LP-2026-0001", "门诊报销",
-                              "check-ui-000000000001", Confirmation(LOA_FACE, utcnow()))
+    bills = [
+        b
+        for b in db.session.scalars(select(Bill).where(Bill.resident_id == resident.id).order_by(Bill.issued_at.desc()))
+        if policy.decide(actor, "authorize", bill=b, target_unit=unit)
+    ]
+    receipt = authorize_bills(
+        resident,
+        unit.id,
+        [b.id for b in bills[:3]],
+        "LP-2026-0001",
+        "门诊报销",
+        "check-ui-000000000001",
+        Confirmation(LOA_FACE, utcnow()),
+    )
     user = db.session.scalars(select(UnitUser).where(UnitUser.unit_id == unit.id)).first()
     first = db.session.scalar(select(func.min(Claim.id)).where(Claim.receipt_id == receipt.id))
     if user is None or first is None:
@@ -105,9 +128,17 @@ def run_lighthouse(name: str, url: str, cookie: str, run: int) -> dict:
     else:
         report = OUT / f"{name}.run{run}.report.json"
         outputs = ["--output=json", f"--output-path={report}", "--only-categories=performance"]
-    cmd = [str(LIGHTHOUSE), url, "--quiet", f"--config-path={ROOT / 'scripts' / 'lighthouse-config.json'}", *outputs,
-           f"--chrome-flags={CHROME_FLAGS}", f"--emulatedUserAgent={AGENT}",
-           "--extra-headers", json.dumps({"Cookie": f"session={cookie}"})]
+    cmd = [
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        f"--config-path={ROOT / 'scripts' / 'lighthouse-config.json'}",
+        *outputs,
+        f"--chrome-flags={CHROME_FLAGS}",
+        f"--emulatedUserAgent={AGENT}",
+        "--extra-headers",
+        json.dumps({"Cookie": f"session={cookie}"}),
+    ]
     for attempt in (1, 2):  # a crashed run (e.g. NO_NAVSTART, a lost trace) measured nothing: run it again once
         done = subprocess.run(cmd, timeout=240, env={**os.environ, "CHROME_PATH": CHROMIUM})
         if done.returncode == 0:
@@ -131,9 +162,16 @@ def run_axe(base: str, pages: list[tuple[str, str, str]], cookies: dict[str, str
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         for who, cookie in cookies.items():
-            context = browser.new_context(viewport={"width": 360, "height": 780}, device_scale_factor=2, is_mobile=True,
-                                          has_touch=True, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                          user_agent=AGENT, bypass_csp=True)
+            context = browser.new_context(
+                viewport={"width": 360, "height": 780},
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
+                locale="zh-CN",
+                timezone_id="Asia/Shanghai",
+                user_agent=AGENT,
+                bypass_csp=True,
+            )
             context.add_cookies([{"name": "session", "value": cookie, "url": base}])
             page = context.new_page()
             for name, path, user in pages:
@@ -158,7 +196,8 @@ def audit(base: str, pages: list[tuple[str, str, str]], cookies: dict[str, str],
         result = PageResult(name, path, lighthouse_scores(report), failing_audits(report))
         runs = [result.scores["performance"]] + [
             lighthouse_scores(run_lighthouse(name, f"{base}{path}", cookies[who], n))["performance"]
-            for n in range(1, budgets.runs)]
+            for n in range(1, budgets.runs)
+        ]
         result.scores["performance"], result.performance_runs = int(statistics.median(runs)), runs
         if name == "home":
             result.js_gzip_bytes = javascript_gzip_bytes(report, cookies[who])
@@ -173,8 +212,9 @@ def main() -> int:
     budgets = Budgets.from_env()
     missing = [str(path) for path in (LIGHTHOUSE, AXE, Path(CHROMIUM)) if not path.exists()]
     if missing:
-        print("check-ui needs " + ", ".join(missing)
-              + " (make check-ui runs npm ci; make system-deps installs chromium)")
+        print(
+            "check-ui needs " + ", ".join(missing) + " (make check-ui runs npm ci; make system-deps installs chromium)"
+        )
         return 2
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with temp_dir() as tmp:
@@ -188,18 +228,30 @@ def main() -> int:
             with parts["wallet"].app_context():
                 seed_demo_units()
                 ids = seed_wallet(base)
-            cookies = {"resident": signed_in_cookie(base, f"/__bench_face_login/{ids['resident']}"),
-                       "unit": signed_in_cookie(base, f"/__bench_unit_login/{ids['unit_user']}")}
-            pages = [("home", "/", "resident"), ("detail", f"/bills/{ids['bill']}", "resident"),
-                     ("authorize", "/authorize", "resident"),
-                     ("authorize-select", f"/authorize/{ids['unit']}", "resident"),
-                     ("import", "/import", "resident"), ("unit-inbox", "/unit/", "unit")]
+            cookies = {
+                "resident": signed_in_cookie(base, f"/__bench_face_login/{ids['resident']}"),
+                "unit": signed_in_cookie(base, f"/__bench_unit_login/{ids['unit_user']}"),
+            }
+            pages = [
+                ("home", "/", "resident"),
+                ("detail", f"/bills/{ids['bill']}", "resident"),
+                ("authorize", "/authorize", "resident"),
+                ("authorize-select", f"/authorize/{ids['unit']}", "resident"),
+                ("import", "/import", "resident"),
+                ("unit-inbox", "/unit/", "unit"),
+            ]
             only = [n for n in os.environ.get("CHECK_UI_PAGES", "").split(",") if n]
             results = audit(base, [page for page in pages if not only or page[0] in only], cookies, budgets)
     print(table(results))
     broken = breaches(budgets, results)
-    (OUT / "summary.json").write_text(json.dumps({"budgets": asdict(budgets), "pages": [asdict(r) for r in results],
-                                                  "breaches": broken}, ensure_ascii=False, indent=2), encoding="utf-8")
+    (OUT / "summary.json").write_text(
+        json.dumps(
+            {"budgets": asdict(budgets), "pages": [asdict(r) for r in results], "breaches": broken},
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     for line in broken:
         print(f"BUDGET BROKEN  {line}")
     print("check-ui: all budgets met" if not broken else f"check-ui: {len(broken)} budget(s) broken")

@@ -6,6 +6,7 @@ work`` processes), and — standing in for the real 蒙速办 identity provider 
 network — the two stubs on a server of their own, reached only through the URLs in the
 wallet's settings, exactly as the real services would be. docs/deploy.md explains each piece.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -67,7 +68,9 @@ def layout_environment(host: str, port: int, stub_port: int, urls: dict[str, str
     wallet, outside = f"http://{host}:{port}", f"http://{host}:{stub_port}"
     return {
         **os.environ,
-        "WALLET_DATABASE_URL": urls["wallet"], "IDP_DATABASE_URL": urls["idp"], "FISCAL_DATABASE_URL": urls["fiscal"],
+        "WALLET_DATABASE_URL": urls["wallet"],
+        "IDP_DATABASE_URL": urls["idp"],
+        "FISCAL_DATABASE_URL": urls["fiscal"],
         "WALLET_BASE_URL": wallet,
         "WALLET_FISCAL_API_URL": f"{outside}/fiscal/api/v1",
         "WALLET_OIDC_DISCOVERY_URL": f"{outside}/idp/.well-known/openid-configuration",
@@ -81,8 +84,11 @@ def prepare(env: dict[str, str]) -> None:
     flask = [sys.executable, "-m", "flask", "--app"]
     steps = [["wallet", "wallet", "init-db"], ["identity_stub", "idp", "init-db"], ["fiscal_stub", "fiscal", "init-db"]]
     if is_development(app_env(env)):
-        steps += [["fiscal_stub", "fiscal", "seed-demo"], ["identity_stub", "idp", "seed-demo"],
-                  ["wallet", "wallet", "seed-demo"]]
+        steps += [
+            ["fiscal_stub", "fiscal", "seed-demo"],
+            ["identity_stub", "idp", "seed-demo"],
+            ["wallet", "wallet", "seed-demo"],
+        ]
     for step in steps:
         subprocess.run(flask + step, cwd=ROOT, env=env, check=True)
 
@@ -142,8 +148,9 @@ def main() -> int:
     parser.add_argument("--stub-port", type=int, default=int(os.environ.get("STUB_PORT", "5001")))
     parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
     parser.add_argument("--collection-workers", type=int, default=int(os.environ.get("COLLECTION_WORKERS", "2")))
-    parser.add_argument("--postgres", default=os.environ.get("SERVE_POSTGRES_URL",
-                                                             "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--postgres", default=os.environ.get("SERVE_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    )
     args = parser.parse_args()
     try:  # before anything starts, so a refused layout leaves nothing half-running
         require_real_values([(WALLET_SETTINGS, None), (IDP_SETTINGS, None), (FISCAL_SETTINGS, None)])
@@ -153,9 +160,11 @@ def main() -> int:
     env = layout_environment(args.host, args.port, args.stub_port, database_urls(args.postgres))
     prepare(env)
     processes = start(args, env)
-    print(f"wallet: http://{args.host}:{args.port}/ ({args.web_workers} web workers, "
-          f"{args.collection_workers} collection workers); stand-in services: http://{args.host}:{args.stub_port}/",
-          flush=True)
+    print(
+        f"wallet: http://{args.host}:{args.port}/ ({args.web_workers} web workers, "
+        f"{args.collection_workers} collection workers); stand-in services: http://{args.host}:{args.stub_port}/",
+        flush=True,
+    )
     return supervise(processes)
 
 

@@ -5,6 +5,7 @@ Kept apart from the browser work so the verdict is tested on its own
 changed through the environment, which is also how the failing run is shown on purpose
 (``CHECK_UI_MAX_LIST_JS_KB=5 make check-ui``).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -32,7 +33,7 @@ class Budgets:
     runs: int = 3
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Budgets":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Budgets:
         env = os.environ if env is None else env
         base = cls()
         return cls(
@@ -60,8 +61,11 @@ class PageResult:
 
 def lighthouse_scores(report: Mapping) -> dict[str, int]:
     """Category scores of a Lighthouse JSON report, 0–100 (a category that could not be scored is 0)."""
-    return {key: round((report["categories"][lh]["score"] or 0) * 100)
-            for lh, key in CATEGORIES.items() if lh in report["categories"]}
+    return {
+        key: round((report["categories"][lh]["score"] or 0) * 100)
+        for lh, key in CATEGORIES.items()
+        if lh in report["categories"]
+    }
 
 
 def failing_audits(report: Mapping) -> dict[str, list[str]]:
@@ -95,8 +99,11 @@ def gzip_size(body: bytes) -> int:
 def breaches(budgets: Budgets, results: list[PageResult], list_page: str = "home") -> list[str]:
     """Every broken budget, one line each; empty when the run passes."""
     found: list[str] = []
-    minimums = {"performance": budgets.performance, "accessibility": budgets.accessibility,
-                "best_practices": budgets.best_practices}
+    minimums = {
+        "performance": budgets.performance,
+        "accessibility": budgets.accessibility,
+        "best_practices": budgets.best_practices,
+    }
     for result in results:
         for key, minimum in minimums.items():
             score = result.scores.get(key)
@@ -113,8 +120,10 @@ def breaches(budgets: Budgets, results: list[PageResult], list_page: str = "home
             if result.js_gzip_bytes is None:
                 found.append(f"{result.name}: JavaScript size was not measured")
             elif result.js_gzip_bytes > budgets.list_js_kb * 1024:
-                found.append(f"{result.name}: JavaScript {result.js_gzip_bytes / 1024:.1f} KB gzipped "
-                             f"> {budgets.list_js_kb:g} KB")
+                found.append(
+                    f"{result.name}: JavaScript {result.js_gzip_bytes / 1024:.1f} KB gzipped "
+                    f"> {budgets.list_js_kb:g} KB"
+                )
     return found
 
 
@@ -125,6 +134,8 @@ def table(results: list[PageResult]) -> str:
         js = f"{r.js_gzip_bytes / 1024:.1f} KB" if r.js_gzip_bytes is not None else "—"
         runs = "/".join(str(n) for n in r.performance_runs)
         performance = f"{r.scores.get('performance', '—')} ({runs})" if runs else str(r.scores.get("performance", "—"))
-        lines.append(f"{r.name:<17} {performance:>18}  {r.scores.get('accessibility', '—')!s:>13}"
-                     f"  {r.scores.get('best_practices', '—')!s:>14}  {sum(r.axe.values()):>3}  {js:>9}")
+        lines.append(
+            f"{r.name:<17} {performance:>18}  {r.scores.get('accessibility', '—')!s:>13}"
+            f"  {r.scores.get('best_practices', '—')!s:>14}  {sum(r.axe.values()):>3}  {js:>9}"
+        )
     return "\n".join(lines)

@@ -13,6 +13,7 @@ The contract, kept small so every test file can rely on it:
   write nothing.
 - Asking for ``page`` (or another Playwright fixture) drives Chromium: the ``browser`` mark.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,9 @@ BROWSER_FIXTURES = {"page", "context", "browser", "browser_type", "launch_browse
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--db", choices=["sqlite", "postgresql"], default="sqlite",
-                     help="database backend every part runs on")
+    parser.addoption(
+        "--db", choices=["sqlite", "postgresql"], default="sqlite", help="database backend every part runs on"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:

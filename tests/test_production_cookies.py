@@ -3,6 +3,7 @@
 A second system runs here with a production configuration (real secrets, APP_ENV
 production) next to the suite's own test system, so the two can be compared.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

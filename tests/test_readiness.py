@@ -1,4 +1,5 @@
 """Readiness: a part takes traffic only when its database answers and its schema is not behind the code."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

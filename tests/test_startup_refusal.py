@@ -3,6 +3,7 @@
 Every check starts a real process (flask, gunicorn, ``make serve-prod``'s script) the way an
 operator would, from an environment without ``APP_ENV`` and without any secret set.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,10 @@ from wallet.config import SETTINGS as WALLET
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV_NAMED = {part: sorted(s.env for s in settings if "dev-only-" in str(s.default))
-             for part, settings in (("wallet", WALLET), ("idp", IDP), ("fiscal", FISCAL))}
+DEV_NAMED = {
+    part: sorted(s.env for s in settings if "dev-only-" in str(s.default))
+    for part, settings in (("wallet", WALLET), ("idp", IDP), ("fiscal", FISCAL))
+}
 EVERY_DEV_SETTING = sorted(name for names in DEV_NAMED.values() for name in names)
 
 
@@ -31,8 +34,9 @@ def fresh_machine(tmp_path: Path, **extra: str) -> dict[str, str]:
     """The environment of a machine nobody configured: no APP_ENV, no setting of any part, own databases."""
     declared = {s.env for s in WALLET + IDP + FISCAL}
     env = {k: v for k, v in os.environ.items() if k != "APP_ENV" and k not in declared}
-    env.update({f"{part.upper()}_DATABASE_URL": f"sqlite:///{tmp_path}/{part}.db"
-                for part in ("wallet", "idp", "fiscal")})
+    env.update(
+        {f"{part.upper()}_DATABASE_URL": f"sqlite:///{tmp_path}/{part}.db" for part in ("wallet", "idp", "fiscal")}
+    )
     env.update(extra)
     return env
 
@@ -87,10 +91,17 @@ def test_one_real_secret_is_not_enough(tmp_path):
 
 def test_explicit_development_starts_and_serves_every_part(tmp_path):
     port = free_port()
-    env = fresh_machine(tmp_path, APP_ENV="development", WEB_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1",
-                        WEB_ACCESS_LOG="")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"], cwd=ROOT,
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    env = fresh_machine(
+        tmp_path, APP_ENV="development", WEB_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1", WEB_ACCESS_LOG=""
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         answers = wait_for_health(f"http://127.0.0.1:{port}", server)
         assert answers == {"/healthz": 200, "/idp/healthz": 200, "/fiscal/healthz": 200}
@@ -106,8 +117,10 @@ def wait_for_health(base: str, server: subprocess.Popen[str], seconds: float = 6
             said = server.stderr.read() if server.stderr else ""
             raise AssertionError(f"the server ended ({server.returncode}): {said}")
         try:
-            return {path: requests.get(base + path, timeout=5).status_code
-                    for path in ("/healthz", "/idp/healthz", "/fiscal/healthz")}
+            return {
+                path: requests.get(base + path, timeout=5).status_code
+                for path in ("/healthz", "/idp/healthz", "/fiscal/healthz")
+            }
         except requests.ConnectionError:
             time.sleep(0.3)
     raise AssertionError("the server did not answer in time")
@@ -117,7 +130,12 @@ def test_demo_units_are_seeded_only_when_app_env_says_development(tmp_path):
     from wallet import create_app
     from wallet.demo import seed_demo_data
 
-    app = create_app({**production_values(WALLET), "APP_ENV": "staging",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/wallet.db"})
+    app = create_app(
+        {
+            **production_values(WALLET),
+            "APP_ENV": "staging",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/wallet.db",
+        }
+    )
     with app.app_context():
         assert seed_demo_data().endswith("nothing seeded outside development")

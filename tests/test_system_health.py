@@ -1,4 +1,5 @@
 """The three parts answer over real HTTP from one server, each with its own database."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,7 +1,9 @@
 """票据夹 · the wallet: personal and unit digital accounts, the finance console and the API."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask
 

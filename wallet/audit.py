@@ -7,6 +7,7 @@ next id and the previous hash are read by one appender at a time and the chain n
 forks. What an entry's hash covers, and the walk that verifies the chain, live in
 ``wallet.audit_chain``.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,9 +63,16 @@ def record(action: str, actor: Any, subject: str = "", **detail: Any) -> AuditEn
     serialize_appenders()
     head = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
     kind, key = actor_of(actor)
-    entry = AuditEntry(id=(head.id + 1) if head else 1, at=utcnow(), actor_kind=kind, actor_id=key,
-                       action=action[:48], subject=subject[:64], detail=detail,
-                       prev_hash=head.hash if head else GENESIS)
+    entry = AuditEntry(
+        id=(head.id + 1) if head else 1,
+        at=utcnow(),
+        actor_kind=kind,
+        actor_id=key,
+        action=action[:48],
+        subject=subject[:64],
+        detail=detail,
+        prev_hash=head.hash if head else GENESIS,
+    )
     entry.hash = digest(entry)
     db.session.add(entry)
     db.session.flush()
@@ -119,7 +127,12 @@ def search(query: AuditQuery, page: int = 1) -> tuple[list[tuple[AuditEntry, str
     if query.day_to:
         where.append(AuditEntry.at < _day_start(query.day_to + timedelta(days=1)))
     total = int(db.session.scalar(select(func.count()).select_from(AuditEntry).where(*where)) or 0)
-    rows = db.session.execute(select(AuditEntry, cast(AuditEntry.detail, Text)).options(defer(AuditEntry.detail))
-                              .where(*where).order_by(AuditEntry.id.desc()).limit(PAGE_SIZE)
-                              .offset((max(page, 1) - 1) * PAGE_SIZE))
+    rows = db.session.execute(
+        select(AuditEntry, cast(AuditEntry.detail, Text))
+        .options(defer(AuditEntry.detail))
+        .where(*where)
+        .order_by(AuditEntry.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((max(page, 1) - 1) * PAGE_SIZE)
+    )
     return [(entry, detail_shown(stored)) for entry, stored in rows], total

@@ -11,6 +11,7 @@ The walk goes in slices from a cursor (the last good id and its hash), so a long
 be verified a batch at a time; published heads (the daily anchor in the outbox) are checked
 as their positions pass, which reveals a tail rewritten consistently after publication.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,11 +32,18 @@ GENESIS = "0" * 64
 BATCH = 5000
 
 
-def _body(entry_id: int, at: datetime, actor_kind: str, actor_id: str, action: str, subject: str,
-          prev_hash: str) -> dict[str, Any]:
-    return {"id": entry_id, "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor_kind": actor_kind, "actor_id": actor_id, "action": action, "subject": subject,
-            "prev_hash": prev_hash}
+def _body(
+    entry_id: int, at: datetime, actor_kind: str, actor_id: str, action: str, subject: str, prev_hash: str
+) -> dict[str, Any]:
+    return {
+        "id": entry_id,
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_kind": actor_kind,
+        "actor_id": actor_id,
+        "action": action,
+        "subject": subject,
+        "prev_hash": prev_hash,
+    }
 
 
 def _encode(body: dict[str, Any]) -> bytes:
@@ -100,33 +108,54 @@ def _when(at: datetime | None) -> str:
 def _gap(cursor: Cursor, next_id: int | None, at: datetime | None) -> Fault:
     first = cursor.last_id + 1
     if next_id is None:
-        return Fault("gap", first, None, f"gap in ids: entries from {first} on were deleted (the log ends early)",
-                     f"序号不连续：第 {first} 条起的记录被删除（日志提前结束）")
+        return Fault(
+            "gap",
+            first,
+            None,
+            f"gap in ids: entries from {first} on were deleted (the log ends early)",
+            f"序号不连续：第 {first} 条起的记录被删除（日志提前结束）",
+        )
     span = f"{first}" if next_id - 1 == first else f"{first}–{next_id - 1}"
-    return Fault("gap", first, at, f"gap in ids: entry {span} was deleted "
-                                   f"(entry {next_id}{_when(at)} follows entry {cursor.last_id})",
-                 f"序号不连续：第 {span} 条被删除（第 {next_id} 条（{shown(at)}）紧接在第 {cursor.last_id} 条之后）")
+    return Fault(
+        "gap",
+        first,
+        at,
+        f"gap in ids: entry {span} was deleted (entry {next_id}{_when(at)} follows entry {cursor.last_id})",
+        f"序号不连续：第 {span} 条被删除（第 {next_id} 条（{shown(at)}）紧接在第 {cursor.last_id} 条之后）",
+    )
 
 
 def _check(row: Any, cursor: Cursor, published: Mapping[int, Sequence[PublishedHead]]) -> Fault | None:
     if row.id != cursor.last_id + 1:
         return _gap(cursor, row.id, row.at)
     if stored_digest(row) != row.hash:
-        return Fault("hash_mismatch", row.id, row.at,
-                     f"hash mismatch: entry {row.id}{_when(row.at)} was edited (its hash no longer matches)",
-                     f"哈希不符：第 {row.id} 条（{shown(row.at)}）被改动过，内容与其哈希不再一致")
+        return Fault(
+            "hash_mismatch",
+            row.id,
+            row.at,
+            f"hash mismatch: entry {row.id}{_when(row.at)} was edited (its hash no longer matches)",
+            f"哈希不符：第 {row.id} 条（{shown(row.at)}）被改动过，内容与其哈希不再一致",
+        )
     if row.prev_hash != cursor.last_hash:
-        return Fault("prev_mismatch", row.id, row.at,
-                     f"previous-hash mismatch: entry {row.id}{_when(row.at)} was inserted "
-                     f"(it does not follow entry {cursor.last_id})",
-                     f"前序哈希不符：第 {row.id} 条（{shown(row.at)}）是插入的，接不上第 {cursor.last_id} 条")
+        return Fault(
+            "prev_mismatch",
+            row.id,
+            row.at,
+            f"previous-hash mismatch: entry {row.id}{_when(row.at)} was inserted "
+            f"(it does not follow entry {cursor.last_id})",
+            f"前序哈希不符：第 {row.id} 条（{shown(row.at)}）是插入的，接不上第 {cursor.last_id} 条",
+        )
     for head in published.get(row.id, ()):
         if head.head_hash != row.hash:
-            return Fault("published_mismatch", row.id, row.at,
-                         f"published head mismatch: entry {row.id}{_when(row.at)} differs from the head published "
-                         f"on {head.day.isoformat()}; the chain up to it was rewritten",
-                         f"与已发布链头不符：第 {row.id} 条（{shown(row.at)}）"
-                         f"与 {head.day.isoformat()} 发布的链头不同，此前的日志被整体改写过")
+            return Fault(
+                "published_mismatch",
+                row.id,
+                row.at,
+                f"published head mismatch: entry {row.id}{_when(row.at)} differs from the head published "
+                f"on {head.day.isoformat()}; the chain up to it was rewritten",
+                f"与已发布链头不符：第 {row.id} 条（{shown(row.at)}）"
+                f"与 {head.day.isoformat()} 发布的链头不同，此前的日志被整体改写过",
+            )
     return None
 
 
@@ -138,21 +167,38 @@ def _truncation(cursor: Cursor, published: Mapping[int, Sequence[PublishedHead]]
     if not beyond:
         return None
     head = min(beyond, key=lambda h: h.count)
-    return Fault("truncated", cursor.last_id + 1, None,
-                 f"truncated: the head published on {head.day.isoformat()} has {head.count} entries, "
-                 f"the log ended at entry {cursor.last_id} when this check began",
-                 f"日志被截短：{head.day.isoformat()} 发布的链头有 {head.count} 条，本次核验开始时日志只到第 "
-                 f"{cursor.last_id} 条")
+    return Fault(
+        "truncated",
+        cursor.last_id + 1,
+        None,
+        f"truncated: the head published on {head.day.isoformat()} has {head.count} entries, "
+        f"the log ended at entry {cursor.last_id} when this check began",
+        f"日志被截短：{head.day.isoformat()} 发布的链头有 {head.count} 条，本次核验开始时日志只到第 "
+        f"{cursor.last_id} 条",
+    )
 
 
-def walk(cursor: Cursor, up_to: int,
-         published: Mapping[int, Sequence[PublishedHead]]) -> tuple[Cursor, Fault | None, bool]:
+def walk(
+    cursor: Cursor, up_to: int, published: Mapping[int, Sequence[PublishedHead]]
+) -> tuple[Cursor, Fault | None, bool]:
     """Check up to ``BATCH`` entries after ``cursor`` (ids up to ``up_to``); return the new cursor,
     the first fault, and whether the walk is finished (a fault, or ``up_to`` reached)."""
-    stmt = (select(AuditEntry.id, AuditEntry.at, AuditEntry.actor_kind, AuditEntry.actor_id, AuditEntry.action,
-                   AuditEntry.subject, cast(AuditEntry.detail, Text).label("detail_text"), AuditEntry.prev_hash,
-                   AuditEntry.hash)
-            .where(AuditEntry.id > cursor.last_id, AuditEntry.id <= up_to).order_by(AuditEntry.id).limit(BATCH))
+    stmt = (
+        select(
+            AuditEntry.id,
+            AuditEntry.at,
+            AuditEntry.actor_kind,
+            AuditEntry.actor_id,
+            AuditEntry.action,
+            AuditEntry.subject,
+            cast(AuditEntry.detail, Text).label("detail_text"),
+            AuditEntry.prev_hash,
+            AuditEntry.hash,
+        )
+        .where(AuditEntry.id > cursor.last_id, AuditEntry.id <= up_to)
+        .order_by(AuditEntry.id)
+        .limit(BATCH)
+    )
     rows = db.session.execute(stmt).all()
     for row in rows:
         fault = _check(row, cursor, published)

@@ -6,6 +6,7 @@ count and the last entry's hash) has left the platform by mail, any later rewrit
 entries up to that count gives a different hash at that position, and ``audit_chain``
 checks every published head when it walks the chain.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -42,16 +43,20 @@ def publish_head(day: date | None = None) -> PublishedHead | None:
     write_transaction(db.session)
     audit.serialize_appenders()
     subject = subject_for(day)
-    taken = db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.kind == KIND,
-                                                             OutboxMessage.subject == subject).limit(1))
+    taken = db.session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.kind == KIND, OutboxMessage.subject == subject).limit(1)
+    )
     count, head_hash = chain_end()
     if taken or count == 0:
         db.session.rollback()
         return None
-    text = (f"{day.isoformat()} 审计日志共 {count} 条，链头（第 {count} 条）哈希为 {head_hash}。"
-            "请原样存档；日后核验时，这一位置的哈希必须与此一致。")
-    outbox.queue_notice(RECIPIENT, KIND, subject, {"text": text, "day": day.isoformat(), "count": count,
-                                                   "head_hash": head_hash})
+    text = (
+        f"{day.isoformat()} 审计日志共 {count} 条，链头（第 {count} 条）哈希为 {head_hash}。"
+        "请原样存档；日后核验时，这一位置的哈希必须与此一致。"
+    )
+    outbox.queue_notice(
+        RECIPIENT, KIND, subject, {"text": text, "day": day.isoformat(), "count": count, "head_hash": head_hash}
+    )
     # The log names the head by a prefix (the outbox message holds all of it), short enough to read in a list.
     audit.record("audit.publish_head", None, f"audit_entry:{count}", head=head_hash[:16])
     db.session.commit()

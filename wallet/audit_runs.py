@@ -7,6 +7,7 @@ one request for long. The walk reads without a write lock; only recording how fa
 takes one, and that update names where the slice began, so two requests advancing the same
 run cannot both count.
 """
+
 from __future__ import annotations
 
 import time
@@ -34,16 +35,31 @@ def start(started_by: str, actor: Any) -> AuditVerification:
     """Begin a run over the chain as it stands now, or join the one already under way."""
     write_transaction(db.session)
     now = utcnow()
-    running = db.session.scalar(select(AuditVerification).where(AuditVerification.state == "running")
-                                .order_by(AuditVerification.id.desc()).limit(1))
+    running = db.session.scalar(
+        select(AuditVerification)
+        .where(AuditVerification.state == "running")
+        .order_by(AuditVerification.id.desc())
+        .limit(1)
+    )
     if running is not None and now - running.updated_at < STALE_AFTER:
         db.session.rollback()
         return running
-    db.session.execute(update(AuditVerification).where(AuditVerification.state == "running")
-                       .values(state="stopped", updated_at=now))
+    db.session.execute(
+        update(AuditVerification).where(AuditVerification.state == "running").values(state="stopped", updated_at=now)
+    )
     up_to, _ = chain_end()
-    run = AuditVerification(started_at=now, started_by=started_by[:80], state="running", up_to=up_to, last_id=0,
-                            last_hash=GENESIS, heads_checked=0, updated_at=now, fault_kind="", fault_text="")
+    run = AuditVerification(
+        started_at=now,
+        started_by=started_by[:80],
+        state="running",
+        up_to=up_to,
+        last_id=0,
+        last_hash=GENESIS,
+        heads_checked=0,
+        updated_at=now,
+        fault_kind="",
+        fault_text="",
+    )
     db.session.add(run)
     db.session.flush()
     audit.record("audit.verify", actor, audit.subject_of(run), up_to=up_to)
@@ -64,18 +80,25 @@ def advance(run_id: int, whole: bool = False) -> tuple[AuditVerification | None,
         if done or (deadline is not None and time.monotonic() >= deadline):
             break
     now = utcnow()
-    values: dict[str, Any] = {"last_id": cursor.last_id, "last_hash": cursor.last_hash, "updated_at": now,
-                              "heads_checked": sum(len(h) for count, h in heads.items() if count <= cursor.last_id)}
+    values: dict[str, Any] = {
+        "last_id": cursor.last_id,
+        "last_hash": cursor.last_hash,
+        "updated_at": now,
+        "heads_checked": sum(len(h) for count, h in heads.items() if count <= cursor.last_id),
+    }
     if done:
         values.update(state="broken" if fault else "intact", finished_at=now)
     if fault:
-        values.update(fault_kind=fault.kind, fault_id=fault.entry_id, fault_at=fault.at,
-                      fault_text=fault.message_zh[:400])
+        values.update(
+            fault_kind=fault.kind, fault_id=fault.entry_id, fault_at=fault.at, fault_text=fault.message_zh[:400]
+        )
     write_transaction(db.session)
-    db.session.execute(update(AuditVerification)
-                       .where(AuditVerification.id == run_id, AuditVerification.state == "running",
-                              AuditVerification.last_id == began)
-                       .values(**values).execution_options(synchronize_session=False))
+    db.session.execute(
+        update(AuditVerification)
+        .where(AuditVerification.id == run_id, AuditVerification.state == "running", AuditVerification.last_id == began)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return db.session.get(AuditVerification, run_id, populate_existing=True), fault
 
@@ -107,5 +130,11 @@ def chain_state() -> ChainState:
     current = db.session.scalar(newest)
     finished = db.session.scalar(newest.where(AuditVerification.state.in_(FINISHED)))
     heads = published_heads()
-    return ChainState(entries, head_id, head_hash, current if current and current.state == "running" else None,
-                      finished, heads[-1] if heads else None)
+    return ChainState(
+        entries,
+        head_id,
+        head_hash,
+        current if current and current.state == "running" else None,
+        finished,
+        heads[-1] if heads else None,
+    )

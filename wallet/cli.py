@@ -1,4 +1,5 @@
 """``flask wallet …``: database set-up and demo data for the wallet."""
+
 from __future__ import annotations
 
 import threading
@@ -32,8 +33,10 @@ def seed_demo() -> None:
 def rotate_api_key() -> None:
     """Give the unit API a new key pair; the previous one stays published and accepted."""
     keys = wallet_api_keys.rotate()
-    click.echo(f"current: enc {keys.enc[0].kid}, sig {keys.sig[0].kid}; "
-               f"still accepted: {', '.join(str(k.kid) for k in keys.enc[1:] + keys.sig[1:]) or 'none'}")
+    click.echo(
+        f"current: enc {keys.enc[0].kid}, sig {keys.sig[0].kid}; "
+        f"still accepted: {', '.join(str(k.kid) for k in keys.enc[1:] + keys.sig[1:]) or 'none'}"
+    )
 
 
 @cli.command("work")

@@ -6,6 +6,7 @@ a change of wording is one edit (``tests/wallet/test_copy.py`` reads each state'
 Services and presenters pass facts (names, amounts in fen, times); this module formats
 money with :func:`common.money.yuan_display` and times in Beijing time, to the minute.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -16,28 +17,49 @@ from common.timeutil import to_local
 # -- chips: (label, tone) ------------------------------------------------------------------------
 
 BILL_CHIPS: dict[str, tuple[str, str]] = {
-    "red_bill": ("红字票据", "bad"), "red_reversed": ("已冲红", "bad"), "exchanged": ("已换开纸质", "bad"),
-    "authorized": ("已授权", "info"), "lock_lapsed": ("锁定已过期", "warn"), "locked": ("报销中", "warn"),
-    "partially_reimbursed": ("部分报销", "warn"), "reimbursed": ("已报销", "ok"), "claimable": ("可报销", "ok"),
+    "red_bill": ("红字票据", "bad"),
+    "red_reversed": ("已冲红", "bad"),
+    "exchanged": ("已换开纸质", "bad"),
+    "authorized": ("已授权", "info"),
+    "lock_lapsed": ("锁定已过期", "warn"),
+    "locked": ("报销中", "warn"),
+    "partially_reimbursed": ("部分报销", "warn"),
+    "reimbursed": ("已报销", "ok"),
+    "claimable": ("可报销", "ok"),
 }
 # -- a claim's state: the one vocabulary of every page, export, figure and API text -------------------
 
 CLAIM_STATE_NAMES: dict[str, str] = {
-    "authorized": "已授权", "locked": "已锁定", "reimbursed": "已报销", "rejected": "已拒绝",
-    "revoked": "已撤销", "expired": "已失效",
+    "authorized": "已授权",
+    "locked": "已锁定",
+    "reimbursed": "已报销",
+    "rejected": "已拒绝",
+    "revoked": "已撤销",
+    "expired": "已失效",
 }
 # Nobody authorized a claim the unit took in itself: its open, unlocked state reads 已受理.
 FILE_CLAIM_STATE_NAMES: dict[str, str] = {**CLAIM_STATE_NAMES, "authorized": "已受理"}
 CLAIM_CHIPS: dict[str, dict[str, tuple[str, str]]] = {
-    "resident": {"authorized": ("已授权，待单位处理", "info"), "locked": ("已锁定", "warn"),
-                 "reimbursed": ("已报销", "ok"), "rejected": ("已拒绝", "bad"), "revoked": ("已撤销", ""),
-                 "expired": ("已失效", "")},
-    "unit": {"authorized": ("待锁定", "info"), "locked": ("已锁定", "warn"), "reimbursed": ("已报销", "ok"),
-             "rejected": ("已拒绝", "bad"), "revoked": ("已撤销", ""), "expired": ("已失效", "")},
+    "resident": {
+        "authorized": ("已授权，待单位处理", "info"),
+        "locked": ("已锁定", "warn"),
+        "reimbursed": ("已报销", "ok"),
+        "rejected": ("已拒绝", "bad"),
+        "revoked": ("已撤销", ""),
+        "expired": ("已失效", ""),
+    },
+    "unit": {
+        "authorized": ("待锁定", "info"),
+        "locked": ("已锁定", "warn"),
+        "reimbursed": ("已报销", "ok"),
+        "rejected": ("已拒绝", "bad"),
+        "revoked": ("已撤销", ""),
+        "expired": ("已失效", ""),
+    },
 }
 UNIT_STATUS_FILTERS: dict[str, str] = {
-    "open": "待处理", **{state: CLAIM_CHIPS["unit"][state][0] for state in ("authorized", "locked", "reimbursed",
-                                                                            "rejected")},
+    "open": "待处理",
+    **{state: CLAIM_CHIPS["unit"][state][0] for state in ("authorized", "locked", "reimbursed", "rejected")},
     "all": "全部",
 }
 LAPSED_CHIP = ("锁定已过期", "warn")
@@ -46,47 +68,75 @@ WITHDRAWN_CHIP = ("已撤回", "")
 # -- timeline and access history -----------------------------------------------------------------
 
 TIMELINE: dict[str, str] = {
-    "issued": "开具票据", "locked": "被报销单位锁定", "unlocked": "报销单位解除锁定",
-    "lock_expired": "锁定已到期释放", "feedback": "报销结果已登记", "red_reversed": "开票单位已冲红",
-    "exchanged": "已换开为纸质票据", "reimbursed_partial": "部分报销", "reimbursed_rest": "报销剩余部分",
-    "reimbursed_full": "全额报销", "rejected": "报销被拒",
+    "issued": "开具票据",
+    "locked": "被报销单位锁定",
+    "unlocked": "报销单位解除锁定",
+    "lock_expired": "锁定已到期释放",
+    "feedback": "报销结果已登记",
+    "red_reversed": "开票单位已冲红",
+    "exchanged": "已换开为纸质票据",
+    "reimbursed_partial": "部分报销",
+    "reimbursed_rest": "报销剩余部分",
+    "reimbursed_full": "全额报销",
+    "rejected": "报销被拒",
 }
 ACCESS_KINDS: dict[str, str] = {
-    "viewed": "查看", "locked": "锁定", "unlocked": "解除锁定", "lock_lapsed": "锁定到期", "reimbursed": "报销",
-    "rejected": "拒绝报销", "withdrawn": "单位账户注销，授权已撤回",
+    "viewed": "查看",
+    "locked": "锁定",
+    "unlocked": "解除锁定",
+    "lock_lapsed": "锁定到期",
+    "reimbursed": "报销",
+    "rejected": "拒绝报销",
+    "withdrawn": "单位账户注销，授权已撤回",
 }
 
 # -- why an authorization ended (stored as ``end_reason``, read back on pages) -------------------
 
 END_REASONS: dict[str, str] = {
-    "ttl": "授权期限内单位未处理", "red_reversed": "票据已冲红作废", "exchanged": "票据已换开为纸质票据",
-    "revoked": "居民撤销授权", "unit_cancelled": "单位账户已注销",
+    "ttl": "授权期限内单位未处理",
+    "red_reversed": "票据已冲红作废",
+    "exchanged": "票据已换开为纸质票据",
+    "revoked": "居民撤销授权",
+    "unit_cancelled": "单位账户已注销",
 }
 
 # -- notifications: kind → (title, body with named facts) ----------------------------------------
 
 NOTICES: dict[str, tuple[str, str]] = {
-    "authorized": ("授权成功",
-                   "已将 {count} 张票据（可报销 {amount}）授权给{unit}，有效期至 {until}。单位锁定前您可随时撤销。"),
+    "authorized": (
+        "授权成功",
+        "已将 {count} 张票据（可报销 {amount}）授权给{unit}，有效期至 {until}。单位锁定前您可随时撤销。",
+    ),
     "revoked": ("已撤销授权", "已撤销对{unit}的授权：{bill}。该单位不能再查看此票据。"),
     "expired_ttl": ("授权已失效", "您对{unit}的授权已失效：{bill}，单位在有效期内没有处理。如仍需报销，可重新授权。"),
-    "expired_red_reversed": ("授权已失效", "{bill}已被开票单位冲红作废，对{unit}的授权随之失效。"
-                             "这张票据不能再报销，请查看对应的红字票据。"),
+    "expired_red_reversed": (
+        "授权已失效",
+        "{bill}已被开票单位冲红作废，对{unit}的授权随之失效。这张票据不能再报销，请查看对应的红字票据。",
+    ),
     "expired_exchanged": ("授权已失效", "{bill}已换开为纸质票据，对{unit}的授权随之失效。请凭纸质票据报销。"),
-    "withdrawn": ("授权已撤回", "{unit}的单位账户已注销，您对{bill}的授权已自动撤回，该单位不能再查看或处理这张票据。"
-                  "票据已释放，可授权其他单位。"),
-    "unit_cancelled_locked": ("报销单位账户已注销",
-                              "{unit}的单位账户已注销。它已锁定的{bill}将在锁定到期（{until}）后释放，"
-                              "届时授权自动撤回，您可以授权其他单位。"),
+    "withdrawn": (
+        "授权已撤回",
+        "{unit}的单位账户已注销，您对{bill}的授权已自动撤回，该单位不能再查看或处理这张票据。"
+        "票据已释放，可授权其他单位。",
+    ),
+    "unit_cancelled_locked": (
+        "报销单位账户已注销",
+        "{unit}的单位账户已注销。它已锁定的{bill}将在锁定到期（{until}）后释放，届时授权自动撤回，您可以授权其他单位。",
+    ),
     "locked": ("票据已被锁定报销", "{unit}已锁定{bill}，锁定至 {until}。锁定期间不能撤销授权。"),
     "lock_lapsed": ("锁定已到期", "{unit}对{bill}的锁定已到期，票据已释放。您可以撤销授权，或等单位重新锁定。"),
     "unlocked": ("票据已解除锁定", "{unit}已解除对{bill}的锁定，授权仍有效；在其重新锁定前您可以撤销授权。"),
-    "reimbursed_partial": ("报销结果已登记",
-                           "{unit}已报销 {amount}：{bill}。这是部分报销，剩余 {remaining} 可授权其他单位报销。"),
+    "reimbursed_partial": (
+        "报销结果已登记",
+        "{unit}已报销 {amount}：{bill}。这是部分报销，剩余 {remaining} 可授权其他单位报销。",
+    ),
     "reimbursed_full": ("报销结果已登记", "{unit}已报销 {amount}：{bill}。这张票据已全部报销完毕。"),
     "rejected": ("报销被拒绝", "{unit}拒绝报销{bill}。原因：{reason}。票据已释放，可授权其他单位。"),
-    "unverified": ("有一张票据未通过验证", "{issuer}的票据（票据代码 {code}，号码 {number}）签名验证未通过，"
-                   "没有收入票据夹，请勿凭它报销。请联系开票单位核实；下次同步时会再次核验。"),
+    "unverified": (
+        "有一张票据未通过验证",
+        "{issuer}的票据（票据代码 {code}，号码 {number}）签名验证未通过，"
+        "没有收入票据夹，请勿凭它报销。请联系开票单位核实；下次同步时会再次核验。",
+    ),
 }
 
 
@@ -150,17 +200,27 @@ def claim_chip(state: str, *, audience: str = "resident", lapsed: bool = False, 
     return CLAIM_CHIPS[audience].get(state, (state, ""))
 
 
-def authorization_chip(state: str, *, audience: str = "resident", lapsed: bool = False, amount: int | None = None,
-                       reason: str = "") -> tuple[str, str]:
+def authorization_chip(
+    state: str, *, audience: str = "resident", lapsed: bool = False, amount: int | None = None, reason: str = ""
+) -> tuple[str, str]:
     """The chip of a claim in a list: a reimbursement names its amount."""
     if state == "reimbursed" and not lapsed:
         return f"已报销 {money(amount or 0)}", "ok"
     return claim_chip(state, audience=audience, lapsed=lapsed, reason=reason)
 
 
-def authorization_line(state: str, *, unit: str, amount: int | None = None, claimable: int = 0,
-                       bill_reimbursed: int = 0, until: datetime | None = None, reason: str = "",
-                       closed_at: datetime | None = None, lapsed: bool = False) -> str:
+def authorization_line(
+    state: str,
+    *,
+    unit: str,
+    amount: int | None = None,
+    claimable: int = 0,
+    bill_reimbursed: int = 0,
+    until: datetime | None = None,
+    reason: str = "",
+    closed_at: datetime | None = None,
+    lapsed: bool = False,
+) -> str:
     """The sentence under an authorization on the resident's overview."""
     if lapsed:
         return f"锁定已于 {minute(until)} 到期，票据已释放；可撤销授权或等单位重新锁定。"
@@ -174,8 +234,7 @@ def authorization_line(state: str, *, unit: str, amount: int | None = None, clai
             return f"{unit}全额报销 {money(paid)}。"
         if bill_reimbursed >= claimable:
             return f"{unit}报销 {money(paid)}（部分报销）；其余部分已由其他单位报销，票据已全部报销完毕。"
-        return (f"{unit}报销 {money(paid)}（部分报销）；剩余 {money(claimable - bill_reimbursed)} "
-                "可授权其他单位报销。")
+        return f"{unit}报销 {money(paid)}（部分报销）；剩余 {money(claimable - bill_reimbursed)} 可授权其他单位报销。"
     if state == "rejected":
         return f"拒绝原因：{reason}。票据已释放，可授权其他单位。"
     if state == "revoked":

@@ -4,6 +4,7 @@ Residents are created by their own first login, never seeded. The units' usernam
 passwords and TOTP keys are for development only (docs/demo-accounts.md lists them), so
 they are seeded only when APP_ENV says development or test.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,21 +29,51 @@ class DemoUnit(UnitApplication):
 
 
 DEMO_UNITS: tuple[DemoUnit, ...] = (
-    DemoUnit("北疆人寿保险股份有限公司内蒙古分公司", "91150100MA0NBJ7R58", "insurer",
-             "内蒙古自治区呼和浩特市赛罕区敕勒川大街 18 号", "高志远", "其其格", "13947100123", "150102198507120026",
-             "claims@beijiang-life.example.cn",
-             key="insurer", username="insurer", password="Insurer-demo-2026",
-             totp_secret="TEMZYJZHBY4M42WEFXZJ7B4UIF2B7OMM"),
-    DemoUnit("内蒙古自治区医疗保障事业中心", "12150000MB1Y04477D", "medical_insurance",
-             "内蒙古自治区呼和浩特市新城区新华大街 63 号", "张宏伟", "李娜", "0471-6601234", "150104197909031518",
-             "jbk@ybzx.nmg.example.cn",
-             key="agency", username="ybzx", password="Agency-demo-2026",
-             totp_secret="QQKV3EAZYCLMSJ3W4K5D3FA726S2K5RQ"),
-    DemoUnit("呼和浩特青城数字科技有限公司", "91150105MA0P8KXWXD", "other",
-             "内蒙古自治区呼和浩特市回民区中山西路 1 号", "王磊", "苏日娜", "13804712345", "150203199004213227",
-             "hr@qingcheng-tech.example.cn",
-             key="employer", username="employer", password="Employer-demo-2026",
-             totp_secret="CNTNHJF4VYLKEJY6I4V6SMOIZK5FQTHG"),
+    DemoUnit(
+        "北疆人寿保险股份有限公司内蒙古分公司",
+        "91150100MA0NBJ7R58",
+        "insurer",
+        "内蒙古自治区呼和浩特市赛罕区敕勒川大街 18 号",
+        "高志远",
+        "其其格",
+        "13947100123",
+        "150102198507120026",
+        "claims@beijiang-life.example.cn",
+        key="insurer",
+        username="insurer",
+        password="Insurer-demo-2026",
+        totp_secret="TEMZYJZHBY4M42WEFXZJ7B4UIF2B7OMM",
+    ),
+    DemoUnit(
+        "内蒙古自治区医疗保障事业中心",
+        "12150000MB1Y04477D",
+        "medical_insurance",
+        "内蒙古自治区呼和浩特市新城区新华大街 63 号",
+        "张宏伟",
+        "李娜",
+        "0471-6601234",
+        "150104197909031518",
+        "jbk@ybzx.nmg.example.cn",
+        key="agency",
+        username="ybzx",
+        password="Agency-demo-2026",
+        totp_secret="QQKV3EAZYCLMSJ3W4K5D3FA726S2K5RQ",
+    ),
+    DemoUnit(
+        "呼和浩特青城数字科技有限公司",
+        "91150105MA0P8KXWXD",
+        "other",
+        "内蒙古自治区呼和浩特市回民区中山西路 1 号",
+        "王磊",
+        "苏日娜",
+        "13804712345",
+        "150203199004213227",
+        "hr@qingcheng-tech.example.cn",
+        key="employer",
+        username="employer",
+        password="Employer-demo-2026",
+        totp_secret="CNTNHJF4VYLKEJY6I4V6SMOIZK5FQTHG",
+    ),
 )
 
 
@@ -69,5 +100,6 @@ def seed_demo_data() -> str:
     if count_units():
         return "wallet: units exist already; demo units not seeded"
     created = seed_demo_units()
-    return (f"wallet: seeded {created} demo units (credentials: docs/demo-accounts.md); "
-            "residents activate at first login")
+    return (
+        f"wallet: seeded {created} demo units (credentials: docs/demo-accounts.md); residents activate at first login"
+    )

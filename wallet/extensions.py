@@ -1,4 +1,5 @@
 """Every extension instance of the wallet, created unbound and bound in ``create_app``."""
+
 from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter

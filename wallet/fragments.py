@@ -4,6 +4,7 @@ The view builds the whole context every time and, for an htmx request, renders o
 that request swaps — it never asks which element sent it (no branching on the target header). A
 history restore is an htmx request that wants the whole page back, so it gets the page.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -1,4 +1,5 @@
 """Between payers on the network (ID numbers) and residents in the wallet (row ids)."""
+
 from __future__ import annotations
 
 from sqlalchemy import select

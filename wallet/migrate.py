@@ -1,4 +1,5 @@
 """Alembic driven from the app: the wallet's schema is only ever changed by migrations."""
+
 from __future__ import annotations
 
 from alembic import command

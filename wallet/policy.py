@@ -10,6 +10,7 @@ The fiscal network has the last word on locks and amounts (another platform may 
 bill, the mirrored status may be a moment old); these rules are what the wallet itself
 knows and checks first.
 """
+
 from __future__ import annotations
 
 import json
@@ -137,9 +138,17 @@ def is_open(auth: Claim, now: datetime | None = None) -> bool:
 # -- the decision ------------------------------------------------------------------------------
 
 
-def decide(actor: Actor, action: Action, *, bill: Bill | None = None, authorization: Claim | None = None,
-           open_authorization: Claim | None = None, target_unit: Unit | None = None,
-           amount: int | None = None, now: datetime | None = None) -> Decision:
+def decide(
+    actor: Actor,
+    action: Action,
+    *,
+    bill: Bill | None = None,
+    authorization: Claim | None = None,
+    open_authorization: Claim | None = None,
+    target_unit: Unit | None = None,
+    amount: int | None = None,
+    now: datetime | None = None,
+) -> Decision:
     """May ``actor`` do ``action``? ``authorize`` needs ``bill`` (its open authorization, if any, and
     the ``target_unit``); ``revoke`` and every unit action need ``authorization``; ``feedback`` the ``amount``."""
     now = now or utcnow()
@@ -152,8 +161,9 @@ def decide(actor: Actor, action: Action, *, bill: Bill | None = None, authorizat
             return ALLOW if bill is not None and bill.resident_id == actor.resident_id else NOT_FOUND
         return NOT_FOUND
     if not actor.unit.is_active:
-        return refuse("unit_inactive", f"单位账户{actor.unit.state_name}，不能进行任何操作。如有疑问请联系财政部门。",
-                      403)
+        return refuse(
+            "unit_inactive", f"单位账户{actor.unit.state_name}，不能进行任何操作。如有疑问请联系财政部门。", 403
+        )
     if authorization is None or authorization.unit_id != actor.unit.id:
         return NOT_FOUND
     state = effective_state(authorization, now)
@@ -176,8 +186,9 @@ def decide(actor: Actor, action: Action, *, bill: Bill | None = None, authorizat
     return NOT_FOUND
 
 
-def _resident_authorize(actor: ResidentActor, bill: Bill | None, open_auth: Claim | None,
-                        unit: Unit | None, now: datetime) -> Decision:
+def _resident_authorize(
+    actor: ResidentActor, bill: Bill | None, open_auth: Claim | None, unit: Unit | None, now: datetime
+) -> Decision:
     if bill is None or bill.resident_id != actor.resident_id:
         return NOT_FOUND
     if unit is not None and not unit.is_active:
@@ -223,7 +234,9 @@ def _unit_feedback(auth: Claim, state: str, amount: int | None, now: datetime) -
         return refuse("lock_lapsed", "锁定已过期，请重新锁定后再登记报销结果。")
     left = remaining(auth.bill)
     if amount is None or amount <= 0 or amount > left:
-        return refuse("amount_exceeds_remaining",
-                      f"报销金额应大于 0 且不超过剩余可报销金额 {yuan_display(left)}，请核对金额。", 422)
+        return refuse(
+            "amount_exceeds_remaining",
+            f"报销金额应大于 0 且不超过剩余可报销金额 {yuan_display(left)}，请核对金额。",
+            422,
+        )
     return ALLOW
-

@@ -7,6 +7,7 @@ anywhere in a long run of digits, and "2026-" / "09-26" or half an ID number is 
 wrapping here keeps every page that formats through these filters whole, with no rule
 per template.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime

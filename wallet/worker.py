@@ -6,6 +6,7 @@ It runs as its own process (``flask wallet work``) beside the web processes; any
 may run, since jobs are claimed atomically, feed effects are idempotent, and a sweep holds
 the rows it changes.
 """
+
 from __future__ import annotations
 
 import logging
@@ -82,7 +83,7 @@ class Worker:
         except (FiscalUnavailable, FiscalError) as exc:
             db.session.rollback()
             self.feed_failures += 1
-            delay = min(30.0, 0.5 * 2 ** self.feed_failures)
+            delay = min(30.0, 0.5 * 2**self.feed_failures)
             self.feed_backoff_until = time.monotonic() + delay
             log.warning("change feed unavailable, retrying in %.1fs: %s", delay, exc)
             return False

@@ -1,4 +1,5 @@
 """The network's JSON API under ``/api/v1``: one envelope for every reply, errors with stable codes."""
+
 from __future__ import annotations
 
 import random
@@ -14,8 +15,13 @@ from fiscal_stub.services.errors import FiscalError
 bp = Blueprint("fiscal_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-NEVER_FAULTED = {"fiscal_api.keys", "fiscal_api.bill_types", "fiscal_api.show_faults", "fiscal_api.set_faults",
-                 "fiscal_api.clear_faults"}
+NEVER_FAULTED = {
+    "fiscal_api.keys",
+    "fiscal_api.bill_types",
+    "fiscal_api.show_faults",
+    "fiscal_api.set_faults",
+    "fiscal_api.clear_faults",
+}
 
 
 @bp.errorhandler(FiscalError)

@@ -1,9 +1,11 @@
 """Who is calling: a provincial platform or an issuing unit's system, by bearer token."""
+
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import current_app, g, request
 

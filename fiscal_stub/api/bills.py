@@ -1,4 +1,5 @@
 """Collecting and verifying bills: subscribe, a payer's bills by cursor, one bill, its PDF, verification."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,8 +9,15 @@ from flask import Response, current_app, g, jsonify, request
 from common.timeutil import utcnow
 from fiscal_stub.api import bp
 from fiscal_stub.api.auth import platform_required
-from fiscal_stub.api.inputs import any_payer_id, bill_key, five_elements, integer, json_body, optional_amount, \
-    optional_date
+from fiscal_stub.api.inputs import (
+    any_payer_id,
+    bill_key,
+    five_elements,
+    integer,
+    json_body,
+    optional_amount,
+    optional_date,
+)
 from fiscal_stub.api.serving import served, served_one
 from fiscal_stub.extensions import db
 from fiscal_stub.layout.envelope import InvalidPdf, extract

@@ -1,4 +1,5 @@
 """The test-only fault switch; it does not exist outside development and test."""
+
 from __future__ import annotations
 
 from typing import Any

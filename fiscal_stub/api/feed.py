@@ -1,4 +1,5 @@
 """The change feed a platform follows for the payers it subscribed."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,8 +1,9 @@
 """Reading request input strictly: anything malformed is a 400 with a message naming the field."""
+
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import request
@@ -33,8 +34,14 @@ def bill_key(code: str, number: str) -> tuple[str, str]:
     return code, number
 
 
-def text(body: dict[str, Any], name: str, label: str, max_len: int, required: bool = True,
-         pattern: re.Pattern[str] | None = None) -> str:
+def text(
+    body: dict[str, Any],
+    name: str,
+    label: str,
+    max_len: int,
+    required: bool = True,
+    pattern: re.Pattern[str] | None = None,
+) -> str:
     value = body.get(name)
     if value is None or value == "":
         if required:
@@ -91,13 +98,14 @@ def moment(value: Any, name: str) -> datetime:
         parsed = datetime.fromisoformat(value.strip())
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=SHANGHAI)
-        return parsed.astimezone(timezone.utc)
+        return parsed.astimezone(UTC)
     except (ValueError, OverflowError):
         raise invalid(f"{name} 应为 ISO 8601 时间，如 2026-03-06T09:30:00+08:00。") from None
 
 
-ELEMENTS_PROBLEM = ("五要素格式不正确：票据代码8位数字、票据号码10位数字、校验码6位字母或数字、"
-                    "开票日期YYYYMMDD、金额如 123.45。")
+ELEMENTS_PROBLEM = (
+    "五要素格式不正确：票据代码8位数字、票据号码10位数字、校验码6位字母或数字、开票日期YYYYMMDD、金额如 123.45。"
+)
 
 
 def five_elements(body: dict[str, Any]) -> tuple[str, str, str, str, int]:

@@ -1,4 +1,5 @@
 """The issuing units' side: list units, issue, red-reverse (冲红) and exchange to paper (换开)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,8 +33,19 @@ def units() -> Any:
     rows = db.session.execute(
         select(IssuingUnit).where(IssuingUnit.province == province).order_by(IssuingUnit.code)
     ).scalars()
-    return jsonify(ok=True, units=[{"code": u.code, "name": u.name, "province": u.province, "category": u.category,
-                                    "types": types_issued_by(u.category)} for u in rows])
+    return jsonify(
+        ok=True,
+        units=[
+            {
+                "code": u.code,
+                "name": u.name,
+                "province": u.province,
+                "category": u.category,
+                "types": types_issued_by(u.category),
+            }
+            for u in rows
+        ],
+    )
 
 
 def items_of(raw: Any, type_key: str, amount: int) -> list[dict[str, Any]] | None:
@@ -50,9 +62,17 @@ def items_of(raw: Any, type_key: str, amount: int) -> list[dict[str, Any]] | Non
             raise invalid(f"项目“{name}”的金额应为数量的整数倍（单价以分为单位）。")
         code, unit = catalog_item(BY_KEY[type_key], name)
         self_paid = integer(entry.get("self_paid", 0), "self_paid", "自费金额（分）", 0, line_amount)
-        rows.append({"code": text(entry, "code", "项目编码", 10, required=False) or code, "name": name,
-                     "unit": text(entry, "unit", "单位", 6, required=False) or unit, "quantity": quantity,
-                     "price": line_amount // quantity, "amount": line_amount, "self_paid": self_paid})
+        rows.append(
+            {
+                "code": text(entry, "code", "项目编码", 10, required=False) or code,
+                "name": name,
+                "unit": text(entry, "unit", "单位", 6, required=False) or unit,
+                "quantity": quantity,
+                "price": line_amount // quantity,
+                "amount": line_amount,
+                "self_paid": self_paid,
+            }
+        )
     if sum(r["amount"] for r in rows) != amount:
         raise invalid("项目明细的金额合计应等于票据金额（amount）。")
     return rows
@@ -70,10 +90,14 @@ def order_of(body: dict[str, Any]) -> IssueOrder:
         raise invalid("省份代码（province）应为 GB/T 2260 的两位代码，如 15。")
     amount = integer(body.get("amount"), "amount", "票据金额（分）", 1, MAX_AMOUNT)
     return IssueOrder(
-        type_key=type_key, payer_type=payer_type, payer_name=text(body, "payer_name", "交款人姓名", 60),
-        payer_id_number=payer_id(body.get("payer_id_number"), payer_type), amount=amount,
+        type_key=type_key,
+        payer_type=payer_type,
+        payer_name=text(body, "payer_name", "交款人姓名", 60),
+        payer_id_number=payer_id(body.get("payer_id_number"), payer_type),
+        amount=amount,
         unit_code=text(body, "unit_code", "开票单位代码", 18, required=False, pattern=UNIT_CODE),
-        province=province, items=items_of(body.get("items"), type_key, amount),
+        province=province,
+        items=items_of(body.get("items"), type_key, amount),
         remark=text(body, "remark", "备注", 200, required=False),
         handler=text(body, "handler", "收款人", 20, required=False),
     )
@@ -106,4 +130,3 @@ def red_reverse_bill(code: str, number: str) -> Any:
 def exchange_bill(code: str, number: str) -> Any:
     key = bill_key(code, number)
     return jsonify(ok=True, bill=served_one(exchange(db.session, *key, utcnow())))
-

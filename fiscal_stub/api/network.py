@@ -1,4 +1,5 @@
 """Public reference: the provinces' published keys and the bill types with their code pairs."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,7 +19,10 @@ def keys() -> Any:
 
 @bp.get("/bill-types")
 def bill_types() -> Any:
-    return jsonify(ok=True, types=[
-        {"key": t.key, "name": t.name, "classification": t.classification, "kind": t.kind, "medical": t.medical}
-        for t in BILL_TYPES
-    ])
+    return jsonify(
+        ok=True,
+        types=[
+            {"key": t.key, "name": t.name, "classification": t.classification, "kind": t.kind, "medical": t.medical}
+            for t in BILL_TYPES
+        ],
+    )

@@ -1,4 +1,5 @@
 """Serving bills from views: live status at this moment, and a pending forgery applied once."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """A reimbursement unit's actions on a bill, relayed by its platform: lock, unlock, feedback."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,10 +26,12 @@ def lock(code: str, number: str) -> Any:
     key = bill_key(code, number)
     unit_code = text(body, "unit_code", "单位代码", 40, pattern=UNIT_CODE)
     unit_name = text(body, "unit_name", "单位名称", 100)
-    ttl = integer(body.get("ttl_seconds", current_app.config["LOCK_TTL_SECONDS"]), "ttl_seconds", "锁定时长（秒）",
-                  1, MAX_TTL)
-    bill = lock_bill(db.session, *key, platform=g.platform, unit_code=unit_code, unit_name=unit_name,
-                     ttl_seconds=ttl, now=utcnow())
+    ttl = integer(
+        body.get("ttl_seconds", current_app.config["LOCK_TTL_SECONDS"]), "ttl_seconds", "锁定时长（秒）", 1, MAX_TTL
+    )
+    bill = lock_bill(
+        db.session, *key, platform=g.platform, unit_code=unit_code, unit_name=unit_name, ttl_seconds=ttl, now=utcnow()
+    )
     return jsonify(ok=True, bill=served_one(bill))
 
 

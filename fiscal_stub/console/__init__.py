@@ -1,4 +1,5 @@
 """The issuer console: small HTML pages where an issuing unit issues, red-reverses and exchanges bills."""
+
 from __future__ import annotations
 
 from flask import Blueprint

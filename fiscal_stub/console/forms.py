@@ -1,7 +1,8 @@
 """Reading the console's forms into an issue order; problems come back as Chinese messages."""
+
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from common.checksums import resident_id_problem
 from fiscal_stub.parsing import has_control, parse_yuan
@@ -35,5 +36,12 @@ def issue_order(form: Mapping[str, str]) -> tuple[IssueOrder | None, dict[str, s
         problems["unit_code"] = "请从列表中选择开票单位。"
     if problems or amount is None:
         return None, problems
-    return IssueOrder(type_key=type_key, payer_type="个人", payer_name=name, payer_id_number=id_number,
-                      amount=amount, unit_code=unit_code, remark=remark), problems
+    return IssueOrder(
+        type_key=type_key,
+        payer_type="个人",
+        payer_name=name,
+        payer_id_number=id_number,
+        amount=amount,
+        unit_code=unit_code,
+        remark=remark,
+    ), problems

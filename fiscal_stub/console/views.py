@@ -1,11 +1,13 @@
 """Console pages. Every mutation is a POST form with CSRF; success redirects (303), refusal re-renders."""
+
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
-from flask import (Response, current_app, flash, redirect, render_template, request, session, url_for)
+from flask import Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -14,11 +16,11 @@ from common.settings import DEV_SECRET_MARK, is_development
 from common.timeutil import to_local, utcnow
 from common.web import render_error
 from fiscal_stub.api.auth import issuer_token_matches
-from fiscal_stub.parsing import has_control
 from fiscal_stub.console import bp
 from fiscal_stub.console.forms import issue_order
 from fiscal_stub.extensions import db
 from fiscal_stub.models import Bill, IssuingUnit
+from fiscal_stub.parsing import has_control
 from fiscal_stub.reference.bill_types import BILL_TYPES
 from fiscal_stub.reference.provinces import BY_CODE
 from fiscal_stub.services.errors import FiscalError
@@ -70,13 +72,22 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("fiscal_console.login"), 303)
 
 
-def home_page(form: dict[str, str] | None = None, problems: dict[str, str] | None = None,
-              error: str = "", status: int = 200) -> Any:
+def home_page(
+    form: dict[str, str] | None = None, problems: dict[str, str] | None = None, error: str = "", status: int = 200
+) -> Any:
     units = db.session.execute(select(IssuingUnit).order_by(IssuingUnit.province, IssuingUnit.code)).scalars().all()
     recent = db.session.execute(select(Bill).order_by(Bill.id.desc()).limit(12)).scalars().all()
     return render_template(
-        "fiscal/console.html", types=BILL_TYPES, units=units, provinces=BY_CODE, recent=recent,
-        personas=load_personas(), form=form or {}, problems=problems or {}, error=error, to_local=to_local,
+        "fiscal/console.html",
+        types=BILL_TYPES,
+        units=units,
+        provinces=BY_CODE,
+        recent=recent,
+        personas=load_personas(),
+        form=form or {},
+        problems=problems or {},
+        error=error,
+        to_local=to_local,
     ), status
 
 
@@ -116,8 +127,9 @@ def bill_page_of(code: str, number: str, error: str = "", status: int = 200) -> 
         return render_error(404, "未找到该票据，请返回开票首页核对票据代码和号码。")
     doc = json.loads(bill.canonical)
     shown = bill_status(bill, records_by_bill(db.session, [bill.id]).get(bill.id, []), utcnow())
-    return render_template("fiscal/bill.html", bill=bill, doc=doc, status=shown, error=error,
-                           issued=to_local(bill.issued_at)), status
+    return render_template(
+        "fiscal/bill.html", bill=bill, doc=doc, status=shown, error=error, issued=to_local(bill.issued_at)
+    ), status
 
 
 @bp.get("/console/bills/<code>/<number>")
@@ -133,8 +145,9 @@ def bill_pdf(code: str, number: str) -> Any:
     if bill is None:
         return render_error(404, "未找到该票据，请返回开票首页核对票据代码和号码。")
     pdf = layout_pdf(bill, current_app.config["SECRET_KEY"])
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{code}-{number}.pdf"'})
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{code}-{number}.pdf"'}
+    )
 
 
 @bp.post("/console/bills/<code>/<number>/red-reverse")

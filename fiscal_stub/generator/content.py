@@ -3,6 +3,7 @@
 Every amount is an integer number of fen; ratios are only used to pick a split point and
 the remainder always lands in a named field, so the parts add up exactly.
 """
+
 from __future__ import annotations
 
 import math
@@ -11,15 +12,30 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from fiscal_stub.generator.identity import person_name
+from fiscal_stub.generator.standard_fields import (
+    annotate_items,
+    business_serial,
+    deposit,
+    detail_list,
+    extras_rng,
+    institution_type,
+    other_parts,
+    visit_numbers,
+)
 from fiscal_stub.reference.bill_types import BillType, ItemKind
 from fiscal_stub.reference.names import DEPARTMENTS_INPATIENT, DEPARTMENTS_OUTPATIENT
-from fiscal_stub.generator.identity import person_name
-from fiscal_stub.generator.standard_fields import annotate_items, business_serial, deposit, detail_list, \
-    extras_rng, institution_type, other_parts, visit_numbers
 
 INSURANCE_TYPES = (("职工基本医疗保险", 55), ("城乡居民基本医疗保险", 38), ("自费", 7))
-ROUND_TO_YUAN = {"nontax_general", "court_fee", "exam_fee", "donation", "association_dues", "mutual_aid",
-                 "fund_settlement"}
+ROUND_TO_YUAN = {
+    "nontax_general",
+    "court_fee",
+    "exam_fee",
+    "donation",
+    "association_dues",
+    "mutual_aid",
+    "fund_settlement",
+}
 REMARKS = {
     "donation": "感谢您对公益事业的支持",
     "court_fee": "诉讼费用，请妥善保管",
@@ -50,8 +66,15 @@ def sample_amount(rng: random.Random, bill_type: BillType) -> int:
 
 def item(kind: ItemKind, amount: int, quantity: int = 1, self_paid: int = 0) -> dict[str, Any]:
     price = amount // quantity
-    return {"code": kind.code, "name": kind.name, "unit": kind.unit, "quantity": quantity,
-            "price": price, "amount": price * quantity, "self_paid": self_paid}
+    return {
+        "code": kind.code,
+        "name": kind.name,
+        "unit": kind.unit,
+        "quantity": quantity,
+        "price": price,
+        "amount": price * quantity,
+        "self_paid": self_paid,
+    }
 
 
 def split(rng: random.Random, total: int, parts: int, floor: int = 100) -> list[int]:
@@ -99,13 +122,20 @@ def mark_self_paid(rng: random.Random, rows: list[dict[str, Any]], insurance: st
             row["self_paid"] = row["amount"] * rng.randint(5, 30) // 100
 
 
-def settlement(rng: random.Random, rows: list[dict[str, Any]], total: int, inpatient: bool,
-               insurance: str) -> dict[str, int]:
+def settlement(
+    rng: random.Random, rows: list[dict[str, Any]], total: int, inpatient: bool, insurance: str
+) -> dict[str, int]:
     """Split ``total`` the way a hospital's insurance settlement does, from the items' self-paid parts."""
     self_pay = sum(row["self_paid"] for row in rows)
     if insurance == "自费":
-        return {"fund": 0, "personal_account": 0, "other_insurance": 0, "co_pay": total - self_pay,
-                "self_pay": self_pay, "cash": total}
+        return {
+            "fund": 0,
+            "personal_account": 0,
+            "other_insurance": 0,
+            "co_pay": total - self_pay,
+            "self_pay": self_pay,
+            "cash": total,
+        }
     covered = total - self_pay
     employee = insurance.startswith("职工")
     if inpatient:
@@ -117,12 +147,27 @@ def settlement(rng: random.Random, rows: list[dict[str, Any]], total: int, inpat
     co_pay = covered - fund - other
     burden = co_pay + self_pay
     personal_account = burden * rng.randint(20, 100) // 100 if employee and rng.random() < 0.6 else 0
-    return {"fund": fund, "personal_account": personal_account, "other_insurance": other,
-            "co_pay": co_pay, "self_pay": self_pay, "cash": burden - personal_account}
+    return {
+        "fund": fund,
+        "personal_account": personal_account,
+        "other_insurance": other,
+        "co_pay": co_pay,
+        "self_pay": self_pay,
+        "cash": burden - personal_account,
+    }
 
 
-def add_medical(rng: random.Random, bill_type: BillType, rows: list[dict[str, Any]], issued: date, level: str,
-                province: str, days: int, issuer_name: str, mark: bool = True) -> dict[str, Any]:
+def add_medical(
+    rng: random.Random,
+    bill_type: BillType,
+    rows: list[dict[str, Any]],
+    issued: date,
+    level: str,
+    province: str,
+    days: int,
+    issuer_name: str,
+    mark: bool = True,
+) -> dict[str, Any]:
     """Visit details and settlement split for ``rows``; ``mark`` draws self-paid parts first."""
     medical = medical_extras(rng, bill_type, issued, level, province, days, issuer_name)
     if mark or medical["insurance_type"] == "自费":
@@ -138,8 +183,9 @@ def add_medical(rng: random.Random, bill_type: BillType, rows: list[dict[str, An
     return medical
 
 
-def medical_extras(rng: random.Random, bill_type: BillType, issued: date, level: str, province: str,
-                   days: int, issuer_name: str) -> dict[str, Any]:
+def medical_extras(
+    rng: random.Random, bill_type: BillType, issued: date, level: str, province: str, days: int, issuer_name: str
+) -> dict[str, Any]:
     inpatient = bill_type.key == "medical_inpatient"
     insurance = rng.choices([n for n, _ in INSURANCE_TYPES], [w for _, w in INSURANCE_TYPES])[0]
     insured = insurance != "自费"
@@ -165,8 +211,15 @@ def housing_items(rng: random.Random, bill_type: BillType) -> list[dict[str, Any
     return [item(bill_type.items[0], area * rng.randint(60, 150) * 100, area)]
 
 
-def make_content(rng: random.Random, bill_type: BillType, issued: date, level: str, province: str,
-                 issuer_name: str, total: int | None = None) -> Content:
+def make_content(
+    rng: random.Random,
+    bill_type: BillType,
+    issued: date,
+    level: str,
+    province: str,
+    issuer_name: str,
+    total: int | None = None,
+) -> Content:
     """A whole bill body for ``bill_type``; ``total`` fixes the amount, else one is drawn."""
     days = rng.randint(3, 21) if bill_type.key == "medical_inpatient" else 1
     if bill_type.key == "housing_maintenance" and total is None:
@@ -174,16 +227,18 @@ def make_content(rng: random.Random, bill_type: BillType, issued: date, level: s
     else:
         rows = items_for(rng, bill_type, total if total is not None else sample_amount(rng, bill_type), days)
     amount = sum(row["amount"] for row in rows)
-    medical = add_medical(rng, bill_type, rows, issued, level, province, days, issuer_name) \
-        if bill_type.medical else None
+    medical = (
+        add_medical(rng, bill_type, rows, issued, level, province, days, issuer_name) if bill_type.medical else None
+    )
     content = Content(amount, rows, medical, REMARKS.get(bill_type.key, ""), person_name(rng, province))
     return with_standard_fields(content, issued, province, issuer_name)
 
 
 def with_standard_fields(content: Content, issued: date, province: str, issuer_name: str) -> Content:
     """``content`` with its 业务流水号, 复核人 and each item's 标准 and 备注 (see standard_fields)."""
-    extra = extras_rng(issued, province, issuer_name, content.total, content.handler,
-                       [row["code"] for row in content.items])
+    extra = extras_rng(
+        issued, province, issuer_name, content.total, content.handler, [row["code"] for row in content.items]
+    )
     annotate_items(content.items)
     content.serial = content.serial or business_serial(extra, issued)
     content.reviewer = content.reviewer or person_name(extra, province)

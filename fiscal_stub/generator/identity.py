@@ -1,4 +1,5 @@
 """Fictitious people and organisations whose numbers pass the national checksums."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,8 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from common.checksums import USCC_ALPHABET, credit_code_check_char, organisation_code_check_char, \
-    resident_id_check_char
+from common.checksums import USCC_ALPHABET, credit_code_check_char, organisation_code_check_char, resident_id_check_char
 from fiscal_stub.reference.names import GIVEN_PARTS, MONGOLIAN_NAMES, SURNAMES
 from fiscal_stub.reference.provinces import BY_CODE
 

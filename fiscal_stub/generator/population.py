@@ -3,6 +3,7 @@
 Everything is drawn from a ``random.Random`` seeded by (seed, person), so the same seed
 and end date give the same people, bills and history whatever else is generated.
 """
+
 from __future__ import annotations
 
 import random
@@ -48,8 +49,9 @@ def unit_index(session: DbSession) -> UnitIndex:
     return index
 
 
-def _claims(rng: random.Random, bill_type: BillType, content: Content, issued: datetime,
-            until: datetime) -> list[Claim]:
+def _claims(
+    rng: random.Random, bill_type: BillType, content: Content, issued: datetime, until: datetime
+) -> list[Claim]:
     """Past reimbursements: insurers pay part of a medical bill's cash share, and sometimes an employer
     the rest of what the person bore (never what public insurance paid); employers pay fees in full."""
     first_at = issued + timedelta(days=rng.randint(10, 40))
@@ -57,8 +59,14 @@ def _claims(rng: random.Random, bill_type: BillType, content: Content, issued: d
         return []
 
     def claim(name: str, amount: int, at: datetime) -> Claim:
-        return Claim(credit_code(REIMBURSER_PREFIXES[name], "150102", name), name, amount,
-                     f"BX{at:%Y%m%d}{rng.randrange(10**6):06d}", f"JZ-{at:%Y-%m}-{rng.randrange(10**4):04d}", at)
+        return Claim(
+            credit_code(REIMBURSER_PREFIXES[name], "150102", name),
+            name,
+            amount,
+            f"BX{at:%Y%m%d}{rng.randrange(10**6):06d}",
+            f"JZ-{at:%Y-%m}-{rng.randrange(10**4):04d}",
+            at,
+        )
 
     if bill_type.medical and content.medical:
         split = content.medical["settlement"]
@@ -68,8 +76,13 @@ def _claims(rng: random.Random, bill_type: BillType, content: Content, issued: d
             return []
         claims = [claim(rng.choice(REIMBURSERS_MEDICAL), first, first_at)]
         if rng.random() < 0.4:
-            claims.append(claim(rng.choice(REIMBURSERS_EMPLOYER), content.total - public - first,
-                                first_at + timedelta(days=rng.randint(3, 15))))
+            claims.append(
+                claim(
+                    rng.choice(REIMBURSERS_EMPLOYER),
+                    content.total - public - first,
+                    first_at + timedelta(days=rng.randint(3, 15)),
+                )
+            )
         return claims
     if bill_type.key in EMPLOYER_PAYS:
         return [claim(rng.choice(REIMBURSERS_EMPLOYER), content.total, first_at)]
@@ -92,13 +105,25 @@ def drafts_for(person: Person, count: int, seed: int, until: datetime, units: Un
             continue
         issuer = rng.choice(issuers)
         day = first_day + timedelta(days=rng.randrange((last_day - first_day).days + 1))
-        issued = datetime(day.year, day.month, day.day, rng.randint(8, 17), rng.randrange(60), rng.randrange(60),
-                          tzinfo=SHANGHAI)
+        issued = datetime(
+            day.year, day.month, day.day, rng.randint(8, 17), rng.randrange(60), rng.randrange(60), tzinfo=SHANGHAI
+        )
         content = make_content(rng, bill_type, day, issuer.level, province, issuer.name)
         check = "".join(rng.choice(CHECK_ALPHABET) for _ in range(6))
-        drafts.append(Draft(bill_type=bill_type, province=province, issuer_code=issuer.code,
-                            issuer_name=issuer.name, payer_type="个人", payer_name=person.name,
-                            payer_id_number=person.id_number, issued_at=issued, check=check, content=content,
-                            claims=_claims(rng, bill_type, content, issued, until)))
+        drafts.append(
+            Draft(
+                bill_type=bill_type,
+                province=province,
+                issuer_code=issuer.code,
+                issuer_name=issuer.name,
+                payer_type="个人",
+                payer_name=person.name,
+                payer_id_number=person.id_number,
+                issued_at=issued,
+                check=check,
+                content=content,
+                claims=_claims(rng, bill_type, content, issued, until),
+            )
+        )
     drafts.sort(key=lambda d: d.issued_at)
     return drafts

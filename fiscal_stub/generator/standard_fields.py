@@ -6,6 +6,7 @@ each item's 标准 and 备注, and the inpatient 医疗收费明细. They are dr
 of their own, seeded from what the bill already holds, so adding them leaves every
 amount and split a seed made before exactly as it was.
 """
+
 from __future__ import annotations
 
 import random
@@ -15,8 +16,14 @@ from typing import Any
 
 from fiscal_stub.reference.names import DETAIL_NAMES
 
-INSTITUTION_TYPES = (("中医医院", "中医医院"), ("中西医结合医院", "中西医结合医院"), ("妇幼保健院", "妇幼保健院"),
-                     ("社区卫生服务中心", "社区卫生服务中心"), ("乡镇卫生院", "乡镇卫生院"), ("专科医院", "专科医院"))
+INSTITUTION_TYPES = (
+    ("中医医院", "中医医院"),
+    ("中西医结合医院", "中西医结合医院"),
+    ("妇幼保健院", "妇幼保健院"),
+    ("社区卫生服务中心", "社区卫生服务中心"),
+    ("乡镇卫生院", "乡镇卫生院"),
+    ("专科医院", "专科医院"),
+)
 # 其他医保支付 in the standard's named parts, in the order a bill prints them.
 OTHER_PARTS = ("serious_illness", "medical_assistance", "civil_servant", "other")
 
@@ -53,9 +60,11 @@ def annotate_items(rows: list[dict[str, Any]]) -> None:
 def visit_numbers(rng: random.Random, visit: int, issued: date, inpatient: bool) -> dict[str, str | None]:
     """门诊号, 住院号 and 病历号 as the separate fields the standard has; ``visit`` is the visit's serial."""
     number = f"{issued:%Y%m%d}{visit:05d}"
-    return {"outpatient_number": None if inpatient else f"MZ{number}",
-            "inpatient_number": f"ZY{number}" if inpatient else None,
-            "record_number": f"BL{rng.randrange(10**8):08d}"}
+    return {
+        "outpatient_number": None if inpatient else f"MZ{number}",
+        "inpatient_number": f"ZY{number}" if inpatient else None,
+        "record_number": f"BL{rng.randrange(10**8):08d}",
+    }
 
 
 def other_parts(rng: random.Random, other: int) -> dict[str, int]:
@@ -63,8 +72,12 @@ def other_parts(rng: random.Random, other: int) -> dict[str, int]:
     serious = other * rng.randint(50, 90) // 100
     assistance = (other - serious) * rng.randint(0, 70) // 100
     civil = (other - serious - assistance) * rng.randint(0, 100) // 100 if rng.random() < 0.2 else 0
-    return {"serious_illness": serious, "medical_assistance": assistance, "civil_servant": civil,
-            "other": other - serious - assistance - civil}
+    return {
+        "serious_illness": serious,
+        "medical_assistance": assistance,
+        "civil_servant": civil,
+        "other": other - serious - assistance - civil,
+    }
 
 
 def deposit(rng: random.Random, cash: int) -> dict[str, int]:
@@ -85,10 +98,19 @@ def detail_list(rng: random.Random, rows: list[dict[str, Any]], admitted: date, 
         for index, amount in enumerate(amounts):
             name, spec = names[index % len(names)]
             quantity = row["quantity"] if parts == 1 else 1
-            entries.append({"date": (admitted + timedelta(days=rng.randrange(days))).isoformat(),
-                            "code": f"{row['code']}{index + 1:02d}", "name": name, "spec": spec,
-                            "unit": row["unit"], "quantity": quantity, "price": amount // quantity,
-                            "amount": amount, "self_pay_ratio": ratio})
+            entries.append(
+                {
+                    "date": (admitted + timedelta(days=rng.randrange(days))).isoformat(),
+                    "code": f"{row['code']}{index + 1:02d}",
+                    "name": name,
+                    "spec": spec,
+                    "unit": row["unit"],
+                    "quantity": quantity,
+                    "price": amount // quantity,
+                    "amount": amount,
+                    "self_pay_ratio": ratio,
+                }
+            )
     entries.sort(key=lambda entry: (entry["date"], entry["code"]))
     return entries
 

@@ -1,4 +1,5 @@
 """The issuing units of every province, built from name templates and real district codes."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,14 +29,16 @@ def units_of(province: ProvinceInfo) -> list[dict[str, Any]]:
     for category, template, prefix, level in UNIT_TEMPLATES:
         name = template.format(**fields)
         city = second if "{city2}" in template else capital
-        rows.append({
-            "code": credit_code(prefix, city.district_code, name),
-            "province": province.code,
-            "name": name,
-            "category": category,
-            "level": level,
-            "city": city.name,
-        })
+        rows.append(
+            {
+                "code": credit_code(prefix, city.district_code, name),
+                "province": province.code,
+                "name": name,
+                "category": category,
+                "level": level,
+                "city": city.name,
+            }
+        )
     return rows
 
 

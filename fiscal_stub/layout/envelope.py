@@ -1,4 +1,5 @@
 """The signed document travels inside the PDF as an attachment, so the file alone proves authenticity."""
+
 from __future__ import annotations
 
 import base64

@@ -3,6 +3,7 @@
 The font is found at run time (fontconfig first, then the usual system font folders);
 reportlab embeds a subset of just the glyphs used.
 """
+
 from __future__ import annotations
 
 import shutil

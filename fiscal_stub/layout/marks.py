@@ -1,4 +1,5 @@
 """Drawn marks on the layout file: the QR code and the two seals (as marks, not images)."""
+
 from __future__ import annotations
 
 import math

@@ -8,6 +8,7 @@ remark; 收款单位（章）, 复核人 and 收款人 with the issuer's seal. A
 医疗收费明细 follows on pages of its own. Every amount is printed by :func:`common.money.yuan`,
 so a red (冲红) bill shows each amount with its minus sign the same way everywhere.
 """
+
 from __future__ import annotations
 
 import io
@@ -31,16 +32,42 @@ LEFT, RIGHT, BOTTOM = 8 * mm, WIDTH - 8 * mm, 8 * mm
 INK = Color(0.12, 0.13, 0.16)
 RULE = Color(0.55, 0.36, 0.2)
 # Items: (heading, start mm, end mm, right-aligned)
-COLUMNS = (("项目编码", 0, 14, False), ("项目名称", 14, 46, False), ("标准", 46, 74, False), ("单位", 74, 84, False),
-           ("数量", 84, 96, True), ("单价(元)", 96, 118, True), ("金额(元)", 118, 142, True),
-           ("自费(元)", 142, 164, True), ("备注", 164, 194, False))
-DETAIL_COLUMNS = (("日期", 0, 20, False), ("项目编码", 20, 34, False), ("项目名称", 34, 78, False),
-                  ("规格", 78, 108, False), ("单位", 108, 118, False), ("数量", 118, 130, True),
-                  ("单价(元)", 130, 152, True), ("金额(元)", 152, 176, True), ("自付比例", 176, 194, True))
-SETTLEMENT = (("fund", "医保统筹基金支付"), ("other_insurance", "其他医保支付"), ("personal_account", "个人账户支付"),
-              ("cash", "个人现金支付"), ("co_pay", "个人自付"), ("self_pay", "个人自费"))
-OTHER_PARTS = (("serious_illness", "大病保险"), ("medical_assistance", "医疗救助"), ("civil_servant", "公务员医疗补助"),
-               ("other", "其他"))
+COLUMNS = (
+    ("项目编码", 0, 14, False),
+    ("项目名称", 14, 46, False),
+    ("标准", 46, 74, False),
+    ("单位", 74, 84, False),
+    ("数量", 84, 96, True),
+    ("单价(元)", 96, 118, True),
+    ("金额(元)", 118, 142, True),
+    ("自费(元)", 142, 164, True),
+    ("备注", 164, 194, False),
+)
+DETAIL_COLUMNS = (
+    ("日期", 0, 20, False),
+    ("项目编码", 20, 34, False),
+    ("项目名称", 34, 78, False),
+    ("规格", 78, 108, False),
+    ("单位", 108, 118, False),
+    ("数量", 118, 130, True),
+    ("单价(元)", 130, 152, True),
+    ("金额(元)", 152, 176, True),
+    ("自付比例", 176, 194, True),
+)
+SETTLEMENT = (
+    ("fund", "医保统筹基金支付"),
+    ("other_insurance", "其他医保支付"),
+    ("personal_account", "个人账户支付"),
+    ("cash", "个人现金支付"),
+    ("co_pay", "个人自付"),
+    ("self_pay", "个人自费"),
+)
+OTHER_PARTS = (
+    ("serious_illness", "大病保险"),
+    ("medical_assistance", "医疗救助"),
+    ("civil_servant", "公务员医疗补助"),
+    ("other", "其他"),
+)
 DEPOSIT = (("prepaid", "预缴金额"), ("supplementary", "补缴金额"), ("refunded", "退费金额"))
 ROW = 4.6 * mm
 DETAIL_ROWS_PER_PAGE = 22
@@ -53,8 +80,9 @@ class _Page:
         self.c = canvas
         self.font = font
 
-    def text(self, x: float, y: float, value: str, size: float = 8, align: str = "left",
-             width: float | None = None) -> None:
+    def text(
+        self, x: float, y: float, value: str, size: float = 8, align: str = "left", width: float | None = None
+    ) -> None:
         while width and size > 5 and stringWidth(value, self.font, size) > width:
             size -= 0.25
         self.c.setFont(self.font, size)
@@ -64,8 +92,14 @@ class _Page:
     def hline(self, y: float) -> None:
         self.c.line(LEFT, y, RIGHT, y)
 
-    def table(self, columns: tuple[tuple[str, int, int, bool], ...], rows: list[tuple[str, ...]], top: float,
-              row_h: float, size: float = 7) -> float:
+    def table(
+        self,
+        columns: tuple[tuple[str, int, int, bool], ...],
+        rows: list[tuple[str, ...]],
+        top: float,
+        row_h: float,
+        size: float = 7,
+    ) -> float:
         """A ruled table with a heading row; returns the y of its bottom rule."""
         self.c.setStrokeColor(RULE)
         bottom = top - row_h * (len(rows) + 1)
@@ -98,17 +132,25 @@ def _header(page: _Page, doc: dict[str, Any], qr_payload: str, department: str, 
     draw_qr(page.c, qr_payload, LEFT, HEIGHT - 32 * mm, 24 * mm)
     page.text(WIDTH / 2, HEIGHT - 13 * mm, title, 13, "center", 88 * mm)
     draw_supervision_seal(page.c, page.font, department, WIDTH / 2, HEIGHT - 24 * mm)
-    rows = (("票据代码", doc["code"]), ("票据号码", doc["number"]), ("校验码", doc["check"]),
-            ("开票日期", issued.strftime("%Y-%m-%d %H:%M:%S")))
+    rows = (
+        ("票据代码", doc["code"]),
+        ("票据号码", doc["number"]),
+        ("校验码", doc["check"]),
+        ("开票日期", issued.strftime("%Y-%m-%d %H:%M:%S")),
+    )
     for index, (label, value) in enumerate(rows):
         page.text(RIGHT - 50 * mm, HEIGHT - (12 + 4.6 * index) * mm, f"{label}：{value}", 8)
 
 
 def _people(page: _Page, doc: dict[str, Any], y: float) -> float:
     payer = doc["payer"]
-    cells = [("交款人", f"{payer['name']}（{payer['type']}）"),
-             ("交款人统一社会信用代码",
-              mask_id_number(payer["id_number"]) if payer["type"] == "个人" else payer["id_number"])]
+    cells = [
+        ("交款人", f"{payer['name']}（{payer['type']}）"),
+        (
+            "交款人统一社会信用代码",
+            mask_id_number(payer["id_number"]) if payer["type"] == "个人" else payer["id_number"],
+        ),
+    ]
     if payer.get("gender"):
         cells.append(("性别", payer["gender"]))
     cells.append(("业务流水号", doc.get("serial") or "—"))
@@ -116,22 +158,40 @@ def _people(page: _Page, doc: dict[str, Any], y: float) -> float:
     if medical:
         grade = f"（{medical['institution_level']}）" if medical.get("institution_level") else ""
         inpatient = medical["visit_type"] == "inpatient"
-        cells += [("医疗机构类型", f"{medical.get('institution_type') or '—'}{grade}"),
-                  ("住院号" if inpatient else "门诊号",
-                   (medical.get("inpatient_number") if inpatient else medical.get("outpatient_number")) or "—"),
-                  ("病历号", medical.get("record_number") or "—"),
-                  ("住院科别" if inpatient else "科室", medical["department"]),
-                  ("住院时间", f"{medical['admitted_on']} 至 {medical['discharged_on']}（{medical['days']}天）")
-                  if inpatient else ("就诊日期", medical["visit_date"]),
-                  ("医保类型", medical["insurance_type"]), ("医保编号", medical["insurance_number"] or "—"),
-                  ("医保结算号", medical["settlement_number"] or "—")]
+        cells += [
+            ("医疗机构类型", f"{medical.get('institution_type') or '—'}{grade}"),
+            (
+                "住院号" if inpatient else "门诊号",
+                (medical.get("inpatient_number") if inpatient else medical.get("outpatient_number")) or "—",
+            ),
+            ("病历号", medical.get("record_number") or "—"),
+            ("住院科别" if inpatient else "科室", medical["department"]),
+            ("住院时间", f"{medical['admitted_on']} 至 {medical['discharged_on']}（{medical['days']}天）")
+            if inpatient
+            else ("就诊日期", medical["visit_date"]),
+            ("医保类型", medical["insurance_type"]),
+            ("医保编号", medical["insurance_number"] or "—"),
+            ("医保结算号", medical["settlement_number"] or "—"),
+        ]
     return page.pairs(cells, y)
 
 
 def _items(page: _Page, items: list[dict[str, Any]], top: float, room: float) -> float:
     """The items, with blank ruled rows filling ``room`` as a printed bill's grid does."""
-    rows = [(row["code"], row["name"], row.get("standard", ""), row["unit"], str(row["quantity"]), yuan(row["price"]),
-             yuan(row["amount"]), yuan(row["self_paid"]), row.get("remark", "")) for row in items]
+    rows = [
+        (
+            row["code"],
+            row["name"],
+            row.get("standard", ""),
+            row["unit"],
+            str(row["quantity"]),
+            yuan(row["price"]),
+            yuan(row["amount"]),
+            yuan(row["self_paid"]),
+            row.get("remark", ""),
+        )
+        for row in items
+    ]
     row_h = min(6 * mm, max(4.2 * mm, room / (len(rows) + 1)))
     blank = max(0, int(room / row_h) - 1 - len(rows))
     return page.table(COLUMNS, rows + [("",) * len(COLUMNS)] * blank, top, row_h)
@@ -148,8 +208,10 @@ def _closing_lines(doc: dict[str, Any]) -> list[str]:
         lines.append("　".join(f"{label}：{yuan(split[key])}" for key, label in SETTLEMENT[:4]))
         parts = medical.get("other_payments") or {}
         other = "　".join(f"{label} {yuan(parts[key])}" for key, label in OTHER_PARTS if parts.get(key))
-        lines.append("　".join(f"{label}：{yuan(split[key])}" for key, label in SETTLEMENT[4:])
-                     + (f"　其他医保支付含：{other}" if other else ""))
+        lines.append(
+            "　".join(f"{label}：{yuan(split[key])}" for key, label in SETTLEMENT[4:])
+            + (f"　其他医保支付含：{other}" if other else "")
+        )
     lines.append(f"备注：{doc['remark'] or '—'}")
     return lines
 
@@ -187,17 +249,32 @@ def _red_mark(page: _Page, doc: dict[str, Any]) -> None:
 def _details(page: _Page, doc: dict[str, Any], qr_payload: str, department: str) -> None:
     """The inpatient 医疗收费明细 on pages of its own, headed by the bill it belongs to."""
     rows: list[tuple[str, ...]] = [
-        (row["date"], row["code"], row["name"], row["spec"], row["unit"], str(row["quantity"]), yuan(row["price"]),
-         yuan(row["amount"]), f"{row['self_pay_ratio']}%") for row in doc["medical"]["details"]]
-    chunks = [rows[i:i + DETAIL_ROWS_PER_PAGE] for i in range(0, len(rows), DETAIL_ROWS_PER_PAGE)]
+        (
+            row["date"],
+            row["code"],
+            row["name"],
+            row["spec"],
+            row["unit"],
+            str(row["quantity"]),
+            yuan(row["price"]),
+            yuan(row["amount"]),
+            f"{row['self_pay_ratio']}%",
+        )
+        for row in doc["medical"]["details"]
+    ]
+    chunks = [rows[i : i + DETAIL_ROWS_PER_PAGE] for i in range(0, len(rows), DETAIL_ROWS_PER_PAGE)]
     for number, chunk in enumerate(chunks, start=1):
         page.c.showPage()
         page.c.setFillColor(INK)
         _header(page, doc, qr_payload, department, f"医疗收费明细（第 {number}/{len(chunks)} 页）")
-        top = page.pairs([("交款人", doc["payer"]["name"]),
-                          ("住院号", doc["medical"].get("inpatient_number") or "—"),
-                          ("住院时间", f"{doc['medical']['admitted_on']} 至 {doc['medical']['discharged_on']}")],
-                         HEIGHT - 38 * mm)
+        top = page.pairs(
+            [
+                ("交款人", doc["payer"]["name"]),
+                ("住院号", doc["medical"].get("inpatient_number") or "—"),
+                ("住院时间", f"{doc['medical']['admitted_on']} 至 {doc['medical']['discharged_on']}"),
+            ],
+            HEIGHT - 38 * mm,
+        )
         page.table(DETAIL_COLUMNS, chunk, top, 4.3 * mm, 6.8)
 
 
@@ -225,7 +302,8 @@ def render(doc: dict[str, Any], qr_payload: str, department: str) -> bytes:
     return out.getvalue()
 
 
-def layout_file(canonical: bytes, signature: dict[str, str], doc: dict[str, Any], qr_payload: str,
-                department: str) -> bytes:
+def layout_file(
+    canonical: bytes, signature: dict[str, str], doc: dict[str, Any], qr_payload: str, department: str
+) -> bytes:
     """The layout file: the rendered bill, ``qr_payload`` as its QR code, the signed document attached."""
     return attach(render(doc, qr_payload, department), canonical, signature)

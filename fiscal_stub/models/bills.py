@@ -1,4 +1,5 @@
 """A bill: its immutable signed document plus the status its issuing province keeps for it."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Status events, who follows which payer, counters, and injected faults."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Provinces, their signing keys, and the units that issue bills in them."""
+
 from __future__ import annotations
 
 from datetime import datetime

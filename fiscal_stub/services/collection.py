@@ -3,6 +3,7 @@
 Both walk event ids, which grow in commit order (see ``sequences``), so a cursor never
 skips a change that commits later.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,10 +63,16 @@ class Page:
 
 def payer_bills(session: DbSession, id_number: str, cursor: str | None, limit: int) -> Page:
     after = decode_cursor(BILL_CURSOR, cursor)
-    rows = session.execute(
-        select(Bill).where(Bill.payer_id_number == id_number, Bill.last_event_id > after)
-        .order_by(Bill.last_event_id).limit(limit + 1)
-    ).scalars().all()
+    rows = (
+        session.execute(
+            select(Bill)
+            .where(Bill.payer_id_number == id_number, Bill.last_event_id > after)
+            .order_by(Bill.last_event_id)
+            .limit(limit + 1)
+        )
+        .scalars()
+        .all()
+    )
     page = list(rows[:limit])
     position = page[-1].last_event_id if page else after
     return Page(page, encode_cursor(BILL_CURSOR, position), len(rows) > limit)
@@ -83,14 +90,28 @@ def feed(session: DbSession, platform: str, cursor: str | None, limit: int) -> F
     """Events of subscribed payers after ``cursor``, oldest first; ``issued`` lists bills to attach."""
     after = decode_cursor(FEED_CURSOR, cursor)
     followed = select(Subscription.id_number).where(Subscription.platform == platform)
-    rows = session.execute(
-        select(StatusEvent).where(StatusEvent.id > after, StatusEvent.payer_id_number.in_(followed))
-        .order_by(StatusEvent.id).limit(limit + 1)
-    ).scalars().all()
+    rows = (
+        session.execute(
+            select(StatusEvent)
+            .where(StatusEvent.id > after, StatusEvent.payer_id_number.in_(followed))
+            .order_by(StatusEvent.id)
+            .limit(limit + 1)
+        )
+        .scalars()
+        .all()
+    )
     page = rows[:limit]
     events = [
-        {"id": e.id, "type": e.type, "code": e.code, "number": e.number, "id_number": e.payer_id_number,
-         "version": e.version, "status": json.loads(e.status), "at": iso(e.at)}
+        {
+            "id": e.id,
+            "type": e.type,
+            "code": e.code,
+            "number": e.number,
+            "id_number": e.payer_id_number,
+            "version": e.version,
+            "status": json.loads(e.status),
+            "at": iso(e.at),
+        }
         for e in page
     ]
     issued = [(i, e.code, e.number) for i, e in enumerate(page) if e.type == "issued"]

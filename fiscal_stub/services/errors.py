@@ -1,4 +1,5 @@
 """A refusal by the network's rules: a stable code for programs and a Chinese message for people."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """Every status change appends one event; the feed and incremental sync are read from them."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,16 @@ from fiscal_stub.services.sequences import EVENTS, allocate
 
 
 def event_row(event_id: int, kind: str, bill: Any, status: dict[str, Any], at: datetime) -> dict[str, Any]:
-    return {"id": event_id, "type": kind, "code": bill.code, "number": bill.number,
-            "payer_id_number": bill.payer_id_number, "version": bill.version,
-            "status": json.dumps(status, ensure_ascii=False, separators=(",", ":")), "at": at}
+    return {
+        "id": event_id,
+        "type": kind,
+        "code": bill.code,
+        "number": bill.number,
+        "payer_id_number": bill.payer_id_number,
+        "version": bill.version,
+        "status": json.dumps(status, ensure_ascii=False, separators=(",", ":")),
+        "at": at,
+    }
 
 
 def append_event(session: DbSession, bill: Bill, kind: str, now: datetime) -> None:

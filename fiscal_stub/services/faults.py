@@ -3,6 +3,7 @@
 Kept in the database (one row) rather than in memory, so every server process sees the
 same faults and emptying the tables between tests clears them.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,8 +24,12 @@ def current(session: DbSession) -> FaultState | None:
 def describe(state: FaultState | None) -> dict[str, Any]:
     if state is None:
         return dict(NONE)
-    return {"latency_ms": state.latency_ms, "error_rate": state.error_permille / 1000,
-            "forge_next_signature": state.forge_next, "feed_down": state.feed_down}
+    return {
+        "latency_ms": state.latency_ms,
+        "error_rate": state.error_permille / 1000,
+        "forge_next_signature": state.forge_next,
+        "feed_down": state.feed_down,
+    }
 
 
 def _validated(body: dict[str, Any]) -> dict[str, Any]:
@@ -75,9 +80,13 @@ def take_forgery(session: DbSession) -> bool:
     if state is None or not state.forge_next:
         return False
     write_transaction(session)
-    taken = rows_changed(session.execute(
-        update(FaultState).where(FaultState.id == 1, FaultState.forge_next.is_(True)).values(forge_next=False)
-        .execution_options(synchronize_session=False)
-    ))
+    taken = rows_changed(
+        session.execute(
+            update(FaultState)
+            .where(FaultState.id == 1, FaultState.forge_next.is_(True))
+            .values(forge_next=False)
+            .execution_options(synchronize_session=False)
+        )
+    )
     session.commit()
     return taken == 1

@@ -4,6 +4,7 @@ Every status change starts here: the write transaction is opened first (SQLite t
 holds the write lock) and the bill row is read ``FOR UPDATE`` (PostgreSQL), so two
 requests on one bill are decided one after the other.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -19,8 +20,10 @@ from fiscal_stub.services.events import append_event
 def bill_for_update(session: DbSession, code: str, number: str) -> Bill:
     write_transaction(session)
     bill = session.execute(
-        select(Bill).where(Bill.code == code, Bill.number == number)
-        .with_for_update().execution_options(populate_existing=True)
+        select(Bill)
+        .where(Bill.code == code, Bill.number == number)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if bill is None:
         session.rollback()

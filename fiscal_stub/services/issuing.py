@@ -1,4 +1,5 @@
 """What an issuing unit does: issue a bill, red-reverse it (冲红), exchange it to paper (换开)."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,12 @@ def issue(session: DbSession, draft: Draft) -> Bill:
 def _require_untouched(session: DbSession, bill: Bill) -> None:
     require_live_electronic(session, bill)
     if bill.lock_unit_code is not None:
-        raise refuse(session, 409, "bill_locked",
-                     f"该票据正由{bill.lock_unit_name}锁定报销中，不能冲红或换开；请待其解锁后再办理。")
+        raise refuse(
+            session,
+            409,
+            "bill_locked",
+            f"该票据正由{bill.lock_unit_name}锁定报销中，不能冲红或换开；请待其解锁后再办理。",
+        )
     if bill.reimbursed > 0:
         raise refuse(session, 409, "bill_has_reimbursement", "该票据已有报销记录，不能冲红或换开。")
 
@@ -55,19 +60,32 @@ _MEDICAL_AMOUNTS = ("prepaid", "supplementary", "refunded")
 
 def _negated(document: dict[str, Any], now: datetime) -> Content:
     """The red bill's body: every amount of the original with the opposite sign, nothing else changed."""
-    items = [{**row, "price": -row["price"], "amount": -row["amount"], "self_paid": -row["self_paid"]}
-             for row in document["items"]]
+    items = [
+        {**row, "price": -row["price"], "amount": -row["amount"], "self_paid": -row["self_paid"]}
+        for row in document["items"]
+    ]
     medical = document["medical"]
     if medical is not None:
-        medical = {**medical, "settlement": {k: -v for k, v in medical["settlement"].items()},
-                   "other_payments": {k: -v for k, v in (medical.get("other_payments") or {}).items()},
-                   **{key: -medical[key] for key in _MEDICAL_AMOUNTS if key in medical}}
+        medical = {
+            **medical,
+            "settlement": {k: -v for k, v in medical["settlement"].items()},
+            "other_payments": {k: -v for k, v in (medical.get("other_payments") or {}).items()},
+            **{key: -medical[key] for key in _MEDICAL_AMOUNTS if key in medical},
+        }
         if "details" in medical:
-            medical["details"] = [{**row, "price": -row["price"], "amount": -row["amount"]}
-                                  for row in medical["details"]]
+            medical["details"] = [
+                {**row, "price": -row["price"], "amount": -row["amount"]} for row in medical["details"]
+            ]
     serial = business_serial(extras_rng(document.get("serial"), document["number"], "red"), to_local(now).date())
-    return Content(-document["total"], items, medical, document["remark"], document["handler"], serial,
-                   document.get("reviewer", ""))
+    return Content(
+        -document["total"],
+        items,
+        medical,
+        document["remark"],
+        document["handler"],
+        serial,
+        document.get("reviewer", ""),
+    )
 
 
 def red_reverse(session: DbSession, code: str, number: str, reason: str, now: datetime) -> tuple[Bill, Bill]:
@@ -79,9 +97,16 @@ def red_reverse(session: DbSession, code: str, number: str, reason: str, now: da
     content = _negated(doc, now)
     content.remark = f"冲红原票据 {code}-{number}" + (f"：{reason}" if reason else "")
     draft = Draft(
-        bill_type=BY_KEY[doc["type"]["key"]], province=original.province, issuer_code=doc["issuer"]["code"],
-        issuer_name=doc["issuer"]["name"], payer_type=doc["payer"]["type"], payer_name=doc["payer"]["name"],
-        payer_id_number=doc["payer"]["id_number"], issued_at=now, check=new_check_code(), content=content,
+        bill_type=BY_KEY[doc["type"]["key"]],
+        province=original.province,
+        issuer_code=doc["issuer"]["code"],
+        issuer_name=doc["issuer"]["name"],
+        payer_type=doc["payer"]["type"],
+        payer_name=doc["payer"]["name"],
+        payer_id_number=doc["payer"]["id_number"],
+        issued_at=now,
+        check=new_check_code(),
+        content=content,
         red_of={"code": code, "number": number},
     )
     ((red_code, red_number),) = store(session, [draft])

@@ -1,4 +1,5 @@
 """A bill's layout file as served by the API and the console."""
+
 from __future__ import annotations
 
 import json
@@ -18,5 +19,6 @@ def layout_pdf(bill: Bill, mac_secret: str, forged: bool = False) -> bytes:
     value = crypto.forged_signature(bill.canonical) if forged else bill.sig_value
     signature = {"alg": bill.sig_alg, "kid": bill.sig_kid, "value": value}
     document = json.loads(bill.canonical)
-    return layout_file(bill.canonical, signature, document, qr_text(document, mac_secret),
-                       BY_CODE[bill.province].finance_department)
+    return layout_file(
+        bill.canonical, signature, document, qr_text(document, mac_secret), BY_CODE[bill.province].finance_department
+    )

@@ -3,6 +3,7 @@
 One path serves the issuer API, red reversal and the bulk generator, so every bill in
 the network was made the same way.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -66,8 +67,12 @@ def document(draft: Draft, number: str) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "name": bill_type.bill_name(province.name),
-        "type": {"key": bill_type.key, "name": bill_type.name,
-                 "classification": bill_type.classification, "kind": bill_type.kind},
+        "type": {
+            "key": bill_type.key,
+            "name": bill_type.name,
+            "classification": bill_type.classification,
+            "kind": bill_type.kind,
+        },
         "code": draft.code,
         "number": number,
         "check": draft.check,
@@ -76,8 +81,12 @@ def document(draft: Draft, number: str) -> dict[str, Any]:
         "total": draft.content.total,
         "issuer": {"name": draft.issuer_name, "code": draft.issuer_code},
         "serial": draft.content.serial,
-        "payer": {"type": draft.payer_type, "name": draft.payer_name, "id_number": draft.payer_id_number,
-                  "gender": gender_of(draft.payer_id_number) if draft.payer_type == "个人" else None},
+        "payer": {
+            "type": draft.payer_type,
+            "name": draft.payer_name,
+            "id_number": draft.payer_id_number,
+            "gender": gender_of(draft.payer_id_number) if draft.payer_type == "个人" else None,
+        },
         "remark": draft.content.remark,
         "handler": draft.content.handler,
         "reviewer": draft.content.reviewer,
@@ -85,8 +94,11 @@ def document(draft: Draft, number: str) -> dict[str, Any]:
         "medical": draft.content.medical,
         "seals": [
             {"role": "issuer", "name": f"{draft.issuer_name}财务专用章", "holder_code": draft.issuer_code},
-            {"role": "supervision", "name": f"{province.finance_department}财政票据监制章",
-             "holder_code": province.code},
+            {
+                "role": "supervision",
+                "name": f"{province.finance_department}财政票据监制章",
+                "holder_code": province.code,
+            },
         ],
         "red_of": draft.red_of,
     }
@@ -96,18 +108,36 @@ def _bill_row(draft: Draft, number: str, signer: Signer, event_id: int) -> dict[
     body = document(draft, number)
     canonical = canonical_json(body)
     return {
-        "code": draft.code, "number": number, "check_code": draft.check, "province": draft.province,
-        "type_key": draft.bill_type.key, "issued_at": draft.issued_at,
-        "issue_date": to_local(draft.issued_at).strftime("%Y%m%d"), "total": draft.content.total,
+        "code": draft.code,
+        "number": number,
+        "check_code": draft.check,
+        "province": draft.province,
+        "type_key": draft.bill_type.key,
+        "issued_at": draft.issued_at,
+        "issue_date": to_local(draft.issued_at).strftime("%Y%m%d"),
+        "total": draft.content.total,
         "claimable": claimable_total(body),
-        "payer_id_number": draft.payer_id_number, "payer_name": draft.payer_name,
-        "issuer_code": draft.issuer_code, "canonical": canonical, "sig_alg": signer.alg,
-        "sig_kid": signer.kid, "sig_value": signer.sign(canonical), "issuance": "normal",
+        "payer_id_number": draft.payer_id_number,
+        "payer_name": draft.payer_name,
+        "issuer_code": draft.issuer_code,
+        "canonical": canonical,
+        "sig_alg": signer.alg,
+        "sig_kid": signer.kid,
+        "sig_value": signer.sign(canonical),
+        "issuance": "normal",
         "original_code": draft.red_of["code"] if draft.red_of else None,
         "original_number": draft.red_of["number"] if draft.red_of else None,
-        "red_code": None, "red_number": None, "exchanged_at": None, "lock_unit_code": None,
-        "lock_unit_name": None, "lock_platform": None, "lock_expires_at": None, "reimbursed": 0,
-        "version": 1, "last_event_id": event_id, "verify_count": 0,
+        "red_code": None,
+        "red_number": None,
+        "exchanged_at": None,
+        "lock_unit_code": None,
+        "lock_unit_name": None,
+        "lock_platform": None,
+        "lock_expires_at": None,
+        "reimbursed": 0,
+        "version": 1,
+        "last_event_id": event_id,
+        "verify_count": 0,
     }
 
 
@@ -121,18 +151,28 @@ def _history(bill: Any, claims: list[Claim], first_event: int, platform: str) ->
         bill.lock_unit_code, bill.lock_unit_name, bill.lock_platform = claim.unit_code, claim.unit_name, platform
         bill.lock_expires_at = locked_at + timedelta(days=7)
         bill.version += 1
-        events.append(event_row(first_event + 2 * index, "locked", bill, bill_status(bill, list(shown), locked_at),
-                                locked_at))
-        record = {"unit_code": claim.unit_code, "unit_name": claim.unit_name, "platform": platform,
-                  "serial": claim.serial, "voucher": claim.voucher, "amount": claim.amount,
-                  "result": "reimbursed", "reported_at": claim.at, "recorded_at": claim.at}
+        events.append(
+            event_row(first_event + 2 * index, "locked", bill, bill_status(bill, list(shown), locked_at), locked_at)
+        )
+        record = {
+            "unit_code": claim.unit_code,
+            "unit_name": claim.unit_name,
+            "platform": platform,
+            "serial": claim.serial,
+            "voucher": claim.voucher,
+            "amount": claim.amount,
+            "result": "reimbursed",
+            "reported_at": claim.at,
+            "recorded_at": claim.at,
+        }
         shown.append(record_json(SimpleNamespace(**record)))
         records.append(record)
         bill.lock_unit_code = bill.lock_unit_name = bill.lock_platform = bill.lock_expires_at = None
         bill.reimbursed += claim.amount
         bill.version += 1
-        events.append(event_row(first_event + 2 * index + 1, "feedback", bill, bill_status(bill, list(shown), claim.at),
-                                claim.at))
+        events.append(
+            event_row(first_event + 2 * index + 1, "feedback", bill, bill_status(bill, list(shown), claim.at), claim.at)
+        )
     bill.last_event_id = first_event + 2 * len(claims) - 1 if claims else bill.last_event_id
     return events, records
 

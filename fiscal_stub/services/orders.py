@@ -1,4 +1,5 @@
 """An issuing unit's order for a new bill (from the issuer API or console), turned into a draft."""
+
 from __future__ import annotations
 
 import random
@@ -48,12 +49,15 @@ def issuing_unit(session: DbSession, bill_type: BillType, unit_code: str, provin
         if unit is None:
             raise FiscalError(404, "unit_not_found", "没有这个开票单位，请核对单位代码。")
         if bill_type.key not in types_issued_by(unit.category):
-            raise FiscalError(422, "type_not_issued_by_unit",
-                              f"{unit.name}不开具{bill_type.name}，请换一个票据种类或开票单位。")
+            raise FiscalError(
+                422, "type_not_issued_by_unit", f"{unit.name}不开具{bill_type.name}，请换一个票据种类或开票单位。"
+            )
         return unit
     unit = session.execute(
-        select(IssuingUnit).where(IssuingUnit.province == province, IssuingUnit.category.in_(bill_type.issuers))
-        .order_by(IssuingUnit.code).limit(1)
+        select(IssuingUnit)
+        .where(IssuingUnit.province == province, IssuingUnit.category.in_(bill_type.issuers))
+        .order_by(IssuingUnit.code)
+        .limit(1)
     ).scalar_one_or_none()
     if unit is None:
         raise FiscalError(404, "unit_not_found", "该省份没有开具这类票据的单位，请先初始化财政票据网络。")
@@ -68,14 +72,27 @@ def draft_for(session: DbSession, order: IssueOrder, now: datetime) -> Draft:
     rng = random.Random(secrets.randbits(64))
     day = to_local(issued_at).date()
     if order.items:
-        medical = add_medical(rng, bill_type, order.items, day, unit.level, unit.province, 1, unit.name,
-                              mark=False) if bill_type.medical else None
-        content = with_standard_fields(Content(order.amount, order.items, medical, order.remark, order.handler),
-                                       day, unit.province, unit.name)
+        medical = (
+            add_medical(rng, bill_type, order.items, day, unit.level, unit.province, 1, unit.name, mark=False)
+            if bill_type.medical
+            else None
+        )
+        content = with_standard_fields(
+            Content(order.amount, order.items, medical, order.remark, order.handler), day, unit.province, unit.name
+        )
     else:
         content = make_content(rng, bill_type, day, unit.level, unit.province, unit.name, total=order.amount)
         content.remark = order.remark or content.remark
         content.handler = order.handler or content.handler
-    return Draft(bill_type=bill_type, province=unit.province, issuer_code=unit.code, issuer_name=unit.name,
-                 payer_type=order.payer_type, payer_name=order.payer_name, payer_id_number=order.payer_id_number,
-                 issued_at=issued_at, check=new_check_code(), content=content)
+    return Draft(
+        bill_type=bill_type,
+        province=unit.province,
+        issuer_code=unit.code,
+        issuer_name=unit.name,
+        payer_type=order.payer_type,
+        payer_name=order.payer_name,
+        payer_id_number=order.payer_id_number,
+        issued_at=issued_at,
+        check=new_check_code(),
+        content=content,
+    )

@@ -1,10 +1,12 @@
 """The one shape in which bills, statuses and feedback records leave the network."""
+
 from __future__ import annotations
 
 import base64
 from collections import defaultdict
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -14,14 +16,22 @@ from fiscal_stub.models import Bill, FeedbackRecord
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def record_json(record: Any) -> dict[str, Any]:
     """A feedback record (a ``FeedbackRecord`` or any object with its attributes) as served."""
-    return {"unit_code": record.unit_code, "unit_name": record.unit_name, "platform": record.platform,
-            "serial": record.serial, "voucher": record.voucher, "amount": record.amount,
-            "result": record.result, "time": iso(record.reported_at), "recorded_at": iso(record.recorded_at)}
+    return {
+        "unit_code": record.unit_code,
+        "unit_name": record.unit_name,
+        "platform": record.platform,
+        "serial": record.serial,
+        "voucher": record.voucher,
+        "amount": record.amount,
+        "result": record.result,
+        "time": iso(record.reported_at),
+        "recorded_at": iso(record.recorded_at),
+    }
 
 
 def lock_active(bill: Any, now: datetime) -> bool:
@@ -46,8 +56,13 @@ def bill_status(bill: Any, records: list[dict[str, Any]], now: datetime) -> dict
     return {
         "issuance": bill.issuance,
         "reimbursement": reimbursement_state(bill.claimable, bill.reimbursed, locked),
-        "locked_by": {"unit_code": bill.lock_unit_code, "unit_name": bill.lock_unit_name,
-                      "platform": bill.lock_platform} if locked else None,
+        "locked_by": {
+            "unit_code": bill.lock_unit_code,
+            "unit_name": bill.lock_unit_name,
+            "platform": bill.lock_platform,
+        }
+        if locked
+        else None,
         "lock_expires_at": iso(bill.lock_expires_at) if locked and bill.lock_expires_at else None,
         "reimbursed_amount": bill.reimbursed,
         "claimable_amount": bill.claimable,
@@ -84,7 +99,8 @@ def serve_bill(bill: Bill, records: list[dict[str, Any]], now: datetime, forged:
     }
 
 
-def serve_bills(session: DbSession, bills: list[Bill], now: datetime,
-                forge_first: bool = False) -> list[dict[str, Any]]:
+def serve_bills(
+    session: DbSession, bills: list[Bill], now: datetime, forge_first: bool = False
+) -> list[dict[str, Any]]:
     records = records_by_bill(session, [b.id for b in bills])
     return [serve_bill(b, records.get(b.id, []), now, forged=forge_first and i == 0) for i, b in enumerate(bills)]

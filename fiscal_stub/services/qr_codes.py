@@ -10,6 +10,7 @@ code it minted from an edited one; a reader elsewhere can only pass the text on.
 Which province prints which form is this simulator's choice (docs/fiscal-api.md): public
 samples show the four-part form on Guangdong bills; the others are assigned here.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,11 +62,19 @@ def qr_text(document: dict[str, Any], secret: str) -> str:
     day = datetime.fromisoformat(document["issued_at"]).strftime("%Y%m%d")
     if shape_of(province) == "h5":
         ident = f"{code}_{number}_{check}"
-        query = {"invoice_code": code, "invoice_number": number, "check_code": check,
-                 "app_id": f"CZ{province}", "security": mac(secret, province, ident)}
+        query = {
+            "invoice_code": code,
+            "invoice_number": number,
+            "check_code": check,
+            "app_id": f"CZ{province}",
+            "security": mac(secret, province, ident),
+        }
         return f"{H5_LINK}?{urlencode(query)}"
-    parts = [code, number, check] + ([] if shape_of(province) == "national_no_amount" else
-                                     [yuan(document["total"])]) + [day]
+    parts = (
+        [code, number, check]
+        + ([] if shape_of(province) == "national_no_amount" else [yuan(document["total"])])
+        + [day]
+    )
     joined = "_".join(parts)
     kind_type = int(document["type"]["classification"] + document["type"]["kind"])
     query = {"t": kind_type, "a": f"CZ{province}", "d": joined, "s": mac(secret, province, joined)}
@@ -76,8 +85,9 @@ def read_qr(text: str, secret: str) -> QrClaim | None:
     """The bill a network-minted QR text names and whether its MAC holds; None for any other text."""
     try:
         parts = urlsplit(text.strip())
-        query = {key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items()
-                 if len(values) == 1}
+        query = {
+            key: values[0] for key, values in parse_qs(parts.query, keep_blank_values=True).items() if len(values) == 1
+        }
     except ValueError:
         return None
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
@@ -106,6 +116,9 @@ def _national(joined: str, given_mac: str, secret: str) -> QrClaim | None:
 
 def _holds(secret: str, code: str, message: str, given: str) -> bool:
     province = code[:2]
-    return (province.isascii() and province.isdigit() and given.isascii()
-            and hmac.compare_digest(mac(secret, province, message), given.lower()))
-
+    return (
+        province.isascii()
+        and province.isdigit()
+        and given.isascii()
+        and hmac.compare_digest(mac(secret, province, message), given.lower())
+    )

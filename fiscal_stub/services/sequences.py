@@ -5,6 +5,7 @@ handed out in commit order: a feed reader that has seen id N never later meets a
 id committed behind its back. Callers lock bill rows first and counters after, ``event``
 before any ``n:<code>`` counter, in code order, so concurrent writers cannot deadlock.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
@@ -22,8 +23,11 @@ def number_counter(code: str) -> str:
 
 def _insert_missing(session: DbSession, names: list[str]) -> None:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(Counter).values([{"name": n, "value": 0} for n in names])
-                    .on_conflict_do_nothing(index_elements=["name"]))
+    session.execute(
+        dialect.insert(Counter)
+        .values([{"name": n, "value": 0} for n in names])
+        .on_conflict_do_nothing(index_elements=["name"])
+    )
 
 
 def allocate_many(session: DbSession, counts: dict[str, int]) -> dict[str, int]:
@@ -33,9 +37,10 @@ def allocate_many(session: DbSession, counts: dict[str, int]) -> dict[str, int]:
         return {}
     _insert_missing(session, names)
     table = Counter.__table__
-    session.execute(table.update().where(table.c.name == bindparam("counter"))
-                    .values(value=table.c.value + bindparam("step")),
-                    [{"counter": n, "step": counts[n]} for n in names])
+    session.execute(
+        table.update().where(table.c.name == bindparam("counter")).values(value=table.c.value + bindparam("step")),
+        [{"counter": n, "step": counts[n]} for n in names],
+    )
     rows = session.execute(select(Counter.name, Counter.value).where(Counter.name.in_(names))).all()
     return {name: int(value) - counts[name] + 1 for name, value in rows}
 

@@ -1,4 +1,5 @@
 """Lock, unlock and feedback: the reimbursement rules of DESIGN.md §5, one transaction each."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from common.database import DbSession
-from fiscal_stub.models import Bill, FeedbackRecord
 from common.money import yuan
+from fiscal_stub.models import Bill, FeedbackRecord
 from fiscal_stub.services.events import append_event
 from fiscal_stub.services.guard import bill_for_update, refuse, require_live_electronic, settle_lapsed_lock
 
@@ -23,8 +24,17 @@ class Feedback:
     time: datetime
 
 
-def lock_bill(session: DbSession, code: str, number: str, *, platform: str, unit_code: str, unit_name: str,
-              ttl_seconds: int, now: datetime) -> Bill:
+def lock_bill(
+    session: DbSession,
+    code: str,
+    number: str,
+    *,
+    platform: str,
+    unit_code: str,
+    unit_name: str,
+    ttl_seconds: int,
+    now: datetime,
+) -> Bill:
     """One holder at a time; the holder locking again renews; a lapsed lock no longer counts."""
     bill = bill_for_update(session, code, number)
     settle_lapsed_lock(session, bill, now)
@@ -34,8 +44,12 @@ def lock_bill(session: DbSession, code: str, number: str, *, platform: str, unit
     if bill.reimbursed >= bill.claimable:
         raise refuse(session, 409, "already_reimbursed", "该票据可报销的金额已全部报销，不能再锁定。")
     if bill.lock_unit_code is not None and bill.lock_unit_code != unit_code:
-        raise refuse(session, 409, "locked_by_other_unit",
-                     f"该票据正由{bill.lock_unit_name}锁定报销中，请待其处理完毕或锁定到期后再试。")
+        raise refuse(
+            session,
+            409,
+            "locked_by_other_unit",
+            f"该票据正由{bill.lock_unit_name}锁定报销中，请待其处理完毕或锁定到期后再试。",
+        )
     bill.lock_unit_code, bill.lock_unit_name, bill.lock_platform = unit_code, unit_name, platform
     bill.lock_expires_at = now + timedelta(seconds=ttl_seconds)
     append_event(session, bill, "locked", now)
@@ -62,11 +76,17 @@ def unlock_bill(session: DbSession, code: str, number: str, *, unit_code: str, n
 
 def _same(record: FeedbackRecord, feedback: Feedback) -> bool:
     return (record.unit_code, record.voucher, record.amount, record.result, record.reported_at) == (
-        feedback.unit_code, feedback.voucher, feedback.amount, feedback.result, feedback.time)
+        feedback.unit_code,
+        feedback.voucher,
+        feedback.amount,
+        feedback.result,
+        feedback.time,
+    )
 
 
-def record_feedback(session: DbSession, code: str, number: str, feedback: Feedback, *,
-                    now: datetime) -> tuple[Bill, FeedbackRecord, bool]:
+def record_feedback(
+    session: DbSession, code: str, number: str, feedback: Feedback, *, now: datetime
+) -> tuple[Bill, FeedbackRecord, bool]:
     """Record the holder's result and release its lock; the same serial again is a replay.
 
     Returns the bill, the one record for this serial, and whether this call was a replay.
@@ -77,20 +97,36 @@ def record_feedback(session: DbSession, code: str, number: str, feedback: Feedba
     ).scalar_one_or_none()
     if existing is not None:
         if not _same(existing, feedback):
-            raise refuse(session, 409, "serial_conflict",
-                         "该业务流水号已反馈过不同的内容，请核对流水号，新的报销请使用新的流水号。")
+            raise refuse(
+                session,
+                409,
+                "serial_conflict",
+                "该业务流水号已反馈过不同的内容，请核对流水号，新的报销请使用新的流水号。",
+            )
         session.rollback()
         return bill, existing, True
     settle_lapsed_lock(session, bill, now)
     _require_holder(session, bill, feedback.unit_code)
     if feedback.result == "reimbursed" and bill.reimbursed + feedback.amount > bill.claimable:
         remaining = bill.claimable - bill.reimbursed
-        raise refuse(session, 409, "amount_exceeds_remaining",
-                     f"报销金额超过可报销余额（剩余 {yuan(remaining)} 元），请核对金额。")
-    record = FeedbackRecord(bill_id=bill.id, unit_code=feedback.unit_code, unit_name=bill.lock_unit_name or "",
-                            platform=bill.lock_platform or "", serial=feedback.serial, voucher=feedback.voucher,
-                            amount=feedback.amount, result=feedback.result, reported_at=feedback.time,
-                            recorded_at=now)
+        raise refuse(
+            session,
+            409,
+            "amount_exceeds_remaining",
+            f"报销金额超过可报销余额（剩余 {yuan(remaining)} 元），请核对金额。",
+        )
+    record = FeedbackRecord(
+        bill_id=bill.id,
+        unit_code=feedback.unit_code,
+        unit_name=bill.lock_unit_name or "",
+        platform=bill.lock_platform or "",
+        serial=feedback.serial,
+        voucher=feedback.voucher,
+        amount=feedback.amount,
+        result=feedback.result,
+        reported_at=feedback.time,
+        recorded_at=now,
+    )
     session.add(record)
     if feedback.result == "reimbursed":
         bill.reimbursed += feedback.amount

@@ -1,4 +1,5 @@
 """Is this bill genuine? By the five elements, or by the signed document inside a layout file."""
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,11 @@ def _counted(session: DbSession, bill: Bill) -> Verdict:
     """Count this verification (the national platform shows how often a bill was checked)."""
     write_transaction(session)
     count = session.execute(
-        update(Bill).where(Bill.id == bill.id).values(verify_count=Bill.verify_count + 1)
-        .returning(Bill.verify_count).execution_options(synchronize_session=False)
+        update(Bill)
+        .where(Bill.id == bill.id)
+        .values(verify_count=Bill.verify_count + 1)
+        .returning(Bill.verify_count)
+        .execution_options(synchronize_session=False)
     ).scalar_one()
     session.commit()
     fresh = session.get(Bill, bill.id, populate_existing=True)
@@ -67,8 +71,11 @@ def verify_qr(session: DbSession, claim: QrClaim, date: str | None, amount: int 
         return Verdict(False, "not_found")
     day = claim.date or date
     fen = claim.amount_fen if claim.amount_fen is not None else amount
-    if (bill.check_code.lower() != claim.check.lower() or (day is not None and day != bill.issue_date)
-            or (fen is not None and fen != bill.total)):
+    if (
+        bill.check_code.lower() != claim.check.lower()
+        or (day is not None and day != bill.issue_date)
+        or (fen is not None and fen != bill.total)
+    ):
         return Verdict(False, "mismatch")
     return _counted(session, bill)
 

@@ -1,4 +1,5 @@
 """This stub's tables. ``create_all`` builds them; a simulator is rebuilt, not migrated."""
+
 from identity_stub.models.keys import SigningKey
 from identity_stub.models.oauth import AccessToken, AuthorizationCode, OAuthClient
 from identity_stub.models.people import Consent, Person

@@ -1,4 +1,5 @@
 """ID-token signing keys. The newest unretired key signs; retired keys stay published for a while."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Registered clients, authorization codes and access tokens, shaped as Authlib's mixins expect."""
+
 from __future__ import annotations
 
 import hashlib
@@ -123,7 +124,8 @@ class AccessToken(Model):
     client_id: Mapped[str] = mapped_column(String(48))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     authorization_code_id: Mapped[int | None] = mapped_column(
-        ForeignKey("authorization_codes.id", ondelete="CASCADE"), index=True)
+        ForeignKey("authorization_codes.id", ondelete="CASCADE"), index=True
+    )
     scope: Mapped[str] = mapped_column(Text)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_in: Mapped[int] = mapped_column(Integer)

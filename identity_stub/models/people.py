@@ -1,4 +1,5 @@
 """People known to 蒙速办 after real-name registration, and what each agreed to share with whom."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

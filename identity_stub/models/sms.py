@@ -1,4 +1,5 @@
 """One-time SMS codes. Nothing is sent: the login page shows the code as the text message would."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """The stub's pages and protocol endpoints, all on one blueprint named ``idp``."""
+
 from flask import Blueprint
 
 bp = Blueprint("idp", __name__)

@@ -3,6 +3,7 @@
 Errors about the client or its redirect URI are shown here and never redirected; any other
 error goes back to the (validated) redirect URI, as OAuth 2.0 requires.
 """
+
 from __future__ import annotations
 
 import time
@@ -69,8 +70,7 @@ def authentication_step(auth: Authentication | None, redirect_uri: str) -> Any:
 
 
 def consent_of(auth: Authentication, client_id: str) -> Consent | None:
-    return db.session.scalar(select(Consent).where(
-        Consent.person_id == auth.person.id, Consent.client_id == client_id))
+    return db.session.scalar(select(Consent).where(Consent.person_id == auth.person.id, Consent.client_id == client_id))
 
 
 def record_consent(auth: Authentication, client_id: str, scope: str) -> None:

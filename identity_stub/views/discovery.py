@@ -1,4 +1,5 @@
 """Discovery, keys and the stub's front page."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Server-to-server endpoints (token, userinfo) and RP-initiated logout."""
+
 from __future__ import annotations
 
 from typing import Any

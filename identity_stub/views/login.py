@@ -3,6 +3,7 @@
 Each page carries ``next``, the authorization request it serves; only this stub's own
 authorization endpoint is accepted there.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -39,8 +40,7 @@ def serving_a_request(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def personas() -> list[Person]:
-    return list(db.session.scalars(
-        select(Person).where(Person.persona_key.is_not(None)).order_by(Person.persona_key)))
+    return list(db.session.scalars(select(Person).where(Person.persona_key.is_not(None)).order_by(Person.persona_key)))
 
 
 def login_page(next_url: str, status: int = 200, **context: Any) -> tuple[str, int]:

@@ -1,11 +1,19 @@
 """The standards' own examples pin the check-character rules."""
+
 from __future__ import annotations
 
 import pytest
 
-from common.checksums import (credit_code_check_char, credit_code_problem, organisation_code_check_char,
-                              resident_id_check_char, resident_id_problem, valid_credit_code, valid_organisation_code,
-                              valid_resident_id)
+from common.checksums import (
+    credit_code_check_char,
+    credit_code_problem,
+    organisation_code_check_char,
+    resident_id_check_char,
+    resident_id_problem,
+    valid_credit_code,
+    valid_organisation_code,
+    valid_resident_id,
+)
 
 
 @pytest.mark.parametrize("number", ["11010519491231002X", "440524188001010014", "11010519491231002x"])
@@ -39,8 +47,9 @@ def test_organisation_code_inside_the_credit_code_example_checks():
     assert not valid_organisation_code("M000100Y5")
 
 
-@pytest.mark.parametrize(("first8", "check"), [("00000000", "0"), ("00000001", "9"), ("10000000", "8"),
-                                                ("00000030", "X")])
+@pytest.mark.parametrize(
+    ("first8", "check"), [("00000000", "0"), ("00000001", "9"), ("10000000", "8"), ("00000030", "X")]
+)
 def test_organisation_code_check_character_maps_ten_to_x_and_eleven_to_zero(first8, check):
     assert organisation_code_check_char(first8) == check
 
@@ -53,6 +62,7 @@ def test_malformed_credit_codes_are_refused(code):
 def test_a_credit_code_whose_organisation_code_does_not_check_is_refused():
     # The GB 32100 check character of this code is right; its positions 9–17 fail GB 11714.
     assert credit_code_check_char("91150100MA0NBJ7R2") == "Y"
-    assert credit_code_problem("91150100MA0NBJ7R2Y") == ("统一社会信用代码中的组织机构代码（第9至17位）校验位不正确，"
-                                                         "请核对后重新输入。")
+    assert credit_code_problem("91150100MA0NBJ7R2Y") == (
+        "统一社会信用代码中的组织机构代码（第9至17位）校验位不正确，请核对后重新输入。"
+    )
     assert credit_code_problem("91150100MA0NBJ7R58") is None

@@ -1,8 +1,9 @@
 """``UTCDateTime`` keeps the instant on the suite's backend: aware in, aware UTC out, naive refused."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,8 +16,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 TYPED = datetime(2026, 3, 6, 13, 21, tzinfo=SHANGHAI)
 
 probe_metadata = MetaData()
-probe = Table("utc_column_probe", probe_metadata,
-              Column("id", Integer, primary_key=True), Column("at", UTCDateTime(), nullable=True))
+probe = Table(
+    "utc_column_probe",
+    probe_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime(), nullable=True),
+)
 
 
 @pytest.fixture
@@ -48,7 +53,7 @@ def test_a_beijing_time_reads_back_as_the_same_instant_in_utc(conn):
 
 def test_a_query_compares_instants_whatever_zone_the_bound_value_is_in(conn):
     stored(conn, TYPED)
-    same_instant_in_utc = TYPED.astimezone(timezone.utc)
+    same_instant_in_utc = TYPED.astimezone(UTC)
     assert conn.scalar(select(probe.c.id).where(probe.c.at == same_instant_in_utc)) == 1
     assert conn.scalar(select(probe.c.id).where(probe.c.at > TYPED - timedelta(minutes=1))) == 1
 

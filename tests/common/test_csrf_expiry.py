@@ -3,6 +3,7 @@
 Over real HTTP on every part. A token "shown 9 hours ago" is made the way the part makes
 its own, from the secret in the visitor's session, signed with an earlier timestamp.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -19,8 +20,12 @@ from wallet.extensions import limiter
 HOURS = 3600
 # part → (page with a form, where the form posts, its fields, the part's session cookie)
 FORMS = {
-    "wallet": ("/check", "/check", {"code": "15060126", "number": "0000000001", "check": "a1b2c3",
-                                    "date": "20260101", "amount": "5.00"}, "session"),
+    "wallet": (
+        "/check",
+        "/check",
+        {"code": "15060126", "number": "0000000001", "check": "a1b2c3", "date": "20260101", "amount": "5.00"},
+        "session",
+    ),
     "idp": ("/idp/", "/idp/logout", {}, "idp_session"),
     "fiscal": ("/fiscal/console/login", "/fiscal/console/login", {"token": ISSUER_TOKEN}, "fiscal_session"),
 }
@@ -41,15 +46,16 @@ def post_late(system: LiveServer, part: str, seconds_ago: int, htmx: bool = Fals
     assert csrf_token_of(opened.text)
     token = token_shown(system.parts[part], browser.cookies[cookie], seconds_ago)
     headers = {"Referer": system.url + page, **({"HX-Request": "true"} if htmx else {})}
-    return browser.post(system.url + action, data={"csrf_token": token, **fields}, headers=headers,
-                        timeout=10, allow_redirects=False)
+    return browser.post(
+        system.url + action, data={"csrf_token": token, **fields}, headers=headers, timeout=10, allow_redirects=False
+    )
 
 
 @pytest.mark.parametrize("part", FORMS)
 def test_a_form_shown_nine_hours_ago_is_refused_with_what_to_do(system, part):
     response = post_late(system, part, 9 * HOURS)
     assert response.status_code == 400
-    assert "<h1 id=\"error-title\">页面已过期</h1>" in response.text
+    assert '<h1 id="error-title">页面已过期</h1>' in response.text
     assert "请刷新页面后重新操作" in response.text
     assert f'href="{FORMS[part][0]}"' in response.text and "返回刚才的页面" in response.text
 
@@ -64,8 +70,12 @@ def test_a_late_issuer_login_signs_nobody_in(system):
     browser = requests.Session()
     browser.get(system.url + "/fiscal/console/login", timeout=10)
     token = token_shown(system.parts["fiscal"], browser.cookies["fiscal_session"], 9 * HOURS)
-    refused = browser.post(system.url + "/fiscal/console/login", data={"csrf_token": token, "token": ISSUER_TOKEN},
-                           timeout=10, allow_redirects=False)
+    refused = browser.post(
+        system.url + "/fiscal/console/login",
+        data={"csrf_token": token, "token": ISSUER_TOKEN},
+        timeout=10,
+        allow_redirects=False,
+    )
     assert refused.status_code == 400
     console = browser.get(system.url + "/fiscal/console/", timeout=10, allow_redirects=False)
     assert console.status_code == 302 and "/fiscal/console/login" in console.headers["Location"]

@@ -1,4 +1,5 @@
 """A secret always gives the same P-256 key, a valid one, and another purpose another key."""
+
 from __future__ import annotations
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -16,8 +17,10 @@ def test_same_secret_and_purpose_give_the_same_key():
 
 
 def test_another_purpose_or_secret_gives_another_key():
-    values = {p256_key_from_secret(secret, purpose).private_numbers().private_value
-              for secret, purpose in [(SECRET, b"a"), (SECRET, b"b"), (SECRET + "!", b"a")]}
+    values = {
+        p256_key_from_secret(secret, purpose).private_numbers().private_value
+        for secret, purpose in [(SECRET, b"a"), (SECRET, b"b"), (SECRET + "!", b"a")]
+    }
     assert len(values) == 3
 
 
@@ -25,7 +28,7 @@ def test_the_public_point_lies_on_p256():
     key = p256_key_from_secret(SECRET, b"test/v1")
     assert isinstance(key.curve, ec.SECP256R1)
     point = key.public_key().public_numbers()
-    assert (point.y ** 2 - (point.x ** 3 - 3 * point.x + B)) % P == 0
+    assert (point.y**2 - (point.x**3 - 3 * point.x + B)) % P == 0
 
 
 def test_keys_already_published_stay_the_same():

@@ -1,4 +1,5 @@
 """The shared HTTP session: one per service and process, retrying only what is safe, within its time."""
+
 from __future__ import annotations
 
 import os
@@ -87,4 +88,3 @@ def test_a_forked_process_makes_its_own_session():
     os.waitpid(child, 0)
     assert answer == b"new"
     assert session_for("test-fork") is parent, "the parent keeps its own"
-

@@ -1,4 +1,5 @@
 """One normalisation for typed identifiers: full-width is ASCII, every other non-ASCII character is refused."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -59,24 +60,49 @@ def test_the_unit_application_example_is_a_clear_refusal_not_a_crash():
 
 
 def test_typed_five_elements_in_full_width_read_as_ascii():
-    typed = {"code": "１５０６０１２６", "number": "０００００１２３４５", "check": "Ａ１Ｂ２Ｃ３",
-             "date": "２０２６－０３－１５", "amount": "３２８．５０"}
+    typed = {
+        "code": "１５０６０１２６",
+        "number": "０００００１２３４５",
+        "check": "Ａ１Ｂ２Ｃ３",
+        "date": "２０２６－０３－１５",
+        "amount": "３２８．５０",
+    }
     assert parse_five_elements(typed).as_fields() == {
-        "code": "15060126", "number": "0000012345", "check": "a1b2c3", "date": "20260315", "amount": "328.50"}
+        "code": "15060126",
+        "number": "0000012345",
+        "check": "a1b2c3",
+        "date": "20260315",
+        "amount": "328.50",
+    }
     with pytest.raises(InvalidFiveElements) as invalid:
         parse_five_elements({**typed, "number": "٠٠٠٠٠١٢٣٤٥"})
     assert invalid.value.errors == {"number": "数字请用半角 0–9 输入：上标、圆圈数字或其他文字的数字不能识别。"}
 
 
-@pytest.mark.parametrize(("text", "expected"), [("7", 7), ("0", None), ("12", None), ("²", None), ("٣", None),
-                                                 ("-1", None), ("", None), (None, None), ("010", None)])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("7", 7),
+        ("0", None),
+        ("12", None),
+        ("²", None),
+        ("٣", None),
+        ("-1", None),
+        ("", None),
+        (None, None),
+        ("010", None),
+    ],
+)
 def test_positive_int_takes_only_ascii_digits_in_range(text, expected):
     assert positive_int(text, 10) == expected
 
 
 def test_no_character_outside_the_full_width_block_is_folded():
-    folded_elsewhere = [c for c in map(chr, range(0x80, 0x3000)) if unicodedata.normalize("NFKC", c).isascii()
-                        and unicodedata.normalize("NFKC", c).strip()]
+    folded_elsewhere = [
+        c
+        for c in map(chr, range(0x80, 0x3000))
+        if unicodedata.normalize("NFKC", c).isascii() and unicodedata.normalize("NFKC", c).strip()
+    ]
     assert folded_elsewhere  # NFKC would fold these (², ①, ﬁ …); the identifier rule refuses them
     for char in folded_elsewhere:
         with pytest.raises(IdentifierRefused):
@@ -86,13 +112,23 @@ def test_no_character_outside_the_full_width_block_is_folded():
 def test_the_unit_application_reads_full_width_identifiers_and_refuses_other_digits():
     from wallet.services.unit_forms import UnitApplication
 
-    form = {"name": "内蒙古某某保险公司", "credit_code": "９１１５０１００ＭＡ０ＮＢＪ７Ｒ５８", "unit_type": "insurer",
-            "address": "呼和浩特市新城区", "legal_rep": "张三", "contact_name": "李四",
-            "contact_phone": "１３９０４７１００２１", "contact_id": "１１０１０５１９４９１２３１００２ｘ",
-            "email": "a@b.cn"}
+    form = {
+        "name": "内蒙古某某保险公司",
+        "credit_code": "９１１５０１００ＭＡ０ＮＢＪ７Ｒ５８",
+        "unit_type": "insurer",
+        "address": "呼和浩特市新城区",
+        "legal_rep": "张三",
+        "contact_name": "李四",
+        "contact_phone": "１３９０４７１００２１",
+        "contact_id": "１１０１０５１９４９１２３１００２ｘ",
+        "email": "a@b.cn",
+    }
     app, problems = UnitApplication.from_form(form)
-    assert (app.credit_code, app.contact_phone, app.contact_id) == ("91150100MA0NBJ7R58", "13904710021",
-                                                                    "11010519491231002X")
+    assert (app.credit_code, app.contact_phone, app.contact_id) == (
+        "91150100MA0NBJ7R58",
+        "13904710021",
+        "11010519491231002X",
+    )
     assert "credit_code" not in problems and "contact_phone" not in problems and "contact_id" not in problems
     _, problems = UnitApplication.from_form({**form, "contact_phone": "١٣٩٠٤٧١٠٠٢١"})
     assert "contact_phone" in problems

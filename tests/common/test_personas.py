@@ -1,4 +1,5 @@
 """The demo personas are fictitious but pass every check a real person would."""
+
 from __future__ import annotations
 
 from common.checksums import resident_id_birthdate, valid_resident_id

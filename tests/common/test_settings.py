@@ -1,4 +1,5 @@
 """Configuration: environment beats defaults, and production refuses development secrets."""
+
 from __future__ import annotations
 
 import re
@@ -93,16 +94,20 @@ def serve_on(monkeypatch, host: str, port: str) -> None:
         monkeypatch.delenv(env, raising=False)
 
 
-@pytest.mark.parametrize(("host", "port", "origin"), [
-    ("127.0.0.1", "5301", "http://127.0.0.1:5301"),
-    ("192.168.1.20", "8080", "http://192.168.1.20:8080"),
-    ("0.0.0.0", "5302", "http://127.0.0.1:5302"),
-])
+@pytest.mark.parametrize(
+    ("host", "port", "origin"),
+    [
+        ("127.0.0.1", "5301", "http://127.0.0.1:5301"),
+        ("192.168.1.20", "8080", "http://192.168.1.20:8080"),
+        ("0.0.0.0", "5302", "http://127.0.0.1:5302"),
+    ],
+)
 def test_every_default_url_follows_host_and_port(monkeypatch, host, port, origin):
     serve_on(monkeypatch, host, port)
     values = {**loaded_by_env(WALLET), **loaded_by_env(IDP), **loaded_by_env(FISCAL)}
     assert {env: values[env] for env in URL_SETTINGS} == {
-        env: pattern.format(origin=origin) for env, pattern in URL_SETTINGS.items()}
+        env: pattern.format(origin=origin) for env, pattern in URL_SETTINGS.items()
+    }
     left_behind = [env for env, value in values.items() if isinstance(value, str) and ":5000" in value]
     assert not left_behind, f"still pointing at port 5000: {left_behind}"
 
@@ -131,5 +136,6 @@ def test_documented_defaults_of_url_settings_match_the_code(monkeypatch):
         assert f"| `{name}` | all |" in text, f"docs/configuration.md lacks {name}"
     values = {**loaded_by_env(WALLET), **loaded_by_env(IDP), **loaded_by_env(FISCAL)}
     for env in URL_SETTINGS:
-        assert re.search(rf"^\| `{env}` \| [^|]+ \| `{re.escape(str(values[env]))}` \|", text, re.M), \
+        assert re.search(rf"^\| `{env}` \| [^|]+ \| `{re.escape(str(values[env]))}` \|", text, re.M), (
             f"docs/configuration.md shows another default for {env} than {values[env]}"
+        )

@@ -1,19 +1,28 @@
 """Security headers, CSRF and error pages, as every part of the system serves them."""
+
 from __future__ import annotations
 
 import pytest
 import requests
 from flask import Flask, abort
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.database import make_db
 from common.web import harden
-from flask_wtf.csrf import CSRFProtect
 from tests.conftest import csrf_token_of
 
-PATHS = ["/", "/import", "/healthz", "/no-such-page", "/static/css/app.css",
-         "/idp/healthz", "/fiscal/healthz", "/fiscal/no-such-page"]
+PATHS = [
+    "/",
+    "/import",
+    "/healthz",
+    "/no-such-page",
+    "/static/css/app.css",
+    "/idp/healthz",
+    "/fiscal/healthz",
+    "/fiscal/no-such-page",
+]
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -30,8 +39,13 @@ def test_every_response_carries_security_headers(system, path):
 def test_frame_ancestors_follow_configuration():
     from wallet import create_app
 
-    app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                      "FRAME_ANCESTORS": "'self' https://app.mengsuban.example"})
+    app = create_app(
+        {
+            "APP_ENV": "test",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "FRAME_ANCESTORS": "'self' https://app.mengsuban.example",
+        }
+    )
     response = app.test_client().get("/healthz")
     assert "frame-ancestors 'self' https://app.mengsuban.example" in response.headers["Content-Security-Policy"]
 
@@ -52,19 +66,22 @@ def notes_app():
         text: Mapped[str] = mapped_column(String(50))
 
     app = Flask(__name__, template_folder="../../templates", static_folder="../../static")
-    app.config.update(SECRET_KEY="t", SQLALCHEMY_DATABASE_URI="sqlite://", FRAME_ANCESTORS="'self'",
-                      MAX_CONTENT_LENGTH=1024)
+    app.config.update(
+        SECRET_KEY="t", SQLALCHEMY_DATABASE_URI="sqlite://", FRAME_ANCESTORS="'self'", MAX_CONTENT_LENGTH=1024
+    )
     db.init_app(app)
     harden(app, CSRFProtect(), same_site="Lax")
 
     @app.get("/")
     def form():
         from flask import render_template
+
         return render_template("errors/error.html", code=200, title="表单", text="")
 
     @app.post("/notes")
     def add_note():
         from flask import request
+
         db.session.add(Note(text=request.form["text"]))
         db.session.commit()
         return "ok"

@@ -1,4 +1,5 @@
 """write_transaction never throws away changes: it ends a reading transaction, and refuses over unsaved work."""
+
 from __future__ import annotations
 
 import pytest
@@ -66,4 +67,3 @@ def test_an_untouched_loaded_row_is_no_pending_work(session):
     note.text = note.text  # same value: nothing to save
     write_transaction(session)
     session.rollback()
-

@@ -1,4 +1,5 @@
 """Fixtures for the fiscal network stub: a seeded network on the live server and an HTTP client for it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,10 +47,17 @@ class FiscalApi:
         body = {"unit_code": unit, "unit_name": f"{unit}报销单位", **extra}
         return self.post(f"/bills/{bill['code']}/{bill['number']}/lock", body)
 
-    def feedback(self, bill: dict[str, Any], unit: str, serial: str, amount: int,
-                 result: str = "reimbursed") -> requests.Response:
-        body = {"unit_code": unit, "serial": serial, "voucher": f"JZ-{serial}", "amount": amount,
-                "result": result, "time": "2026-03-06T09:30:00+08:00"}
+    def feedback(
+        self, bill: dict[str, Any], unit: str, serial: str, amount: int, result: str = "reimbursed"
+    ) -> requests.Response:
+        body = {
+            "unit_code": unit,
+            "serial": serial,
+            "voucher": f"JZ-{serial}",
+            "amount": amount,
+            "result": result,
+            "time": "2026-03-06T09:30:00+08:00",
+        }
         return self.post(f"/bills/{bill['code']}/{bill['number']}/feedback", body)
 
     def fetch(self, bill: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
 """Bad input of every kind gets a JSON 4xx with a stable code and a Chinese message, never a 5xx."""
+
 from __future__ import annotations
 
 import re
@@ -34,35 +35,87 @@ BAD_REQUESTS = [
     ("get", "/bills/15060126/0000000001", None, 404, "bill_not_found"),
     ("get", "/bills/15060126/0000000001.pdf", None, 404, "bill_not_found"),
     ("post", "/verify", {"code": "15060126"}, 400, "invalid_elements"),
-    ("post", "/verify", {"code": "15060126", "number": "0000000001", "check": "abc123", "date": "20261399",
-                         "amount": "1.00"}, 400, "invalid_elements"),
-    ("post", "/verify", {"code": "15060126", "number": "0000000001", "check": "abc123", "date": "20260101",
-                         "amount": "1.001"}, 400, "invalid_elements"),
+    (
+        "post",
+        "/verify",
+        {"code": "15060126", "number": "0000000001", "check": "abc123", "date": "20261399", "amount": "1.00"},
+        400,
+        "invalid_elements",
+    ),
+    (
+        "post",
+        "/verify",
+        {"code": "15060126", "number": "0000000001", "check": "abc123", "date": "20260101", "amount": "1.001"},
+        400,
+        "invalid_elements",
+    ),
     ("post", "/bills/15060126/0000000001/lock", {"unit_code": "U", "unit_name": "单位"}, 404, "bill_not_found"),
-    ("post", "/bills/15060126/0000000001/lock", {"unit_code": "bad code!", "unit_name": "单位"}, 400,
-     "invalid_request"),
-    ("post", "/bills/15060126/0000000001/lock", {"unit_code": "U", "unit_name": "单位", "ttl_seconds": 0}, 400,
-     "invalid_request"),
-    ("post", "/bills/15060126/0000000001/feedback", {"unit_code": "U", "serial": "S", "voucher": "V",
-                                                     "amount": 1.5, "result": "reimbursed", "time": "2026-01-01"},
-     400, "invalid_request"),
-    ("post", "/bills/15060126/0000000001/feedback", {"unit_code": "U", "serial": "S", "voucher": "V", "amount": 5,
-                                                     "result": "rejected", "time": "2026-01-01"}, 400,
-     "invalid_request"),
-    ("post", "/bills/15060126/0000000001/feedback", {"unit_code": "U", "serial": "S", "voucher": "V", "amount": 5,
-                                                     "result": "reimbursed", "time": "yesterday"}, 400,
-     "invalid_request"),
-    ("post", "/bills/15060126/0000000001/lock", {"unit_code": "U", "unit_name": "单位\u0000"}, 400,
-     "invalid_request"),
-    ("post", "/bills/15060126/0000000001/feedback", {"unit_code": "U", "serial": "S", "voucher": "V", "amount": 5,
-                                                     "result": "reimbursed", "time": "9999-12-31T23:59:59-12:00"},
-     400, "invalid_request"),
+    (
+        "post",
+        "/bills/15060126/0000000001/lock",
+        {"unit_code": "bad code!", "unit_name": "单位"},
+        400,
+        "invalid_request",
+    ),
+    (
+        "post",
+        "/bills/15060126/0000000001/lock",
+        {"unit_code": "U", "unit_name": "单位", "ttl_seconds": 0},
+        400,
+        "invalid_request",
+    ),
+    (
+        "post",
+        "/bills/15060126/0000000001/feedback",
+        {"unit_code": "U", "serial": "S", "voucher": "V", "amount": 1.5, "result": "reimbursed", "time": "2026-01-01"},
+        400,
+        "invalid_request",
+    ),
+    (
+        "post",
+        "/bills/15060126/0000000001/feedback",
+        {"unit_code": "U", "serial": "S", "voucher": "V", "amount": 5, "result": "rejected", "time": "2026-01-01"},
+        400,
+        "invalid_request",
+    ),
+    (
+        "post",
+        "/bills/15060126/0000000001/feedback",
+        {"unit_code": "U", "serial": "S", "voucher": "V", "amount": 5, "result": "reimbursed", "time": "yesterday"},
+        400,
+        "invalid_request",
+    ),
+    ("post", "/bills/15060126/0000000001/lock", {"unit_code": "U", "unit_name": "单位\u0000"}, 400, "invalid_request"),
+    (
+        "post",
+        "/bills/15060126/0000000001/feedback",
+        {
+            "unit_code": "U",
+            "serial": "S",
+            "voucher": "V",
+            "amount": 5,
+            "result": "reimbursed",
+            "time": "9999-12-31T23:59:59-12:00",
+        },
+        400,
+        "invalid_request",
+    ),
     ("post", "/payer-bills", {"id_number": "１５０１０２１９８６０３１４１１０Ｘ"}, 400, "invalid_request"),
     ("post", "/payer-bills", {"id_number": "15010219860314110²"}, 400, "invalid_request"),
-    ("post", "/verify", {"code": "１５０６０１２６", "number": "0000000001", "check": "abc123", "date": "20260101",
-                         "amount": "1.00"}, 400, "invalid_elements"),
-    ("post", "/verify", {"code": "15060126", "number": "0000000001", "check": "abc123", "date": "2026010²",
-                         "amount": "1.00"}, 400, "invalid_elements"),
+    (
+        "post",
+        "/verify",
+        {"code": "１５０６０１２６", "number": "0000000001", "check": "abc123", "date": "20260101", "amount": "1.00"},
+        400,
+        "invalid_elements",
+    ),
+    (
+        "post",
+        "/verify",
+        {"code": "15060126", "number": "0000000001", "check": "abc123", "date": "2026010²", "amount": "1.00"},
+        400,
+        "invalid_elements",
+    ),
     ("get", "/feed?limit=5000", None, 400, "invalid_request"),
     ("get", "/feed?limit=²", None, 400, "invalid_request"),
     ("get", "/feed?cursor=e.²", None, 400, "invalid_cursor"),
@@ -74,8 +127,11 @@ BAD_REQUESTS = [
 
 @pytest.mark.parametrize(("method", "path", "body", "status", "code"), BAD_REQUESTS)
 def test_bad_platform_input_is_refused_clearly(network, method, path, body, status, code):
-    kwargs = {"data": body, "headers": {**network.headers(), "Content-Type": "application/json"}} \
-        if isinstance(body, str) else {"json": body, "headers": network.headers()}
+    kwargs = (
+        {"data": body, "headers": {**network.headers(), "Content-Type": "application/json"}}
+        if isinstance(body, str)
+        else {"json": body, "headers": network.headers()}
+    )
     response = requests.request(method, network.url(path), timeout=30, **kwargs)
     assert (response.status_code, response.json()["code"]) == (status, code), response.text
     assert response.json()["ok"] is False and CHINESE.search(response.json()["message"])
@@ -89,8 +145,13 @@ BAD_ISSUES = [
     {"type": "donation", "payer_name": "甲", "payer_id_number": WURINA[0], "amount": 100, "province": "99"},
     {"type": "donation", "payer_name": "甲", "payer_id_number": WURINA[0], "amount": 100, "items": "x"},
     {"type": "donation", "payer_name": "甲", "payer_id_number": WURINA[0], "amount": 100, "payer_type": "外星人"},
-    {"type": "donation", "payer_name": "甲", "payer_id_number": WURINA[0], "amount": 100,
-     "items": [{"name": "捐赠款", "amount": 100, "quantity": 3}]},
+    {
+        "type": "donation",
+        "payer_name": "甲",
+        "payer_id_number": WURINA[0],
+        "amount": 100,
+        "items": [{"name": "捐赠款", "amount": 100, "quantity": 3}],
+    },
 ]
 
 
@@ -102,8 +163,17 @@ def test_bad_issue_orders_change_nothing(network, body):
 
 
 def test_unknown_unit_and_bad_bill_keys_for_issuer_actions(network):
-    missing = network.post("/issuer/bills", {"type": "donation", "payer_name": "甲", "payer_id_number": WURINA[0],
-                                             "amount": 100, "unit_code": "12150102XXXXXXXXXX"}, token=ISSUER_TOKEN)
+    missing = network.post(
+        "/issuer/bills",
+        {
+            "type": "donation",
+            "payer_name": "甲",
+            "payer_id_number": WURINA[0],
+            "amount": 100,
+            "unit_code": "12150102XXXXXXXXXX",
+        },
+        token=ISSUER_TOKEN,
+    )
     assert (missing.status_code, missing.json()["code"]) == (404, "unit_not_found")
     unknown = network.post("/issuer/bills/15060126/0000000009/exchange", None, token=ISSUER_TOKEN)
     assert (unknown.status_code, unknown.json()["code"]) == (404, "bill_not_found")
@@ -113,5 +183,11 @@ def test_unknown_unit_and_bad_bill_keys_for_issuer_actions(network):
 
 def test_production_refuses_development_platform_tokens(tmp_path):
     with pytest.raises(InsecureConfiguration):
-        create_app({"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/f.db",
-                    "SECRET_KEY": "s", "ISSUER_TOKEN": "i"})
+        create_app(
+            {
+                "APP_ENV": "production",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/f.db",
+                "SECRET_KEY": "s",
+                "ISSUER_TOKEN": "i",
+            }
+        )

@@ -1,4 +1,5 @@
 """Platforms collect a payer's bills by cursor and follow the change feed without losing anything."""
+
 from __future__ import annotations
 
 from fiscal_stub.demo import persona_people, seed_people
@@ -32,13 +33,19 @@ def test_second_sync_returns_only_new_and_changed_bills(network):
     network.issue(*WANG, amount=3000)
     start = sync(network, WURINA[0])
     assert [b["number"] for b in start["bills"]] == [first["number"], second["number"]]
-    assert sync(network, WURINA[0], start["next_cursor"]) == {"ok": True, "bills": [], "has_more": False,
-                                                               "next_cursor": start["next_cursor"]}
+    assert sync(network, WURINA[0], start["next_cursor"]) == {
+        "ok": True,
+        "bills": [],
+        "has_more": False,
+        "next_cursor": start["next_cursor"],
+    }
     network.lock(first, "UNIT-A")
     third = network.issue(amount=4000)
     later = sync(network, WURINA[0], start["next_cursor"])
-    assert [(b["number"], b["status"]["reimbursement"]) for b in later["bills"]] == \
-        [(first["number"], "locked"), (third["number"], "unreimbursed")]
+    assert [(b["number"], b["status"]["reimbursement"]) for b in later["bills"]] == [
+        (first["number"], "locked"),
+        (third["number"], "unreimbursed"),
+    ]
 
 
 def test_subscribing_is_idempotent(network):

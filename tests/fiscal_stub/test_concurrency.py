@@ -1,9 +1,11 @@
 """The status rules hold when many requests hit one bill at once (live HTTP server, both databases)."""
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable
+from typing import Any
 
 import requests
 
@@ -32,8 +34,9 @@ def test_twenty_units_racing_to_lock_one_bill_one_wins(network):
     responses = race([lambda u=u: network.lock(bill, u) for u in units])
     winners = [r for r in responses if r.status_code == 200]
     assert len(winners) == 1
-    assert all(r.status_code == 409 and r.json()["code"] == "locked_by_other_unit" for r in responses
-               if r.status_code != 200)
+    assert all(
+        r.status_code == 409 and r.json()["code"] == "locked_by_other_unit" for r in responses if r.status_code != 200
+    )
     holder = winners[0].json()["bill"]["status"]["locked_by"]["unit_code"]
     final = network.fetch(bill)
     assert final["status"]["locked_by"]["unit_code"] == holder
@@ -62,8 +65,9 @@ def test_holder_racing_two_claims_that_overrun_the_total_gets_one_recorded(netwo
 
 
 def red_reverse(network, bill: dict[str, Any]) -> requests.Response:
-    return network.post(f"/issuer/bills/{bill['code']}/{bill['number']}/red-reverse", {"reason": "测试"},
-                        token=ISSUER_TOKEN)
+    return network.post(
+        f"/issuer/bills/{bill['code']}/{bill['number']}/red-reverse", {"reason": "测试"}, token=ISSUER_TOKEN
+    )
 
 
 def test_red_reversal_racing_a_lock_never_both(network):

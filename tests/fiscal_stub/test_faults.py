@@ -1,4 +1,5 @@
 """Tests of other parts switch faults on: an error rate, a dead feed, a forged signature, latency."""
+
 from __future__ import annotations
 
 import base64
@@ -20,8 +21,9 @@ def faults(network, body: dict | None = None, method: str = "post") -> requests.
 def stored(app: Flask) -> dict[str, int]:
     """Rows in every table of the network's database, counted with plain SQL."""
     with app.app_context():
-        return {name: db.session.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one()
-                for name in db.metadata.tables}
+        return {
+            name: db.session.execute(text(f'SELECT count(*) FROM "{name}"')).scalar_one() for name in db.metadata.tables
+        }
 
 
 def genuine(network, bill: dict) -> bool:
@@ -32,7 +34,11 @@ def genuine(network, bill: dict) -> bool:
 
 def test_fault_switch_reports_clears_and_refuses_bad_values(network):
     assert faults(network, method="get").json()["faults"] == {
-        "latency_ms": 0, "error_rate": 0.0, "forge_next_signature": False, "feed_down": False}
+        "latency_ms": 0,
+        "error_rate": 0.0,
+        "forge_next_signature": False,
+        "feed_down": False,
+    }
     assert faults(network, {"latency_ms": 5, "error_rate": 0.25}).json()["faults"]["error_rate"] == 0.25
     assert faults(network, {"feed_down": True}).json()["faults"]["latency_ms"] == 5
     switched = faults(network, method="get").json()["faults"]
@@ -51,8 +57,11 @@ def test_error_rate_one_fails_every_api_call_but_keys(network):
     failed = network.get(f"/bills/{bill['code']}/{bill['number']}")
     assert (failed.status_code, failed.json()["code"]) == (503, "service_unavailable")
     assert network.get("/keys").status_code == 200
-    refused = [network.lock(bill), network.feedback(bill, "UNIT-A", "LS-1", 100),
-               network.post("/payer-bills", {"id_number": WURINA[0]})]
+    refused = [
+        network.lock(bill),
+        network.feedback(bill, "UNIT-A", "LS-1", 100),
+        network.post("/payer-bills", {"id_number": WURINA[0]}),
+    ]
     assert [r.status_code for r in refused] == [503, 503, 503]
     assert stored(network.app) == before, "a failed call stores nothing"
     faults(network, method="delete")
@@ -94,7 +103,14 @@ def test_latency_still_answers(network):
 
 
 def test_fault_switch_does_not_exist_in_production(tmp_path):
-    app = create_app({"APP_ENV": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/f.db",
-                      "SECRET_KEY": "s", "ISSUER_TOKEN": "i", "PLATFORM_TOKENS": "15:real-token"})
+    app = create_app(
+        {
+            "APP_ENV": "production",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/f.db",
+            "SECRET_KEY": "s",
+            "ISSUER_TOKEN": "i",
+            "PLATFORM_TOKENS": "15:real-token",
+        }
+    )
     response = app.test_client().post("/api/v1/_faults", json={"error_rate": 1})
     assert response.status_code == 404 and response.json["ok"] is False

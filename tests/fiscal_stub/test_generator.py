@@ -1,9 +1,10 @@
 """Generated data is realistic and consistent: valid IDs, amounts that add up, the right provinces."""
+
 from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -17,7 +18,7 @@ from fiscal_stub.models import Bill, FeedbackRecord
 from fiscal_stub.reference.bill_types import BILL_TYPES, BY_PAIR
 from fiscal_stub.reference.provinces import PROVINCES
 
-UNTIL = datetime(2026, 6, 30, tzinfo=timezone.utc)
+UNTIL = datetime(2026, 6, 30, tzinfo=UTC)
 
 
 def test_generated_id_numbers_pass_the_checksum_and_are_distinct():
@@ -38,8 +39,18 @@ def test_every_issuing_unit_has_a_valid_credit_code_and_every_type_an_issuer_in_
 
 
 # Registration authority and category of each kind of issuer (GB 32100 positions 1–2).
-KIND_PREFIX = {"hospital": "12", "blood": "12", "university": "12", "exam": "12", "agency": "12", "housing": "12",
-               "court": "11", "charity": "51", "association": "51", "mutual_aid": "51"}
+KIND_PREFIX = {
+    "hospital": "12",
+    "blood": "12",
+    "university": "12",
+    "exam": "12",
+    "agency": "12",
+    "housing": "12",
+    "court": "11",
+    "charity": "51",
+    "association": "51",
+    "mutual_aid": "51",
+}
 
 
 def test_issuer_credit_codes_carry_their_kind_region_and_a_checked_organisation_code():
@@ -97,8 +108,15 @@ def check_medical_standard_fields(doc: dict, medical: dict) -> None:
     assert medical["record_number"].startswith("BL")
     assert (medical["inpatient_number"] or "").startswith("ZY") == inpatient
     assert (medical["outpatient_number"] or "").startswith("MZ") == (not inpatient)
-    assert medical["institution_type"] in {"综合医院", "中医医院", "中西医结合医院", "专科医院", "妇幼保健院",
-                                           "社区卫生服务中心", "乡镇卫生院"}
+    assert medical["institution_type"] in {
+        "综合医院",
+        "中医医院",
+        "中西医结合医院",
+        "专科医院",
+        "妇幼保健院",
+        "社区卫生服务中心",
+        "乡镇卫生院",
+    }
     assert "等" not in medical["institution_type"]
     parts = medical["other_payments"]
     assert set(parts) == {"serious_illness", "medical_assistance", "civil_servant", "other"}
@@ -123,9 +141,11 @@ def test_amounts_and_settlement_splits_add_up_for_every_generated_bill(fiscal_ap
     with fiscal_app.app_context():
         generate(40, 25, seed=11, until=UNTIL)
         bills = db.session.execute(select(Bill)).scalars().all()
-        reimbursed = dict(db.session.execute(
-            select(FeedbackRecord.bill_id, func.sum(FeedbackRecord.amount)).group_by(FeedbackRecord.bill_id)
-        ).all())
+        reimbursed = dict(
+            db.session.execute(
+                select(FeedbackRecord.bill_id, func.sum(FeedbackRecord.amount)).group_by(FeedbackRecord.bill_id)
+            ).all()
+        )
     assert len(bills) == 1000
     for bill in bills:
         doc = json.loads(bill.canonical)
@@ -158,16 +178,18 @@ def test_same_seed_gives_the_same_bills(fiscal_app):
     person = make_people(1, seed=9)[0]
     first = drafts_for(person, 30, 9, UNTIL, units)
     second = drafts_for(person, 30, 9, UNTIL, units)
-    assert [(d.code, d.check, d.content.total, d.issued_at) for d in first] == \
-        [(d.code, d.check, d.content.total, d.issued_at) for d in second]
+    assert [(d.code, d.check, d.content.total, d.issued_at) for d in first] == [
+        (d.code, d.check, d.content.total, d.issued_at) for d in second
+    ]
     assert [d.check for d in drafts_for(person, 30, 10, UNTIL, units)] != [d.check for d in first]
 
 
 def test_demo_seeds_every_persona_only_when_empty(fiscal_app):
     with fiscal_app.app_context():
         message = seed_demo(bills_per_person=6, until=UNTIL)
-        payers = dict(db.session.execute(
-            select(Bill.payer_id_number, func.count()).group_by(Bill.payer_id_number)).all())
+        payers = dict(
+            db.session.execute(select(Bill.payer_id_number, func.count()).group_by(Bill.payer_id_number)).all()
+        )
         assert seed_demo(bills_per_person=6, until=UNTIL).startswith("fiscal: database already holds bills")
         issuance = Counter(db.session.execute(select(Bill.issuance)).scalars())
         again = db.session.execute(select(func.count()).select_from(Bill)).scalar_one()

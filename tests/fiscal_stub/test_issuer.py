@@ -1,4 +1,5 @@
 """Issuing units issue, red-reverse and exchange bills through the issuer API, under the rules."""
+
 from __future__ import annotations
 
 import base64
@@ -10,8 +11,13 @@ from tests.fiscal_stub.conftest import ISSUER_TOKEN, WURINA
 
 
 def issue(network, **fields) -> dict:
-    body = {"type": "medical_outpatient", "payer_name": WURINA[1], "payer_id_number": WURINA[0],
-            "amount": 25630, **fields}
+    body = {
+        "type": "medical_outpatient",
+        "payer_name": WURINA[1],
+        "payer_id_number": WURINA[0],
+        "amount": 25630,
+        **fields,
+    }
     return network.post("/issuer/bills", body, token=ISSUER_TOKEN)
 
 
@@ -36,8 +42,10 @@ def test_issued_bill_gets_next_number_check_code_and_realistic_content(network):
 def test_issuer_items_are_kept_and_must_add_up(network):
     items = [{"name": "西药费", "amount": 12830, "self_paid": 1000}, {"name": "检查费", "amount": 12800}]
     doc = doc_of(issue(network, items=items).json()["bill"])
-    assert [(i["code"], i["name"], i["amount"]) for i in doc["items"]] == [("0101", "西药费", 12830),
-                                                                          ("0301", "检查费", 12800)]
+    assert [(i["code"], i["name"], i["amount"]) for i in doc["items"]] == [
+        ("0101", "西药费", 12830),
+        ("0301", "检查费", 12800),
+    ]
     assert doc["medical"]["settlement"]["self_pay"] >= 1000
     bad = issue(network, items=[{"name": "西药费", "amount": 100}])
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid_request")
@@ -54,8 +62,9 @@ def test_issuer_units_list_types_and_a_unit_cannot_issue_a_foreign_type(network)
 
 
 def red_reverse(network, bill: dict):
-    return network.post(f"/issuer/bills/{bill['code']}/{bill['number']}/red-reverse", {"reason": "金额有误"},
-                        token=ISSUER_TOKEN)
+    return network.post(
+        f"/issuer/bills/{bill['code']}/{bill['number']}/red-reverse", {"reason": "金额有误"}, token=ISSUER_TOKEN
+    )
 
 
 def test_red_reversal_creates_a_linked_red_bill_with_negated_amounts(network):

@@ -1,4 +1,5 @@
 """A generated bill's layout file renders with real Chinese text, an embedded font and its QR code."""
+
 from __future__ import annotations
 
 import base64
@@ -36,22 +37,40 @@ def test_rendered_pdf_has_extractable_chinese_key_fields_and_a_readable_qr(netwo
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert any(" yes " in line for line in fonts.splitlines()[2:]), fonts
 
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     medical = doc["medical"]
     split = medical["settlement"]
     masked = doc["payer"]["id_number"][:4] + "*" * 10 + doc["payer"]["id_number"][-4:]
-    for field in (doc["name"], f"票据代码：{doc['code']}", f"票据号码：{doc['number']}", f"校验码：{doc['check']}",
-                  f"交款人：{doc['payer']['name']}", f"交款人统一社会信用代码：{masked}", doc["issuer"]["name"],
-                  f"性别：{doc['payer']['gender']}", f"业务流水号：{doc['serial']}", f"复核人：{doc['reviewer']}",
-                  f"收款人：{doc['handler']}", "收款单位（章）", f"住院号：{medical['inpatient_number']}",
-                  f"病历号：{medical['record_number']}", f"医疗机构类型：{medical['institution_type']}",
-                  f"预缴金额：{yuan(medical['prepaid'])}", f"补缴金额：{yuan(medical['supplementary'])}",
-                  f"退费金额：{yuan(medical['refunded'])}", f"医保统筹基金支付：{yuan(split['fund'])}",
-                  f"其他医保支付：{yuan(split['other_insurance'])}", f"个人现金支付：{yuan(split['cash'])}",
-                  capitals(doc["total"]), f"（小写）{yuan_display(doc['total'])}", doc["items"][0]["name"],
-                  doc["items"][0]["standard"], "医疗收费明细", medical["details"][0]["name"],
-                  medical["details"][-1]["spec"]):
+    for field in (
+        doc["name"],
+        f"票据代码：{doc['code']}",
+        f"票据号码：{doc['number']}",
+        f"校验码：{doc['check']}",
+        f"交款人：{doc['payer']['name']}",
+        f"交款人统一社会信用代码：{masked}",
+        doc["issuer"]["name"],
+        f"性别：{doc['payer']['gender']}",
+        f"业务流水号：{doc['serial']}",
+        f"复核人：{doc['reviewer']}",
+        f"收款人：{doc['handler']}",
+        "收款单位（章）",
+        f"住院号：{medical['inpatient_number']}",
+        f"病历号：{medical['record_number']}",
+        f"医疗机构类型：{medical['institution_type']}",
+        f"预缴金额：{yuan(medical['prepaid'])}",
+        f"补缴金额：{yuan(medical['supplementary'])}",
+        f"退费金额：{yuan(medical['refunded'])}",
+        f"医保统筹基金支付：{yuan(split['fund'])}",
+        f"其他医保支付：{yuan(split['other_insurance'])}",
+        f"个人现金支付：{yuan(split['cash'])}",
+        capitals(doc["total"]),
+        f"（小写）{yuan_display(doc['total'])}",
+        doc["items"][0]["name"],
+        doc["items"][0]["standard"],
+        "医疗收费明细",
+        medical["details"][0]["name"],
+        medical["details"][-1]["spec"],
+    ):
         assert field in text, field
     assert doc["payer"]["id_number"] not in text, "the payer's ID number is printed masked"
     if split["other_insurance"]:
@@ -66,8 +85,9 @@ def test_rendered_pdf_has_extractable_chinese_key_fields_and_a_readable_qr(netwo
     link = urlsplit(codes[0])
     query = {key: values[0] for key, values in parse_qs(link.query).items()}
     assert (link.scheme, link.netloc, link.path) == ("https", "www.chinaebill.cn", "/eips-wxapp-service/d")
-    assert query["d"] == (f"{doc['code']}_{doc['number']}_{doc['check']}_{yuan(doc['total'])}"
-                          f"_{doc['issued_at'][:10].replace('-', '')}")
+    assert query["d"] == (
+        f"{doc['code']}_{doc['number']}_{doc['check']}_{yuan(doc['total'])}_{doc['issued_at'][:10].replace('-', '')}"
+    )
     assert network.post("/verify", {"qr": codes[0]}).json()["authentic"] is True
     if os.environ.get("UPDATE_DOC_SCREENSHOTS"):
         shutil.copy(tmp_path / "page.png", DOC_SAMPLE)
@@ -87,8 +107,7 @@ def test_a_red_bill_is_marked_red_names_its_original_and_negates_every_amount(ne
     assert doc["serial"] != source["serial"]
     pdf = tmp_path / "red.pdf"
     pdf.write_bytes(network.get(f"/bills/{red['code']}/{red['number']}.pdf").content)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "红字" in text
     assert f"冲红 原票据代码 {original['code']} 号码 {original['number']}" in text
     assert f"（小写）{yuan_display(doc['total'])}" in text and yuan_display(doc["total"]).startswith("-")

@@ -1,4 +1,5 @@
 """The QR code each province prints, and the network telling the codes it minted from edited ones."""
+
 from __future__ import annotations
 
 import base64
@@ -58,9 +59,12 @@ def test_an_edited_d_or_mac_is_refused_and_not_counted(network):
     bill = network.issue(amount=32850, province="15")
     text = minted(network, bill)
     d = query_of(text)["d"]
-    for edited in (with_query(text, d=d.replace(yuan(32850), yuan(3285))),
-                   with_query(text, d=d.replace(d.split("_")[1], str(int(d.split("_")[1]) + 1).zfill(10))),
-                   with_query(text, s="0" * 32), with_query(text, s="")):
+    for edited in (
+        with_query(text, d=d.replace(yuan(32850), yuan(3285))),
+        with_query(text, d=d.replace(d.split("_")[1], str(int(d.split("_")[1]) + 1).zfill(10))),
+        with_query(text, s="0" * 32),
+        with_query(text, s=""),
+    ):
         verdict = verify(network, {"qr": edited})
         assert (verdict["authentic"], verdict["reason"]) == (False, "qr_mac_invalid"), edited
         assert verdict["message"].startswith("二维码签名无效")
@@ -75,8 +79,16 @@ def test_a_code_minted_for_another_province_does_not_hold(network):
     assert verify(network, {"qr": moved})["reason"] == "qr_mac_invalid"
 
 
-@pytest.mark.parametrize("text", ["https://example.com/", "15060126,0000012345,a1b2c3,20260315,328.50",
-                                  "https://www.chinaebill.cn/d?d=1_2_3", 12345, "x" * 5000])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://example.com/",
+        "15060126,0000012345,a1b2c3,20260315,328.50",
+        "https://www.chinaebill.cn/d?d=1_2_3",
+        12345,
+        "x" * 5000,
+    ],
+)
 def test_text_the_network_did_not_mint_is_refused_clearly(network, text):
     response = network.post("/verify", {"qr": text})
     assert response.status_code == 422

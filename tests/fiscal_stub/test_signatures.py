@@ -1,4 +1,5 @@
 """Every bill is signed by its province; the published keys verify it, and any change breaks it."""
+
 from __future__ import annotations
 
 import base64
@@ -31,8 +32,12 @@ def test_keys_are_published_for_all_31_provinces_with_algorithm_and_validity(net
     keys = published(network)
     assert len({k["province"] for k in keys.values()}) == 31
     key = keys["15-k1"]
-    assert (key["alg"], key["province_name"], key["current"], key["valid_to"]) == \
-        ("ECDSA-P256-SHA256", "内蒙古自治区", True, None)
+    assert (key["alg"], key["province_name"], key["current"], key["valid_to"]) == (
+        "ECDSA-P256-SHA256",
+        "内蒙古自治区",
+        True,
+        None,
+    )
     assert key["public_key_pem"].startswith("-----BEGIN PUBLIC KEY-----")
     assert key["valid_from"].endswith("Z")
 

@@ -1,4 +1,5 @@
 """Lock, unlock and feedback follow DESIGN.md §5, one request at a time over real HTTP."""
+
 from __future__ import annotations
 
 import base64
@@ -42,13 +43,23 @@ def test_holder_locking_again_renews_the_lock(network):
 def test_expired_lock_counts_as_released(network):
     bill = network.issue()
     with network.app.app_context():
-        lock_bill(db.session, bill["code"], bill["number"], platform="15", unit_code="UNIT-A",
-                  unit_name="甲单位", ttl_seconds=60, now=utcnow() - timedelta(hours=1))
+        lock_bill(
+            db.session,
+            bill["code"],
+            bill["number"],
+            platform="15",
+            unit_code="UNIT-A",
+            unit_name="甲单位",
+            ttl_seconds=60,
+            now=utcnow() - timedelta(hours=1),
+        )
     shown = network.fetch(bill)["status"]
     assert shown["reimbursement"] == "unreimbursed" and shown["locked_by"] is None
     assert network.lock(bill, "UNIT-B").status_code == 200
-    assert network.post(f"/bills/{bill['code']}/{bill['number']}/unlock", {"unit_code": "UNIT-A"}).json()["code"] \
+    assert (
+        network.post(f"/bills/{bill['code']}/{bill['number']}/unlock", {"unit_code": "UNIT-A"}).json()["code"]
         == "not_lock_holder"
+    )
 
 
 def test_only_the_holder_unlocks(network):
@@ -79,8 +90,11 @@ def test_partial_then_full_reimbursement_by_two_units(network):
     first = network.feedback(bill, "INSURER", "S1", 6000)
     assert first.status_code == 200
     status = first.json()["bill"]["status"]
-    assert (status["reimbursement"], status["reimbursed_amount"], status["locked_by"]) == \
-        ("partially_reimbursed", 6000, None)
+    assert (status["reimbursement"], status["reimbursed_amount"], status["locked_by"]) == (
+        "partially_reimbursed",
+        6000,
+        None,
+    )
     assert first.json()["record"]["voucher"] == "JZ-S1"
     assert network.lock(bill, "EMPLOYER").status_code == 200
     second = network.feedback(bill, "EMPLOYER", "S2", 4000).json()["bill"]["status"]
@@ -99,8 +113,11 @@ def test_claim_above_the_remaining_amount_is_refused_and_changes_nothing(network
     assert (refused.status_code, refused.json()["code"]) == (409, "amount_exceeds_remaining")
     assert "40.00" in refused.json()["message"]
     status = network.fetch(bill)["status"]
-    assert (status["reimbursed_amount"], len(status["records"]), status["locked_by"]["unit_code"]) == \
-        (6000, 1, "EMPLOYER")
+    assert (status["reimbursed_amount"], len(status["records"]), status["locked_by"]["unit_code"]) == (
+        6000,
+        1,
+        "EMPLOYER",
+    )
 
 
 def test_replayed_feedback_returns_the_one_record(network):

@@ -1,4 +1,5 @@
 """Verification by the five elements and by the layout file, with live status and a check count."""
+
 from __future__ import annotations
 
 import base64
@@ -13,8 +14,13 @@ from tests.fiscal_stub.conftest import ISSUER_TOKEN
 
 def elements(bill: dict) -> dict:
     doc = json.loads(base64.b64decode(bill["canonical"]))
-    return {"code": doc["code"], "number": doc["number"], "check": doc["check"].upper(),
-            "date": doc["issued_at"][:10].replace("-", ""), "amount": yuan(doc["total"])}
+    return {
+        "code": doc["code"],
+        "number": doc["number"],
+        "check": doc["check"].upper(),
+        "date": doc["issued_at"][:10].replace("-", ""),
+        "amount": yuan(doc["total"]),
+    }
 
 
 def test_five_elements_verify_with_live_status_and_count(network):

@@ -1,4 +1,5 @@
 """With CI=true a missing PostgreSQL or Chromium fails the run and names what is missing."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_report_names_each_missing_component():
-    report = missing_report([Component("chromium", False, "apt-get install chromium"),
-                             Component("PostgreSQL", True, "start it")])
+    report = missing_report(
+        [Component("chromium", False, "apt-get install chromium"), Component("PostgreSQL", True, "start it")]
+    )
     assert report == "missing required component: chromium — apt-get install chromium"
     assert missing_report([Component("PostgreSQL", True, "x")]) == ""
 
@@ -24,9 +26,21 @@ def test_report_names_each_missing_component():
 def test_ci_run_without_postgres_fails_and_says_so():
     env = {**os.environ, "CI": "true", "TEST_POSTGRES_URL": "postgresql://postgres@127.0.0.1:9/postgres"}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--db", "postgresql", "-p", "no:cacheprovider",
-         "tests/harness/test_required_components.py::test_report_names_each_missing_component"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--db",
+            "postgresql",
+            "-p",
+            "no:cacheprovider",
+            "tests/harness/test_required_components.py::test_report_names_each_missing_component",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 3
     assert "missing required component: PostgreSQL" in result.stdout + result.stderr

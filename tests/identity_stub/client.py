@@ -1,4 +1,5 @@
 """A minimal relying party for the stub's tests: builds authorization requests, gets codes, redeems them."""
+
 from __future__ import annotations
 
 import base64
@@ -30,14 +31,18 @@ class Relying:
     nonce: str = field(default_factory=lambda: secrets.token_urlsafe(12))
 
     @classmethod
-    def for_wallet(cls, system: Any, idp_app: Any) -> "Relying":
+    def for_wallet(cls, system: Any, idp_app: Any) -> Relying:
         cfg = idp_app.config
         return cls(system.url, cfg["WALLET_CLIENT_ID"], cfg["WALLET_CLIENT_SECRET"], f"{system.url}/auth/callback")
 
     def params(self, **overrides: str | None) -> dict[str, str]:
         values: dict[str, str | None] = {
-            "response_type": "code", "client_id": self.client_id, "redirect_uri": self.redirect_uri,
-            "scope": SCOPE, "state": self.state, "nonce": self.nonce,
+            "response_type": "code",
+            "client_id": self.client_id,
+            "redirect_uri": self.redirect_uri,
+            "scope": SCOPE,
+            "state": self.state,
+            "nonce": self.nonce,
             "code_challenge": b64url(hashlib.sha256(self.verifier.encode()).digest()),
             "code_challenge_method": "S256",
         }
@@ -54,12 +59,21 @@ class Relying:
         return params["code"][0]
 
     def redeem(self, code: str, **overrides: str | None) -> requests.Response:
-        data: dict[str, str | None] = {"grant_type": "authorization_code", "code": code,
-                                       "redirect_uri": self.redirect_uri, "code_verifier": self.verifier}
+        data: dict[str, str | None] = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": self.redirect_uri,
+            "code_verifier": self.verifier,
+        }
         data.update(overrides)
-        return requests.post(f"{self.base}/idp/token", auth=(self.client_id, self.client_secret), timeout=10,
-                             data={k: v for k, v in data.items() if v is not None})
+        return requests.post(
+            f"{self.base}/idp/token",
+            auth=(self.client_id, self.client_secret),
+            timeout=10,
+            data={k: v for k, v in data.items() if v is not None},
+        )
 
     def userinfo(self, access_token: str) -> requests.Response:
-        return requests.get(f"{self.base}/idp/userinfo", headers={"Authorization": f"Bearer {access_token}"},
-                            timeout=10)
+        return requests.get(
+            f"{self.base}/idp/userinfo", headers={"Authorization": f"Bearer {access_token}"}, timeout=10
+        )

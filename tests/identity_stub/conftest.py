@@ -1,4 +1,5 @@
 """Fixtures of the identity stub's tests: its demo people, and the wallet as the relying party that signs in."""
+
 from __future__ import annotations
 
 import pytest

@@ -5,6 +5,7 @@
 cancels face verification) and returns the first response that leaves the stub: the redirect
 back to the client, which it does not follow.
 """
+
 from __future__ import annotations
 
 import html
@@ -29,34 +30,59 @@ def inside_stub(url: str) -> bool:
     return urlsplit(url).path.startswith("/idp/")
 
 
-def answer_page(http: requests.Session, response: requests.Response, persona: str | None,
-                phone: str | None, consent: str) -> requests.Response:
+def answer_page(
+    http: requests.Session, response: requests.Response, persona: str | None, phone: str | None, consent: str
+) -> requests.Response:
     page, base = response.text, response.url
     token = field(CSRF, page)
     if 'name="persona"' in page and persona:
-        return http.post(urljoin(base, "/idp/login/persona"), allow_redirects=False,
-                         data={"csrf_token": token, "next": field(NEXT, page), "persona": persona})
+        return http.post(
+            urljoin(base, "/idp/login/persona"),
+            allow_redirects=False,
+            data={"csrf_token": token, "next": field(NEXT, page), "persona": persona},
+        )
     if 'name="phone"' in page and phone:
-        sent = http.post(urljoin(base, "/idp/login/sms-code"),
-                         data={"csrf_token": token, "next": field(NEXT, page), "phone": phone})
+        sent = http.post(
+            urljoin(base, "/idp/login/sms-code"), data={"csrf_token": token, "next": field(NEXT, page), "phone": phone}
+        )
         assert sent.status_code == 200, sent.text
-        return http.post(urljoin(base, "/idp/login/sms"), allow_redirects=False, data={
-            "csrf_token": field(CSRF, sent.text), "next": field(NEXT, sent.text),
-            "phone": phone, "code": field(SMS_CODE, sent.text)})
+        return http.post(
+            urljoin(base, "/idp/login/sms"),
+            allow_redirects=False,
+            data={
+                "csrf_token": field(CSRF, sent.text),
+                "next": field(NEXT, sent.text),
+                "phone": phone,
+                "code": field(SMS_CODE, sent.text),
+            },
+        )
     if "开始人脸核验" in page:
         if consent == "deny":  # the page's cancel button posts the refusal to the request itself
-            return http.post(urljoin(base, field(NEXT, page)), allow_redirects=False,
-                             data={"csrf_token": token, "decision": "deny"})
-        return http.post(urljoin(base, "/idp/verify-face"), allow_redirects=False,
-                         data={"csrf_token": token, "next": field(NEXT, page)})
+            return http.post(
+                urljoin(base, field(NEXT, page)), allow_redirects=False, data={"csrf_token": token, "decision": "deny"}
+            )
+        return http.post(
+            urljoin(base, "/idp/verify-face"),
+            allow_redirects=False,
+            data={"csrf_token": token, "next": field(NEXT, page)},
+        )
     if 'name="decision"' in page:
-        return http.post(urljoin(base, field(FORM_ACTION, page)), allow_redirects=False,
-                         data={"csrf_token": token, "decision": consent})
+        return http.post(
+            urljoin(base, field(FORM_ACTION, page)),
+            allow_redirects=False,
+            data={"csrf_token": token, "decision": consent},
+        )
     raise AssertionError(f"no way through this page ({response.status_code}): {page[:400]}")
 
 
-def through_stub(http: requests.Session, url: str, persona: str | None = "p1", phone: str | None = None,
-                 consent: str = "allow", max_steps: int = 12) -> requests.Response:
+def through_stub(
+    http: requests.Session,
+    url: str,
+    persona: str | None = "p1",
+    phone: str | None = None,
+    consent: str = "allow",
+    max_steps: int = 12,
+) -> requests.Response:
     response = http.get(url, allow_redirects=False, timeout=10)
     for _ in range(max_steps):
         if response.is_redirect:

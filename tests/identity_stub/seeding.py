@@ -1,4 +1,5 @@
 """Fixtures that give the stub its demo people and the wallet's registration, fast, per test."""
+
 from __future__ import annotations
 
 import pytest

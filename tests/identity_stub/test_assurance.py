@@ -1,4 +1,5 @@
 """Step-up: asking for ``urn:mengsuban:loa:3`` makes the stub verify the face again, every time."""
+
 from __future__ import annotations
 
 import json
@@ -34,12 +35,15 @@ def first_stop(http: requests.Session, url: str) -> str:
     return urlsplit(redirect_target(http.get(url, allow_redirects=False))).path
 
 
-@pytest.mark.parametrize("ask", [
-    {"acr_values": FACE},
-    {"acr_values": FACE, "max_age": "0"},
-    {"acr_values": FACE, "prompt": "login"},
-    {"claims": json.dumps({"id_token": {"acr": {"essential": True, "values": [FACE]}}})},
-])
+@pytest.mark.parametrize(
+    "ask",
+    [
+        {"acr_values": FACE},
+        {"acr_values": FACE, "max_age": "0"},
+        {"acr_values": FACE, "prompt": "login"},
+        {"claims": json.dumps({"id_token": {"acr": {"essential": True, "values": [FACE]}}})},
+    ],
+)
 def test_asking_for_face_level_sends_a_signed_in_person_to_face_verification(rp, browser, ask):
     step_up = fresh(rp)
     assert first_stop(browser, step_up.authorize_url(**ask)) == "/idp/verify-face"
@@ -57,8 +61,10 @@ def test_each_face_level_request_verifies_again(rp, browser):
 
 def test_ordinary_request_from_a_signed_in_person_needs_no_login(rp, browser):
     again = fresh(rp)
-    claims = claims_of(again, parse_qs(urlsplit(redirect_target(
-        browser.get(again.authorize_url(), allow_redirects=False))).query)["code"][0])
+    claims = claims_of(
+        again,
+        parse_qs(urlsplit(redirect_target(browser.get(again.authorize_url(), allow_redirects=False))).query)["code"][0],
+    )
     assert claims["acr"] == "urn:mengsuban:loa:2" and claims["amr"] == ["sms"]
 
 
@@ -76,6 +82,9 @@ def test_person_who_cancels_face_verification_sends_access_denied_back(rp, brows
     step_up = fresh(rp)
     face_page = browser.get(step_up.authorize_url(acr_values=FACE))
     assert "开始人脸核验" in face_page.text and "乌*娜" in face_page.text
-    cancel = browser.post(step_up.authorize_url(acr_values=FACE), allow_redirects=False, data={
-        "csrf_token": face_page.text.split('name="csrf_token" value="')[1].split('"')[0], "decision": "deny"})
+    cancel = browser.post(
+        step_up.authorize_url(acr_values=FACE),
+        allow_redirects=False,
+        data={"csrf_token": face_page.text.split('name="csrf_token" value="')[1].split('"')[0], "decision": "deny"},
+    )
     assert parse_qs(urlsplit(redirect_target(cancel)).query)["error"] == ["access_denied"]

@@ -1,4 +1,5 @@
 """Bad authorization requests are refused clearly; a redirect URI that is not registered is never used."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
@@ -57,15 +58,19 @@ def test_missing_redirect_uri_is_refused_without_redirect(rp, signed_in):
     assert response.status_code == 400 and "Location" not in response.headers
 
 
-@pytest.mark.parametrize(("overrides", "error"), [
-    ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),
-    ({"code_challenge_method": "plain"}, "invalid_request"),
-    ({"code_challenge_method": None}, "invalid_request"),
-    ({"nonce": None}, "invalid_request"),
-    ({"response_type": "token"}, "unsupported_response_type"),
-])
-def test_faulty_request_from_a_known_client_returns_the_error_to_its_registered_uri(rp, signed_in, seeded_idp,
-                                                                                   overrides, error):
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({"code_challenge": None, "code_challenge_method": None}, "invalid_request"),
+        ({"code_challenge_method": "plain"}, "invalid_request"),
+        ({"code_challenge_method": None}, "invalid_request"),
+        ({"nonce": None}, "invalid_request"),
+        ({"response_type": "token"}, "unsupported_response_type"),
+    ],
+)
+def test_faulty_request_from_a_known_client_returns_the_error_to_its_registered_uri(
+    rp, signed_in, seeded_idp, overrides, error
+):
     before = codes_issued(seeded_idp)
     target = redirect_target(signed_in.get(rp.authorize_url(**overrides), allow_redirects=False))
     params = parse_qs(urlsplit(target).query)

@@ -1,4 +1,5 @@
 """The stub describes itself as a standard OpenID Provider and publishes only public keys."""
+
 from __future__ import annotations
 
 import requests
@@ -8,9 +9,13 @@ def test_discovery_names_every_endpoint_under_the_issuer(system):
     doc = requests.get(f"{system.url}/idp/.well-known/openid-configuration", timeout=10).json()
     issuer = f"{system.url}/idp"
     assert doc["issuer"] == issuer
-    for name, path in [("authorization_endpoint", "/authorize"), ("token_endpoint", "/token"),
-                       ("userinfo_endpoint", "/userinfo"), ("jwks_uri", "/jwks.json"),
-                       ("end_session_endpoint", "/logout")]:
+    for name, path in [
+        ("authorization_endpoint", "/authorize"),
+        ("token_endpoint", "/token"),
+        ("userinfo_endpoint", "/userinfo"),
+        ("jwks_uri", "/jwks.json"),
+        ("end_session_endpoint", "/logout"),
+    ]:
         assert doc[name] == issuer + path
     assert doc["response_types_supported"] == ["code"]
     assert doc["code_challenge_methods_supported"] == ["S256"]

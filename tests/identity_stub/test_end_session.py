@@ -1,4 +1,5 @@
 """RP-initiated logout: with a valid ID token hint the stub logs out and returns to a registered URI only."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -30,16 +31,18 @@ def test_logout_with_hint_ends_the_stub_session_and_returns_to_the_registered_ur
     http, token = session_and_token
     assert signed_in(http, rp)
     back = f"{rp.base}/auth/logged-out"
-    target = redirect_target(http.get(logout_url(rp, id_token_hint=token, post_logout_redirect_uri=back,
-                                                 state="s1"), allow_redirects=False))
+    target = redirect_target(
+        http.get(logout_url(rp, id_token_hint=token, post_logout_redirect_uri=back, state="s1"), allow_redirects=False)
+    )
     assert target.startswith(back + "?") and parse_qs(urlsplit(target).query)["state"] == ["s1"]
     assert not signed_in(http, rp)
 
 
 def test_unregistered_post_logout_uri_is_never_redirected_to(rp, session_and_token):
     http, token = session_and_token
-    response = http.get(logout_url(rp, id_token_hint=token, post_logout_redirect_uri="https://evil.example.com/"),
-                        allow_redirects=False)
+    response = http.get(
+        logout_url(rp, id_token_hint=token, post_logout_redirect_uri="https://evil.example.com/"), allow_redirects=False
+    )
     assert response.status_code == 200 and "Location" not in response.headers
     assert "已退出登录" in response.text
     assert not signed_in(http, rp)
@@ -48,8 +51,14 @@ def test_unregistered_post_logout_uri_is_never_redirected_to(rp, session_and_tok
 def test_forged_hint_is_refused_and_changes_nothing(rp, session_and_token):
     http, token = session_and_token
     header, _, signature = token.split(".")
-    response = http.get(logout_url(rp, id_token_hint=f"{header}.eyJzdWIiOiJ4In0.{signature}",
-                                   post_logout_redirect_uri=f"{rp.base}/auth/logged-out"), allow_redirects=False)
+    response = http.get(
+        logout_url(
+            rp,
+            id_token_hint=f"{header}.eyJzdWIiOiJ4In0.{signature}",
+            post_logout_redirect_uri=f"{rp.base}/auth/logged-out",
+        ),
+        allow_redirects=False,
+    )
     assert response.status_code == 400 and "Location" not in response.headers
     assert "退出请求无效" in response.text
     assert signed_in(http, rp)

@@ -1,4 +1,5 @@
 """The stub's own pages: phone + SMS code (shown on screen), the persona list, consent once."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -21,13 +22,18 @@ def login_page(rp) -> tuple[requests.Session, str]:
 
 
 def send_code(http: requests.Session, rp: Relying, page: str, phone: str) -> requests.Response:
-    return http.post(f"{rp.base}/idp/login/sms-code",
-                     data={"csrf_token": field(CSRF, page), "next": field(NEXT, page), "phone": phone})
+    return http.post(
+        f"{rp.base}/idp/login/sms-code",
+        data={"csrf_token": field(CSRF, page), "next": field(NEXT, page), "phone": phone},
+    )
 
 
 def enter_code(http: requests.Session, rp: Relying, page: str, phone: str, code: str) -> requests.Response:
-    return http.post(f"{rp.base}/idp/login/sms", allow_redirects=False, data={
-        "csrf_token": field(CSRF, page), "next": field(NEXT, page), "phone": phone, "code": code})
+    return http.post(
+        f"{rp.base}/idp/login/sms",
+        allow_redirects=False,
+        data={"csrf_token": field(CSRF, page), "next": field(NEXT, page), "phone": phone, "code": code},
+    )
 
 
 def test_sms_code_is_shown_on_screen_and_logs_the_person_in(rp, login_page):
@@ -57,10 +63,13 @@ def test_wrong_code_says_how_many_tries_remain_and_five_end_the_code(rp, login_p
     assert late.status_code == 400 and "验证码已失效" in late.text
 
 
-@pytest.mark.parametrize(("phone", "words"), [
-    ("13000000000", "尚未在蒙速办实名注册"),
-    ("1380472", "请输入11位手机号码"),
-])
+@pytest.mark.parametrize(
+    ("phone", "words"),
+    [
+        ("13000000000", "尚未在蒙速办实名注册"),
+        ("1380472", "请输入11位手机号码"),
+    ],
+)
 def test_unusable_phone_number_is_explained(rp, login_page, phone, words):
     http, page = login_page
     answer = send_code(http, rp, page, phone)
@@ -74,24 +83,29 @@ def test_persona_list_shows_every_demo_person(login_page):
     assert "139****0321" in page and "13904710321" not in page
 
 
-@pytest.mark.parametrize("target", ["https://evil.example.com/", "/idp/jwks.json",
-                                    "//evil.example.com/idp/authorize?x"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example.com/", "/idp/jwks.json", "//evil.example.com/idp/authorize?x"]
+)
 def test_login_page_refuses_to_continue_anywhere_but_an_authorization_request(system, seeded_idp, target):
     response = requests.get(f"{system.url}/idp/login?next={quote(target)}", timeout=10)
     assert response.status_code == 400 and "没有待完成的登录请求" in response.text
 
 
-@pytest.mark.parametrize(("step", "data"), [
-    ("/idp/login/persona", {"persona": "p1"}),
-    ("/idp/login/sms-code", {"phone": PHONE}),
-    ("/idp/login/sms", {"phone": PHONE, "code": "123456"}),
-    ("/idp/verify-face", {}),
-])
+@pytest.mark.parametrize(
+    ("step", "data"),
+    [
+        ("/idp/login/persona", {"persona": "p1"}),
+        ("/idp/login/sms-code", {"phone": PHONE}),
+        ("/idp/login/sms", {"phone": PHONE, "code": "123456"}),
+        ("/idp/verify-face", {}),
+    ],
+)
 @pytest.mark.parametrize("target", ["", "https://evil.example.com/"])
 def test_no_login_step_goes_on_without_an_authorization_request(rp, login_page, step, data, target):
     http, page = login_page
-    response = http.post(f"{rp.base}{step}", allow_redirects=False,
-                         data={"csrf_token": field(CSRF, page), "next": target, **data})
+    response = http.post(
+        f"{rp.base}{step}", allow_redirects=False, data={"csrf_token": field(CSRF, page), "next": target, **data}
+    )
     assert response.status_code == 400 and "没有待完成的登录请求" in response.text
     after = http.get(rp.authorize_url(), allow_redirects=False)
     assert after.status_code == 302 and "/idp/login?next=" in after.headers["Location"]

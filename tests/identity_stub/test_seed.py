@@ -1,4 +1,5 @@
 """Seeding: the demo personas and the wallet's registration, idempotent, with stable subjects."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Key rotation: a new key signs, and tokens signed by the previous one stay verifiable until they expire."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -44,8 +45,11 @@ def test_a_key_retired_longer_than_retention_leaves_the_jwks_and_is_forgotten(sy
     seeded_idp.test_cli_runner().invoke(args=["idp", "rotate-key"])
     with seeded_idp.app_context():
         retention = max(seeded_idp.config["KEY_RETENTION"], seeded_idp.config["ID_TOKEN_LIFETIME"])
-        db.session.execute(update(SigningKey).where(SigningKey.retired_at.is_not(None))
-                           .values(retired_at=utcnow() - timedelta(seconds=retention + 1)))
+        db.session.execute(
+            update(SigningKey)
+            .where(SigningKey.retired_at.is_not(None))
+            .values(retired_at=utcnow() - timedelta(seconds=retention + 1))
+        )
         db.session.commit()
     assert len(jwks_kids(system)) == 1
     seeded_idp.test_cli_runner().invoke(args=["idp", "rotate-key"])

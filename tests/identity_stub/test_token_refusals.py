@@ -1,4 +1,5 @@
 """The token endpoint gives tokens once, to the right client, for the right PKCE verifier, and no other way."""
+
 from __future__ import annotations
 
 import json
@@ -19,11 +20,14 @@ def tokens_issued(idp_app) -> int:
         return db.session.execute(select(func.count()).select_from(AccessToken)).scalar_one()
 
 
-@pytest.mark.parametrize(("verifier", "error"), [
-    (None, "invalid_request"),
-    (b64url(b"a different verifier of the required length!!"), "invalid_grant"),
-    ("short", "invalid_request"),
-])
+@pytest.mark.parametrize(
+    ("verifier", "error"),
+    [
+        (None, "invalid_request"),
+        (b64url(b"a different verifier of the required length!!"), "invalid_grant"),
+        ("short", "invalid_request"),
+    ],
+)
 def test_missing_or_wrong_pkce_verifier_gets_no_token(rp, seeded_idp, verifier, error):
     response = rp.redeem(rp.code(), code_verifier=verifier)
     assert response.status_code == 400
@@ -67,9 +71,16 @@ def test_wrong_client_secret_is_refused(rp, seeded_idp):
 
 def test_another_client_cannot_redeem_the_wallets_code(rp, seeded_idp):
     with seeded_idp.app_context():
-        db.session.add(OAuthClient(client_id="other-app", client_secret_hash=secret_digest("other-secret"),
-                                   name="其他应用", scope="openid", redirect_uris_json=json.dumps([rp.redirect_uri]),
-                                   post_logout_redirect_uris_json="[]"))
+        db.session.add(
+            OAuthClient(
+                client_id="other-app",
+                client_secret_hash=secret_digest("other-secret"),
+                name="其他应用",
+                scope="openid",
+                redirect_uris_json=json.dumps([rp.redirect_uri]),
+                post_logout_redirect_uris_json="[]",
+            )
+        )
         db.session.commit()
     code = rp.code()
     rp.client_id, rp.client_secret = "other-app", "other-secret"

@@ -5,6 +5,7 @@ threads, the collection worker), so it cannot be rolled back: it must be cleaned
 part's engine reports every statement it ran; a write names its table, and only those
 tables are emptied. A table nobody wrote to since the last clean-up is still empty.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,11 @@ from sqlalchemy.engine import Connection
 
 # The table a statement writes to, whoever built it: the ORM, Core, text() or driver SQL.
 # A false match (``FOR UPDATE SKIP``) names no table and is ignored.
-WRITE = re.compile(r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)'
-                   r'\s+(?:ONLY\s+)?"?(\w+)"?', re.IGNORECASE)
+WRITE = re.compile(
+    r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)"
+    r'\s+(?:ONLY\s+)?"?(\w+)"?',
+    re.IGNORECASE,
+)
 CLEANING = "test_cleanup"
 # The sequences that number each table's rows (serial and identity columns), on PostgreSQL.
 OWNED_SEQUENCES = text("""

@@ -1,4 +1,5 @@
 """CSRF tokens as a part would have put them in a page some time ago, to test what a late form meets."""
+
 from __future__ import annotations
 
 import time

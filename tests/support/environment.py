@@ -1,4 +1,5 @@
 """What the suite needs from the machine, and a clear refusal when CI lacks any of it."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """The whole system on a real port, threaded, so parts can call each other over HTTP."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """Driving the fiscal network stub from tests, as an issuer or a platform would, and activating residents."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,11 @@ class Network:
     def payer_bill_count(self, persona_key: str = "p1") -> int:
         total, cursor = 0, None
         while True:
-            body = self.platform("POST", "/payer-bills", json={"id_number": persona(persona_key).id_number,
-                                                               "cursor": cursor, "limit": 1000}).json()
+            body = self.platform(
+                "POST",
+                "/payer-bills",
+                json={"id_number": persona(persona_key).id_number, "cursor": cursor, "limit": 1000},
+            ).json()
             total += len(body["bills"])
             cursor = body["next_cursor"]
             if not body["has_more"]:
@@ -59,6 +63,7 @@ def activate(wallet_app: Any, persona_key: str) -> int:
     """An activated personal account for a demo persona, as if they had logged in and accepted."""
     p = persona(persona_key)
     with wallet_app.app_context():
-        identity = VerifiedIdentity(sub=f"sub-{p.key}", name=p.name, id_number=p.id_number,
-                                    acr="urn:mengsuban:loa:2", auth_time=0, id_token="")
+        identity = VerifiedIdentity(
+            sub=f"sub-{p.key}", name=p.name, id_number=p.id_number, acr="urn:mengsuban:loa:2", auth_time=0, id_token=""
+        )
         return activate_account(identity, "2026-01").id

@@ -1,4 +1,5 @@
 """A tiny local HTTP server answering from a script, for testing what a client sends and retries."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """Reading pages as text: the formatting filters wrap each date, amount and code in a token span."""
+
 from __future__ import annotations
 
 import re

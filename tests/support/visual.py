@@ -17,6 +17,7 @@ and saves a screenshot of every page under ``test-screens/`` to be looked at:
 - a console error or a Content-Security-Policy violation since the last check;
 - an axe-core violation.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,25 @@ CONSOLE_SIZES: tuple[ViewportSize, ...] = ({"width": 1366, "height": 900},)
 # Words a resident may read in Latin letters: the formats and marks printed on bills themselves.
 RESIDENT_LATIN = frozenset({"PDF", "QR"})
 # Unit clerks and finance officers also meet the names of the standards they integrate with.
-CONSOLE_LATIN = RESIDENT_LATIN | {"API", "TOTP", "appId", "appKey", "JWS", "JWE", "JWK", "JWKS", "CSV",
-                                  "OpenAPI", "URL", "HTTPS", "ECDH", "AES", "GCM", "JSON", "ID"}
+CONSOLE_LATIN = RESIDENT_LATIN | {
+    "API",
+    "TOTP",
+    "appId",
+    "appKey",
+    "JWS",
+    "JWE",
+    "JWK",
+    "JWKS",
+    "CSV",
+    "OpenAPI",
+    "URL",
+    "HTTPS",
+    "ECDH",
+    "AES",
+    "GCM",
+    "JSON",
+    "ID",
+}
 
 
 @dataclass(frozen=True)
@@ -202,8 +220,15 @@ def language_text(page: Page) -> str:
     return text
 
 
-def check_page(page: Page, name: str, audience: Audience = RESIDENT, *, allow_latin: Iterable[str] = (),
-               allow_console: Iterable[str] = (), axe_disable: Iterable[str] = ()) -> None:
+def check_page(
+    page: Page,
+    name: str,
+    audience: Audience = RESIDENT,
+    *,
+    allow_latin: Iterable[str] = (),
+    allow_console: Iterable[str] = (),
+    axe_disable: Iterable[str] = (),
+) -> None:
     """Fail with every finding on ``page`` at each of ``audience``'s viewports; save a screenshot of each.
 
     ``allow_console`` takes substrings of console errors the test causes on purpose
@@ -243,5 +268,7 @@ def axe_findings(page: Page, disable: Iterable[str] = ()) -> list[str]:
     if rules:
         options["rules"] = rules
     results = _axe.run(page, options=options).response
-    return [f"axe {v['id']} ({v['impact']}): {v['help']} — {', '.join(' '.join(n['target']) for n in v['nodes'][:3])}"
-            for v in results["violations"]]
+    return [
+        f"axe {v['id']} ({v['impact']}): {v['help']} — {', '.join(' '.join(n['target']) for n in v['nodes'][:3])}"
+        for v in results["violations"]
+    ]

@@ -1,4 +1,5 @@
 """Fixtures every wallet test may use: a seeded network, an activated resident, the worker."""
+
 from __future__ import annotations
 
 import threading
@@ -39,8 +40,7 @@ def resident_id(wallet_app) -> int:
 
 @pytest.fixture
 def fiscal_client(system) -> FiscalClient:
-    return FiscalClient(f"{system.url}/fiscal/api/v1", PLATFORM_TOKEN, timeout=5,
-                        retries=1, backoff=0.05)
+    return FiscalClient(f"{system.url}/fiscal/api/v1", PLATFORM_TOKEN, timeout=5, retries=1, backoff=0.05)
 
 
 @pytest.fixture

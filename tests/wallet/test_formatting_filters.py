@@ -1,7 +1,8 @@
 """The formatting filters: each date, amount, code and masked ID number comes back as one unbreakable token."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from jinja2 import Environment
@@ -11,16 +12,19 @@ from wallet.templating import local_date, local_datetime, masked_id, token, yuan
 TOKEN = '<span class="nowrap" translate="no">{}</span>'
 
 
-@pytest.mark.parametrize("formatted, shown", [
-    (yuan_token(-680000), "-¥6,800.00"),
-    (masked_id("15010219860314110x"), "1501**********110X"),
-    (local_datetime(datetime(2026, 9, 26, 1, 2, 3, tzinfo=timezone.utc)), "2026-09-26 09:02"),
-    (local_datetime("2026-09-26T01:02:03+00:00", seconds=True), "2026-09-26 09:02:03"),
-    (local_date(datetime(2026, 9, 25, 17, 0, tzinfo=timezone.utc)), "2026-09-26"),  # already the 26th in Beijing
-    (local_date(date(2026, 11, 20)), "2026-11-20"),
-    (local_date("2026-11-20"), "2026-11-20"),
-    (token(15010001), "15010001"),
-])
+@pytest.mark.parametrize(
+    "formatted, shown",
+    [
+        (yuan_token(-680000), "-¥6,800.00"),
+        (masked_id("15010219860314110x"), "1501**********110X"),
+        (local_datetime(datetime(2026, 9, 26, 1, 2, 3, tzinfo=UTC)), "2026-09-26 09:02"),
+        (local_datetime("2026-09-26T01:02:03+00:00", seconds=True), "2026-09-26 09:02:03"),
+        (local_date(datetime(2026, 9, 25, 17, 0, tzinfo=UTC)), "2026-09-26"),  # already the 26th in Beijing
+        (local_date(date(2026, 11, 20)), "2026-11-20"),
+        (local_date("2026-11-20"), "2026-11-20"),
+        (token(15010001), "15010001"),
+    ],
+)
 def test_each_value_is_one_token(formatted, shown):
     assert formatted == TOKEN.format(shown)
 

@@ -2,6 +2,7 @@
 
 Read from the source (ast), so an import inside a function counts as much as one at the top.
 """
+
 from __future__ import annotations
 
 import ast
@@ -72,8 +73,10 @@ def test_presenters_services_policy_and_models_import_no_audience() -> None:
 
 def test_the_check_sees_every_form_of_import() -> None:
     """The walk above would pass on anything if it missed imports: absolute, from, relative, nested."""
-    source = ("import wallet.unit.access\nfrom wallet.finance import admin\nfrom ..api import replies\n"
-              "def view():\n    from . import views\n")
+    source = (
+        "import wallet.unit.access\nfrom wallet.finance import admin\nfrom ..api import replies\n"
+        "def view():\n    from . import views\n"
+    )
     names = imported(source, package="wallet.public")
     assert {audience_of(name) for name in names} >= {"unit", "finance", "api", "public"}
     assert audience_of("wallet.presenters.bill") is None

@@ -1,5 +1,6 @@
 """One way to refuse: every code the wallet looks up has its words, every word is Chinese,
 and no module grows its own refusal type again."""
+
 from __future__ import annotations
 
 import ast
@@ -16,13 +17,55 @@ from wallet.services.verification import NETWORK_ERRORS, NOT_AUTHENTIC
 WALLET = Path(__file__).resolve().parents[2] / "wallet"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Names an integrator types as they are: headers, JOSE parameters and algorithms, formats, paths.
-TECHNICAL = sorted([
-    "X-App-Id", "X-JWS-Signature", "X-App-Signature", "Idempotency-Key", "Content-Type", "application/jose",
-    "ECDH-ES+A256KW", "A256GCM", "ES256", "P-256", "/api/v1/jwks.json", "/api/v1/openapi.json", "data.errors",
-    "JWK Set", "JWKS", "JWK", "JWS", "JWE", "JOSE", "JSON", "UTF-8", "appId", "appKey", "appid", "kid", "htm",
-    "htu", "iat", "nonce", "alg", "enc", "use", "cursor", "Unix", "https", "IP", "KB", "MB", "PDF", "JPEG", "PNG",
-    "WebP", "HEIC",
-], key=len, reverse=True)
+TECHNICAL = sorted(
+    [
+        "X-App-Id",
+        "X-JWS-Signature",
+        "X-App-Signature",
+        "Idempotency-Key",
+        "Content-Type",
+        "application/jose",
+        "ECDH-ES+A256KW",
+        "A256GCM",
+        "ES256",
+        "P-256",
+        "/api/v1/jwks.json",
+        "/api/v1/openapi.json",
+        "data.errors",
+        "JWK Set",
+        "JWKS",
+        "JWK",
+        "JWS",
+        "JWE",
+        "JOSE",
+        "JSON",
+        "UTF-8",
+        "appId",
+        "appKey",
+        "appid",
+        "kid",
+        "htm",
+        "htu",
+        "iat",
+        "nonce",
+        "alg",
+        "enc",
+        "use",
+        "cursor",
+        "Unix",
+        "https",
+        "IP",
+        "KB",
+        "MB",
+        "PDF",
+        "JPEG",
+        "PNG",
+        "WebP",
+        "HEIC",
+    ],
+    key=len,
+    reverse=True,
+)
 
 
 def _modules() -> list[tuple[Path, ast.Module]]:
@@ -46,11 +89,19 @@ def _english_left(message: str) -> list[str]:
 
 
 def test_every_code_looked_up_in_the_catalog_has_a_message():
-    literal = {call.args[0].value for _, call in _calls("Refusal.of")
-               if call.args and isinstance(call.args[0], ast.Constant)}
+    literal = {
+        call.args[0].value for _, call in _calls("Refusal.of") if call.args and isinstance(call.args[0], ast.Constant)
+    }
     mapped = set(NETWORK_ERRORS.values()) | NOT_AUTHENTIC | {"network_refused", "mismatch"}
-    api = set(STATUS_CODES.values()) | {"internal_error", "bad_request", "jwe_invalid", "jwe_alg_unsupported",
-                                        "jwe_key_unknown", "signing_key_unknown", "signing_alg_unsupported"}
+    api = set(STATUS_CODES.values()) | {
+        "internal_error",
+        "bad_request",
+        "jwe_invalid",
+        "jwe_alg_unsupported",
+        "jwe_key_unknown",
+        "signing_key_unknown",
+        "signing_alg_unsupported",
+    }
     assert len(literal) > 20  # the scan found the calls
     assert sorted((literal | mapped | api) - set(CATALOG)) == []
 
@@ -58,8 +109,9 @@ def test_every_code_looked_up_in_the_catalog_has_a_message():
 @pytest.mark.parametrize("code", sorted(CATALOG))
 def test_every_catalog_message_is_chinese_and_has_no_english_words(code):
     status, template = CATALOG[code]
-    message = Refusal.of(code, limit="5 MB", reopens="2026-03-02").message if "{" in template \
-        else Refusal.of(code).message
+    message = (
+        Refusal.of(code, limit="5 MB", reopens="2026-03-02").message if "{" in template else Refusal.of(code).message
+    )
     assert 400 <= status < 600
     assert CJK.search(message), message
     assert _english_left(message) == [], message
@@ -82,9 +134,12 @@ def test_refusals_written_where_they_are_raised_are_chinese_too():
 
 
 def test_no_module_defines_its_own_refusal_type():
-    own = [f"{path.relative_to(WALLET.parent)}:{node.lineno} {node.name}" for path, tree in _modules()
-           for node in ast.walk(tree)
-           if isinstance(node, ast.ClassDef) and re.search(r"(Refused|Refusal)$", node.name)]
+    own = [
+        f"{path.relative_to(WALLET.parent)}:{node.lineno} {node.name}"
+        for path, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and re.search(r"(Refused|Refusal)$", node.name)
+    ]
     assert own == []
 
 

@@ -5,6 +5,7 @@ exchange, authorizations expire — in any order, against the live fiscal networ
 every step: never two lock holders, reimbursement never above the total, nothing
 reimbursed after a red-reversal or exchange, and every state change audited.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,11 +26,11 @@ from wallet.clients.fiscal import FiscalClient
 from wallet.demo import DEMO_UNITS, seed_demo_units
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
-from wallet.models import Claim, Bill, Unit
+from wallet.models import Bill, Claim, Unit
 from wallet.models.audit import AuditEntry
+from wallet.refusals import Refusal
 from wallet.services import authorizations
 from wallet.services.follower import follow_once
-from wallet.refusals import Refusal
 from wallet.services.reimbursement import Feedback, lock_claim, record_feedback, reject_claim
 from wallet.services.signatures import keyring
 from wallet.services.sync import sync_person
@@ -70,8 +71,10 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
                     for bill in db.session.scalars(select(Bill).where(Bill.resident_id == rid, Bill.total > 0)):
                         self.bills.append((rid, bill.id, bill.code, bill.number))
                 seed_demo_units()
-                self.units = {u.key: db.session.scalars(select(Unit.id).where(Unit.credit_code == u.credit_code)).one()
-                              for u in DEMO_UNITS}
+                self.units = {
+                    u.key: db.session.scalars(select(Unit.id).where(Unit.credit_code == u.credit_code)).one()
+                    for u in DEMO_UNITS
+                }
             self.voided_at: dict[tuple[str, str], int] = {}
 
         def claims(self) -> list[int]:
@@ -107,8 +110,12 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
             if claims:
                 self.changed(lambda: as_unit(wallet_app, u, lock_claim, claims[a % len(claims)]))
 
-        @rule(a=st.integers(0, 50), u=st.sampled_from(UNITS), share=st.sampled_from((0.3, 0.5, 1.0, 1.5)),
-              serial=st.integers(1, 4))
+        @rule(
+            a=st.integers(0, 50),
+            u=st.sampled_from(UNITS),
+            share=st.sampled_from((0.3, 0.5, 1.0, 1.5)),
+            serial=st.integers(1, 4),
+        )
         def feedback(self, a: int, u: str, share: float, serial: int) -> None:
             claims = self.claims()
             if not claims:
@@ -116,8 +123,9 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
             auth_id = claims[a % len(claims)]
             with wallet_app.app_context():
                 total = db.session.get_one(Claim, auth_id).bill.total
-            fb = Feedback(amount=max(1, int(total * share)), serial=f"SM-{auth_id}-{serial}",
-                          voucher=f"V-{serial}", time=utcnow())
+            fb = Feedback(
+                amount=max(1, int(total * share)), serial=f"SM-{auth_id}-{serial}", voucher=f"V-{serial}", time=utcnow()
+            )
             self.changed(lambda: as_unit(wallet_app, u, record_feedback, auth_id, fb))
 
         @rule(a=st.integers(0, 50), u=st.sampled_from(UNITS))
@@ -129,8 +137,9 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
         @rule(b=st.integers(0, 50), how=st.sampled_from(("red-reverse", "exchange")))
         def void(self, b: int, how: str) -> None:
             _, _, code, number = self.bills[b % len(self.bills)]
-            reply = requests.post(f"{api}/issuer/bills/{code}/{number}/{how}", json={"reason": "测试"},
-                                  headers=ISSUER, timeout=10)
+            reply = requests.post(
+                f"{api}/issuer/bills/{code}/{number}/{how}", json={"reason": "测试"}, headers=ISSUER, timeout=10
+            )
             if reply.status_code == 200:
                 self.voided_at.setdefault((code, number), self.network_status(code, number)["reimbursed_amount"])
             else:
@@ -154,14 +163,16 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
                     pass
 
         def network_status(self, code: str, number: str) -> dict:
-            return requests.get(f"{api}/bills/{code}/{number}", headers={"Authorization": f"Bearer {PLATFORM_TOKEN}"},
-                                timeout=10).json()["bill"]["status"]
+            return requests.get(
+                f"{api}/bills/{code}/{number}", headers={"Authorization": f"Bearer {PLATFORM_TOKEN}"}, timeout=10
+            ).json()["bill"]["status"]
 
         @invariant()
         def one_lock_holder_per_bill(self) -> None:
             with wallet_app.app_context():
-                rows = db.session.execute(select(Claim.bill_id, func.count()).where(
-                    Claim.state == "locked").group_by(Claim.bill_id)).all()
+                rows = db.session.execute(
+                    select(Claim.bill_id, func.count()).where(Claim.state == "locked").group_by(Claim.bill_id)
+                ).all()
             assert all(count <= 1 for _, count in rows), rows
 
         @invariant()
@@ -174,6 +185,12 @@ def test_random_lifecycles_keep_the_invariants(system, wallet_app, fiscal_app):
                 if (code, number) in self.voided_at:
                     assert status["reimbursed_amount"] == self.voided_at[(code, number)]
 
-    run_state_machine_as_test(Lifecycle, settings=settings(
-        max_examples=3, stateful_step_count=10, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
+    run_state_machine_as_test(
+        Lifecycle,
+        settings=settings(
+            max_examples=3,
+            stateful_step_count=10,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )

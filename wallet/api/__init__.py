@@ -9,6 +9,7 @@ reply, errors included and whatever the route, is the JSON envelope of :mod:`wal
 (only the JWKS and the OpenAPI document are served as themselves).
 docs/api.md is the human guide, ``clients/reference_client.py`` a client units can copy.
 """
+
 from __future__ import annotations
 
 from typing import Any

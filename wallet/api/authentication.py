@@ -10,13 +10,14 @@ the JWS verifies over the raw body with the unit's key named by ``kid`` → nonc
 The nonce is recorded only after both signatures check out, so nobody can burn a unit's
 nonces without its keys.
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import current_app, request
@@ -42,8 +43,9 @@ MAX_JWS_CHARS = 4096
 USAGE_RESOLUTION = timedelta(minutes=1)
 # The request's own signature; the catalog's ``signature_invalid`` is a layout file's, which
 # the verification routes pass on with the same code.
-SIGNATURE_INVALID = ("签名校验未通过。请核对 appKey（如已重置请使用新密钥）、签名私钥，"
-                     "以及 JWS 是否对原样发送的请求体签名。")
+SIGNATURE_INVALID = (
+    "签名校验未通过。请核对 appKey（如已重置请使用新密钥）、签名私钥，以及 JWS 是否对原样发送的请求体签名。"
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def app_signature(app_key: str, jws_value: str) -> str:
 def _timestamp(raw: Any) -> datetime:
     if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw < 10**11:
         raise Refusal.of("auth_header_invalid")
-    stamp = datetime.fromtimestamp(raw, timezone.utc)
+    stamp = datetime.fromtimestamp(raw, UTC)
     if abs((utcnow() - stamp).total_seconds()) > current_app.config["API_TIMESTAMP_SKEW_SECONDS"]:
         raise Refusal.of("timestamp_stale")
     return stamp
@@ -110,7 +112,9 @@ def _verify(credential: ApiCredential, jws_value: str) -> unit_keys.UnitKeys:
     except jose.JoseError as error:
         if error.code == "jws_key_unknown" and unit_keys.refresh(credential):
             return _verify(credential, jws_value)
-        code = {"jws_key_unknown": "signing_key_unknown", "jws_alg_unsupported": "signing_alg_unsupported"}.get(error.code)
+        code = {"jws_key_unknown": "signing_key_unknown", "jws_alg_unsupported": "signing_alg_unsupported"}.get(
+            error.code
+        )
         raise (Refusal.of(code) if code else Refusal("signature_invalid", SIGNATURE_INVALID, 401)) from error
 
 
@@ -119,9 +123,12 @@ def _remember_nonce(credential: ApiCredential, nonce: str, stamp: datetime) -> N
     keep = max(cfg["API_NONCE_TTL_SECONDS"], cfg["API_TIMESTAMP_SKEW_SECONDS"]) + 1
     now = utcnow()
     db.session.execute(delete(ApiNonce).where(ApiNonce.credential_id == credential.id, ApiNonce.expires_at < now))
-    inserted = db.session.execute(dialect_insert(ApiNonce.__table__).values(
-        credential_id=credential.id, nonce=nonce, expires_at=stamp + timedelta(seconds=keep))
-        .on_conflict_do_nothing().returning(ApiNonce.__table__.c.nonce)).first()
+    inserted = db.session.execute(
+        dialect_insert(ApiNonce.__table__)
+        .values(credential_id=credential.id, nonce=nonce, expires_at=stamp + timedelta(seconds=keep))
+        .on_conflict_do_nothing()
+        .returning(ApiNonce.__table__.c.nonce)
+    ).first()
     if inserted is None:
         db.session.rollback()
         raise Refusal.of("nonce_replayed")
@@ -162,6 +169,8 @@ def admit(caller: Caller) -> None:
     if not caller.unit.is_active:
         raise policy.decide(policy.UnitActor(caller.unit), "view").refusal()
     if caller.reply_key is None:
-        raise Refusal("unit_keys_missing", "单位登记的公钥中没有可用于加密应答的密钥（use 为 enc 或不写），"
-                                           "请在“接口对接”页面补登。", 403)
-
+        raise Refusal(
+            "unit_keys_missing",
+            "单位登记的公钥中没有可用于加密应答的密钥（use 为 enc 或不写），请在“接口对接”页面补登。",
+            403,
+        )

@@ -4,6 +4,7 @@ Every action goes through :mod:`wallet.services.reimbursement`, which asks :mod:
 on the locked row — the same functions the unit workspace calls, so one lock holder, the
 cumulative cap and a frozen account are decided in one place for web and API alike.
 """
+
 from __future__ import annotations
 
 import base64
@@ -77,8 +78,15 @@ def list_authorizations() -> Response:
     rows = unit_inbox.after(unit_id, status, after_id, limit + 1)
     page = rows[:limit]
     last = page[-1].id if page else after_id
-    return render(ok({"items": [authorization(a) for a in page], "has_more": len(rows) > limit,
-                      "next_cursor": _cursor(status, last)}))
+    return render(
+        ok(
+            {
+                "items": [authorization(a) for a in page],
+                "has_more": len(rows) > limit,
+                "next_cursor": _cursor(status, last),
+            }
+        )
+    )
 
 
 @bp.get(f"/authorizations/{ID}")

@@ -8,6 +8,7 @@ a different request, 409. A reply of 5xx is not kept: the work did not happen, s
 retry should try again, and so may one whose first attempt died with its process (a claim
 still pending after two minutes).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,21 +49,39 @@ def _fingerprint(payload: dict[str, Any] | None) -> str:
 def _claim(credential_id: int, key: str, fingerprint: str) -> ApiIdempotentReply | None:
     """None when this request now owns the key; otherwise the row already holding it."""
     now = utcnow()
-    abandoned = and_(ApiIdempotentReply.key == key, ApiIdempotentReply.state == "pending",
-                     ApiIdempotentReply.created_at < now - ABANDONED_AFTER)
-    db.session.execute(delete(ApiIdempotentReply).where(ApiIdempotentReply.credential_id == credential_id,
-                                                        or_(ApiIdempotentReply.expires_at < now, abandoned)))
+    abandoned = and_(
+        ApiIdempotentReply.key == key,
+        ApiIdempotentReply.state == "pending",
+        ApiIdempotentReply.created_at < now - ABANDONED_AFTER,
+    )
+    db.session.execute(
+        delete(ApiIdempotentReply).where(
+            ApiIdempotentReply.credential_id == credential_id, or_(ApiIdempotentReply.expires_at < now, abandoned)
+        )
+    )
     ttl = timedelta(seconds=current_app.config["API_IDEMPOTENCY_TTL_SECONDS"])
     table = ApiIdempotentReply.__table__
-    inserted = db.session.execute(dialect_insert(table).values(
-        credential_id=credential_id, key=key, request_hash=fingerprint, state="pending", created_at=now,
-        expires_at=now + ttl).on_conflict_do_nothing().returning(table.c.key)).first()
+    inserted = db.session.execute(
+        dialect_insert(table)
+        .values(
+            credential_id=credential_id,
+            key=key,
+            request_hash=fingerprint,
+            state="pending",
+            created_at=now,
+            expires_at=now + ttl,
+        )
+        .on_conflict_do_nothing()
+        .returning(table.c.key)
+    ).first()
     db.session.commit()
     if inserted is not None:
         return None
-    held = db.session.scalar(select(ApiIdempotentReply).where(ApiIdempotentReply.credential_id == credential_id,
-                                                              ApiIdempotentReply.key == key)
-                             .execution_options(populate_existing=True))
+    held = db.session.scalar(
+        select(ApiIdempotentReply)
+        .where(ApiIdempotentReply.credential_id == credential_id, ApiIdempotentReply.key == key)
+        .execution_options(populate_existing=True)
+    )
     if held is None or held.expires_at < now:
         raise Refusal.of("idempotency_in_progress")
     return held
@@ -82,6 +101,7 @@ def _keep(credential_id: int, key: str, reply: Reply) -> None:
 
 def idempotent(view: Callable[..., Reply]) -> Callable[..., Response]:
     """Wrap a mutating view that returns a :class:`Reply` (or raises a Refusal)."""
+
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Response:
         key = request.headers.get("Idempotency-Key", "").strip()

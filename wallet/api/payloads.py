@@ -1,13 +1,15 @@
 """What a unit sends: the request body is a compact JWE encrypted to one of the wallet's
 accepted keys; inside is a JSON object, checked field by field with every problem reported at once."""
+
 from __future__ import annotations
 
 import base64
 import binascii
 import json
 import re
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from flask import g, request
 

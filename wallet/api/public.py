@@ -1,4 +1,5 @@
 """What anyone may read without signing: the wallet's JWK Set and the OpenAPI document."""
+
 from __future__ import annotations
 
 import json

@@ -7,6 +7,7 @@ the wallet's current signing key over the body, whose protected header names the
 nonce, so the unit can prove with the wallet's JWKS that the reply is the wallet's answer to
 its own request. Codes are stable words programs branch on; messages are for people.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,13 @@ from wallet.api_crypto import jose
 from wallet.refusals import CATALOG, Refusal
 from wallet.services import wallet_api_keys
 
-STATUS_CODES = {404: "route_not_found", 405: "method_not_allowed", 413: "payload_too_large", 429: "rate_limited",
-                503: "service_unavailable"}
+STATUS_CODES = {
+    404: "route_not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    429: "rate_limited",
+    503: "service_unavailable",
+}
 OK = "成功。"
 
 
@@ -36,7 +42,7 @@ class Reply:
         return {"status": self.status, "code": self.code, "message": self.message, "data": self.data}
 
     @classmethod
-    def from_dict(cls, stored: dict[str, Any]) -> "Reply":
+    def from_dict(cls, stored: dict[str, Any]) -> Reply:
         return cls(int(stored["status"]), str(stored["code"]), str(stored["message"]), stored["data"])
 
 
@@ -69,5 +75,6 @@ def render(reply: Reply) -> Response:
     if caller is not None:
         signer = wallet_api_keys.ring().current("sig")
         response.headers["X-JWS-Signature"] = jose.sign_detached(
-            body, signer, {"kid": signer.kid, "iat": int(time.time()), "nonce": caller.nonce})
+            body, signer, {"kid": signer.kid, "iat": int(time.time()), "nonce": caller.nonce}
+        )
     return response

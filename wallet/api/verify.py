@@ -4,6 +4,7 @@ Both go through :mod:`wallet.services.verification`, the same answer residents a
 public status page get, with the same per-bill daily limit; a refusal keeps its stable
 code (``not_found``, ``mismatch``, ``signature_invalid``…) and its Chinese message.
 """
+
 from __future__ import annotations
 
 from flask import Response
@@ -21,8 +22,14 @@ def _answer(result: verification.Verification) -> Response:
         refusal = result.refusal
         assert refusal is not None
         if refusal.code == "incomplete_bill_qr":  # the QR text stays with the caller who sent it
-            raise Refusal(refusal.code, refusal.message, refusal.status, refusal.fields,
-                          missing=list(refusal.details["missing"]), read=dict(refusal.details["read"]))
+            raise Refusal(
+                refusal.code,
+                refusal.message,
+                refusal.status,
+                refusal.fields,
+                missing=list(refusal.details["missing"]),
+                read=dict(refusal.details["read"]),
+            )
         raise refusal
     return render(ok(verified(result.bill), "核验通过：票据真实。能否报销见 reimbursable，状态见 signed_bill.status。"))
 

@@ -11,6 +11,7 @@ leak the private key through invalid-curve attacks).
 
 The module is pure: keys come in as joserfc keys or JWK dicts, no application state is read.
 """
+
 from __future__ import annotations
 
 import base64

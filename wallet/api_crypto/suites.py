@@ -7,6 +7,7 @@ encrypts or decrypts asks this registry, never names an algorithm itself, so a �
 private names — with the algorithm models registered in joserfc's registries — and no
 format changes. docs/api.md §7 has the plan.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -90,5 +91,9 @@ def for_encryption(alg: Any, enc: Any) -> Suite:
 
 def names() -> dict[str, list[str]]:
     """What the wallet accepts, for the OpenAPI document and the unit console."""
-    return {"sign": [s.sign_alg for s in SUITES.values()], "key": [s.key_alg for s in SUITES.values()],
-            "enc": [s.enc for s in SUITES.values()], "curves": [s.crv for s in SUITES.values()]}
+    return {
+        "sign": [s.sign_alg for s in SUITES.values()],
+        "key": [s.key_alg for s in SUITES.values()],
+        "enc": [s.enc for s in SUITES.values()],
+        "curves": [s.crv for s in SUITES.values()],
+    }

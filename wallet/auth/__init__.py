@@ -5,6 +5,7 @@ Public contract: routes ``auth.login`` (GET /login), ``auth.callback`` (GET /aut
 (GET /auth/step-up); ``current_user`` is a ``wallet.models.Resident``; sensitive views use
 ``wallet.auth.stepup.step_up_required``.
 """
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask

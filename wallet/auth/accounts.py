@@ -1,4 +1,5 @@
 """Activation of the personal digital account, and keeping it in step with 蒙速办's real-name data."""
+
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -15,10 +16,17 @@ from wallet.models.resident import ID_NUMBER_PURPOSE, NAME_PURPOSE
 
 def find_resident(identity: VerifiedIdentity) -> Resident | None:
     """The account of this person: by ``sub``, or by ID number if the provider's ``sub`` changed."""
-    return db.session.scalar(select(Resident).where(or_(
-        Resident.oidc_sub == identity.sub,
-        Resident.id_number_hash == lookup_hash(identity.id_number),
-    )).order_by((Resident.oidc_sub == identity.sub).desc()).limit(1))
+    return db.session.scalar(
+        select(Resident)
+        .where(
+            or_(
+                Resident.oidc_sub == identity.sub,
+                Resident.id_number_hash == lookup_hash(identity.id_number),
+            )
+        )
+        .order_by((Resident.oidc_sub == identity.sub).desc())
+        .limit(1)
+    )
 
 
 def _sync(resident: Resident, identity: VerifiedIdentity) -> None:

@@ -6,6 +6,7 @@ area of its kind: a unit user who opens a resident page is sent back to the unit
 workspace, and so on — so no view ever mistakes one kind's id for another's. The guard and
 the sign-in serve every area alike, so they live here and not in any one of them.
 """
+
 from __future__ import annotations
 
 import time
@@ -21,9 +22,18 @@ AREAS = {"resident": "resident", "auth": "resident", "unit": "unit", "finance": 
 HOMES = {"resident": "resident.home", "unit": "unit.inbox", "finance": "finance.home"}
 LOGINS = {"unit": "unit.login", "finance": "finance.login"}
 KIND_NAMES = {"resident": "个人账户", "unit": "单位账户", "finance": "财政部门管理账户"}
-OPEN_ENDPOINTS = {"unit.login", "unit.login_code", "unit.apply", "unit.applied", "unit.activate",
-                  "unit.activate_submit", "finance.login", "finance.login_code", "resident.receipt_keys",
-                  "resident.verify_receipt"}
+OPEN_ENDPOINTS = {
+    "unit.login",
+    "unit.login_code",
+    "unit.apply",
+    "unit.applied",
+    "unit.activate",
+    "unit.activate_submit",
+    "finance.login",
+    "finance.login_code",
+    "resident.receipt_keys",
+    "resident.verify_receipt",
+}
 
 
 def user_kind() -> str | None:
@@ -64,6 +74,7 @@ def keep_users_in_their_area() -> Any:
     if area is None or kind is None or kind == area or request.endpoint in OPEN_ENDPOINTS:
         return None
     if area in LOGINS:
-        return send_elsewhere(url_for(LOGINS[area]),
-                              f"当前已登录{KIND_NAMES[kind]}。请使用{KIND_NAMES[area]}登录，登录后将退出当前账户。")
+        return send_elsewhere(
+            url_for(LOGINS[area]), f"当前已登录{KIND_NAMES[kind]}。请使用{KIND_NAMES[area]}登录，登录后将退出当前账户。"
+        )
     return send_elsewhere(url_for(HOMES[kind]), f"当前已登录{KIND_NAMES[kind]}，如需使用个人账户，请先退出。")

@@ -1,8 +1,10 @@
 """What a successful 蒙速办 login proves about a person, checked before the wallet relies on it."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from common.checksums import resident_id_problem
 from wallet.refusals import Refusal
@@ -29,13 +31,19 @@ def identity_from_claims(claims: Mapping[str, Any], id_token: str) -> VerifiedId
     name = str(claims.get("name") or "").strip()
     id_number = str(claims.get("id_number") or "").strip().upper()
     if not name or not id_number:
-        raise Refusal("identity_missing", "蒙速办未提供姓名和身份证号码，无法开通个人数字账户。请重新登录，"
-                                          "并在授权页同意提供实名信息。", 422)
+        raise Refusal(
+            "identity_missing",
+            "蒙速办未提供姓名和身份证号码，无法开通个人数字账户。请重新登录，并在授权页同意提供实名信息。",
+            422,
+        )
     problem = resident_id_problem(id_number)
     if problem:
         reason = problem.split("，")[0].rstrip("。")
-        raise Refusal("identity_invalid", f"{reason}。蒙速办提供的实名信息未通过校验，无法登录。"
-                                          "请联系蒙速办核实实名信息后再试。", 422)
+        raise Refusal(
+            "identity_invalid",
+            f"{reason}。蒙速办提供的实名信息未通过校验，无法登录。请联系蒙速办核实实名信息后再试。",
+            422,
+        )
     auth_time = claims.get("auth_time")
     return VerifiedIdentity(
         sub=str(claims["sub"]),

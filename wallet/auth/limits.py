@@ -4,6 +4,7 @@ Account lockout (``wallet.services.logins``) stops guessing one username's passw
 client from hammering the login pages or the API at all. Limits are read from config at request
 time, so a deployment tunes them without code; counts live in RATELIMIT_STORAGE_URI.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,7 +15,6 @@ from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
 from common.web import render_error
-
 from wallet.extensions import limiter
 
 LOGIN_TOO_OFTEN = "登录尝试太频繁了，请过几分钟再试。"
@@ -28,15 +28,22 @@ def _only_reads() -> bool:
 
 def login_limit(setting: str, scope: str, count_reads: bool = False) -> Callable[[Callable[..., Any]], Any]:
     """Per client address, shared by every step of one login (password and code pages)."""
+
     def decorate(view: Callable[..., Any]) -> Any:
-        return limiter.shared_limit(lambda: current_app.config[setting], scope=scope, key_func=get_remote_address,
-                                    error_message=LOGIN_TOO_OFTEN,
-                                    exempt_when=None if count_reads else _only_reads)(view)
+        return limiter.shared_limit(
+            lambda: current_app.config[setting],
+            scope=scope,
+            key_func=get_remote_address,
+            error_message=LOGIN_TOO_OFTEN,
+            exempt_when=None if count_reads else _only_reads,
+        )(view)
+
     return decorate
 
 
 def explain_login_limits(bp: Blueprint) -> None:
     """Show the limit's own message on ``bp``'s pages instead of the generic 429 page."""
+
     @bp.errorhandler(RateLimitExceeded)
     def too_many_logins(error: RateLimitExceeded) -> Any:
         return render_error(429, str(error.description))
@@ -51,5 +58,6 @@ def _api_caller_key() -> str:
 
 def limit_api(bp: Blueprint) -> None:
     """Every route of the API, counted per appId and client address."""
-    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_api_caller_key,
-                  error_message=API_TOO_OFTEN)(bp)
+    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_api_caller_key, error_message=API_TOO_OFTEN)(
+        bp
+    )

@@ -3,6 +3,7 @@
 It lives in the session cookie, sealed with the ID encryption key, because Flask's cookie
 is signed but readable, and it holds a name and an ID number. It lapses after ten minutes.
 """
+
 from __future__ import annotations
 
 import base64

@@ -8,6 +8,7 @@ Authlib registry, because the registry caches one client per name and process. A
 opens a session for every call to the provider; each borrows the process's pooled,
 retrying adapter (:mod:`common.http`), so discovery and key fetches reuse connections.
 """
+
 from __future__ import annotations
 
 import time
@@ -78,8 +79,9 @@ def begin(intent: str, next_url: str, acr: str | None = None) -> Response:
         started = client.create_authorization_url(callback, **extra)
     except (requests.RequestException, RuntimeError) as error:
         raise Refusal("provider_unreachable", UNREACHABLE, 502) from error
-    client.save_authorize_data(redirect_uri=callback, intent=intent, next=next_url, acr=acr,
-                               started_at=int(time.time()), **started)
+    client.save_authorize_data(
+        redirect_uri=callback, intent=intent, next=next_url, acr=acr, started_at=int(time.time()), **started
+    )
     return redirect(started["url"])
 
 
@@ -126,10 +128,13 @@ def finish() -> tuple[VerifiedIdentity, dict[str, Any]]:
         raise Refusal("login_unfinished", "蒙速办未完成登录，请重新登录。", 400)
     try:
         token = provider().fetch_access_token(
-            redirect_uri=data["redirect_uri"], code=request.args["code"], code_verifier=data["code_verifier"])
+            redirect_uri=data["redirect_uri"], code=request.args["code"], code_verifier=data["code_verifier"]
+        )
         claims = _validated_claims(token, data["nonce"])
     except OAuthError as refused:
-        raise Refusal("code_exchange_failed", "登录凭证兑换失败，可能已被使用或已过期，未登录。请重新登录。", 400) from refused
+        raise Refusal(
+            "code_exchange_failed", "登录凭证兑换失败，可能已被使用或已过期，未登录。请重新登录。", 400
+        ) from refused
     except requests.RequestException as down:
         raise Refusal("provider_unreachable", UNREACHABLE, 502) from down
     identity = identity_from_claims(claims, token["id_token"])
@@ -140,8 +145,9 @@ def finish() -> tuple[VerifiedIdentity, dict[str, Any]]:
 
 def end_at_provider(id_token_hint: str | None) -> Response:
     """Log out at the provider too, coming back to the wallet's logged-out page."""
-    return provider().logout_redirect(post_logout_redirect_uri=wallet_url("auth.logged_out"),
-                                      id_token_hint=id_token_hint)
+    return provider().logout_redirect(
+        post_logout_redirect_uri=wallet_url("auth.logged_out"), id_token_hint=id_token_hint
+    )
 
 
 def returned_from_logout() -> bool:

@@ -4,6 +4,7 @@ The session cookie holds only ids and times, plus the last ID token (sealed, for
 provider's logout). Session protection "strong" ends the session when the browser's
 address or user agent changes; it requires non-permanent sessions, which Flask uses by default.
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,10 +33,8 @@ TIMED_OUT = "登录已超时，为保护您的信息已自动退出。请重新�
 SEEN_RESOLUTION_SECONDS = 30
 
 
-
 # Built once: a resident is loaded on nearly every request.
-_RESIDENT_WITH_SYNC = (select(Resident).options(joinedload(Resident.sync_state))
-                       .where(Resident.id == bindparam("pk")))
+_RESIDENT_WITH_SYNC = select(Resident).options(joinedload(Resident.sync_state)).where(Resident.id == bindparam("pk"))
 
 
 def load_resident(pk: int) -> Resident | None:
@@ -112,8 +111,10 @@ def enforce_timeouts() -> None:
             session.pop(key)
         return
     cfg, now = current_app.config, int(time.time())
-    if (now - session.get(LOGIN_AT, 0) > cfg["SESSION_ABSOLUTE_SECONDS"]
-            or now - session.get(SEEN_AT, 0) > cfg["SESSION_IDLE_SECONDS"]):
+    if (
+        now - session.get(LOGIN_AT, 0) > cfg["SESSION_ABSOLUTE_SECONDS"]
+        or now - session.get(SEEN_AT, 0) > cfg["SESSION_IDLE_SECONDS"]
+    ):
         sign_out()
         flash(TIMED_OUT, "error")
         return

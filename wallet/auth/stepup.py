@@ -6,6 +6,7 @@ provider to verify again and then brought back: to the same page for a GET, to t
 the form was on for anything else (so they submit it again, knowingly). API callers get
 401 with ``code: "step_up_required"``; htmx requests get an ``HX-Redirect``.
 """
+
 from __future__ import annotations
 
 import time

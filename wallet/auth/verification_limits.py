@@ -4,6 +4,7 @@ They sit in front of the per-bill daily count (``wallet.services.check_counts``)
 one client from checking many bills, that one stops many clients from checking one bill.
 Limits are read from config at request time, so a deployment tunes them without code.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,11 +18,10 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from wallet.extensions import limiter
-from wallet.scan.five_elements import FIELDS
 from wallet.refusals import Refusal
+from wallet.scan.five_elements import FIELDS
 
-CHECK_TOO_OFTEN = ("查验太频繁了。为防止票据信息被批量查询，同一网络每分钟、每天可查验的次数有限，"
-                   "请稍后再试。")
+CHECK_TOO_OFTEN = "查验太频繁了。为防止票据信息被批量查询，同一网络每分钟、每天可查验的次数有限，请稍后再试。"
 IMPORT_TOO_OFTEN = "核验太频繁了，请稍后再导入。如需导入很多票据，登录后票据夹会自动归集您名下的电子票据。"
 
 
@@ -38,14 +38,22 @@ def _resident_key() -> str:
 
 def check_limit(view: Callable[..., Any]) -> Callable[..., Any]:
     """Per client address, for the public status page."""
-    return limiter.limit(lambda: current_app.config["CHECK_RATE_LIMIT"], key_func=get_remote_address,
-                         error_message=CHECK_TOO_OFTEN, exempt_when=_only_the_form)(view)
+    return limiter.limit(
+        lambda: current_app.config["CHECK_RATE_LIMIT"],
+        key_func=get_remote_address,
+        error_message=CHECK_TOO_OFTEN,
+        exempt_when=_only_the_form,
+    )(view)
 
 
 def import_limit(view: Callable[..., Any]) -> Callable[..., Any]:
     """Per resident, shared by every way of verifying a bill for import."""
-    return limiter.shared_limit(lambda: current_app.config["IMPORT_RATE_LIMIT"], scope="bill-import",
-                                key_func=_resident_key, error_message=IMPORT_TOO_OFTEN)(view)
+    return limiter.shared_limit(
+        lambda: current_app.config["IMPORT_RATE_LIMIT"],
+        scope="bill-import",
+        key_func=_resident_key,
+        error_message=IMPORT_TOO_OFTEN,
+    )(view)
 
 
 def rate_refusal(error: RateLimitExceeded) -> Refusal:

@@ -1,4 +1,5 @@
 """Login, callback, activation, step-up and logout pages of the wallet."""
+
 from __future__ import annotations
 
 from typing import Any

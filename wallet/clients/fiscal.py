@@ -5,6 +5,7 @@ this one class so that timeouts, retries (the process's shared session, :mod:`co
 and error mapping are decided once; pointing ``FISCAL_API_URL`` at the real network
 needs no other change.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,23 +33,25 @@ class FiscalUnavailable(Exception):
 
 
 class FiscalClient:
-    def __init__(self, base_url: str, token: str, timeout: float = 10.0, retries: int = 2,
-                 backoff: float = 0.2) -> None:
+    def __init__(
+        self, base_url: str, token: str, timeout: float = 10.0, retries: int = 2, backoff: float = 0.2
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.http = session_for("fiscal", retries=retries, backoff=backoff, total_timeout=timeout)
         self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
 
     @classmethod
-    def from_app(cls) -> "FiscalClient":
+    def from_app(cls) -> FiscalClient:
         cfg = current_app.config
         return cls(cfg["FISCAL_API_URL"], cfg["FISCAL_PLATFORM_TOKEN"])
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """One call, retried where safe by the session; a 502/503/504 left over means the network is down."""
         try:
-            response = self.http.request(method, f"{self.base_url}{path}", timeout=self.timeout,
-                                         headers=self.headers, **kwargs)
+            response = self.http.request(
+                method, f"{self.base_url}{path}", timeout=self.timeout, headers=self.headers, **kwargs
+            )
         except requests.RequestException as exc:
             raise FiscalUnavailable() from exc
         if response.status_code in RETRY_STATUS:
@@ -97,8 +100,9 @@ class FiscalClient:
         """
         if qr is not None:
             try:
-                return self.call("POST", "/verify", json={"qr": qr, "date": elements["date"],
-                                                          "amount": elements["amount"]})
+                return self.call(
+                    "POST", "/verify", json={"qr": qr, "date": elements["date"], "amount": elements["amount"]}
+                )
             except FiscalError as error:
                 if error.code != "unknown_qr":
                     raise
@@ -116,15 +120,28 @@ class FiscalClient:
 
     def lock(self, code: str, number: str, unit_code: str, unit_name: str, ttl_seconds: int) -> dict[str, Any]:
         """Lock the bill for a unit (the holder locking again renews); returns the bill as served."""
-        return self.call("POST", f"/bills/{code}/{number}/lock",
-                         json={"unit_code": unit_code, "unit_name": unit_name, "ttl_seconds": ttl_seconds})["bill"]
+        return self.call(
+            "POST",
+            f"/bills/{code}/{number}/lock",
+            json={"unit_code": unit_code, "unit_name": unit_name, "ttl_seconds": ttl_seconds},
+        )["bill"]
 
     def unlock(self, code: str, number: str, unit_code: str) -> dict[str, Any]:
         return self.call("POST", f"/bills/{code}/{number}/unlock", json={"unit_code": unit_code})["bill"]
 
-    def feedback(self, code: str, number: str, unit_code: str, *, serial: str, voucher: str, amount: int,
-                 result: str, time: str) -> dict[str, Any]:
+    def feedback(
+        self, code: str, number: str, unit_code: str, *, serial: str, voucher: str, amount: int, result: str, time: str
+    ) -> dict[str, Any]:
         """Report the holder's result; the same serial with the same content again is a replay, not a second claim."""
-        return self.call("POST", f"/bills/{code}/{number}/feedback", json={
-            "unit_code": unit_code, "serial": serial, "voucher": voucher, "amount": amount,
-            "result": result, "time": time})
+        return self.call(
+            "POST",
+            f"/bills/{code}/{number}/feedback",
+            json={
+                "unit_code": unit_code,
+                "serial": serial,
+                "voucher": voucher,
+                "amount": amount,
+                "result": result,
+                "time": time,
+            },
+        )

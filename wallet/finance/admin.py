@@ -3,6 +3,7 @@
 The TOTP key is derived (HKDF-SHA256, base32) from ``FINANCE_ADMIN_TOTP_SEED``, so an operator
 sets one secret and reads the key to enrol with ``flask wallet finance-totp``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,10 +17,10 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app, jsonify, redirect, request, url_for
 
 from common.web import wants_json
+from wallet.auth.areas import user_kind
 from wallet.auth.sessions import USER_KINDS
 from wallet.cli import cli
 from wallet.services.unit_accounts import otpauth_uri
-from wallet.auth.areas import user_kind
 
 ADMIN_ID = 1
 

@@ -1,5 +1,6 @@
 """The audit log in the finance console (search, paginated; the chain's state and a verification
 run on demand) and ``flask wallet audit-verify``."""
+
 from __future__ import annotations
 
 import sys
@@ -29,16 +30,28 @@ def _day(raw: str | None) -> date | None:
 @admin_required
 def audit() -> tuple[str, int]:
     args = request.args
-    query = AuditQuery(action=(args.get("action") or "").strip()[:48], actor=(args.get("actor") or "").strip()[:80],
-                       day_from=_day(args.get("from")), day_to=_day(args.get("to")))
+    query = AuditQuery(
+        action=(args.get("action") or "").strip()[:48],
+        actor=(args.get("actor") or "").strip()[:80],
+        day_from=_day(args.get("from")),
+        day_to=_day(args.get("to")),
+    )
     bad_day = any(args.get(k, "").strip() and _day(args.get(k)) is None for k in ("from", "to"))
     page = args.get("page", "1")
     page_no = positive_int(page, 99_999) or 1
     entries, total = search(query, page_no)
     pages = max(1, -(-total // PAGE_SIZE))
-    return render_template("wallet/finance/audit.html", entries=entries, total=total, page=page_no, pages=pages,
-                           query=query, raw=args, bad_day=bad_day, chain=audit_runs.chain_state()), \
-        400 if bad_day else 200
+    return render_template(
+        "wallet/finance/audit.html",
+        entries=entries,
+        total=total,
+        page=page_no,
+        pages=pages,
+        query=query,
+        raw=args,
+        bad_day=bad_day,
+        chain=audit_runs.chain_state(),
+    ), 400 if bad_day else 200
 
 
 def _chain_panel() -> Any:
@@ -71,8 +84,9 @@ def audit_verify() -> None:
     """Walk the audit log's hash chain and every published head; exit 1 naming the first broken link."""
     run, fault = audit_runs.run_to_end("cli")
     if fault is None:
-        click.echo(f"audit log intact: {run.last_id} entries, {run.heads_checked} published heads match; "
-                   f"head {run.last_hash}")
+        click.echo(
+            f"audit log intact: {run.last_id} entries, {run.heads_checked} published heads match; head {run.last_hash}"
+        )
         return
     click.echo(f"audit log broken at entry {fault.entry_id}: {fault.message}", err=True)
     sys.exit(1)

@@ -5,6 +5,7 @@ The page says what the decision does and, for a cancellation, counts what it rel
 endpoint with ``confirmed=yes``. A post without it — an old page, a hand-made form — is
 sent here first, so neither decision is ever one tap away.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,5 +31,6 @@ def confirm_decision(unit_id: int, action: str) -> Any:
     allowed_from, _ = unit_accounts.TRANSITIONS[action]
     if unit.state not in allowed_from:
         return render_error(409, f"该单位当前状态为“{unit.state_name}”，不能进行此操作。", title="不能进行此操作")
-    return render_template("wallet/finance/confirm.html", unit=unit, action=action,
-                           counts=unit_closure.consequences(unit.id))
+    return render_template(
+        "wallet/finance/confirm.html", unit=unit, action=action, counts=unit_closure.consequences(unit.id)
+    )

@@ -1,6 +1,7 @@
 """Platform figures for the finance department: how many residents, bills, authorizations and
 reimbursements the platform carries, and claims, locks and reimbursed amounts per unit and per
 month — tables with server-side SVG bars (the CSP allows no script), each bar labelled with its value."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from wallet.extensions import db
 from wallet.finance import bp
 from wallet.finance.admin import admin_required
-from wallet.models import Claim, Bill, Resident
+from wallet.models import Bill, Claim, Resident
 from wallet.models.claim import STATE_NAMES
 from wallet.services import platform_figures
 
@@ -43,10 +44,10 @@ def _count(stmt) -> int:
 @bp.get("/figures")
 @admin_required
 def figures() -> str:
-    by_state = dict(db.session.execute(select(Claim.state, func.count(Claim.id))
-                                       .group_by(Claim.state)).all())
-    reimbursed = db.session.execute(select(func.count(Claim.id), func.coalesce(func.sum(Claim.amount), 0))
-                                    .where(Claim.state == "reimbursed")).one()
+    by_state = dict(db.session.execute(select(Claim.state, func.count(Claim.id)).group_by(Claim.state)).all())
+    reimbursed = db.session.execute(
+        select(func.count(Claim.id), func.coalesce(func.sum(Claim.amount), 0)).where(Claim.state == "reimbursed")
+    ).one()
     totals = {
         "residents": _count(select(func.count(Resident.id))),
         "bills": _count(select(func.count(Bill.id))),
@@ -56,12 +57,26 @@ def figures() -> str:
         "rejected": int(by_state.get("rejected", 0)),
     }
     states = bars([(STATE_NAMES.get(state, state), int(by_state.get(state, 0))) for state in STATE_NAMES])
-    overview = bars([("已开通居民", totals["residents"]), ("已归集票据", totals["bills"]),
-                     ("已报销", totals["reimbursed_count"]), ("锁定中", totals["locks"]),
-                     ("核验未通过（被拒绝）", totals["rejected"])])
+    overview = bars(
+        [
+            ("已开通居民", totals["residents"]),
+            ("已归集票据", totals["bills"]),
+            ("已报销", totals["reimbursed_count"]),
+            ("锁定中", totals["locks"]),
+            ("核验未通过（被拒绝）", totals["rejected"]),
+        ]
+    )
     units, months = platform_figures.per_unit(), platform_figures.per_month()
-    return render_template("wallet/finance/figures.html", totals=totals, states=states, overview=overview,
-                           bar_width=BAR_WIDTH, units=units, months=months,
-                           unit_total=platform_figures.totals(units), month_total=platform_figures.totals(months),
-                           unit_bars=widths([u.reimbursed_fen for u in units]),
-                           month_bars=widths([m.reimbursed_fen for m in months]))
+    return render_template(
+        "wallet/finance/figures.html",
+        totals=totals,
+        states=states,
+        overview=overview,
+        bar_width=BAR_WIDTH,
+        units=units,
+        months=months,
+        unit_total=platform_figures.totals(units),
+        month_total=platform_figures.totals(months),
+        unit_bars=widths([u.reimbursed_fen for u in units]),
+        month_bars=widths([m.reimbursed_fen for m in months]),
+    )

@@ -4,6 +4,7 @@ activation links, never a password — and a fresh link for a user who has not a
 Messages of the old ``credentials`` kind carried an initial password; their text is withheld
 (those users must change that password at their next login).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,10 +27,12 @@ WITHHELD = "（旧版开通通知，内容含初始密码，不再显示。该�
 @bp.get("/outbox")
 @admin_required
 def outbox() -> str:
-    messages = [(m, m.payload() if m.kind != "credentials" else {"text": WITHHELD})
-                for m in outbox_service.outbox()]
-    waiting = set(db.session.scalars(select(UnitUser.username).where(UnitUser.password_hash == "",
-                                                                      UnitUser.disabled_at.is_(None))))
+    messages = [(m, m.payload() if m.kind != "credentials" else {"text": WITHHELD}) for m in outbox_service.outbox()]
+    waiting = set(
+        db.session.scalars(
+            select(UnitUser.username).where(UnitUser.password_hash == "", UnitUser.disabled_at.is_(None))
+        )
+    )
     return render_template("wallet/finance/outbox.html", messages=messages, waiting=waiting)
 
 
@@ -44,6 +47,8 @@ def resend_activation() -> Any:
         resend(FinanceAdmin(), user.unit_id, user.id)
     except Refusal as refused:
         return refusal_page(refused)
-    flash(f"已为{user.unit.name}的{user.display_name}重新生成激活链接（{ACTIVATION_HOURS} 小时内有效），旧链接已作废。",
-          "success")
+    flash(
+        f"已为{user.unit.name}的{user.display_name}重新生成激活链接（{ACTIVATION_HOURS} 小时内有效），旧链接已作废。",
+        "success",
+    )
     return redirect(url_for("finance.outbox"), code=303)

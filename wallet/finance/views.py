@@ -1,5 +1,6 @@
 """Finance console pages: login (password + TOTP), applications and unit accounts (the outbox:
 ``wallet.finance.outbox``)."""
+
 from __future__ import annotations
 
 import time
@@ -9,6 +10,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 
 from common.web import refusal_page, render_error
 from wallet.audit import pseudonym, record_now
+from wallet.auth.areas import sign_in_user, sign_out_user
 from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.finance import bp
 from wallet.finance.admin import FinanceAdmin, admin_required, admin_totp_secret
@@ -16,16 +18,23 @@ from wallet.finance.closing import CONFIRMED
 from wallet.refusals import Refusal
 from wallet.services import unit_accounts
 from wallet.services.logins import check_code, check_password
-from wallet.auth.areas import sign_in_user, sign_out_user
 
 REALM = "finance"
 PENDING = "finance_login_pending"
 PENDING_SECONDS = 300
-NEEDS_NOTE = {"reject": "请填写不通过的原因，申请单位将看到它。", "freeze": "请填写冻结原因。",
-              "cancel": "请填写注销原因。", "unfreeze": "请填写解除冻结的原因。"}
-DONE = {"approve": "已批准，账号和一次性激活链接（72 小时内有效）已放入发件箱。", "reject": "已驳回申请。",
-        "freeze": "已冻结该单位账户。",
-        "unfreeze": "已解除冻结。", "cancel": "已注销该单位账户，未锁定的授权已撤回并通知居民。"}
+NEEDS_NOTE = {
+    "reject": "请填写不通过的原因，申请单位将看到它。",
+    "freeze": "请填写冻结原因。",
+    "cancel": "请填写注销原因。",
+    "unfreeze": "请填写解除冻结的原因。",
+}
+DONE = {
+    "approve": "已批准，账号和一次性激活链接（72 小时内有效）已放入发件箱。",
+    "reject": "已驳回申请。",
+    "freeze": "已冻结该单位账户。",
+    "unfreeze": "已解除冻结。",
+    "cancel": "已注销该单位账户，未锁定的授权已撤回并通知居民。",
+}
 
 
 @bp.get("/login")
@@ -90,8 +99,9 @@ def home() -> str:
     if q:
         needle = q.casefold()
         units = [u for u in units if needle in u.name.casefold() or needle in u.credit_code.casefold()]
-    return render_template("wallet/finance/home.html", pending=unit_accounts.units_in_state("pending"),
-                           units=units, q=q)
+    return render_template(
+        "wallet/finance/home.html", pending=unit_accounts.units_in_state("pending"), units=units, q=q
+    )
 
 
 @bp.post("/units/<int(max=2147483647):unit_id>/<action>")
@@ -104,8 +114,11 @@ def decide(unit_id: int, action: str) -> Any:
     note = " ".join((request.form.get("note") or "").split())[:200]
     if action in NEEDS_NOTE and len(note) < 2:
         flash(NEEDS_NOTE[action], "error")
-        back = url_for("finance.confirm_decision", unit_id=unit_id, action=action) if action in CONFIRMED \
+        back = (
+            url_for("finance.confirm_decision", unit_id=unit_id, action=action)
+            if action in CONFIRMED
             else url_for("finance.home")
+        )
         return redirect(back, code=303)
     try:
         unit = unit_accounts.decide(unit_id, action, note)

@@ -1,4 +1,5 @@
 """How real-name data looks on screen: enough to recognise, not enough to misuse."""
+
 from __future__ import annotations
 
 from common.masking import mask_id_number

@@ -5,6 +5,7 @@ random string. Every ciphertext is bound to its purpose (e.g. ``resident.id_numb
 associated data, so a value cannot be moved to another column or context and still open.
 Layout: version byte ``0x01`` · 12-byte nonce · ciphertext and tag.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,7 +43,7 @@ def unseal(blob: bytes, purpose: str) -> str:
     """The plaintext; ValueError when the blob was altered, sealed for another purpose or key."""
     if not blob or blob[:1] != VERSION:
         raise ValueError("unknown ciphertext format")
-    nonce, body = blob[1:1 + NONCE_BYTES], blob[1 + NONCE_BYTES:]
+    nonce, body = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
     try:
         return _cipher().decrypt(nonce, body, purpose.encode()).decode()
     except InvalidTag as error:

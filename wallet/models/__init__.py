@@ -1,16 +1,40 @@
 """The wallet's tables. Every model is imported here so Alembic sees all of them."""
+
 from wallet.models.api import ApiCredential, ApiIdempotentReply, ApiNonce, ApiWalletKey
 from wallet.models.audit import AuditEntry
 from wallet.models.authorization import AccessEvent, AuthorizationReceipt, Notification
 from wallet.models.bill import Bill, BillDocument, BillEvent
 from wallet.models.claim import Claim, ClaimFile
-from wallet.models.data_export import DataExport, DataExportChunk
 from wallet.models.collection import FeedCursor, ProvinceKey, RejectedBill, SyncState
+from wallet.models.data_export import DataExport, DataExportChunk
 from wallet.models.resident import Resident
 from wallet.models.unit import LoginThrottle, OutboxMessage, Unit, UnitUser
 from wallet.models.verification import BillCheckCount
 
-__all__ = ["AccessEvent", "ApiCredential", "ApiIdempotentReply", "ApiNonce", "ApiWalletKey", "AuditEntry",
-           "AuthorizationReceipt", "Bill", "BillCheckCount", "BillDocument", "BillEvent", "Claim", "ClaimFile",
-           "DataExport", "DataExportChunk", "FeedCursor", "LoginThrottle", "Notification", "OutboxMessage",
-           "ProvinceKey", "RejectedBill", "Resident", "SyncState", "Unit", "UnitUser"]
+__all__ = [
+    "AccessEvent",
+    "ApiCredential",
+    "ApiIdempotentReply",
+    "ApiNonce",
+    "ApiWalletKey",
+    "AuditEntry",
+    "AuthorizationReceipt",
+    "Bill",
+    "BillCheckCount",
+    "BillDocument",
+    "BillEvent",
+    "Claim",
+    "ClaimFile",
+    "DataExport",
+    "DataExportChunk",
+    "FeedCursor",
+    "LoginThrottle",
+    "Notification",
+    "OutboxMessage",
+    "ProvinceKey",
+    "RejectedBill",
+    "Resident",
+    "SyncState",
+    "Unit",
+    "UnitUser",
+]

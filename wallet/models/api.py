@@ -7,6 +7,7 @@ issued. The wallet's private keys are sealed the same way. Nonces and idempotent
 live here, not in a process, so every wallet process refuses the same replays and returns
 the same kept replies.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -68,8 +69,7 @@ class ApiNonce(Model):
     __tablename__ = "api_nonces"
     __table_args__ = (Index("ix_api_nonces_credential_expires", "credential_id", "expires_at"),)
 
-    credential_id: Mapped[int] = mapped_column(ForeignKey("api_credentials.id", ondelete="CASCADE"),
-                                               primary_key=True)
+    credential_id: Mapped[int] = mapped_column(ForeignKey("api_credentials.id", ondelete="CASCADE"), primary_key=True)
     nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -80,8 +80,7 @@ class ApiIdempotentReply(Model):
     __tablename__ = "api_idempotent_replies"
     __table_args__ = (Index("ix_api_idempotent_replies_credential_expires", "credential_id", "expires_at"),)
 
-    credential_id: Mapped[int] = mapped_column(ForeignKey("api_credentials.id", ondelete="CASCADE"),
-                                               primary_key=True)
+    credential_id: Mapped[int] = mapped_column(ForeignKey("api_credentials.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     state: Mapped[str] = mapped_column(String(8), default="pending")

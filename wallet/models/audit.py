@@ -5,6 +5,7 @@ number — so the log can outlive a deactivated account without keeping personal
 Ids are assigned by the appender under a lock (not by the database), gapless from 1,
 so a missing id is itself evidence of a deleted entry.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

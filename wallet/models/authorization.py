@@ -2,6 +2,7 @@
 
 The claims themselves — what a unit does with an authorized bill — are :mod:`wallet.models.claim`.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,5 @@
 """Bills collected into a resident's wallet: the signed document plus its mirrored status."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -25,8 +26,19 @@ class Bill(Model):
         Index("ix_bills_resident_issued", "resident_id", "issued_at", "id"),
         # Covers the grouped count behind totals and filter choices (wallet.services.bill_summary),
         # in its GROUP BY order, so it reads no table rows and sorts nothing; also serves the year filter.
-        Index("ix_bills_resident_summary", "resident_id", "issue_year", "type_key", "type_name", "province",
-              "issuance", "reimbursement", "total", "claimable", "reimbursed_amount"),
+        Index(
+            "ix_bills_resident_summary",
+            "resident_id",
+            "issue_year",
+            "type_key",
+            "type_name",
+            "province",
+            "issuance",
+            "reimbursement",
+            "total",
+            "claimable",
+            "reimbursed_amount",
+        ),
         Index("ix_bills_code_number", "code", "number"),
         Index("ix_bills_resident_type", "resident_id", "type_key", "type_name"),
         Index("ix_bills_resident_province", "resident_id", "province"),
@@ -59,9 +71,11 @@ class Bill(Model):
     collected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    document: Mapped["BillDocument"] = relationship(
+    document: Mapped[BillDocument] = relationship(
         primaryjoin="and_(Bill.code == foreign(BillDocument.code), Bill.number == foreign(BillDocument.number))",
-        viewonly=True, lazy="select", uselist=False,
+        viewonly=True,
+        lazy="select",
+        uselist=False,
     )
 
     @property

@@ -17,6 +17,7 @@ sees what the unit did in their notifications and access history like any other 
 Entries of the audit log written before the two kinds were one table name their subject
 ``authorization:<id>`` (the same id here) or ``file_claim:<id>`` (``ClaimFile.former_id``).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -53,7 +54,8 @@ class Claim(Model):
     # The resident's side: required for an account claim, set for a file claim only when the
     # bill is also in a wallet. A receipt's deletion (the resident erased) takes account claims along.
     receipt_id: Mapped[int | None] = mapped_column(
-        ForeignKey("authorization_receipts.id", ondelete="CASCADE"), index=True)
+        ForeignKey("authorization_receipts.id", ondelete="CASCADE"), index=True
+    )
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="SET NULL"))
     bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id", ondelete="SET NULL"), index=True)
     claim_ref: Mapped[str] = mapped_column(String(64), default="")
@@ -165,8 +167,10 @@ class ClaimFile(Model):
     claim: Mapped[Claim] = relationship(back_populates="file")
     document: Mapped[BillDocument] = relationship(
         primaryjoin="and_(ClaimFile.code == foreign(BillDocument.code), "
-                    "ClaimFile.number == foreign(BillDocument.number))",
-        viewonly=True, lazy="select", uselist=False,
+        "ClaimFile.number == foreign(BillDocument.number))",
+        viewonly=True,
+        lazy="select",
+        uselist=False,
     )
 
     @property

@@ -1,4 +1,5 @@
 """State of collection from the fiscal network: per-resident sync, the feed cursor, keys, rejects."""
+
 from __future__ import annotations
 
 from datetime import datetime

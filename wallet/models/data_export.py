@@ -5,6 +5,7 @@ would have made and starts nothing. The archive lives in the database in chunks 
 web and worker processes share nothing else, and a download then streams one chunk at a
 time; the chunks are deleted once the download link lapses.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -50,7 +51,8 @@ class DataExport(Model):
 class DataExportChunk(Model):
     __tablename__ = "data_export_chunks"
 
-    resident_id: Mapped[int] = mapped_column(ForeignKey("data_exports.resident_id", ondelete="CASCADE"),
-                                             primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("data_exports.resident_id", ondelete="CASCADE"), primary_key=True
+    )
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -4,13 +4,13 @@ A row exists only once the resident has read and accepted the account terms: act
 creates it. Name and ID number are stored sealed (AES-GCM) and found by keyed hash; pages
 use the masked forms.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
-
-from sqlalchemy import LargeBinary, String
 from typing import TYPE_CHECKING
 
+from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
@@ -39,7 +39,7 @@ class Resident(Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Read-only: loaded with the resident at sign-in time of each request (wallet.auth.sessions).
-    sync_state: Mapped["SyncState | None"] = relationship(viewonly=True, uselist=False)
+    sync_state: Mapped[SyncState | None] = relationship(viewonly=True, uselist=False)
 
     # Flask-Login's user interface; a resident row is always an active, activated account.
     is_authenticated = True

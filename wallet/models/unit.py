@@ -5,6 +5,7 @@ it, and may later freeze, unfreeze or cancel it. ``code_claim`` holds the credit
 the account is pending, active or frozen, so one unit cannot hold two live accounts while a
 rejected or cancelled one does not block a new application.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,11 @@ UNIT_TYPES: dict[str, str] = {
     "other": "其他",
 }
 UNIT_STATES: dict[str, str] = {
-    "pending": "待审核", "active": "正常", "rejected": "未通过", "frozen": "已冻结", "cancelled": "已注销",
+    "pending": "待审核",
+    "active": "正常",
+    "rejected": "未通过",
+    "frozen": "已冻结",
+    "cancelled": "已注销",
 }
 CLAIMING_STATES = ("pending", "active", "frozen")
 USER_ROLES: dict[str, str] = {"admin": "管理员", "clerk": "经办人"}
@@ -55,7 +60,7 @@ class Unit(Model):
     decision_note: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    users: Mapped[list["UnitUser"]] = relationship(back_populates="unit", order_by="UnitUser.id")
+    users: Mapped[list[UnitUser]] = relationship(back_populates="unit", order_by="UnitUser.id")
 
     @property
     def type_name(self) -> str:

@@ -4,6 +4,7 @@ The national verification platform caps checks of one bill per day, so nobody ca
 check codes against a known code and number or scrape a bill's status; the count lives
 in the database so every wallet process shares it.
 """
+
 from __future__ import annotations
 
 from datetime import date

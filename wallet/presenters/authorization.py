@@ -2,6 +2,7 @@
 
 The bill and unit come joined with the authorization; the one other read, the red bill that
 replaced a red-reversed one, is made when the view is built, not while a template renders."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -26,14 +27,21 @@ class AuthorizationView:
         self.lapsed = policy.lock_lapsed(auth, self.now)
         self.red_link: LinkedBill | None = (
             linked_bill(auth.wallet_copy, "red_bill")
-            if red_link and auth.source == "account" and auth.bill.issuance == "red_reversed" else None)
+            if red_link and auth.source == "account" and auth.bill.issuance == "red_reversed"
+            else None
+        )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.auth, name)
 
     def _chip(self, audience: str) -> tuple[str, str]:
-        return copy.authorization_chip(self.state, audience=audience, lapsed=self.lapsed, amount=self.auth.amount,
-                                       reason=self.auth.end_reason or "")
+        return copy.authorization_chip(
+            self.state,
+            audience=audience,
+            lapsed=self.lapsed,
+            amount=self.auth.amount,
+            reason=self.auth.end_reason or "",
+        )
 
     @property
     def chip(self) -> tuple[str, str]:
@@ -49,16 +57,25 @@ class AuthorizationView:
         a = self.auth
         until = a.lock_expires_at if self.state == "locked" else a.expires_at
         reason = a.end_reason or (copy.END_REASONS.get(a.bill.issuance, "") if self.state == "expired" else "")
-        return copy.authorization_line(self.state, unit=a.unit.name, amount=a.amount, claimable=a.bill.claimable,
-                                       bill_reimbursed=a.bill.reimbursed_amount, until=until, reason=reason,
-                                       closed_at=a.closed_at, lapsed=self.lapsed)
+        return copy.authorization_line(
+            self.state,
+            unit=a.unit.name,
+            amount=a.amount,
+            claimable=a.bill.claimable,
+            bill_reimbursed=a.bill.reimbursed_amount,
+            until=until,
+            reason=reason,
+            closed_at=a.closed_at,
+            lapsed=self.lapsed,
+        )
 
     @property
     def can_revoke(self) -> bool:
         if self.auth.resident_id is None:
             return False
-        return bool(policy.decide(policy.ResidentActor(self.auth.resident_id), "revoke",
-                                  authorization=self.auth, now=self.now))
+        return bool(
+            policy.decide(policy.ResidentActor(self.auth.resident_id), "revoke", authorization=self.auth, now=self.now)
+        )
 
     @property
     def remaining(self) -> int:

@@ -5,6 +5,7 @@ template that renders it never queries and never verifies. A page names the part
 (``DETAIL``, ``UNIT_CLAIM``, …); a list card reads only the open authorizations handed in for
 the whole page.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,10 +21,10 @@ from sqlalchemy import select
 from common.money import capitals, yuan_display
 from common.regions import province_name
 from common.timeutil import as_utc, to_local, utcnow
-from wallet.extensions import db
 from wallet import copy, policy
-from wallet.models.claim import Claim
+from wallet.extensions import db
 from wallet.models.bill import Bill, BillEvent
+from wallet.models.claim import Claim
 from wallet.presenters.authorization import AuthorizationView, open_authorizations
 from wallet.presenters.linked_bill import linked_bill
 from wallet.scan.five_elements import FiveElements
@@ -32,33 +33,48 @@ from wallet.services import activity, authorizations
 from wallet.services.signatures import signature_check
 
 TYPE_ICONS = {
-    "medical_outpatient": "诊", "medical_inpatient": "院", "blood_supply": "血", "nontax_general": "缴",
-    "court_fee": "诉", "exam_fee": "考", "fund_settlement": "往", "housing_maintenance": "修",
-    "donation": "捐", "association_dues": "会", "mutual_aid": "助",
+    "medical_outpatient": "诊",
+    "medical_inpatient": "院",
+    "blood_supply": "血",
+    "nontax_general": "缴",
+    "court_fee": "诉",
+    "exam_fee": "考",
+    "fund_settlement": "往",
+    "housing_maintenance": "修",
+    "donation": "捐",
+    "association_dues": "会",
+    "mutual_aid": "助",
 }
 SETTLEMENT_LABELS = (
-    ("fund", "医保统筹基金支付"), ("personal_account", "个人账户支付"), ("other_insurance", "其他医保支付"),
-    ("co_pay", "个人自付"), ("self_pay", "个人自费"), ("cash", "个人现金支付"),
+    ("fund", "医保统筹基金支付"),
+    ("personal_account", "个人账户支付"),
+    ("other_insurance", "其他医保支付"),
+    ("co_pay", "个人自付"),
+    ("self_pay", "个人自费"),
+    ("cash", "个人现金支付"),
 )
 # 其他医保支付 in the data standard's named parts, shown under it.
-OTHER_PAYMENT_LABELS = (("serious_illness", "大病保险"), ("medical_assistance", "医疗救助"),
-                        ("civil_servant", "公务员医疗补助"), ("other", "其他"))
+OTHER_PAYMENT_LABELS = (
+    ("serious_illness", "大病保险"),
+    ("medical_assistance", "医疗救助"),
+    ("civil_servant", "公务员医疗补助"),
+    ("other", "其他"),
+)
 
 
 # What a view may read when it is built, beyond the bill's own row; a page asks for what it shows.
-DOCUMENT = "document"    # the signed document (a list reads narrow rows without it)
+DOCUMENT = "document"  # the signed document (a list reads narrow rows without it)
 SIGNATURE = "signature"  # the signature check
-TIMELINE = "timeline"    # network events and feedback records, and the bill across a red reversal
-CHIP = "chip"            # the bill's open authorization, which its chip and what may be done depend on
-HOLDERS = "holders"      # every authorization of the bill and who accessed it (implies CHIP)
+TIMELINE = "timeline"  # network events and feedback records, and the bill across a red reversal
+CHIP = "chip"  # the bill's open authorization, which its chip and what may be done depend on
+HOLDERS = "holders"  # every authorization of the bill and who accessed it (implies CHIP)
 DETAIL = frozenset({DOCUMENT, SIGNATURE, TIMELINE, CHIP, HOLDERS})
 STATUS = frozenset({DOCUMENT, TIMELINE, CHIP})
 UNIT_CLAIM = frozenset({DOCUMENT, SIGNATURE})
 
 
 class BillView:
-    def __init__(self, bill: Bill, holds: Mapping[int, Claim] | None = None,
-                 parts: Collection[str] = ()) -> None:
+    def __init__(self, bill: Bill, holds: Mapping[int, Claim] | None = None, parts: Collection[str] = ()) -> None:
         """``holds``: the open authorizations of the bills on a list page, read for the page at once
         (without it, ``CHIP`` reads the bill's own). What a page does not ask for is not there:
         a template that reaches for it gets nothing rather than a query."""
@@ -154,8 +170,10 @@ class BillView:
             return []
         rows = [("reimbursed", "已报销", self.bill.reimbursed_amount), ("remaining", "仍可报销", self.remaining)]
         if self.doc.get("medical"):
-            rows[:0] = [("insurance", "医保已付", self.bill.total - self.bill.claimable),
-                        ("paid", "您已支付", self.bill.claimable)]
+            rows[:0] = [
+                ("insurance", "医保已付", self.bill.total - self.bill.claimable),
+                ("paid", "您已支付", self.bill.claimable),
+            ]
         return rows
 
     @property
@@ -175,8 +193,14 @@ class BillView:
     @property
     def can_authorize(self) -> bool:
         held = self.open_authorization
-        return bool(policy.decide(policy.ResidentActor(self.bill.resident_id), "authorize", bill=self.bill,
-                                  open_authorization=held.auth if held else None))
+        return bool(
+            policy.decide(
+                policy.ResidentActor(self.bill.resident_id),
+                "authorize",
+                bill=self.bill,
+                open_authorization=held.auth if held else None,
+            )
+        )
 
     @property
     def settlement(self) -> list[tuple[str, str]]:
@@ -188,34 +212,51 @@ class BillView:
             if key in split:
                 rows.append((label, yuan_display(split[key])))
             if key == "other_insurance":
-                rows += [(f"其中{part}", yuan_display(parts[name])) for name, part in OTHER_PAYMENT_LABELS
-                         if parts.get(name)]
+                rows += [
+                    (f"其中{part}", yuan_display(parts[name])) for name, part in OTHER_PAYMENT_LABELS if parts.get(name)
+                ]
         return rows
 
     @property
     def items(self) -> list[dict[str, Any]]:
-        return [{**item, "price_display": yuan_display(item["price"]), "amount_display": yuan_display(item["amount"]),
-                 "self_paid_display": yuan_display(item.get("self_paid") or 0)} for item in self.doc.get("items", [])]
+        return [
+            {
+                **item,
+                "price_display": yuan_display(item["price"]),
+                "amount_display": yuan_display(item["amount"]),
+                "self_paid_display": yuan_display(item.get("self_paid") or 0),
+            }
+            for item in self.doc.get("items", [])
+        ]
 
     @property
     def details(self) -> list[dict[str, Any]]:
         """The inpatient 医疗收费明细 (data standard), amounts formatted as everywhere else."""
         rows = (self.doc.get("medical") or {}).get("details") or []
-        return [{**row, "price_display": yuan_display(row["price"]), "amount_display": yuan_display(row["amount"])}
-                for row in rows]
+        return [
+            {**row, "price_display": yuan_display(row["price"]), "amount_display": yuan_display(row["amount"])}
+            for row in rows
+        ]
 
     def _signature(self) -> dict[str, Any]:
-        ok, key = signature_check(self.bill.canonical, self.bill.signature_alg, self.bill.signature_kid,
-                                  self.bill.signature_value)
-        return {"ok": ok, "kid": self.bill.signature_kid, "alg": self.bill.signature_alg,
-                "province": province_name(key.province) if key else "未知"}
+        ok, key = signature_check(
+            self.bill.canonical, self.bill.signature_alg, self.bill.signature_kid, self.bill.signature_value
+        )
+        return {
+            "ok": ok,
+            "kid": self.bill.signature_kid,
+            "alg": self.bill.signature_alg,
+            "province": province_name(key.province) if key else "未知",
+        }
 
     def _timeline(self) -> list[tuple[datetime, str, str]]:
         """(time, what, detail), oldest first: issue, network events, feedback records."""
-        entries: list[tuple[datetime, str, str]] = [(self.issued_local, copy.TIMELINE["issued"],
-                                                     self.doc["issuer"]["name"])]
-        events = db.session.scalars(select(BillEvent).where(BillEvent.bill_id == self.bill.id)
-                                    .order_by(BillEvent.at, BillEvent.id))
+        entries: list[tuple[datetime, str, str]] = [
+            (self.issued_local, copy.TIMELINE["issued"], self.doc["issuer"]["name"])
+        ]
+        events = db.session.scalars(
+            select(BillEvent).where(BillEvent.bill_id == self.bill.id).order_by(BillEvent.at, BillEvent.id)
+        )
         for event in events:
             if event.type == "feedback":
                 continue
@@ -235,8 +276,13 @@ class BillView:
     @property
     def check_url(self) -> str:
         """The public status URL this bill's QR code carries (the same one the issuer prints)."""
-        elements = FiveElements(code=self.bill.code, number=self.bill.number, check=self.bill.check_code,
-                                issued_on=self.issued_local.date(), amount_fen=self.bill.total)
+        elements = FiveElements(
+            code=self.bill.code,
+            number=self.bill.number,
+            check=self.bill.check_code,
+            issued_on=self.issued_local.date(),
+            amount_fen=self.bill.total,
+        )
         return build_payload_url(elements, current_app.config["WALLET_BASE_URL"])
 
     def qr_svg(self) -> str:
@@ -246,6 +292,7 @@ class BillView:
         its namespace; segno's ``svg_inline`` leaves that out (it is meant for embedding).
         """
         out = io.BytesIO()
-        segno.make(self.check_url, error="m").save(out, kind="svg", xmldecl=False, scale=8, border=2,
-                                                    dark="#000", light="#fff", svgclass=None, lineclass=None)
+        segno.make(self.check_url, error="m").save(
+            out, kind="svg", xmldecl=False, scale=8, border=2, dark="#000", light="#fff", svgclass=None, lineclass=None
+        )
         return out.getvalue().decode()

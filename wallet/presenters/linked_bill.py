@@ -4,6 +4,7 @@ A red reversal makes two bills that point at each other: the voided original and
 bill. Both are the payer's, so both are normally in the wallet; when the red one has not
 been collected yet, it is named without a link (and the next sync brings it).
 """
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,10 @@ def linked_bill(bill: Bill, which: str) -> LinkedBill | None:
     ref = json.loads(bill.status_json).get(which)
     if not ref:
         return None
-    found = db.session.scalar(select(Bill.id).where(Bill.resident_id == bill.resident_id, Bill.code == ref["code"],
-                                                    Bill.number == ref["number"]))
+    found = db.session.scalar(
+        select(Bill.id).where(
+            Bill.resident_id == bill.resident_id, Bill.code == ref["code"], Bill.number == ref["number"]
+        )
+    )
     href = url_for("resident.bill_detail", bill_id=found) if found is not None else None
     return LinkedBill(LABELS[which], ref["code"], ref["number"], href)

@@ -1,4 +1,5 @@
 """Showing a verified bill that is not (yet) stored, with the same labels as a stored one."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace

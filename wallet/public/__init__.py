@@ -3,6 +3,7 @@
 Every bill's QR code encodes this page's URL with the five elements, so any phone camera
 opens the right answer. Rate limited per client and per bill per day.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("public", __name__)

@@ -5,6 +5,7 @@ type, issuer, date, amount and how often the bill was checked — and nothing ab
 payer or the items. Typed elements are posted (they stay out of logs and history); a
 QR code opens the page with them in the query, which is the public contract.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -54,8 +55,7 @@ def too_many_checks(error: RateLimitExceeded) -> Any:
     return body, status, retry_after()
 
 
-def render_check(verification: Verification | None, values: dict[str, str],
-                 errors: dict[str, str]) -> tuple[str, int]:
+def render_check(verification: Verification | None, values: dict[str, str], errors: dict[str, str]) -> tuple[str, int]:
     """The whole page, or for htmx the result with the fields swapped in out of band."""
     context = {
         "verification": verification,

@@ -4,10 +4,12 @@ The overview route itself (``resident.authorizations``) renders its template; th
 it needs comes from :func:`overview_context`, injected for that endpoint only, and the same
 section re-fetches itself (``/authorizations/overview``) whenever ``billsChanged`` fires.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -31,9 +33,11 @@ from wallet.services import authorizations, receipts
 def overview_context(resident_id: int) -> dict[str, Any]:
     authorizations.sweep(resident_id=resident_id)
     views = [AuthorizationView(a, red_link=True) for a in authorizations.authorizations_of(resident_id)]
-    return {"open_views": [v for v in views if v.state in OPEN_STATES],
-            "closed_views": [v for v in views if v.state not in OPEN_STATES],
-            "sync": db.session.get(SyncState, resident_id)}
+    return {
+        "open_views": [v for v in views if v.state in OPEN_STATES],
+        "closed_views": [v for v in views if v.state not in OPEN_STATES],
+        "sync": db.session.get(SyncState, resident_id),
+    }
 
 
 @bp.context_processor
@@ -71,8 +75,9 @@ def confirm_revoke(auth_id: int) -> Any:
     decision = policy.decide(policy.ResidentActor(current_user.id), "revoke", authorization=own)
     if own is None or not decision:
         return refusal_page(decision.refusal(), title="无法撤销授权", links=_refusal_links(auth_id))
-    return render_template("wallet/authorize/revoke.html", active_tab="authorize", v=AuthorizationView(own),
-                           back_to=_back(request.args))
+    return render_template(
+        "wallet/authorize/revoke.html", active_tab="authorize", v=AuthorizationView(own), back_to=_back(request.args)
+    )
 
 
 @bp.post("/authorizations/<int(max=2147483647):auth_id>/revoke")
@@ -91,18 +96,28 @@ def revoke(auth_id: int) -> Any:
 def receipt(receipt_id: int) -> Any:
     found = _receipt_or_404(receipt_id)
     verdict = receipts.verify_stored(found.canonical, found.signature_alg, found.signature_kid, found.signature_value)
-    return render_template("wallet/authorize/receipt.html", active_tab="authorize", receipt=found,
-                           doc=verdict.document or json.loads(found.canonical), genuine=verdict.genuine,
-                           check=verdict.message, number=receipt_number(found),
-                           jws=receipts.compact(found.canonical, found.signature_alg, found.signature_kid,
-                                                found.signature_value))
+    return render_template(
+        "wallet/authorize/receipt.html",
+        active_tab="authorize",
+        receipt=found,
+        doc=verdict.document or json.loads(found.canonical),
+        genuine=verdict.genuine,
+        check=verdict.message,
+        number=receipt_number(found),
+        jws=receipts.compact(found.canonical, found.signature_alg, found.signature_kid, found.signature_value),
+    )
 
 
 def _receipt_or_404(receipt_id: int) -> AuthorizationReceipt:
     found = authorizations.receipt_of(current_user.id, receipt_id)
     if found is None:
-        abort(make_response(render_error(404, "没有找到这份授权回执。",
-                                         links=[("返回授权列表", url_for("resident.authorizations"))])))
+        abort(
+            make_response(
+                render_error(
+                    404, "没有找到这份授权回执。", links=[("返回授权列表", url_for("resident.authorizations"))]
+                )
+            )
+        )
     return found
 
 
@@ -118,8 +133,11 @@ def receipt_jws(receipt_id: int) -> Any:
     token = receipts.compact(found.canonical, found.signature_alg, found.signature_kid, found.signature_value)
     if token is None:
         return redirect(url_for("resident.receipt_file", receipt_id=found.id))
-    return Response(token, mimetype="application/jose",
-                    headers={"Content-Disposition": f'attachment; filename="authorization-receipt-{found.id}.jws"'})
+    return Response(
+        token,
+        mimetype="application/jose",
+        headers={"Content-Disposition": f'attachment; filename="authorization-receipt-{found.id}.jws"'},
+    )
 
 
 @bp.get("/authorizations/receipts/<int(max=2147483647):receipt_id>.json")
@@ -130,8 +148,11 @@ def receipt_file(receipt_id: int) -> Any:
     if found.signature_alg == receipts.JWS_ALG:
         return redirect(url_for("resident.receipt_jws", receipt_id=found.id))
     body = receipts.envelope(found.canonical, found.signature_alg, found.signature_kid, found.signature_value)
-    return Response(json.dumps(body, ensure_ascii=False, indent=2), mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="authorization-receipt-{found.id}.json"'})
+    return Response(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="authorization-receipt-{found.id}.json"'},
+    )
 
 
 @bp.get("/bills/<int(max=2147483647):bill_id>/authorizations")
@@ -139,5 +160,6 @@ def receipt_file(receipt_id: int) -> Any:
 def bill_authorizations(bill_id: int) -> Any:
     """The authorization section of a bill's detail page, refreshed when anything changes."""
     authorizations.sweep(resident_id=current_user.id)
-    return render_template("wallet/authorize/_bill_section.html",
-                           bill=BillView(owned_or_404(bill_id), parts=(HOLDERS,)))
+    return render_template(
+        "wallet/authorize/_bill_section.html", bill=BillView(owned_or_404(bill_id), parts=(HOLDERS,))
+    )

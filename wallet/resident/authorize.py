@@ -3,10 +3,12 @@
 Choosing and previewing are plain GET pages (nothing changes); the confirmation that
 follows the preview is :mod:`wallet.resident.confirm`.
 """
+
 from __future__ import annotations
 
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import current_app, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -53,8 +55,9 @@ def search_units(q: str, unit_type: str | None, limit: int = 20) -> list[Unit]:
         stmt = stmt.where(Unit.unit_type == unit_type)
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(or_(Unit.name.like(pattern, escape="\\"),
-                              Unit.credit_code.like(pattern.upper(), escape="\\")))
+        stmt = stmt.where(
+            or_(Unit.name.like(pattern, escape="\\"), Unit.credit_code.like(pattern.upper(), escape="\\"))
+        )
     return list(db.session.scalars(stmt.order_by(Unit.name).limit(limit)))
 
 
@@ -65,8 +68,14 @@ def choose_unit() -> Any:
     unit_type = (request.args.get("type") or "").strip()
     if unit_type and unit_type not in UNIT_TYPES:
         raise Refusal("input_invalid", "请选择列表中的单位类型。", 400)
-    context = {"q": q, "unit_type": unit_type, "unit_types": UNIT_TYPES, "units": search_units(q, unit_type or None),
-               "recent": authorizations.recent_units(current_user.id), "preselected": bill_ids_of(request.args)}
+    context = {
+        "q": q,
+        "unit_type": unit_type,
+        "unit_types": UNIT_TYPES,
+        "units": search_units(q, unit_type or None),
+        "recent": authorizations.recent_units(current_user.id),
+        "preselected": bill_ids_of(request.args),
+    }
     return render_page("wallet/authorize/choose_unit.html", ["unit_results"], active_tab="authorize", **context)
 
 
@@ -74,9 +83,13 @@ def selection_rows(unit: Unit, bills: list[Any], parts: tuple[str, ...] = ()) ->
     """Each bill with whether it may go to ``unit``; ``parts`` as for :class:`BillView`."""
     held = authorizations.open_by_bill(current_user.id, [b.id for b in bills])
     actor = policy.ResidentActor(current_user.id)
-    return [(BillView(b, holds=held, parts=parts),
-             policy.decide(actor, "authorize", bill=b, open_authorization=held.get(b.id), target_unit=unit))
-            for b in bills]
+    return [
+        (
+            BillView(b, holds=held, parts=parts),
+            policy.decide(actor, "authorize", bill=b, open_authorization=held.get(b.id), target_unit=unit),
+        )
+        for b in bills
+    ]
 
 
 @bp.get("/authorize/<int(max=2147483647):unit_id>")
@@ -85,13 +98,21 @@ def select_bills(unit_id: int) -> Any:
     unit = _active_unit(unit_id)
     q = (request.args.get("q") or "").strip()[:50]
     preselected = bill_ids_of(request.args)
-    page, next_cursor = bill_queries.page_of_bills(current_user.id, bill_queries.BillFilter(q=q),
-                                                    request.args.get("cursor") or None)
+    page, next_cursor = bill_queries.page_of_bills(
+        current_user.id, bill_queries.BillFilter(q=q), request.args.get("cursor") or None
+    )
     chosen = [b for b in (bill_queries.owned_bill(current_user.id, i) for i in preselected) if b is not None]
     shown = chosen + [b for b in page if b.id not in preselected] if not request.args.get("cursor") else page
     claim_ref, note = claim_fields(request.args)
-    context = {"unit": unit, "rows": selection_rows(unit, shown), "next_cursor": next_cursor, "q": q,
-               "preselected": set(preselected), "claim_ref": claim_ref, "note": note}
+    context = {
+        "unit": unit,
+        "rows": selection_rows(unit, shown),
+        "next_cursor": next_cursor,
+        "q": q,
+        "preselected": set(preselected),
+        "claim_ref": claim_ref,
+        "note": note,
+    }
     return render_page("wallet/authorize/select_bills.html", ["rows"], active_tab="authorize", **context)
 
 
@@ -119,8 +140,19 @@ def preview(unit_id: int) -> Any:
     good, bad = _checked_bills(unit, ids)
     status = 409 if bad else 200
     ttl = copy.duration(int(current_app.config["AUTHORIZATION_TTL_SECONDS"]))
-    back_url = url_for("resident.select_bills", unit_id=unit.id, bill=ids, claim_ref=claim_ref or None,
-                       note=note or None)
-    return render_template("wallet/authorize/preview.html", active_tab="authorize", unit=unit, bills=good,
-                           blocked=bad, claim_ref=claim_ref, note=note, request_id=secrets.token_urlsafe(18),
-                           ttl=ttl, face_needed=not step_up_satisfied(), back_url=back_url), status
+    back_url = url_for(
+        "resident.select_bills", unit_id=unit.id, bill=ids, claim_ref=claim_ref or None, note=note or None
+    )
+    return render_template(
+        "wallet/authorize/preview.html",
+        active_tab="authorize",
+        unit=unit,
+        bills=good,
+        blocked=bad,
+        claim_ref=claim_ref,
+        note=note,
+        request_id=secrets.token_urlsafe(18),
+        ttl=ttl,
+        face_needed=not step_up_satisfied(),
+        back_url=back_url,
+    ), status

@@ -1,4 +1,5 @@
 """The resident's bills: list with filters and infinite scroll, detail, layout file and QR."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -46,16 +47,18 @@ def render_bill_list() -> Response:
     return response
 
 
-def bill_list_html(blocks: tuple[str, ...], resident: Resident, flt: bill_queries.BillFilter,
-                   after: str | None) -> str:
+def bill_list_html(blocks: tuple[str, ...], resident: Resident, flt: bill_queries.BillFilter, after: str | None) -> str:
     """The list page (or its ``blocks``) rendered for the resident, reused until their bills change
     (see list_cache). A page with a message waiting to be flashed is made afresh and not kept.
     """
     # The sequence is read before any bill: the page then never claims a newer state than it shows.
     sync = db.session.get(SyncState, resident.id)
     shown = (sync.state, sync.progress, sync.rejected, sync.last_synced_at) if sync else ()
-    key = None if session.get("_flashes") else \
-        sequence_key("bills", resident, sync, resident.name_enc, blocks, flt, after, *shown)
+    key = (
+        None
+        if session.get("_flashes")
+        else sequence_key("bills", resident, sync, resident.name_enc, blocks, flt, after, *shown)
+    )
 
     def render() -> tuple[str, datetime | None]:
         context, changes_at = bill_list_context(resident, sync, flt, after)
@@ -66,19 +69,29 @@ def bill_list_html(blocks: tuple[str, ...], resident: Resident, flt: bill_querie
     return fill_csrf_slot(list_cache().get_or_make(key, render))
 
 
-def bill_list_context(resident: Resident, sync: SyncState | None, flt: bill_queries.BillFilter,
-                      after: str | None) -> tuple[dict[str, object], datetime | None]:
+def bill_list_context(
+    resident: Resident, sync: SyncState | None, flt: bill_queries.BillFilter, after: str | None
+) -> tuple[dict[str, object], datetime | None]:
     """What the list shows, and when it will change by the clock alone (None: only by a change)."""
     resident_id = resident.id
     bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after)
-    summary = list_cache().get_or_make(sequence_key("summary", resident, sync),
-                                       lambda: (bill_summary.read_summary(resident_id), None))
+    summary = list_cache().get_or_make(
+        sequence_key("summary", resident, sync), lambda: (bill_summary.read_summary(resident_id), None)
+    )
     count, amount = bill_queries.totals(resident_id, flt) if flt.q else summary.totals(flt)
     held = authorizations.open_by_bill(resident_id, [b.id for b in bills])
     views = [BillView(b, holds=held) for b in bills]
-    context = {"flt": flt, "bills": views, "next_cursor": next_cursor, "count": count, "amount": amount,
-               "facets": summary.facets(), "sync": sync, "after": after,
-               "unverified": rejections.outstanding(resident_id) if sync and sync.rejected else []}
+    context = {
+        "flt": flt,
+        "bills": views,
+        "next_cursor": next_cursor,
+        "count": count,
+        "amount": amount,
+        "facets": summary.facets(),
+        "sync": sync,
+        "after": after,
+        "unverified": rejections.outstanding(resident_id) if sync and sync.rejected else [],
+    }
     return context, min((at for view in views if (at := view.chip_changes_at) is not None), default=None)
 
 
@@ -108,8 +121,9 @@ def bill_pdf(bill_id: int) -> Response:
     except (FiscalUnavailable, FiscalError) as exc:
         raise Refusal("layout_unavailable", "版式文件暂时无法从开票地获取，请稍后再试。", 503) from exc
     filename = f"{bill.code}-{bill.number}.pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @bp.get("/bills/<int:bill_id>/qr")
@@ -123,8 +137,7 @@ def bill_qr(bill_id: int) -> str:
 @login_required
 def bill_qr_svg(bill_id: int) -> Response:
     view = BillView(owned_or_404(bill_id))
-    return Response(view.qr_svg(), mimetype="image/svg+xml",
-                    headers={"Cache-Control": "private, max-age=3600"})
+    return Response(view.qr_svg(), mimetype="image/svg+xml", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @bp.post("/bills/refresh")
@@ -160,4 +173,3 @@ def owned_or_404(bill_id: int) -> Bill:
     if bill is None:
         abort(404)
     return bill
-

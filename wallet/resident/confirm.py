@@ -7,11 +7,12 @@ never press 确认授权 twice. The return is a GET (the identity provider redir
 it carries a nonce only this session holds, is used once, and expires.
 Each confirmation carries a one-time ``request_id``: a double submit yields one receipt.
 """
+
 from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import flash, redirect, request, session, url_for
@@ -58,18 +59,35 @@ def confirmed(nonce: str) -> Any:
         return redirect(url_for("resident.choose_unit"), code=303)
     if not step_up_satisfied() or int(session.get(VERIFIED_AT, 0)) < held.at - 1:
         flash(NOT_VERIFIED, "error")
-        return redirect(url_for("resident.preview", unit_id=held.unit_id, bill=held.bill_ids,
-                                claim_ref=held.claim_ref or None, note=held.note or None), code=303)
+        return redirect(
+            url_for(
+                "resident.preview",
+                unit_id=held.unit_id,
+                bill=held.bill_ids,
+                claim_ref=held.claim_ref or None,
+                note=held.note or None,
+            ),
+            code=303,
+        )
     return _authorize(held.unit_id, held.bill_ids, held.claim_ref, held.note, held.request_id)
 
 
 def _authorize(unit_id: int, ids: list[int], claim_ref: str, note: str, request_id: str) -> Any:
-    verified = datetime.fromtimestamp(int(session.get(VERIFIED_AT, time.time())), timezone.utc)
+    verified = datetime.fromtimestamp(int(session.get(VERIFIED_AT, time.time())), UTC)
     try:
-        receipt = authorizations.authorize_bills(current_user._get_current_object(), unit_id, ids, claim_ref, note,
-                                                 request_id, Confirmation(str(session.get(ACR, "")), verified))
+        receipt = authorizations.authorize_bills(
+            current_user._get_current_object(),
+            unit_id,
+            ids,
+            claim_ref,
+            note,
+            request_id,
+            Confirmation(str(session.get(ACR, "")), verified),
+        )
     except Refusal as refused:
-        links = [("重新选择单位和票据", url_for("resident.choose_unit")),
-                 ("查看我的授权", url_for("resident.authorizations"))]
+        links = [
+            ("重新选择单位和票据", url_for("resident.choose_unit")),
+            ("查看我的授权", url_for("resident.authorizations")),
+        ]
         return refusal_page(refused, title="授权没有完成", links=links)
     return redirect(url_for("resident.receipt", receipt_id=receipt.id), code=303)

@@ -1,11 +1,21 @@
 """The resident's data rights: take all of one's data away (export) and close the account (deactivate)."""
+
 from __future__ import annotations
 
 from typing import Any
 
 import requests
-from flask import (Response, current_app, flash, redirect, render_template, request, session, stream_with_context,
-                   url_for)
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from common.timeutil import SHANGHAI, utcnow
@@ -34,8 +44,12 @@ def end_sessions_of_closed_accounts() -> None:
 
 def _export_context() -> dict[str, Any]:
     job = export_jobs.export_of(current_user.id)
-    return {"job": job, "state": job.state_at(utcnow()) if job else "none", "face_ready": step_up_satisfied(),
-            "download_hours": export_jobs.DOWNLOAD_HOURS}
+    return {
+        "job": job,
+        "state": job.state_at(utcnow()) if job else "none",
+        "face_ready": step_up_satisfied(),
+        "download_hours": export_jobs.DOWNLOAD_HOURS,
+    }
 
 
 @bp.get("/me/export")
@@ -69,23 +83,36 @@ def export_download(key: str) -> Any:
     if job is None:
         raise Refusal("not_found", "没有找到这个导出文件。请回到“导出我的数据”页面重新导出。", 404)
     if job.state_at(utcnow()) == "expired":
-        raise Refusal("export_expired", f"下载链接已过期（生成后 {export_jobs.DOWNLOAD_HOURS} 小时内有效），"
-                                        "文件已删除。"
-                                        "请回到“导出我的数据”页面重新导出。", 410)
+        raise Refusal(
+            "export_expired",
+            f"下载链接已过期（生成后 {export_jobs.DOWNLOAD_HOURS} 小时内有效），"
+            "文件已删除。"
+            "请回到“导出我的数据”页面重新导出。",
+            410,
+        )
     audit.record_now("resident.export.download", current_user, f"resident:{current_user.id}", size=job.size)
     day = (job.finished_at or utcnow()).astimezone(SHANGHAI).strftime("%Y%m%d")
-    return Response(stream_with_context(export_jobs.chunks(current_user.id)), mimetype="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="bill-wallet-export-{day}.zip"',
-                             "Content-Length": str(job.size), "Cache-Control": "no-store"})
+    return Response(
+        stream_with_context(export_jobs.chunks(current_user.id)),
+        mimetype="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="bill-wallet-export-{day}.zip"',
+            "Content-Length": str(job.size),
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def _deactivate_page(status: int = 200, **context: Any) -> tuple[str, int]:
     auths, now = authorizations.authorizations_of(current_user.id, limit=1000), utcnow()
-    return render_template("wallet/resident/deactivate.html", active_tab="me", phrase=CONFIRM_PHRASE,
-                           open_count=sum(1 for a in auths if a.open_key is not None),
-                           locked=sorted({a.unit.name for a in auths
-                                          if a.state == "locked" and not policy.lock_lapsed(a, now)}),
-                           **context), status
+    return render_template(
+        "wallet/resident/deactivate.html",
+        active_tab="me",
+        phrase=CONFIRM_PHRASE,
+        open_count=sum(1 for a in auths if a.open_key is not None),
+        locked=sorted({a.unit.name for a in auths if a.state == "locked" and not policy.lock_lapsed(a, now)}),
+        **context,
+    ), status
 
 
 @bp.route("/me/deactivate", methods=["GET", "POST"])

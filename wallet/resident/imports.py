@@ -5,6 +5,7 @@ resident's "加入票据夹" on that screen stores anything. The forms post norm
 without JavaScript; with htmx the result replaces only the result region, refusals
 included (their 4xx status is kept), so the page never reloads mid-import.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -23,11 +24,9 @@ from wallet.scan.five_elements import FIELDS, submitted_fields
 from wallet.scan.payload import MAX_PAYLOAD_CHARS
 from wallet.scan.photo import DEFAULT_MAX_BYTES as PHOTO_MAX_BYTES
 from wallet.services import imports
-from wallet.services.verification import LAYOUT_MAX_BYTES, Verification, verify_elements, verify_file, \
-    verify_qr_text
+from wallet.services.verification import LAYOUT_MAX_BYTES, Verification, verify_elements, verify_file, verify_qr_text
 
-IMPORT_ENDPOINTS = {"resident.import_qr", "resident.import_file", "resident.import_elements",
-                    "resident.import_confirm"}
+IMPORT_ENDPOINTS = {"resident.import_qr", "resident.import_file", "resident.import_elements", "resident.import_confirm"}
 NO_FILE = Refusal("file_required", "请先选择要上传的票据照片或PDF版式文件。", 400)
 NO_QR = Refusal("not_a_bill_qr", "没有读到二维码内容，请重新扫码，或改为上传照片、手动输入五要素。", 400)
 TOO_LARGE = "文件太大，无法上传。请上传不超过{mb} MB的照片或PDF版式文件。"
@@ -116,8 +115,11 @@ def upload_too_large(error: RequestEntityTooLarge) -> Any:
 def page_context() -> dict[str, Any]:
     """What every rendering of the import page needs: its tab and the upload limits it announces."""
     body_limit = int(current_app.config["MAX_CONTENT_LENGTH"])
-    return {"active_tab": "import", "photo_max_bytes": min(PHOTO_MAX_BYTES, body_limit),
-            "layout_max_bytes": min(LAYOUT_MAX_BYTES, body_limit)}
+    return {
+        "active_tab": "import",
+        "photo_max_bytes": min(PHOTO_MAX_BYTES, body_limit),
+        "layout_max_bytes": min(LAYOUT_MAX_BYTES, body_limit),
+    }
 
 
 def review_or_ask(verification: Verification) -> tuple[str, int]:
@@ -127,13 +129,22 @@ def review_or_ask(verification: Verification) -> tuple[str, int]:
     if refusal is None or refusal.code != "incomplete_bill_qr":
         return render_review(imports.review(current_user, verification))
     read, missing = refusal.details["read"], refusal.details["missing"]
-    return render_review(imports.ImportReview.refused(refusal), dict(read), dict(refusal.fields),
-                         qr_text=refusal.details["qr_text"], focus=missing[0])
+    return render_review(
+        imports.ImportReview.refused(refusal),
+        dict(read),
+        dict(refusal.fields),
+        qr_text=refusal.details["qr_text"],
+        focus=missing[0],
+    )
 
 
-def render_review(review: imports.ImportReview, values: dict[str, str] | None = None,
-                  errors: dict[str, str] | None = None, qr_text: str | None = None,
-                  focus: str | None = None) -> tuple[str, int]:
+def render_review(
+    review: imports.ImportReview,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    qr_text: str | None = None,
+    focus: str | None = None,
+) -> tuple[str, int]:
     """The result region for htmx, else the import page with the result on top."""
     context = {
         "review": review,

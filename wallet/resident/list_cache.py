@@ -16,6 +16,7 @@ response puts its own session's token.
 Each process keeps its own entries (a bounded LRU), so nothing is shared between
 processes and a restart only costs one render per page.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -41,8 +42,9 @@ CSRF_SLOT = f"csrf-slot-{secrets.token_hex(16)}"
 
 class ListCache:
     def __init__(self, entries: int) -> None:
-        self._entries: LRUCache[Hashable, tuple[Any, datetime | None]] | None = \
+        self._entries: LRUCache[Hashable, tuple[Any, datetime | None]] | None = (
             LRUCache(maxsize=entries) if entries > 0 else None
+        )
         self._tokens: LRUCache[str, str] = LRUCache(maxsize=max(entries, 1))
         self._lock = threading.Lock()
 

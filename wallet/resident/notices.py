@@ -4,6 +4,7 @@ Time alone changes some things (an authorization lapses, a lock expires) with no
 acting; the resident's open pages poll ``/live`` every second, so that poll first records
 any such change for this resident — which bumps the change sequence it then reports.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -45,8 +46,9 @@ def notification_badge() -> dict[str, Any]:
         if resident is None:
             return 0
         # Every notification and every read bumps the change sequence, so the count is kept per sequence.
-        return list_cache().get_or_make(sequence_key("unread", resident, _sync()),
-                                        lambda: (activity.unread_count(resident.id), None))
+        return list_cache().get_or_make(
+            sequence_key("unread", resident, _sync()), lambda: (activity.unread_count(resident.id), None)
+        )
 
     return {"unread_notifications": unread, "access_kinds": activity.ACCESS_KINDS}
 
@@ -70,8 +72,9 @@ def _notification_context() -> dict[str, Any]:
 @bp.get("/notifications")
 @login_required
 def notifications() -> str:
-    return render_template("wallet/authorize/notifications.html", active_tab="me", sync=_sync(),
-                           **_notification_context())
+    return render_template(
+        "wallet/authorize/notifications.html", active_tab="me", sync=_sync(), **_notification_context()
+    )
 
 
 @bp.get("/notifications/list")
@@ -96,8 +99,12 @@ def notification_badge_partial() -> str:
 @bp.get("/access-history")
 @login_required
 def access_history() -> str:
-    return render_template("wallet/authorize/access_history.html", active_tab="me", sync=_sync(),
-                           events=activity.access_history(current_user.id))
+    return render_template(
+        "wallet/authorize/access_history.html",
+        active_tab="me",
+        sync=_sync(),
+        events=activity.access_history(current_user.id),
+    )
 
 
 @bp.get("/access-history/list")

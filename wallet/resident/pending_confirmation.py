@@ -11,6 +11,7 @@ which makes the authorization. It is safe because it is:
 - short-lived (``LIFETIME``), and honoured only after a face verification that happened
   after the confirmation was pressed.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -36,8 +37,16 @@ class PendingConfirmation:
 def hold(resident_id: int, unit_id: int, bill_ids: list[int], claim_ref: str, note: str, request_id: str) -> str:
     """Keep what the resident confirmed; returns the nonce the face check comes back with."""
     nonce = secrets.token_urlsafe(16)
-    session[KEY] = {"nonce": nonce, "resident": resident_id, "unit": unit_id, "bills": bill_ids,
-                    "claim_ref": claim_ref, "note": note, "request_id": request_id, "at": int(time.time())}
+    session[KEY] = {
+        "nonce": nonce,
+        "resident": resident_id,
+        "unit": unit_id,
+        "bills": bill_ids,
+        "claim_ref": claim_ref,
+        "note": note,
+        "request_id": request_id,
+        "at": int(time.time()),
+    }
     return nonce
 
 
@@ -49,5 +58,11 @@ def take(resident_id: int, nonce: str) -> PendingConfirmation | None:
     session.pop(KEY, None)
     if held.get("resident") != resident_id or time.time() - held.get("at", 0) > LIFETIME:
         return None
-    return PendingConfirmation(int(held["unit"]), [int(i) for i in held["bills"]], str(held["claim_ref"]),
-                               str(held["note"]), str(held["request_id"]), int(held["at"]))
+    return PendingConfirmation(
+        int(held["unit"]),
+        [int(i) for i in held["bills"]],
+        str(held["claim_ref"]),
+        str(held["note"]),
+        str(held["request_id"]),
+        int(held["at"]),
+    )

@@ -5,6 +5,7 @@ wallet signed exactly that content. No login, no personal data beyond what the r
 The receipt is pasted (the JWS text) or uploaded as the file the wallet gave; a file of a
 receipt signed before receipts were JWS (a JSON envelope) is still checked.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,11 +24,18 @@ TEMPLATE = "wallet/authorize/verify_receipt.html"
 def receipt_keys() -> Any:
     """The receipt key: JSON for programs (an old envelope's ``keys_url``), a Chinese page for a browser."""
     base = current_app.config["WALLET_BASE_URL"].rstrip("/")
-    keys = [{"kid": receipts.key_id(), "alg": receipts.JWS_ALG, "jwk": receipts.public_jwk(),
-             "public_key_pem": receipts.public_key_pem()}]
+    keys = [
+        {
+            "kid": receipts.key_id(),
+            "alg": receipts.JWS_ALG,
+            "jwk": receipts.public_jwk(),
+            "public_key_pem": receipts.public_key_pem(),
+        }
+    ]
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
-        response = make_response(render_template("wallet/authorize/receipt_keys.html", keys=keys,
-                                                 jwks_url=f"{base}/api/v1/jwks.json"))
+        response = make_response(
+            render_template("wallet/authorize/receipt_keys.html", keys=keys, jwks_url=f"{base}/api/v1/jwks.json")
+        )
     else:
         response = jsonify(ok=True, keys=keys, jwks_url=f"{base}/api/v1/jwks.json")
     response.headers.add("Vary", "Accept")
@@ -59,8 +67,13 @@ def verify_receipt() -> Any:
     else:
         return _refused(400, "请粘贴回执签名（JWS），或选择从票据夹下载的回执文件。")
     verdict = _verdict(text)
-    return render_template(TEMPLATE, result=verdict.genuine, doc=verdict.document, message=verdict.message,
-                           pasted=pasted if pasted.strip() else ""), 200 if verdict.genuine else 422
+    return render_template(
+        TEMPLATE,
+        result=verdict.genuine,
+        doc=verdict.document,
+        message=verdict.message,
+        pasted=pasted if pasted.strip() else "",
+    ), 200 if verdict.genuine else 422
 
 
 def _verdict(text: str) -> receipts.Verdict:

@@ -1,4 +1,5 @@
 """Resident pages. Each renders the full page; htmx requests get the same template's partial."""
+
 from __future__ import annotations
 
 from flask import Response, render_template

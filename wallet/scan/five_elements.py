@@ -5,12 +5,14 @@ same frozen value, so the rules for each element live here once. Validation coll
 one Chinese message per field instead of stopping at the first, because the typed-in
 form shows every problem next to its field at once.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from common.identifiers import IdentifierRefused, fold
 from common.money import MAX_FEN, AmountRefused, fen_from_yuan, yuan
@@ -92,8 +94,13 @@ class FiveElements:
 
     def as_fields(self) -> dict[str, str]:
         """The elements as the text a form or a status-page query carries, in canonical order."""
-        return {"code": self.code, "number": self.number, "check": self.check,
-                "date": self.date_text, "amount": self.amount_text}
+        return {
+            "code": self.code,
+            "number": self.number,
+            "check": self.check,
+            "date": self.date_text,
+            "amount": self.amount_text,
+        }
 
 
 def submitted_fields(source: Mapping[str, object]) -> dict[str, str]:
@@ -143,8 +150,13 @@ def parse_five_elements(fields: Mapping[str, object], *, today: date | None = No
             parsed[field] = value
     if errors:
         raise InvalidFiveElements(errors)
-    return FiveElements(code=parsed["code"], number=parsed["number"], check=parsed["check"],
-                        issued_on=parsed["date"], amount_fen=parsed["amount"])
+    return FiveElements(
+        code=parsed["code"],
+        number=parsed["number"],
+        check=parsed["check"],
+        issued_on=parsed["date"],
+        amount_fen=parsed["amount"],
+    )
 
 
 def _matches(pattern: re.Pattern[str], value: object) -> bool:

@@ -14,6 +14,7 @@ checks, not the fiscal network), and a code shaped like a bill's that fails a ru
 (damaged or misprinted; type the five elements). Nothing in a payload is trusted or
 followed: it only says which bill to ask the network about.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,9 +58,14 @@ class QrReading:
         if not self.missing:
             return None
         names = "、".join(LABELS[name] for name in self.missing)
-        return Refusal("incomplete_bill_qr", INCOMPLETE.format(missing=names), 422,
-                       {name: f"二维码中没有{LABELS[name]}。" for name in self.missing},
-                       missing=self.missing, read=dict(self.fields))
+        return Refusal(
+            "incomplete_bill_qr",
+            INCOMPLETE.format(missing=names),
+            422,
+            {name: f"二维码中没有{LABELS[name]}。" for name in self.missing},
+            missing=self.missing,
+            read=dict(self.fields),
+        )
 
     def elements(self) -> FiveElements:
         """The five elements, or ``incomplete_bill_qr`` naming what the code did not carry."""
@@ -137,8 +143,9 @@ def _read_caret(payload: str) -> QrReading:
             linked = {}
         clash = [name for name in fields if name in linked and linked[name].lower() != fields[name].lower()]
         if clash:
-            raise Refusal("malformed_bill_qr", DAMAGED, 422,
-                                 {name: f"二维码中的{LABELS[name]}前后不一致。" for name in clash})
+            raise Refusal(
+                "malformed_bill_qr", DAMAGED, 422, {name: f"二维码中的{LABELS[name]}前后不一致。" for name in clash}
+            )
         fields = {**linked, **fields}
     return _checked("caret_list", fields)
 
@@ -178,8 +185,14 @@ def _read_joined(shape: str, parts: list[str]) -> QrReading:
 def _bill_like(parts: list[str]) -> bool:
     """Code, number and check code in roughly their form: digits, digits, a short run of letters/digits."""
     code, number, check = (part.strip() for part in parts[:3])
-    return bool(_DIGITS.fullmatch(code) and _DIGITS.fullmatch(number) and _ALNUM.fullmatch(check)
-                and 6 <= len(code) <= 10 and 8 <= len(number) <= 12 and 4 <= len(check) <= 8)
+    return bool(
+        _DIGITS.fullmatch(code)
+        and _DIGITS.fullmatch(number)
+        and _ALNUM.fullmatch(check)
+        and 6 <= len(code) <= 10
+        and 8 <= len(number) <= 12
+        and 4 <= len(check) <= 8
+    )
 
 
 def _checked(shape: str, fields: dict[str, str]) -> QrReading:

@@ -12,19 +12,20 @@ full resolution for codes photographed from far away. Only when all of those fai
 harder readings of :mod:`wallet.scan.rescue` run (a dim or glared code, a steep tilt, a
 curled sheet), so a fair photo costs what it did.
 """
+
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 import pillow_heif
 import zxingcpp
 from PIL import Image, ImageFilter
 
-from wallet.scan.five_elements import FiveElements
 from wallet.refusals import Refusal
+from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import QrReading, read_payload
 from wallet.scan.rescue import Located, harder_readings
 
@@ -37,12 +38,17 @@ QR_CODES = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 ORIENTATION_TAG = 0x0112
 # How to turn the stored pixels upright for each EXIF orientation a camera records.
 UPRIGHT = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
     8: Image.Transpose.ROTATE_90,
 }
 
 pillow_heif.register_heif_opener()
+
 
 @dataclass(frozen=True)
 class DecodedPhoto:
@@ -67,7 +73,7 @@ def sniff_image_format(data: bytes) -> str | None:
         return "WEBP"
     if data[4:8] == b"ftyp":
         box_size = int.from_bytes(data[:4], "big")
-        brands = {data[offset:offset + 4] for offset in range(8, min(box_size, 64), 4)}
+        brands = {data[offset : offset + 4] for offset in range(8, min(box_size, 64), 4)}
         if brands & HEIF_BRANDS:
             return "HEIF"
     return None
@@ -77,8 +83,9 @@ def sniff_image_format(data: bytes) -> str | None:
 _USEFUL = ("malformed_bill_qr", "vat_invoice_qr", "not_a_bill_qr")
 
 
-def decode_bill_photo(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                      max_pixels: int = DEFAULT_MAX_PIXELS) -> DecodedPhoto:
+def decode_bill_photo(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> DecodedPhoto:
     """The bill named by the QR code in a photo, or :class:`Refusal`.
 
     When the photo holds several QR codes, the first that names a whole bill wins, else one

@@ -21,9 +21,10 @@ fair photo never pays for them. Cheapest first:
 A reading that comes out of any of these still has to pass the QR code's own error
 correction and the payload rules, so none of it can invent a bill.
 """
+
 from __future__ import annotations
 
-from typing import Generator, Iterator
+from collections.abc import Generator, Iterator
 
 import cv2
 import numpy as np
@@ -50,8 +51,9 @@ class Located:
         """Codes located in ``image`` are cut from ``base``, which is ``scale`` times larger."""
         self._watched[id(image)] = (image, base, scale)
 
-    def add(self, image: np.ndarray, quad: np.ndarray, version: int, *,
-            base: np.ndarray | None = None, scale: float = 1.0) -> None:
+    def add(
+        self, image: np.ndarray, quad: np.ndarray, version: int, *, base: np.ndarray | None = None, scale: float = 1.0
+    ) -> None:
         """Remember a located code unless it is in an unwatched image or already known.
 
         ``base`` and ``scale`` name where to cut it from directly, for a locator of our own.
@@ -110,12 +112,13 @@ def rectify(image: np.ndarray, quad: np.ndarray, version: int) -> np.ndarray:
     """The code inside ``quad`` as an upright square with its quiet zone, ``MODULE_PX`` per module."""
     side = (17 + 4 * version if version else 60) * MODULE_PX
     margin = side * MARGIN
-    square = np.array([(margin, margin), (margin + side, margin), (margin + side, margin + side),
-                       (margin, margin + side)], dtype=np.float32)
+    square = np.array(
+        [(margin, margin), (margin + side, margin), (margin + side, margin + side), (margin, margin + side)],
+        dtype=np.float32,
+    )
     size = int(side + 2 * margin)
     transform = cv2.getPerspectiveTransform(quad.astype(np.float32), square)
-    return cv2.warpPerspective(image, transform, (size, size), flags=cv2.INTER_CUBIC,
-                               borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(image, transform, (size, size), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
 
 def bend(square: np.ndarray, axis: int, strength: float) -> np.ndarray:
@@ -168,5 +171,4 @@ def _unwarp(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
     width = int(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
     height = int(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
     target = np.array([(0, 0), (width, 0), (width, height), (0, height)], dtype=np.float32)
-    return cv2.warpPerspective(gray, cv2.getPerspectiveTransform(quad, target), (width, height),
-                               flags=cv2.INTER_CUBIC)
+    return cv2.warpPerspective(gray, cv2.getPerspectiveTransform(quad, target), (width, height), flags=cv2.INTER_CUBIC)

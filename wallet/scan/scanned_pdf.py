@@ -4,6 +4,7 @@ A layout file proves itself by the signed document inside it. A PDF made by scan
 photographing a paper bill carries none, only pictures; the bill's QR code in them still
 names the bill, so it is read like a photo and the person is asked for what it lacks.
 """
+
 from __future__ import annotations
 
 import io

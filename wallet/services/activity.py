@@ -3,6 +3,7 @@
 Every function here writes inside the caller's transaction, so a notification, an access
 record and the live-channel bump land together with the change they describe, or not at all.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,29 +24,42 @@ ACCESS_KINDS = copy.ACCESS_KINDS
 
 def notify(resident_id: int, kind: str, title: str, body: str, bill_id: int | None = None) -> None:
     """Add a notification; the bump lets open pages (and anything kept per change sequence) see it."""
-    db.session.add(Notification(resident_id=resident_id, kind=kind, title=title, body=body[:300],
-                                bill_id=bill_id, at=utcnow()))
+    db.session.add(
+        Notification(resident_id=resident_id, kind=kind, title=title, body=body[:300], bill_id=bill_id, at=utcnow())
+    )
     bump_change_seq(resident_id)
 
 
-def tell(resident_id: int, notice_kind: str, bill_id: int | None = None, kind: str | None = None,
-         **facts: object) -> None:
+def tell(
+    resident_id: int, notice_kind: str, bill_id: int | None = None, kind: str | None = None, **facts: object
+) -> None:
     """Notify with the sentence :mod:`wallet.copy` words for ``notice_kind``; ``kind`` is the stored category."""
     title, body = copy.notice(notice_kind, **facts)
     notify(resident_id, kind or notice_kind, title, body, bill_id)
 
 
 def record_access(auth: Claim, kind: str, amount: int | None = None, detail: str = "") -> None:
-    db.session.add(AccessEvent(resident_id=auth.resident_id, bill_id=auth.bill_id, unit_id=auth.unit_id,
-                               claim_id=auth.id, kind=kind, amount=amount, detail=detail[:200],
-                               at=utcnow()))
+    db.session.add(
+        AccessEvent(
+            resident_id=auth.resident_id,
+            bill_id=auth.bill_id,
+            unit_id=auth.unit_id,
+            claim_id=auth.id,
+            kind=kind,
+            amount=amount,
+            detail=detail[:200],
+            at=utcnow(),
+        )
+    )
 
 
 def record_view(auth: Claim) -> None:
     """A unit opened the bill; repeated views within an hour count once."""
-    recent = db.session.scalar(select(AccessEvent.id).where(
-        AccessEvent.claim_id == auth.id, AccessEvent.kind == "viewed",
-        AccessEvent.at > utcnow() - VIEW_COALESCE).limit(1))
+    recent = db.session.scalar(
+        select(AccessEvent.id)
+        .where(AccessEvent.claim_id == auth.id, AccessEvent.kind == "viewed", AccessEvent.at > utcnow() - VIEW_COALESCE)
+        .limit(1)
+    )
     if recent is None:
         record_access(auth, "viewed")
         if auth.resident_id is not None:  # a file claim has no resident whose pages could be open
@@ -63,19 +77,36 @@ def bill_label(auth: Claim) -> str:
 
 
 def unread_count(resident_id: int) -> int:
-    return int(db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.resident_id == resident_id, Notification.read_at.is_(None))) or 0)
+    return int(
+        db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.resident_id == resident_id, Notification.read_at.is_(None)
+            )
+        )
+        or 0
+    )
 
 
 def recent_notifications(resident_id: int, limit: int = 50) -> list[Notification]:
-    return list(db.session.scalars(select(Notification).where(Notification.resident_id == resident_id)
-                                   .order_by(Notification.at.desc(), Notification.id.desc()).limit(limit)))
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.resident_id == resident_id)
+            .order_by(Notification.at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def mark_all_read(resident_id: int) -> int:
     write_transaction(db.session)
-    changed = rows_changed(db.session.execute(update(Notification).where(
-        Notification.resident_id == resident_id, Notification.read_at.is_(None)).values(read_at=utcnow())))
+    changed = rows_changed(
+        db.session.execute(
+            update(Notification)
+            .where(Notification.resident_id == resident_id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
+    )
     if changed:
         bump_change_seq(resident_id)
     db.session.commit()

@@ -5,6 +5,7 @@ stops working the moment the administrator rotates it. The appKey is kept sealed
 the wallet must recompute request signatures with it. Each change runs on the locked
 credential row, so two administrators rotating at once leave exactly one key in force.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,14 +49,20 @@ def app_key_of(credential: ApiCredential) -> str:
 
 def _locked_credential(unit_id: int) -> ApiCredential | None:
     write_transaction(db.session)
-    return db.session.scalar(select(ApiCredential).where(ApiCredential.unit_id == unit_id).with_for_update()
-                             .execution_options(populate_existing=True))
+    return db.session.scalar(
+        select(ApiCredential)
+        .where(ApiCredential.unit_id == unit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
 
 
 def _require_active(user: UnitUser) -> None:
     if not user.unit.is_active:
         db.session.rollback()
-        raise Refusal("unit_inactive", f"单位账户{user.unit.state_name}，不能管理接口凭证。如有疑问请联系财政部门。", 403)
+        raise Refusal(
+            "unit_inactive", f"单位账户{user.unit.state_name}，不能管理接口凭证。如有疑问请联系财政部门。", 403
+        )
 
 
 def issue_app_key(user: UnitUser, expected_version: int | None = None) -> IssuedKey:
@@ -69,12 +76,14 @@ def issue_app_key(user: UnitUser, expected_version: int | None = None) -> Issued
     current = credential.key_version if credential is not None else 0
     if expected_version is not None and expected_version != current:
         db.session.rollback()
-        raise Refusal("app_key_changed", "appKey 刚刚已生成或重置过，为免误操作本次没有再重置。"
-                                         "请查看当前状态后再决定。", 409)
+        raise Refusal(
+            "app_key_changed", "appKey 刚刚已生成或重置过，为免误操作本次没有再重置。请查看当前状态后再决定。", 409
+        )
     app_key, now = secrets.token_urlsafe(32), utcnow()
     if credential is None:
-        credential = ApiCredential(unit_id=user.unit_id, app_id="bw" + secrets.token_hex(8), key_version=1,
-                                   created_at=now, app_key_enc=b"")
+        credential = ApiCredential(
+            unit_id=user.unit_id, app_id="bw" + secrets.token_hex(8), key_version=1, created_at=now, app_key_enc=b""
+        )
         db.session.add(credential)
     else:
         credential.key_version += 1
@@ -112,5 +121,7 @@ def registered_kids(credential: ApiCredential) -> list[tuple[str, str]]:
     """(kid, what it is for) of each registered key, for the unit workspace."""
     if not credential.unit_jwks:
         return []
-    return [(key["kid"], {"sig": "签名", "enc": "加密"}.get(key.get("use"), "签名和加密"))
-            for key in json.loads(credential.unit_jwks)["keys"]]
+    return [
+        (key["kid"], {"sig": "签名", "enc": "加密"}.get(key.get("use"), "签名和加密"))
+        for key in json.loads(credential.unit_jwks)["keys"]
+    ]

@@ -4,12 +4,14 @@ Every query starts from the resident's own rows (indexed by resident and issue t
 so a resident with 10,000 bills pages and totals in milliseconds, and nobody can
 reach another person's bill through a filter or an id.
 """
+
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
 
@@ -43,7 +45,7 @@ class BillFilter:
     q: str = ""
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> "BillFilter":
+    def from_args(cls, args: Mapping[str, str]) -> BillFilter:
         year_raw = (args.get("year") or "").strip()
         if year_raw and not (ascii_digits(year_raw) and 2000 <= int(year_raw) <= 2100):
             raise Refusal("filter_invalid", "年份应为四位数字，如 2026。", 400)
@@ -61,8 +63,13 @@ class BillFilter:
         return cls(int(year_raw) if year_raw else None, type_key, province, status, q)
 
     def as_args(self) -> dict[str, Any]:
-        pairs = {"year": self.year, "type": self.type_key, "province": self.province,
-                 "status": self.status, "q": self.q}
+        pairs = {
+            "year": self.year,
+            "type": self.type_key,
+            "province": self.province,
+            "status": self.status,
+            "q": self.q,
+        }
         return {k: v for k, v in pairs.items() if v}
 
     @property
@@ -106,13 +113,14 @@ def encode_cursor(bill: Bill) -> str:
 def decode_cursor(raw: str) -> tuple[datetime, int]:
     try:
         stamp, bill_id = raw.split("-", 1)
-        return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc), int(bill_id)
+        return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC), int(bill_id)
     except ValueError as exc:
         raise Refusal("filter_invalid", "翻页参数无效，请刷新页面。", 400) from exc
 
 
-def page_of_bills(resident_id: int, f: BillFilter, after: str | None = None,
-                  size: int = PAGE_SIZE) -> tuple[list[Bill], str | None]:
+def page_of_bills(
+    resident_id: int, f: BillFilter, after: str | None = None, size: int = PAGE_SIZE
+) -> tuple[list[Bill], str | None]:
     """Newest first; ``after`` is the cursor of the last bill already shown."""
     stmt: Select[Bill] = select(Bill).where(*filtered(resident_id, f))
     if after:

@@ -4,11 +4,13 @@ Collection goes through Core upserts keyed on (resident, code, number) and guard
 the status version, so a page delivered twice, a feed event replayed, or two workers
 racing never duplicate a bill or move its status backwards.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import insert as generic_insert
 from sqlalchemy import update
@@ -46,14 +48,21 @@ def status_columns(status: dict[str, Any], version: int) -> dict[str, Any]:
 
 def search_text(document: dict[str, Any]) -> str:
     medical = document.get("medical") or {}
-    parts = [document["issuer"]["name"], document["code"], document["number"], document["type"]["name"],
-             document.get("name", ""), medical.get("department") or ""]
+    parts = [
+        document["issuer"]["name"],
+        document["code"],
+        document["number"],
+        document["type"]["name"],
+        document.get("name", ""),
+        medical.get("department") or "",
+    ]
     parts += [item["name"] for item in document.get("items", [])]
     return " ".join(p for p in parts if p).lower()
 
 
-def bill_row(resident_id: int, canonical: bytes, document: dict[str, Any], item: dict[str, Any],
-             source: str = "collected") -> dict[str, Any]:
+def bill_row(
+    resident_id: int, canonical: bytes, document: dict[str, Any], item: dict[str, Any], source: str = "collected"
+) -> dict[str, Any]:
     issued_at = datetime.fromisoformat(document["issued_at"])
     signature = item["signature"]
     return {
@@ -113,6 +122,5 @@ def record_events(rows: Iterable[dict[str, Any]]) -> None:
 def bump_change_seq(resident_id: int) -> None:
     """Tell open pages (polling the sequence) that this resident's bills changed."""
     db.session.execute(
-        update(SyncState).where(SyncState.resident_id == resident_id)
-        .values(change_seq=SyncState.change_seq + 1)
+        update(SyncState).where(SyncState.resident_id == resident_id).values(change_seq=SyncState.change_seq + 1)
     )

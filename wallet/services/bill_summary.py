@@ -5,6 +5,7 @@ view. Counting 10,000 rows for each view is what made the page slow; these group
 read once per change of the resident's bills (the caller keys them by the resident's
 change sequence) and answer every filter without search text, and the choices, in memory.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,8 +37,11 @@ class Group:
 
     def share(self, f: BillFilter) -> tuple[int, int]:
         """Count and amount of this group's bills that ``f`` selects (``f`` without search text)."""
-        if ((f.year is not None and self.year != f.year) or (f.type_key is not None and self.type_key != f.type_key)
-                or (f.province is not None and self.province != f.province)):
+        if (
+            (f.year is not None and self.year != f.year)
+            or (f.type_key is not None and self.type_key != f.type_key)
+            or (f.province is not None and self.province != f.province)
+        ):
             return 0, 0
         if status_matches(f.status, self.issuance, self.reimbursement, positive=False):
             return self.count, self.amount
@@ -75,10 +79,16 @@ def read_summary(resident_id: int) -> Summary:
     keys = (Bill.issue_year, Bill.type_key, Bill.type_name, Bill.province, Bill.issuance, Bill.reimbursement)
     positive = Bill.total > 0
     rows = db.session.execute(
-        select(*keys, func.count(), func.coalesce(func.sum(Bill.total), 0),
-               func.coalesce(func.sum(case((positive, 1), else_=0)), 0),
-               func.coalesce(func.sum(case((positive, bill_queries.claimable_left), else_=0)), 0))
-        .where(Bill.resident_id == resident_id).group_by(*keys)
+        select(
+            *keys,
+            func.count(),
+            func.coalesce(func.sum(Bill.total), 0),
+            func.coalesce(func.sum(case((positive, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((positive, bill_queries.claimable_left), else_=0)), 0),
+        )
+        .where(Bill.resident_id == resident_id)
+        .group_by(*keys)
     ).all()
-    return Summary(tuple(Group(int(y), t, n, p, i, r, int(c), int(a), int(pc), int(pa))
-                         for y, t, n, p, i, r, c, a, pc, pa in rows))
+    return Summary(
+        tuple(Group(int(y), t, n, p, i, r, int(c), int(a), int(pc), int(pa)) for y, t, n, p, i, r, c, a, pc, pa in rows)
+    )

@@ -5,6 +5,7 @@ bill a day — from anyone, through any page. The count is taken before the netw
 asked, failed attempts included: that is what makes guessing a check code for a known
 code and number hopeless.
 """
+
 from __future__ import annotations
 
 from flask import current_app
@@ -39,8 +40,11 @@ def count_check(code: str, number: str) -> int | None:
     if count is None:
         db.session.commit()
         return None
-    db.session.execute(delete(BillCheckCount).where(
-        BillCheckCount.code == code, BillCheckCount.number == number, BillCheckCount.day < today))
+    db.session.execute(
+        delete(BillCheckCount).where(
+            BillCheckCount.code == code, BillCheckCount.number == number, BillCheckCount.day < today
+        )
+    )
     db.session.commit()
     return int(count)
 

@@ -13,6 +13,7 @@ lapses after ``policy.PENDING_TTL`` and lets the action be tried again, or the n
 and the wallet not yet: the network's rules make the retry converge (the lock holder may lock
 again, a feedback serial is idempotent, unlocking an unlocked bill is tolerated).
 """
+
 from __future__ import annotations
 
 import secrets
@@ -64,8 +65,9 @@ class Reservation:
 
 
 def locked(claim_id: int) -> Claim | None:
-    return db.session.scalar(select(Claim).where(Claim.id == claim_id)
-                             .with_for_update(of=Claim).execution_options(populate_existing=True))
+    return db.session.scalar(
+        select(Claim).where(Claim.id == claim_id).with_for_update(of=Claim).execution_options(populate_existing=True)
+    )
 
 
 def reserve(user: UnitCaller, claim_id: int, action: policy.Action, amount: int | None = None) -> Reservation:
@@ -81,8 +83,9 @@ def reserve(user: UnitCaller, claim_id: int, action: policy.Action, amount: int 
         raise Refusal("claim_busy", BUSY, 409)
     token = secrets.token_hex(8)
     claim.pending_action, claim.pending_token, claim.pending_since = action, token, now
-    reservation = Reservation(claim.id, token, claim.bill.code, claim.bill.number, claim.state,
-                              policy.lock_lapsed(claim, now))
+    reservation = Reservation(
+        claim.id, token, claim.bill.code, claim.bill.number, claim.state, policy.lock_lapsed(claim, now)
+    )
     db.session.commit()
     return reservation
 
@@ -103,8 +106,9 @@ def release(reservation: Reservation) -> None:
     db.session.commit()
 
 
-def call(reservation: Reservation, client: FiscalClient, call: Callable[[], Any],
-          tolerate: frozenset[str] = frozenset()) -> Any:
+def call(
+    reservation: Reservation, client: FiscalClient, call: Callable[[], Any], tolerate: frozenset[str] = frozenset()
+) -> Any:
     """Step 2: ask the network; on failure clear the mark and say why."""
     try:
         return call()
@@ -121,15 +125,23 @@ def call(reservation: Reservation, client: FiscalClient, call: Callable[[], Any]
 
 def mirror(served: dict[str, Any]) -> None:
     """Apply a bill's status as the network just served it to every copy, nudging the wallets' owners."""
-    rows = db.session.execute(select(Bill.id, Bill.resident_id).where(
-        Bill.code == served["code"], Bill.number == served["number"])).all()
+    rows = db.session.execute(
+        select(Bill.id, Bill.resident_id).where(Bill.code == served["code"], Bill.number == served["number"])
+    ).all()
     for bill_id, resident_id in rows:
         if bill_store.apply_status(bill_id, served["status"], int(served["version"])):
             activity.announce(resident_id)
     version = int(served["version"])
-    db.session.execute(update(ClaimFile).where(
-        ClaimFile.code == served["code"], ClaimFile.number == served["number"], ClaimFile.version < version,
-    ).values(**bill_store.status_columns(served["status"], version)).execution_options(synchronize_session="fetch"))
+    db.session.execute(
+        update(ClaimFile)
+        .where(
+            ClaimFile.code == served["code"],
+            ClaimFile.number == served["number"],
+            ClaimFile.version < version,
+        )
+        .values(**bill_store.status_columns(served["status"], version))
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def refresh_after_refusal(client: FiscalClient, reservation: Reservation) -> None:

@@ -4,6 +4,7 @@ An account-mode claim's claimant is the resident who authorized it (name sealed 
 a file-mode claim's is the payer the signed bill names. Either way the clerk sees the masked
 form only — enough to match a claim to the person at the counter, not enough to misuse.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ def _residents(rows: list[Claim]) -> dict[int, str]:
     ids = {c.resident_id for c in rows}
     if not ids:
         return {}
-    sealed = {rid: enc for rid, enc in db.session.execute(select(Resident.id, Resident.name_enc)
-                                                           .where(Resident.id.in_(ids)))}
+    sealed = {
+        rid: enc for rid, enc in db.session.execute(select(Resident.id, Resident.name_enc).where(Resident.id.in_(ids)))
+    }
     names = {rid: mask_name(unseal(enc, NAME_PURPOSE)) for rid, enc in sealed.items()}
     return {c.id: names.get(c.resident_id, "—") for c in rows}  # type: ignore[arg-type]  # account claims have one
 
@@ -41,8 +43,12 @@ def _payers(rows: list[Claim]) -> dict[int, str]:
     keys = {(c.bill.code, c.bill.number) for c in rows}
     if not keys:
         return {}
-    docs = db.session.execute(select(BillDocument.code, BillDocument.number, BillDocument.canonical)
-                              .where(tuple_(BillDocument.code, BillDocument.number).in_(keys)))
-    payers = {(code, number): json.loads(canonical).get("payer", {}).get("name", "")
-              for code, number, canonical in docs}
+    docs = db.session.execute(
+        select(BillDocument.code, BillDocument.number, BillDocument.canonical).where(
+            tuple_(BillDocument.code, BillDocument.number).in_(keys)
+        )
+    )
+    payers = {
+        (code, number): json.loads(canonical).get("payer", {}).get("name", "") for code, number, canonical in docs
+    }
     return {c.id: mask_name(payers.get((c.bill.code, c.bill.number), "")) or "—" for c in rows}

@@ -4,6 +4,7 @@ A job is the resident's ``SyncState`` row itself. Claiming is one conditional UP
 so two workers never run the same resident at once; a failed sync backs off
 exponentially and is retried by whichever worker is free, with nothing lost.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,9 +13,9 @@ from datetime import timedelta
 
 from sqlalchemy import or_
 
+from common.database import write_transaction
 from common.timeutil import utcnow
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
-from common.database import write_transaction
 from wallet.extensions import db
 from wallet.models.collection import SyncState
 from wallet.services.job_claims import claim_first
@@ -46,8 +47,9 @@ def claim_next(worker: str) -> int | None:
         (SyncState.state == "failed") & (SyncState.next_attempt_at <= now),
         (SyncState.state == "running") & (SyncState.next_attempt_at <= now - STALE_RUNNING),
     )
-    return claim_first(SyncState, due, SyncState.next_attempt_at,
-                       state="running", claimed_by=worker, next_attempt_at=now)
+    return claim_first(
+        SyncState, due, SyncState.next_attempt_at, state="running", claimed_by=worker, next_attempt_at=now
+    )
 
 
 def run_job(resident_id: int, id_number_of: IdNumberLookup, client: FiscalClient) -> bool:
@@ -65,7 +67,7 @@ def run_job(resident_id: int, id_number_of: IdNumberLookup, client: FiscalClient
         state.attempts += 1
         state.state = "failed"
         state.last_error = getattr(exc, "message", None) or FiscalUnavailable.message
-        state.next_attempt_at = utcnow() + timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2 ** state.attempts))
+        state.next_attempt_at = utcnow() + timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2**state.attempts))
         db.session.commit()
         log.warning("sync of resident %s failed (attempt %s): %s", resident_id, state.attempts, exc)
         return False

@@ -7,6 +7,7 @@ erases the rest. Authorizations that ended in reimbursement are part of the unit
 accounting records: they stay, with their bills and signed receipts, under an anonymised
 account row that no one can log in to or look up again.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -19,8 +20,18 @@ from common.timeutil import utcnow
 from wallet import audit, policy
 from wallet.extensions import db
 from wallet.identity import seal
-from wallet.models import (AccessEvent, Claim, AuthorizationReceipt, Bill, BillDocument, BillEvent,
-                           Notification, RejectedBill, Resident, SyncState)
+from wallet.models import (
+    AccessEvent,
+    AuthorizationReceipt,
+    Bill,
+    BillDocument,
+    BillEvent,
+    Claim,
+    Notification,
+    RejectedBill,
+    Resident,
+    SyncState,
+)
 from wallet.models.claim import ClaimFile
 from wallet.models.resident import ID_NUMBER_PURPOSE, NAME_PURPOSE
 from wallet.refusals import Refusal
@@ -44,9 +55,13 @@ def is_tombstone(resident: Resident) -> bool:
 
 
 def _open(resident_id: int) -> list[Claim]:
-    return list(db.session.scalars(select(Claim).where(
-        Claim.resident_id == resident_id, Claim.source == "account", Claim.open_key.is_not(None))
-        .execution_options(populate_existing=True)))
+    return list(
+        db.session.scalars(
+            select(Claim)
+            .where(Claim.resident_id == resident_id, Claim.source == "account", Claim.open_key.is_not(None))
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def _locked_by(auths: list[Claim]) -> list[str]:
@@ -55,8 +70,12 @@ def _locked_by(auths: list[Claim]) -> list[str]:
 
 
 def _held(units: list[str]) -> Refusal:
-    return Refusal("bills_locked", f"{'、'.join(units)}正在处理您的票据（已锁定），暂时不能注销账户。"
-                                   "请等待单位完成报销或解除锁定后再试，账户内容未做任何改动。", 409)
+    return Refusal(
+        "bills_locked",
+        f"{'、'.join(units)}正在处理您的票据（已锁定），暂时不能注销账户。"
+        "请等待单位完成报销或解除锁定后再试，账户内容未做任何改动。",
+        409,
+    )
 
 
 def deactivate(resident_id: int) -> Deactivated:
@@ -79,46 +98,67 @@ def deactivate(resident_id: int) -> Deactivated:
 
 def _erase(resident_id: int, revoked: int) -> Deactivated:
     write_transaction(db.session)
-    held = _locked_by(list(db.session.scalars(select(Claim).where(
-        Claim.resident_id == resident_id, Claim.source == "account", Claim.open_key.is_not(None))
-        .with_for_update(of=Claim))))
+    held = _locked_by(
+        list(
+            db.session.scalars(
+                select(Claim)
+                .where(Claim.resident_id == resident_id, Claim.source == "account", Claim.open_key.is_not(None))
+                .with_for_update(of=Claim)
+            )
+        )
+    )
     if held:
         db.session.rollback()
         raise _held(held)
-    kept = db.session.execute(select(Claim.id, Claim.bill_id, Claim.receipt_id).where(
-        Claim.resident_id == resident_id, Claim.source == "account", Claim.state == "reimbursed")).all()
+    kept = db.session.execute(
+        select(Claim.id, Claim.bill_id, Claim.receipt_id).where(
+            Claim.resident_id == resident_id, Claim.source == "account", Claim.state == "reimbursed"
+        )
+    ).all()
     kept_bills = {row.bill_id for row in kept}
     kept_receipts = {row.receipt_id for row in kept}
     doomed = select(Bill.id).where(Bill.resident_id == resident_id, Bill.id.not_in(kept_bills))
-    documents = db.session.execute(select(Bill.code, Bill.number).where(
-        Bill.resident_id == resident_id, Bill.id.not_in(kept_bills))).all()
+    documents = db.session.execute(
+        select(Bill.code, Bill.number).where(Bill.resident_id == resident_id, Bill.id.not_in(kept_bills))
+    ).all()
     for stmt in (
         delete(AccessEvent).where(AccessEvent.resident_id == resident_id),
         delete(Notification).where(Notification.resident_id == resident_id),
-        delete(Claim).where(Claim.resident_id == resident_id, Claim.source == "account",
-                            Claim.state != "reimbursed"),
+        delete(Claim).where(Claim.resident_id == resident_id, Claim.source == "account", Claim.state != "reimbursed"),
         # A unit's own file claims stay the unit's; they stop pointing at the erased wallet.
-        update(Claim).where(Claim.resident_id == resident_id, Claim.source == "file")
+        update(Claim)
+        .where(Claim.resident_id == resident_id, Claim.source == "file")
         .values(resident_id=None, bill_id=None),
-        delete(AuthorizationReceipt).where(AuthorizationReceipt.resident_id == resident_id,
-                                           AuthorizationReceipt.id.not_in(kept_receipts)),
+        delete(AuthorizationReceipt).where(
+            AuthorizationReceipt.resident_id == resident_id, AuthorizationReceipt.id.not_in(kept_receipts)
+        ),
         delete(BillEvent).where(BillEvent.bill_id.in_(doomed)),
         delete(RejectedBill).where(RejectedBill.resident_id == resident_id),
         delete(SyncState).where(SyncState.resident_id == resident_id),
     ):
         db.session.execute(stmt, execution_options={"synchronize_session": False})
-    deleted_bills = rows_changed(db.session.execute(
-        delete(Bill).where(Bill.resident_id == resident_id, Bill.id.not_in(kept_bills)),
-        execution_options={"synchronize_session": False}))
+    deleted_bills = rows_changed(
+        db.session.execute(
+            delete(Bill).where(Bill.resident_id == resident_id, Bill.id.not_in(kept_bills)),
+            execution_options={"synchronize_session": False},
+        )
+    )
     _drop_orphan_documents([(row.code, row.number) for row in documents])
     if kept:
         _anonymise(db.session.get_one(Resident, resident_id, populate_existing=True))
     else:
-        db.session.execute(delete(Resident).where(Resident.id == resident_id),
-                           execution_options={"synchronize_session": False})
-    audit.record("resident.deactivate", f"resident:{resident_id}", f"resident:{resident_id}", revoked=revoked,
-                 deleted_bills=int(deleted_bills or 0), kept_authorizations=len(kept),
-                 account="anonymised" if kept else "deleted")
+        db.session.execute(
+            delete(Resident).where(Resident.id == resident_id), execution_options={"synchronize_session": False}
+        )
+    audit.record(
+        "resident.deactivate",
+        f"resident:{resident_id}",
+        f"resident:{resident_id}",
+        revoked=revoked,
+        deleted_bills=int(deleted_bills or 0),
+        kept_authorizations=len(kept),
+        account="anonymised" if kept else "deleted",
+    )
     db.session.commit()
     db.session.expire_all()
     return Deactivated(revoked, int(deleted_bills or 0), len(kept), not kept)
@@ -126,13 +166,16 @@ def _erase(resident_id: int, revoked: int) -> Deactivated:
 
 def _drop_orphan_documents(pairs: list[tuple[str, str]]) -> None:
     """Signed documents are shared by code and number; drop only those no remaining bill refers to."""
-    still_used = or_(exists().where(Bill.code == BillDocument.code, Bill.number == BillDocument.number),
-                     exists().where(ClaimFile.code == BillDocument.code, ClaimFile.number == BillDocument.number))
+    still_used = or_(
+        exists().where(Bill.code == BillDocument.code, Bill.number == BillDocument.number),
+        exists().where(ClaimFile.code == BillDocument.code, ClaimFile.number == BillDocument.number),
+    )
     for start in range(0, len(pairs), DOCUMENT_CHUNK):
-        chunk = pairs[start:start + DOCUMENT_CHUNK]
-        db.session.execute(delete(BillDocument).where(tuple_(BillDocument.code, BillDocument.number).in_(chunk),
-                                                      ~still_used),
-                           execution_options={"synchronize_session": False})
+        chunk = pairs[start : start + DOCUMENT_CHUNK]
+        db.session.execute(
+            delete(BillDocument).where(tuple_(BillDocument.code, BillDocument.number).in_(chunk), ~still_used),
+            execution_options={"synchronize_session": False},
+        )
 
 
 def _anonymise(resident: Resident) -> None:

@@ -5,6 +5,7 @@ which for many bills takes longer than a request may. Claiming is one conditiona
 as for sync jobs, so two workers never build the same export. The archive stays only as
 long as its download link works (``DOWNLOAD_HOURS``); the worker's sweep deletes it after.
 """
+
 from __future__ import annotations
 
 import logging
@@ -63,16 +64,29 @@ def request_export(resident_id: int) -> DataExport:
 def claim_next(worker: str) -> int | None:
     """Take the oldest queued export (or one whose worker stopped) for ``worker``; None when nothing waits."""
     now = utcnow()
-    due = or_(DataExport.state == "queued",
-              (DataExport.state == "running") & (DataExport.heartbeat_at <= now - STALE_RUNNING))
-    return claim_first(DataExport, due, DataExport.requested_at, state="running", claimed_by=worker,
-                       started_at=now, heartbeat_at=now, done=0, total=0)
+    due = or_(
+        DataExport.state == "queued", (DataExport.state == "running") & (DataExport.heartbeat_at <= now - STALE_RUNNING)
+    )
+    return claim_first(
+        DataExport,
+        due,
+        DataExport.requested_at,
+        state="running",
+        claimed_by=worker,
+        started_at=now,
+        heartbeat_at=now,
+        done=0,
+        total=0,
+    )
 
 
 def _mine(resident_id: int, worker: str) -> Update:
     """Rows of this export while ``worker`` still holds it (a worker thought dead may have been replaced)."""
-    return update(DataExport).where(DataExport.resident_id == resident_id, DataExport.state == "running",
-                                    DataExport.claimed_by == worker).execution_options(synchronize_session=False)
+    return (
+        update(DataExport)
+        .where(DataExport.resident_id == resident_id, DataExport.state == "running", DataExport.claimed_by == worker)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def run_export(resident_id: int, worker: str, client: FiscalClient) -> None:
@@ -93,8 +107,9 @@ def run_export(resident_id: int, worker: str, client: FiscalClient) -> None:
     except Exception:  # whatever went wrong, the resident must see an end and a way to retry
         db.session.rollback()
         log.exception("export of resident %s failed", resident_id)
-        db.session.execute(_mine(resident_id, worker).values(state="failed", error=FAILED, finished_at=utcnow(),
-                                                             claimed_by=None))
+        db.session.execute(
+            _mine(resident_id, worker).values(state="failed", error=FAILED, finished_at=utcnow(), claimed_by=None)
+        )
         db.session.commit()
 
 
@@ -112,8 +127,15 @@ def _store(resident_id: int, worker: str, read: Callable[[int], bytes], summary:
     now = utcnow()
     job.state, job.finished_at, job.expires_at = "ready", now, now + timedelta(hours=DOWNLOAD_HOURS)
     job.size, job.pdfs, job.missing_pdfs, job.claimed_by = size, summary.pdfs, summary.missing_pdfs, None
-    audit.record("resident.export", f"resident:{resident_id}", f"resident:{resident_id}", bills=summary.bills,
-                 pdfs=summary.pdfs, missing_pdfs=summary.missing_pdfs, size=size)
+    audit.record(
+        "resident.export",
+        f"resident:{resident_id}",
+        f"resident:{resident_id}",
+        bills=summary.bills,
+        pdfs=summary.pdfs,
+        missing_pdfs=summary.missing_pdfs,
+        size=size,
+    )
     db.session.commit()
 
 
@@ -129,19 +151,24 @@ def work_once(worker: str, client: FiscalClient) -> bool:
 def downloadable(resident_id: int, key: str) -> DataExport | None:
     """The resident's own export under ``key`` if it is ready (expired or not: the caller tells them apart)."""
     job = export_of(resident_id)
-    if (job is None or not secrets.compare_digest(job.key.encode(), key.encode())
-            or job.state not in ("ready", "expired")):
+    if (
+        job is None
+        or not secrets.compare_digest(job.key.encode(), key.encode())
+        or job.state not in ("ready", "expired")
+    ):
         return None
     return job
 
 
 def chunks(resident_id: int) -> Iterator[bytes]:
     """The archive piece by piece, each read on its own, so a download never holds it whole."""
-    seqs = db.session.scalars(select(DataExportChunk.seq).where(DataExportChunk.resident_id == resident_id)
-                              .order_by(DataExportChunk.seq)).all()
+    seqs = db.session.scalars(
+        select(DataExportChunk.seq).where(DataExportChunk.resident_id == resident_id).order_by(DataExportChunk.seq)
+    ).all()
     for seq in seqs:
-        piece = db.session.scalar(select(DataExportChunk.data).where(DataExportChunk.resident_id == resident_id,
-                                                                    DataExportChunk.seq == seq))
+        piece = db.session.scalar(
+            select(DataExportChunk.data).where(DataExportChunk.resident_id == resident_id, DataExportChunk.seq == seq)
+        )
         if piece is not None:
             yield piece
 
@@ -155,8 +182,12 @@ def purge_expired() -> int:
     write_transaction(db.session)
     ids = list(db.session.scalars(lapsed.with_for_update()))
     db.session.execute(delete(DataExportChunk).where(DataExportChunk.resident_id.in_(ids)))
-    db.session.execute(update(DataExport).where(DataExport.resident_id.in_(ids)).values(state="expired", size=0)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(DataExport)
+        .where(DataExport.resident_id.in_(ids))
+        .values(state="expired", size=0)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return len(ids)
 

@@ -8,6 +8,7 @@ with the signed document before anything is stored. The claim is an ordinary :cl
 through :mod:`wallet.services.reimbursement` like every other claim. When the bill also sits in
 a resident's wallet, the claim points at that copy, so the resident sees what the unit does.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -33,8 +34,13 @@ from wallet.services.verification import VerifiedBill, fetch_verified
 def elements_of(bill: VerifiedBill) -> FiveElements:
     """The five elements as the signed document states them."""
     document = bill.document
-    return FiveElements(code=bill.code, number=bill.number, check=str(document["check"]).lower(),
-                        issued_on=datetime.fromisoformat(document["issued_at"]).date(), amount_fen=bill.total)
+    return FiveElements(
+        code=bill.code,
+        number=bill.number,
+        check=str(document["check"]).lower(),
+        issued_on=datetime.fromisoformat(document["issued_at"]).date(),
+        amount_fen=bill.total,
+    )
 
 
 def elements_match(bill: VerifiedBill, elements: FiveElements) -> bool:
@@ -83,29 +89,48 @@ def take_in(user: UnitCaller, elements: FiveElements, verified_by: str) -> Claim
 
 def _holder(code: str, number: str) -> Bill | None:
     """The wallet copy of the bill, if a resident holds it (the first one taken in, should several)."""
-    return db.session.scalar(select(Bill).where(Bill.code == code, Bill.number == number)
-                             .order_by(Bill.id).limit(1))
+    return db.session.scalar(select(Bill).where(Bill.code == code, Bill.number == number).order_by(Bill.id).limit(1))
 
 
 def _store(user: UnitCaller, bill: VerifiedBill, verified_by: str) -> Claim:
     row = bill.row(0, source="file")
     now = utcnow()
     write_transaction(db.session)
-    db.session.execute(bill_store.dialect_insert(BillDocument.__table__).on_conflict_do_nothing(),
-                       [{"code": bill.code, "number": bill.number, "canonical": bill.canonical}])
+    db.session.execute(
+        bill_store.dialect_insert(BillDocument.__table__).on_conflict_do_nothing(),
+        [{"code": bill.code, "number": bill.number, "canonical": bill.canonical}],
+    )
     holder = _holder(bill.code, bill.number)
     claim = Claim(
-        source="file", unit_id=user.unit_id, state="authorized", created_at=now, acted_by=user.id,
+        source="file",
+        unit_id=user.unit_id,
+        state="authorized",
+        created_at=now,
+        acted_by=user.id,
         open_key=Claim.file_key(user.unit_id, bill.code, bill.number),
-        resident_id=holder.resident_id if holder else None, bill_id=holder.id if holder else None,
+        resident_id=holder.resident_id if holder else None,
+        bill_id=holder.id if holder else None,
         expires_at=now + timedelta(seconds=current_app.config["AUTHORIZATION_TTL_SECONDS"]),
         file=ClaimFile(
-            code=bill.code, number=bill.number, check_code=row["check_code"], type_key=row["type_key"],
-            type_name=row["type_name"], issuer_name=row["issuer_name"], issued_at=row["issued_at"],
-            total=row["total"], claimable=row["claimable"], signature_alg=row["signature_alg"],
-            signature_kid=row["signature_kid"], signature_value=row["signature_value"], verified_by=verified_by,
-            issuance=row["issuance"], reimbursement=row["reimbursement"],
-            reimbursed_amount=row["reimbursed_amount"], status_json=row["status_json"], version=row["version"]),
+            code=bill.code,
+            number=bill.number,
+            check_code=row["check_code"],
+            type_key=row["type_key"],
+            type_name=row["type_name"],
+            issuer_name=row["issuer_name"],
+            issued_at=row["issued_at"],
+            total=row["total"],
+            claimable=row["claimable"],
+            signature_alg=row["signature_alg"],
+            signature_kid=row["signature_kid"],
+            signature_value=row["signature_value"],
+            verified_by=verified_by,
+            issuance=row["issuance"],
+            reimbursement=row["reimbursement"],
+            reimbursed_amount=row["reimbursed_amount"],
+            status_json=row["status_json"],
+            version=row["version"],
+        ),
     )
     db.session.add(claim)
     try:

@@ -4,6 +4,7 @@ The cursor advances in the same transaction that applies the events, so each eve
 effect lands exactly once even though the feed delivers at least once; several
 followers may run, since every write is idempotent (version guard, unique event ids).
 """
+
 from __future__ import annotations
 
 import json
@@ -71,8 +72,9 @@ def follow_once(client: FiscalClient, resident_for: ResidentLookup, limit: int =
     return len(page["events"])
 
 
-def plan(events: list[dict[str, Any]], client: FiscalClient,
-         resident_for: ResidentLookup) -> list[tuple[int, dict[str, Any], Any]]:
+def plan(
+    events: list[dict[str, Any]], client: FiscalClient, resident_for: ResidentLookup
+) -> list[tuple[int, dict[str, Any], Any]]:
     """(resident, event, verified bill or rejection) for the events that concern a resident here."""
     planned = []
     for event in events:
@@ -80,8 +82,11 @@ def plan(events: list[dict[str, Any]], client: FiscalClient,
         if resident_id is None:
             continue
         verified: Any = None
-        known = db.session.scalar(select(Bill.id).where(
-            Bill.resident_id == resident_id, Bill.code == event["code"], Bill.number == event["number"]))
+        known = db.session.scalar(
+            select(Bill.id).where(
+                Bill.resident_id == resident_id, Bill.code == event["code"], Bill.number == event["number"]
+            )
+        )
         if known is None:
             item = event.get("bill") or client.bill(event["code"], event["number"])
             try:
@@ -102,18 +107,23 @@ def apply_event(resident_id: int, event: dict[str, Any], verified: Any) -> bool:
     if verified is not None:
         canonical, document, item = verified
         bill_store.upsert_bills([bill_store.bill_row(resident_id, canonical, document, item)])
-    bill = db.session.scalar(select(Bill).where(
-        Bill.resident_id == resident_id, Bill.code == code, Bill.number == number))
+    bill = db.session.scalar(
+        select(Bill).where(Bill.resident_id == resident_id, Bill.code == code, Bill.number == number)
+    )
     if bill is None:
         return False
     changed = verified is not None or bill_store.apply_status(bill.id, event["status"], int(event["version"]))
     if event["type"] in STATUS_EVENTS:
-        bill_store.record_events([{
-            "bill_id": bill.id,
-            "network_event_id": int(event["id"]),
-            "type": event["type"],
-            "at": as_utc(datetime.fromisoformat(event["at"])),
-            "detail_json": json.dumps(event["status"], ensure_ascii=False, sort_keys=True),
-        }])
+        bill_store.record_events(
+            [
+                {
+                    "bill_id": bill.id,
+                    "network_event_id": int(event["id"]),
+                    "type": event["type"],
+                    "at": as_utc(datetime.fromisoformat(event["at"])),
+                    "detail_json": json.dumps(event["status"], ensure_ascii=False, sort_keys=True),
+                }
+            ]
+        )
         changed = True
     return changed

@@ -10,6 +10,7 @@ The wallet holds a resident's own bills only: a bill whose payer is someone else
 refused, whatever else is right about it. A bill is matched on code and number, so one
 already collected or imported is never added twice.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from wallet.models.resident import Resident
 from wallet.refusals import Refusal
 from wallet.services import bill_store
 from wallet.services.sync import sync_state
-from wallet.services.verification import VerifiedBill, Verification, fetch_verified, says_not_authentic
+from wallet.services.verification import Verification, VerifiedBill, fetch_verified, says_not_authentic
 
 TOKEN_SALT = "wallet.bill-import"
 TOKEN_MAX_AGE = 30 * 60
@@ -51,7 +52,7 @@ class ImportReview:
     token: str | None = None
 
     @classmethod
-    def refused(cls, refusal: Refusal) -> "ImportReview":
+    def refused(cls, refusal: Refusal) -> ImportReview:
         """A result screen that only says why (nothing was verified)."""
         return cls(Verification(refusal=refusal), refusal=refusal)
 
@@ -122,8 +123,9 @@ def is_payer(resident: Resident, bill: VerifiedBill) -> bool:
 
 
 def existing_bill_id(resident_id: int, code: str, number: str) -> int | None:
-    return db.session.scalar(select(Bill.id).where(
-        Bill.resident_id == resident_id, Bill.code == code, Bill.number == number))
+    return db.session.scalar(
+        select(Bill.id).where(Bill.resident_id == resident_id, Bill.code == code, Bill.number == number)
+    )
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -5,6 +5,7 @@ too, so every process sees the same count and a lockout tells nothing about whic
 are real; a missing user still costs one password hash, so timing tells nothing either.
 Each one-time code is accepted once: the last TOTP step used is kept with the counter.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -36,9 +37,10 @@ def _dummy_hash() -> str:
 
 def _throttle(realm: str, username: str) -> LoginThrottle:
     write_transaction(db.session)
-    db.session.execute(dialect_insert(LoginThrottle.__table__).on_conflict_do_nothing(),
-                       [{"realm": realm, "username": username, "failures": 0, "totp_last_step": 0,
-                         "updated_at": utcnow()}])
+    db.session.execute(
+        dialect_insert(LoginThrottle.__table__).on_conflict_do_nothing(),
+        [{"realm": realm, "username": username, "failures": 0, "totp_last_step": 0, "updated_at": utcnow()}],
+    )
     db.session.commit()
     row = db.session.get(LoginThrottle, (realm, username), populate_existing=True)
     assert row is not None
@@ -60,8 +62,11 @@ def _fail(realm: str, username: str, what: str) -> Refusal:
     cfg = current_app.config
     limit = cfg["LOGIN_MAX_FAILURES"]
     write_transaction(db.session)
-    db.session.execute(update(LoginThrottle).where(LoginThrottle.realm == realm, LoginThrottle.username == username)
-                       .values(failures=LoginThrottle.failures + 1, updated_at=utcnow()))
+    db.session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.realm == realm, LoginThrottle.username == username)
+        .values(failures=LoginThrottle.failures + 1, updated_at=utcnow())
+    )
     row = db.session.get(LoginThrottle, (realm, username), populate_existing=True)
     assert row is not None
     if row.failures >= limit:
@@ -97,15 +102,29 @@ def check_code(realm: str, username: str, secret: str, code: str) -> None:
     code = code.strip().replace(" ", "")
     step = _matching_step(secret, code) if CODE.match(code) else None
     write_transaction(db.session)
-    used = step is not None and rows_changed(db.session.execute(
-        update(LoginThrottle).where(LoginThrottle.realm == realm, LoginThrottle.username == username,
-                                    LoginThrottle.totp_last_step < step)
-        .values(totp_last_step=step))) == 1
+    used = (
+        step is not None
+        and rows_changed(
+            db.session.execute(
+                update(LoginThrottle)
+                .where(
+                    LoginThrottle.realm == realm,
+                    LoginThrottle.username == username,
+                    LoginThrottle.totp_last_step < step,
+                )
+                .values(totp_last_step=step)
+            )
+        )
+        == 1
+    )
     if not used:
         db.session.rollback()
         raise _fail(realm, username, "动态验证码不正确或已使用过")
-    db.session.execute(update(LoginThrottle).where(LoginThrottle.realm == realm, LoginThrottle.username == username)
-                       .values(failures=0, locked_until=None, updated_at=utcnow()))
+    db.session.execute(
+        update(LoginThrottle)
+        .where(LoginThrottle.realm == realm, LoginThrottle.username == username)
+        .values(failures=0, locked_until=None, updated_at=utcnow())
+    )
     db.session.commit()
 
 
@@ -116,4 +135,3 @@ def _matching_step(secret: str, code: str) -> int | None:
         if hmac.compare_digest(totp.at(step * STEP_SECONDS), code):
             return step
     return None
-

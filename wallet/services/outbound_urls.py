@@ -13,6 +13,7 @@ Plain http is for development and tests only; hosts in ``UNIT_JWKS_ALLOWED_HOSTS
 the address check (the test suite's own JWKS server on 127.0.0.1, a unit on a trusted
 private network) and must be named there explicitly.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -28,8 +29,19 @@ MAX_URL_CHARS = 500
 NUMERIC_HOST = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}", re.I)
 HTTP_ENVIRONMENTS = {"development", "test"}
 # Special-purpose blocks (IANA registries) that some Python versions' ``is_global`` still lets through.
-NOT_PUBLIC = [ipaddress.ip_network(n) for n in ("192.0.0.0/24", "198.18.0.0/15", "100.64.0.0/10", "64:ff9b::/96",
-                                                 "64:ff9b:1::/48", "2001::/23", "2001:db8::/32", "fec0::/10")]
+NOT_PUBLIC = [
+    ipaddress.ip_network(n)
+    for n in (
+        "192.0.0.0/24",
+        "198.18.0.0/15",
+        "100.64.0.0/10",
+        "64:ff9b::/96",
+        "64:ff9b:1::/48",
+        "2001::/23",
+        "2001:db8::/32",
+        "fec0::/10",
+    )
+]
 
 
 @dataclass(frozen=True)
@@ -60,8 +72,14 @@ def is_public(address: IPAddress) -> bool:
             return False
     if any(address in network for network in NOT_PUBLIC if network.version == address.version):
         return False
-    return address.is_global and not (address.is_multicast or address.is_private or address.is_reserved
-                                      or address.is_loopback or address.is_link_local or address.is_unspecified)
+    return address.is_global and not (
+        address.is_multicast
+        or address.is_private
+        or address.is_reserved
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_unspecified
+    )
 
 
 def _refused(reason: str) -> Refusal:

@@ -1,4 +1,5 @@
 """The password rule for unit users, one place for the activation page and the change form."""
+
 from __future__ import annotations
 
 import re

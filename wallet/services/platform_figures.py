@@ -5,6 +5,7 @@ itself; both are counted alike. Months are calendar months in Beijing time: clai
 current locks by when the claim arrived, reimbursements by when they were recorded. Each
 figure is one grouped query per table, so the page costs the same at any size.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -17,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from wallet.extensions import db
 from wallet.models.claim import Claim
 from wallet.models.unit import Unit
+
 
 @dataclass
 class Tally:
@@ -43,10 +45,12 @@ def _month(column: Any) -> ColumnElement[str]:
 
 
 def _counts() -> tuple[ColumnElement[int], ...]:
-    return (func.count(Claim.id),
-            func.coalesce(func.sum(case((Claim.state == "locked", 1), else_=0)), 0),
-            func.coalesce(func.sum(case((Claim.state == "reimbursed", 1), else_=0)), 0),
-            func.coalesce(func.sum(case((Claim.state == "reimbursed", Claim.amount), else_=0)), 0))
+    return (
+        func.count(Claim.id),
+        func.coalesce(func.sum(case((Claim.state == "locked", 1), else_=0)), 0),
+        func.coalesce(func.sum(case((Claim.state == "reimbursed", 1), else_=0)), 0),
+        func.coalesce(func.sum(case((Claim.state == "reimbursed", Claim.amount), else_=0)), 0),
+    )
 
 
 def per_unit() -> list[Tally]:
@@ -62,13 +66,17 @@ def per_month() -> list[Tally]:
     """Months with any claim or reimbursement, newest first."""
     rows: dict[str, Tally] = defaultdict(lambda: Tally(""))
     month = _month(Claim.created_at)
-    arrived = select(month, func.count(Claim.id),
-                     func.coalesce(func.sum(case((Claim.state == "locked", 1), else_=0)), 0)).group_by(month)
+    arrived = select(
+        month, func.count(Claim.id), func.coalesce(func.sum(case((Claim.state == "locked", 1), else_=0)), 0)
+    ).group_by(month)
     for label, claims, locked in db.session.execute(arrived):
         rows[label].add(claims, locked, 0, 0)
     paid_month = _month(Claim.reimbursed_at)
-    paid = (select(paid_month, func.count(Claim.id), func.coalesce(func.sum(Claim.amount), 0))
-            .where(Claim.state == "reimbursed", Claim.reimbursed_at.is_not(None)).group_by(paid_month))
+    paid = (
+        select(paid_month, func.count(Claim.id), func.coalesce(func.sum(Claim.amount), 0))
+        .where(Claim.state == "reimbursed", Claim.reimbursed_at.is_not(None))
+        .group_by(paid_month)
+    )
     for label, count, fen in db.session.execute(paid):
         rows[label].add(0, 0, count, fen)
     for label, tally in rows.items():

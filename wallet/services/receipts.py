@@ -13,6 +13,7 @@ from the recorded ``alg`` and ``kid`` in one canonical form, so a stored receipt
 exactly the token the resident was given. Receipts signed before JWS (alg
 ``ECDSA-P256-SHA256``, a DER signature in a JSON envelope) keep verifying under that alg.
 """
+
 from __future__ import annotations
 
 import base64
@@ -81,14 +82,21 @@ def signing_key() -> ec.EllipticCurvePrivateKey:
 
 
 def public_key_pem() -> str:
-    return signing_key().public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return (
+        signing_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
 
 
 def key_id() -> str:
     """Unchanged since the first receipts, so old and new receipts name the same key."""
-    der = signing_key().public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    der = (
+        signing_key()
+        .public_key()
+        .public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
     return "wallet-" + hashlib.sha256(der).hexdigest()[:12]
 
 
@@ -147,8 +155,12 @@ def verify_jws(token: Any) -> Verdict:
 def envelope(canonical: bytes, alg: str, kid: str, value: str) -> dict[str, Any]:
     """The downloadable file of a receipt signed before JWS, as residents were given it then."""
     base = current_app.config["WALLET_BASE_URL"].rstrip("/")
-    return {"format": ENVELOPE_FORMAT, "canonical": base64.b64encode(canonical).decode(),
-            "signature": {"alg": alg, "kid": kid, "value": value}, "keys_url": f"{base}/receipts/keys"}
+    return {
+        "format": ENVELOPE_FORMAT,
+        "canonical": base64.b64encode(canonical).decode(),
+        "signature": {"alg": alg, "kid": kid, "value": value},
+        "keys_url": f"{base}/receipts/keys",
+    }
 
 
 def verify_envelope(data: Any) -> Verdict:

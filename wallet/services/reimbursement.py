@@ -6,6 +6,7 @@ action reserves the claim, calls the network and records the answer in the three
 :mod:`wallet.services.claim_steps`, then mirrors the bill's status onto every copy and tells
 the resident whose wallet holds the bill.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -36,23 +37,40 @@ class Feedback:
     time: datetime
 
 
-def _tell(claim: Claim, event: str, notice: str | None = None, paid: int | None = None, detail: str = "",
-          **facts: object) -> None:
+def _tell(
+    claim: Claim, event: str, notice: str | None = None, paid: int | None = None, detail: str = "", **facts: object
+) -> None:
     """The resident's access history and notifications, when a resident's wallet holds the bill."""
     if not claim.for_resident:
         return
     assert claim.resident_id is not None and claim.bill_id is not None
     activity.record_access(claim, event, paid, detail)
-    activity.tell(claim.resident_id, notice or event, claim.bill_id, kind=event if notice else None,
-                  unit=claim.unit.name, bill=activity.bill_label(claim), **facts)
+    activity.tell(
+        claim.resident_id,
+        notice or event,
+        claim.bill_id,
+        kind=event if notice else None,
+        unit=claim.unit.name,
+        bill=activity.bill_label(claim),
+        **facts,
+    )
     activity.announce(claim.resident_id)
 
 
 def lock_claim(user: claim_steps.UnitCaller, claim_id: int) -> Claim:
     reservation = claim_steps.reserve(user, claim_id, "lock")
     client, unit = FiscalClient.from_app(), user.unit
-    served = claim_steps.call(reservation, client, lambda: client.lock(
-        reservation.code, reservation.number, unit.credit_code, unit.name, current_app.config["UNIT_LOCK_TTL_SECONDS"]))
+    served = claim_steps.call(
+        reservation,
+        client,
+        lambda: client.lock(
+            reservation.code,
+            reservation.number,
+            unit.credit_code,
+            unit.name,
+            current_app.config["UNIT_LOCK_TTL_SECONDS"],
+        ),
+    )
     claim = claim_steps.settle(reservation)
     if claim.state not in OPEN_STATES:
         # Closed while the network locked it (the mark had gone stale): give the lock back.
@@ -86,18 +104,35 @@ def record_feedback(user: claim_steps.UnitCaller, claim_id: int, feedback: Feedb
         return replay, True
     reservation = claim_steps.reserve(user, claim_id, "feedback", feedback.amount)
     client, unit = FiscalClient.from_app(), user.unit
-    body = claim_steps.call(reservation, client, lambda: client.feedback(
-        reservation.code, reservation.number, unit.credit_code, serial=feedback.serial, voucher=feedback.voucher,
-        amount=feedback.amount, result="reimbursed", time=feedback.time.isoformat()))
+    body = claim_steps.call(
+        reservation,
+        client,
+        lambda: client.feedback(
+            reservation.code,
+            reservation.number,
+            unit.credit_code,
+            serial=feedback.serial,
+            voucher=feedback.voucher,
+            amount=feedback.amount,
+            result="reimbursed",
+            time=feedback.time.isoformat(),
+        ),
+    )
     claim = claim_steps.settle(reservation)
     claim.close("reimbursed", utcnow())
     claim.acted_by, claim.amount, claim.serial = user.id, feedback.amount, feedback.serial
     claim.voucher, claim.reimbursed_at = feedback.voucher, feedback.time
     claim_steps.mirror(body["bill"])
     left = policy.remaining(claim.bill)
-    _tell(claim, "reimbursed", copy.reimbursed_kind(claim.bill.claimable, claim.bill.claimable - left),
-          feedback.amount, f"业务流水号 {feedback.serial}", amount=copy.money(feedback.amount),
-          remaining=copy.money(left))
+    _tell(
+        claim,
+        "reimbursed",
+        copy.reimbursed_kind(claim.bill.claimable, claim.bill.claimable - left),
+        feedback.amount,
+        f"业务流水号 {feedback.serial}",
+        amount=copy.money(feedback.amount),
+        remaining=copy.money(left),
+    )
     audit.record("claim.feedback", user, audit.subject_of(claim), amount=feedback.amount)
     db.session.commit()
     return claim, bool(body.get("replayed"))
@@ -109,8 +144,9 @@ def _replay_of(user: claim_steps.UnitCaller, claim_id: int, feedback: Feedback) 
     if claim is None or claim.state != "reimbursed" or claim.serial != feedback.serial:
         return None
     if (claim.amount, claim.voucher) != (feedback.amount, feedback.voucher):
-        raise Refusal("serial_conflict", "该业务流水号已登记过不同的报销内容，请核对流水号；"
-                                         "新的报销请使用新的流水号。", 409)
+        raise Refusal(
+            "serial_conflict", "该业务流水号已登记过不同的报销内容，请核对流水号；新的报销请使用新的流水号。", 409
+        )
     return claim
 
 
@@ -120,8 +156,11 @@ def _unlock_at_network(reservation: claim_steps.Reservation, user: claim_steps.U
         return None
     client, unit = FiscalClient.from_app(), user.unit
     answer: dict[str, Any] | None = claim_steps.call(
-        reservation, client, lambda: client.unlock(reservation.code, reservation.number, unit.credit_code),
-        tolerate=frozenset(LOCK_GONE))
+        reservation,
+        client,
+        lambda: client.unlock(reservation.code, reservation.number, unit.credit_code),
+        tolerate=frozenset(LOCK_GONE),
+    )
     return answer
 
 

@@ -6,6 +6,7 @@ unverified) with the issuer the document names and its code and number, so they 
 the issuer. Each sync asks the network for every such bill again; one that now verifies is
 stored like any other and the notice goes away.
 """
+
 from __future__ import annotations
 
 import base64
@@ -52,24 +53,34 @@ def record(resident_id: int, rejected: list[Rejection]) -> int:
     """Remember each new rejection, count it and tell the resident; returns how many were new. Caller commits."""
     new = 0
     for r in rejected:
-        seen = db.session.scalar(select(RejectedBill.id).where(
-            RejectedBill.resident_id == resident_id, RejectedBill.code == r.code, RejectedBill.number == r.number))
+        seen = db.session.scalar(
+            select(RejectedBill.id).where(
+                RejectedBill.resident_id == resident_id, RejectedBill.code == r.code, RejectedBill.number == r.number
+            )
+        )
         if seen is not None:
             continue
-        db.session.add(RejectedBill(resident_id=resident_id, code=r.code, number=r.number, reason=r.reason,
-                                    issuer_name=r.issuer))
+        db.session.add(
+            RejectedBill(resident_id=resident_id, code=r.code, number=r.number, reason=r.reason, issuer_name=r.issuer)
+        )
         audit.record("sync.verification_failed", None, f"resident:{resident_id}", code=r.code, reason=r.reason[:80])
         activity.tell(resident_id, "unverified", issuer=r.issuer or "开票单位", code=r.code, number=r.number)
         new += 1
     if new:
-        db.session.execute(update(SyncState).where(SyncState.resident_id == resident_id)
-                           .values(rejected=SyncState.rejected + new))
+        db.session.execute(
+            update(SyncState).where(SyncState.resident_id == resident_id).values(rejected=SyncState.rejected + new)
+        )
     return new
 
 
 def outstanding(resident_id: int) -> list[RejectedBill]:
-    return list(db.session.scalars(select(RejectedBill).where(RejectedBill.resident_id == resident_id)
-                                   .order_by(RejectedBill.at.desc(), RejectedBill.id.desc())))
+    return list(
+        db.session.scalars(
+            select(RejectedBill)
+            .where(RejectedBill.resident_id == resident_id)
+            .order_by(RejectedBill.at.desc(), RejectedBill.id.desc())
+        )
+    )
 
 
 def retry(resident_id: int, client: FiscalClient) -> int:

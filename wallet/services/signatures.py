@@ -5,6 +5,7 @@ them) and in memory (so a sync of 10,000 bills does not parse a PEM per bill). A
 unknown key id triggers one refresh from the network, no more often than
 ``REFRESH_INTERVAL`` — a forged key id cannot make the wallet hammer the network.
 """
+
 from __future__ import annotations
 
 import base64
@@ -96,12 +97,16 @@ class KeyRing:
         for entry in client.keys():
             if entry["kid"] in known:
                 continue
-            db.session.add(ProvinceKey(
-                kid=entry["kid"], province=entry["province"], alg=entry["alg"],
-                public_key_pem=entry["public_key_pem"],
-                valid_from=datetime.fromisoformat(entry["valid_from"]),
-                valid_to=datetime.fromisoformat(entry["valid_to"]) if entry.get("valid_to") else None,
-            ))
+            db.session.add(
+                ProvinceKey(
+                    kid=entry["kid"],
+                    province=entry["province"],
+                    alg=entry["alg"],
+                    public_key_pem=entry["public_key_pem"],
+                    valid_from=datetime.fromisoformat(entry["valid_from"]),
+                    valid_to=datetime.fromisoformat(entry["valid_to"]) if entry.get("valid_to") else None,
+                )
+            )
         db.session.commit()
 
 

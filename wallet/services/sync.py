@@ -4,6 +4,7 @@ The cursor only moves forward after the page it belongs to is committed, and bil
 upserted by (resident, code, number) under a version guard: a sync interrupted at any
 point resumes without losing or duplicating anything.
 """
+
 from __future__ import annotations
 
 import logging
@@ -32,8 +33,7 @@ class SyncResult:
 def sync_state(resident_id: int) -> SyncState:
     state = db.session.get(SyncState, resident_id)
     if state is None:
-        state = SyncState(resident_id=resident_id, state="queued", progress=0, rejected=0, attempts=0,
-                          change_seq=0)
+        state = SyncState(resident_id=resident_id, state="queued", progress=0, rejected=0, attempts=0, change_seq=0)
         db.session.add(state)
         db.session.flush()
     return state
@@ -81,8 +81,9 @@ def sync_person(resident_id: int, id_number: str, client: FiscalClient) -> SyncR
     return result
 
 
-def verified_rows(resident_id: int, items: list[dict[str, Any]],
-                  client: FiscalClient) -> tuple[list[dict[str, Any]], list[Rejection]]:
+def verified_rows(
+    resident_id: int, items: list[dict[str, Any]], client: FiscalClient
+) -> tuple[list[dict[str, Any]], list[Rejection]]:
     """Rows ready to store for the genuine bills, and the rejection of each other one."""
     rows, rejected = [], []
     for item in items:
@@ -90,8 +91,9 @@ def verified_rows(resident_id: int, items: list[dict[str, Any]],
             canonical, document = verify_bill(item, client)
         except BillRejected as exc:
             rejection = rejections.of(item, exc)
-            log.warning("rejected bill %s/%s for resident %s: %s", rejection.code, rejection.number, resident_id,
-                        exc.reason)
+            log.warning(
+                "rejected bill %s/%s for resident %s: %s", rejection.code, rejection.number, resident_id, exc.reason
+            )
             rejected.append(rejection)
             continue
         rows.append(bill_store.bill_row(resident_id, canonical, document, item))

@@ -6,6 +6,7 @@ alone opens nothing. Opening the link lets the person choose a password and enro
 TOTP key; using it spends it. An administrator (or, for a unit's first user, the finance
 department) may send a fresh link to a user who has not activated yet, which voids the old one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -54,8 +55,15 @@ class Invitation:
 
 def invite(unit: Unit, username: str, display_name: str, role: str) -> Invitation:
     """A new user of ``unit`` without a password, and their activation link (caller commits)."""
-    user = UnitUser(unit_id=unit.id, username=username, display_name=display_name, role=role, password_hash="",
-                    totp_secret_enc=seal(pyotp.random_base32(), UnitUser.TOTP_PURPOSE), created_at=utcnow())
+    user = UnitUser(
+        unit_id=unit.id,
+        username=username,
+        display_name=display_name,
+        role=role,
+        password_hash="",
+        totp_secret_enc=seal(pyotp.random_base32(), UnitUser.TOTP_PURPOSE),
+        created_at=utcnow(),
+    )
     url = _link(user)
     db.session.add(user)
     return Invitation(user, url)
@@ -64,9 +72,14 @@ def invite(unit: Unit, username: str, display_name: str, role: str) -> Invitatio
 def activation_text(unit: Unit, invitation: Invitation) -> dict[str, str]:
     """The outbox message of an invitation: the link, never a password."""
     user = invitation.user
-    return {"text": (f"{unit.name}：已为{user.display_name}开通单位数字账户（{user.role_name}），登录用户名见下。"
-                     f"请在 {ACTIVATION_HOURS} 小时内打开激活链接，设置密码并绑定手机验证器；链接只能使用一次。"),
-            "username": user.username, "activation_url": invitation.url}
+    return {
+        "text": (
+            f"{unit.name}：已为{user.display_name}开通单位数字账户（{user.role_name}），登录用户名见下。"
+            f"请在 {ACTIVATION_HOURS} 小时内打开激活链接，设置密码并绑定手机验证器；链接只能使用一次。"
+        ),
+        "username": user.username,
+        "activation_url": invitation.url,
+    }
 
 
 def resend(actor: Any, unit_id: int, user_id: int) -> Invitation:
@@ -80,8 +93,9 @@ def resend(actor: Any, unit_id: int, user_id: int) -> Invitation:
         db.session.rollback()
         raise Refusal("no_link_needed", "该用户已激活或已停用，不需要激活链接。", 409)
     invitation = Invitation(user, _link(user))
-    queue_message(user.unit, "activation", "单位数字账户用户激活通知（重新发送）",
-                  activation_text(user.unit, invitation))
+    queue_message(
+        user.unit, "activation", "单位数字账户用户激活通知（重新发送）", activation_text(user.unit, invitation)
+    )
     record("unit.activation_resent", actor, f"unit_user:{user.id}")
     db.session.commit()
     return invitation

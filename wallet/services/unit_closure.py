@@ -15,6 +15,7 @@ The rule, also in docs/authorization.md:
 Freezing releases nothing: a frozen unit can do nothing, its authorizations keep their
 deadlines, and it can be unfrozen.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,21 +41,38 @@ class Consequences:
 
 def consequences(unit_id: int) -> Consequences:
     def count(*where: ColumnElement[bool]) -> int:
-        return int(db.session.scalar(select(func.count(Claim.id)).where(
-            Claim.unit_id == unit_id, Claim.open_key.is_not(None), *where)) or 0)
+        return int(
+            db.session.scalar(
+                select(func.count(Claim.id)).where(Claim.unit_id == unit_id, Claim.open_key.is_not(None), *where)
+            )
+            or 0
+        )
 
     account = Claim.source == "account"
-    residents = int(db.session.scalar(select(func.count(func.distinct(Claim.resident_id))).where(
-        Claim.unit_id == unit_id, Claim.open_key.is_not(None), account, Claim.state == "authorized")) or 0)
-    return Consequences(count(account, Claim.state == "authorized"), residents,
-                        count(account, Claim.state == "locked"),
-                        count(Claim.source == "file", Claim.state == "authorized"))
+    residents = int(
+        db.session.scalar(
+            select(func.count(func.distinct(Claim.resident_id))).where(
+                Claim.unit_id == unit_id, Claim.open_key.is_not(None), account, Claim.state == "authorized"
+            )
+        )
+        or 0
+    )
+    return Consequences(
+        count(account, Claim.state == "authorized"),
+        residents,
+        count(account, Claim.state == "locked"),
+        count(Claim.source == "file", Claim.state == "authorized"),
+    )
 
 
 def release_claims(unit_id: int, now: datetime) -> Consequences:
     """Inside the cancellation's write transaction: release what is unlocked, tell about what is locked."""
-    held = db.session.scalars(select(Claim).where(Claim.unit_id == unit_id, Claim.open_key.is_not(None))
-                              .with_for_update(of=Claim).execution_options(populate_existing=True)).all()
+    held = db.session.scalars(
+        select(Claim)
+        .where(Claim.unit_id == unit_id, Claim.open_key.is_not(None))
+        .with_for_update(of=Claim)
+        .execution_options(populate_existing=True)
+    ).all()
     withdrawn, locked, files, residents = 0, 0, 0, set()
     for claim in held:
         if claim.source == "file":
@@ -69,10 +87,22 @@ def release_claims(unit_id: int, now: datetime) -> Consequences:
             residents.add(claim.resident_id)
         else:
             locked += 1
-            activity.tell(claim.resident_id, "unit_cancelled_locked", claim.bill_id, kind="unit_cancelled",
-                          unit=claim.unit.name, bill=activity.bill_label(claim),
-                          until=copy.minute(claim.lock_expires_at))
+            activity.tell(
+                claim.resident_id,
+                "unit_cancelled_locked",
+                claim.bill_id,
+                kind="unit_cancelled",
+                unit=claim.unit.name,
+                bill=activity.bill_label(claim),
+                until=copy.minute(claim.lock_expires_at),
+            )
         activity.announce(claim.resident_id)
-    audit.record("finance.cancel_release", "finance:1", f"unit:{unit_id}", withdrawn=withdrawn, kept_locked=locked,
-                 file_claims=files)
+    audit.record(
+        "finance.cancel_release",
+        "finance:1",
+        f"unit:{unit_id}",
+        withdrawn=withdrawn,
+        kept_locked=locked,
+        file_claims=files,
+    )
     return Consequences(withdrawn, len(residents), locked, files)

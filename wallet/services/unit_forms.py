@@ -1,9 +1,10 @@
 """The unit account application form: every field checked, every problem reported at once."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from common.checksums import credit_code_problem, resident_id_problem
 from common.identifiers import fold_or_none
@@ -26,8 +27,9 @@ class UnitApplication:
     email: str
 
     @classmethod
-    def from_form(cls, form: Mapping[str, str]) -> tuple["UnitApplication", dict[str, str]]:
+    def from_form(cls, form: Mapping[str, str]) -> tuple[UnitApplication, dict[str, str]]:
         """The application and a problem message per field (empty when everything is right)."""
+
         def value(key: str) -> str:
             return " ".join((form.get(key) or "").split())
 
@@ -36,16 +38,27 @@ class UnitApplication:
             raw = value(key)
             return (fold_or_none(raw) or raw).upper()
 
-        app = cls(name=value("name"), credit_code=identifier("credit_code"), unit_type=value("unit_type"),
-                  address=value("address"), legal_rep=value("legal_rep"), contact_name=value("contact_name"),
-                  contact_phone=identifier("contact_phone"), contact_id=identifier("contact_id"),
-                  email=value("email"))
+        app = cls(
+            name=value("name"),
+            credit_code=identifier("credit_code"),
+            unit_type=value("unit_type"),
+            address=value("address"),
+            legal_rep=value("legal_rep"),
+            contact_name=value("contact_name"),
+            contact_phone=identifier("contact_phone"),
+            contact_id=identifier("contact_id"),
+            email=value("email"),
+        )
         return app, app.problems()
 
     def problems(self) -> dict[str, str]:
         found: dict[str, str] = {}
-        lengths = {"name": ("单位全称", 2, 100), "address": ("单位地址", 4, 200),
-                   "legal_rep": ("法定代表人", 2, 40), "contact_name": ("联系人姓名", 2, 40)}
+        lengths = {
+            "name": ("单位全称", 2, 100),
+            "address": ("单位地址", 4, 200),
+            "legal_rep": ("法定代表人", 2, 40),
+            "contact_name": ("联系人姓名", 2, 40),
+        }
         for key, (label, low, high) in lengths.items():
             if not low <= len(getattr(self, key)) <= high:
                 found[key] = f"请填写{label}（{low}–{high} 个字）。"

@@ -6,12 +6,14 @@ no filter, search term or page number can reach another unit's claims or any bil
 was not authorized to this one. A claim's bill is the wallet's copy (account claims) or the
 unit's own (file claims): the queries read whichever the claim has.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 
@@ -35,7 +37,7 @@ class InboxFilter:
     page: int = 1
 
     @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> "InboxFilter":
+    def from_args(cls, args: Mapping[str, str]) -> InboxFilter:
         status = (args.get("status") or "open").strip()
         if status not in STATUS_FILTERS:
             raise Refusal("filter_invalid", "请选择列表中的状态。", 400)
@@ -51,13 +53,17 @@ class InboxFilter:
 
 
 def _claims() -> Select[Claim]:
-    return (select(Claim).outerjoin(Bill, and_(Claim.source == "account", Bill.id == Claim.bill_id))
-            .outerjoin(ClaimFile, ClaimFile.claim_id == Claim.id))
+    return (
+        select(Claim)
+        .outerjoin(Bill, and_(Claim.source == "account", Bill.id == Claim.bill_id))
+        .outerjoin(ClaimFile, ClaimFile.claim_id == Claim.id)
+    )
 
 
 def _visible(unit_id: int, now: datetime) -> list[Any]:
-    live_or_done = or_(Claim.source == "file", Claim.state != "authorized",
-                       and_(Claim.expires_at > now, Bill.issuance == "normal"))
+    live_or_done = or_(
+        Claim.source == "file", Claim.state != "authorized", and_(Claim.expires_at > now, Bill.issuance == "normal")
+    )
     return [Claim.unit_id == unit_id, Claim.state.in_(UNIT_VISIBLE_STATES), live_or_done]
 
 
@@ -77,14 +83,22 @@ def _matching(f: InboxFilter) -> list[Any]:
         conditions.append(or_(Bill.type_key == f.type_key, ClaimFile.type_key == f.type_key))
     key = BILL_KEY.match(f.q)
     if key:
-        conditions.append(or_(and_(Bill.code == key.group(1), Bill.number == key.group(2)),
-                              and_(ClaimFile.code == key.group(1), ClaimFile.number == key.group(2))))
+        conditions.append(
+            or_(
+                and_(Bill.code == key.group(1), Bill.number == key.group(2)),
+                and_(ClaimFile.code == key.group(1), ClaimFile.number == key.group(2)),
+            )
+        )
     elif f.q:
         pattern = _like(f.q)
-        conditions.append(or_(Bill.search_text.like(pattern, escape="\\"),
-                              func.lower(ClaimFile.issuer_name).like(pattern, escape="\\"),
-                              ClaimFile.number.like(pattern, escape="\\"),
-                              func.lower(Claim.claim_ref).like(pattern, escape="\\")))
+        conditions.append(
+            or_(
+                Bill.search_text.like(pattern, escape="\\"),
+                func.lower(ClaimFile.issuer_name).like(pattern, escape="\\"),
+                ClaimFile.number.like(pattern, escape="\\"),
+                func.lower(Claim.claim_ref).like(pattern, escape="\\"),
+            )
+        )
     return conditions
 
 
@@ -92,8 +106,9 @@ def inbox(unit_id: int, f: InboxFilter) -> tuple[list[Claim], int]:
     """One page of the unit's claims (newest first) and how many match in all."""
     base = _claims().where(*_visible(unit_id, utcnow()), *_in_status(f.status), *_matching(f))
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = db.session.scalars(base.order_by(Claim.created_at.desc(), Claim.id.desc())
-                              .offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    rows = db.session.scalars(
+        base.order_by(Claim.created_at.desc(), Claim.id.desc()).offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    )
     return list(rows.unique()), int(total)
 
 
@@ -105,18 +120,25 @@ def after(unit_id: int, status: str, after_id: int, limit: int) -> list[Claim]:
 
 
 def bill_types(unit_id: int) -> list[tuple[str, str]]:
-    account = (select(Bill.type_key, Bill.type_name).join(Claim, Claim.bill_id == Bill.id)
-               .where(Claim.unit_id == unit_id, Claim.source == "account"))
-    files = (select(ClaimFile.type_key, ClaimFile.type_name).join(Claim, Claim.id == ClaimFile.claim_id)
-             .where(Claim.unit_id == unit_id))
+    account = (
+        select(Bill.type_key, Bill.type_name)
+        .join(Claim, Claim.bill_id == Bill.id)
+        .where(Claim.unit_id == unit_id, Claim.source == "account")
+    )
+    files = (
+        select(ClaimFile.type_key, ClaimFile.type_name)
+        .join(Claim, Claim.id == ClaimFile.claim_id)
+        .where(Claim.unit_id == unit_id)
+    )
     rows = db.session.execute(account.union(files)).all()
     return sorted({(k, n) for k, n in rows}, key=lambda pair: pair[1])
 
 
 def selected(unit_id: int, ids: list[int]) -> list[Claim]:
     """The unit's visible claims among ``ids`` (others' ids are silently not there)."""
-    return list(db.session.scalars(_claims().where(Claim.id.in_(ids), *_visible(unit_id, utcnow()))
-                                   .order_by(Claim.id)).unique())
+    return list(
+        db.session.scalars(_claims().where(Claim.id.in_(ids), *_visible(unit_id, utcnow())).order_by(Claim.id)).unique()
+    )
 
 
 def processed(unit_id: int, start: date | None, end: date | None, ids: list[int] | None = None) -> list[Claim]:

@@ -8,6 +8,7 @@ receives; without ``use`` it does both. Replies are encrypted to the first key t
 receive, so a unit rotating its encryption key lists the new one first. The URL must lead
 to a public host (:mod:`.outbound_urls`), and the fetch is small and short.
 """
+
 from __future__ import annotations
 
 import json
@@ -80,8 +81,9 @@ class _PinnedAdapter(HTTPAdapter):
 def check_url(url: str) -> outbound_urls.Target:
     """The URL if the wallet may fetch it (see :mod:`.outbound_urls`); a Refusal otherwise."""
     allowed = current_app.config.get("UNIT_JWKS_ALLOWED_HOSTS", "")
-    return outbound_urls.check(url, current_app.config["APP_ENV"],
-                               frozenset(h.strip().lower() for h in allowed.split(",") if h.strip()))
+    return outbound_urls.check(
+        url, current_app.config["APP_ENV"], frozenset(h.strip().lower() for h in allowed.split(",") if h.strip())
+    )
 
 
 def download(target: outbound_urls.Target) -> bytes:
@@ -93,8 +95,9 @@ def download(target: outbound_urls.Target) -> bytes:
         session.mount(f"{target.scheme}://", _PinnedAdapter(target))
         headers = {"Accept": "application/jwk-set+json, application/json", "Host": urlsplit(target.url).netloc}
         try:
-            with session.get(target.url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False,
-                             headers=headers, verify=CA_BUNDLE) as response:
+            with session.get(
+                target.url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False, headers=headers, verify=CA_BUNDLE
+            ) as response:
                 if response.is_redirect:
                     raise _unusable("该地址返回了跳转，平台不跟随跳转，请填写 JWKS 的最终地址")
                 response.raise_for_status()

@@ -3,6 +3,7 @@
 A new user gets a one-time activation link (``wallet.services.unit_activation``), never a
 password. Every change is audited in the same transaction.
 """
+
 from __future__ import annotations
 
 import re

@@ -10,6 +10,7 @@ The fiscal network gives the verdict; the bill it returns is trusted only after 
 signature checks out against the issuing province's published key. Checks by five
 elements count towards the per-bill daily limit before the network is asked.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -18,8 +19,8 @@ from datetime import timedelta
 from typing import Any
 
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
-from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements, shanghai_today
 from wallet.refusals import Refusal
+from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements, shanghai_today
 from wallet.scan.payload import QrReading, read_payload
 from wallet.scan.photo import decode_bill_photo, sniff_image_format
 from wallet.scan.scanned_pdf import pictures_in
@@ -28,10 +29,15 @@ from wallet.services.signatures import BillRejected, verify_bill
 
 LAYOUT_MAX_BYTES = 10 * 1024 * 1024  # the network's own limit for layout files
 
-NOT_AUTHENTIC = frozenset({"not_found", "mismatch", "no_signed_document", "signature_invalid", "unknown_key",
-                           "qr_mac_invalid"})
-NETWORK_ERRORS = {"bill_not_found": "not_found", "invalid_pdf": "invalid_pdf", "http_413": "layout_too_large",
-                  "invalid_elements": "invalid_elements"}
+NOT_AUTHENTIC = frozenset(
+    {"not_found", "mismatch", "no_signed_document", "signature_invalid", "unknown_key", "qr_mac_invalid"}
+)
+NETWORK_ERRORS = {
+    "bill_not_found": "not_found",
+    "invalid_pdf": "invalid_pdf",
+    "http_413": "layout_too_large",
+    "invalid_elements": "invalid_elements",
+}
 
 
 def says_not_authentic(refusal: Refusal | None) -> bool:
@@ -79,8 +85,11 @@ class VerifiedBill:
         """Whether a unit could take this bill for reimbursement now: never a red, red-reversed
         or exchanged bill; not while another unit holds it locked; not once fully reimbursed."""
         status = self.status
-        return (not self.is_red and status["issuance"] == "normal"
-                and status["reimbursement"] in {"unreimbursed", "partially_reimbursed"})
+        return (
+            not self.is_red
+            and status["issuance"] == "normal"
+            and status["reimbursement"] in {"unreimbursed", "partially_reimbursed"}
+        )
 
     def row(self, resident_id: int, source: str = "imported") -> dict[str, Any]:
         """The wallet's ``bills`` row for this bill (see ``bill_store.upsert_bills``)."""
@@ -105,8 +114,9 @@ class Verification:
         return says_not_authentic(self.refusal)
 
 
-def verify_elements(fields: Mapping[str, object] | FiveElements, client: FiscalClient | None = None,
-                    qr_text: str | None = None) -> Verification:
+def verify_elements(
+    fields: Mapping[str, object] | FiveElements, client: FiscalClient | None = None, qr_text: str | None = None
+) -> Verification:
     """Verify typed five elements (text fields ``code``/``number``/``check``/``date``/``amount``).
 
     ``qr_text`` is the QR code they came from (some typed by the person where the code
@@ -119,8 +129,9 @@ def verify_elements(fields: Mapping[str, object] | FiveElements, client: FiscalC
     return _answer(lambda: _by_elements(elements, client or FiscalClient.from_app(), qr_text), elements)
 
 
-def verify_qr_text(text: str, client: FiscalClient | None = None,
-                   added: Mapping[str, str] | None = None) -> Verification:
+def verify_qr_text(
+    text: str, client: FiscalClient | None = None, added: Mapping[str, str] | None = None
+) -> Verification:
     """Verify the bill a QR code's text names, in any shape real bills print (wallet.scan.payload).
 
     ``added`` holds elements a person typed where the code lacks them (date, amount); what

@@ -8,6 +8,7 @@ stays published and accepted, so units that cached the JWKS keep working until t
 again; anything older is retired. Each process keeps the key ring for a short while and
 reloads it at once when a request names a kid it does not know.
 """
+
 from __future__ import annotations
 
 import time
@@ -60,8 +61,9 @@ def _named(pem: str, use: str) -> ECKey:
 
 
 def _pem(private: ec.EllipticCurvePrivateKey) -> str:
-    return private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                 serialization.NoEncryption()).decode()
+    return private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 @lru_cache(maxsize=8)
@@ -75,8 +77,11 @@ def _stored(blob: bytes, use: str) -> ECKey:
 
 
 def _load() -> KeyRing:
-    rows = db.session.scalars(select(ApiWalletKey).where(ApiWalletKey.retired_at.is_(None))
-                              .order_by(ApiWalletKey.created_at.desc(), ApiWalletKey.id.desc())).all()
+    rows = db.session.scalars(
+        select(ApiWalletKey)
+        .where(ApiWalletKey.retired_at.is_(None))
+        .order_by(ApiWalletKey.created_at.desc(), ApiWalletKey.id.desc())
+    ).all()
     setting = current_app.config["API_ENVELOPE_KEY"]
     ring: dict[str, tuple[ECKey, ...]] = {}
     for use in USES:
@@ -98,28 +103,40 @@ def published() -> dict[str, Any]:
     """The JWK Set units read: the public halves of every accepted key, current ones first, then the
     receipt key (its own kid; it never signs a reply, and outlives every rotation here)."""
     keys = ring()
-    return {"keys": [key.as_dict(private=False) for use in ("enc", "sig") for key in getattr(keys, use)]
-            + [receipts.public_jwk()]}
+    return {
+        "keys": [key.as_dict(private=False) for use in ("enc", "sig") for key in getattr(keys, use)]
+        + [receipts.public_jwk()]
+    }
 
 
 def rotate() -> KeyRing:
     """Make a new current pair; keep the previous one accepted; retire the rest."""
     write_transaction(db.session)
-    rows = db.session.scalars(select(ApiWalletKey).where(ApiWalletKey.retired_at.is_(None))
-                              .order_by(ApiWalletKey.created_at.desc(), ApiWalletKey.id.desc())
-                              .with_for_update()).all()
+    rows = db.session.scalars(
+        select(ApiWalletKey)
+        .where(ApiWalletKey.retired_at.is_(None))
+        .order_by(ApiWalletKey.created_at.desc(), ApiWalletKey.id.desc())
+        .with_for_update()
+    ).all()
     now = utcnow()
     if not rows:  # the first rotation: the derived keys become the previous pair
         setting = current_app.config["API_ENVELOPE_KEY"]
         for use in USES:
             pem = _seeded(setting, use)
-            db.session.add(ApiWalletKey(kid=_named(pem, use).kid, use=use, private_enc=seal(pem, WALLET_KEY_PURPOSE),
-                                        created_at=now - timedelta(seconds=1)))
+            db.session.add(
+                ApiWalletKey(
+                    kid=_named(pem, use).kid,
+                    use=use,
+                    private_enc=seal(pem, WALLET_KEY_PURPOSE),
+                    created_at=now - timedelta(seconds=1),
+                )
+            )
     for use in USES:
         pem = _pem(ec.generate_private_key(ec.SECP256R1()))
-        db.session.add(ApiWalletKey(kid=_named(pem, use).kid, use=use, private_enc=seal(pem, WALLET_KEY_PURPOSE),
-                                    created_at=now))
-        for row in [r for r in rows if r.use == use][ACCEPTED - 1:]:
+        db.session.add(
+            ApiWalletKey(kid=_named(pem, use).kid, use=use, private_enc=seal(pem, WALLET_KEY_PURPOSE), created_at=now)
+        )
+        for row in [r for r in rows if r.use == use][ACCEPTED - 1 :]:
             row.retired_at = now
     db.session.commit()
     return ring(refresh=True)

@@ -5,9 +5,20 @@ session id reads ``unit:<id>`` (``wallet.auth.sessions.USER_KINDS``); every view
 is wrapped in :func:`wallet.unit.access.unit_required`, which also refuses frozen or
 cancelled units on every request.
 """
+
 from flask import Blueprint
 
 bp = Blueprint("unit", __name__, url_prefix="/unit")
 
-from wallet.unit import (access, activate, apply, claims, inbox, integration, login,  # noqa: E402,F401  (routes register on import)
-                         password, users, verify)  # (routes register on import)
+from wallet.unit import (  # noqa: E402,F401  (routes register on import)
+    access,
+    activate,
+    apply,
+    claims,
+    inbox,
+    integration,
+    login,
+    password,  # (routes register on import)
+    users,
+    verify,
+)

@@ -4,6 +4,7 @@ A unit user's session id reads ``unit:<id>`` (each kind kept in its own area by
 ``wallet.auth.areas``). A unit that is frozen or cancelled loses its open sessions on their
 next request.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -31,6 +32,7 @@ def current_unit_user() -> UnitUser:
 
 def unit_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """A signed-in user of an active unit, checked on every request."""
+
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         if user_kind() != "unit":
@@ -57,6 +59,7 @@ def unit_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def unit_admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """A signed-in administrator of an active unit (``unit_required`` first)."""
+
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         if not current_unit_user().is_admin:

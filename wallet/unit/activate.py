@@ -1,6 +1,7 @@
 """激活账号: the one-time link a new unit user receives. They choose a password and enrol the TOTP
 key shown on this page only, proving it with a current code; a used or expired link gets a page
 that says what to do instead."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,9 +31,20 @@ def _page(token: str, status: int = 200, errors: dict[str, str] | None = None) -
     if problem or user is None:
         return _refused(problem or "")
     uri = otpauth_uri(user.username, user.totp_secret)
-    return render_template("wallet/unit/activate.html", user=user, token=token, secret=user.totp_secret,
-                           qr=segno.make(uri, error="m").svg_data_uri(scale=4), rule=PASSWORD_RULE,
-                           hours=ACTIVATION_HOURS, errors=errors or {}), status, HEADERS
+    return (
+        render_template(
+            "wallet/unit/activate.html",
+            user=user,
+            token=token,
+            secret=user.totp_secret,
+            qr=segno.make(uri, error="m").svg_data_uri(scale=4),
+            rule=PASSWORD_RULE,
+            hours=ACTIVATION_HOURS,
+            errors=errors or {},
+        ),
+        status,
+        HEADERS,
+    )
 
 
 @bp.get("/activate/<token>")

@@ -1,4 +1,5 @@
 """The unit account application (单位数字账户申请): a public form the finance department reviews."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,8 +26,7 @@ def apply() -> Any:
         else:
             session["unit_applied"] = {"name": unit.name, "email": unit.email}
             return redirect(url_for("unit.applied"), code=303)
-    return render_template("wallet/unit/apply.html", form=application, errors=errors,
-                           unit_types=UNIT_TYPES), 422
+    return render_template("wallet/unit/apply.html", form=application, errors=errors, unit_types=UNIT_TYPES), 422
 
 
 @bp.get("/apply/submitted")

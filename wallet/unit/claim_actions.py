@@ -3,13 +3,14 @@
 Every claim, whichever way it reached the unit, goes through the same service functions and
 policy; only a few sentences depend on whether a resident stands behind the claim.
 """
+
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from flask import flash, redirect, request, url_for
 
@@ -58,9 +59,10 @@ def parse_feedback(form: Mapping[str, str]) -> tuple[Feedback | None, dict[str, 
     return Feedback(amount=amount, serial=serial, voucher=voucher, time=when), {}
 
 
-
-UNLOCKED = {"account": "已解除锁定，授权仍有效；居民在本单位重新锁定前可以撤销授权。",
-            "file": "已解除锁定，票据仍在本单位待办中，可重新锁定后办理。"}
+UNLOCKED = {
+    "account": "已解除锁定，授权仍有效；居民在本单位重新锁定前可以撤销授权。",
+    "file": "已解除锁定，票据仍在本单位待办中，可重新锁定后办理。",
+}
 REASON_ERROR = "请填写拒绝原因（2–200 个字）{}。"
 
 
@@ -74,8 +76,10 @@ class ClaimPages:
     def choices(self, claim: Any, remaining: int) -> dict[str, bool]:
         """Which actions the page offers, decided by the same policy the services enforce."""
         actor = policy.UnitActor(current_unit_user().unit)
-        return {action: bool(policy.decide(actor, action, authorization=claim, amount=remaining))
-                for action in ("lock", "unlock", "feedback", "reject")}
+        return {
+            action: bool(policy.decide(actor, action, authorization=claim, amount=remaining))
+            for action in ("lock", "unlock", "feedback", "reject")
+        }
 
     def lock(self, claim_id: int) -> Any:
         try:

@@ -1,5 +1,6 @@
 """One claim in the unit workspace — authorized by a resident or taken in by the unit itself —
 with the bill, its signature check, and lock, unlock, feedback, reject."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,10 +29,19 @@ def detail_page(claim_id: int, status: int = 200, **context: Any) -> Any:
         assert claim.resident_id is not None
         history = [e for e in activity.access_history(claim.resident_id, claim.bill_id) if e.claim_id == claim.id]
     return render_template(
-        "wallet/unit/claim.html", claim=claim, bill=BillView(claim.bill, parts=UNIT_CLAIM),  # type: ignore[arg-type]  # a ClaimFile answers all UNIT_CLAIM reads
-        state=state, lapsed=lapsed, chip=copy.claim_chip(state, audience="unit", lapsed=lapsed),
-        remaining=left, can=PAGES.choices(claim, left), form=context.pop("form", defaults),
-        errors=context.pop("errors", {}), history=history, **context), status
+        "wallet/unit/claim.html",
+        claim=claim,
+        bill=BillView(claim.bill, parts=UNIT_CLAIM),  # type: ignore[arg-type]  # a ClaimFile answers all UNIT_CLAIM reads
+        state=state,
+        lapsed=lapsed,
+        chip=copy.claim_chip(state, audience="unit", lapsed=lapsed),
+        remaining=left,
+        can=PAGES.choices(claim, left),
+        form=context.pop("form", defaults),
+        errors=context.pop("errors", {}),
+        history=history,
+        **context,
+    ), status
 
 
 PAGES = ClaimPages(show=detail_page)

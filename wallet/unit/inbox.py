@@ -1,4 +1,5 @@
 """The unit's inbox of authorized bills (filters, search, bulk select) and the CSV export of processed claims."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -31,10 +32,15 @@ def inbox() -> Any:
     f = _filter()
     rows, total = unit_inbox.inbox(unit.id, f)
     context = {
-        "flt": f, "rows": [AuthorizationView(a) for a in rows], "total": total, "unit": unit,
+        "flt": f,
+        "rows": [AuthorizationView(a) for a in rows],
+        "total": total,
+        "unit": unit,
         "claimants": claimants.of_claims(rows),
-        "statuses": unit_inbox.STATUS_FILTERS, "types": unit_inbox.bill_types(unit.id),
-        "page_size": unit_inbox.PAGE_SIZE, "return_to": request.full_path.rstrip("?"),
+        "statuses": unit_inbox.STATUS_FILTERS,
+        "types": unit_inbox.bill_types(unit.id),
+        "page_size": unit_inbox.PAGE_SIZE,
+        "return_to": request.full_path.rstrip("?"),
     }
     return render_page("wallet/unit/inbox.html", ["results"], **context)
 
@@ -112,6 +118,8 @@ def export_csv() -> Response:
 
 def _csv_response(rows: list[Any], tag: str) -> Response:
     filename = f"claims-{current_unit_user().unit.credit_code}-{tag}.csv"
-    return Response(claims_csv(rows), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    return Response(
+        claims_csv(rows),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )

@@ -1,5 +1,6 @@
 """接口对接: where a unit's administrator sees the appId, issues or rotates the appKey (shown
 once) and registers the unit's public keys (JWK / JWKS URL) that verify its requests and receive replies."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,10 +18,17 @@ def page(status: int = 200, issued: IssuedKey | None = None, **context: Any) -> 
     user = current_unit_user()
     base = current_app.config["WALLET_BASE_URL"].rstrip("/")
     credential = api_credentials.credential_of(user.unit_id)
-    html = render_template("wallet/unit/integration.html", credential=credential, issued=issued,
-                           wallet_keys=wallet_api_keys.ring(), api_base=f"{base}/api/v1",
-                           unit_kids=api_credentials.registered_kids(credential) if credential else [],
-                           errors=context.pop("errors", {}), form=context.pop("form", {}), **context)
+    html = render_template(
+        "wallet/unit/integration.html",
+        credential=credential,
+        issued=issued,
+        wallet_keys=wallet_api_keys.ring(),
+        api_base=f"{base}/api/v1",
+        unit_kids=api_credentials.registered_kids(credential) if credential else [],
+        errors=context.pop("errors", {}),
+        form=context.pop("form", {}),
+        **context,
+    )
     return html, status, {"Cache-Control": "no-store"}
 
 
@@ -52,7 +60,9 @@ def register_unit_keys() -> Any:
         credential = api_credentials.register_unit_keys(current_unit_user(), jwks, url)
     except Refusal as refused:
         return page(refused.status, errors={"jwks": refused.message}, form={"jwks": jwks[:8000], "jwks_url": url[:500]})
-    flash(f"已登记 {len(api_credentials.registered_kids(credential))} 把公钥（密钥标识见下），此后的接口请求用它验签、"
-          "应答用它加密。",
-          "success")
+    flash(
+        f"已登记 {len(api_credentials.registered_kids(credential))} 把公钥（密钥标识见下），此后的接口请求用它验签、"
+        "应答用它加密。",
+        "success",
+    )
     return redirect(url_for("unit.integration"), code=303)

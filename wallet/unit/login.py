@@ -1,4 +1,5 @@
 """Unit login: username and password, then a TOTP code; failures lock the username for a while."""
+
 from __future__ import annotations
 
 import time
@@ -9,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from wallet.audit import pseudonym, record_now
+from wallet.auth.areas import sign_in_user, sign_out_user
 from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.auth.views import safe_next
 from wallet.extensions import db
@@ -17,7 +19,6 @@ from wallet.refusals import Refusal
 from wallet.services.logins import check_code, check_password
 from wallet.services.unit_accounts import record_login
 from wallet.unit import bp
-from wallet.auth.areas import sign_in_user, sign_out_user
 from wallet.unit.access import unit_required
 
 REALM = "unit"
@@ -54,11 +55,13 @@ def login_password() -> Any:
         return _page(refused.status, error=refused.message, username=username)
     assert user is not None
     if not user.unit.is_active:
-        return _page(403, error=f"单位账户{user.unit.state_name}，暂不能登录。如有疑问请联系财政部门。",
-                     username=username)
+        return _page(
+            403, error=f"单位账户{user.unit.state_name}，暂不能登录。如有疑问请联系财政部门。", username=username
+        )
     if user.disabled_at is not None:
-        return _page(403, error="该账号已被本单位管理员停用，不能登录。如需继续使用，请联系本单位管理员。",
-                     username=username)
+        return _page(
+            403, error="该账号已被本单位管理员停用，不能登录。如需继续使用，请联系本单位管理员。", username=username
+        )
     session[PENDING] = {"user": user.id, "username": username, "at": int(time.time())}
     return redirect(url_for("unit.login_code", next=request.form.get("next") or None))
 
@@ -89,8 +92,9 @@ def login_code() -> Any:
         record_now("unit.login_failed", None, "", user=pseudonym(held["username"]), step="code", status=refused.status)
         if refused.status == 429:
             session.pop(PENDING, None)
-        return render_template("wallet/unit/login_code.html", error=refused.message,
-                               next_url=request.form.get("next", "")), refused.status
+        return render_template(
+            "wallet/unit/login_code.html", error=refused.message, next_url=request.form.get("next", "")
+        ), refused.status
     if not sign_in_user(user):
         return _page(403, error="账号或单位账户当前不可用，暂不能登录。如有疑问请联系本单位管理员或财政部门。")
     record_login(user.id)

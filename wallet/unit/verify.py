@@ -5,6 +5,7 @@ the network vouches for it, the payer masked. "受理报销" posts the five elem
 that verified bill, and the service checks them against the network again before storing
 the claim, so nothing a browser sends is trusted by itself.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -66,18 +67,31 @@ def take_in() -> Any:
     except Refusal as refused:
         if refused.status in (403, 503):
             return refusal_page(refused)
-        return render_template("wallet/unit/verify.html", result=None, values=elements.as_fields(), errors={},
-                               error=refused.message, **_limits()), refused.status
+        return render_template(
+            "wallet/unit/verify.html",
+            result=None,
+            values=elements.as_fields(),
+            errors={},
+            error=refused.message,
+            **_limits(),
+        ), refused.status
     flash("已受理报销（文件报销）。请锁定票据后办理。", "success")
     return redirect(url_for("unit.claim", claim_id=claim.id), code=303)
 
 
-def render_result(verification: Verification, values: dict[str, str] | None = None,
-                  errors: dict[str, str] | None = None, verified_by: str = "elements") -> tuple[str, int]:
+def render_result(
+    verification: Verification,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    verified_by: str = "elements",
+) -> tuple[str, int]:
     bill = verification.bill
     context = {
-        "result": verification, "bill": preview(bill) if bill else None, "values": values or {},
-        "errors": errors or {}, "verified_by": verified_by,
+        "result": verification,
+        "bill": preview(bill) if bill else None,
+        "values": values or {},
+        "errors": errors or {},
+        "verified_by": verified_by,
         "problem": file_claims.claimable_problem(bill) if bill else None,
         "take_fields": file_claims.elements_of(bill).as_fields() if bill else {},
         "existing": file_claims.open_claim_of(current_unit_user().unit_id, bill.code, bill.number) if bill else None,
@@ -98,5 +112,8 @@ def upload_too_large(error: RequestEntityTooLarge) -> Any:
     if request.endpoint not in VERIFY_ENDPOINTS:
         return render_error(413)
     megabytes = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-    return render_result(Verification(refusal=Refusal(
-        "too_large", f"文件太大，无法上传。请上传不超过 {megabytes} 兆的 PDF 版式文件。", 413)))
+    return render_result(
+        Verification(
+            refusal=Refusal("too_large", f"文件太大，无法上传。请上传不超过 {megabytes} 兆的 PDF 版式文件。", 413)
+        )
+    )

@@ -1,4 +1,5 @@
 """An issuer uses the console in a browser, on a phone and on a desktop."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect

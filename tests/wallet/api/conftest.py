@@ -1,4 +1,5 @@
 """A unit wired up for the integration API: credentials, its JWK Set, bills authorized to it."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,7 +13,7 @@ from common.timeutil import utcnow
 from tests.support.network import persona
 from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
-from wallet.models import Claim, Bill, Resident, UnitUser
+from wallet.models import Bill, Claim, Resident, UnitUser
 from wallet.services import wallet_api_keys
 from wallet.services.api_credentials import issue_app_key, register_unit_keys
 from wallet.services.authorizations import Confirmation, authorize_bills
@@ -49,15 +50,32 @@ def connect_unit(username: str) -> UnitAccess:
 
 
 def reimbursable_bills(resident_id: int, count: int) -> list[int]:
-    return list(db.session.scalars(select(Bill.id).where(
-        Bill.resident_id == resident_id, Bill.issuance == "normal", Bill.reimbursement == "unreimbursed",
-        Bill.total > 0).order_by(Bill.total.desc(), Bill.id).limit(count)))
+    return list(
+        db.session.scalars(
+            select(Bill.id)
+            .where(
+                Bill.resident_id == resident_id,
+                Bill.issuance == "normal",
+                Bill.reimbursement == "unreimbursed",
+                Bill.total > 0,
+            )
+            .order_by(Bill.total.desc(), Bill.id)
+            .limit(count)
+        )
+    )
 
 
 def authorize(resident_id: int, unit_id: int, bill_ids: list[int]) -> None:
     resident = db.session.get_one(Resident, resident_id)
-    authorize_bills(resident, unit_id, bill_ids, "CLM-2026-001", "住院报销", uuid.uuid4().hex,
-                    Confirmation("urn:mengsuban:loa:3", utcnow()))
+    authorize_bills(
+        resident,
+        unit_id,
+        bill_ids,
+        "CLM-2026-001",
+        "住院报销",
+        uuid.uuid4().hex,
+        Confirmation("urn:mengsuban:loa:3", utcnow()),
+    )
 
 
 @pytest.fixture
@@ -69,8 +87,7 @@ def api_world(wallet_app, network, resident_id, fiscal_client) -> ApiWorld:
         agency = connect_unit(demo_unit("agency").username)
         bill_ids = reimbursable_bills(resident_id, 3)
         authorize(resident_id, insurer.unit_id, bill_ids)
-        claims = list(db.session.scalars(select(Claim.id).where(Claim.unit_id == insurer.unit_id)
-                                         .order_by(Claim.id)))
+        claims = list(db.session.scalars(select(Claim.id).where(Claim.unit_id == insurer.unit_id).order_by(Claim.id)))
     return ApiWorld(insurer, agency, claims)
 
 

@@ -1,4 +1,5 @@
 """A unit's JWKS URL for tests: a real HTTP server on 127.0.0.1 that answers with whatever it is told to."""
+
 from __future__ import annotations
 
 import ssl

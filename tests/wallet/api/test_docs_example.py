@@ -1,4 +1,5 @@
 """docs/api.md's worked example is true: every value in it checks out against the code."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,9 @@ NONCE, TARGET = "3fT9kQ2mXv8LwZ1pR7sN4bY6", "/api/v1/authorizations/128/feedback
 
 def examples() -> dict[str, str]:
     text = DOC.read_text(encoding="utf-8")
-    return {name: body.strip() for name, body in
-            re.findall(r"<!-- example:([a-z-]+) -->\n```[a-z]*\n(.*?)```", text, re.S)}
+    return {
+        name: body.strip() for name, body in re.findall(r"<!-- example:([a-z-]+) -->\n```[a-z]*\n(.*?)```", text, re.S)
+    }
 
 
 def keys_by_kid(jwks: str) -> dict[str, ECKey]:

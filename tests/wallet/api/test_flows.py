@@ -1,10 +1,10 @@
 """The integration API end to end, through the reference client against the live server."""
+
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
-
 import json
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -33,8 +33,10 @@ def test_list_lock_feedback_reimburses_the_bill_at_the_network(api, api_world, w
     locked = api.lock(claim["id"])
     assert (locked.status, locked.ok, locked.code) == (200, True, "ok")
     assert locked.data["state"] == "locked" and locked.data["lock_expires_at"]
-    assert fiscal_client.bill(claim["bill"]["code"], claim["bill"]["number"])["status"]["locked_by"]["unit_name"] \
+    assert (
+        fiscal_client.bill(claim["bill"]["code"], claim["bill"]["number"])["status"]["locked_by"]["unit_name"]
         == "北疆人寿保险股份有限公司内蒙古分公司"
+    )
 
     amount = claim["bill"]["claimable"] // 2
     done = api.feedback(claim["id"], amount, "YW20260306001", "PZ-2026-0001", now_beijing())
@@ -106,8 +108,11 @@ def test_feedback_above_the_remaining_amount_is_refused(api, api_world, wallet_a
 def test_a_bill_locked_by_another_unit_cannot_be_locked(api, api_world, wallet_app, fiscal_client, network):
     auth_id = api_world.claims[0]
     bill = claim_state(wallet_app, auth_id).bill
-    network.platform("POST", f"/bills/{bill.code}/{bill.number}/lock",
-                     json={"unit_code": "91110000MA00OTHER1", "unit_name": "另一家保险公司"}).raise_for_status()
+    network.platform(
+        "POST",
+        f"/bills/{bill.code}/{bill.number}/lock",
+        json={"unit_code": "91110000MA00OTHER1", "unit_name": "另一家保险公司"},
+    ).raise_for_status()
     reply = api.lock(auth_id)
     assert (reply.status, reply.code) == (409, "locked_by_other_unit")
     assert claim_state(wallet_app, auth_id).state == "authorized"
@@ -166,9 +171,12 @@ def test_cursor_of_another_status_is_refused(api, api_world):
 def test_field_errors_come_back_sealed_with_every_problem(api, api_world):
     auth_id = api_world.claims[0]
     assert api.lock(auth_id).ok
-    reply = api.call("POST", f"/authorizations/{auth_id}/feedback",
-                     {"amount": "12.5", "serial": "", "voucher": "PZ 1", "time": "yesterday", "extra": 1},
-                     idempotency_key="bad-feedback-1")
+    reply = api.call(
+        "POST",
+        f"/authorizations/{auth_id}/feedback",
+        {"amount": "12.5", "serial": "", "voucher": "PZ 1", "time": "yesterday", "extra": 1},
+        idempotency_key="bad-feedback-1",
+    )
     assert (reply.status, reply.code) == (422, "payload_invalid")
     assert set(reply.data["errors"]) == {"amount", "serial", "voucher", "time", "extra"}
 
@@ -177,9 +185,12 @@ def test_a_payload_number_without_one_canonical_form_is_refused(api, api_world, 
     """An integer beyond 2^53 has no RFC 8785 form to fingerprint: a clear 422, not a 500, and nothing kept."""
     auth_id = api_world.claims[0]
     assert api.lock(auth_id).ok
-    reply = api.call("POST", f"/authorizations/{auth_id}/feedback",
-                     {"amount": 2**60, "serial": "YW-HUGE-1", "voucher": "PZ-HUGE-1", "time": now_beijing()},
-                     idempotency_key="huge-number-1")
+    reply = api.call(
+        "POST",
+        f"/authorizations/{auth_id}/feedback",
+        {"amount": 2**60, "serial": "YW-HUGE-1", "voucher": "PZ-HUGE-1", "time": now_beijing()},
+        idempotency_key="huge-number-1",
+    )
     assert (reply.status, reply.code) == (422, "payload_invalid") and "无法精确表示" in reply.message
     assert claim_state(wallet_app, auth_id).state == "locked"
     with wallet_app.app_context():

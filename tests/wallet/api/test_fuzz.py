@@ -8,6 +8,7 @@ encrypts it (JWE) with the reference client, so the fuzzer
 reaches the payload checks and the services behind them on the unit's real claims; every
 success's opened ``data`` must match the operation's ``x-sealed-reply`` schema.
 """
+
 from __future__ import annotations
 
 import copy
@@ -22,15 +23,22 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import (content_type_conformance, not_a_server_error, response_schema_conformance,
-                                 status_code_conformance)
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.core import NotSet
 
 from wallet.api.openapi import document
 
-BOUND = settings(max_examples=50, deadline=None, derandomize=True,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                        HealthCheck.filter_too_much])
+BOUND = settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 # A compact JWE is one line of text: send what the fuzzer makes for it as text.
 schemathesis.serializer.alias("application/jose", "text/plain")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -115,8 +123,11 @@ def test_signed_and_sealed_requests_never_get_a_server_error(system, api, api_wo
     def check(case: Any) -> None:
         body = json_or_none(case.body) if "x-sealed-request" in definition else None
         key = (case.headers or {}).get("Idempotency-Key")
-        reply = api.send(api.prepare(case.method, case.formatted_path, body, case.query or None,
-                                     key if isinstance(key, str) else None))
+        reply = api.send(
+            api.prepare(
+                case.method, case.formatted_path, body, case.query or None, key if isinstance(key, str) else None
+            )
+        )
         assert reply.status < 500, (reply.code, reply.message)
         case.validate_response(reply.response, checks=CHECKS)
         if reply.data is not None:

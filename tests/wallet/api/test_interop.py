@@ -2,6 +2,7 @@
 signs and encrypts a unit's request that the live wallet accepts over HTTP, verifies and
 decrypts the wallet's reply, and reads the wallet's keys from its JWKS — nothing in it
 comes from the wallet or the reference client but header names and docs/api.md."""
+
 from __future__ import annotations
 
 import hashlib
@@ -56,14 +57,30 @@ class JwcryptoUnit:
             body = token.serialize(compact=True).encode()
             headers["Content-Type"] = "application/jose"
         signed = jws.JWS(body)
-        signed.add_signature(self.sign, None, json_encode({  # type: ignore[arg-type]  # as above
-            "alg": "ES256", "kid": self.sign.get("kid"), "appid": self.app_id, "htm": method, "htu": target,
-            "iat": int(time.time()), "nonce": secrets.token_urlsafe(24)}))
+        signed.add_signature(
+            self.sign,
+            None,
+            json_encode(
+                {  # type: ignore[arg-type]  # as above
+                    "alg": "ES256",
+                    "kid": self.sign.get("kid"),
+                    "appid": self.app_id,
+                    "htm": method,
+                    "htu": target,
+                    "iat": int(time.time()),
+                    "nonce": secrets.token_urlsafe(24),
+                }
+            ),
+        )
         protected, _, signature = signed.serialize(compact=True).split(".")
         detached = f"{protected}..{signature}"
-        headers.update({"X-App-Id": self.app_id, "X-JWS-Signature": detached,
-                        "X-App-Signature": hmac.new(self.app_key.encode(), detached.encode(),
-                                                    hashlib.sha256).hexdigest()})
+        headers.update(
+            {
+                "X-App-Id": self.app_id,
+                "X-JWS-Signature": detached,
+                "X-App-Signature": hmac.new(self.app_key.encode(), detached.encode(), hashlib.sha256).hexdigest(),
+            }
+        )
         self.sent_nonce = json.loads(base64url_decode(protected))["nonce"]
         return requests.request(method, f"{self.url}{target}", data=body or None, headers=headers, timeout=30)
 
@@ -91,9 +108,12 @@ def test_a_jwcrypto_unit_locks_and_reports_through_the_live_wallet(system, api_w
 
     locked = unit.call("POST", f"/api/v1/authorizations/{auth_id}/lock", **{"Idempotency-Key": uuid.uuid4().hex})
     assert (locked.status_code, unit.opened(locked)["state"]) == (200, "locked")
-    paid = unit.call("POST", f"/api/v1/authorizations/{auth_id}/feedback",
-                     {"amount": 100, "serial": "YW-JWCRYPTO-1", "voucher": "PZ-JWCRYPTO-1",
-                      "time": "2026-03-06T09:30:00+08:00"}, **{"Idempotency-Key": uuid.uuid4().hex})
+    paid = unit.call(
+        "POST",
+        f"/api/v1/authorizations/{auth_id}/feedback",
+        {"amount": 100, "serial": "YW-JWCRYPTO-1", "voucher": "PZ-JWCRYPTO-1", "time": "2026-03-06T09:30:00+08:00"},
+        **{"Idempotency-Key": uuid.uuid4().hex},
+    )
     assert paid.status_code == 200, paid.json()
     assert unit.opened(paid)["reimbursement"]["serial"] == "YW-JWCRYPTO-1"
     assert claim_state(wallet_app, auth_id).state == "reimbursed"

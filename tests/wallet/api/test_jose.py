@@ -5,6 +5,7 @@ require a refusal: with canonical base64url enforced, no single change can decod
 same bytes, and every byte is covered by the JWS signature or the JWE tag. An ephemeral
 key off the curve is refused before any key agreement, by this module and by joserfc.
 """
+
 from __future__ import annotations
 
 import base64
@@ -32,8 +33,14 @@ def new_key(use: str) -> ECKey:
 ENC, SIG = new_key("enc"), new_key("sig")
 PAYLOAD = json.dumps({"amount": 128050, "serial": "YW20260306000017"}).encode()
 TOKEN = jose.encrypt(PAYLOAD, ENC, str(ENC.kid))
-REQUEST = {"kid": SIG.kid, "appid": "bw0123456789abcdef", "htm": "POST", "htu": "/api/v1/authorizations/7/lock",
-           "iat": 1772760600, "nonce": "3fT9kQ2mXv8LwZ1pR7sN4bY6"}
+REQUEST = {
+    "kid": SIG.kid,
+    "appid": "bw0123456789abcdef",
+    "htm": "POST",
+    "htu": "/api/v1/authorizations/7/lock",
+    "iat": 1772760600,
+    "nonce": "3fT9kQ2mXv8LwZ1pR7sN4bY6",
+}
 SIGNATURE = jose.sign_detached(PAYLOAD, SIG, REQUEST)
 
 
@@ -41,7 +48,7 @@ def changed(token: str, position: int, replacement: str) -> str | None:
     index = position % len(token)
     if token[index] == replacement:
         return None
-    return token[:index] + replacement + token[index + 1:]
+    return token[:index] + replacement + token[index + 1 :]
 
 
 def test_a_jwe_opens_only_with_the_recipients_key():
@@ -105,13 +112,17 @@ def test_any_changed_byte_of_the_signed_body_is_refused(position, flip):
 def with_epk(token: str, x: int, y: int) -> str:
     protected, *rest = token.split(".")
     header = json.loads(base64.urlsafe_b64decode(protected + "=" * (-len(protected) % 4)))
-    header["epk"] = {"kty": "EC", "crv": "P-256", "x": jose.b64e(x.to_bytes(32, "big")),
-                     "y": jose.b64e(y.to_bytes(32, "big"))}
+    header["epk"] = {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": jose.b64e(x.to_bytes(32, "big")),
+        "y": jose.b64e(y.to_bytes(32, "big")),
+    }
     return ".".join([jose.b64e(json.dumps(header).encode()), *rest])
 
 
 def on_curve(x: int, y: int) -> bool:
-    return (y * y - (x ** 3 - 3 * x + P256_B)) % P256_P == 0
+    return (y * y - (x**3 - 3 * x + P256_B)) % P256_P == 0
 
 
 @PROPERTY
@@ -131,8 +142,11 @@ def test_the_registry_names_the_suites_algorithms():
     suite = suites.for_key(ENC.as_dict(private=False))
     assert (suite.sign_alg, suite.key_alg, suite.enc) == ("ES256", "ECDH-ES+A256KW", "A256GCM")
     assert suites.for_signature("ES256") is suite and suites.for_encryption("ECDH-ES+A256KW", "A256GCM") is suite
-    for refused in (lambda: suites.for_signature("HS256"), lambda: suites.for_signature("none"),
-                    lambda: suites.for_encryption("RSA1_5", "A128CBC-HS256")):
+    for refused in (
+        lambda: suites.for_signature("HS256"),
+        lambda: suites.for_signature("none"),
+        lambda: suites.for_encryption("RSA1_5", "A128CBC-HS256"),
+    ):
         with pytest.raises(suites.UnsupportedAlgorithm):
             refused()
 
@@ -152,7 +166,13 @@ def test_registered_keys_are_public_p256_keys_with_kids():
     assert jose.public_keys(json.dumps(unnamed))[0]["kid"] == SIG.thumbprint()
     rsa_jwk = RSAKey.import_key(rsa.generate_private_key(65537, 2048).public_key()).as_dict()
     off_curve = SIG.as_dict(private=False) | {"y": jose.b64e((1).to_bytes(32, "big"))}
-    for text in ("not json", json.dumps(SIG.as_dict(private=True)), json.dumps(rsa_jwk), json.dumps(off_curve),
-                 json.dumps({"keys": []}), json.dumps({"keys": [unnamed, unnamed]})):
+    for text in (
+        "not json",
+        json.dumps(SIG.as_dict(private=True)),
+        json.dumps(rsa_jwk),
+        json.dumps(off_curve),
+        json.dumps({"keys": []}),
+        json.dumps({"keys": [unnamed, unnamed]}),
+    ):
         with pytest.raises(ValueError):
             jose.public_keys(text)

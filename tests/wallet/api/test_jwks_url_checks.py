@@ -1,10 +1,11 @@
 """A unit's JWKS URL leads the wallet to public hosts only: every address kind inside a network, every
 spelling of one, plain http outside development, redirects, big and slow answers are refused."""
+
 from __future__ import annotations
 
 import ipaddress
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography import x509
@@ -17,20 +18,67 @@ from clients.reference_client import WalletApiClient, new_unit_keys
 from tests.wallet.api.jwks_server import JwksServer, jwks_server, started  # noqa: F401  (fixture)
 from wallet.extensions import db
 from wallet.models import ApiCredential, UnitUser
-from wallet.services import outbound_urls, unit_keys
 from wallet.refusals import Refusal
+from wallet.services import outbound_urls, unit_keys
 from wallet.services.api_credentials import register_unit_keys
 from wallet.services.outbound_urls import check
 
 PUBLIC_V4, PUBLIC_V6 = "93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"
-INSIDE = ["127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.254", "192.168.1.1", "169.254.169.254",
-          "100.64.0.1", "0.0.0.0", "224.0.0.251", "239.255.255.250", "240.0.0.1", "255.255.255.255", "192.0.0.8",
-          "198.18.0.1", "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "ff0e::1", "::ffff:127.0.0.1",
-          "::ffff:10.0.0.1", "::ffff:169.254.169.254", "::127.0.0.1", "2002:7f00:1::1", "2002:a00:1::1",
-          "64:ff9b::a00:1", "2001:db8::1", "fec0::1"]
-SPELLINGS = ["127.0.0.1", "127.1", "2130706433", "0x7f000001", "0x7f.0.0.1", "0x7f.1", "017700000001", "0177.0.0.1",
-             "127.0.0.1.", "[::1]", "[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[0:0:0:0:0:ffff:a9fe:a9fe]",
-             "169.254.169.254", "2852039166", "0xa9fea9fe", "[fe80::1%25eth0]", "0", "10.1", "0x0a.0x01.0x02.0x03"]
+INSIDE = [
+    "127.0.0.1",
+    "127.8.9.10",
+    "10.1.2.3",
+    "172.16.0.1",
+    "172.31.255.254",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "224.0.0.251",
+    "239.255.255.250",
+    "240.0.0.1",
+    "255.255.255.255",
+    "192.0.0.8",
+    "198.18.0.1",
+    "::1",
+    "::",
+    "fe80::1",
+    "fc00::1",
+    "fd12:3456::1",
+    "ff02::1",
+    "ff0e::1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "::ffff:169.254.169.254",
+    "::127.0.0.1",
+    "2002:7f00:1::1",
+    "2002:a00:1::1",
+    "64:ff9b::a00:1",
+    "2001:db8::1",
+    "fec0::1",
+]
+SPELLINGS = [
+    "127.0.0.1",
+    "127.1",
+    "2130706433",
+    "0x7f000001",
+    "0x7f.0.0.1",
+    "0x7f.1",
+    "017700000001",
+    "0177.0.0.1",
+    "127.0.0.1.",
+    "[::1]",
+    "[::ffff:127.0.0.1]",
+    "[::ffff:7f00:1]",
+    "[0:0:0:0:0:ffff:a9fe:a9fe]",
+    "169.254.169.254",
+    "2852039166",
+    "0xa9fea9fe",
+    "[fe80::1%25eth0]",
+    "0",
+    "10.1",
+    "0x0a.0x01.0x02.0x03",
+]
 NONE: frozenset[str] = frozenset()
 
 
@@ -43,6 +91,7 @@ def dns(monkeypatch) -> dict[str, list[str]]:
         if host not in answers:
             raise OSError(f"no such name {host}")
         return answers[host]
+
     monkeypatch.setattr(outbound_urls, "resolve", resolve)
     return answers
 
@@ -71,24 +120,31 @@ def test_a_public_address_passes_and_is_the_one_connected_to(dns, monkeypatch):
     monkeypatch.setattr(unit_keys, "download", lambda _target: pytest.fail("the check fetches nothing"))
     dns["keys.unit.example"] = [PUBLIC_V4, PUBLIC_V6]
     target = check("https://keys.unit.example:8443/.well-known/jwks.json", "production", NONE)
-    assert (target.scheme, target.host, target.port, str(target.address)) == \
-        ("https", "keys.unit.example", 8443, PUBLIC_V4)
+    assert (target.scheme, target.host, target.port, str(target.address)) == (
+        "https",
+        "keys.unit.example",
+        8443,
+        PUBLIC_V4,
+    )
     dns["v6.unit.example"] = [PUBLIC_V6]
     assert str(check("https://v6.unit.example/jwks.json", "production", NONE).address) == PUBLIC_V6
     assert str(check(f"https://{PUBLIC_V4}/jwks.json", "production", NONE).address) == PUBLIC_V4
     assert str(check(f"https://[{PUBLIC_V6}]/jwks.json", "production", NONE).address) == PUBLIC_V6
 
 
-@pytest.mark.parametrize(("url", "env", "words"), [
-    ("http://keys.unit.example/jwks.json", "production", "https"),
-    ("ftp://keys.unit.example/jwks.json", "test", "https"),
-    ("file:///etc/passwd", "development", "https"),
-    ("https://user:secret@keys.unit.example/jwks.json", "production", "用户名或密码"),
-    ("https:///jwks.json", "production", "https"),
-    ("https://keys.unit.example:99999/jwks.json", "production", "格式不正确"),
-    ("https://no-such-name.example/jwks.json", "production", "无法解析"),
-    ("https://keys.unit.example/" + "a" * 500, "production", "https"),
-])
+@pytest.mark.parametrize(
+    ("url", "env", "words"),
+    [
+        ("http://keys.unit.example/jwks.json", "production", "https"),
+        ("ftp://keys.unit.example/jwks.json", "test", "https"),
+        ("file:///etc/passwd", "development", "https"),
+        ("https://user:secret@keys.unit.example/jwks.json", "production", "用户名或密码"),
+        ("https:///jwks.json", "production", "https"),
+        ("https://keys.unit.example:99999/jwks.json", "production", "格式不正确"),
+        ("https://no-such-name.example/jwks.json", "production", "无法解析"),
+        ("https://keys.unit.example/" + "a" * 500, "production", "https"),
+    ],
+)
 def test_urls_of_the_wrong_kind_are_refused(dns, url, env, words):
     dns["keys.unit.example"] = [PUBLIC_V4]
     with pytest.raises(Refusal, match=words):
@@ -107,8 +163,9 @@ def test_an_allowed_host_is_named_explicitly(dns):
     dns["jwks.internal"] = ["10.0.0.9"]
     with pytest.raises(Refusal):
         check("https://jwks.internal/jwks.json", "production", frozenset({"127.0.0.1"}))
-    assert str(check("https://jwks.internal/jwks.json", "production", frozenset({"jwks.internal"})).address) == \
-        "10.0.0.9"
+    assert (
+        str(check("https://jwks.internal/jwks.json", "production", frozenset({"jwks.internal"})).address) == "10.0.0.9"
+    )
 
 
 def unit_user(api_world) -> UnitUser:
@@ -146,8 +203,9 @@ def registered_by_name(wallet_app, api_world, jwks_server, dns, monkeypatch, pub
         db.session.remove()
 
 
-def test_the_fetch_goes_to_the_checked_address_not_a_second_lookup(wallet_app, api_world, jwks_server, dns,
-                                                                   monkeypatch):
+def test_the_fetch_goes_to_the_checked_address_not_a_second_lookup(
+    wallet_app, api_world, jwks_server, dns, monkeypatch
+):
     """Reaching the server by a name no real DNS knows proves the connection goes to the checked address."""
     registered_by_name(wallet_app, api_world, jwks_server, dns, monkeypatch, new_unit_keys()[1])
     assert jwks_server.fetches == ["/jwks.json"]
@@ -178,7 +236,8 @@ def test_redirects_big_and_slow_answers_are_refused(wallet_app, api_world, jwks_
 
 
 def test_a_registered_url_now_pointing_inside_is_not_fetched_and_the_api_answers_4xx(
-        system, wallet_app, api_world, jwks_server, dns, monkeypatch):
+    system, wallet_app, api_world, jwks_server, dns, monkeypatch
+):
     old_private, old_public = new_unit_keys()
     registered_by_name(wallet_app, api_world, jwks_server, dns, monkeypatch, old_public)
     with wallet_app.app_context():
@@ -200,23 +259,31 @@ def certificate_for(name: str, folder) -> tuple[str, str]:
     """A self-signed certificate for ``name`` (its own CA), as (certificate file, key file)."""
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.now(timezone.utc)
-    certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-                   .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=5))
-                   .not_valid_after(now + timedelta(hours=1))
-                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
-                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-                   .sign(key, hashes.SHA256()))
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
     cert_file, key_file = folder / f"{name}.crt", folder / f"{name}.key"
     cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return str(cert_file), str(key_file)
 
 
 @pytest.mark.parametrize(("served_as", "registered"), [("jwks.unit.test", True), ("other.unit.test", False)])
 def test_https_connects_to_the_checked_address_and_checks_the_certificate_for_the_urls_name(
-        wallet_app, api_world, dns, monkeypatch, tmp_path, served_as, registered):
+    wallet_app, api_world, dns, monkeypatch, tmp_path, served_as, registered
+):
     tls = certificate_for(served_as, tmp_path)
     monkeypatch.setattr(unit_keys, "CA_BUNDLE", tls[0])
     dns["jwks.unit.test"] = ["127.0.0.1"]

@@ -1,5 +1,6 @@
 """Keys registered in the first format: a P-256 envelope key becomes a one-key JWK Set (it signs and
 receives), an X25519 key, which has no JOSE suite here, is dropped so the unit registers a JWK."""
+
 from __future__ import annotations
 
 import json
@@ -30,19 +31,25 @@ def test_registered_envelope_keys_become_jwk_sets(tmp_path):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, BEFORE)
         for unit_id, credit in ((1, "12150100MB0K2N6Q32"), (2, "12150100MB0K2N6Q9F")):
-            conn.execute(text(
-                "INSERT INTO units (id, name, credit_code, code_claim, unit_type, address, legal_rep, contact_name,"
-                " contact_phone, contact_id_enc, contact_id_hash, email, state, applied_at, updated_at) VALUES"
-                " (:id, '测试单位', :credit, :credit, 'other', '地址', '法人', '联系人', '0471-6901234', x'00',"
-                " :hash, 'a@b.cn', 'active', '2026-11-01 00:00:00', '2026-11-01 00:00:00')"),
-                {"id": unit_id, "credit": credit, "hash": f"h{unit_id}"})
+            conn.execute(
+                text(
+                    "INSERT INTO units (id, name, credit_code, code_claim, unit_type, address, legal_rep, contact_name,"
+                    " contact_phone, contact_id_enc, contact_id_hash, email, state, applied_at, updated_at) VALUES"
+                    " (:id, '测试单位', :credit, :credit, 'other', '地址', '法人', '联系人', '0471-6901234', x'00',"
+                    " :hash, 'a@b.cn', 'active', '2026-11-01 00:00:00', '2026-11-01 00:00:00')"
+                ),
+                {"id": unit_id, "credit": credit, "hash": f"h{unit_id}"},
+            )
         for unit_id, key in ((1, p256), (2, x25519.X25519PrivateKey.generate().public_key())):
-            conn.execute(text(
-                "INSERT INTO api_credentials (id, unit_id, app_id, app_key_enc, key_version, key_issued_at,"
-                " envelope_alg, envelope_kid, envelope_public_pem, envelope_registered_at, created_at) VALUES"
-                " (:id, :id, :app, x'00', 1, '2026-11-01 00:00:00', 'ECDH-ES+A256GCM/P-256', 'ek-0', :pem,"
-                " '2026-11-02 00:00:00', '2026-11-01 00:00:00')"),
-                {"id": unit_id, "app": f"bw{unit_id}", "pem": pem(key)})
+            conn.execute(
+                text(
+                    "INSERT INTO api_credentials (id, unit_id, app_id, app_key_enc, key_version, key_issued_at,"
+                    " envelope_alg, envelope_kid, envelope_public_pem, envelope_registered_at, created_at) VALUES"
+                    " (:id, :id, :app, x'00', 1, '2026-11-01 00:00:00', 'ECDH-ES+A256GCM/P-256', 'ek-0', :pem,"
+                    " '2026-11-02 00:00:00', '2026-11-01 00:00:00')"
+                ),
+                {"id": unit_id, "app": f"bw{unit_id}", "pem": pem(key)},
+            )
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

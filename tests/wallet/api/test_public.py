@@ -1,4 +1,5 @@
 """What the API publishes, and that every answer under /api/v1 is the JSON reply envelope."""
+
 from __future__ import annotations
 
 import requests
@@ -19,8 +20,11 @@ def test_jwks_publishes_the_wallets_public_keys(system, wallet_app):
     keys = response.json()["keys"]
     with wallet_app.app_context():
         assert response.json() == wallet_api_keys.published()
-    assert [(k["use"], k["alg"], k["crv"]) for k in keys] == [("enc", "ECDH-ES+A256KW", "P-256"),
-                                                            ("sig", "ES256", "P-256"), ("sig", "ES256", "P-256")]
+    assert [(k["use"], k["alg"], k["crv"]) for k in keys] == [
+        ("enc", "ECDH-ES+A256KW", "P-256"),
+        ("sig", "ES256", "P-256"),
+        ("sig", "ES256", "P-256"),
+    ]
     assert keys[-1]["kid"].startswith("wallet-"), "the receipt key comes last, under its own kid"
     assert all("d" not in k and k["kid"] for k in keys)
 
@@ -36,11 +40,16 @@ def test_rotation_publishes_two_keys_and_accepts_both(system, wallet_app, api, a
     assert [k["kid"] for k in published][:-1] == [k.kid for k in ring.enc + ring.sig]
     assert published[-1]["kid"] == receipt_kid, "the receipt key is not rotated with the API pair"
     assert len(ring.enc) == len(ring.sig) == 2
-    assert {k.kid for k in before.keys} & {k["kid"] for k in published} == {receipt_kid}, \
+    assert {k.kid for k in before.keys} & {k["kid"] for k in published} == {receipt_kid}, (
         "the seed pair retired after two"
+    )
     with wallet_app.app_context():
-        assert db.session.scalar(select(db.func.count()).select_from(ApiWalletKey)
-                                 .where(ApiWalletKey.retired_at.is_not(None))) == 2
+        assert (
+            db.session.scalar(
+                select(db.func.count()).select_from(ApiWalletKey).where(ApiWalletKey.retired_at.is_not(None))
+            )
+            == 2
+        )
         db.session.remove()
 
     api.wallet_keys(refresh=True)
@@ -67,8 +76,11 @@ def test_openapi_document_is_valid_and_covers_every_route(system, wallet_app):
     served = requests.get(f"{system.url}/api/v1/openapi.json", timeout=10).json()
     assert served["openapi"] == "3.1.0" and served == document()
     schemathesis.openapi.from_dict(served).validate()
-    routes = {rule.rule.removeprefix("/api/v1").replace("<int(max=2147483647):auth_id>", "{auth_id}")
-              for rule in wallet_app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
+    routes = {
+        rule.rule.removeprefix("/api/v1").replace("<int(max=2147483647):auth_id>", "{auth_id}")
+        for rule in wallet_app.url_map.iter_rules()
+        if rule.endpoint.startswith("api.")
+    }
     assert routes - {"/openapi.json"} == set(served["paths"])
     assert served["paths"]["/envelope-key"]["get"]["deprecated"] is True
     sealed = [op for item in served["paths"].values() for op in item.values() if op.get("security") != []]

@@ -1,4 +1,5 @@
 """The reference client trusts a reply only when the wallet signed it for this very request."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,14 @@ from joserfc import jwe, jws
 from joserfc.jwk import ECKey, KeySet
 from requests.adapters import BaseAdapter
 
-from clients.reference_client import (JWE_REGISTRY, JWS_REGISTRY, ReplyNotAuthentic, WalletApiClient,
-                                      new_unit_keys, protected_header)
+from clients.reference_client import (
+    JWE_REGISTRY,
+    JWS_REGISTRY,
+    ReplyNotAuthentic,
+    WalletApiClient,
+    new_unit_keys,
+    protected_header,
+)
 
 
 class Canned(BaseAdapter):
@@ -51,12 +58,14 @@ def nonce_of(request) -> str:
 def signed_reply(api: WalletApiClient, signer: ECKey, nonce):
     def answer(request):
         key = api.receiving_key
-        data = jwe.encrypt_compact({"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": key.kid}, b'{"id": 1}',
-                                   key, registry=JWE_REGISTRY)
+        data = jwe.encrypt_compact(
+            {"alg": "ECDH-ES+A256KW", "enc": "A256GCM", "kid": key.kid}, b'{"id": 1}', key, registry=JWE_REGISTRY
+        )
         body = json.dumps({"ok": True, "code": "ok", "message": "成功。", "data": data}).encode()
         header = {"alg": "ES256", "kid": signer.kid, "iat": 1772760601, "nonce": nonce(request)}
         signature = jws.detach_content(jws.serialize_compact(header, body, signer, registry=JWS_REGISTRY))
         return 200, body, {"X-JWS-Signature": signature}
+
     return answer
 
 
@@ -72,8 +81,7 @@ def test_a_genuine_reply_opens():
 def test_a_reply_signed_for_another_request_or_key_is_rejected(forgery):
     wallet = wallet_keys()
     api = unit_client(wallet)
-    signer = ECKey.generate_key("P-256", {"use": "sig", "kid": wallet[1].kid}) if forgery == "other_key" \
-        else wallet[1]
+    signer = ECKey.generate_key("P-256", {"use": "sig", "kid": wallet[1].kid}) if forgery == "other_key" else wallet[1]
     nonce = (lambda request: "a-nonce-of-another-request") if forgery == "other_nonce" else nonce_of
     api.http.mount("https://", Canned(signed_reply(api, signer, nonce)))
     with pytest.raises(ReplyNotAuthentic):
@@ -88,6 +96,7 @@ def test_an_unsigned_reply_with_data_is_rejected():
     def unsigned(request):
         status, body, _ = forged(request)
         return status, body, {}
+
     api.http.mount("https://", Canned(unsigned))
     with pytest.raises(ReplyNotAuthentic):
         api.authorization(1)

@@ -1,4 +1,5 @@
 """Requests that must not pass: each is refused with its stable code and changes nothing."""
+
 from __future__ import annotations
 
 import base64
@@ -23,8 +24,15 @@ FEEDBACK = {"amount": 100, "serial": "YW-REFUSE-1", "voucher": "PZ-REFUSE-1", "t
 def resign(api: WalletApiClient, prepared) -> None:
     """Sign ``prepared`` again after a test altered its body, as a unit with the right keys would."""
     signed = protected_header(prepared.headers["X-JWS-Signature"])
-    signature = sign_request(api.signing_key, api.app_id, prepared.method, prepared.path_url, prepared.body or b"",
-                             signed["iat"], signed["nonce"])
+    signature = sign_request(
+        api.signing_key,
+        api.app_id,
+        prepared.method,
+        prepared.path_url,
+        prepared.body or b"",
+        signed["iat"],
+        signed["nonce"],
+    )
     prepared.headers.update({"X-JWS-Signature": signature, "X-App-Signature": app_signature(api.app_key, signature)})
 
 
@@ -35,8 +43,9 @@ def altered(segment: str) -> str:
 
 
 def feedback_request(api, auth_id: int, **kwargs):
-    return api.prepare("POST", f"/authorizations/{auth_id}/feedback", FEEDBACK, idempotency_key="refusal-key-1",
-                       **kwargs)
+    return api.prepare(
+        "POST", f"/authorizations/{auth_id}/feedback", FEEDBACK, idempotency_key="refusal-key-1", **kwargs
+    )
 
 
 @pytest.fixture
@@ -93,10 +102,12 @@ def test_stale_timestamp_is_refused(api, locked, wallet_app, fiscal_client):
 
 def test_wrong_app_key_is_refused(system, api, locked, api_world, wallet_app, fiscal_client):
     before = snapshot(wallet_app, fiscal_client)
-    impostor = WalletApiClient(system.url, api.app_id, "not-the-key-" + api.app_key[12:],
-                               api_world.insurer.private_jwks)
-    assert_refused(impostor, feedback_request(impostor, locked), 401, "signature_invalid", before, wallet_app,
-                   fiscal_client)
+    impostor = WalletApiClient(
+        system.url, api.app_id, "not-the-key-" + api.app_key[12:], api_world.insurer.private_jwks
+    )
+    assert_refused(
+        impostor, feedback_request(impostor, locked), 401, "signature_invalid", before, wallet_app, fiscal_client
+    )
 
 
 def test_unknown_app_id_is_refused(system, api, locked, api_world, wallet_app, fiscal_client):
@@ -128,7 +139,7 @@ def test_tampered_jwe_is_refused(api, locked, wallet_app, fiscal_client, field):
     parts = token.split(".")
     if field in ("encrypted_key", "iv", "ciphertext", "tag"):
         index = ["", "encrypted_key", "iv", "ciphertext", "tag"].index(field)
-        token = ".".join(parts[:index] + [altered(parts[index])] + parts[index + 1:])
+        token = ".".join(parts[:index] + [altered(parts[index])] + parts[index + 1 :])
     elif field == "epk":
         header = json.loads(base64.urlsafe_b64decode(parts[0] + "=" * (-len(parts[0]) % 4)))
         token = header_with(token, epk=header["epk"] | {"x": altered(header["epk"]["x"])})
@@ -151,13 +162,19 @@ def test_plain_json_instead_of_a_jwe_is_refused(api, locked, wallet_app, fiscal_
 
 def former_request(api: WalletApiClient, auth_id: int):
     """A feedback in the API's first format: HMAC headers and the JSON digital envelope."""
-    body = json.dumps({"alg": "ECDH-ES+A256GCM/P-256", "kid": "ek-b692a790f1c3a3c0", "epk": "BLDL", "iv": "0ktf",
-                       "ct": "OIom"}).encode()
+    body = json.dumps(
+        {"alg": "ECDH-ES+A256GCM/P-256", "kid": "ek-b692a790f1c3a3c0", "epk": "BLDL", "iv": "0ktf", "ct": "OIom"}
+    ).encode()
     target, stamp, nonce = f"/api/v1/authorizations/{auth_id}/feedback", str(int(time.time())), "3fT9kQ2mXv8LwZ1p"
     text = "\n".join([api.app_id, "POST", target, stamp, nonce, hashlib.sha256(body).hexdigest()])
-    headers = {"Content-Type": "application/json", "Idempotency-Key": "former-format-1", "X-App-Id": api.app_id,
-               "X-Timestamp": stamp, "X-Nonce": nonce,
-               "X-Signature": hmac.new(api.app_key.encode(), text.encode(), hashlib.sha256).hexdigest()}
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": "former-format-1",
+        "X-App-Id": api.app_id,
+        "X-Timestamp": stamp,
+        "X-Nonce": nonce,
+        "X-Signature": hmac.new(api.app_key.encode(), text.encode(), hashlib.sha256).hexdigest(),
+    }
     return api.http.prepare_request(requests.Request("POST", api.base_url + target, data=body, headers=headers))
 
 

@@ -1,4 +1,5 @@
 """Helpers that build and tamper with an audit chain the way the tests need it."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -37,14 +38,21 @@ def append_raw(wallet_app, detail_text: str) -> int:
     with wallet_app.app_context():
         last = db.session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc())).first()
         assert last is not None, "the log holds no entry to append after"
-        row = SimpleNamespace(id=last.id + 1, at=utcnow(), actor_kind="system", actor_id="", action="legacy.import",
-                              subject="", prev_hash=last.hash, detail_text=detail_text)
+        row = SimpleNamespace(
+            id=last.id + 1,
+            at=utcnow(),
+            actor_kind="system",
+            actor_id="",
+            action="legacy.import",
+            subject="",
+            prev_hash=last.hash,
+            detail_text=detail_text,
+        )
         values = {k: v for k, v in vars(row).items() if k != "detail_text"}
         verbatim: ColumnElement[Any] = type_coerce(detail_text, Text)  # no JSON encoding on the way in
         if db.session.get_bind().dialect.name == "postgresql":
             verbatim = cast(verbatim, JSON)
-        db.session.execute(insert(AuditEntry).values(**values, detail=verbatim,
-                                                     hash=stored_digest(row)))
+        db.session.execute(insert(AuditEntry).values(**values, detail=verbatim, hash=stored_digest(row)))
         db.session.commit()
         return row.id
 
@@ -52,8 +60,9 @@ def append_raw(wallet_app, detail_text: str) -> int:
 def rewrite_from(wallet_app, first_id: int, subject: str) -> None:
     """Change entry ``first_id`` and recompute every later hash and link, so the chain alone looks intact."""
     with wallet_app.app_context():
-        entries = list(db.session.scalars(select(AuditEntry).where(AuditEntry.id >= first_id - 1)
-                                          .order_by(AuditEntry.id)))
+        entries = list(
+            db.session.scalars(select(AuditEntry).where(AuditEntry.id >= first_id - 1).order_by(AuditEntry.id))
+        )
         previous = entries[0].prev_hash if first_id == 1 else None
         for entry in entries:
             if entry.id == first_id:

@@ -1,6 +1,7 @@
 """The audit log is one hash chain: concurrent appends keep it whole; an inserted entry is named.
 
 Edited, deleted and rewritten entries: ``test_verify_command.py``."""
+
 from __future__ import annotations
 
 import threading
@@ -23,8 +24,16 @@ def test_an_inserted_entry_is_named_even_with_a_correct_own_hash(wallet_app):
     append(wallet_app, 3)
     with wallet_app.app_context():
         first = db.session.get(AuditEntry, 1)
-        forged = AuditEntry(id=4, at=first.at, actor_kind="finance", actor_id="1", action="finance.unfreeze",
-                            subject="unit:1", detail={}, prev_hash=first.hash)
+        forged = AuditEntry(
+            id=4,
+            at=first.at,
+            actor_kind="finance",
+            actor_id="1",
+            action="finance.unfreeze",
+            subject="unit:1",
+            detail={},
+            prev_hash=first.hash,
+        )
         forged.hash = audit.digest(forged)
         db.session.add(forged)
         db.session.commit()

@@ -1,5 +1,6 @@
 """The finance console shows the chain (entries, head, last verification) and verifies it on demand,
 a slice per request on a long chain; the result is stored, so it outlives the process."""
+
 from __future__ import annotations
 
 import re

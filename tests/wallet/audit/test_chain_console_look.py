@@ -1,5 +1,6 @@
 """In Chromium at console size: the finance officer sees the chain's state, runs a verification that
 advances slice by slice on its own, and reads the result; a tampered entry is shown as broken."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
@@ -13,8 +14,9 @@ from wallet.extensions import db
 from wallet.models import AuditEntry
 
 
-def test_the_officer_verifies_the_chain_and_sees_it_intact_then_broken(system, wallet_app, browser: Browser,
-                                                                        base_url: str, monkeypatch):
+def test_the_officer_verifies_the_chain_and_sees_it_intact_then_broken(
+    system, wallet_app, browser: Browser, base_url: str, monkeypatch
+):
     append(wallet_app, 7)
     with wallet_app.app_context():
         audit_heads.publish_head()
@@ -36,8 +38,9 @@ def test_the_officer_verifies_the_chain_and_sees_it_intact_then_broken(system, w
     expect(panel.get_by_test_id("chain-head-full")).to_be_visible()
     check_page(finance, "finance-audit-chain-intact", CONSOLE)
     finance.set_viewport_size({"width": 360, "height": 780})  # an officer on a phone: the panel still fits
-    assert panel.evaluate("(el) => el.getBoundingClientRect().right <= window.innerWidth && "
-                          "el.scrollWidth <= el.clientWidth"), "the chain panel is wider than a 360 px phone"
+    assert panel.evaluate(
+        "(el) => el.getBoundingClientRect().right <= window.innerWidth && el.scrollWidth <= el.clientWidth"
+    ), "the chain panel is wider than a 360 px phone"
     finance.screenshot(path=str(SCREENS / "finance-audit-chain-phone-360.png"), full_page=False)
     finance.set_viewport_size({"width": 1366, "height": 900})
 

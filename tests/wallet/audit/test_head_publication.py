@@ -1,4 +1,5 @@
 """The worker publishes the chain head to the outbox once a day: date, entry count and head hash."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,8 +16,9 @@ from wallet.worker import Worker
 
 def head_messages(wallet_app) -> list[tuple[OutboxMessage, dict]]:
     with wallet_app.app_context():
-        messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == audit_heads.KIND)
-                                      .order_by(OutboxMessage.id))
+        messages = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == audit_heads.KIND).order_by(OutboxMessage.id)
+        )
         return [(m, m.payload()) for m in messages]
 
 
@@ -36,8 +38,11 @@ def test_the_worker_publishes_one_head_a_day_however_often_it_asks(wallet_app):
     assert expected_hash in body["text"] and "共 3 条" in body["text"]
     with wallet_app.app_context():
         logged = db.session.scalar(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1))
-        assert (logged.action, logged.subject, logged.detail) == ("audit.publish_head", "audit_entry:3",
-                                                                  {"head": expected_hash[:16]})
+        assert (logged.action, logged.subject, logged.detail) == (
+            "audit.publish_head",
+            "audit_entry:3",
+            {"head": expected_hash[:16]},
+        )
 
 
 def test_each_day_gets_its_own_head(wallet_app):
@@ -57,4 +62,3 @@ def test_an_empty_log_publishes_nothing(wallet_app):
     with wallet_app.app_context():
         assert audit_heads.publish_head() is None
     assert head_messages(wallet_app) == []
-

@@ -1,5 +1,6 @@
 """`flask wallet audit-verify` checks every entry and every published head, names the first broken
 link by id, time and kind, exits non-zero on a broken chain, and stores its result."""
+
 from __future__ import annotations
 
 import pytest
@@ -77,8 +78,10 @@ def test_a_tail_rewritten_after_a_published_head_is_caught_by_that_head(wallet_a
         assert db.session.get(AuditEntry, 5).hash != head.head_hash
     code, output = verify(wallet_app)
     assert code == 1
-    assert (f"broken at entry 5: published head mismatch: entry 5 at {shown_at(wallet_app, 5)} (UTC+8) "
-            f"differs from the head published on {head.day.isoformat()}") in output
+    assert (
+        f"broken at entry 5: published head mismatch: entry 5 at {shown_at(wallet_app, 5)} (UTC+8) "
+        f"differs from the head published on {head.day.isoformat()}"
+    ) in output
     assert stored_runs(wallet_app)[-1].fault_kind == "published_mismatch"
 
 

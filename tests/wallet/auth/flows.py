@@ -3,6 +3,7 @@
 The wallet runs in the test's thread through its test client and reaches the stub over real
 HTTP on the live server; the stub's pages are answered by ``tests.identity_stub.pages``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,8 +22,9 @@ def local(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def back_from_stub(client: FlaskClient, start: str, http: requests.Session | None = None,
-                   **answers: Any) -> TestResponse:
+def back_from_stub(
+    client: FlaskClient, start: str, http: requests.Session | None = None, **answers: Any
+) -> TestResponse:
     """Start at wallet path ``start``, get through the stub, and return the wallet's callback response."""
     begun = client.get(start)
     assert begun.status_code == 302, begun.get_data(as_text=True)

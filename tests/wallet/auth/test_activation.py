@@ -1,4 +1,5 @@
 """First login opens the personal digital account only after the resident reads and accepts what it does."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Real-name data at rest and on screen: sealed per purpose, found by keyed hash, masked when shown."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -29,12 +30,15 @@ def test_same_value_seals_differently_each_time(app):
     assert seal("乌日娜", "resident.name") != seal("乌日娜", "resident.name")
 
 
-@pytest.mark.parametrize("damage", [
-    lambda b: b[:-1] + bytes([b[-1] ^ 1]),
-    lambda b: b[:5] + bytes([b[5] ^ 1]) + b[6:],
-    lambda b: b"\x02" + b[1:],
-    lambda b: b"",
-])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[:-1] + bytes([b[-1] ^ 1]),
+        lambda b: b[:5] + bytes([b[5] ^ 1]) + b[6:],
+        lambda b: b"\x02" + b[1:],
+        lambda b: b"",
+    ],
+)
 def test_altered_ciphertext_does_not_open(app, damage):
     with pytest.raises(ValueError):
         unseal(damage(seal("乌日娜", "resident.name")), "resident.name")
@@ -54,18 +58,28 @@ def test_lookup_hash_matches_however_the_number_was_typed(app):
     assert len(lookup_hash("15010219860314110X")) == 64
 
 
-@pytest.mark.parametrize(("raw", "shown"), [
-    ("15010219860314110X", "1501**********110X"),
-    ("15010219860314110x", "1501**********110X"),
-    ("150203196209084832", "1502**********4832"),
-])
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("15010219860314110X", "1501**********110X"),
+        ("15010219860314110x", "1501**********110X"),
+        ("150203196209084832", "1502**********4832"),
+    ],
+)
 def test_id_numbers_show_region_and_last_four_only(raw, shown):
     assert mask_id_number(raw) == shown
 
 
-@pytest.mark.parametrize(("raw", "shown"), [
-    ("乌日娜", "乌*娜"), ("陈静", "陈*"), ("欧阳娜娜", "欧**娜"), ("乌日娜·巴特尔", "乌**·**尔"), ("李", "*"),
-])
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ("乌日娜", "乌*娜"),
+        ("陈静", "陈*"),
+        ("欧阳娜娜", "欧**娜"),
+        ("乌日娜·巴特尔", "乌**·**尔"),
+        ("李", "*"),
+    ],
+)
 def test_names_keep_first_and_last_character(raw, shown):
     assert mask_name(raw) == shown
 

@@ -1,4 +1,5 @@
 """Every way a login can be wrong is refused with a clear message, and no session or account is created."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,9 +19,9 @@ from tests.identity_stub.pages import redirect_target, through_stub
 from tests.wallet.auth.flows import back_from_stub, local, signed_in_user_id
 from wallet import create_app
 from wallet.auth.identity import identity_from_claims
-from wallet.refusals import Refusal
 from wallet.extensions import db
 from wallet.models import Resident
+from wallet.refusals import Refusal
 
 
 def resident_count(wallet_app) -> int:
@@ -73,8 +74,9 @@ def test_expired_id_token_is_refused(seeded_idp, client, wallet_app, monkeypatch
     assert_refused(back_from_stub(client, "/login"), 401, "登录凭证已过期", client, wallet_app)
 
 
-def test_id_token_signed_with_a_key_the_provider_never_published_is_refused(seeded_idp, client, wallet_app,
-                                                                            monkeypatch):
+def test_id_token_signed_with_a_key_the_provider_never_published_is_refused(
+    seeded_idp, client, wallet_app, monkeypatch
+):
     rogue = ECKey.generate_key("P-256", private=True)
     monkeypatch.setattr("identity_stub.server.private_jwk", lambda row: rogue)
     assert_refused(back_from_stub(client, "/login"), 401, "登录凭证未通过验证", client, wallet_app)
@@ -90,15 +92,27 @@ def test_id_token_from_another_issuer_is_refused(seeded_idp, client, wallet_app,
 def add_person_with_id(idp_app, key: str, id_number: str, phone: str) -> None:
     """A person whose registry entry is corrupt: the stub's own seeding would refuse them."""
     with idp_app.app_context():
-        idp_db.session.add(Person(sub=subject_for(id_number), name="测试人", id_number=id_number, phone=phone,
-                                  birthdate=date(1990, 1, 1), gender="M", persona_key=key))
+        idp_db.session.add(
+            Person(
+                sub=subject_for(id_number),
+                name="测试人",
+                id_number=id_number,
+                phone=phone,
+                birthdate=date(1990, 1, 1),
+                gender="M",
+                persona_key=key,
+            )
+        )
         idp_db.session.commit()
 
 
-@pytest.mark.parametrize(("id_number", "words"), [
-    ("15010219860314110" + "1", "身份证号码校验位不正确"),
-    ("15010219860230111" + resident_id_check_char("15010219860230111"), "身份证号码中的出生日期不存在"),
-])
+@pytest.mark.parametrize(
+    ("id_number", "words"),
+    [
+        ("15010219860314110" + "1", "身份证号码校验位不正确"),
+        ("15010219860230111" + resident_id_check_char("15010219860230111"), "身份证号码中的出生日期不存在"),
+    ],
+)
 def test_id_number_failing_gb11643_is_refused(seeded_idp, client, wallet_app, id_number, words):
     add_person_with_id(seeded_idp, "zz", id_number, "13900000001")
     response = back_from_stub(client, "/login", persona="zz")
@@ -112,15 +126,20 @@ def test_person_who_declines_at_the_provider_is_not_logged_in(seeded_idp, client
 
 
 def test_unreachable_provider_is_explained(seeded_idp, wallet_app):
-    dead = create_app({**{k: wallet_app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "WALLET_BASE_URL")},
-                       "APP_ENV": "test",
-                       "OIDC_DISCOVERY_URL": "http://127.0.0.1:9/idp/.well-known/openid-configuration"})
+    dead = create_app(
+        {
+            **{k: wallet_app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "WALLET_BASE_URL")},
+            "APP_ENV": "test",
+            "OIDC_DISCOVERY_URL": "http://127.0.0.1:9/idp/.well-known/openid-configuration",
+        }
+    )
     response = dead.test_client().get("/login")
     assert response.status_code == 502 and "蒙速办登录服务暂时无法访问" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("claims", [{"sub": "s1"}, {"sub": "s1", "name": "乌日娜"},
-                                    {"sub": "s1", "id_number": "15010219860314110X"}])
+@pytest.mark.parametrize(
+    "claims", [{"sub": "s1"}, {"sub": "s1", "name": "乌日娜"}, {"sub": "s1", "id_number": "15010219860314110X"}]
+)
 def test_token_without_name_and_id_number_cannot_open_an_account(claims):
     with pytest.raises(Refusal) as refused:
         identity_from_claims(claims, "token")

@@ -1,4 +1,5 @@
 """Resident sessions: logout ends both sessions; idle, absolute and device changes end the wallet's."""
+
 from __future__ import annotations
 
 import time
@@ -42,8 +43,10 @@ def test_logout_ends_the_wallet_session_and_the_providers(system, logged_in, stu
     assert "您已安全退出登录" in landed and "使用蒙速办实名登录" in landed
 
     again = logged_in.get("/login")
-    assert urlsplit(redirect_target(stub_browser.get(again.headers["Location"], allow_redirects=False))).path \
+    assert (
+        urlsplit(redirect_target(stub_browser.get(again.headers["Location"], allow_redirects=False))).path
         == "/idp/login"
+    )
 
 
 def test_logout_needs_the_forms_csrf_token(logged_in):
@@ -56,8 +59,9 @@ def age_session(client, key: str, seconds: int) -> None:
         session[key] = int(time.time()) - seconds
 
 
-@pytest.mark.parametrize(("key", "setting"), [("seen_at", "SESSION_IDLE_SECONDS"),
-                                              ("login_at", "SESSION_ABSOLUTE_SECONDS")])
+@pytest.mark.parametrize(
+    ("key", "setting"), [("seen_at", "SESSION_IDLE_SECONDS"), ("login_at", "SESSION_ABSOLUTE_SECONDS")]
+)
 def test_session_ends_after_idle_or_absolute_timeout(logged_in, wallet_app, key, setting):
     age_session(logged_in, key, wallet_app.config[setting] + 1)
     page = logged_in.get("/").get_data(as_text=True)
@@ -87,8 +91,9 @@ def test_session_cookie_replayed_from_another_browser_is_not_logged_in(logged_in
     assert signed_in_user_id(logged_in) is None
 
 
-@pytest.mark.parametrize(("headers", "status"), [({}, 302), ({"HX-Request": "true"}, 200),
-                                                 ({"Accept": "application/json"}, 401)])
+@pytest.mark.parametrize(
+    ("headers", "status"), [({}, 302), ({"HX-Request": "true"}, 200), ({"Accept": "application/json"}, 401)]
+)
 def test_pages_for_residents_send_strangers_to_login_in_the_way_their_client_understands(client, headers, status):
     response = client.get("/account", headers=headers)
     assert response.status_code == status

@@ -1,4 +1,5 @@
 """``step_up_required``: a sensitive action waits for a fresh face verification at 蒙速办, then goes on."""
+
 from __future__ import annotations
 
 import time
@@ -78,8 +79,7 @@ def test_cancelled_face_verification_keeps_the_session_but_not_the_action(reside
 
 def test_a_form_posted_before_verification_returns_to_its_page(resident):
     token = csrf_token_of(resident.get("/account").get_data(as_text=True))
-    response = resident.post("/sensitive", data={"csrf_token": token},
-                             headers={"Referer": "http://localhost/account"})
+    response = resident.post("/sensitive", data={"csrf_token": token}, headers={"Referer": "http://localhost/account"})
     assert response.headers["Location"] == "/auth/step-up?next=/account"
 
 

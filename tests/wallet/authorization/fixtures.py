@@ -4,6 +4,7 @@ Residents and units act the way they do for real: residents through the identity
 (test client or HTTP), units with password and TOTP code; only set-up that is not under
 test (collecting bills, seeding demo units, a confirmed authorization) calls services.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,7 +31,7 @@ from wallet.auth.identity import LOA_FACE
 from wallet.demo import DEMO_UNITS, demo_unit, seed_demo_units
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
-from wallet.models import Claim, Bill, Resident, Unit, UnitUser
+from wallet.models import Bill, Claim, Resident, Unit, UnitUser
 from wallet.services.authorizations import Confirmation, authorize_bills
 from wallet.services.follower import follow_once
 from wallet.services.sync import sync_person
@@ -43,8 +44,10 @@ def demo_units(wallet_app) -> dict[str, int]:
     """The three demo units (active, one user each), by key: insurer, agency, employer."""
     with wallet_app.app_context():
         seed_demo_units()
-        return {u.key: db.session.scalars(select(Unit.id).where(Unit.credit_code == u.credit_code)).one()
-                for u in DEMO_UNITS}
+        return {
+            u.key: db.session.scalars(select(Unit.id).where(Unit.credit_code == u.credit_code)).one()
+            for u in DEMO_UNITS
+        }
 
 
 def collect(wallet_app, fiscal_client, persona_key: str) -> int:
@@ -65,9 +68,16 @@ def collected(wallet_app, network, resident_id, fiscal_client) -> int:
 def claimable(wallet_app, resident_id: int, count: int, minimum: int = 2000) -> list[int]:
     """Ids of bills that may be authorized (normal, unreimbursed, unlocked), most claimable first."""
     with wallet_app.app_context():
-        ids = db.session.scalars(select(Bill.id).where(
-            Bill.resident_id == resident_id, Bill.issuance == "normal", Bill.reimbursement == "unreimbursed",
-            Bill.claimable >= minimum).order_by(Bill.claimable.desc())).all()
+        ids = db.session.scalars(
+            select(Bill.id)
+            .where(
+                Bill.resident_id == resident_id,
+                Bill.issuance == "normal",
+                Bill.reimbursement == "unreimbursed",
+                Bill.claimable >= minimum,
+            )
+            .order_by(Bill.claimable.desc())
+        ).all()
     assert len(ids) >= count, "the seeded network holds too few claimable bills"
     return list(ids[:count])
 
@@ -76,10 +86,10 @@ def grant(wallet_app, resident_id: int, unit_id: int, bill_ids: list[int], claim
     """A confirmed authorization, as if the resident had passed face verification; returns authorization ids."""
     with wallet_app.app_context():
         resident = db.session.get_one(Resident, resident_id)
-        receipt = authorize_bills(resident, unit_id, bill_ids, claim_ref, "", secrets.token_urlsafe(18),
-                                  Confirmation(LOA_FACE, utcnow()))
-        return list(db.session.scalars(select(Claim.id).where(Claim.receipt_id == receipt.id)
-                                       .order_by(Claim.id)))
+        receipt = authorize_bills(
+            resident, unit_id, bill_ids, claim_ref, "", secrets.token_urlsafe(18), Confirmation(LOA_FACE, utcnow())
+        )
+        return list(db.session.scalars(select(Claim.id).where(Claim.receipt_id == receipt.id).order_by(Claim.id)))
 
 
 def auth_row(wallet_app, auth_id: int) -> Claim:
@@ -139,12 +149,14 @@ def demo_login(key: str) -> UnitLogin:
 def unit_client_login(client: FlaskClient, who: UnitLogin) -> None:
     """Log a unit user in through the wallet's test client (password, then TOTP code)."""
     page = client.get("/unit/login").get_data(as_text=True)
-    first = client.post("/unit/login", data={"csrf_token": csrf_token_of(page), "username": who.username,
-                                             "password": who.password})
+    first = client.post(
+        "/unit/login", data={"csrf_token": csrf_token_of(page), "username": who.username, "password": who.password}
+    )
     assert first.status_code == 302, first.get_data(as_text=True)
     page = client.get("/unit/login/code").get_data(as_text=True)
-    second = client.post("/unit/login/code", data={"csrf_token": csrf_token_of(page),
-                                                   "code": fresh_code(who.secret, who.used)})
+    second = client.post(
+        "/unit/login/code", data={"csrf_token": csrf_token_of(page), "code": fresh_code(who.secret, who.used)}
+    )
     assert second.status_code == 302 and second.headers["Location"].startswith("/unit/"), second.get_data(as_text=True)
 
 
@@ -152,12 +164,20 @@ def unit_http_login(base_url: str, who: UnitLogin) -> requests.Session:
     """A unit user's browser on the live server, logged in."""
     http = requests.Session()
     page = http.get(f"{base_url}/unit/login", timeout=10).text
-    first = http.post(f"{base_url}/unit/login", allow_redirects=False, timeout=10, data={
-        "csrf_token": csrf_token_of(page), "username": who.username, "password": who.password})
+    first = http.post(
+        f"{base_url}/unit/login",
+        allow_redirects=False,
+        timeout=10,
+        data={"csrf_token": csrf_token_of(page), "username": who.username, "password": who.password},
+    )
     assert first.status_code == 302, first.text
     page = http.get(f"{base_url}/unit/login/code", timeout=10).text
-    second = http.post(f"{base_url}/unit/login/code", allow_redirects=False, timeout=10, data={
-        "csrf_token": csrf_token_of(page), "code": fresh_code(who.secret, who.used)})
+    second = http.post(
+        f"{base_url}/unit/login/code",
+        allow_redirects=False,
+        timeout=10,
+        data={"csrf_token": csrf_token_of(page), "code": fresh_code(who.secret, who.used)},
+    )
     assert second.status_code == 302, second.text
     return http
 
@@ -176,12 +196,19 @@ def resident_http_login(base_url: str, persona_key: str, face: bool = True) -> r
     and (``face``) freshly face-verified for sensitive actions."""
     http = requests.Session()
     start = http.get(f"{base_url}/login", allow_redirects=False, timeout=10)
-    back = http.get(redirect_target(through_stub(http, urljoin(base_url, start.headers["Location"]),
-                                                 persona=persona_key)), allow_redirects=False, timeout=10)
+    back = http.get(
+        redirect_target(through_stub(http, urljoin(base_url, start.headers["Location"]), persona=persona_key)),
+        allow_redirects=False,
+        timeout=10,
+    )
     if back.headers.get("Location", "").endswith("/activate"):
         page = http.get(f"{base_url}/activate", timeout=10).text
-        back = http.post(f"{base_url}/activate", data={"csrf_token": csrf_token_of(page), "accept": "yes"},
-                         allow_redirects=False, timeout=10)
+        back = http.post(
+            f"{base_url}/activate",
+            data={"csrf_token": csrf_token_of(page), "accept": "yes"},
+            allow_redirects=False,
+            timeout=10,
+        )
     assert back.status_code == 302, back.text
     if face:
         start = http.get(f"{base_url}/auth/step-up?next=/", allow_redirects=False, timeout=10)
@@ -230,9 +257,15 @@ def as_unit(wallet_app, key: str, action: Callable[..., Any], *args: Any) -> Any
 
 
 UNIT_APPLICATION = {
-    "name": "呼和浩特市第一中学", "credit_code": "12150100MB0K2N6Q32", "unit_type": "public_institution",
-    "address": "内蒙古自治区呼和浩特市新城区 1 号", "legal_rep": "赵老师", "contact_name": "钱老师",
-    "contact_phone": "0471-6901234", "contact_id": "11010519491231002X", "email": "office@yizhong.example.cn",
+    "name": "呼和浩特市第一中学",
+    "credit_code": "12150100MB0K2N6Q32",
+    "unit_type": "public_institution",
+    "address": "内蒙古自治区呼和浩特市新城区 1 号",
+    "legal_rep": "赵老师",
+    "contact_name": "钱老师",
+    "contact_phone": "0471-6901234",
+    "contact_id": "11010519491231002X",
+    "email": "office@yizhong.example.cn",
 }
 
 
@@ -242,11 +275,16 @@ def apply_for_unit(client: FlaskClient, **changes: str) -> Any:
     return client.post("/unit/apply", data={"csrf_token": csrf_token_of(page), **UNIT_APPLICATION, **changes})
 
 
-def red_reverse_and_follow(network: Any, fiscal_client: Any, wallet_app: Any, resident: FlaskClient,
-                           bill: Bill) -> None:
+def red_reverse_and_follow(
+    network: Any, fiscal_client: Any, wallet_app: Any, resident: FlaskClient, bill: Bill
+) -> None:
     """The issuer red-reverses ``bill``; the wallet follows the change feed and the resident's page polls."""
-    reversed_ = requests.post(f"{network.api}/issuer/bills/{bill.code}/{bill.number}/red-reverse", json={},
-                              headers={"Authorization": "Bearer dev-only-issuer-token"}, timeout=10)
+    reversed_ = requests.post(
+        f"{network.api}/issuer/bills/{bill.code}/{bill.number}/red-reverse",
+        json={},
+        headers={"Authorization": "Bearer dev-only-issuer-token"},
+        timeout=10,
+    )
     assert reversed_.status_code == 200, reversed_.text
     with wallet_app.app_context():
         while follow_once(fiscal_client, resident_for_id_number):

@@ -1,5 +1,6 @@
 """A resident authorizes bills to a unit: choose the unit, select eligible bills, preview, confirm with face
 verification."""
+
 from __future__ import annotations
 
 import html as htmllib
@@ -11,8 +12,15 @@ from sqlalchemy import select
 from tests.conftest import csrf_token_of
 from tests.support.tokens import plain
 from tests.wallet.auth.flows import back_from_stub
-from tests.wallet.authorization.fixtures import (auth_row, claimable, demo_login, form_token, grant,
-                                                 resident_id_of, unit_http_login)
+from tests.wallet.authorization.fixtures import (
+    auth_row,
+    claimable,
+    demo_login,
+    form_token,
+    grant,
+    resident_id_of,
+    unit_http_login,
+)
 from wallet.demo import demo_unit
 from wallet.extensions import db
 from wallet.models import Bill, Claim, Notification
@@ -70,7 +78,8 @@ def test_selection_list_says_why_a_bill_cannot_be_authorized(resident, wallet_ap
 
 
 def test_preview_shows_what_the_unit_will_see_and_confirming_needs_face_verification(
-        resident, wallet_app, demo_units, stub_browser):
+    resident, wallet_app, demo_units, stub_browser
+):
     rid = resident_id_of(wallet_app)
     bills = claimable(wallet_app, rid, 2)
     unit = demo_units["insurer"]
@@ -80,8 +89,13 @@ def test_preview_shows_what_the_unit_will_see_and_confirming_needs_face_verifica
     assert preview.status_code == 200 and "该单位将看到（共 2 张）" in page
     assert "乌日娜（1501**********110X）" in page and "LP-001" in page and "请尽快处理" in page
     request_id = re.search(r'name="request_id" value="([^"]+)"', page).group(1)
-    form = {"csrf_token": csrf_token_of(page), "request_id": request_id, "bill": [str(b) for b in bills],
-            "claim_ref": "LP-001", "note": "请尽快处理"}
+    form = {
+        "csrf_token": csrf_token_of(page),
+        "request_id": request_id,
+        "bill": [str(b) for b in bills],
+        "claim_ref": "LP-001",
+        "note": "请尽快处理",
+    }
     asked = resident.post(f"/authorize/{unit}/confirm", data=form)
     assert asked.status_code == 303 and asked.headers["Location"].startswith("/auth/step-up?next=/authorize/confirmed/")
     with wallet_app.app_context():
@@ -94,8 +108,9 @@ def test_preview_shows_what_the_unit_will_see_and_confirming_needs_face_verifica
     assert twice.headers["Location"] == done.headers["Location"], "the same confirmation gives the same receipt"
     with wallet_app.app_context():
         rows = db.session.scalars(select(Claim).order_by(Claim.bill_id)).all()
-        assert [(a.bill_id, a.unit_id, a.state, a.claim_ref) for a in rows] == \
-            [(b, unit, "authorized", "LP-001") for b in sorted(bills)]
+        assert [(a.bill_id, a.unit_id, a.state, a.claim_ref) for a in rows] == [
+            (b, unit, "authorized", "LP-001") for b in sorted(bills)
+        ]
         assert db.session.scalar(select(Notification.title)) == "授权成功"
     receipt = resident.get(done.headers["Location"]).get_data(as_text=True)
     assert 'data-testid="receipt-signature">✓ 签名有效' in receipt and "蒙速办人脸核验" in receipt
@@ -107,12 +122,13 @@ def test_confirming_a_bill_already_authorized_elsewhere_is_refused(resident, wal
     grant(wallet_app, rid, demo_units["agency"], [bill])
     face_verified(resident, stub_browser)
     page = resident.get("/authorizations").get_data(as_text=True)
-    response = resident.post(f"/authorize/{demo_units['insurer']}/confirm", data={
-        "csrf_token": csrf_token_of(page), "request_id": "r" * 24, "bill": [str(bill)]})
+    response = resident.post(
+        f"/authorize/{demo_units['insurer']}/confirm",
+        data={"csrf_token": csrf_token_of(page), "request_id": "r" * 24, "bill": [str(bill)]},
+    )
     assert response.status_code == 409 and "已授权给内蒙古自治区医疗保障事业中心" in response.get_data(as_text=True)
     with wallet_app.app_context():
-        assert db.session.scalar(select(Claim.unit_id).where(Claim.bill_id == bill)) == \
-            demo_units["agency"]
+        assert db.session.scalar(select(Claim.unit_id).where(Claim.bill_id == bill)) == demo_units["agency"]
 
 
 def test_the_remainder_of_a_partly_reimbursed_bill_goes_to_a_second_unit(wallet_app, collected, demo_units, system):
@@ -122,8 +138,11 @@ def test_the_remainder_of_a_partly_reimbursed_bill_goes_to_a_second_unit(wallet_
     token = form_token(insurer.get(f"{system.url}/unit/claims/{first}", timeout=10).text)
     assert insurer.post(f"{system.url}/unit/claims/{first}/lock", data={"csrf_token": token}, timeout=10).ok
     bore = auth_row(wallet_app, first).bill.claimable
-    insurer.post(f"{system.url}/unit/claims/{first}/feedback", timeout=10, data={
-        "csrf_token": token, "amount": "60.00", "serial": "A-1", "voucher": "V-1", "time": "2026-03-06T09:30"})
+    insurer.post(
+        f"{system.url}/unit/claims/{first}/feedback",
+        timeout=10,
+        data={"csrf_token": token, "amount": "60.00", "serial": "A-1", "voucher": "V-1", "time": "2026-03-06T09:30"},
+    )
     second = grant(wallet_app, collected, demo_units["agency"], [bill])[0]
     agency_view = auth_row(wallet_app, second)
     assert agency_view.state == "authorized" and agency_view.bill.reimbursed_amount == 6000

@@ -3,6 +3,7 @@
 Each race is run for several bills, so both orders of arrival get exercised; what must hold
 is checked after every round, in the wallet and at the fiscal network.
 """
+
 from __future__ import annotations
 
 import threading
@@ -12,8 +13,16 @@ from typing import Any
 import pytest
 import requests
 
-from tests.wallet.authorization.fixtures import (auth_row, claimable, collect, demo_login, form_token, grant,
-                                                 resident_http_login, unit_http_login)
+from tests.wallet.authorization.fixtures import (
+    auth_row,
+    claimable,
+    collect,
+    demo_login,
+    form_token,
+    grant,
+    resident_http_login,
+    unit_http_login,
+)
 from wallet.demo import demo_unit
 
 ROUNDS = 4
@@ -58,10 +67,16 @@ def test_revoke_racing_a_lock_has_exactly_one_winner(people, wallet_app, demo_un
     winners = set()
     for claim in claims:
         revoked, locked = race(
-            lambda claim=claim: resident.post(f"{url}/authorizations/{claim}/revoke", allow_redirects=False,
-                                              timeout=30, data={"csrf_token": r_token, "back": "/authorizations"}),
-            lambda claim=claim: insurer.post(f"{url}/unit/claims/{claim}/lock", allow_redirects=False, timeout=30,
-                                             data={"csrf_token": u_token}))
+            lambda claim=claim: resident.post(
+                f"{url}/authorizations/{claim}/revoke",
+                allow_redirects=False,
+                timeout=30,
+                data={"csrf_token": r_token, "back": "/authorizations"},
+            ),
+            lambda claim=claim: insurer.post(
+                f"{url}/unit/claims/{claim}/lock", allow_redirects=False, timeout=30, data={"csrf_token": u_token}
+            ),
+        )
         outcome = (revoked.status_code, locked.status_code)
         assert outcome in {(303, 404), (409, 303)}, outcome
         auth = auth_row(wallet_app, claim)
@@ -86,11 +101,16 @@ def test_two_units_locking_one_bill_one_wins(people, wallet_app, demo_units, net
     for claim in claims:
         bill = auth_row(wallet_app, claim).bill
         wallet_lock, other_lock = race(
-            lambda claim=claim: insurer.post(f"{url}/unit/claims/{claim}/lock", allow_redirects=False, timeout=30,
-                                             data={"csrf_token": u_token}),
-            lambda bill=bill: requests.post(f"{network.api}/bills/{bill.code}/{bill.number}/lock",
-                                            headers=BEIJING_PLATFORM, timeout=30,
-                                            json={"unit_code": "91110000MA01ABCD2X", "unit_name": "北京某保险公司"}))
+            lambda claim=claim: insurer.post(
+                f"{url}/unit/claims/{claim}/lock", allow_redirects=False, timeout=30, data={"csrf_token": u_token}
+            ),
+            lambda bill=bill: requests.post(
+                f"{network.api}/bills/{bill.code}/{bill.number}/lock",
+                headers=BEIJING_PLATFORM,
+                timeout=30,
+                json={"unit_code": "91110000MA01ABCD2X", "unit_name": "北京某保险公司"},
+            ),
+        )
         wallet_won = wallet_lock.status_code == 303
         assert wallet_won != (other_lock.status_code == 200), (wallet_lock.status_code, other_lock.status_code)
         holder = network_status(network, bill)["locked_by"]["unit_code"]
@@ -109,9 +129,12 @@ def test_authorizing_one_bill_to_two_units_at_once_opens_one_authorization(peopl
         token = form_token(resident.get(f"{url}/authorizations", timeout=10).text)
 
         def confirm(unit_key: str, bill_id: int = bill, token: str = token) -> requests.Response:
-            return resident.post(f"{url}/authorize/{demo_units[unit_key]}/confirm", allow_redirects=False,
-                                 timeout=30, data={"csrf_token": token, "bill": str(bill_id),
-                                                   "request_id": f"{unit_key}-{bill_id}-race-request"})
+            return resident.post(
+                f"{url}/authorize/{demo_units[unit_key]}/confirm",
+                allow_redirects=False,
+                timeout=30,
+                data={"csrf_token": token, "bill": str(bill_id), "request_id": f"{unit_key}-{bill_id}-race-request"},
+            )
 
         to_insurer, to_agency = race(lambda: confirm("insurer"), lambda: confirm("agency"))
         statuses = sorted([to_insurer.status_code, to_agency.status_code])
@@ -124,16 +147,29 @@ def test_racing_feedbacks_cannot_claim_more_than_the_bill(people, wallet_app, de
     url, insurer = people["url"], people["insurer"]
     claim = grant(wallet_app, people["rid"], demo_units["insurer"], claimable(wallet_app, people["rid"], 1))[0]
     token = form_token(insurer.get(f"{url}/unit/", timeout=10).text)
-    assert insurer.post(f"{url}/unit/claims/{claim}/lock", data={"csrf_token": token}, allow_redirects=False,
-                        timeout=30).status_code == 303
+    assert (
+        insurer.post(
+            f"{url}/unit/claims/{claim}/lock", data={"csrf_token": token}, allow_redirects=False, timeout=30
+        ).status_code
+        == 303
+    )
     bill = auth_row(wallet_app, claim).bill
     share = bill.claimable * 2 // 3
     amount = f"{share // 100}.{share % 100:02d}"
 
     def feedback(serial: str) -> requests.Response:
-        return insurer.post(f"{url}/unit/claims/{claim}/feedback", allow_redirects=False, timeout=30, data={
-            "csrf_token": token, "amount": amount, "serial": serial, "voucher": f"V-{serial}",
-            "time": "2026-03-06T09:30"})
+        return insurer.post(
+            f"{url}/unit/claims/{claim}/feedback",
+            allow_redirects=False,
+            timeout=30,
+            data={
+                "csrf_token": token,
+                "amount": amount,
+                "serial": serial,
+                "voucher": f"V-{serial}",
+                "time": "2026-03-06T09:30",
+            },
+        )
 
     first, second = race(lambda: feedback("RACE-A"), lambda: feedback("RACE-B"))
     assert sorted([first.status_code, second.status_code]) == [303, 409]

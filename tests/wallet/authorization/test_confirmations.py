@@ -1,5 +1,6 @@
 """One deliberate press confirms an authorization (face verification in between needs no second
 press, and stays safe); revoking asks first; a refusal says what happened and offers the way back."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,10 @@ def press_confirm(client, wallet_app, unit_id: int, bills: list[int]):
     assert "无需再次确认" in page and "请再点一次确认" not in page
     request_id = re.search(r'name="request_id" value="([^"]+)"', page)
     assert request_id, page
-    return client.post(f"/authorize/{unit_id}/confirm", data={
-        "csrf_token": csrf_token_of(page), "request_id": request_id.group(1), "bill": [str(b) for b in bills]})
+    return client.post(
+        f"/authorize/{unit_id}/confirm",
+        data={"csrf_token": csrf_token_of(page), "request_id": request_id.group(1), "bill": [str(b) for b in bills]},
+    )
 
 
 def authorization_count(wallet_app) -> int:
@@ -56,8 +59,9 @@ def test_the_return_without_a_face_check_authorizes_nothing(resident_client, wal
     assert "人脸核验没有完成" in resident_client.get(refused.headers["Location"]).get_data(as_text=True)
 
 
-def test_a_pending_confirmation_expires_and_belongs_to_its_session(resident_client, wallet_app, demo_units,
-                                                                   stub_browser, client):
+def test_a_pending_confirmation_expires_and_belongs_to_its_session(
+    resident_client, wallet_app, demo_units, stub_browser, client
+):
     bills = claimable(wallet_app, resident_id_of(wallet_app), 1)
     asked = press_confirm(resident_client, wallet_app, demo_units["insurer"], bills)
     nonce_path = asked.headers["Location"].split("next=")[1]
@@ -79,14 +83,16 @@ def test_revoking_asks_first_on_a_page_of_its_own(resident_client, wallet_app, d
     page = resident_client.get(f"/authorizations/{auth_id}/revoke?back=/authorizations").get_data(as_text=True)
     assert "撤销授权？" in page and "北疆人寿" in page and "不能再查看或报销" in page
     assert f'<form method="post" action="/authorizations/{auth_id}/revoke">' in page
-    done = resident_client.post(f"/authorizations/{auth_id}/revoke",
-                                data={"csrf_token": csrf_token_of(page), "back": "/authorizations"})
+    done = resident_client.post(
+        f"/authorizations/{auth_id}/revoke", data={"csrf_token": csrf_token_of(page), "back": "/authorizations"}
+    )
     assert done.status_code == 303 and done.headers["Location"] == "/authorizations"
 
 
 @pytest.mark.parametrize("how", ["get", "post"])
-def test_revoking_a_locked_bill_from_a_stale_tab_says_why_and_offers_the_way_back(resident_client, wallet_app,
-                                                                                  demo_units, how):
+def test_revoking_a_locked_bill_from_a_stale_tab_says_why_and_offers_the_way_back(
+    resident_client, wallet_app, demo_units, how
+):
     rid = resident_id_of(wallet_app)
     auth_id = grant(wallet_app, rid, demo_units["insurer"], claimable(wallet_app, rid, 1))[0]
     page = resident_client.get(f"/authorizations/{auth_id}/revoke").get_data(as_text=True)

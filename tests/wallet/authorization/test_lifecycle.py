@@ -1,4 +1,5 @@
 """授权流转 over time: revoke before the lock, expiry, lapsed locks, voided bills — and the resident sees each."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,17 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token_of
 from tests.support.tokens import plain
-from tests.wallet.authorization.fixtures import (age, as_unit, auth_row, bill_row, claimable, grant,
-                                                 red_reverse_and_follow, resident_id_of, unit_client_login)
+from tests.wallet.authorization.fixtures import (
+    age,
+    as_unit,
+    auth_row,
+    bill_row,
+    claimable,
+    grant,
+    red_reverse_and_follow,
+    resident_id_of,
+    unit_client_login,
+)
 from wallet.extensions import db
 from wallet.models import AccessEvent, Notification, SyncState
 from wallet.refusals import Refusal
@@ -54,8 +64,9 @@ def test_authorized_bills_show_on_the_list_detail_and_overview(resident_client, 
     assert overview.count("撤销授权") == 2
 
 
-def test_revoking_before_the_lock_hides_the_bill_from_the_unit(resident_client, granted, wallet_app, client,
-                                                                 unit_logins):
+def test_revoking_before_the_lock_hides_the_bill_from_the_unit(
+    resident_client, granted, wallet_app, client, unit_logins
+):
     before = seq_now(wallet_app)
     response = revoke(resident_client, granted[0])
     assert response.status_code == 303 and response.headers["Location"] == "/authorizations"
@@ -83,8 +94,9 @@ def test_a_revoked_authorization_cannot_be_revoked_twice(resident_client, grante
     assert again.status_code == 409 and "已撤销，无需撤销" in again.get_data(as_text=True)
 
 
-def test_an_authorization_the_unit_did_nothing_with_expires_and_the_live_poll_tells(resident_client, granted,
-                                                                                    wallet_app):
+def test_an_authorization_the_unit_did_nothing_with_expires_and_the_live_poll_tells(
+    resident_client, granted, wallet_app
+):
     age(wallet_app, granted[0], expires_at=1)
     before = seq_now(wallet_app)
     live = resident_client.get(f"/live?seq={before}")
@@ -121,6 +133,7 @@ def _try(action):
         except Refusal as refused:
             return refused.code
         return "done"
+
     return run
 
 
@@ -137,8 +150,9 @@ def test_a_lapsed_lock_is_recorded_once_and_the_resident_may_then_revoke(residen
     assert revoke(resident_client, granted[0]).status_code == 303
 
 
-def test_red_reversal_of_an_authorized_bill_voids_the_authorization(resident_client, granted, wallet_app, network,
-                                                                     fiscal_client):
+def test_red_reversal_of_an_authorized_bill_voids_the_authorization(
+    resident_client, granted, wallet_app, network, fiscal_client
+):
     bill = auth_row(wallet_app, granted[0]).bill
     red_reverse_and_follow(network, fiscal_client, wallet_app, resident_client, bill)
     auth = auth_row(wallet_app, granted[0])
@@ -146,13 +160,20 @@ def test_red_reversal_of_an_authorized_bill_voids_the_authorization(resident_cli
     assert bill_row(wallet_app, bill.id).issuance == "red_reversed"
 
 
-def test_each_unit_step_reaches_the_live_channel_notifications_and_access_history(resident_client, granted,
-                                                                                  wallet_app):
+def test_each_unit_step_reaches_the_live_channel_notifications_and_access_history(resident_client, granted, wallet_app):
     first, second = granted
     steps = [
         (lambda: as_unit(wallet_app, "insurer", lock_claim, first), "locked"),
-        (lambda: as_unit(wallet_app, "insurer", record_feedback, first,
-                         Feedback(1000, "S-1", "V-1", auth_row(wallet_app, first).created_at)), "reimbursed"),
+        (
+            lambda: as_unit(
+                wallet_app,
+                "insurer",
+                record_feedback,
+                first,
+                Feedback(1000, "S-1", "V-1", auth_row(wallet_app, first).created_at),
+            ),
+            "reimbursed",
+        ),
         (lambda: as_unit(wallet_app, "insurer", reject_claim, second, "材料不全"), "rejected"),
     ]
     for act, kind in steps:

@@ -1,5 +1,6 @@
 """Resident pages speak Chinese: signatures read as who signed, technical names wait behind 技术详情,
 and the receipt is a page to read, not a JSON file."""
+
 from __future__ import annotations
 
 import re

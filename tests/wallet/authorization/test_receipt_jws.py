@@ -1,5 +1,6 @@
 """An authorization receipt is a compact JWS (ES256) any JOSE library verifies with the wallet's JWK Set;
 the verify page takes a pasted JWS; receipts signed before JWS keep verifying under their recorded alg."""
+
 from __future__ import annotations
 
 import base64
@@ -81,11 +82,10 @@ def test_jwcrypto_verifies_a_receipt_with_the_jwks_fetched_over_http(system, res
     assert sorted(f"{b['code']}-{b['number']}" for b in document["bills"]) == sorted(bill_numbers(wallet_app, bills))
 
 
-def test_the_verify_page_names_the_unit_and_bills_of_a_pasted_receipt(client, resident_client, wallet_app,
-                                                                       demo_units):
+def test_the_verify_page_names_the_unit_and_bills_of_a_pasted_receipt(client, resident_client, wallet_app, demo_units):
     receipt_id, bills = granted_receipt(resident_client, wallet_app, demo_units)
     token = downloaded_jws(resident_client, receipt_id)
-    wrapped = "\n".join(token[i:i + 76] for i in range(0, len(token), 76))  # as a mail program wraps it
+    wrapped = "\n".join(token[i : i + 76] for i in range(0, len(token), 76))  # as a mail program wraps it
     status, page = verify_page(client, wrapped + "\n")
     assert status == 200 and "✓ 签名有效，回执内容未被改动。" in page
     assert demo_unit("insurer").name in page and "授权的票据（2 张）" in page
@@ -104,7 +104,7 @@ def test_every_changed_character_of_a_receipt_is_refused(client, resident_client
             if char == ".":
                 continue
             other = BASE64URL[(BASE64URL.index(char) + 1) % len(BASE64URL)]
-            changed = receipts.verify_jws(token[:at] + other + token[at + 1:])
+            changed = receipts.verify_jws(token[:at] + other + token[at + 1 :])
             assert not changed.genuine and changed.document is None, f"a change at {at} of {len(token)} verified"
     header, payload, signature = token.split(".")
     document = json.loads(base64.urlsafe_b64decode(payload + "=="))
@@ -129,19 +129,31 @@ def test_tokens_that_are_not_the_wallets_receipts_are_refused_in_chinese(client,
     cases = [
         ("", 400, "请粘贴回执签名"),
         ("hello", 422, "回执签名格式不正确"),
-        (signed({"alg": "ES256", "kid": kid, "typ": receipts.TYP}, receipt, ec.generate_private_key(ec.SECP256R1())),
-         422, "签名校验失败"),
-        (signed({"alg": "ES256", "kid": "someone-else", "typ": receipts.TYP}, receipt, own), 422,
-         "不是由本平台公布的密钥"),
+        (
+            signed({"alg": "ES256", "kid": kid, "typ": receipts.TYP}, receipt, ec.generate_private_key(ec.SECP256R1())),
+            422,
+            "签名校验失败",
+        ),
+        (
+            signed({"alg": "ES256", "kid": "someone-else", "typ": receipts.TYP}, receipt, own),
+            422,
+            "不是由本平台公布的密钥",
+        ),
         (signed({"alg": "ES256", "kid": kid}, receipt, own), 422, "不是票据夹授权回执"),
-        (signed({"alg": "ES256", "kid": kid, "typ": receipts.TYP}, {"format": "other"}, own), 422,
-         "不是票据夹授权回执"),
+        (
+            signed({"alg": "ES256", "kid": kid, "typ": receipts.TYP}, {"format": "other"}, own),
+            422,
+            "不是票据夹授权回执",
+        ),
         (signed({"alg": "HS256", "kid": kid, "typ": receipts.TYP}, receipt, own), 422, "不支持的签名算法"),
     ]
     for text, status, words in cases:
         got, page = verify_page(client, text)
-        assert (got, words in page) == (status, True), (text[:40], got,
-                                                        re.findall(r'(?:field-error|sig-bad)[^>]*>([^<]+)', page))
+        assert (got, words in page) == (status, True), (
+            text[:40],
+            got,
+            re.findall(r"(?:field-error|sig-bad)[^>]*>([^<]+)", page),
+        )
         assert "冒名单位" not in page
     got, page = verify_page(client, "A" * (receipts.MAX_JWS_CHARS + 1))
     assert got == 413 and "内容过长" in page
@@ -162,8 +174,11 @@ def test_a_receipt_signed_before_jws_still_verifies(client, resident_client, wal
     page = resident_client.get(f"/authorizations/receipts/{receipt_id}").get_data(as_text=True)
     assert 'data-testid="receipt-signature">✓ 签名有效' in page and 'data-testid="receipt-jws"' not in page
     assert f"/authorizations/receipts/{receipt_id}.json" in page
-    assert resident_client.get(f"/authorizations/receipts/{receipt_id}.jws").headers["Location"] \
+    assert (
+        resident_client.get(f"/authorizations/receipts/{receipt_id}.jws")
+        .headers["Location"]
         .endswith(f"/authorizations/receipts/{receipt_id}.json")
+    )
     envelope = resident_client.get(f"/authorizations/receipts/{receipt_id}.json").get_json()
     assert envelope["signature"]["alg"] == "ECDSA-P256-SHA256"
     status, shown = verify_page(client, file=(json.dumps(envelope).encode(), "receipt.json"))

@@ -1,5 +1,6 @@
 """What the resident reads around an authorization: right words for partial and full, times with
 the minute, limits in their own unit, amounts as the shared filter prints them, red bills as links."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,14 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.wallet.authorization.fixtures import (as_unit, auth_row, claimable, grant, red_reverse_and_follow,
-                                                 resident_id_of)
+from tests.wallet.authorization.fixtures import (
+    as_unit,
+    auth_row,
+    claimable,
+    grant,
+    red_reverse_and_follow,
+    resident_id_of,
+)
 from wallet.extensions import db
 from wallet.models import Bill, Notification
 from wallet.services.reimbursement import Feedback, lock_claim, record_feedback
@@ -25,8 +32,9 @@ def granted(resident_client, wallet_app, demo_units) -> list[int]:
 
 def last_notice(wallet_app, kind: str) -> str:
     with wallet_app.app_context():
-        body = db.session.scalar(select(Notification.body).where(Notification.kind == kind)
-                                 .order_by(Notification.id.desc()).limit(1))
+        body = db.session.scalar(
+            select(Notification.body).where(Notification.kind == kind).order_by(Notification.id.desc()).limit(1)
+        )
         assert body is not None, f"no {kind} notification"
         return body
 
@@ -37,8 +45,7 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", apart))
 
 
-def test_a_partial_reimbursement_is_never_called_full_and_says_each_amount_once(resident_client, granted,
-                                                                                 wallet_app):
+def test_a_partial_reimbursement_is_never_called_full_and_says_each_amount_once(resident_client, granted, wallet_app):
     auth = auth_row(wallet_app, granted[0])
     as_unit(wallet_app, "insurer", lock_claim, granted[0])
     as_unit(wallet_app, "insurer", record_feedback, granted[0], Feedback(1000, "S-1", "V-1", auth.created_at))
@@ -75,15 +82,19 @@ def test_item_amounts_on_the_detail_page_go_through_the_shared_filter(resident_c
 
 
 def test_after_a_red_reversal_the_resident_is_pointed_to_the_red_bill_not_asked_to_authorize_again(
-        resident_client, granted, wallet_app, network, fiscal_client):
+    resident_client, granted, wallet_app, network, fiscal_client
+):
     bill = auth_row(wallet_app, granted[0]).bill
     red_reverse_and_follow(network, fiscal_client, wallet_app, resident_client, bill)
     body = last_notice(wallet_app, "expired")
     assert "重新授权" not in body and "红字票据" in body
     with wallet_app.app_context():
         ref = json.loads(db.session.get(Bill, bill.id).status_json)["red_bill"]
-        red = db.session.scalar(select(Bill).where(Bill.resident_id == bill.resident_id, Bill.code == ref["code"],
-                                                   Bill.number == ref["number"]))
+        red = db.session.scalar(
+            select(Bill).where(
+                Bill.resident_id == bill.resident_id, Bill.code == ref["code"], Bill.number == ref["number"]
+            )
+        )
         assert red is not None and red.total < 0, "the red bill is collected with the original"
         red_id, red_code, red_number = red.id, red.code, red.number
     link = f'<a href="/bills/{red_id}">{red_code}-{red_number}</a>'

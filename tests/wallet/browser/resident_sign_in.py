@@ -1,4 +1,5 @@
 """A resident's first sign-in in the browser, as several browser tests need it before their own steps."""
+
 from __future__ import annotations
 
 import re

@@ -2,25 +2,25 @@
 detail in every state (normal, partly reimbursed, red-reversed and its red bill), the authorize flow with
 one press of 确认授权 before the face check, the receipt, revoking, refusals, notifications, the access
 history, an import of someone else's PDF, a bill that failed verification, and the console's cancel page."""
+
 from __future__ import annotations
 
 import re
 
 import requests
-from sqlalchemy import select
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
 from common.timeutil import utcnow
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import CONSOLE, check_page
-from tests.wallet.authorization.fixtures import (as_unit, claimable, collected, demo_units,  # noqa: F401  (fixtures)
-                                                 grant, resident_id_of)
+from tests.wallet.authorization.fixtures import as_unit, claimable, collected, demo_units, grant, resident_id_of  # noqa: F401  (fixtures)
 from tests.wallet.browser.resident_sign_in import log_in_first_time
 from tests.wallet.browser.test_unit_accounts_console import console, finance_logs_in
 from tests.wallet.imports.bills import layout_pdf
 from wallet.demo import demo_unit
 from wallet.extensions import db
-from wallet.models import Claim, Bill
+from wallet.models import Bill, Claim
 from wallet.services.reimbursement import Feedback, lock_claim, record_feedback
 
 ISSUER = {"Authorization": "Bearer dev-only-issuer-token"}
@@ -39,8 +39,9 @@ def bill_of(wallet_app, bill_id: int) -> Bill:
         return bill
 
 
-def test_authorizing_with_one_press_and_every_page_around_it(system, seeded_idp, network, running_worker, demo_units,
-                                                             wallet_app, page: Page):
+def test_authorizing_with_one_press_and_every_page_around_it(
+    system, seeded_idp, network, running_worker, demo_units, wallet_app, page: Page
+):
     rid = signed_in(page, network, wallet_app)
     first, second, third = claimable(wallet_app, rid, 3)
     insurer = demo_unit("insurer").name
@@ -66,14 +67,14 @@ def test_authorizing_with_one_press_and_every_page_around_it(system, seeded_idp,
 
     page.get_by_role("link", name="查看授权进度").first.click()
     check_page(page, "authz-authorizations")
-    page.locator(f"li.auth-item[data-bill='{bill_of(wallet_app, first).code}-{bill_of(wallet_app, first).number}']") \
-        .get_by_role("link", name="撤销授权").click()
+    page.locator(
+        f"li.auth-item[data-bill='{bill_of(wallet_app, first).code}-{bill_of(wallet_app, first).number}']"
+    ).get_by_role("link", name="撤销授权").click()
     expect(page.get_by_role("heading", name="撤销授权？")).to_be_visible()
     check_page(page, "authz-revoke-confirm")
 
     with wallet_app.app_context():
-        held = {a.bill_id: a.id for a in db.session.scalars(
-            select(Claim).where(Claim.resident_id == rid))}
+        held = {a.bill_id: a.id for a in db.session.scalars(select(Claim).where(Claim.resident_id == rid))}
     as_unit(wallet_app, "insurer", lock_claim, held[first])
     page.get_by_role("button", name="确认撤销授权").click()
     expect(page.get_by_role("heading", name="无法撤销授权")).to_be_visible()
@@ -88,8 +89,12 @@ def test_authorizing_with_one_press_and_every_page_around_it(system, seeded_idp,
     check_page(page, "authz-bill-partly-reimbursed")
 
     red_target = bill_of(wallet_app, second)
-    reversed_ = requests.post(f"{network.api}/issuer/bills/{red_target.code}/{red_target.number}/red-reverse",
-                              json={}, headers=ISSUER, timeout=10)
+    reversed_ = requests.post(
+        f"{network.api}/issuer/bills/{red_target.code}/{red_target.number}/red-reverse",
+        json={},
+        headers=ISSUER,
+        timeout=10,
+    )
     assert reversed_.status_code == 200, reversed_.text
     page.goto(f"/bills/{second}")
     expect(page.get_by_test_id("linked-bill").get_by_role("link")).to_be_visible(timeout=15000)
@@ -107,13 +112,15 @@ def test_authorizing_with_one_press_and_every_page_around_it(system, seeded_idp,
     check_page(page, "authz-refusal-404", allow_console=("404",))
 
 
-def test_someone_elses_pdf_and_a_bill_that_failed_verification(system, seeded_idp, network, running_worker,
-                                                              wallet_app, page: Page):
+def test_someone_elses_pdf_and_a_bill_that_failed_verification(
+    system, seeded_idp, network, running_worker, wallet_app, page: Page
+):
     signed_in(page, network, wallet_app)
     other = network.issue("p2", amount=8800)
     page.goto("/import")
     page.locator("#pdf-file").set_input_files(
-        files={"name": "bill.pdf", "mimeType": "application/pdf", "buffer": layout_pdf(network, other)})
+        files={"name": "bill.pdf", "mimeType": "application/pdf", "buffer": layout_pdf(network, other)}
+    )
     page.get_by_role("region", name="上传版式文件（PDF）").get_by_role("button", name="上传并核验").click()
     expect(page.get_by_test_id("refusal")).to_contain_text("交款人不是您本人")
     expect(page.locator("#import-outcome")).not_to_contain_text(other["number"])

@@ -1,6 +1,7 @@
 """Two browsers, one claim: the resident (phone) authorizes bills to the demo insurer, the insurer (desktop)
 locks, reimburses part and rejects the other, and the resident watches every step arrive without a reload;
 the remainder then goes to the medical-insurance agency, which reimburses it."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,9 @@ def open_claim(desk: Page, bill: Bill) -> None:
     expect(desk.get_by_test_id("signature")).to_contain_text("签名有效")
 
 
-def authorize(page: Page, unit_search: str, unit_name: str, bills: list[Bill], claim_ref: str,
-              preselected: bool = False) -> None:
+def authorize(
+    page: Page, unit_search: str, unit_name: str, bills: list[Bill], claim_ref: str, preselected: bool = False
+) -> None:
     page.wait_for_load_state()  # htmx listens from the load on; typing earlier sends nothing
     page.get_by_label("搜索报销单位").fill(unit_search)
     # The results are swapped in after a pause in typing; a click before that can land on the old list.
@@ -58,8 +60,9 @@ def authorize(page: Page, unit_search: str, unit_name: str, bills: list[Bill], c
     page.get_by_role("button", name="确认授权").click()
 
 
-def test_resident_watches_two_units_reimburse_a_bill_live(system, seeded_idp, network, running_worker, demo_units,
-                                                          wallet_app, page: Page, browser: Browser, screenshot_dir):
+def test_resident_watches_two_units_reimburse_a_bill_live(
+    system, seeded_idp, network, running_worker, demo_units, wallet_app, page: Page, browser: Browser, screenshot_dir
+):
     log_in_first_time(page, "乌日娜")
     expect(page.get_by_test_id("totals")).to_contain_text(f"共 {network.payer_bill_count('p1')} 张", timeout=15000)
     with wallet_app.app_context():

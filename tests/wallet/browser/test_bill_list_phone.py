@@ -1,4 +1,5 @@
 """A resident with many bills scrolls to the end of the list: every bill once, in order, totals kept."""
+
 from __future__ import annotations
 
 import os
@@ -36,15 +37,17 @@ def listed_in_order(wallet_app) -> tuple[list[str], str]:
     """The resident's bill links in list order (newest first), and their sum as the totals show it."""
     with wallet_app.app_context():
         rid = resident_for_id_number(persona("p1").id_number)
-        ids = db.session.scalars(select(Bill.id).where(Bill.resident_id == rid)
-                                 .order_by(Bill.issued_at.desc(), Bill.id.desc())).all()
+        ids = db.session.scalars(
+            select(Bill.id).where(Bill.resident_id == rid).order_by(Bill.issued_at.desc(), Bill.id.desc())
+        ).all()
         total = db.session.execute(select(func.sum(Bill.total)).where(Bill.resident_id == rid)).scalar_one()
     return [f"/bills/{i}" for i in ids], yuan_display(int(total))  # PostgreSQL sums to a Decimal
 
 
 def shown_links(page: Page) -> list[str]:
     return page.locator("#bill-results .bill-card a.bill-link").evaluate_all(
-        "links => links.map((a) => a.getAttribute('href'))")
+        "links => links.map((a) => a.getAttribute('href'))"
+    )
 
 
 def expect_totals(page: Page, amount: str) -> None:
@@ -54,8 +57,9 @@ def expect_totals(page: Page, amount: str) -> None:
     expect(totals).to_contain_text(amount)
 
 
-def test_infinite_scroll_appends_every_bill_once_and_keeps_totals(system, seeded_idp, many_bills, running_worker,
-                                                                  wallet_app, page: Page):
+def test_infinite_scroll_appends_every_bill_once_and_keeps_totals(
+    system, seeded_idp, many_bills, running_worker, wallet_app, page: Page
+):
     log_in_first_time(page, "乌日娜")
     expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
     expected, amount = listed_in_order(wallet_app)
@@ -75,9 +79,9 @@ def test_infinite_scroll_appends_every_bill_once_and_keeps_totals(system, seeded
         page.screenshot(path=str(DOCS / "wallet-list-after-load-more.png"), full_page=False)
 
 
-def test_load_more_links_page_through_every_bill_without_javascript(system, seeded_idp, many_bills,
-                                                                    running_worker, wallet_app, browser: Browser,
-                                                                    browser_context_args: dict[str, Any]):
+def test_load_more_links_page_through_every_bill_without_javascript(
+    system, seeded_idp, many_bills, running_worker, wallet_app, browser: Browser, browser_context_args: dict[str, Any]
+):
     # Logging in needs no script either: the identity stub and the activation page are plain forms.
     context = browser.new_context(**browser_context_args, java_script_enabled=False)
     page = context.new_page()

@@ -1,4 +1,5 @@
 """A resident reads every field the data standard gives a medical bill on its page, and its 医疗收费明细."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,9 @@ def field(page: Page, label: str):
     return page.locator(f"dt:text-is('{label}') + dd").first
 
 
-def test_an_inpatient_bill_shows_the_standard_fields_and_its_charge_details(system, seeded_idp, network,
-                                                                            running_worker, wallet_app, page: Page):
+def test_an_inpatient_bill_shows_the_standard_fields_and_its_charge_details(
+    system, seeded_idp, network, running_worker, wallet_app, page: Page
+):
     signed_in(page, network)
     open_inpatient_bill(page)
     opened = re.search(r"/bills/(\d+)", page.url)
@@ -44,7 +46,14 @@ def test_an_inpatient_bill_shows_the_standard_fields_and_its_charge_details(syst
     row = page.locator("table.items").first.locator("tbody tr").first
     expect(row).to_contain_text(first["standard"])
     assert page.locator("table.items").first.locator("thead th").all_inner_texts() == [
-        "项目", "标准", "数量", "单价", "金额", "自费", "备注"]
+        "项目",
+        "标准",
+        "数量",
+        "单价",
+        "金额",
+        "自费",
+        "备注",
+    ]
     details = page.get_by_test_id("charge-details")
     details.locator("summary").click()
     expect(details.locator("summary")).to_have_text(f"医疗收费明细（{len(medical['details'])} 项）")

@@ -1,4 +1,5 @@
 """A resident on a phone finds every bill issued to them nationwide, and sees changes arrive live."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,9 @@ def cards(page: Page):
     return page.locator("#bill-results .bill-card")
 
 
-def test_resident_browses_filters_searches_and_opens_a_bill(system, seeded_idp, network, running_worker,
-                                                            page: Page, screenshot_dir):
+def test_resident_browses_filters_searches_and_opens_a_bill(
+    system, seeded_idp, network, running_worker, page: Page, screenshot_dir
+):
     expected = network.payer_bill_count("p1")
     log_in_first_time(page, "乌日娜")
     expect(page.get_by_test_id("totals")).to_contain_text(f"共 {expected} 张", timeout=15000)
@@ -68,8 +70,9 @@ def test_resident_browses_filters_searches_and_opens_a_bill(system, seeded_idp, 
     expect(page.get_by_role("img", name=re.compile("票据查验二维码"))).to_be_visible()
 
 
-def test_new_and_red_reversed_bills_appear_without_reload(system, seeded_idp, network, running_worker,
-                                                          page: Page, browser: Browser):
+def test_new_and_red_reversed_bills_appear_without_reload(
+    system, seeded_idp, network, running_worker, page: Page, browser: Browser
+):
     expected = network.payer_bill_count("p1")
     log_in_first_time(page, "乌日娜")
     expect(page.get_by_test_id("totals")).to_contain_text(f"共 {expected} 张", timeout=15000)

@@ -1,4 +1,5 @@
 """A form left open past its 8 hours, sent with htmx on a phone: the page says it expired and how to go on."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect

@@ -1,5 +1,6 @@
 """A resident takes their data away on a phone: face verification, the export queued, the worker's progress
 on the page without a reload, the zip downloaded once it is ready; a build that fails is tried again."""
+
 from __future__ import annotations
 
 import threading
@@ -49,8 +50,9 @@ def start_worker(wallet_app) -> tuple[threading.Thread, threading.Event]:
     return thread, stop
 
 
-def test_resident_exports_their_data_on_a_phone(system, seeded_idp, network, wallet_app, fiscal_client,
-                                                held_network, monkeypatch, page: Page, tmp_path):
+def test_resident_exports_their_data_on_a_phone(
+    system, seeded_idp, network, wallet_app, fiscal_client, held_network, monkeypatch, page: Page, tmp_path
+):
     log_in_first_time(page, "乌日娜")
     expect(page.get_by_role("navigation", name="主导航")).to_be_visible()
     collect(wallet_app, fiscal_client, "p1")

@@ -1,6 +1,7 @@
 """A bill the unit took in itself (文件报销) is one of its claims like any other: when the bill is also in a
 resident's wallet, the unit's lock and reimbursement reach the resident's notifications and access history,
 and the finance department's figures count them — because they are the same claim rows."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Browser, Page, expect
@@ -18,12 +19,17 @@ from wallet.services.file_claims import take_in
 
 
 def test_a_file_claims_lock_and_reimbursement_reach_the_resident_and_the_figures(
-        system, seeded_idp, network, running_worker, demo_units, wallet_app, page: Page, browser: Browser,
-        base_url: str):
+    system, seeded_idp, network, running_worker, demo_units, wallet_app, page: Page, browser: Browser, base_url: str
+):
     rid = signed_in(page, network, wallet_app)
     bill = bill_of(wallet_app, claimable(wallet_app, rid, 1)[0])
-    handed_over = FiveElements(code=bill.code, number=bill.number, check=bill.check_code,
-                               issued_on=to_local(bill.issued_at).date(), amount_fen=bill.total)
+    handed_over = FiveElements(
+        code=bill.code,
+        number=bill.number,
+        check=bill.check_code,
+        issued_on=to_local(bill.issued_at).date(),
+        amount_fen=bill.total,
+    )
     claim_id = as_unit(wallet_app, "insurer", take_in, handed_over, "elements")
     insurer = demo_unit("insurer").name
 

@@ -1,4 +1,5 @@
 """A person opens the wallet on a phone and sees where to start."""
+
 from __future__ import annotations
 
 import os

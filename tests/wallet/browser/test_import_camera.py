@@ -4,6 +4,7 @@ Chromium's fake camera films a ``.y4m`` made in the test from that bill's real Q
 so the page's own scanner (jsQR here: headless Chromium on Linux has no BarcodeDetector)
 reads it, the wallet verifies it with the fiscal network, and the resident adds it.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,26 @@ def camera_film(text: str, folder: Path) -> Path:
     code = qr_image(text, scale=4, border=4)
     frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
     frame.save(png)
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-i", str(png), "-t", "3", "-r", "10",
-                    "-pix_fmt", "yuv420p", str(y4m)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-y",
+            "-loop",
+            "1",
+            "-i",
+            str(png),
+            "-t",
+            "3",
+            "-r",
+            "10",
+            "-pix_fmt",
+            "yuv420p",
+            str(y4m),
+        ],
+        check=True,
+    )
     return y4m
 
 
@@ -44,8 +63,9 @@ def bill(net):
 
 
 @contextmanager
-def phone_filming(text: str, browser_type: BrowserType, launch_args: dict, context_args: dict,
-                  folder: Path) -> Iterator[BrowserContext]:
+def phone_filming(
+    text: str, browser_type: BrowserType, launch_args: dict, context_args: dict, folder: Path
+) -> Iterator[BrowserContext]:
     """A phone-sized Chromium whose rear camera sees a QR code of ``text``; camera use allowed."""
     browser = browser_type.launch(**with_camera(launch_args, camera_film(text, folder), consent=True))
     context = browser.new_context(**context_args, permissions=["camera"])
@@ -57,11 +77,18 @@ def phone_filming(text: str, browser_type: BrowserType, launch_args: dict, conte
 
 
 @pytest.fixture
-def camera_phone(browser_type: BrowserType, browser_type_launch_args: dict, browser_context_args: dict,
-                 bill, base_url: str, tmp_path: Path) -> Iterator[BrowserContext]:
+def camera_phone(
+    browser_type: BrowserType,
+    browser_type_launch_args: dict,
+    browser_context_args: dict,
+    bill,
+    base_url: str,
+    tmp_path: Path,
+) -> Iterator[BrowserContext]:
     """A phone whose camera sees ``bill``'s QR code."""
-    with phone_filming(qr_text_of(bill, base_url), browser_type, browser_type_launch_args, browser_context_args,
-                       tmp_path) as context:
+    with phone_filming(
+        qr_text_of(bill, base_url), browser_type, browser_type_launch_args, browser_context_args, tmp_path
+    ) as context:
         yield context
 
 
@@ -70,8 +97,9 @@ def log_in_to_import(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/import$"))
 
 
-def test_resident_scans_a_paper_bill_with_the_camera_and_adds_it(system, seeded_idp, bill, camera_phone,
-                                                                  wallet_app, screenshot_dir):
+def test_resident_scans_a_paper_bill_with_the_camera_and_adds_it(
+    system, seeded_idp, bill, camera_phone, wallet_app, screenshot_dir
+):
     page = camera_phone.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

@@ -1,5 +1,6 @@
 """Importing on a 360 px phone without the camera: a photo with progress while it is checked, the
 layout PDF, and the five elements typed with the keyboard alone, each field checked inline."""
+
 from __future__ import annotations
 
 import re
@@ -22,14 +23,14 @@ def fits_the_phone(page: Page) -> bool:
 
 def watch(page: Page) -> list[str]:
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "status of 4" not in m.text
-            else None)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "status of 4" not in m.text else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
     return problems
 
 
-def test_a_photo_upload_shows_progress_while_checked_then_the_bill(system, seeded_idp, net, page: Page,
-                                                                    wallet_app, screenshot_dir):
+def test_a_photo_upload_shows_progress_while_checked_then_the_bill(
+    system, seeded_idp, net, page: Page, wallet_app, screenshot_dir
+):
     problems = watch(page)
     item = net.issue("p1", amount=12345)
     photo = photograph(bill_sheet(elements_of(item)), Shot(size=(4000, 3000), rotate=21, tilt=0.05, quality=40))
@@ -40,7 +41,8 @@ def test_a_photo_upload_shows_progress_while_checked_then_the_bill(system, seede
     net.faults(latency_ms=1500)
     form = page.locator("form", has=page.get_by_label("选择或拍摄票据照片"))
     page.get_by_label("选择或拍摄票据照片").set_input_files(
-        files={"name": "IMG_0412.jpg", "mimeType": "image/jpeg", "buffer": photo})
+        files={"name": "IMG_0412.jpg", "mimeType": "image/jpeg", "buffer": photo}
+    )
     form.get_by_role("button", name="上传并核验").click()
     busy = page.locator("#photo-busy")
     expect(busy).to_be_visible()
@@ -63,16 +65,16 @@ def test_a_photo_upload_shows_progress_while_checked_then_the_bill(system, seede
     assert problems == []
 
 
-def test_refusals_appear_in_place_and_change_nothing(system, seeded_idp, net, page: Page, wallet_app,
-                                                     screenshot_dir):
+def test_refusals_appear_in_place_and_change_nothing(system, seeded_idp, net, page: Page, wallet_app, screenshot_dir):
     problems = watch(page)
     item = net.issue("p1")
     log_in_to_import(page)
     pdf_input = page.get_by_label("选择开票单位提供的 PDF 文件")
     pdf_form = page.locator("form", has=pdf_input)
 
-    pdf_input.set_input_files(files={"name": "bill.pdf", "mimeType": "application/pdf",
-                                      "buffer": tampered_pdf(layout_pdf(net, item))})
+    pdf_input.set_input_files(
+        files={"name": "bill.pdf", "mimeType": "application/pdf", "buffer": tampered_pdf(layout_pdf(net, item))}
+    )
     pdf_form.get_by_role("button", name="上传并核验").click()
     outcome = page.locator("#import-outcome")
     expect(outcome.get_by_role("heading", name="未通过核验")).to_be_visible()
@@ -91,8 +93,9 @@ def test_refusals_appear_in_place_and_change_nothing(system, seeded_idp, net, pa
     expect(pdf_input).to_have_attribute("aria-invalid", "true")
     assert pdf_input.evaluate("input => input.validity.valid") is False
 
-    pdf_input.set_input_files(files={"name": "bill.pdf", "mimeType": "application/pdf",
-                                      "buffer": layout_pdf(net, item)})
+    pdf_input.set_input_files(
+        files={"name": "bill.pdf", "mimeType": "application/pdf", "buffer": layout_pdf(net, item)}
+    )
     expect(pdf_form.locator("[data-file-problem]")).to_have_text("")
     pdf_form.get_by_role("button", name="上传并核验").click()
     expect(outcome.get_by_role("heading", name="票据真实有效")).to_be_visible()
@@ -100,8 +103,9 @@ def test_refusals_appear_in_place_and_change_nothing(system, seeded_idp, net, pa
     assert problems == []
 
 
-def test_five_elements_typed_with_the_keyboard_are_checked_field_by_field(system, seeded_idp, net, page: Page,
-                                                                          wallet_app, screenshot_dir):
+def test_five_elements_typed_with_the_keyboard_are_checked_field_by_field(
+    system, seeded_idp, net, page: Page, wallet_app, screenshot_dir
+):
     problems = watch(page)
     item = net.issue("p1", amount=9900)
     good = fields_of(item)

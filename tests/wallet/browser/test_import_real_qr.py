@@ -4,6 +4,7 @@ Guangdong prints the national platform's link without the amount. The phone's fa
 films that exact code; the page opens the five elements filled from the code with the
 amount focused, the resident types the amount from the paper, and adds the bill.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,23 +30,35 @@ def guangdong_bill(net):
 
 
 @pytest.fixture
-def camera_on_guangdong_bill(browser_type: BrowserType, browser_type_launch_args: dict, browser_context_args: dict,
-                             net, guangdong_bill, tmp_path: Path) -> Iterator[BrowserContext]:
-    with phone_filming(printed_qr_of(net, guangdong_bill), browser_type, browser_type_launch_args,
-                       browser_context_args, tmp_path) as context:
+def camera_on_guangdong_bill(
+    browser_type: BrowserType,
+    browser_type_launch_args: dict,
+    browser_context_args: dict,
+    net,
+    guangdong_bill,
+    tmp_path: Path,
+) -> Iterator[BrowserContext]:
+    with phone_filming(
+        printed_qr_of(net, guangdong_bill), browser_type, browser_type_launch_args, browser_context_args, tmp_path
+    ) as context:
         yield context
 
 
-def test_a_scanned_code_without_the_amount_asks_for_it_and_the_bill_is_added(system, seeded_idp, net, guangdong_bill,
-                                                                            camera_on_guangdong_bill, wallet_app):
+def test_a_scanned_code_without_the_amount_asks_for_it_and_the_bill_is_added(
+    system, seeded_idp, net, guangdong_bill, camera_on_guangdong_bill, wallet_app
+):
     page = watch(camera_on_guangdong_bill.new_page())
     log_in_to_import(page)
     page.get_by_role("button", name="打开相机扫码").click()
     asked = page.get_by_test_id("incomplete-qr")
     expect(asked).to_contain_text("二维码中没有金额，请按纸质票据填写金额。", timeout=15000)
     elements = elements_of(guangdong_bill)
-    for label, value in (("票据代码", elements.code), ("票据号码", elements.number), ("校验码", elements.check),
-                         ("开票日期", elements.date_text)):
+    for label, value in (
+        ("票据代码", elements.code),
+        ("票据号码", elements.number),
+        ("校验码", elements.check),
+        ("开票日期", elements.date_text),
+    ):
         expect(page.get_by_label(label)).to_have_value(re.compile(value, re.I))
     amount = page.get_by_label("金额（元）")
     expect(amount).to_be_focused()

@@ -1,4 +1,5 @@
 """At phone size, a demo person logs in through 蒙速办, activates the account, logs out, and logs in again."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """At phone size, a person logs in with phone number and the SMS code the stub shows on screen."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect

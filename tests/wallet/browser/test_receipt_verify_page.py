@@ -1,5 +1,6 @@
 """A unit's clerk pastes the receipt a resident handed over and reads, in Chinese, whether it is genuine and
 which unit and bills it covers; one changed character and the page says it was altered."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
@@ -48,8 +49,9 @@ def test_a_pasted_receipt_is_checked_on_the_verify_page(system, wallet_app, coll
     check_page(page, "receipt-verify-altered", allow_console=["422"])
 
 
-def test_a_receipt_file_is_chosen_behind_a_chinese_button(system, wallet_app, collected, demo_units, page: Page,
-                                                          tmp_path):
+def test_a_receipt_file_is_chosen_behind_a_chinese_button(
+    system, wallet_app, collected, demo_units, page: Page, tmp_path
+):
     token, _ = receipt_jws(wallet_app, collected, demo_units["insurer"])
     saved = tmp_path / "authorization-receipt-1.jws"
     saved.write_text(token)

@@ -1,4 +1,5 @@
 """Every resident page as a person sees it on a phone: whole, drawn, readable, in Chinese, easy to tap."""
+
 from __future__ import annotations
 
 import io
@@ -28,8 +29,7 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 def signed_in(page: Page, network) -> None:
     """乌日娜 logged in for the first time, her bills collected and listed."""
     log_in_first_time(page, "乌日娜")
-    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {network.payer_bill_count('p1')} 张",
-                                                          timeout=15000)
+    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {network.payer_bill_count('p1')} 张", timeout=15000)
 
 
 def shown_bill(wallet_app, bill_id: int) -> Bill:
@@ -52,9 +52,11 @@ def test_logged_out_pages_and_the_login_the_resident_meets(system, seeded_idp, p
     for label in ("票据", "导入", "授权", "我的"):
         expect(tabs.get_by_role("link", name=label, exact=True)).to_be_visible()
     drawn = tabs.locator("svg[aria-hidden=true] use").evaluate_all(
-        "uses => uses.map((use) => { const box = use.getBBox(); return [box.width, box.height]; })")
-    assert len(drawn) == 4 and all(w >= 8 and h >= 8 and max(w, h) >= 16 for w, h in drawn), \
+        "uses => uses.map((use) => { const box = use.getBBox(); return [box.width, box.height]; })"
+    )
+    assert len(drawn) == 4 and all(w >= 8 and h >= 8 and max(w, h) >= 16 for w, h in drawn), (
         f"tab icons not drawn: {drawn}"
+    )
     page.goto("/import")
     check_page(page, "look-import-logged-out")
 
@@ -72,8 +74,9 @@ def test_logged_out_pages_and_the_login_the_resident_meets(system, seeded_idp, p
     check_page(page, "look-idp-consent")
 
 
-def test_bill_list_and_detail_keep_dates_amounts_and_codes_whole(system, seeded_idp, network, running_worker,
-                                                                 page: Page):
+def test_bill_list_and_detail_keep_dates_amounts_and_codes_whole(
+    system, seeded_idp, network, running_worker, page: Page
+):
     signed_in(page, network)
     check_page(page, "look-bill-list")
     open_inpatient_bill(page)
@@ -82,8 +85,9 @@ def test_bill_list_and_detail_keep_dates_amounts_and_codes_whole(system, seeded_
     check_page(page, "look-bill-detail")
 
 
-def test_qr_page_shows_a_drawn_code_that_opens_the_bill_check(system, seeded_idp, network, running_worker,
-                                                               wallet_app, page: Page):
+def test_qr_page_shows_a_drawn_code_that_opens_the_bill_check(
+    system, seeded_idp, network, running_worker, wallet_app, page: Page
+):
     signed_in(page, network)
     open_inpatient_bill(page)
     bill = shown_bill(wallet_app, int(page.url.rstrip("/").rsplit("/", 1)[1]))
@@ -96,9 +100,13 @@ def test_qr_page_shows_a_drawn_code_that_opens_the_bill_check(system, seeded_idp
     assert len(decoded) == 1, "the QR image on screen does not decode"
     url = urlsplit(decoded[0])
     assert f"{url.scheme}://{url.netloc}{url.path}" == f"{system.url}/check"
-    assert parse_qs(url.query) == {"code": [bill.code], "number": [bill.number], "check": [bill.check_code],
-                                   "date": [to_local(bill.issued_at).strftime("%Y%m%d")],
-                                   "amount": [yuan(bill.total)]}
+    assert parse_qs(url.query) == {
+        "code": [bill.code],
+        "number": [bill.number],
+        "check": [bill.check_code],
+        "date": [to_local(bill.issued_at).strftime("%Y%m%d")],
+        "amount": [yuan(bill.total)],
+    }
     check_page(page, "wallet-bill-qr")
     if os.environ.get("UPDATE_DOC_SCREENSHOTS"):
         DOCS.mkdir(exist_ok=True)
@@ -109,8 +117,7 @@ def test_qr_page_shows_a_drawn_code_that_opens_the_bill_check(system, seeded_idp
     check_page(page, "look-check-result")
 
 
-def test_import_page_chooses_files_through_chinese_labels(system, seeded_idp, network, running_worker,
-                                                          page: Page):
+def test_import_page_chooses_files_through_chinese_labels(system, seeded_idp, network, running_worker, page: Page):
     signed_in(page, network)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="导入").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("导入票据")
@@ -120,7 +127,8 @@ def test_import_page_chooses_files_through_chinese_labels(system, seeded_idp, ne
     photo.set_input_files(files={"name": "票据照片.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" * 400})
     expect(page.locator("#photo-chosen")).to_have_text("已选择：票据照片.jpg（不到 0.1 兆）")
     page.get_by_label("选择开票单位提供的 PDF 文件").set_input_files(
-        files={"name": "bill.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n" + b" " * 2 * 1048576})
+        files={"name": "bill.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n" + b" " * 2 * 1048576}
+    )
     expect(page.locator("#pdf-chosen")).to_have_text("已选择：bill.pdf（2.0 兆）")
 
 
@@ -135,8 +143,9 @@ def test_me_page(system, seeded_idp, network, running_worker, page: Page):
         page.go_back()
 
 
-def test_authorize_selection_notifications_and_access_history(system, seeded_idp, network, running_worker,
-                                                              demo_units, page: Page):
+def test_authorize_selection_notifications_and_access_history(
+    system, seeded_idp, network, running_worker, demo_units, page: Page
+):
     signed_in(page, network)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="授权").click()
     check_page(page, "look-authorizations")
@@ -168,11 +177,23 @@ document.addEventListener("securitypolicyviolation",
 """
 
 
-@pytest.mark.parametrize("path", [
-    "/", "/import", "/check", "/check?code=15010001&number=0000000001&check=abc123&date=20260101&amount=1.00",
-    "/no-such-page", "/unit/login", "/finance/login",
-    "/idp/", "/idp/login", "/idp/verify-face", "/fiscal/", "/fiscal/console/login",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/import",
+        "/check",
+        "/check?code=15010001&number=0000000001&check=abc123&date=20260101&amount=1.00",
+        "/no-such-page",
+        "/unit/login",
+        "/finance/login",
+        "/idp/",
+        "/idp/login",
+        "/idp/verify-face",
+        "/fiscal/",
+        "/fiscal/console/login",
+    ],
+)
 def test_no_page_breaks_the_content_security_policy(system, seeded_idp, page: Page, path: str):
     page.add_init_script(VIOLATIONS)
     errors: list[str] = []
@@ -184,5 +205,6 @@ def test_no_page_breaks_the_content_security_policy(system, seeded_idp, page: Pa
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.__cspViolations") == []
     assert [e for e in errors if f"status of {status} " not in e] == []
-    assert page.evaluate("[...document.querySelectorAll('head style')].length") == 0, \
+    assert page.evaluate("[...document.querySelectorAll('head style')].length") == 0, (
         "htmx injected its indicator style (an inline style the policy refuses)"
+    )

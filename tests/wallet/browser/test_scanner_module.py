@@ -3,6 +3,7 @@
 The page under test is served by Playwright routing (no wallet route is involved) with the
 wallet's own Content-Security-Policy; it holds only ``<script src>`` tags, like the import page.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -40,17 +41,17 @@ FORM = """
   </div>
 </form>
 """
-BUTTONS = ('<button type="button" data-qr-start>扫描二维码</button>'
-           '<button type="button" data-qr-stop>停止扫描</button>')
+BUTTONS = '<button type="button" data-qr-start>扫描二维码</button><button type="button" data-qr-stop>停止扫描</button>'
 
 
-def page_html(body: str, before: tuple[str, ...] = (), module: str = "/static/js/scanner.js",
-              mode: str = "") -> str:
+def page_html(body: str, before: tuple[str, ...] = (), module: str = "/static/js/scanner.js", mode: str = "") -> str:
     scripts = "".join(f'<script src="{src}"></script>' for src in before)
-    return (f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>扫码导入</title>'
-            f'<script src="/static/vendor/jsqr/jsQR.js"></script>{scripts}'
-            f'<script type="module" src="{module}"></script></head>'
-            f'<body data-mode="{mode}">{body}</body></html>')
+    return (
+        f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>扫码导入</title>'
+        f'<script src="/static/vendor/jsqr/jsQR.js"></script>{scripts}'
+        f'<script type="module" src="{module}"></script></head>'
+        f'<body data-mode="{mode}">{body}</body></html>'
+    )
 
 
 @dataclass
@@ -66,14 +67,18 @@ class FakeSite:
         headers = {"Content-Security-Policy": content_security_policy("'self'")}
         if request.method == "POST":
             self.posts.append((path, parse_qs(request.post_data or "")))
-            route.fulfill(status=200, headers=headers, content_type="text/html; charset=utf-8",
-                          body="<!doctype html><title>已提交</title><h1>已提交</h1>")
+            route.fulfill(
+                status=200,
+                headers=headers,
+                content_type="text/html; charset=utf-8",
+                body="<!doctype html><title>已提交</title><h1>已提交</h1>",
+            )
         elif path in self.pages:
-            route.fulfill(status=200, headers=headers, content_type="text/html; charset=utf-8",
-                          body=self.pages[path])
+            route.fulfill(status=200, headers=headers, content_type="text/html; charset=utf-8", body=self.pages[path])
         elif (file := self.local_file(path)) is not None:
-            route.fulfill(status=200, headers=headers, content_type="text/javascript; charset=utf-8",
-                          body=file.read_bytes())
+            route.fulfill(
+                status=200, headers=headers, content_type="text/javascript; charset=utf-8", body=file.read_bytes()
+            )
         else:
             route.fulfill(status=404, headers=headers, body="not found")
 
@@ -81,7 +86,7 @@ class FakeSite:
     def local_file(path: str) -> Path | None:
         for prefix, folder in (("/static/", STATIC), ("/fixtures/", FIXTURES)):
             if path.startswith(prefix):
-                file = (folder / path[len(prefix):]).resolve()
+                file = (folder / path[len(prefix) :]).resolve()
                 if file.is_file() and file.is_relative_to(folder):
                     return file
         return None
@@ -96,8 +101,26 @@ def fake_camera_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     code = qr_image(PAYLOAD, scale=5, border=4)
     frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
     frame.save(png)
-    subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-loop", "1", "-i", str(png), "-t", "3",
-                    "-r", "10", "-pix_fmt", "yuv420p", str(y4m)], check=True)
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-loglevel",
+            "error",
+            "-y",
+            "-loop",
+            "1",
+            "-i",
+            str(png),
+            "-t",
+            "3",
+            "-r",
+            "10",
+            "-pix_fmt",
+            "yuv420p",
+            str(y4m),
+        ],
+        check=True,
+    )
     return y4m
 
 
@@ -112,8 +135,9 @@ def with_camera(launch_args: dict, video: Path | None, consent: bool) -> dict:
 
 
 @pytest.fixture(scope="module")
-def camera_browser(browser_type: BrowserType, browser_type_launch_args: dict,
-                   fake_camera_video: Path) -> Iterator[Browser]:
+def camera_browser(
+    browser_type: BrowserType, browser_type_launch_args: dict, fake_camera_video: Path
+) -> Iterator[Browser]:
     browser = browser_type.launch(**with_camera(browser_type_launch_args, fake_camera_video, consent=True))
     yield browser
     browser.close()
@@ -124,10 +148,12 @@ def visit(camera_browser: Browser) -> Iterator[Callable[..., tuple[Page, list[st
     """Opens a path of a fake site in a fresh phone-sized context; collects script errors."""
     contexts: list[BrowserContext] = []
 
-    def open_page(site: FakeSite, path: str, *, browser: Browser = camera_browser,
-                  camera_allowed: bool = True) -> tuple[Page, list[str]]:
-        context = browser.new_context(permissions=["camera"] if camera_allowed else [],
-                                      viewport={"width": 360, "height": 780}, locale="zh-CN")
+    def open_page(
+        site: FakeSite, path: str, *, browser: Browser = camera_browser, camera_allowed: bool = True
+    ) -> tuple[Page, list[str]]:
+        context = browser.new_context(
+            permissions=["camera"] if camera_allowed else [], viewport={"width": 360, "height": 780}, locale="zh-CN"
+        )
         contexts.append(context)
         context.route(f"{ORIGIN}/**", site.handle)
         page = context.new_page()
@@ -154,8 +180,9 @@ def test_scanning_a_bill_fills_the_hidden_field_and_submits_its_form(visit):
 
 def test_the_read_code_stays_in_the_field_and_the_camera_is_released(visit):
     body = FORM.format(buttons=BUTTONS)
-    site = FakeSite({"/import": page_html(body, before=("/fixtures/hold_submit.js",
-                                                        "/fixtures/record_camera_requests.js"))})
+    site = FakeSite(
+        {"/import": page_html(body, before=("/fixtures/hold_submit.js", "/fixtures/record_camera_requests.js"))}
+    )
     page, problems = visit(site, "/import")
     page.get_by_role("button", name="扫描二维码").click()
     page.wait_for_function("() => window.submissions.length === 1")
@@ -210,8 +237,11 @@ def test_start_scanner_reports_the_code_once_and_releases_the_camera(visit):
     report = page.evaluate("window.scannerReport")
     assert report["codes"] == [PAYLOAD]
     assert report["videoCleared"] is True
-    assert report["statuses"] == ["正在打开相机…", "请将票据上的二维码放在取景框内，保持稳定。",
-                                  "已识别二维码，正在核验票据…"]
+    assert report["statuses"] == [
+        "正在打开相机…",
+        "请将票据上的二维码放在取景框内，保持稳定。",
+        "已识别二维码，正在核验票据…",
+    ]
     assert report["errors"] == []
     assert problems == []
 
@@ -234,13 +264,22 @@ def test_a_native_detector_that_does_not_work_falls_back_to_jsqr(visit):
     assert problems == []
 
 
-@pytest.mark.parametrize("fake_camera, consent, message", [
-    pytest.param(True, False, DENIED, id="camera-refused"),
-    pytest.param(False, True, NO_CAMERA, id="no-camera"),
-])
+@pytest.mark.parametrize(
+    "fake_camera, consent, message",
+    [
+        pytest.param(True, False, DENIED, id="camera-refused"),
+        pytest.param(False, True, NO_CAMERA, id="no-camera"),
+    ],
+)
 def test_a_camera_that_cannot_be_used_is_explained_in_chinese_and_nothing_is_submitted(
-        browser_type: BrowserType, browser_type_launch_args: dict, fake_camera_video: Path, visit,
-        fake_camera: bool, consent: bool, message: str):
+    browser_type: BrowserType,
+    browser_type_launch_args: dict,
+    fake_camera_video: Path,
+    visit,
+    fake_camera: bool,
+    consent: bool,
+    message: str,
+):
     launch = with_camera(browser_type_launch_args, fake_camera_video if fake_camera else None, consent)
     browser = browser_type.launch(**launch)
     try:

@@ -2,6 +2,7 @@
 carries a one-time activation link (no password), the new administrator activates it (password and
 their own TOTP key), works the inbox and a claim, changes the password, adds a user and disables
 one; finance reads the outbox, the audit log and the figures. Every page passes the visual check."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,14 @@ from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, exp
 from sqlalchemy import select
 
 from tests.support.visual import CONSOLE, check_page
-from tests.wallet.authorization.fixtures import UNIT_APPLICATION, apply_for_unit, claimable, grant
-from tests.wallet.authorization.fixtures import collected, demo_units  # noqa: F401  (fixtures)
+from tests.wallet.authorization.fixtures import (  # noqa: F401  (fixtures)
+    UNIT_APPLICATION,
+    apply_for_unit,
+    claimable,
+    collected,
+    demo_units,
+    grant,
+)
 from tests.wallet.finance.test_figures import PLAN, plant
 from wallet.extensions import db
 from wallet.finance.admin import admin_totp_secret
@@ -47,10 +54,13 @@ def finance_logs_in(context: BrowserContext, wallet_app) -> Page:
 
 def one_line_buttons(page: Page, scope: str) -> list[str]:
     """Labels of buttons under ``scope`` whose text wraps onto more than one line."""
-    return page.evaluate("""(scope) => [...document.querySelectorAll(scope + ' button')].filter((b) => {
+    return page.evaluate(
+        """(scope) => [...document.querySelectorAll(scope + ' button')].filter((b) => {
         const range = document.createRange(); range.selectNodeContents(b);
         return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size > 1;
-      }).map((b) => b.innerText)""", scope)
+      }).map((b) => b.innerText)""",
+        scope,
+    )
 
 
 def save_doc_shot(page: Page, name: str) -> None:
@@ -61,7 +71,8 @@ def save_doc_shot(page: Page, name: str) -> None:
 
 
 def test_finance_approves_and_the_new_unit_activates_works_and_manages_users(
-        system, network, wallet_app, client, collected, fiscal_client, demo_units, browser: Browser, base_url: str):
+    system, network, wallet_app, client, collected, fiscal_client, demo_units, browser: Browser, base_url: str
+):
     assert apply_for_unit(client).status_code == 303
     office = console(browser, base_url)
     finance = finance_logs_in(office, wallet_app)

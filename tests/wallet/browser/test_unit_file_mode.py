@@ -1,4 +1,5 @@
 """A unit at a desktop browser takes a bill handed over as a PDF: verify → 受理报销 → lock → feedback."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
@@ -8,8 +9,9 @@ from tests.wallet.browser.unit_desk import desktop, lock_claim, record_reimburse
 from tests.wallet.imports.bills import layout_pdf
 
 
-def test_unit_verifies_a_layout_pdf_then_locks_and_reimburses_part(system, network, demo_units, browser: Browser,
-                                                                   base_url: str, tmp_path, screenshot_dir):
+def test_unit_verifies_a_layout_pdf_then_locks_and_reimburses_part(
+    system, network, demo_units, browser: Browser, base_url: str, tmp_path, screenshot_dir
+):
     item = network.issue("p1", amount=42000, type_key="court_fee")
     pdf = tmp_path / "bill.pdf"
     pdf.write_bytes(layout_pdf(network, item))

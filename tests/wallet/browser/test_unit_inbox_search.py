@@ -1,4 +1,5 @@
 """The unit clerk narrows the inbox by typing: the results change in place, the address follows, back restores."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Browser, expect
@@ -12,11 +13,13 @@ from wallet.models import Claim
 
 
 def test_typing_in_the_inbox_search_narrows_the_list_without_a_reload(
-        system, wallet_app, network, collected, demo_units, browser: Browser, base_url: str):
+    system, wallet_app, network, collected, demo_units, browser: Browser, base_url: str
+):
     claims = grant(wallet_app, collected, demo_units["insurer"], claimable(wallet_app, collected, 2))
     with wallet_app.app_context():
-        wanted, other = (f"{bill.code}-{bill.number}" for bill in
-                         (db.session.get_one(Claim, claim).bill for claim in claims))
+        wanted, other = (
+            f"{bill.code}-{bill.number}" for bill in (db.session.get_one(Claim, claim).bill for claim in claims)
+        )
     context = desktop(browser, base_url)
     desk = unit_logs_in(context, "insurer")
     expect(desk.get_by_test_id("claim-total")).to_have_text("共 2 条")

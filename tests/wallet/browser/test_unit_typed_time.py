@@ -4,6 +4,7 @@ The whole-page visual check (``tests.support.visual.check_page``) still flags pa
 unit claim page outside the time (the back link's touch target, the signature algorithm's
 Latin name); this test holds the typed time to the same rules: shown, on one line, unclipped.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,7 +35,8 @@ def assert_shown_whole(typed: Locator) -> None:
 
 
 def test_the_claim_page_shows_the_reimbursement_time_as_the_clerk_typed_it(
-        system, wallet_app, network, collected, demo_units, browser: Browser, base_url: str, screenshot_dir):
+    system, wallet_app, network, collected, demo_units, browser: Browser, base_url: str, screenshot_dir
+):
     claim = grant(wallet_app, collected, demo_units["insurer"], claimable(wallet_app, collected, 1))[0]
     context = desktop(browser, base_url)
     desk = unit_logs_in(context, "insurer")

@@ -1,4 +1,5 @@
 """A unit clerk at a desktop browser: signing in and the claim steps many browser tests walk through."""
+
 from __future__ import annotations
 
 import pyotp

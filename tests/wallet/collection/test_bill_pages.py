@@ -1,4 +1,5 @@
 """The bill pages: paging, filters, bad input, and nobody else's bills."""
+
 from __future__ import annotations
 
 import re
@@ -48,9 +49,21 @@ def test_infinite_scroll_pages_through_every_bill_once(signed_in, wallet_app, ne
     assert {int(i) for i in seen} == expected
 
 
-@pytest.mark.parametrize("query", ["year=20x6", "year=1900", "year=²⁰²⁶", "year=٢٠٢٦", "province=99", "status=gone",
-                                   "q=%00", "q=a%07b", "type=%00",
-                                   "cursor=nonsense"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "year=20x6",
+        "year=1900",
+        "year=²⁰²⁶",
+        "year=٢٠٢٦",
+        "province=99",
+        "status=gone",
+        "q=%00",
+        "q=a%07b",
+        "type=%00",
+        "cursor=nonsense",
+    ],
+)
 def test_bad_filters_get_a_chinese_400(signed_in, query):
     response = signed_in.get(f"/?{query}")
     assert response.status_code == 400
@@ -65,8 +78,9 @@ def test_search_treats_wildcards_as_text(signed_in):
 def test_totals_follow_the_filter(signed_in, wallet_app):
     with wallet_app.app_context():
         rid = resident_for_id_number(persona("p1").id_number)
-        inpatient = db.session.scalars(select(Bill).where(Bill.resident_id == rid,
-                                                          Bill.type_key == "medical_inpatient")).all()
+        inpatient = db.session.scalars(
+            select(Bill).where(Bill.resident_id == rid, Bill.type_key == "medical_inpatient")
+        ).all()
     html = signed_in.get("/?type=medical_inpatient").get_data(as_text=True)
     assert f"共 <strong>{len(inpatient)}</strong> 张" in html
 
@@ -84,10 +98,11 @@ def test_an_htmx_filter_gets_the_results_and_the_filter_choices_out_of_band(sign
 
 def test_an_htmx_history_restore_gets_the_whole_list_page(signed_in):
     """htmx asks for the whole page when its history cache misses (back button): not a fragment."""
-    response = signed_in.get("/?type=medical_inpatient", headers={"HX-Request": "true",
-                                                                  "HX-History-Restore-Request": "true"})
+    response = signed_in.get(
+        "/?type=medical_inpatient", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
     html = response.get_data(as_text=True)
-    assert "<html" in html and "我的票据" in html and 'hx-swap-oob' not in html
+    assert "<html" in html and "我的票据" in html and "hx-swap-oob" not in html
     assert "HX-Replace-Url" not in response.headers
 
 
@@ -96,8 +111,13 @@ def test_another_residents_bill_is_not_found(signed_in, wallet_app, fiscal_clien
         other = activate(wallet_app, "p2")
         sync_person(other, persona("p2").id_number, fiscal_client)
         theirs = db.session.scalar(select(Bill.id).where(Bill.resident_id == other))
-    for path in (f"/bills/{theirs}", f"/bills/{theirs}/status", f"/bills/{theirs}/layout.pdf",
-                 f"/bills/{theirs}/qr", f"/bills/{theirs}/qr.svg"):
+    for path in (
+        f"/bills/{theirs}",
+        f"/bills/{theirs}/status",
+        f"/bills/{theirs}/layout.pdf",
+        f"/bills/{theirs}/qr",
+        f"/bills/{theirs}/qr.svg",
+    ):
         assert signed_in.get(path).status_code == 404, path
 
 
@@ -130,7 +150,15 @@ def test_what_may_still_be_claimed_is_what_the_person_bore_less_what_was_paid(si
     listed = signed_in.get("/?status=reimbursable").get_data(as_text=True)
     assert re.search(rf"仍可报销 <strong><span[^>]*>{re.escape(yuan_display(left))}</span>", listed), listed[:2000]
     bill_id, total, bore, paid = insured
-    split = dict(re.findall(r"<dt>(医保已付|您已支付|已报销|仍可报销)</dt><dd><span[^>]*>([^<]+)</span>",
-                            signed_in.get(f"/bills/{bill_id}").get_data(as_text=True)))
-    assert split == {"医保已付": yuan_display(total - bore), "您已支付": yuan_display(bore),
-                     "已报销": yuan_display(paid), "仍可报销": yuan_display(max(0, bore - paid))}
+    split = dict(
+        re.findall(
+            r"<dt>(医保已付|您已支付|已报销|仍可报销)</dt><dd><span[^>]*>([^<]+)</span>",
+            signed_in.get(f"/bills/{bill_id}").get_data(as_text=True),
+        )
+    )
+    assert split == {
+        "医保已付": yuan_display(total - bore),
+        "您已支付": yuan_display(bore),
+        "已报销": yuan_display(paid),
+        "仍可报销": yuan_display(max(0, bore - paid)),
+    }

@@ -1,4 +1,5 @@
 """Totals and filter choices read from the grouped summary agree with counting the rows."""
+
 from __future__ import annotations
 
 import itertools
@@ -23,10 +24,15 @@ def varied(wallet_app, network, resident_id, fiscal_client) -> int:
     with wallet_app.app_context():
         sync_person(resident_id, persona("p1").id_number, fiscal_client)
         ids = db.session.scalars(select(Bill.id).where(Bill.resident_id == resident_id).order_by(Bill.id)).all()
-        states = [("normal", "locked", None), ("normal", "partially_reimbursed", None),
-                  ("normal", "reimbursed", None), ("red_reversed", "unreimbursed", None),
-                  ("exchanged", "unreimbursed", None), ("normal", "unreimbursed", -3300),
-                  ("normal", "partially_reimbursed", -100)]
+        states = [
+            ("normal", "locked", None),
+            ("normal", "partially_reimbursed", None),
+            ("normal", "reimbursed", None),
+            ("red_reversed", "unreimbursed", None),
+            ("exchanged", "unreimbursed", None),
+            ("normal", "unreimbursed", -3300),
+            ("normal", "partially_reimbursed", -100),
+        ]
         for bill_id, (issuance, reimbursement, total) in zip(ids, states, strict=False):
             values: dict[str, object] = {"issuance": issuance, "reimbursement": reimbursement}
             if total is not None:
@@ -56,8 +62,9 @@ def test_every_filter_without_search_totals_the_same_as_the_rows(wallet_app, var
 def test_the_choices_are_the_values_the_bills_have(wallet_app, varied):
     with wallet_app.app_context():
         facets = read_summary(varied).facets()
-        rows = db.session.execute(select(Bill.issue_year, Bill.type_key, Bill.province)
-                                  .where(Bill.resident_id == varied)).all()
+        rows = db.session.execute(
+            select(Bill.issue_year, Bill.type_key, Bill.province).where(Bill.resident_id == varied)
+        ).all()
     assert [int(y) for y, _ in facets["years"]] == sorted({r[0] for r in rows}, reverse=True)
     assert {t for t, _ in facets["types"]} == {r[1] for r in rows}
     assert [p for p, _ in facets["provinces"]] == sorted({r[2] for r in rows})

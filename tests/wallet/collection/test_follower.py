@@ -1,16 +1,17 @@
 """The change-feed follower brings status changes and new bills without the resident asking."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from tests.support.network import persona
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Bill, BillEvent, SyncState
 from wallet.services.collection_jobs import request_sync
 from wallet.services.follower import follow_once
-from wallet.worker import Worker
 from wallet.services.sync import sync_person
-from tests.support.network import persona
+from wallet.worker import Worker
 
 
 def drain(fiscal_client) -> None:
@@ -22,11 +23,15 @@ def test_lock_at_the_network_reaches_the_wallet(wallet_app, network, resident_id
     with wallet_app.app_context():
         sync_person(resident_id, persona("p1").id_number, fiscal_client)
         drain(fiscal_client)
-        bill = db.session.scalars(select(Bill).where(Bill.reimbursement == "unreimbursed",
-                                                     Bill.issuance == "normal")).first()
+        bill = db.session.scalars(
+            select(Bill).where(Bill.reimbursement == "unreimbursed", Bill.issuance == "normal")
+        ).first()
         seq = db.session.get(SyncState, resident_id).change_seq
-        response = network.platform("POST", f"/bills/{bill.code}/{bill.number}/lock",
-                                    json={"unit_code": "91150100MA0N12340B", "unit_name": "测试保险公司"})
+        response = network.platform(
+            "POST",
+            f"/bills/{bill.code}/{bill.number}/lock",
+            json={"unit_code": "91150100MA0N12340B", "unit_name": "测试保险公司"},
+        )
         assert response.status_code == 200, response.text
         drain(fiscal_client)
         db.session.refresh(bill)
@@ -56,8 +61,10 @@ def test_feed_down_then_up_applies_every_event_once(wallet_app, network, residen
             follow_once(fiscal_client, resident_for_id_number)
         except Exception as exc:  # the follower's caller backs off; nothing was applied
             assert type(exc).__name__ == "FiscalUnavailable"
-        assert db.session.scalar(select(Bill).where(Bill.number == issued[0]["number"],
-                                                    Bill.code == issued[0]["code"])) is None
+        assert (
+            db.session.scalar(select(Bill).where(Bill.number == issued[0]["number"], Bill.code == issued[0]["code"]))
+            is None
+        )
         network.clear_faults()
         drain(fiscal_client)
         drain(fiscal_client)
@@ -67,8 +74,9 @@ def test_feed_down_then_up_applies_every_event_once(wallet_app, network, residen
             assert (bill["code"], bill["number"]) in keys
 
 
-def test_the_follower_alone_applies_the_feed_and_leaves_syncs_to_workers(wallet_app, network, resident_id,
-                                                                        fiscal_client):
+def test_the_follower_alone_applies_the_feed_and_leaves_syncs_to_workers(
+    wallet_app, network, resident_id, fiscal_client
+):
     with wallet_app.app_context():
         sync_person(resident_id, persona("p1").id_number, fiscal_client)
         drain(fiscal_client)
@@ -78,8 +86,10 @@ def test_the_follower_alone_applies_the_feed_and_leaves_syncs_to_workers(wallet_
     while follower.tick():
         pass
     with wallet_app.app_context():
-        assert db.session.scalar(select(Bill.id).where(Bill.code == issued["code"],
-                                                       Bill.number == issued["number"])) is not None
+        assert (
+            db.session.scalar(select(Bill.id).where(Bill.code == issued["code"], Bill.number == issued["number"]))
+            is not None
+        )
         assert db.session.get(SyncState, resident_id).state == "queued"
 
 

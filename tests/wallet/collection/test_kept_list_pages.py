@@ -1,4 +1,5 @@
 """The list pages a process keeps between changes: never stale, never another session's."""
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,7 @@ from tests.wallet.authorization.fixtures import claimable, demo_units, grant  # 
 from wallet.extensions import db
 from wallet.identity import seal
 from wallet.identity_lookup import resident_for_id_number
-from wallet.models import Claim, Bill, Resident, SyncState
+from wallet.models import Bill, Claim, Resident, SyncState
 from wallet.models.resident import NAME_PURPOSE
 from wallet.resident.list_cache import EXTENSION, ListCache
 from wallet.services import activity
@@ -44,8 +45,12 @@ def card_of(html: str, bill_id: int) -> str:
 
 def newest_bill(wallet_app, resident_id: int) -> int:
     with wallet_app.app_context():
-        newest = db.session.scalar(select(Bill.id).where(Bill.resident_id == resident_id)
-                                   .order_by(Bill.issued_at.desc(), Bill.id.desc()).limit(1))
+        newest = db.session.scalar(
+            select(Bill.id)
+            .where(Bill.resident_id == resident_id)
+            .order_by(Bill.issued_at.desc(), Bill.id.desc())
+            .limit(1)
+        )
         assert newest is not None
         return newest
 
@@ -60,8 +65,9 @@ def test_a_change_shows_on_the_next_view(client, wallet_app, rid):
     html = client.get("/").get_data(as_text=True)
     assert "已报销" in card_of(html, bill_id)
     with wallet_app.app_context():
-        done = db.session.scalar(select(db.func.count(Bill.id)).where(Bill.resident_id == rid,
-                                                                     Bill.reimbursement == "reimbursed"))
+        done = db.session.scalar(
+            select(db.func.count(Bill.id)).where(Bill.resident_id == rid, Bill.reimbursement == "reimbursed")
+        )
     assert f"共 <strong>{done}</strong> 张" in client.get("/?status=reimbursed").get_data(as_text=True)
 
 
@@ -69,8 +75,7 @@ def test_a_page_kept_before_an_authorization_runs_out_is_not_shown_after(client,
     bill_id = claimable(wallet_app, rid, 1)[0]
     [auth_id] = grant(wallet_app, rid, demo_units["insurer"], [bill_id])
     with wallet_app.app_context():
-        db.session.execute(update(Claim).where(Claim.id == auth_id)
-                           .values(expires_at=utcnow() + timedelta(seconds=1)))
+        db.session.execute(update(Claim).where(Claim.id == auth_id).values(expires_at=utcnow() + timedelta(seconds=1)))
         bump_change_seq(rid)
         db.session.commit()
     assert "已授权" in card_of(client.get("/?status=reimbursable").get_data(as_text=True), bill_id)
@@ -101,8 +106,7 @@ def test_a_waiting_message_is_shown_once_on_a_kept_page(client, wallet_app, rid)
 def test_a_new_name_from_the_provider_shows_without_a_change_of_bills(client, wallet_app, rid):
     assert "乌*娜" in client.get("/").get_data(as_text=True)
     with wallet_app.app_context():
-        db.session.execute(update(Resident).where(Resident.id == rid)
-                           .values(name_enc=seal("乌兰图雅", NAME_PURPOSE)))
+        db.session.execute(update(Resident).where(Resident.id == rid).values(name_enc=seal("乌兰图雅", NAME_PURPOSE)))
         db.session.commit()
     assert "乌**雅" in client.get("/").get_data(as_text=True)
 

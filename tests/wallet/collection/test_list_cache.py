@@ -1,7 +1,8 @@
 """The per-process store of list pages: kept by key, bounded, and never used past its deadline."""
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -52,7 +53,7 @@ def test_the_least_recently_used_goes_first_when_full():
 
 
 def test_a_value_is_not_used_from_its_deadline_on(monkeypatch):
-    now = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     monkeypatch.setattr(module, "utcnow", lambda: now)
     cache, make = ListCache(8), Maker(valid_until=now + timedelta(seconds=10))
     cache.get_or_make("a", make)

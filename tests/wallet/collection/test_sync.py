@@ -1,17 +1,18 @@
 """Collection over real HTTP between the wallet and the fiscal network stub."""
+
 from __future__ import annotations
 
 import json
 
 from sqlalchemy import func, select
 
+from tests.support.network import persona
 from wallet.extensions import db
+from wallet.identity_lookup import id_number_of
 from wallet.models import Bill, RejectedBill, SyncState
 from wallet.services.collection_jobs import claim_next, request_sync, run_job
-from wallet.identity_lookup import id_number_of
 from wallet.services.signatures import signature_check
 from wallet.services.sync import sync_person
-from tests.support.network import persona
 
 
 def bill_count(resident_id: int) -> int:
@@ -58,8 +59,9 @@ def test_forged_bill_is_rejected_counted_and_not_stored(wallet_app, network, res
         result = sync_person(resident_id, persona("p1").id_number, fiscal_client)
         assert result.collected == 0 and result.rejected == 1
         assert bill_count(resident_id) == before
-        assert db.session.scalar(select(Bill).where(Bill.number == forged["number"],
-                                                    Bill.code == forged["code"])) is None
+        assert (
+            db.session.scalar(select(Bill).where(Bill.number == forged["number"], Bill.code == forged["code"])) is None
+        )
         rejected = db.session.scalars(select(RejectedBill)).all()
         assert [(r.code, r.number) for r in rejected] == [(forged["code"], forged["number"])]
         assert rejected[0].reason in {"bad_signature", "unknown_key"}

@@ -1,5 +1,6 @@
 """A bill that fails signature verification is not stored, and the resident is told — calmly,
 with the issuer and the code, what to do — and it is tried again at the next sync."""
+
 from __future__ import annotations
 
 import base64
@@ -34,8 +35,9 @@ def notices(wallet_app, kind: str) -> list[str]:
         return list(db.session.scalars(select(Notification.body).where(Notification.kind == kind)))
 
 
-def test_a_forged_bill_is_told_to_the_resident_and_stored_once_it_verifies(client, wallet_app, network, seeded_idp,
-                                                                          fiscal_client):
+def test_a_forged_bill_is_told_to_the_resident_and_stored_once_it_verifies(
+    client, wallet_app, network, seeded_idp, fiscal_client
+):
     log_in(client, "p1")
     sync(wallet_app, fiscal_client)
     network.faults(forge_next_signature=True)
@@ -53,8 +55,9 @@ def test_a_forged_bill_is_told_to_the_resident_and_stored_once_it_verifies(clien
 
     sync(wallet_app, fiscal_client)
     with wallet_app.app_context():
-        stored = db.session.scalar(select(Bill.id).where(Bill.resident_id == rid, Bill.code == forged["code"],
-                                                         Bill.number == forged["number"]))
+        stored = db.session.scalar(
+            select(Bill.id).where(Bill.resident_id == rid, Bill.code == forged["code"], Bill.number == forged["number"])
+        )
         assert stored is not None, "the next sync verifies it again and stores the genuine bill"
         assert db.session.scalar(select(RejectedBill.id)) is None
     assert 'data-testid="unverified"' not in client.get("/").get_data(as_text=True)

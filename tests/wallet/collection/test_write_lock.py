@@ -4,6 +4,7 @@ On SQLite a transaction that has read cannot wait for the write lock: its write 
 once with "database is locked" while another connection writes (the collection worker
 does every round). Such paths start with the write lock; on PostgreSQL nothing blocks here.
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """The resident's moves on the export page, and the worker run in this process to build what they asked for."""
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,7 @@ def face_verified(client: FlaskClient, stub_browser) -> None:
 def ask_for_export(client: FlaskClient, **headers: str) -> TestResponse:
     page = client.get("/me/export")
     assert page.status_code == 200
-    return client.post("/me/export", data={"csrf_token": csrf_token_of(page.get_data(as_text=True))},
-                       headers=headers)
+    return client.post("/me/export", data={"csrf_token": csrf_token_of(page.get_data(as_text=True))}, headers=headers)
 
 
 def run_worker(wallet_app) -> None:
@@ -43,8 +43,9 @@ def job_of(wallet_app, resident_id: int) -> DataExport | None:
 
 def stored_chunks(wallet_app, resident_id: int) -> int:
     with wallet_app.app_context():
-        return db.session.execute(select(func.count()).select_from(DataExportChunk)
-                                  .where(DataExportChunk.resident_id == resident_id)).scalar_one()
+        return db.session.execute(
+            select(func.count()).select_from(DataExportChunk).where(DataExportChunk.resident_id == resident_id)
+        ).scalar_one()
 
 
 def download_link(client: FlaskClient) -> str:

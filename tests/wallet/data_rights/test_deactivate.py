@@ -1,4 +1,5 @@
 """A resident closes their account: face verification, typed confirmation, nothing while a unit holds a lock."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,7 @@ from tests.wallet.auth.flows import back_from_stub, log_in, signed_in_user_id
 from tests.wallet.authorization.fixtures import as_unit, auth_row, claimable, grant, resident_id_of
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
-from wallet.models import (AccessEvent, AuditEntry, Claim, AuthorizationReceipt, Bill, Notification,
-                           Resident, SyncState)
+from wallet.models import AccessEvent, AuditEntry, AuthorizationReceipt, Bill, Claim, Notification, Resident, SyncState
 from wallet.services.reimbursement import Feedback, lock_claim, record_feedback
 
 OWNED = (Bill, Claim, AuthorizationReceipt, Notification, AccessEvent, SyncState)
@@ -26,17 +26,25 @@ def face_verified(client, stub_browser) -> None:
 def submit(client, phrase: str = "注销账户"):
     page = client.get("/me/deactivate")
     assert page.status_code == 200, page.headers.get("Location")
-    return client.post("/me/deactivate", data={"csrf_token": csrf_token_of(page.get_data(as_text=True)),
-                                               "confirm": phrase})
+    return client.post(
+        "/me/deactivate", data={"csrf_token": csrf_token_of(page.get_data(as_text=True)), "confirm": phrase}
+    )
 
 
 def counts(wallet_app, resident_id: int) -> dict[str, int]:
     with wallet_app.app_context():
         db.session.expire_all()
-        found = {m.__tablename__: int(db.session.execute(select(func.count()).select_from(m).where(
-            m.resident_id == resident_id)).scalar_one()) for m in OWNED}
-        found["residents"] = int(db.session.execute(select(func.count()).select_from(Resident).where(
-            Resident.id == resident_id)).scalar_one())
+        found = {
+            m.__tablename__: int(
+                db.session.execute(select(func.count()).select_from(m).where(m.resident_id == resident_id)).scalar_one()
+            )
+            for m in OWNED
+        }
+        found["residents"] = int(
+            db.session.execute(
+                select(func.count()).select_from(Resident).where(Resident.id == resident_id)
+            ).scalar_one()
+        )
         return found
 
 
@@ -61,7 +69,8 @@ def test_a_wrong_confirmation_changes_nothing(resident_client, wallet_app, stub_
 
 
 def test_deactivation_is_refused_while_a_unit_holds_a_lock_and_nothing_changes(
-        resident_client, wallet_app, demo_units, stub_browser):
+    resident_client, wallet_app, demo_units, stub_browser
+):
     rid = resident_id_of(wallet_app)
     locked, waiting = grant(wallet_app, rid, demo_units["insurer"], claimable(wallet_app, rid, 2))
     as_unit(wallet_app, "insurer", lock_claim, locked)
@@ -76,12 +85,18 @@ def test_deactivation_is_refused_while_a_unit_holds_a_lock_and_nothing_changes(
 
 
 def test_deactivation_revokes_erases_keeps_reimbursements_anonymised_and_logs_out(
-        resident_client, wallet_app, demo_units, stub_browser):
+    resident_client, wallet_app, demo_units, stub_browser
+):
     rid = resident_id_of(wallet_app)
     paid, waiting = grant(wallet_app, rid, demo_units["insurer"], claimable(wallet_app, rid, 2), claim_ref="LP-1")
     as_unit(wallet_app, "insurer", lock_claim, paid)
-    as_unit(wallet_app, "insurer", record_feedback, paid,
-            Feedback(1000, "S-1", "V-1", auth_row(wallet_app, paid).created_at))
+    as_unit(
+        wallet_app,
+        "insurer",
+        record_feedback,
+        paid,
+        Feedback(1000, "S-1", "V-1", auth_row(wallet_app, paid).created_at),
+    )
     paid_bill = auth_row(wallet_app, paid).bill_id
     other_device = wallet_app.test_client()
     log_in(other_device, "p1")
@@ -90,8 +105,15 @@ def test_deactivation_revokes_erases_keeps_reimbursements_anonymised_and_logs_ou
     assert done.status_code == 302 and signed_in_user_id(resident_client) is None
     assert other_device.get("/").status_code == 200 and signed_in_user_id(other_device) is None
     left = counts(wallet_app, rid)
-    assert left == {"bills": 1, "claims": 1, "authorization_receipts": 1, "notifications": 0,
-                    "access_events": 0, "sync_states": 0, "residents": 1}
+    assert left == {
+        "bills": 1,
+        "claims": 1,
+        "authorization_receipts": 1,
+        "notifications": 0,
+        "access_events": 0,
+        "sync_states": 0,
+        "residents": 1,
+    }
     with wallet_app.app_context():
         kept = db.session.get(Claim, paid)
         assert kept.state == "reimbursed" and kept.bill_id == paid_bill
@@ -109,12 +131,20 @@ def test_deactivation_revokes_erases_keeps_reimbursements_anonymised_and_logs_ou
 
 
 def test_after_deactivation_the_account_is_gone_and_logging_in_starts_a_fresh_activation(
-        resident_client, wallet_app, stub_browser):
+    resident_client, wallet_app, stub_browser
+):
     rid = resident_id_of(wallet_app)
     face_verified(resident_client, stub_browser)
     assert submit(resident_client).status_code == 302
-    assert counts(wallet_app, rid) == {"bills": 0, "claims": 0, "authorization_receipts": 0,
-                                       "notifications": 0, "access_events": 0, "sync_states": 0, "residents": 0}
+    assert counts(wallet_app, rid) == {
+        "bills": 0,
+        "claims": 0,
+        "authorization_receipts": 0,
+        "notifications": 0,
+        "access_events": 0,
+        "sync_states": 0,
+        "residents": 0,
+    }
     again = back_from_stub(resident_client, "/login", http=stub_browser, persona="p1")
     assert again.status_code == 302 and again.headers["Location"].endswith("/activate")
     assert "开通" in resident_client.get("/activate").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """A resident takes all of their data away in one zip: account, bills, authorizations, history, PDFs."""
+
 from __future__ import annotations
 
 import json
@@ -17,12 +18,15 @@ JSON_FILES = {"account.json", "bills.json", "authorizations.json", "access-histo
 
 def codes_of(wallet_app, resident_id: int) -> set[str]:
     with wallet_app.app_context():
-        return {f"{c}-{n}" for c, n in db.session.execute(
-            select(Bill.code, Bill.number).where(Bill.resident_id == resident_id)).all()}
+        return {
+            f"{c}-{n}"
+            for c, n in db.session.execute(select(Bill.code, Bill.number).where(Bill.resident_id == resident_id)).all()
+        }
 
 
 def test_export_holds_every_file_with_only_the_residents_own_bills_and_their_pdfs(
-        resident_client, wallet_app, fiscal_client, demo_units, stub_browser):
+    resident_client, wallet_app, fiscal_client, demo_units, stub_browser
+):
     own = resident_id_of(wallet_app)
     activate(wallet_app, "p2")
     other = collect(wallet_app, fiscal_client, "p2")
@@ -45,8 +49,9 @@ def test_export_holds_every_file_with_only_the_residents_own_bills_and_their_pdf
     assert json.loads(archive.read("notifications.json"))[0]["title"] == "授权成功"
 
 
-def test_a_pdf_the_network_cannot_serve_is_listed_and_the_rest_still_exported(resident_client, wallet_app,
-                                                                              stub_browser, monkeypatch):
+def test_a_pdf_the_network_cannot_serve_is_listed_and_the_rest_still_exported(
+    resident_client, wallet_app, stub_browser, monkeypatch
+):
     mine = sorted(codes_of(wallet_app, resident_id_of(wallet_app)))
     unavailable = mine[0]
     served = FiscalClient.layout_file

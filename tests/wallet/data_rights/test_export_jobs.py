@@ -1,5 +1,6 @@
 """The export holds the full ID number and every bill: it starts only after face verification, the worker
 builds it (never the web request), the page follows it, and only its owner may download it, for a day."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,8 +12,16 @@ from common.timeutil import utcnow
 from tests.conftest import csrf_token_of
 from tests.wallet.auth.flows import log_in
 from tests.wallet.authorization.fixtures import as_unit, auth_row, claimable, grant, resident_id_of
-from tests.wallet.data_rights.exporting import (ask_for_export, download_link, downloaded, export, face_verified,
-                                                job_of, run_worker, stored_chunks)
+from tests.wallet.data_rights.exporting import (
+    ask_for_export,
+    download_link,
+    downloaded,
+    export,
+    face_verified,
+    job_of,
+    run_worker,
+    stored_chunks,
+)
 from tests.wallet.data_rights.test_deactivate import submit
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
@@ -53,8 +62,9 @@ def test_without_face_verification_the_export_is_refused_and_nothing_is_queued(r
     assert exports_queued(wallet_app) == 0
 
 
-def test_the_request_only_queues_and_the_worker_builds_the_file(resident_client, wallet_app, stub_browser,
-                                                                layout_calls):
+def test_the_request_only_queues_and_the_worker_builds_the_file(
+    resident_client, wallet_app, stub_browser, layout_calls
+):
     rid = resident_id_of(wallet_app)
     face_verified(resident_client, stub_browser)
     asked = ask_for_export(resident_client)
@@ -104,8 +114,11 @@ def test_a_second_request_while_one_is_queued_or_running_starts_nothing(resident
     running = ask_for_export(resident_client, **{"HX-Request": "true"}).get_data(as_text=True)
     assert "生成中" in running and "开始导出" not in running
     job = job_of(wallet_app, rid)
-    assert exports_queued(wallet_app) == 1 and (job.key, job.state, job.claimed_by) == (first.key, "running",
-                                                                                        "another-worker")
+    assert exports_queued(wallet_app) == 1 and (job.key, job.state, job.claimed_by) == (
+        first.key,
+        "running",
+        "another-worker",
+    )
 
 
 def test_another_resident_cannot_download_the_export(resident_client, wallet_app, stub_browser, seeded_idp):
@@ -120,8 +133,7 @@ def test_another_resident_cannot_download_the_export(resident_client, wallet_app
     assert resident_client.get(link).status_code == 200
 
 
-def test_a_failed_build_says_so_in_chinese_and_can_be_retried(resident_client, wallet_app, stub_browser,
-                                                              monkeypatch):
+def test_a_failed_build_says_so_in_chinese_and_can_be_retried(resident_client, wallet_app, stub_browser, monkeypatch):
     rid = resident_id_of(wallet_app)
     face_verified(resident_client, stub_browser)
     ask_for_export(resident_client)
@@ -157,12 +169,18 @@ def test_the_link_lapses_after_a_day_and_the_sweep_deletes_the_file(resident_cli
 
 
 def test_closing_the_account_deletes_the_export_also_when_reimbursements_keep_the_account_row(
-        resident_client, wallet_app, stub_browser, demo_units):
+    resident_client, wallet_app, stub_browser, demo_units
+):
     rid = resident_id_of(wallet_app)
     [paid] = grant(wallet_app, rid, demo_units["insurer"], claimable(wallet_app, rid, 1))
     as_unit(wallet_app, "insurer", lock_claim, paid)
-    as_unit(wallet_app, "insurer", record_feedback, paid,
-            Feedback(1000, "S-1", "V-1", auth_row(wallet_app, paid).created_at))
+    as_unit(
+        wallet_app,
+        "insurer",
+        record_feedback,
+        paid,
+        Feedback(1000, "S-1", "V-1", auth_row(wallet_app, paid).created_at),
+    )
     export(resident_client, wallet_app, stub_browser)
     assert stored_chunks(wallet_app, rid) > 0
     assert submit(resident_client).status_code == 302

@@ -1,4 +1,5 @@
 """Finance decisions need a reason and are audited; the audit log and unit list are searchable."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -13,8 +14,9 @@ PAYLOADS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "' OR
 
 def entries(wallet_app, prefix: str) -> list[AuditEntry]:
     with wallet_app.app_context():
-        return list(db.session.scalars(select(AuditEntry).where(AuditEntry.action.startswith(prefix))
-                                       .order_by(AuditEntry.id)))
+        return list(
+            db.session.scalars(select(AuditEntry).where(AuditEntry.action.startswith(prefix)).order_by(AuditEntry.id))
+        )
 
 
 def test_every_decision_and_the_login_are_audited_with_the_reason(admin, wallet_app, pending_unit):
@@ -44,8 +46,10 @@ def test_audit_search_filters_by_action_actor_and_date_and_pages(admin, wallet_a
         answer = admin.get(f"/finance/audit?action=bill.&page={page_text}")
         assert answer.status_code == 200
         assert answer.get_data(as_text=True).count('class="audit-entry"') == audit.PAGE_SIZE
-    assert admin.get("/finance/audit?from=2000-01-01&to=2000-01-02").get_data(as_text=True).count(
-        'class="audit-entry"') == 0
+    assert (
+        admin.get("/finance/audit?from=2000-01-01&to=2000-01-02").get_data(as_text=True).count('class="audit-entry"')
+        == 0
+    )
     assert admin.get("/finance/audit?from=yesterday").status_code == 400
 
 

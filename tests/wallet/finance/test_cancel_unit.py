@@ -1,6 +1,7 @@
 """Cancelling a unit asks first with the consequences counted, releases every open unlocked
 authorization at once and tells each resident; locked ones keep their lock until it lapses.
 Freezing asks first too, saying what it does."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -22,8 +23,10 @@ def post_decision(admin, unit_id: int, action: str, **extra: str):
 def states(wallet_app, ids: list[int]) -> list[tuple[str, str]]:
     with wallet_app.app_context():
         db.session.expire_all()
-        return [(a.state, a.end_reason) for a in db.session.scalars(
-            select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id))]
+        return [
+            (a.state, a.end_reason)
+            for a in db.session.scalars(select(Claim).where(Claim.id.in_(ids)).order_by(Claim.id))
+        ]
 
 
 def kinds(wallet_app, model, column) -> list[str]:
@@ -31,8 +34,7 @@ def kinds(wallet_app, model, column) -> list[str]:
         return list(db.session.scalars(select(column).order_by(model.id)))
 
 
-def test_cancelling_asks_with_the_consequences_then_releases_and_tells(admin, resident_client, wallet_app,
-                                                                     demo_units):
+def test_cancelling_asks_with_the_consequences_then_releases_and_tells(admin, resident_client, wallet_app, demo_units):
     rid = resident_id_of(wallet_app)
     insurer = demo_units["insurer"]
     first, second, third = claimable(wallet_app, rid, 3)
@@ -50,8 +52,10 @@ def test_cancelling_asks_with_the_consequences_then_releases_and_tells(admin, re
     page = admin.get(f"/finance/units/{insurer}/cancel/confirm").get_data(as_text=True)
     assert "2 笔待处理授权将被撤回" in page and "涉及 1 位居民" in page and "1 笔已锁定的报销保留锁定" in page
     assert 'name="confirmed" value="yes"' in page
-    done = admin.post(f"/finance/units/{insurer}/cancel",
-                      data={"csrf_token": csrf_token_of(page), "confirmed": "yes", "note": "单位已撤销"})
+    done = admin.post(
+        f"/finance/units/{insurer}/cancel",
+        data={"csrf_token": csrf_token_of(page), "confirmed": "yes", "note": "单位已撤销"},
+    )
     assert done.status_code == 303 and state_of(wallet_app, insurer) == "cancelled"
 
     assert states(wallet_app, open_ids) == [("expired", "单位账户已注销")] * 2
@@ -77,11 +81,14 @@ def test_freezing_asks_first_and_says_what_it_does(admin, resident_client, walle
     assert one_tap.status_code == 303 and state_of(wallet_app, agency) == "active"
     page = admin.get(one_tap.headers["Location"]).get_data(as_text=True)
     assert "冻结期间" in page and "不能进行任何操作" in page and "可以随时解除冻结" in page
-    missing_note = admin.post(f"/finance/units/{agency}/freeze",
-                              data={"csrf_token": csrf_token_of(page), "confirmed": "yes", "note": ""})
+    missing_note = admin.post(
+        f"/finance/units/{agency}/freeze", data={"csrf_token": csrf_token_of(page), "confirmed": "yes", "note": ""}
+    )
     assert missing_note.headers["Location"] == f"/finance/units/{agency}/freeze/confirm"
     assert state_of(wallet_app, agency) == "active"
-    done = admin.post(f"/finance/units/{agency}/freeze",
-                      data={"csrf_token": csrf_token_of(page), "confirmed": "yes", "note": "配合核查"})
+    done = admin.post(
+        f"/finance/units/{agency}/freeze",
+        data={"csrf_token": csrf_token_of(page), "confirmed": "yes", "note": "配合核查"},
+    )
     assert done.status_code == 303 and state_of(wallet_app, agency) == "frozen"
     assert admin.get(f"/finance/units/{agency}/freeze/confirm").status_code == 409

@@ -1,4 +1,5 @@
 """The finance department approves, rejects, freezes and cancels unit accounts; approval sends an activation link."""
+
 from __future__ import annotations
 
 import pyotp
@@ -7,8 +8,8 @@ from sqlalchemy import select
 
 from tests.conftest import csrf_token_of
 from tests.wallet.authorization.fixtures import UNIT_APPLICATION as GOOD
-from tests.wallet.authorization.fixtures import unit_client_login
 from tests.wallet.authorization.fixtures import apply_for_unit as apply
+from tests.wallet.authorization.fixtures import unit_client_login
 from tests.wallet.unit.accounts import activate, activation_link
 from wallet.extensions import db
 from wallet.finance.admin import admin_totp_secret
@@ -18,8 +19,14 @@ from wallet.services.unit_accounts import activation_for
 
 def admin_login(client, wallet_app) -> None:
     page = client.get("/finance/login").get_data(as_text=True)
-    first = client.post("/finance/login", data={"csrf_token": csrf_token_of(page), "username": "finance-admin",
-                                                "password": wallet_app.config["FINANCE_ADMIN_PASSWORD"]})
+    first = client.post(
+        "/finance/login",
+        data={
+            "csrf_token": csrf_token_of(page),
+            "username": "finance-admin",
+            "password": wallet_app.config["FINANCE_ADMIN_PASSWORD"],
+        },
+    )
     assert first.status_code == 302
     with wallet_app.app_context():
         code = pyotp.TOTP(admin_totp_secret()).now()
@@ -46,8 +53,9 @@ def pending_unit(client, wallet_app) -> int:
 
 def act(admin, unit_id: int, action: str, note: str = ""):
     token = csrf_token_of(admin.get("/finance/").get_data(as_text=True))
-    return admin.post(f"/finance/units/{unit_id}/{action}", data={"csrf_token": token, "note": note,
-                                                                  "confirmed": "yes"})
+    return admin.post(
+        f"/finance/units/{unit_id}/{action}", data={"csrf_token": token, "note": note, "confirmed": "yes"}
+    )
 
 
 def state_of(wallet_app, unit_id: int) -> str:
@@ -59,8 +67,9 @@ def state_of(wallet_app, unit_id: int) -> str:
 def test_console_needs_the_administrator(client, wallet_app, pending_unit):
     assert client.get("/finance/").headers["Location"] == "/finance/login"
     page = client.get("/finance/login").get_data(as_text=True)
-    wrong = client.post("/finance/login", data={"csrf_token": csrf_token_of(page), "username": "finance-admin",
-                                                "password": "guess"})
+    wrong = client.post(
+        "/finance/login", data={"csrf_token": csrf_token_of(page), "username": "finance-admin", "password": "guess"}
+    )
     assert wrong.status_code == 401 and "还可尝试 4 次" in wrong.get_data(as_text=True)
     assert client.post(f"/finance/units/{pending_unit}/approve").status_code == 400, "no CSRF token, no change"
     assert state_of(wallet_app, pending_unit) == "pending"

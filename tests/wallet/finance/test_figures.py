@@ -1,9 +1,10 @@
 """Platform figures per unit and per month, checked against counts the test makes from its own rows."""
+
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
@@ -13,13 +14,18 @@ from tests.wallet.finance.test_console import admin  # noqa: F401  (fixture)
 from wallet.extensions import db
 from wallet.models import Claim
 
-UTC = timezone.utc
+UTC = UTC
 BEIJING = ZoneInfo("Asia/Shanghai")
 # (unit, state, created at, reimbursed at, amount in fen); 2026-10-31 17:30 UTC is already November in Beijing.
 PLAN = [
     ("insurer", "locked", datetime(2026, 10, 31, 17, 30, tzinfo=UTC), None, 0),
-    ("insurer", "reimbursed", datetime(2026, 9, 3, 2, 0, tzinfo=UTC), datetime(2026, 10, 31, 17, 30, tzinfo=UTC),
-     1234567),
+    (
+        "insurer",
+        "reimbursed",
+        datetime(2026, 9, 3, 2, 0, tzinfo=UTC),
+        datetime(2026, 10, 31, 17, 30, tzinfo=UTC),
+        1234567,
+    ),
     ("insurer", "reimbursed", datetime(2026, 9, 20, 2, 0, tzinfo=UTC), datetime(2026, 9, 21, 2, 0, tzinfo=UTC), 100000),
     ("insurer", "authorized", datetime(2026, 11, 2, 2, 0, tzinfo=UTC), None, 0),
     ("agency", "rejected", datetime(2026, 9, 5, 2, 0, tzinfo=UTC), None, 0),
@@ -50,8 +56,10 @@ def plant(wallet_app, network, resident_id: int, fiscal_client, demo_units: dict
         network.issue("p1", amount=amount)
     collect(wallet_app, fiscal_client, "p1")
     bills = claimable(wallet_app, resident_id, len(PLAN))
-    ids = [grant(wallet_app, resident_id, demo_units[unit], [bill])[0]
-           for (unit, *_), bill in zip(PLAN, bills, strict=True)]
+    ids = [
+        grant(wallet_app, resident_id, demo_units[unit], [bill])[0]
+        for (unit, *_), bill in zip(PLAN, bills, strict=True)
+    ]
     with wallet_app.app_context():
         for auth_id, (_, state, created, paid, amount) in zip(ids, PLAN, strict=True):
             auth = db.session.get_one(Claim, auth_id)
@@ -71,14 +79,16 @@ def expected(unit_names: dict[str, str]) -> tuple[dict[str, Counter], dict[str, 
             tally["claims"] += 1
             tally["locked"] += int(state == "locked")
         if state == "reimbursed":
+            assert paid is not None, "a reimbursed claim in the plan has its time"
             for tally in (by_unit[unit_names[unit]], by_month[paid.astimezone(BEIJING).strftime("%Y-%m")]):
                 tally["reimbursed"] += 1
                 tally["amount"] += amount
     return by_unit, by_month
 
 
-def test_figures_per_unit_and_per_month_match_the_rows_behind_them(admin, wallet_app, network, collected,
-                                                                  fiscal_client, demo_units):
+def test_figures_per_unit_and_per_month_match_the_rows_behind_them(
+    admin, wallet_app, network, collected, fiscal_client, demo_units
+):
     plant(wallet_app, network, collected, fiscal_client, demo_units)
     with wallet_app.app_context():
         assert db.session.execute(text("SELECT count(*) FROM claims")).scalar_one() == len(PLAN)
@@ -90,8 +100,12 @@ def test_figures_per_unit_and_per_month_match_the_rows_behind_them(admin, wallet
     for table_id, counted in (("by-unit", by_unit), ("by-month", by_month)):
         shown = table_rows(html, table_id)
         for label, want in counted.items():
-            assert shown[label] == {"claims": f"{want['claims']:,}", "locked": f"{want['locked']:,}",
-                                    "reimbursed": f"{want['reimbursed']:,}", "amount": fen(want["amount"])}, label
+            assert shown[label] == {
+                "claims": f"{want['claims']:,}",
+                "locked": f"{want['locked']:,}",
+                "reimbursed": f"{want['reimbursed']:,}",
+                "amount": fen(want["amount"]),
+            }, label
         total = sum(counted.values(), Counter())
         assert shown["合计"]["amount"] == fen(total["amount"]) and shown["合计"]["claims"] == f"{total['claims']:,}"
     assert shown["2026-11"]["amount"] == "¥12,346.66", "thousands separators"

@@ -1,4 +1,5 @@
 """No password reaches the finance console: the outbox carries one-time activation links only."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from common.timeutil import utcnow
-
 from tests.conftest import csrf_token_of
 from tests.wallet.authorization.fixtures import UNIT_APPLICATION, unit_client_login
 from tests.wallet.finance.test_console import act, admin, pending_unit  # noqa: F401  (fixtures)
@@ -26,8 +26,13 @@ def test_no_password_appears_on_any_finance_page_or_in_any_outbox_entry(admin, w
     who = activate(unit, activation_link(wallet_app, pending_unit))
     unit_client_login(unit, who)
     token = csrf_token_of(unit.get("/unit/users").get_data(as_text=True))
-    assert unit.post("/unit/users", data={"csrf_token": token, "username": "qian.clerk", "display_name": "钱老师",
-                                          "role": "clerk"}).status_code == 303
+    assert (
+        unit.post(
+            "/unit/users",
+            data={"csrf_token": token, "username": "qian.clerk", "display_name": "钱老师", "role": "clerk"},
+        ).status_code
+        == 303
+    )
     with wallet_app.app_context():
         messages = [m.payload() for m in db.session.scalars(select(OutboxMessage))]
     activations = [m for m in messages if "activation_url" in m]
@@ -44,13 +49,23 @@ def test_no_password_appears_on_any_finance_page_or_in_any_outbox_entry(admin, w
 
 
 def test_a_message_from_before_activation_links_keeps_its_password_hidden(admin, wallet_app, pending_unit):
-    old = {"text": "您单位的数字账户已开通。用户名 old，初始密码 Legacy-Pass-2025。", "username": "old",
-           "password": "Legacy-Pass-2025", "totp_secret": "JBSWY3DPEHPK3PXP"}
+    old = {
+        "text": "您单位的数字账户已开通。用户名 old，初始密码 Legacy-Pass-2025。",
+        "username": "old",
+        "password": "Legacy-Pass-2025",
+        "totp_secret": "JBSWY3DPEHPK3PXP",
+    }
     with wallet_app.app_context():
         unit = db.session.get(Unit, pending_unit)
-        db.session.add(OutboxMessage(unit_id=unit.id, kind="credentials", recipient=unit.email,
-                                     subject="单位数字账户开通通知",
-                                     body_enc=seal(json.dumps(old, ensure_ascii=False), OUTBOX_PURPOSE)))
+        db.session.add(
+            OutboxMessage(
+                unit_id=unit.id,
+                kind="credentials",
+                recipient=unit.email,
+                subject="单位数字账户开通通知",
+                body_enc=seal(json.dumps(old, ensure_ascii=False), OUTBOX_PURPOSE),
+            )
+        )
         db.session.commit()
     html = admin.get("/finance/outbox").get_data(as_text=True)
     assert "Legacy-Pass-2025" not in html and "JBSWY3DPEHPK3PXP" not in html
@@ -61,16 +76,21 @@ def test_finance_sends_a_fresh_link_when_the_first_users_link_expired(admin, wal
     act(admin, pending_unit, "approve")
     old = activation_link(wallet_app, pending_unit)
     with wallet_app.app_context():
-        db.session.execute(update(UnitUser).where(UnitUser.unit_id == pending_unit)
-                           .values(activation_expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.execute(
+            update(UnitUser)
+            .where(UnitUser.unit_id == pending_unit)
+            .values(activation_expires_at=utcnow() - timedelta(minutes=1))
+        )
         db.session.commit()
     visitor = wallet_app.test_client()
     refused = visitor.get(old).get_data(as_text=True)
     assert "请联系本单位管理员重新发送激活链接；单位的第一个用户请联系财政部门" in refused
     page = admin.get("/finance/outbox").get_data(as_text=True)
     assert "重新生成激活链接" in page
-    done = admin.post("/finance/outbox/resend", data={"csrf_token": csrf_token_of(page),
-                                                      "username": UNIT_APPLICATION["credit_code"].lower()})
+    done = admin.post(
+        "/finance/outbox/resend",
+        data={"csrf_token": csrf_token_of(page), "username": UNIT_APPLICATION["credit_code"].lower()},
+    )
     assert done.status_code == 303
     assert "旧链接已作废" in admin.get("/finance/outbox").get_data(as_text=True)
     fresh = activation_link(wallet_app, pending_unit)

@@ -1,4 +1,5 @@
 """Bills as a resident holds them: issued by the stub, then read off as five elements, QR text or PDF."""
+
 from __future__ import annotations
 
 import base64
@@ -26,8 +27,13 @@ def document_of(item: dict[str, Any]) -> dict[str, Any]:
 def elements_of(item: dict[str, Any]) -> FiveElements:
     """What is printed on the bill: its five elements, the issue date in Beijing time."""
     doc = document_of(item)
-    return FiveElements(code=doc["code"], number=doc["number"], check=doc["check"],
-                        issued_on=datetime.fromisoformat(doc["issued_at"]).date(), amount_fen=int(doc["total"]))
+    return FiveElements(
+        code=doc["code"],
+        number=doc["number"],
+        check=doc["check"],
+        issued_on=datetime.fromisoformat(doc["issued_at"]).date(),
+        amount_fen=int(doc["total"]),
+    )
 
 
 def fields_of(item: dict[str, Any], **changes: str) -> dict[str, str]:
@@ -40,8 +46,9 @@ def qr_text_of(item: dict[str, Any], base_url: str) -> str:
 
 def issuer(net: Network, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
     """Act as the issuing unit's system (red-reverse, exchange)."""
-    response = requests.request(method, f"{net.api}/issuer{path}", timeout=10,
-                                headers={"Authorization": f"Bearer {ISSUER_TOKEN}"}, **kwargs)
+    response = requests.request(
+        method, f"{net.api}/issuer{path}", timeout=10, headers={"Authorization": f"Bearer {ISSUER_TOKEN}"}, **kwargs
+    )
     response.raise_for_status()
     return response.json()
 

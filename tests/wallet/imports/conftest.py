@@ -1,4 +1,5 @@
 """A resident logged in to the wallet on a network with nothing issued yet (``net``, from the wallet's conftest)."""
+
 from __future__ import annotations
 
 import pytest

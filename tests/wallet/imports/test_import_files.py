@@ -1,4 +1,5 @@
 """Importing from what a resident uploads or scans: phone photos of the paper bill, the layout PDF, QR text."""
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,12 @@ PHOTOS = [
 
 def upload(client, data: bytes, filename: str, headers: dict[str, str] | None = None):
     token = csrf_token_of(client.get("/import").get_data(as_text=True))
-    return client.post("/import/file", data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data", headers=headers or {})
+    return client.post(
+        "/import/file",
+        data={"csrf_token": token, "file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+        headers=headers or {},
+    )
 
 
 def add(client, html: str):

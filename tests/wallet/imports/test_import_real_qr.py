@@ -1,4 +1,5 @@
 """Real bills' QR codes: one with every element imports at once; one without the amount asks for it."""
+
 from __future__ import annotations
 
 import io
@@ -59,8 +60,7 @@ def test_the_amount_typed_for_a_code_without_one_must_be_the_bills(resident, net
     item = net.issue("p1", province="44", amount=32850)
     token = form_token(resident.get("/import").get_data(as_text=True))
     wrong = fields_of(item, amount=yuan(32851))
-    answer = resident.post("/import/elements",
-                           data={**wrong, "csrf_token": token, "qr_text": printed_qr_of(net, item)})
+    answer = resident.post("/import/elements", data={**wrong, "csrf_token": token, "qr_text": printed_qr_of(net, item)})
     assert answer.status_code == 422 and "不一致" in answer.get_data(as_text=True)
 
 
@@ -95,8 +95,11 @@ def test_a_photo_of_a_code_without_the_amount_asks_for_it_too(resident, net):
     text = printed_qr_of(net, item)
     photo = photograph(bill_sheet(elements_of(item), qr_texts=(text,)), Shot(size=(2000, 1500), fill=0.85, seed=3))
     token = form_token(resident.get("/import").get_data(as_text=True))
-    answer = resident.post("/import/file", data={"csrf_token": token, "file": (io.BytesIO(photo), "bill.jpg")},
-                           content_type="multipart/form-data")
+    answer = resident.post(
+        "/import/file",
+        data={"csrf_token": token, "file": (io.BytesIO(photo), "bill.jpg")},
+        content_type="multipart/form-data",
+    )
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422 and "二维码中没有金额" in html
     assert f'value="{elements_of(item).number}"' in html and 'data-focus="f-amount"' in html
@@ -104,8 +107,11 @@ def test_a_photo_of_a_code_without_the_amount_asks_for_it_too(resident, net):
 
 def scanned_pdf(item: dict, text: str) -> bytes:
     """A paper bill scanned to PDF: a picture of the bill, no signed document."""
-    photo = Image.open(io.BytesIO(photograph(bill_sheet(elements_of(item), qr_texts=(text,)),
-                                             Shot(size=(2000, 1500), fill=0.85, seed=4))))
+    photo = Image.open(
+        io.BytesIO(
+            photograph(bill_sheet(elements_of(item), qr_texts=(text,)), Shot(size=(2000, 1500), fill=0.85, seed=4))
+        )
+    )
     out = io.BytesIO()
     photo.convert("RGB").save(out, "PDF", resolution=150)
     return out.getvalue()
@@ -113,8 +119,9 @@ def scanned_pdf(item: dict, text: str) -> bytes:
 
 def post_file(client, data: bytes, name: str):
     token = form_token(client.get("/import").get_data(as_text=True))
-    return client.post("/import/file", data={"csrf_token": token, "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/import/file", data={"csrf_token": token, "file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
 
 
 def test_a_scanned_pdf_of_a_paper_bill_is_read_for_its_qr_code(resident, net):

@@ -1,4 +1,5 @@
 """Every way an import is refused says why in Chinese, answers 4xx, and stores nothing."""
+
 from __future__ import annotations
 
 import base64
@@ -25,11 +26,14 @@ def refused(page, status: int, *phrases: str) -> str:
     return html
 
 
-@pytest.mark.parametrize("data, filename", [
-    (b"\xe5\xa7\x93\xe5\x90\x8d,\xe9\x87\x91\xe9\xa2\x9d\n1,2\n", "bills.csv"),
-    (b"PK\x03\x04\x14\x00\x00\x00 an ofd or zip archive", "bill.ofd"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "qr.svg"),
-])
+@pytest.mark.parametrize(
+    "data, filename",
+    [
+        (b"\xe5\xa7\x93\xe5\x90\x8d,\xe9\x87\x91\xe9\xa2\x9d\n1,2\n", "bills.csv"),
+        (b"PK\x03\x04\x14\x00\x00\x00 an ofd or zip archive", "bill.ofd"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "qr.svg"),
+    ],
+)
 def test_a_file_that_is_neither_a_photo_nor_a_pdf_is_refused(resident, net, wallet_app, data, filename):
     refused(upload(resident, data, filename), 415, "只能上传票据照片（JPEG、PNG、WebP、HEIC）或PDF版式文件")
     assert bill_count(wallet_app) == 0
@@ -50,17 +54,21 @@ def test_a_pdf_above_the_layout_limit_is_refused_before_the_network_sees_it(resi
 
 def test_a_layout_pdf_whose_attachment_was_changed_is_refused_as_tampered(resident, net, wallet_app):
     item = net.issue("p1")
-    refused(upload(resident, tampered_pdf(layout_pdf(net, item)), "bill.pdf"), 422,
-            "未通过核验", "签名验证未通过，文件内容可能被修改过")
+    refused(
+        upload(resident, tampered_pdf(layout_pdf(net, item)), "bill.pdf"),
+        422,
+        "未通过核验",
+        "签名验证未通过，文件内容可能被修改过",
+    )
     assert bill_count(wallet_app) == 0
 
 
-@pytest.mark.parametrize("text", ["https://weixin.qq.com/r/mp/abc123", "WIFI:S:hospital;T:WPA;P:secret;;",
-                                  "6901234567892"])
+@pytest.mark.parametrize(
+    "text", ["https://weixin.qq.com/r/mp/abc123", "WIFI:S:hospital;T:WPA;P:secret;;", "6901234567892"]
+)
 def test_a_qr_code_that_is_not_a_bills_is_refused(resident, net, wallet_app, text):
     token = csrf_token_of(resident.get("/import").get_data(as_text=True))
-    refused(resident.post("/import/qr", data={"csrf_token": token, "qr_text": text}), 422,
-            "这不是财政电子票据的二维码")
+    refused(resident.post("/import/qr", data={"csrf_token": token, "qr_text": text}), 422, "这不是财政电子票据的二维码")
     assert bill_count(wallet_app) == 0
 
 
@@ -88,8 +96,9 @@ def test_someone_elses_bill_is_refused_with_an_explanation_and_no_personal_data(
 @pytest.mark.parametrize("headers", [{}, HX])
 def test_someone_elses_layout_pdf_is_refused_showing_nothing_of_their_bill(resident, net, wallet_app, headers):
     item = net.issue("p2", amount=8800)
-    html = refused(upload(resident, layout_pdf(net, item), "bill.pdf", headers=headers), 403,
-                   "不能加入票据夹", "交款人不是您本人")
+    html = refused(
+        upload(resident, layout_pdf(net, item), "bill.pdf", headers=headers), 403, "不能加入票据夹", "交款人不是您本人"
+    )
     outcome = html.split('id="import-outcome"')[1].split("</section>")[0]
     issuer = json.loads(base64.b64decode(item["canonical"]))["issuer"]["name"]
     other = persona("p2")

@@ -1,4 +1,5 @@
 """Red-reversed, red and exchanged bills can be kept in the wallet, and always read as not reimbursable."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,11 +22,14 @@ def exchanged(net):
     return exchange(net, net.issue("p1", amount=25630))
 
 
-@pytest.mark.parametrize("make, chip, amount", [
-    pytest.param(red_reversed, "已冲红", "¥256.30", id="red-reversed"),
-    pytest.param(red_bill, "红字票据", "-¥256.30", id="red-bill"),
-    pytest.param(exchanged, "已换开纸质", "¥256.30", id="exchanged"),
-])
+@pytest.mark.parametrize(
+    "make, chip, amount",
+    [
+        pytest.param(red_reversed, "已冲红", "¥256.30", id="red-reversed"),
+        pytest.param(red_bill, "红字票据", "-¥256.30", id="red-bill"),
+        pytest.param(exchanged, "已换开纸质", "¥256.30", id="exchanged"),
+    ],
+)
 def test_a_bill_that_cannot_be_reimbursed_is_added_and_says_so(resident, net, wallet_app, make, chip, amount):
     item = make(net)
     html = post_elements(resident, fields_of(item)).get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Typing a bill's five elements: inline checks of each field, the result screen, and adding the bill."""
+
 from __future__ import annotations
 
 import re
@@ -68,8 +69,9 @@ def test_a_bill_already_in_the_wallet_is_not_added_twice(resident, net, wallet_a
 
 
 def test_each_badly_typed_field_gets_its_message_and_nothing_is_asked_or_stored(resident, net, wallet_app):
-    page = post_elements(resident, {"code": "1506012", "number": "12345", "check": "a1b2c3",
-                                    "date": "2026/03/05", "amount": "12"})
+    page = post_elements(
+        resident, {"code": "1506012", "number": "12345", "check": "a1b2c3", "date": "2026/03/05", "amount": "12"}
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 400
     assert "票据代码应为8位数字。" in html and "票据号码应为10位数字。" in html

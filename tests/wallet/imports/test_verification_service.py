@@ -1,16 +1,25 @@
 """The verification service every page shares: one answer per way a bill is presented."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from tests.wallet.imports.bills import (document_of, elements_of, exchange, fields_of, layout_pdf, qr_text_of,
-                                        red_reverse, tampered_pdf, with_attachment)
+from tests.wallet.imports.bills import (
+    document_of,
+    elements_of,
+    exchange,
+    fields_of,
+    layout_pdf,
+    qr_text_of,
+    red_reverse,
+    tampered_pdf,
+    with_attachment,
+)
 from tests.wallet.scan.bill_photos import Shot, bill_sheet, photograph
 from wallet.extensions import db
 from wallet.models import BillCheckCount
-from wallet.services.verification import (verify_elements, verify_file, verify_layout, verify_photo,
-                                          verify_qr_text)
+from wallet.services.verification import verify_elements, verify_file, verify_layout, verify_photo, verify_qr_text
 
 
 @pytest.fixture
@@ -36,18 +45,26 @@ def test_each_way_in_names_the_same_bill(ctx, net, base_url):
     item = net.issue("p1")
     photo = photograph(bill_sheet(elements_of(item)), Shot(rotate=12, quality=60))
     pdf = layout_pdf(net, item)
-    answers = [verify_qr_text(qr_text_of(item, base_url)), verify_photo(photo), verify_layout(pdf),
-               verify_file(photo), verify_file(pdf)]
+    answers = [
+        verify_qr_text(qr_text_of(item, base_url)),
+        verify_photo(photo),
+        verify_layout(pdf),
+        verify_file(photo),
+        verify_file(pdf),
+    ]
     assert [(a.bill.code, a.bill.number) for a in answers] == [(item["code"], item["number"])] * 5
     assert [a.bill.verify_count for a in answers] == [1, 2, 3, 4, 5]
 
 
-@pytest.mark.parametrize("change, code", [
-    ({"check": "zzzzzz"}, "mismatch"),
-    ({"amount": "1.00"}, "mismatch"),
-    ({"date": "20240101"}, "mismatch"),
-    ({"number": "9999999999"}, "not_found"),
-])
+@pytest.mark.parametrize(
+    "change, code",
+    [
+        ({"check": "zzzzzz"}, "mismatch"),
+        ({"amount": "1.00"}, "mismatch"),
+        ({"date": "20240101"}, "mismatch"),
+        ({"number": "9999999999"}, "not_found"),
+    ],
+)
 def test_elements_that_do_not_match_the_network_are_refused_as_not_authentic(ctx, net, change, code):
     item = net.issue("p1")
     result = verify_elements(fields_of(item, **change))
@@ -80,11 +97,14 @@ def test_a_pdf_without_the_signed_document_is_not_a_layout_file(ctx, net):
     assert result.refusal.code == "no_signed_document"
 
 
-@pytest.mark.parametrize("data, code, status", [
-    (b"PK\x03\x04 a zip file", "unsupported_file", 415),
-    (b"%PDF-1.7\n garbage that is no pdf", "invalid_pdf", 422),
-    (photograph(bill_sheet(), Shot(size=(800, 600), format="PNG"))[:5000], "damaged_image", 422),
-])
+@pytest.mark.parametrize(
+    "data, code, status",
+    [
+        (b"PK\x03\x04 a zip file", "unsupported_file", 415),
+        (b"%PDF-1.7\n garbage that is no pdf", "invalid_pdf", 422),
+        (photograph(bill_sheet(), Shot(size=(800, 600), format="PNG"))[:5000], "damaged_image", 422),
+    ],
+)
 def test_files_that_are_no_bill_are_refused_with_their_reason(ctx, net, data, code, status):
     result = verify_file(data)
     assert (result.refusal.code, result.refusal.status) == (code, status)

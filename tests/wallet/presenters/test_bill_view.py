@@ -1,4 +1,5 @@
 """A bill's view reads what its page shows when it is built; rendering the page reads and verifies nothing."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -22,8 +23,11 @@ def stored_bill(wallet_app, network, fiscal_client, resident_id) -> Iterator[Bil
     """p1's fresh inpatient bill (items, a settlement split, a signature, nothing claimed), in a request."""
     with wallet_app.test_request_context():
         sync_person(resident_id, persona("p1").id_number, fiscal_client)
-        yield db.session.scalars(select(Bill).where(Bill.resident_id == resident_id,
-                                                    Bill.type_key == "medical_inpatient", Bill.total == 1288000)).one()
+        yield db.session.scalars(
+            select(Bill).where(
+                Bill.resident_id == resident_id, Bill.type_key == "medical_inpatient", Bill.total == 1288000
+            )
+        ).one()
 
 
 @contextmanager
@@ -31,6 +35,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, list[Any]]]:
     """Every SQL statement run and every signature checked inside the block."""
     seen: dict[str, list[Any]] = {"statements": [], "checks": []}
     check = bill_presenter.signature_check
+
     def checked(*args: Any) -> Any:
         seen["checks"].append(args)
         return check(*args)

@@ -1,4 +1,5 @@
 """The public status page: a bill's QR (or typed five elements) → genuine or not and its status, nothing personal."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -32,8 +33,15 @@ def test_scanning_a_bills_qr_with_any_phone_camera_lands_on_its_status(client, n
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     doc = document_of(item)
-    for shown in ("票据真实有效", "可报销", "医疗门诊收费票据", doc["issuer"]["name"], "¥256.30",
-                  doc["issued_at"][:10], "该票据已被查验 1 次，今日第 1 次（每张票据每天最多查验 5 次）"):
+    for shown in (
+        "票据真实有效",
+        "可报销",
+        "医疗门诊收费票据",
+        doc["issuer"]["name"],
+        "¥256.30",
+        doc["issued_at"][:10],
+        "该票据已被查验 1 次，今日第 1 次（每张票据每天最多查验 5 次）",
+    ):
         assert shown in html
     assert "登录后导入" in html
 
@@ -43,8 +51,14 @@ def test_the_status_page_shows_nothing_personal(client, net, base_url):
     html = client.get(local(qr_text_of(item, base_url))).get_data(as_text=True)
     p1 = persona("p1")
     doc = document_of(item)
-    for private in (p1.name, p1.name[0] + "*", p1.id_number, p1.id_number[-4:], "交款人：",
-                    *(i["name"] for i in doc["items"])):
+    for private in (
+        p1.name,
+        p1.name[0] + "*",
+        p1.id_number,
+        p1.id_number[-4:],
+        "交款人：",
+        *(i["name"] for i in doc["items"]),
+    ):
         assert private not in html
     if doc.get("medical"):
         medical = doc["medical"]
@@ -106,8 +120,10 @@ def test_one_bill_checked_too_often_today_gets_429_from_any_client(net, wallet_a
     answers = [post_check(c, fields_of(item)) for c in clients]
     assert [a.status_code for a in answers] == [200, 200, 429]
     tomorrow = datetime.now(SHANGHAI).date() + timedelta(days=1)
-    assert (f"每张票据每天最多查验 2 次，这张票据今天的次数已用完，{tomorrow:%Y-%m-%d} 00:00（北京时间）起可再查验。"
-            in answers[2].get_data(as_text=True))
+    assert (
+        f"每张票据每天最多查验 2 次，这张票据今天的次数已用完，{tomorrow:%Y-%m-%d} 00:00（北京时间）起可再查验。"
+        in answers[2].get_data(as_text=True)
+    )
 
 
 def test_the_national_platforms_limit_of_five_checks_a_day_is_the_default(net, wallet_app):
@@ -124,8 +140,9 @@ def test_htmx_gets_only_the_result(client, net):
     assert page.status_code == 200 and html.lstrip().startswith('<div id="check-outcome"') and "<html" not in html
 
 
-def test_a_visitor_follows_the_import_link_through_login_to_the_add_button(client, seeded_idp, net, wallet_app,
-                                                                          base_url):
+def test_a_visitor_follows_the_import_link_through_login_to_the_add_button(
+    client, seeded_idp, net, wallet_app, base_url
+):
     item = net.issue("p1")
     html = client.get(local(qr_text_of(item, base_url))).get_data(as_text=True)
     link = html.split('class="button block" href="')[1].split('"')[0].replace("&amp;", "&")

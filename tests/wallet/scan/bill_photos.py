@@ -5,6 +5,7 @@ title, five elements, item table, seal and paper grain; ``photograph`` then does
 what a hand-held phone does: a table around it, rotation, a tilted camera (perspective),
 uneven light, focus blur, sensor noise and a lossy encoder.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,9 @@ from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import build_payload_url
 
 BASE_URL = "http://127.0.0.1:5000"
-SAMPLE = FiveElements(code="15060126", number="0000012345", check="a1b2c3",
-                      issued_on=date(2026, 3, 15), amount_fen=32850)
+SAMPLE = FiveElements(
+    code="15060126", number="0000012345", check="a1b2c3", issued_on=date(2026, 3, 15), amount_fen=32850
+)
 SHEET_SIZE = (2520, 1776)  # A5 landscape at 12 px/mm
 PAPER = (246, 244, 236)
 INK = (40, 40, 48)
@@ -46,8 +48,7 @@ def qr_image(text: str, scale: int, border: int = 2) -> Image.Image:
     return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
 
 
-def bill_sheet(elements: FiveElements = SAMPLE, qr_texts: tuple[str, ...] | None = None,
-               seed: int = 0) -> Image.Image:
+def bill_sheet(elements: FiveElements = SAMPLE, qr_texts: tuple[str, ...] | None = None, seed: int = 0) -> Image.Image:
     """A printed e-bill: QR top left, title, five elements top right, item table, seal.
 
     ``qr_texts`` replaces the bill's own QR code: empty for none, a second text adds a
@@ -61,8 +62,12 @@ def bill_sheet(elements: FiveElements = SAMPLE, qr_texts: tuple[str, ...] | None
         sheet.paste(qr_image(texts[0], scale=6), (120, 110))
     draw.text((760, 120), "内蒙古自治区医疗门诊收费票据（电子）", fill=RED, font=font(64))
     small = font(34)
-    right = [f"票据代码：{elements.code}", f"票据号码：{elements.number}",
-             f"校验码：{elements.check}", f"开票日期：{elements.issued_on:%Y-%m-%d}"]
+    right = [
+        f"票据代码：{elements.code}",
+        f"票据号码：{elements.number}",
+        f"校验码：{elements.check}",
+        f"开票日期：{elements.issued_on:%Y-%m-%d}",
+    ]
     for row, line in enumerate(right):
         draw.text((1800, 250 + row * 52), line, fill=INK, font=small)
     draw.rectangle((120, 520, 2400, 1560), outline=INK, width=3)
@@ -107,7 +112,7 @@ class Shot:
     exif_orientation: int = 1
     seed: int = 0
 
-    def but(self, **changes: Any) -> "Shot":
+    def but(self, **changes: Any) -> Shot:
         return replace(self, **changes)
 
 
@@ -128,8 +133,9 @@ def photograph(sheet: Image.Image, shot: Shot) -> bytes:
         sheet = sheet.filter(ImageFilter.GaussianBlur(shot.blur / scale))
     corners: list[tuple[float, float]] = [(0, 0), (sheet.width, 0), (sheet.width, sheet.height), (0, sheet.height)]
     coeffs = perspective_coefficients(quad, corners)
-    photo = sheet.transform(shot.size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR,
-                            fillcolor=(96, 88, 80))
+    photo = sheet.transform(
+        shot.size, Image.Transform.PERSPECTIVE, coeffs, Image.Resampling.BILINEAR, fillcolor=(96, 88, 80)
+    )
     light = Image.radial_gradient("L").point(lambda v: 255 - v // 3).resize(shot.size, Image.Resampling.BILINEAR)
     photo = ImageChops.multiply(photo, Image.merge("RGB", [light] * 3))
     if shot.noise:
@@ -148,8 +154,9 @@ def bill_quad(sheet_size: tuple[int, int], shot: Shot, rng: random.Random) -> li
     quad = []
     for dx, dy in ((-half_w, -half_h), (half_w, -half_h), (half_w, half_h), (-half_w, half_h)):
         jitter = shot.tilt * min(width, height)
-        quad.append((dx * cos - dy * sin + rng.uniform(-jitter, jitter),
-                     dx * sin + dy * cos + rng.uniform(-jitter, jitter)))
+        quad.append(
+            (dx * cos - dy * sin + rng.uniform(-jitter, jitter), dx * sin + dy * cos + rng.uniform(-jitter, jitter))
+        )
     span_x = max(x for x, _ in quad) - min(x for x, _ in quad)
     span_y = max(y for _, y in quad) - min(y for _, y in quad)
     shrink = min(1.0, 0.96 * width / span_x, 0.96 * height / span_y)
@@ -223,11 +230,18 @@ def varied_shots(count: int, seed: int) -> list[Shot]:
         size = SIZES[index % len(SIZES)]
         fill = rng.uniform(0.7, 0.92)
         module_px = 6 * fill * min(size) / SHEET_SIZE[0] * (4 / 3 if size[0] > size[1] else 1)
-        shots.append(Shot(
-            size=size, fill=fill, rotate=rng.uniform(-30, 30), tilt=rng.uniform(0, 0.12),
-            blur=round(module_px * rng.uniform(0, 0.35), 2), noise=rng.uniform(3, 9),
-            format="JPEG" if size[0] * size[1] > 3_000_000 else rng.choice(["JPEG", "PNG", "WEBP", "HEIF"]),
-            quality=40 if index % 2 == 0 else rng.randint(70, 92),
-            exif_orientation=rng.choice([1, 1, 1, 6, 8, 3]), seed=rng.randrange(1 << 30),
-        ))
+        shots.append(
+            Shot(
+                size=size,
+                fill=fill,
+                rotate=rng.uniform(-30, 30),
+                tilt=rng.uniform(0, 0.12),
+                blur=round(module_px * rng.uniform(0, 0.35), 2),
+                noise=rng.uniform(3, 9),
+                format="JPEG" if size[0] * size[1] > 3_000_000 else rng.choice(["JPEG", "PNG", "WEBP", "HEIF"]),
+                quality=40 if index % 2 == 0 else rng.randint(70, 92),
+                exif_orientation=rng.choice([1, 1, 1, 6, 8, 3]),
+                seed=rng.randrange(1 << 30),
+            )
+        )
     return shots

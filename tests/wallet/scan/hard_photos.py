@@ -11,6 +11,7 @@ The bill is drawn as ``bill_photos.bill_sheet`` draws it; the camera here is a p
 looking at the sheet in 3-D (pitch, yaw, roll), which gives the foreshortening a real
 tilted phone gives rather than a random corner jitter.
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,8 +40,10 @@ FOCAL = 1.4  # focal length in sheet widths: about a phone's 26 mm-equivalent ma
 def national_link(seed: int) -> str:
     """The national platform's link as real bills print it, with a made-up 32-hex MAC."""
     mac = hashlib.md5(f"bill-{seed}".encode()).hexdigest()
-    return ("https://www.chinaebill.cn/eips-wxapp-service/d?t=601&a=CZ15"
-            "&d=15060126_0000012345_a1b2c3_328.50_20260315&s=" + mac)
+    return (
+        "https://www.chinaebill.cn/eips-wxapp-service/d?t=601&a=CZ15"
+        "&d=15060126_0000012345_a1b2c3_328.50_20260315&s=" + mac
+    )
 
 
 def check_link(elements: FiveElements = SAMPLE) -> str:
@@ -68,7 +71,7 @@ class HardShot:
     quality: int = 85
     seed: int = 0
 
-    def but(self, **changes: Any) -> "HardShot":
+    def but(self, **changes: Any) -> HardShot:
         return replace(self, **changes)
 
     @property
@@ -79,12 +82,22 @@ class HardShot:
 def hard_shot(kind: str, text: str, seed: int, size: tuple[int, int] = (4000, 3000)) -> HardShot:
     """A photo of one hard kind, its severity drawn from ``seed``; the rest a careful hand-held shot."""
     rng = random.Random(f"{kind}-{seed}")
-    base: dict[str, Any] = dict(kind=kind, text=text, size=size, fill=rng.uniform(0.75, 0.9),
-                                pitch=rng.uniform(-12, 12), yaw=rng.uniform(-12, 12), roll=rng.uniform(-25, 25),
-                                noise=rng.uniform(2, 4), quality=rng.randint(75, 92), seed=seed)
+    base: dict[str, Any] = dict(
+        kind=kind,
+        text=text,
+        size=size,
+        fill=rng.uniform(0.75, 0.9),
+        pitch=rng.uniform(-12, 12),
+        yaw=rng.uniform(-12, 12),
+        roll=rng.uniform(-25, 25),
+        noise=rng.uniform(2, 4),
+        quality=rng.randint(75, 92),
+        seed=seed,
+    )
     if kind == "tilt":
-        base.update(pitch=rng.choice((-1, 1)) * rng.uniform(58, 72), yaw=rng.uniform(-30, 30),
-                    fill=rng.uniform(0.55, 0.75))
+        base.update(
+            pitch=rng.choice((-1, 1)) * rng.uniform(58, 72), yaw=rng.uniform(-30, 30), fill=rng.uniform(0.55, 0.75)
+        )
     elif kind == "curl":
         base.update(curl=rng.uniform(1.0, 1.4))
     elif kind == "motion":
@@ -132,8 +145,9 @@ def photograph_hard(shot: HardShot) -> bytes:
     if shot.curl:
         sheet = curl(sheet, shot.curl)
     homography = camera(sheet.shape[1], sheet.shape[0], shot)
-    photo: np.ndarray = cv2.warpPerspective(sheet, homography, shot.size, flags=cv2.INTER_LINEAR,
-                                borderMode=cv2.BORDER_CONSTANT, borderValue=TABLE).astype(np.float32)
+    photo: np.ndarray = cv2.warpPerspective(
+        sheet, homography, shot.size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=TABLE
+    ).astype(np.float32)
     code = cv2.perspectiveTransform(qr_corners(shot.text)[None], homography)[0]
     module = float(np.mean([np.linalg.norm(code[i] - code[(i + 1) % 4]) for i in range(4)]))
     module /= qr_image(shot.text, scale=1, border=0).width
@@ -202,7 +216,7 @@ def add_glare(photo: np.ndarray, code: np.ndarray, peak: float, rng: np.random.G
     right = min(photo.shape[1], int(centre[0] + 4 * sigma))
     bottom = min(photo.shape[0], int(centre[1] + 4 * sigma))
     xs, ys = np.meshgrid(np.arange(left, right, dtype=np.float32), np.arange(top, bottom, dtype=np.float32))
-    blob = peak * np.exp(-((xs - centre[0]) ** 2 + (ys - centre[1]) ** 2) / (2 * sigma ** 2))
+    blob = peak * np.exp(-((xs - centre[0]) ** 2 + (ys - centre[1]) ** 2) / (2 * sigma**2))
     photo[top:bottom, left:right] += blob[..., None]
 
 
@@ -213,8 +227,15 @@ def streak(length: float, angle: float) -> np.ndarray:
     half = (length - 1) / 2
     dx, dy = half * math.cos(math.radians(angle)), half * math.sin(math.radians(angle))
     c = size // 2
-    cv2.line(kernel, (round((c - dx) * 16), round((c - dy) * 16)), (round((c + dx) * 16), round((c + dy) * 16)),
-             1.0, 1, cv2.LINE_AA, shift=4)
+    cv2.line(
+        kernel,
+        (round((c - dx) * 16), round((c - dy) * 16)),
+        (round((c + dx) * 16), round((c + dy) * 16)),
+        1.0,
+        1,
+        cv2.LINE_AA,
+        shift=4,
+    )
     return kernel / kernel.sum()
 
 
@@ -224,4 +245,3 @@ def vignette(size: tuple[int, int]) -> np.ndarray:
     xs = np.linspace(-1, 1, size[0], dtype=np.float32)
     ys = np.linspace(-1, 1, size[1], dtype=np.float32)
     return 1 - (xs[None, :] ** 2 + ys[:, None] ** 2) / 6
-

@@ -4,6 +4,7 @@ code — are read to their exact QR text, and no hard photo is ever read as anot
 The photos are smaller than a phone's 12 MP (2000 × 1500) to keep the tests quick, with the
 severity set so the code is still plainly visible; the benchmark runs the full-size set.
 """
+
 from __future__ import annotations
 
 import pytest

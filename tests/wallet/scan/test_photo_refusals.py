@@ -1,4 +1,5 @@
 """Uploads that hold no bill are refused with a stable code and a Chinese reason, never a crash."""
+
 from __future__ import annotations
 
 import io
@@ -9,8 +10,8 @@ import pytest
 from PIL import Image
 
 from tests.wallet.scan.bill_photos import BASE_URL, SAMPLE, Shot, bill_sheet, photograph
-from wallet.scan.payload import build_payload_url
 from wallet.refusals import Refusal
+from wallet.scan.payload import build_payload_url
 from wallet.scan.photo import DEFAULT_MAX_BYTES, decode_bill_photo
 
 SMALL = Shot(size=(1200, 900), fill=0.9, seed=4)
@@ -53,8 +54,9 @@ def test_a_pdf_is_not_an_image():
     assert refusal(buffer.getvalue()).code == "not_an_image"
 
 
-@pytest.mark.parametrize("data", [b"", b"GIF89a" + b"\x00" * 64, b"BM" + b"\x00" * 64,
-                                  b"\x00\x00\x00\x18ftypavif\x00\x00\x00\x00avifmif1"])
+@pytest.mark.parametrize(
+    "data", [b"", b"GIF89a" + b"\x00" * 64, b"BM" + b"\x00" * 64, b"\x00\x00\x00\x18ftypavif\x00\x00\x00\x00avifmif1"]
+)
 def test_other_formats_are_not_accepted(data):
     assert refusal(data).code == "not_an_image"
 
@@ -65,12 +67,15 @@ def test_a_truncated_jpeg_is_refused_as_damaged(bill_photo):
     assert refused.message == "照片文件已损坏或不完整，请重新拍照上传。"
 
 
-@pytest.mark.parametrize("data", [
-    b"\xff\xd8\xff\xe0" + b"\x00" * 200,
-    b"\x89PNG\r\n\x1a\n" + b"\x00" * 200,
-    b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 200,
-    b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xd8\xff\xe0" + b"\x00" * 200,
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 200,
+        b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 200,
+        b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200,
+    ],
+)
 def test_garbage_behind_a_valid_signature_is_refused_not_crashed(data):
     assert refusal(data).code in {"not_an_image", "damaged_image"}
 

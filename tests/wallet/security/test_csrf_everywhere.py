@@ -1,4 +1,5 @@
 """Every mutating route outside the signed API refuses a form without its CSRF token, found by walking the URL map."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -24,8 +25,16 @@ def mutating_urls(app) -> list[tuple[str, str]]:
 
 def test_the_walk_finds_the_forms_it_must_guard(wallet_app):
     urls = {url for _, url in mutating_urls(wallet_app)}
-    assert {"/finance/login", "/finance/units/1/x", "/unit/login", "/unit/claims/1/lock", "/logout",
-            "/authorizations/1/revoke", "/import/file", "/check"} <= urls
+    assert {
+        "/finance/login",
+        "/finance/units/1/x",
+        "/unit/login",
+        "/unit/claims/1/lock",
+        "/logout",
+        "/authorizations/1/revoke",
+        "/import/file",
+        "/check",
+    } <= urls
 
 
 def test_no_mutating_route_accepts_a_post_without_a_token(wallet_app, client):

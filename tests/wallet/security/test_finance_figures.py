@@ -1,4 +1,5 @@
 """The finance department's platform figures: counts from the database, bars as inline SVG, admin only."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,16 @@ import re
 from sqlalchemy import text
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
-from tests.wallet.authorization.fixtures import (claimable, collected, demo_units, grant,  # noqa: F401  (fixtures)
-                                                 resident_client, resident_id_of, stub_browser, unit_logins)
+from tests.wallet.authorization.fixtures import (  # noqa: F401  (fixtures)
+    claimable,
+    collected,
+    demo_units,
+    grant,
+    resident_client,
+    resident_id_of,
+    stub_browser,
+    unit_logins,
+)
 from tests.wallet.finance.test_console import admin_login
 from wallet.extensions import db
 
@@ -23,8 +32,7 @@ def figure(html: str, name: str) -> str:
     return match.group(1)
 
 
-def test_figures_count_residents_bills_and_authorizations_and_draw_svg_bars(resident_client, wallet_app,
-                                                                            demo_units):
+def test_figures_count_residents_bills_and_authorizations_and_draw_svg_bars(resident_client, wallet_app, demo_units):
     rid = resident_id_of(wallet_app)
     grant(wallet_app, rid, demo_units["insurer"], claimable(wallet_app, rid, 2))
     bills = counted(wallet_app, "SELECT count(*) FROM bills")

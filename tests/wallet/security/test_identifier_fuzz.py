@@ -4,6 +4,7 @@ element, an ID number, a credit code or a phone number gets generated text and m
 Superscripts, Arabic-Indic digits, full-width forms, control characters and emoji are where
 ``str.isdigit()`` and ``\\d`` used to let text through to ``int()``.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,14 @@ from hypothesis import strategies as st
 
 from tests.conftest import csrf_token_of
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
-from tests.wallet.authorization.fixtures import (UNIT_APPLICATION, demo_login, demo_units,  # noqa: F401  (fixtures)
-                                                 resident_client, stub_browser, unit_client_login)
+from tests.wallet.authorization.fixtures import (  # noqa: F401  (fixtures)
+    UNIT_APPLICATION,
+    demo_login,
+    demo_units,
+    resident_client,
+    stub_browser,
+    unit_client_login,
+)
 from wallet.extensions import limiter
 
 # Text a phone's input method, a paste or a hostile client can produce; digits of every script first.
@@ -35,11 +42,26 @@ def posted(client, page: str, action: str, fields: dict[str, str]) -> int:
 @FUZZ
 @given(text=TYPED)
 def test_the_public_check_form_never_fails(client, network, field, text):
-    fields = {"code": "15060126", "number": "0000000001", "check": "abcdef", "date": "20260301",
-              "amount": "1.00", field: text}
+    fields = {
+        "code": "15060126",
+        "number": "0000000001",
+        "check": "abcdef",
+        "date": "20260301",
+        "amount": "1.00",
+        field: text,
+    }
     assert posted(client, "/check", "/check", fields) < 500
-    assert client.post("/check/field", data={"csrf_token": csrf_token_of(client.get("/check").get_data(as_text=True)),
-                                             "field": field, field: text}).status_code < 500
+    assert (
+        client.post(
+            "/check/field",
+            data={
+                "csrf_token": csrf_token_of(client.get("/check").get_data(as_text=True)),
+                "field": field,
+                field: text,
+            },
+        ).status_code
+        < 500
+    )
 
 
 @pytest.mark.parametrize("field", ("credit_code", "contact_phone", "contact_id"))
@@ -81,7 +103,8 @@ def test_the_sms_login_never_fails(client, text):
 
 
 OTHER_DIGIT = st.characters(categories=["Nd", "No"]).filter(
-    lambda c: not c.isascii() and not 0xFF10 <= ord(c) <= 0xFF19)
+    lambda c: not c.isascii() and not 0xFF10 <= ord(c) <= 0xFF19
+)
 
 
 @FUZZ
@@ -89,9 +112,15 @@ OTHER_DIGIT = st.characters(categories=["Nd", "No"]).filter(
 def test_a_digit_of_another_kind_in_a_typed_element_gets_a_4xx_and_says_so(client, network, digit, at):
     limiter.reset()  # the page's own rate limit is not what this test is about
     code = "15060126"
-    fields = {"code": code[:at] + digit + code[at + 1:], "number": "0000000001", "check": "abcdef",
-              "date": "20260301", "amount": "1.00"}
-    answer = client.post("/check", data={"csrf_token": csrf_token_of(client.get("/check").get_data(as_text=True)),
-                                         **fields})
+    fields = {
+        "code": code[:at] + digit + code[at + 1 :],
+        "number": "0000000001",
+        "check": "abcdef",
+        "date": "20260301",
+        "amount": "1.00",
+    }
+    answer = client.post(
+        "/check", data={"csrf_token": csrf_token_of(client.get("/check").get_data(as_text=True)), **fields}
+    )
     assert 400 <= answer.status_code < 500
     assert "数字请用半角 0–9 输入" in answer.get_data(as_text=True)

@@ -1,5 +1,6 @@
 """Past its request rate limit each way in answers 429 with a Chinese message saying to wait:
 resident login, unit login, finance login, and the unit API (in its signed JSON envelope)."""
+
 from __future__ import annotations
 
 import pytest

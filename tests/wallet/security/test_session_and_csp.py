@@ -1,5 +1,6 @@
 """A login starts a fresh session (nothing planted before it survives), and every page the wallet serves
 without parameters carries the Content-Security-Policy and needs no inline script or style."""
+
 from __future__ import annotations
 
 import re
@@ -46,9 +47,11 @@ def test_unit_login_replaces_the_session(client, wallet_app, demo_units, unit_lo
 
 
 def parameterless_get_urls(app) -> list[str]:
-    return sorted(rule.rule for rule in app.url_map.iter_rules()
-                  if "GET" in (rule.methods or set()) and not rule.arguments
-                  and not rule.rule.startswith(("/fiscal", "/idp")))
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or set()) and not rule.arguments and not rule.rule.startswith(("/fiscal", "/idp"))
+    )
 
 
 def test_every_parameterless_page_has_the_csp_and_no_inline_script_or_style(wallet_app, client):

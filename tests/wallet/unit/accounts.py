@@ -1,4 +1,5 @@
 """Moves of unit account tests: read an activation link from the outbox and activate through it."""
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,14 @@ def activate(client: FlaskClient, path: str, password: str = NEW_PASSWORD) -> Un
     username = re.search(r'data-testid="activate-username">([^<]+)<', html)
     assert username
     who = UnitLogin(username.group(1), password, secret.group(1), set())
-    done = client.post(path, data={"csrf_token": form_token(html), "new_password": password,
-                                   "new_password_again": password, "code": fresh_code(who.secret, set())})
+    done = client.post(
+        path,
+        data={
+            "csrf_token": form_token(html),
+            "new_password": password,
+            "new_password_again": password,
+            "code": fresh_code(who.secret, set()),
+        },
+    )
     assert done.status_code == 303 and done.headers["Location"] == "/unit/login", done.get_data(as_text=True)
     return who

@@ -1,4 +1,5 @@
 """The unit account application: every field checked (the credit code by GB 32100), one live account per code."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,15 +24,18 @@ def test_a_valid_application_waits_for_the_finance_department(client, wallet_app
         assert b"11010519491231002X" not in unit.contact_id_enc
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("credit_code", "91350100M000100Y4Z", "统一社会信用代码应为18位"),
-    ("credit_code", "91350100M000100Y44", "校验位不正确"),
-    ("contact_id", "110105194912310021", "身份证号码校验位不正确"),
-    ("unit_type", "bank", "请选择单位类型"),
-    ("contact_phone", "12345", "联系电话应为"),
-    ("email", "not-an-email", "请填写正确的电子邮箱"),
-    ("name", "", "请填写单位全称"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("credit_code", "91350100M000100Y4Z", "统一社会信用代码应为18位"),
+        ("credit_code", "91350100M000100Y44", "校验位不正确"),
+        ("contact_id", "110105194912310021", "身份证号码校验位不正确"),
+        ("unit_type", "bank", "请选择单位类型"),
+        ("contact_phone", "12345", "联系电话应为"),
+        ("email", "not-an-email", "请填写正确的电子邮箱"),
+        ("name", "", "请填写单位全称"),
+    ],
+)
 def test_each_wrong_field_is_named_and_nothing_is_stored(client, wallet_app, field, value, message):
     response = apply(client, **{field: value})
     assert response.status_code == 422

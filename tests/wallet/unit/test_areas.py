@@ -1,4 +1,5 @@
 """Each kind of user stays in its own area: a unit user who opens a resident or finance page is turned back."""
+
 from __future__ import annotations
 
 

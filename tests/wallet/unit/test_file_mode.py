@@ -1,4 +1,5 @@
 """File-mode reimbursement (文件报销): a unit verifies a handed-over bill, takes it in, locks and reimburses it."""
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,8 @@ def token(client) -> str:
 
 def take_in_fields(html: str) -> dict[str, str]:
     """The hidden fields of the "受理报销" form on a verification result."""
-    form = html[html.index('action="/unit/file-claims"'):]
-    form = form[:form.index("</form>")]
+    form = html[html.index('action="/unit/file-claims"') :]
+    form = form[: form.index("</form>")]
     return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
 
 
@@ -38,8 +39,11 @@ def take_in(client, html: str) -> int:
 
 
 def verify_pdf(client, pdf: bytes):
-    return client.post("/unit/verify/file", data={"csrf_token": token(client), "file": (io.BytesIO(pdf), "bill.pdf")},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/unit/verify/file",
+        data={"csrf_token": token(client), "file": (io.BytesIO(pdf), "bill.pdf")},
+        content_type="multipart/form-data",
+    )
 
 
 def verify_elements(client, item) -> str:
@@ -115,8 +119,7 @@ def test_five_elements_verify_then_claim_then_reject_releases_the_lock(insurer, 
 def test_a_wrong_check_code_is_refused_and_stores_nothing(insurer, network, wallet_app):
     item = network.issue("p1")
     wrong = "zzzzzz" if fields_of(item)["check"] != "zzzzzz" else "yyyyyy"
-    result = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer),
-                                                          **fields_of(item, check=wrong)})
+    result = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer), **fields_of(item, check=wrong)})
     assert result.status_code == 422 and "校验码" in result.get_data(as_text=True)
     assert 'action="/unit/file-claims"' not in result.get_data(as_text=True)
     assert claim_count(wallet_app) == 0
@@ -186,8 +189,10 @@ def test_a_bill_locked_by_another_unit_is_refused_on_lock(client, network, walle
 def test_verify_without_a_file_or_with_bad_fields_answers_4xx(insurer, wallet_app):
     empty = insurer.post("/unit/verify/file", data={"csrf_token": token(insurer)})
     assert empty.status_code == 400 and "PDF" in empty.get_data(as_text=True)
-    bad = insurer.post("/unit/verify/elements", data={"csrf_token": token(insurer), "code": "12", "number": "x",
-                                                       "check": "", "date": "", "amount": ""})
+    bad = insurer.post(
+        "/unit/verify/elements",
+        data={"csrf_token": token(insurer), "code": "12", "number": "x", "check": "", "date": "", "amount": ""},
+    )
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.get_data(as_text=True)
     assert insurer.post("/unit/file-claims", data={"csrf_token": token(insurer)}).status_code == 400
     assert claim_count(wallet_app) == 0
@@ -203,8 +208,8 @@ def test_file_claims_appear_in_the_inbox_and_the_export_marked_as_file_mode(insu
     html = verify_elements(insurer, item)
     claim_id = take_in(insurer, html)
     inbox = insurer.get("/unit/").get_data(as_text=True)
-    row = inbox[inbox.index(f'data-claim="{item["code"]}-{item["number"]}"'):]
-    assert 'data-testid="mode">文件报销<' in row[:row.index("</tr>")]
+    row = inbox[inbox.index(f'data-claim="{item["code"]}-{item["number"]}"') :]
+    assert 'data-testid="mode">文件报销<' in row[: row.index("</tr>")]
     act(insurer, claim_id, "lock")
     act(insurer, claim_id, "feedback", amount="120.50", **FEEDBACK)
     assert f'data-claim="{item["code"]}' not in insurer.get("/unit/").get_data(as_text=True)

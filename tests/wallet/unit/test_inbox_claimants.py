@@ -1,5 +1,6 @@
 """The clerk's inbox names who claims (masked), the amount and the claim reference; unit pages
 address the clerk, not the resident."""
+
 from __future__ import annotations
 
 import re

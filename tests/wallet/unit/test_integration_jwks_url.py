@@ -1,5 +1,6 @@
 """接口对接: a JWKS URL that leads inside the wallet's network is refused in Chinese with a 4xx, and nothing is
 stored."""
+
 from __future__ import annotations
 
 import html
@@ -14,16 +15,25 @@ from wallet.services import outbound_urls
 
 @pytest.fixture
 def console(client, demo_units, monkeypatch):
-    monkeypatch.setattr(outbound_urls, "resolve", lambda host, _port: {"metadata.unit.example": ["169.254.169.254"],
-                                                                       "keys.unit.example": ["10.20.30.40"]}[host])
+    monkeypatch.setattr(
+        outbound_urls,
+        "resolve",
+        lambda host, _port: {"metadata.unit.example": ["169.254.169.254"], "keys.unit.example": ["10.20.30.40"]}[host],
+    )
     signed_in(client)
     issue(client)
     return client
 
 
-@pytest.mark.parametrize("url", ["https://metadata.unit.example/latest/meta-data/",
-                                 "https://keys.unit.example/jwks.json",
-                                 "https://[::ffff:127.0.0.1]/jwks.json", "https://2130706433/jwks.json"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://metadata.unit.example/latest/meta-data/",
+        "https://keys.unit.example/jwks.json",
+        "https://[::ffff:127.0.0.1]/jwks.json",
+        "https://2130706433/jwks.json",
+    ],
+)
 def test_an_inside_address_is_refused_in_chinese(console, url):
     response = register(console, url=url)
     page = html.unescape(response.get_data(as_text=True))

@@ -1,4 +1,5 @@
 """接口对接 in the unit workspace: the appKey shown once and rotatable, the unit's public keys (JWK) registered."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Unit login: password then TOTP code, one use per code, lockout after repeated failures."""
+
 from __future__ import annotations
 
 import pyotp
@@ -14,8 +15,9 @@ from wallet.services.unit_accounts import decide
 
 def password_step(client, username: str, password: str):
     page = client.get("/unit/login").get_data(as_text=True)
-    return client.post("/unit/login", data={"csrf_token": csrf_token_of(page), "username": username,
-                                            "password": password})
+    return client.post(
+        "/unit/login", data={"csrf_token": csrf_token_of(page), "username": username, "password": password}
+    )
 
 
 def code_step(client, code: str):

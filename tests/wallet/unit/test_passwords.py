@@ -1,4 +1,5 @@
 """A unit user changes their password; a user still on an initial password must change it first."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,9 +17,15 @@ NEW = "Beijiang#Claims2027"
 
 def change(client, current: str, new: str, again: str | None = None):
     token = csrf_token_of(client.get("/unit/password").get_data(as_text=True))
-    return client.post("/unit/password", data={"csrf_token": token, "current_password": current,
-                                               "new_password": new,
-                                               "new_password_again": new if again is None else again})
+    return client.post(
+        "/unit/password",
+        data={
+            "csrf_token": token,
+            "current_password": current,
+            "new_password": new,
+            "new_password_again": new if again is None else again,
+        },
+    )
 
 
 def test_a_unit_user_changes_their_password_and_it_is_audited(insurer, wallet_app, unit_logins):
@@ -36,16 +43,20 @@ def test_a_unit_user_changes_their_password_and_it_is_audited(insurer, wallet_ap
     assert NEW not in str(entry.detail)
 
 
-@pytest.mark.parametrize(("current", "new", "again", "field", "message"), [
-    ("wrong-password", NEW, None, "current_password", "当前密码不正确"),
-    (None, "short1A!", None, "new_password", "密码至少 10 位"),
-    (None, "alllowercaseletters", None, "new_password", "至少三类"),
-    (None, NEW, "Beijiang#Claims2028", "new_password_again", "两次输入的新密码不一致"),
-    (None, "Insurer#2027-claims", None, "new_password", "密码不能包含用户名"),
-    (None, None, None, "new_password", "新密码不能与当前密码相同"),
-])
-def test_a_refused_change_says_why_in_chinese_and_changes_nothing(insurer, wallet_app, unit_logins, current, new,
-                                                                   again, field, message):
+@pytest.mark.parametrize(
+    ("current", "new", "again", "field", "message"),
+    [
+        ("wrong-password", NEW, None, "current_password", "当前密码不正确"),
+        (None, "short1A!", None, "new_password", "密码至少 10 位"),
+        (None, "alllowercaseletters", None, "new_password", "至少三类"),
+        (None, NEW, "Beijiang#Claims2028", "new_password_again", "两次输入的新密码不一致"),
+        (None, "Insurer#2027-claims", None, "new_password", "密码不能包含用户名"),
+        (None, None, None, "new_password", "新密码不能与当前密码相同"),
+    ],
+)
+def test_a_refused_change_says_why_in_chinese_and_changes_nothing(
+    insurer, wallet_app, unit_logins, current, new, again, field, message
+):
     old = unit_logins["insurer"].password
     response = change(insurer, current or old, new or old, again)
     html = response.get_data(as_text=True)
@@ -54,8 +65,9 @@ def test_a_refused_change_says_why_in_chinese_and_changes_nothing(insurer, walle
     assert password_step(wallet_app.test_client(), "insurer", old).status_code == 302, "the old password still works"
 
 
-def test_a_user_on_an_initial_password_is_sent_to_change_it_from_every_page(client, wallet_app, demo_units,
-                                                                            unit_logins):
+def test_a_user_on_an_initial_password_is_sent_to_change_it_from_every_page(
+    client, wallet_app, demo_units, unit_logins
+):
     with wallet_app.app_context():
         db.session.execute(update(UnitUser).where(UnitUser.username == "employer").values(must_change_password=True))
         db.session.commit()

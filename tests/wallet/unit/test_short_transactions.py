@@ -5,6 +5,7 @@ a resident's revoke and another clerk's rejection are written and answered. In p
 action interrupted before, during or after its network call leaves the claim either untouched
 or recorded, and trying again converges with the network.
 """
+
 from __future__ import annotations
 
 import threading
@@ -67,17 +68,38 @@ def test_other_writers_finish_while_a_lock_waits_on_a_slow_network(system, netwo
     answers: dict[str, object] = {}
     network.faults(latency_ms=SLOW_MS)
     try:
-        locking = threading.Thread(target=lambda: answers.setdefault("lock", clerk.post(
-            f"{url}/unit/claims/{slow}/lock", data={"csrf_token": clerk_token}, allow_redirects=False, timeout=60)))
+        locking = threading.Thread(
+            target=lambda: answers.setdefault(
+                "lock",
+                clerk.post(
+                    f"{url}/unit/claims/{slow}/lock",
+                    data={"csrf_token": clerk_token},
+                    allow_redirects=False,
+                    timeout=60,
+                ),
+            )
+        )
         locking.start()
         wait_for(lambda: auth_row(wallet_app, slow).pending_action == "lock")
 
-        revoke = resident.post(f"{url}/authorizations/{revoked}/revoke", allow_redirects=False, timeout=60,
-                               data={"csrf_token": resident_token, "back": "/authorizations"})
-        reject = colleague.post(f"{url}/unit/claims/{rejected}/reject", allow_redirects=False, timeout=60,
-                                data={"csrf_token": colleague_token, "reason": "不属于本保单保障范围"})
-        waiting = resident.post(f"{url}/authorizations/{slow}/revoke", allow_redirects=False, timeout=60,
-                                data={"csrf_token": resident_token, "back": "/authorizations"})
+        revoke = resident.post(
+            f"{url}/authorizations/{revoked}/revoke",
+            allow_redirects=False,
+            timeout=60,
+            data={"csrf_token": resident_token, "back": "/authorizations"},
+        )
+        reject = colleague.post(
+            f"{url}/unit/claims/{rejected}/reject",
+            allow_redirects=False,
+            timeout=60,
+            data={"csrf_token": colleague_token, "reason": "不属于本保单保障范围"},
+        )
+        waiting = resident.post(
+            f"{url}/authorizations/{slow}/revoke",
+            allow_redirects=False,
+            timeout=60,
+            data={"csrf_token": resident_token, "back": "/authorizations"},
+        )
         still_waiting = locking.is_alive()
         locking.join(60)
     finally:
@@ -113,13 +135,17 @@ def age_the_mark(wallet_app, claim_id: int) -> None:
     with wallet_app.app_context():
         claim = db.session.get(Claim, claim_id)
         assert claim is not None and claim.pending_since is not None
-        db.session.execute(update(Claim).where(Claim.id == claim_id).values(
-            pending_since=claim.pending_since - PENDING_TTL - timedelta(seconds=1)))
+        db.session.execute(
+            update(Claim)
+            .where(Claim.id == claim_id)
+            .values(pending_since=claim.pending_since - PENDING_TTL - timedelta(seconds=1))
+        )
         db.session.commit()
 
 
 def test_a_lock_interrupted_before_the_network_answers_leaves_the_claim_untouched(
-        wallet_app, network, three_claims, monkeypatch):
+    wallet_app, network, three_claims, monkeypatch
+):
     claim_id = three_claims[1][0]
     with monkeypatch.context() as patch:
         patch.setattr(FiscalClient, "lock", crash)
@@ -137,8 +163,7 @@ def test_a_lock_interrupted_before_the_network_answers_leaves_the_claim_untouche
     assert network_status(network, claim)["reimbursement"] == "locked"
 
 
-def test_a_lock_interrupted_after_the_network_locked_converges_on_retry(wallet_app, network, three_claims,
-                                                                         monkeypatch):
+def test_a_lock_interrupted_after_the_network_locked_converges_on_retry(wallet_app, network, three_claims, monkeypatch):
     claim_id = three_claims[1][0]
     with monkeypatch.context() as patch:
         patch.setattr(claim_steps, "settle", crash)
@@ -151,8 +176,9 @@ def test_a_lock_interrupted_after_the_network_locked_converges_on_retry(wallet_a
     assert (claim.state, claim.pending_action) == ("locked", None)
 
 
-def test_feedback_interrupted_after_the_network_recorded_it_is_counted_once(wallet_app, network, three_claims,
-                                                                            monkeypatch):
+def test_feedback_interrupted_after_the_network_recorded_it_is_counted_once(
+    wallet_app, network, three_claims, monkeypatch
+):
     claim_id = three_claims[1][0]
     as_unit(wallet_app, "insurer", lock_claim, claim_id)
     paid = Feedback(amount=1000, serial="SHORT-TX-1", voucher="JZ-1", time=utcnow())

@@ -5,6 +5,7 @@ export, the integration API and the fiscal network's record must all carry the s
 instant. The server runs once in the machine's own zone and once in New York's, so
 nothing may depend on the zone of the machine it runs on.
 """
+
 from __future__ import annotations
 
 import csv
@@ -12,7 +13,7 @@ import io
 import os
 import time
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -48,12 +49,25 @@ def server_zone(request: pytest.FixtureRequest) -> Iterator[str]:
 
 def reimburse(clerk: requests.Session, page: str) -> None:
     """Lock the claim at ``page`` and record a reimbursement typed at 13:21 Beijing time, as the clerk does."""
-    locked = clerk.post(f"{page}/lock", data={"csrf_token": form_token(clerk.get(page, timeout=10).text)},
-                        allow_redirects=False, timeout=10)
+    locked = clerk.post(
+        f"{page}/lock",
+        data={"csrf_token": form_token(clerk.get(page, timeout=10).text)},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert locked.status_code == 303, locked.text
-    recorded = clerk.post(f"{page}/feedback", allow_redirects=False, timeout=10, data={
-        "csrf_token": form_token(clerk.get(page, timeout=10).text), "amount": "10.00",
-        "serial": "BX2026TIME01", "voucher": "JZ-2026-0321", "time": TYPED})
+    recorded = clerk.post(
+        f"{page}/feedback",
+        allow_redirects=False,
+        timeout=10,
+        data={
+            "csrf_token": form_token(clerk.get(page, timeout=10).text),
+            "amount": "10.00",
+            "serial": "BX2026TIME01",
+            "voucher": "JZ-2026-0321",
+            "time": TYPED,
+        },
+    )
     assert recorded.status_code == 303, recorded.text
 
 
@@ -64,7 +78,8 @@ def exported_ids(clerk: requests.Session, url: str) -> list[str]:
 
 
 def test_a_typed_reimbursement_time_is_shown_back_as_typed_on_page_csv_and_api(
-        server_zone, system, wallet_app, network, collected, demo_units, unit_logins):
+    server_zone, system, wallet_app, network, collected, demo_units, unit_logins
+):
     claim = grant(wallet_app, collected, demo_units["insurer"], claimable(wallet_app, collected, 1))[0]
     with wallet_app.app_context():
         api = connect_unit(demo_unit("insurer").username).client(system.url)
@@ -89,14 +104,13 @@ def test_a_typed_reimbursement_time_is_shown_back_as_typed_on_page_csv_and_api(
     assert [datetime.fromisoformat(r["time"]) for r in records if r["serial"] == "BX2026TIME01"] == [INSTANT]
 
 
-def test_the_export_days_are_beijing_days(server_zone, system, wallet_app, network, collected, demo_units,
-                                          unit_logins):
+def test_the_export_days_are_beijing_days(server_zone, system, wallet_app, network, collected, demo_units, unit_logins):
     """A claim closed at 17:30 UTC on 5 March (01:30 Beijing time on the 6th) belongs to 6 March."""
     claim = grant(wallet_app, collected, demo_units["insurer"], claimable(wallet_app, collected, 1))[0]
     clerk = unit_http_login(system.url, unit_logins["insurer"])
     reimburse(clerk, f"{system.url}/unit/claims/{claim}")
     with wallet_app.app_context():
-        db.session.get(Claim, claim).closed_at = datetime(2026, 3, 5, 17, 30, tzinfo=timezone.utc)
+        db.session.get(Claim, claim).closed_at = datetime(2026, 3, 5, 17, 30, tzinfo=UTC)
         db.session.commit()
     export = f"{system.url}/unit/export.csv"
     assert exported_ids(clerk, f"{export}?from=2026-03-06&to=2026-03-06") == [str(claim)]

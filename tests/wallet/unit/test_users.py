@@ -1,5 +1,6 @@
 """A unit's administrator adds users (each activates through a one-time link and enrols their own
 TOTP key) and disables them; a disabled user cannot log in and their open session ends."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,9 @@ def admin(client, demo_units, unit_logins):
 
 def add(client, username: str = "lina.clerk", display_name: str = "李娜", role: str = "clerk"):
     token = csrf_token_of(client.get("/unit/users").get_data(as_text=True))
-    return client.post("/unit/users", data={"csrf_token": token, "username": username,
-                                            "display_name": display_name, "role": role})
+    return client.post(
+        "/unit/users", data={"csrf_token": token, "username": username, "display_name": display_name, "role": role}
+    )
 
 
 def set_state(client, user_id: int, action: str):
@@ -46,8 +48,9 @@ def user_row(wallet_app, username: str) -> UnitUser:
         return user
 
 
-def test_an_added_user_activates_through_the_link_and_signs_in_with_their_own_key(admin, wallet_app, demo_units,
-                                                                                  unit_logins):
+def test_an_added_user_activates_through_the_link_and_signs_in_with_their_own_key(
+    admin, wallet_app, demo_units, unit_logins
+):
     done = add(admin)
     assert done.status_code == 303 and done.headers["Location"] == "/unit/users"
     listing = admin.get("/unit/users").get_data(as_text=True)
@@ -82,14 +85,23 @@ def test_a_used_expired_or_unknown_link_is_refused_with_what_to_do(admin, wallet
     activate(visitor, path)
     used = visitor.get(path)
     assert used.status_code == 410 and "已使用过" in used.get_data(as_text=True)
-    again = visitor.post(path, data={"csrf_token": form_token(admin.get("/unit/users").get_data(as_text=True)),
-                                     "new_password": "Other#Pass2027", "new_password_again": "Other#Pass2027"})
+    again = visitor.post(
+        path,
+        data={
+            "csrf_token": form_token(admin.get("/unit/users").get_data(as_text=True)),
+            "new_password": "Other#Pass2027",
+            "new_password_again": "Other#Pass2027",
+        },
+    )
     assert again.status_code in (400, 410)
     add(admin, username="wang.wei", display_name="王伟")
     late = activation_link(wallet_app, demo_units["insurer"])
     with wallet_app.app_context():
-        db.session.execute(update(UnitUser).where(UnitUser.username == "wang.wei")
-                           .values(activation_expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.execute(
+            update(UnitUser)
+            .where(UnitUser.username == "wang.wei")
+            .values(activation_expires_at=utcnow() - timedelta(minutes=1))
+        )
         db.session.commit()
     expired = visitor.get(late).get_data(as_text=True)
     assert "已过期（有效期 72 小时）" in expired and "请联系本单位管理员" in expired
@@ -103,11 +115,25 @@ def test_activation_refuses_a_weak_password_or_a_wrong_code_and_stays_usable(adm
     visitor = wallet_app.test_client()
     html = visitor.get(path).get_data(as_text=True)
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', html).group(1)
-    weak = visitor.post(path, data={"csrf_token": form_token(html), "new_password": "123456",
-                                    "new_password_again": "123456", "code": fresh_code(secret, set())})
+    weak = visitor.post(
+        path,
+        data={
+            "csrf_token": form_token(html),
+            "new_password": "123456",
+            "new_password_again": "123456",
+            "code": fresh_code(secret, set()),
+        },
+    )
     assert weak.status_code == 422 and "密码至少 10 位" in weak.get_data(as_text=True)
-    wrong = visitor.post(path, data={"csrf_token": form_token(html), "new_password": NEW_PASSWORD,
-                                     "new_password_again": NEW_PASSWORD, "code": "000000"})
+    wrong = visitor.post(
+        path,
+        data={
+            "csrf_token": form_token(html),
+            "new_password": NEW_PASSWORD,
+            "new_password_again": NEW_PASSWORD,
+            "code": "000000",
+        },
+    )
     assert wrong.status_code == 422 and "动态验证码不正确" in wrong.get_data(as_text=True)
     assert user_row(wallet_app, "lina.clerk").password_hash == ""
     assert activate(visitor, path).username == "lina.clerk"
@@ -139,8 +165,12 @@ def test_only_an_administrator_manages_users(admin, wallet_app, demo_units):
     assert page.status_code == 403 and "只有本单位管理员可以管理用户" in page.get_data(as_text=True)
     assert "用户管理" not in clerk.get("/unit/").get_data(as_text=True)
     token = csrf_token_of(clerk.get("/unit/").get_data(as_text=True))
-    assert clerk.post("/unit/users", data={"csrf_token": token, "username": "sneaky", "display_name": "某人",
-                                           "role": "admin"}).status_code == 403
+    assert (
+        clerk.post(
+            "/unit/users", data={"csrf_token": token, "username": "sneaky", "display_name": "某人", "role": "admin"}
+        ).status_code
+        == 403
+    )
     admin_id = user_row(wallet_app, "insurer").id
     assert clerk.post(f"/unit/users/{admin_id}/disable", data={"csrf_token": token}).status_code == 403
     assert user_row(wallet_app, "insurer").disabled_at is None
@@ -153,17 +183,19 @@ def test_an_administrator_cannot_disable_themselves_or_another_units_user(admin,
     assert other.status_code == 404 and user_row(wallet_app, "ybzx").disabled_at is None
 
 
-@pytest.mark.parametrize(("username", "display_name", "field", "message", "status"), [
-    ("ybzx", "重名者", "username", "该用户名已被使用", 409),
-    ("A B", "李娜", "username", "用户名为 3–64 位小写字母", 422),
-    ("lina.clerk", "李", "display_name", "请填写姓名", 422),
-])
+@pytest.mark.parametrize(
+    ("username", "display_name", "field", "message", "status"),
+    [
+        ("ybzx", "重名者", "username", "该用户名已被使用", 409),
+        ("A B", "李娜", "username", "用户名为 3–64 位小写字母", 422),
+        ("lina.clerk", "李", "display_name", "请填写姓名", 422),
+    ],
+)
 def test_a_refused_new_user_says_why(admin, wallet_app, username, display_name, field, message, status):
     response = add(admin, username=username, display_name=display_name)
     assert response.status_code == status
     html = response.get_data(as_text=True)
     assert f'id="e-{field}">' in html and message in html
-
 
 
 def test_an_administrator_sends_a_fresh_link_and_the_old_one_stops_working(admin, wallet_app, demo_units):

@@ -1,4 +1,5 @@
 """The unit workspace: inbox, claim detail with the signature check, lock, feedback, reject, export."""
+
 from __future__ import annotations
 
 import csv
@@ -89,24 +90,30 @@ def test_feedback_records_a_partial_reimbursement_once_per_serial(insurer, claim
     after = bill_row(wallet_app, bill.id)
     assert after.reimbursed_amount == part and after.reimbursement == "partially_reimbursed"
     auth = auth_row(wallet_app, claims[0])
-    assert (auth.state, auth.amount, auth.serial, auth.voucher) == ("reimbursed", part, FEEDBACK["serial"],
-                                                                   FEEDBACK["voucher"])
+    assert (auth.state, auth.amount, auth.serial, auth.voucher) == (
+        "reimbursed",
+        part,
+        FEEDBACK["serial"],
+        FEEDBACK["voucher"],
+    )
     conflict = post(insurer, f"/unit/claims/{claims[0]}/feedback", amount="1.00", **FEEDBACK)
     assert conflict.status_code == 409 and "流水号" in conflict.get_data(as_text=True)
     assert bill_row(wallet_app, bill.id).reimbursed_amount == part
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("amount", "12.345", "最多两位小数"),
-    ("amount", "-5", "报销金额应为数字"),
-    ("amount", "١٢.٣٠", "半角 0–9"),  # Arabic-Indic digits: not taken for 12.30
-    ("serial", "", "业务流水号"),
-    ("voucher", "凭证一", "记账凭证号"),
-    ("time", "yesterday", "报销时间"),
-    ("time", "2099-01-01T00:00", "不能晚于现在"),
-])
-def test_bad_feedback_is_refused_with_a_message_and_changes_nothing(insurer, claims, wallet_app, field, value,
-                                                                    message):
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("amount", "12.345", "最多两位小数"),
+        ("amount", "-5", "报销金额应为数字"),
+        ("amount", "١٢.٣٠", "半角 0–9"),  # Arabic-Indic digits: not taken for 12.30
+        ("serial", "", "业务流水号"),
+        ("voucher", "凭证一", "记账凭证号"),
+        ("time", "yesterday", "报销时间"),
+        ("time", "2099-01-01T00:00", "不能晚于现在"),
+    ],
+)
+def test_bad_feedback_is_refused_with_a_message_and_changes_nothing(insurer, claims, wallet_app, field, value, message):
     post(insurer, f"/unit/claims/{claims[0]}/lock")
     data = {"amount": "10.00", **FEEDBACK, field: value}
     response = post(insurer, f"/unit/claims/{claims[0]}/feedback", **data)
@@ -140,8 +147,9 @@ def test_reject_needs_a_reason_then_unlocks_the_bill(insurer, claims, wallet_app
 
 def test_bulk_lock_locks_every_selected_claim(insurer, claims, wallet_app):
     token = csrf_token_of(insurer.get("/unit/").get_data(as_text=True))
-    response = insurer.post("/unit/claims/bulk", data={"csrf_token": token, "action": "lock",
-                                                       "claim": [str(c) for c in claims[:2]]})
+    response = insurer.post(
+        "/unit/claims/bulk", data={"csrf_token": token, "action": "lock", "claim": [str(c) for c in claims[:2]]}
+    )
     assert response.status_code == 303
     assert [auth_row(wallet_app, c).state for c in claims] == ["locked", "locked", "authorized"]
     empty = insurer.post("/unit/claims/bulk", data={"csrf_token": token, "action": "lock"})
@@ -152,7 +160,7 @@ def test_export_gives_processed_claims_as_csv_for_excel(insurer, claims, wallet_
     post(insurer, f"/unit/claims/{claims[0]}/lock")
     total = auth_row(wallet_app, claims[0]).bill.claimable
     post(insurer, f"/unit/claims/{claims[0]}/feedback", amount=f"{total // 100}.{total % 100:02d}", **FEEDBACK)
-    post(insurer, f"/unit/claims/{claims[1]}/reject", reason="=HYPERLINK(\"x\") 材料不全")
+    post(insurer, f"/unit/claims/{claims[1]}/reject", reason='=HYPERLINK("x") 材料不全')
     response = insurer.get("/unit/export.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     body = response.get_data()
@@ -189,6 +197,11 @@ def test_the_claim_page_shows_the_data_standard_fields_of_a_medical_bill(insurer
     claim_id, document = medical
     page = plain(insurer.get(f"/unit/claims/{claim_id}").get_data(as_text=True))
     m = document["medical"]
-    for text in (f"<dt>医疗机构类型</dt><dd>{m['institution_type']}", f"<dt>病历号</dt><dd>{m['record_number']}",
-                 "<th scope=\"col\">标准</th>", "<th scope=\"col\">备注</th>", document["items"][0]["standard"]):
+    for text in (
+        f"<dt>医疗机构类型</dt><dd>{m['institution_type']}",
+        f"<dt>病历号</dt><dd>{m['record_number']}",
+        '<th scope="col">标准</th>',
+        '<th scope="col">备注</th>',
+        document["items"][0]["standard"],
+    ):
         assert text in page, text
