@@ -14,7 +14,7 @@ from common.timeutil import utcnow
 from wallet import copy, policy
 from wallet.models.claim import Claim
 from wallet.presenters.linked_bill import LinkedBill, linked_bill
-from wallet.services import authorizations
+from wallet.services import authorization_queries
 
 
 class AuthorizationView:
@@ -86,5 +86,5 @@ def open_authorizations(resident_id: int) -> dict[int, Claim]:
     """The resident's open authorizations by bill id, loaded once per request for list pages."""
     cache = g.setdefault("open_authorizations", {})
     if resident_id not in cache:
-        cache[resident_id] = authorizations.open_by_bill(resident_id)
+        cache[resident_id] = authorization_queries.open_by_bill(resident_id)
     return dict(cache[resident_id])

@@ -29,7 +29,7 @@ from wallet.presenters.authorization import AuthorizationView, open_authorizatio
 from wallet.presenters.linked_bill import linked_bill
 from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import build_payload_url
-from wallet.services import activity, authorizations
+from wallet.services import activity, authorization_queries
 from wallet.services.signatures import signature_check
 
 TYPE_ICONS = {
@@ -94,7 +94,9 @@ class BillView:
             self.timeline = self._timeline()
         if HOLDERS in parts:
             # Every authorization of this bill, newest first (who it was handed to, and how it ended).
-            self.authorizations = [AuthorizationView(a) for a in authorizations.for_bill(bill.resident_id, bill.id)]
+            self.authorizations = [
+                AuthorizationView(a) for a in authorization_queries.for_bill(bill.resident_id, bill.id)
+            ]
             self.access_events = activity.access_history(bill.resident_id, bill.id, limit=20)
 
     def __getattr__(self, name: str) -> Any:

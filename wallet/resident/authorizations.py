@@ -27,12 +27,12 @@ from wallet.presenters.bill import HOLDERS, BillView
 from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.resident.bills import owned_or_404
-from wallet.services import authorizations, receipts
+from wallet.services import authorization_queries, authorizations, receipts
 
 
 def overview_context(resident_id: int) -> dict[str, Any]:
     authorizations.sweep(resident_id=resident_id)
-    views = [AuthorizationView(a, red_link=True) for a in authorizations.authorizations_of(resident_id)]
+    views = [AuthorizationView(a, red_link=True) for a in authorization_queries.authorizations_of(resident_id)]
     return {
         "open_views": [v for v in views if v.state in OPEN_STATES],
         "closed_views": [v for v in views if v.state not in OPEN_STATES],
@@ -62,7 +62,7 @@ def _back(values: Mapping[str, str]) -> str:
 
 def _refusal_links(auth_id: int) -> list[tuple[str, str]]:
     """The way back from a refused revoke: the bill (when it is this resident's) and the list."""
-    own = authorizations.authorization_of(current_user.id, auth_id)
+    own = authorization_queries.authorization_of(current_user.id, auth_id)
     links = [("查看这张票据", url_for("resident.bill_detail", bill_id=own.bill_id))] if own is not None else []
     return links + [("返回授权列表", url_for("resident.authorizations"))]
 
@@ -71,7 +71,7 @@ def _refusal_links(auth_id: int) -> list[tuple[str, str]]:
 @login_required
 def confirm_revoke(auth_id: int) -> Any:
     """Ask before revoking: which bill, which unit, and what revoking does."""
-    own = authorizations.authorization_of(current_user.id, auth_id)
+    own = authorization_queries.authorization_of(current_user.id, auth_id)
     decision = policy.decide(policy.ResidentActor(current_user.id), "revoke", authorization=own)
     if own is None or not decision:
         return refusal_page(decision.refusal(), title="无法撤销授权", links=_refusal_links(auth_id))
@@ -109,7 +109,7 @@ def receipt(receipt_id: int) -> Any:
 
 
 def _receipt_or_404(receipt_id: int) -> AuthorizationReceipt:
-    found = authorizations.receipt_of(current_user.id, receipt_id)
+    found = authorization_queries.receipt_of(current_user.id, receipt_id)
     if found is None:
         abort(
             make_response(

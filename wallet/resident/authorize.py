@@ -22,7 +22,7 @@ from wallet.models.unit import UNIT_TYPES, Unit
 from wallet.presenters.bill import DOCUMENT, BillView
 from wallet.refusals import Refusal
 from wallet.resident import bp
-from wallet.services import authorizations, bill_queries
+from wallet.services import authorization_queries, bill_queries
 
 MAX_BILLS = 50
 
@@ -73,7 +73,7 @@ def choose_unit() -> Any:
         "unit_type": unit_type,
         "unit_types": UNIT_TYPES,
         "units": search_units(q, unit_type or None),
-        "recent": authorizations.recent_units(current_user.id),
+        "recent": authorization_queries.recent_units(current_user.id),
         "preselected": bill_ids_of(request.args),
     }
     return render_page("wallet/authorize/choose_unit.html", ["unit_results"], active_tab="authorize", **context)
@@ -81,7 +81,7 @@ def choose_unit() -> Any:
 
 def selection_rows(unit: Unit, bills: list[Any], parts: tuple[str, ...] = ()) -> list[tuple[BillView, policy.Decision]]:
     """Each bill with whether it may go to ``unit``; ``parts`` as for :class:`BillView`."""
-    held = authorizations.open_by_bill(current_user.id, [b.id for b in bills])
+    held = authorization_queries.open_by_bill(current_user.id, [b.id for b in bills])
     actor = policy.ResidentActor(current_user.id)
     return [
         (

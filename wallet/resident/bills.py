@@ -19,7 +19,7 @@ from wallet.presenters.bill import DETAIL, STATUS, BillView
 from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.resident.list_cache import fill_csrf_slot, list_cache, render_with_csrf_slot, sequence_key
-from wallet.services import authorizations, bill_queries, bill_summary, rejections
+from wallet.services import authorization_queries, bill_queries, bill_summary, rejections
 from wallet.services.collection_jobs import request_sync
 
 
@@ -79,7 +79,7 @@ def bill_list_context(
         sequence_key("summary", resident, sync), lambda: (bill_summary.read_summary(resident_id), None)
     )
     count, amount = bill_queries.totals(resident_id, flt) if flt.q else summary.totals(flt)
-    held = authorizations.open_by_bill(resident_id, [b.id for b in bills])
+    held = authorization_queries.open_by_bill(resident_id, [b.id for b in bills])
     views = [BillView(b, holds=held) for b in bills]
     context = {
         "flt": flt,

@@ -26,7 +26,7 @@ from wallet.auth.stepup import step_up_required, step_up_satisfied
 from wallet.models.resident import Resident
 from wallet.refusals import Refusal
 from wallet.resident import bp
-from wallet.services import authorizations, export_jobs
+from wallet.services import authorization_queries, export_jobs
 from wallet.services.deactivation import deactivate, is_tombstone
 
 CONFIRM_PHRASE = "注销账户"
@@ -104,7 +104,7 @@ def export_download(key: str) -> Any:
 
 
 def _deactivate_page(status: int = 200, **context: Any) -> tuple[str, int]:
-    auths, now = authorizations.authorizations_of(current_user.id, limit=1000), utcnow()
+    auths, now = authorization_queries.authorizations_of(current_user.id, limit=1000), utcnow()
     return render_template(
         "wallet/resident/deactivate.html",
         active_tab="me",

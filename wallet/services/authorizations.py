@@ -17,12 +17,12 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from common.database import write_transaction
-from common.timeutil import SHANGHAI, as_utc, utcnow
+from common.timeutil import utcnow
 from wallet import audit, copy, policy
 from wallet.extensions import db
 from wallet.models.authorization import AuthorizationReceipt
 from wallet.models.bill import Bill
-from wallet.models.claim import OPEN_STATES, Claim
+from wallet.models.claim import Claim
 from wallet.models.resident import Resident
 from wallet.models.unit import Unit
 from wallet.refusals import Refusal
@@ -35,13 +35,6 @@ class Confirmation:
 
     acr: str
     verified_at: datetime
-
-
-def open_by_bill(resident_id: int, bill_ids: list[int] | None = None) -> dict[int, Claim]:
-    stmt = select(Claim).where(Claim.resident_id == resident_id, Claim.source == "account", Claim.open_key.is_not(None))
-    if bill_ids is not None:
-        stmt = stmt.where(Claim.bill_id.in_(bill_ids))
-    return {a.wallet_copy.id: a for a in db.session.scalars(stmt)}
 
 
 def _expire(auth: Claim, now: datetime) -> None:
@@ -120,7 +113,9 @@ def authorize_bills(
             raise decision.refusal(f"{bill.issuer_name} {bill.code}-{bill.number}：")
     db.session.flush()
     expires = now + timedelta(seconds=current_app.config["AUTHORIZATION_TTL_SECONDS"])
-    receipt = _signed_receipt(resident, unit, bills, claim_ref, note, request_id, expires, confirmation, now)
+    receipt = receipts.signed_receipt(
+        resident, unit, bills, claim_ref, note, request_id, expires, confirmation.acr, confirmation.verified_at, now
+    )
     try:
         db.session.add(receipt)
         db.session.flush()
@@ -168,60 +163,6 @@ def _replayed(resident_id: int, request_id: str) -> AuthorizationReceipt | None:
         select(AuthorizationReceipt).where(
             AuthorizationReceipt.request_id == request_id, AuthorizationReceipt.resident_id == resident_id
         )
-    )
-
-
-def _signed_receipt(
-    resident: Resident,
-    unit: Unit,
-    bills: list[Bill],
-    claim_ref: str,
-    note: str,
-    request_id: str,
-    expires: datetime,
-    confirmation: Confirmation,
-    now: datetime,
-) -> AuthorizationReceipt:
-    document = {
-        "format": receipts.RECEIPT_FORMAT,
-        "receipt_id": request_id,
-        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "platform": current_app.config["WALLET_BASE_URL"].rstrip("/"),
-        "resident": {"name": resident.masked_name, "id_number": resident.masked_id_number},
-        "unit": {"name": unit.name, "credit_code": unit.credit_code, "type": unit.type_name},
-        "bills": [
-            {
-                "code": b.code,
-                "number": b.number,
-                "type": b.type_name,
-                "issuer": b.issuer_name,
-                "issued_on": b.issued_at.astimezone(SHANGHAI).strftime("%Y-%m-%d"),
-                "total": b.total,
-                "reimbursed": b.reimbursed_amount,
-                "remaining": policy.remaining(b),
-            }
-            for b in bills
-        ],
-        "claim_ref": claim_ref,
-        "note": note,
-        "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "confirmed_by": {
-            "method": "蒙速办人脸核验",
-            "acr": confirmation.acr,
-            "verified_at": as_utc(confirmation.verified_at).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        },
-    }
-    canonical = receipts.canonical_bytes(document)
-    alg, kid, value = receipts.sign(canonical)
-    return AuthorizationReceipt(
-        resident_id=resident.id,
-        unit_id=unit.id,
-        request_id=request_id,
-        canonical=canonical,
-        signature_alg=alg,
-        signature_kid=kid,
-        signature_value=value,
-        created_at=now,
     )
 
 
@@ -287,52 +228,3 @@ def sweep(resident_id: int | None = None, unit_id: int | None = None, limit: int
         activity.announce(rid)
     db.session.commit()
     return len(due)
-
-
-def authorizations_of(resident_id: int, limit: int = 100) -> list[Claim]:
-    """Open ones first, then the rest, newest first."""
-    opened = Claim.state.in_(OPEN_STATES)
-    return list(
-        db.session.scalars(
-            select(Claim)
-            .where(Claim.resident_id == resident_id, Claim.source == "account")
-            .order_by(opened.desc(), Claim.created_at.desc(), Claim.id.desc())
-            .limit(limit)
-        )
-    )
-
-
-def for_bill(resident_id: int, bill_id: int) -> list[Claim]:
-    return list(
-        db.session.scalars(
-            select(Claim)
-            .where(Claim.resident_id == resident_id, Claim.bill_id == bill_id, Claim.source == "account")
-            .order_by(Claim.created_at.desc(), Claim.id.desc())
-        )
-    )
-
-
-def authorization_of(resident_id: int, claim_id: int) -> Claim | None:
-    return db.session.scalar(
-        select(Claim).where(Claim.id == claim_id, Claim.resident_id == resident_id, Claim.source == "account")
-    )
-
-
-def receipt_of(resident_id: int, receipt_id: int) -> AuthorizationReceipt | None:
-    return db.session.scalar(
-        select(AuthorizationReceipt).where(
-            AuthorizationReceipt.id == receipt_id, AuthorizationReceipt.resident_id == resident_id
-        )
-    )
-
-
-def recent_units(resident_id: int, limit: int = 5) -> list[Unit]:
-    rows = db.session.execute(
-        select(AuthorizationReceipt.unit_id, AuthorizationReceipt.created_at)
-        .where(AuthorizationReceipt.resident_id == resident_id)
-        .order_by(AuthorizationReceipt.created_at.desc())
-        .limit(50)
-    ).all()
-    ordered = list(dict.fromkeys(unit_id for unit_id, _ in rows))
-    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ordered), Unit.state == "active"))}
-    return [units[i] for i in ordered if i in units][:limit]

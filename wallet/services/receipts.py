@@ -1,8 +1,7 @@
 """Signed authorization receipts: what the resident confirmed, provable later by anyone.
 
-A receipt is a compact JWS (RFC 7515, ES256) whose payload is the receipt's canonical JSON
-(keys sorted, no whitespace, UTF-8), so any JOSE library verifies it with the wallet's
-published JWK Set (``/api/v1/jwks.json``) and nobody has to re-serialize anything. The
+A receipt is a compact JWS (RFC 7515, ES256) whose payload is the receipt's RFC 8785 JSON, so
+any JOSE library verifies it with the wallet's published JWK Set (``/api/v1/jwks.json``). The
 receipt key is not one of the unit API's rotating keys: a receipt must stay verifiable for
 as long as a reimbursement can be questioned, long after an API key is retired. It comes
 from ``RECEIPT_SIGNING_KEY`` (a PEM private key, or any secret it is derived from) and is
@@ -21,6 +20,7 @@ import binascii
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -33,7 +33,13 @@ from joserfc.jwk import ECKey
 
 from common.canonical_json import canonical_json
 from common.derived_keys import p256_key_from_secret
+from common.timeutil import SHANGHAI, as_utc
+from wallet import policy
 from wallet.api_crypto import jose
+from wallet.models.authorization import AuthorizationReceipt
+from wallet.models.bill import Bill
+from wallet.models.resident import Resident
+from wallet.models.unit import Unit
 
 JWS_ALG = "ES256"
 LEGACY_ALG = "ECDSA-P256-SHA256"
@@ -186,3 +192,59 @@ def verify_stored(canonical: bytes, alg: str, kid: str, value: str) -> Verdict:
     """A stored receipt, checked under the alg it was signed with."""
     token = compact(canonical, alg, kid, value)
     return verify_jws(token) if token is not None else verify_envelope(envelope(canonical, alg, kid, value))
+
+
+def signed_receipt(
+    resident: Resident,
+    unit: Unit,
+    bills: list[Bill],
+    claim_ref: str,
+    note: str,
+    request_id: str,
+    expires: datetime,
+    acr: str,
+    verified_at: datetime,
+    now: datetime,
+) -> AuthorizationReceipt:
+    """What the resident confirmed with face verification (``acr``, ``verified_at``), signed."""
+    document = {
+        "format": RECEIPT_FORMAT,
+        "receipt_id": request_id,
+        "issued_at": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "platform": current_app.config["WALLET_BASE_URL"].rstrip("/"),
+        "resident": {"name": resident.masked_name, "id_number": resident.masked_id_number},
+        "unit": {"name": unit.name, "credit_code": unit.credit_code, "type": unit.type_name},
+        "bills": [
+            {
+                "code": b.code,
+                "number": b.number,
+                "type": b.type_name,
+                "issuer": b.issuer_name,
+                "issued_on": b.issued_at.astimezone(SHANGHAI).strftime("%Y-%m-%d"),
+                "total": b.total,
+                "reimbursed": b.reimbursed_amount,
+                "remaining": policy.remaining(b),
+            }
+            for b in bills
+        ],
+        "claim_ref": claim_ref,
+        "note": note,
+        "expires_at": expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "confirmed_by": {
+            "method": "蒙速办人脸核验",
+            "acr": acr,
+            "verified_at": as_utc(verified_at).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+    }
+    canonical = canonical_bytes(document)
+    alg, kid, value = sign(canonical)
+    return AuthorizationReceipt(
+        resident_id=resident.id,
+        unit_id=unit.id,
+        request_id=request_id,
+        canonical=canonical,
+        signature_alg=alg,
+        signature_kid=kid,
+        signature_value=value,
+        created_at=now,
+    )
