@@ -8,53 +8,20 @@ reads it, the wallet verifies it with the fiscal network, and the resident adds 
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from playwright.sync_api import BrowserContext, BrowserType, Page, expect
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.wallet.browser.fake_camera import camera_film, with_camera
 from tests.wallet.browser.resident_sign_in import log_in_first_time
-from tests.wallet.browser.test_scanner_module import with_camera
 from tests.wallet.imports.bills import document_of, qr_text_of
 from tests.wallet.imports.conftest import stored_bills
-from tests.wallet.scan.bill_photos import qr_image
 
 pytestmark = pytest.mark.browser
-
-
-def camera_film(text: str, folder: Path) -> Path:
-    """Three seconds of a camera held over the QR code on white paper, as Chromium reads video."""
-    png, y4m = folder / "qr.png", folder / "qr.y4m"
-    frame = Image.new("RGB", (640, 480), "white")
-    code = qr_image(text, scale=4, border=4)
-    frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
-    frame.save(png)
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-y",
-            "-loop",
-            "1",
-            "-i",
-            str(png),
-            "-t",
-            "3",
-            "-r",
-            "10",
-            "-pix_fmt",
-            "yuv420p",
-            str(y4m),
-        ],
-        check=True,
-    )
-    return y4m
 
 
 @pytest.fixture

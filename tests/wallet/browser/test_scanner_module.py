@@ -6,18 +6,17 @@ wallet's own Content-Security-Policy; it holds only ``<script src>`` tags, like 
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, BrowserType, Page, Route, expect
 
 from common.web import content_security_policy
-from tests.wallet.scan.bill_photos import BASE_URL, SAMPLE, qr_image
+from tests.wallet.browser.fake_camera import camera_film, with_camera
+from tests.wallet.scan.bill_photos import BASE_URL, SAMPLE
 from wallet.scan.payload import build_payload_url
 
 pytestmark = pytest.mark.browser
@@ -95,43 +94,7 @@ class FakeSite:
 @pytest.fixture(scope="module")
 def fake_camera_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Three seconds of a camera looking at the bill's QR code on white paper, as Chromium reads it."""
-    folder = tmp_path_factory.mktemp("camera")
-    png, y4m = folder / "frame.png", folder / "frame.y4m"
-    frame = Image.new("RGB", (640, 480), "white")
-    code = qr_image(PAYLOAD, scale=5, border=4)
-    frame.paste(code, ((640 - code.width) // 2, (480 - code.height) // 2))
-    frame.save(png)
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-loglevel",
-            "error",
-            "-y",
-            "-loop",
-            "1",
-            "-i",
-            str(png),
-            "-t",
-            "3",
-            "-r",
-            "10",
-            "-pix_fmt",
-            "yuv420p",
-            str(y4m),
-        ],
-        check=True,
-    )
-    return y4m
-
-
-def with_camera(launch_args: dict, video: Path | None, consent: bool) -> dict:
-    """Launch arguments of the suite's Chromium plus a fake camera filming ``video``."""
-    args = [*launch_args.get("args", [])]
-    if video is not None:
-        args += ["--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"]
-    if consent:
-        args += ["--use-fake-ui-for-media-stream"]
-    return {**launch_args, "args": args}
+    return camera_film(PAYLOAD, tmp_path_factory.mktemp("camera"), scale=5)
 
 
 @pytest.fixture(scope="module")
