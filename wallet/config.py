@@ -239,4 +239,11 @@ SETTINGS: list[Setting] = [
         "rendered bill-list parts each process keeps until the resident's bills change (0 turns it off)",
         cast=int,
     ),
+    Setting(
+        "LIVE_REDIS_URL",
+        "WALLET_LIVE_REDIS_URL",
+        "",
+        "Redis URL (redis://host:6379/0) on which every process announces changes to the stream servers; "
+        "empty: stream servers learn of changes from the database alone",
+    ),
 ]

@@ -8,6 +8,7 @@ import subprocess
 from dataclasses import dataclass
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -37,6 +38,20 @@ def postgres_reachable(url: str | None = None) -> bool:
         return False
 
 
+def redis_url() -> str:
+    return os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS_URL)
+
+
+def redis_reachable(url: str | None = None) -> bool:
+    """Whether the Redis the live channel's fan-out tests publish through answers."""
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url or redis_url(), socket_connect_timeout=3).ping())
+    except redis.RedisError:
+        return False
+
+
 def chromium_present(path: str = CHROMIUM) -> bool:
     return os.access(path, os.X_OK)
 
@@ -52,6 +67,9 @@ def components(database: str) -> list[Component]:
     found = [
         Component("chromium", chromium_present(), "apt-get install chromium"),
         Component("CJK font", cjk_font_present(), "apt-get install fonts-wqy-microhei"),
+        Component(
+            "Redis", redis_reachable(), f"apt-get install redis-server or set TEST_REDIS_URL (tried {redis_url()})"
+        ),
     ]
     if database == "postgresql":
         found.append(

@@ -1,19 +1,22 @@
-"""The whole system on a real port, threaded, so parts can call each other over HTTP."""
+"""The whole system on a real port, as ``make run`` serves it (uvicorn: the pages through a2wsgi's
+threads, the live stream natively), so parts can call each other over HTTP and pages can stream."""
 
 from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import uvicorn
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
 
 from common.settings import Setting
 from tests.support.cleanup import TableWrites
+from wallet.live.front import front
 
 
 def free_port() -> int:
@@ -26,7 +29,7 @@ def free_port() -> int:
 class LiveServer:
     app: Flask
     port: int
-    server: BaseWSGIServer | None = None
+    server: uvicorn.Server | None = None
     thread: threading.Thread | None = field(default=None, repr=False)
     writes: dict[str, TableWrites] = field(default_factory=dict, repr=False)
 
@@ -39,14 +42,32 @@ class LiveServer:
         return self.app.extensions["parts"]
 
     def start(self) -> None:
-        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.server, self.thread = serve_in_thread(front(self.app), self.port)
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.shutdown()
-            self.server.server_close()
+        if self.server is not None and self.thread is not None:
+            stop_serving(self.server, self.thread)
+
+
+def serve_in_thread(asgi_app: Any, port: int) -> tuple[uvicorn.Server, threading.Thread]:
+    """``asgi_app`` on uvicorn in a thread of this process, once it accepts connections."""
+    config = uvicorn.Config(
+        asgi_app, host="127.0.0.1", port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the server on port {port} did not start")
+        time.sleep(0.02)
+    return server, thread
+
+
+def stop_serving(server: uvicorn.Server, thread: threading.Thread) -> None:
+    server.should_exit = True
+    thread.join(timeout=15)
 
 
 def prepare_databases(parts: dict[str, Flask]) -> None:

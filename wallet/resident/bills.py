@@ -158,13 +158,14 @@ def sync_status() -> str:
 @bp.get("/live")
 @login_required
 def live() -> Response:
-    """Polled by open pages: 204 while nothing changed, else an event that refreshes them."""
+    """The fallback of open pages whose stream cannot flow (static/js/live.js): polled every second,
+    204 while nothing changed, else an event that refreshes them and the next poll."""
     seen = request.args.get("seq", type=int)
     state = db.session.get(SyncState, current_user.id)
     current = state.change_seq if state else 0
     if seen is not None and seen == current:
         return Response(status=204)
-    html = render_template("wallet/bills/_live.html", seq=current)
+    html = render_template("wallet/bills/_live.html", seq=current, polling=True)
     return Response(html, headers={"HX-Trigger": "billsChanged"})
 
 

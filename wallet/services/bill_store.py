@@ -20,6 +20,7 @@ from common.claimable import claimable_total
 from common.database import rows_changed
 from common.timeutil import as_utc, utcnow
 from wallet.extensions import db
+from wallet.live import wakeups
 from wallet.models.bill import Bill, BillDocument, BillEvent
 from wallet.models.collection import SyncState
 
@@ -120,7 +121,9 @@ def record_events(rows: Iterable[dict[str, Any]]) -> None:
 
 
 def bump_change_seq(resident_id: int) -> None:
-    """Tell open pages (polling the sequence) that this resident's bills changed."""
+    """Tell open pages that this resident's bills changed: the sequence is the truth, and the
+    stream servers are woken (NOTIFY in this transaction, Redis after its commit) to re-read it."""
     db.session.execute(
         update(SyncState).where(SyncState.resident_id == resident_id).values(change_seq=SyncState.change_seq + 1)
     )
+    wakeups.announce(db.session(), resident_id)

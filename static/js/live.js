@@ -1,0 +1,72 @@
+// The live channel of a resident page (docs/live-status.md).
+//
+// One EventSource per page, opened by htmx's SSE extension on the #live element; every
+// billsChanged it brings is dispatched again on <body>, where each section of the page listens
+// ("billsChanged from:body"). The event id is the change sequence: the browser sends it back
+// as Last-Event-ID when it reconnects, and the URL is kept at the last one seen for when the
+// extension opens a new EventSource, so nothing is missed across a reconnect.
+//
+// Where EventSource is missing, keeps failing, or never delivers its first "ready" (a proxy
+// buffering the stream), the element becomes the 1-second poll of /live instead.
+(() => {
+  "use strict";
+
+  const READY_WITHIN_MS = 5000;
+  const FAILURES_BEFORE_POLLING = 3;
+
+  const withSeq = (url, seq) => `${url}?seq=${encodeURIComponent(seq)}`;
+
+  const poll = (el) => {
+    clearTimeout(el.liveWatchdog);
+    if (el.liveSource) el.liveSource.close();
+    el.removeAttribute("sse-connect");
+    el.removeAttribute("hx-ext");
+    el.setAttribute("hx-get", withSeq(el.dataset.poll, el.dataset.seq));
+    el.setAttribute("hx-trigger", "every 1s");
+    el.setAttribute("hx-swap", "outerHTML");
+    el.dataset.mode = "poll";
+    htmx.process(el);
+  };
+
+  const wire = (el, source) => {
+    el.liveSource = source;
+    el.dataset.mode = "connecting";
+    clearTimeout(el.liveWatchdog);
+    el.liveWatchdog = setTimeout(() => poll(el), READY_WITHIN_MS);
+    source.addEventListener("ready", () => {
+      clearTimeout(el.liveWatchdog);
+      el.liveFailures = 0;
+      el.dataset.mode = "stream";
+    });
+    source.addEventListener("billsChanged", (event) => {
+      el.dataset.seq = event.lastEventId;
+      el.setAttribute("sse-connect", withSeq(el.dataset.stream, event.lastEventId));
+      htmx.trigger(document.body, "billsChanged");
+    });
+    source.addEventListener("error", () => {
+      el.liveFailures = (el.liveFailures || 0) + 1;
+      if (el.liveFailures >= FAILURES_BEFORE_POLLING) poll(el);
+    });
+  };
+
+  // The extension opens every EventSource through this hook: wire each one, the reopened ones too.
+  const open = htmx.createEventSource;
+  htmx.createEventSource = (url) => {
+    const source = open(url);
+    const el = document.getElementById("live");
+    if (el && el.dataset.stream) wire(el, source);
+    return source;
+  };
+
+  htmx.onLoad((root) => {
+    const el = root.id === "live" ? root : root.querySelector && root.querySelector("#live");
+    if (!el || !el.dataset.stream || el.dataset.mode) return;
+    if (typeof window.EventSource !== "function") {
+      poll(el);
+      return;
+    }
+    el.setAttribute("hx-ext", "sse");
+    el.setAttribute("sse-connect", withSeq(el.dataset.stream, el.dataset.seq));
+    htmx.process(el);
+  });
+})();

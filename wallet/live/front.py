@@ -1,0 +1,46 @@
+"""One ASGI server for everything on one port: the stream natively, every other path by the Flask app.
+
+``make run``, the test live server and one-machine setups use this (``uvicorn asgi:app``):
+pages and stream share the origin, the cookie and the port. The Flask app runs in a2wsgi's
+thread pool exactly as under any WSGI server. A production layout may instead keep the
+pages on gunicorn and route ``/live/stream`` to stream servers of their own
+(``uvicorn --factory wallet.live.front:stream_server``; docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+from a2wsgi import WSGIMiddleware
+from flask import Flask
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from wallet.live.stream import STREAM_PATH, stream_app
+
+# Page requests may call another part of the same server over HTTP (the wallet calls the
+# stubs): enough threads that such nested calls never wait on each other.
+PAGE_THREADS = 32
+
+
+class Front:
+    """Route ``/live/stream`` (and the server's lifespan) to the stream app, all else to the pages."""
+
+    def __init__(self, pages: Flask, wallet: Flask | None = None) -> None:
+        self.stream = stream_app(wallet or pages)
+        self.pages = WSGIMiddleware(pages, workers=PAGE_THREADS)  # type: ignore[arg-type]  # a Flask app is a WSGI callable
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] != STREAM_PATH:
+            await self.pages(scope, receive, send)  # type: ignore[arg-type]  # a2wsgi's own scope types
+        else:
+            await self.stream(scope, receive, send)
+
+
+def front(pages: Flask, wallet: Flask | None = None) -> ASGIApp:
+    """The pages of ``pages`` (the combined app, or the wallet alone); the stream of ``wallet`` (or ``pages``)."""
+    return Front(pages, wallet)
+
+
+def stream_server() -> ASGIApp:
+    """The stream alone, for a production layout where gunicorn serves the pages."""
+    import wallet
+
+    return stream_app(wallet.create_app())
