@@ -24,11 +24,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
-## make run: install, migrate, seed demo data when empty, serve all three parts on http://$(HOST):$(PORT)
-## with the collection worker (syncs and the change feed) in a process of its own
+## make run: install, migrate, seed demo data when empty, serve all three parts and the live stream
+## on http://$(HOST):$(PORT) (uvicorn, asgi.py), with the collection worker (syncs and the change feed)
+## in a process of its own
 run: $(STAMP) db
 	@$(FLASK) wallet work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host $(HOST) --port $(PORT) --with-threads
+	$(PY) -m uvicorn asgi:app --host $(HOST) --port $(PORT) --no-access-log
 
 db: $(STAMP)
 	$(FLASK) wallet init-db

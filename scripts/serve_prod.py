@@ -1,8 +1,9 @@
 """The production process layout on one machine: ``make serve-prod``.
 
-Runs what a deployment runs, each as its own process on PostgreSQL: the web tier (gunicorn
-with several sync workers serving the wallet alone), the worker tier (N ``flask wallet
-work`` processes), and — standing in for the real 蒙速办 identity provider and the fiscal
+Runs what a deployment runs, each as its own process on PostgreSQL: the web tier (uvicorn
+processes serving the wallet's pages and its live stream on one port — one machine has no
+balancer to route the stream to servers of its own, docs/deploy.md), the worker tier (N
+``flask wallet work`` processes), and — standing in for the real 蒙速办 identity provider and the fiscal
 network — the two stubs on a server of their own, reached only through the URLs in the
 wallet's settings, exactly as the real services would be. docs/deploy.md explains each piece.
 """
@@ -108,10 +109,11 @@ def wait_ready(url: str, seconds: float = 30) -> None:
 def start(args: argparse.Namespace, env: dict[str, str]) -> list[subprocess.Popen[bytes]]:
     gunicorn = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py")]
     outside = {**env, "WEB_BIND": f"{args.host}:{args.stub_port}", "WEB_CONCURRENCY": "2", "WEB_ACCESS_LOG": ""}
-    web = {**env, "WEB_BIND": f"{args.host}:{args.port}", "WEB_CONCURRENCY": str(args.web_workers)}
     processes = [subprocess.Popen(gunicorn + ["scripts.serve_prod:stubs()"], cwd=ROOT, env=outside)]
     wait_ready(f"http://{args.host}:{args.stub_port}/fiscal/readyz")
-    processes.append(subprocess.Popen(gunicorn + ["wallet:create_app()"], cwd=ROOT, env=web))
+    web_tier = [sys.executable, "-m", "uvicorn", "--factory", "wallet.live.front:wallet_server"]
+    web_tier += ["--host", args.host, "--port", str(args.port), "--workers", str(args.web_workers), "--no-access-log"]
+    processes.append(subprocess.Popen(web_tier, cwd=ROOT, env=env))
     worker = [sys.executable, "-m", "flask", "--app", "wallet", "wallet", "work"]
     processes += [subprocess.Popen(worker, cwd=ROOT, env=env) for _ in range(args.collection_workers)]
     return processes

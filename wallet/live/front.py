@@ -1,10 +1,11 @@
 """One ASGI server for everything on one port: the stream natively, every other path by the Flask app.
 
-``make run``, the test live server and one-machine setups use this (``uvicorn asgi:app``):
-pages and stream share the origin, the cookie and the port. The Flask app runs in a2wsgi's
-thread pool exactly as under any WSGI server. A production layout may instead keep the
-pages on gunicorn and route ``/live/stream`` to stream servers of their own
-(``uvicorn --factory wallet.live.front:stream_server``; docs/deploy.md).
+``make run`` and the test live server (``uvicorn asgi:app``: all three parts) and ``make
+serve-prod`` (``wallet_server``: the wallet alone) use this: pages and stream share the
+origin, the cookie and the port, with no balancer needed to route between them. The Flask
+app runs in a2wsgi's thread pool exactly as under any WSGI server. A deployment behind a
+balancer keeps the pages on gunicorn's sync workers and routes ``/live/stream`` to stream
+servers of their own (``stream_server``; docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -39,8 +40,15 @@ def front(pages: Flask, wallet: Flask | None = None) -> ASGIApp:
     return Front(pages, wallet)
 
 
+def wallet_server() -> ASGIApp:
+    """The wallet's pages and stream on one port: ``uvicorn --factory wallet.live.front:wallet_server``."""
+    import wallet
+
+    return front(wallet.create_app())
+
+
 def stream_server() -> ASGIApp:
-    """The stream alone, for a production layout where gunicorn serves the pages."""
+    """The stream alone, where gunicorn serves the pages: ``uvicorn --factory wallet.live.front:stream_server``."""
     import wallet
 
     return stream_app(wallet.create_app())

@@ -24,6 +24,7 @@ from redis import asyncio as aioredis
 from sqlalchemy import Engine, select
 
 from wallet.extensions import db
+from wallet.live import wakeups
 from wallet.live.wakeups import CHANNEL
 from wallet.models.collection import SyncState
 from wallet.services import authorizations
@@ -31,7 +32,7 @@ from wallet.services import authorizations
 log = logging.getLogger(__name__)
 
 # On SQLite nothing can wake the server: it reads the watched sequences this often.
-SQLITE_WATCH_SECONDS = 0.1
+SQLITE_WATCH_SECONDS = 0.05
 # With PostgreSQL or Redis waking it: a safety net for a wake-up lost on the way.
 REREAD_SECONDS = 5.0
 # Time-driven changes reach an open page at most this late (plus the wake-up).
@@ -135,9 +136,12 @@ class Hub:
         else:
             tasks.append(self._reread(SQLITE_WATCH_SECONDS))
         running = [asyncio.create_task(task) for task in tasks]
+        loop = asyncio.get_running_loop()
+        forget = wakeups.wake_here(lambda residents: loop.call_soon_threadsafe(self.wake, residents))
         try:
             yield self
         finally:
+            forget()
             for task in running:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)

@@ -18,7 +18,7 @@ from tests.support.environment import redis_url
 from tests.support.live_server import free_port, serve_in_thread, stop_serving
 from tests.wallet.authorization.fixtures import as_unit, claimable, grant, resident_id_of
 from wallet.extensions import db
-from wallet.live import hub
+from wallet.live import hub, wakeups
 from wallet.live.stream import stream_app
 from wallet.live.wakeups import CHANNEL
 from wallet.models import SyncState
@@ -105,8 +105,11 @@ def test_only_a_valid_session_of_the_same_origin_gets_a_stream(system, as_reside
 
 
 def test_a_change_arrives_on_the_open_stream_and_after_a_reconnect_nothing_is_missed(
-    system, as_resident, authorization, wallet_app
+    system, as_resident, authorization, wallet_app, monkeypatch
 ):
+    # As if the change were made by another process: the stream server learns of it from the
+    # database alone (NOTIFY on PostgreSQL, its own reads on SQLite), not from this process's commit.
+    monkeypatch.setattr(wakeups, "_local_wakers", [])
     before = seq_now(wallet_app)
     with opened(system.url, as_resident, seq=before) as stream:
         assert stream.next_event()["event"] == "ready"
@@ -132,6 +135,7 @@ def fan_out(system, wallet_app, database_urls, monkeypatch) -> Iterator[list[str
     listening = redis.Redis.from_url(url)
     before = dict(listening.pubsub_numsub(CHANNEL))[CHANNEL.encode()]
     monkeypatch.setattr(hub, "REREAD_SECONDS", 3600.0)
+    monkeypatch.setattr(wakeups, "wake_here", lambda _waker: lambda: None)
     monkeypatch.setitem(wallet_app.config, "LIVE_REDIS_URL", url)
     config = {k: wallet_app.config[k] for k in ("APP_ENV", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
     servers = []
