@@ -19,7 +19,7 @@ import time
 
 import requests
 
-from bench.bench_propagation import prepare, unit_session
+from bench.bench_live import prepare, unit_session
 from bench.harness import build_system, figure, free_port, p95, temp_dir, threaded_server
 from common.database import write_transaction
 from wallet.extensions import db
@@ -69,7 +69,7 @@ def run(
 def main() -> None:
     with temp_dir() as tmp:
         port = free_port()
-        resident_id, claims = prepare(tmp, port)
+        resident_id, _other_resident, claims = prepare(tmp, port)
         system = build_system(tmp, port)
         wallet_app = system.extensions["parts"]["wallet"]
         with threaded_server(system, port) as url:

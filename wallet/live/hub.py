@@ -137,7 +137,11 @@ class Hub:
             tasks.append(self._reread(SQLITE_WATCH_SECONDS))
         running = [asyncio.create_task(task) for task in tasks]
         loop = asyncio.get_running_loop()
-        forget = wakeups.wake_here(lambda residents: loop.call_soon_threadsafe(self.wake, residents))
+
+        def wake_from_any_thread(residents: set[int]) -> None:
+            loop.call_soon_threadsafe(self.wake, residents)
+
+        forget = wakeups.wake_here(wake_from_any_thread)
         try:
             yield self
         finally:
