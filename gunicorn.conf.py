@@ -5,7 +5,9 @@ Every value comes from an environment variable so one image serves any machine
 signature checks), and one request per process keeps a slow page from stalling others
 queued behind it on the same worker. Scale by processes here and by machines behind the
 load balancer; every process is stateless (sessions are signed cookies, everything else
-is in the database).
+is in the database). The open pages' live streams are not served here: a stream would pin
+a sync worker for as long as its page is open, so they go to the stream tier
+(``wallet.live.front:stream_server`` on uvicorn; docs/deploy.md).
 """
 
 from __future__ import annotations
