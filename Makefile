@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml requirements.lock
 ## in a process of its own
 run: $(STAMP) db
 	@$(FLASK) wallet work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) -m uvicorn asgi:app --host $(HOST) --port $(PORT) --no-access-log
+	$(PY) -m uvicorn asgi:app --host $(HOST) --port $(PORT) --no-access-log --timeout-graceful-shutdown 3
 
 db: $(STAMP)
 	$(FLASK) wallet init-db

@@ -113,6 +113,8 @@ def start(args: argparse.Namespace, env: dict[str, str]) -> list[subprocess.Pope
     wait_ready(f"http://{args.host}:{args.stub_port}/fiscal/readyz")
     web_tier = [sys.executable, "-m", "uvicorn", "--factory", "wallet.live.front:wallet_server"]
     web_tier += ["--host", args.host, "--port", str(args.port), "--workers", str(args.web_workers), "--no-access-log"]
+    # Open streams never finish by themselves: end them soon after a stop (browsers reconnect elsewhere).
+    web_tier += ["--timeout-graceful-shutdown", "5"]
     processes.append(subprocess.Popen(web_tier, cwd=ROOT, env=env))
     worker = [sys.executable, "-m", "flask", "--app", "wallet", "wallet", "work"]
     processes += [subprocess.Popen(worker, cwd=ROOT, env=env) for _ in range(args.collection_workers)]
