@@ -92,6 +92,18 @@ def threaded_server(app: Flask, port: int) -> Iterator[str]:
         server.server_close()
 
 
+@contextmanager
+def front_server(app: Flask, port: int) -> Iterator[str]:
+    """``app`` as ``make run`` serves it — pages and live stream on uvicorn — in a thread of this process."""
+    from wallet.live.front import front, serve_in_thread, stop_serving
+
+    server, thread = serve_in_thread(front(app), port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_serving(server, thread)
+
+
 @dataclass
 class Gunicorn:
     process: subprocess.Popen[bytes]

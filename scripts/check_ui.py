@@ -16,7 +16,6 @@ Environment: the budgets (``CHECK_UI_MIN_PERFORMANCE``, ``CHECK_UI_MIN_ACCESSIBI
 from __future__ import annotations
 
 import json
-import logging
 import os
 import statistics
 import subprocess
@@ -29,7 +28,7 @@ from playwright.sync_api import sync_playwright
 from sqlalchemy import func, select
 
 from bench.bench_routes import add_bench_routes
-from bench.harness import ROOT, build_system, free_port, temp_dir, threaded_server
+from bench.harness import ROOT, build_system, free_port, front_server, temp_dir
 from bench.load_app import add_load_routes
 from common.timeutil import utcnow
 from fiscal_stub.demo import persona_people, seed_demo
@@ -216,7 +215,6 @@ def main() -> int:
             "check-ui needs " + ", ".join(missing) + " (make check-ui runs npm ci; make system-deps installs chromium)"
         )
         return 2
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with temp_dir() as tmp:
         port = free_port()
         system = build_system(tmp, port)
@@ -224,7 +222,7 @@ def main() -> int:
         add_load_routes(add_bench_routes(parts["wallet"]))
         with parts["fiscal"].app_context():
             seed_demo()
-        with threaded_server(system, port) as base:
+        with front_server(system, port) as base:  # the pages with their live stream, as make run serves them
             with parts["wallet"].app_context():
                 seed_demo_units()
                 ids = seed_wallet(base)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from flask import Flask
 
 from common.settings import Setting
 from tests.support.cleanup import TableWrites
-from wallet.live.front import front
+from wallet.live.front import front, serve_in_thread, stop_serving
 
 
 def free_port() -> int:
@@ -47,27 +46,6 @@ class LiveServer:
     def stop(self) -> None:
         if self.server is not None and self.thread is not None:
             stop_serving(self.server, self.thread)
-
-
-def serve_in_thread(asgi_app: Any, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    """``asgi_app`` on uvicorn in a thread of this process, once it accepts connections."""
-    config = uvicorn.Config(
-        asgi_app, host="127.0.0.1", port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=2
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"the server on port {port} did not start")
-        time.sleep(0.02)
-    return server, thread
-
-
-def stop_serving(server: uvicorn.Server, thread: threading.Thread) -> None:
-    server.should_exit = True
-    thread.join(timeout=15)
 
 
 def prepare_databases(parts: dict[str, Flask]) -> None:

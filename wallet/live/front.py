@@ -10,6 +10,10 @@ servers of their own (``stream_server``; docs/deploy.md).
 
 from __future__ import annotations
 
+import threading
+import time
+
+import uvicorn
 from a2wsgi import WSGIMiddleware
 from flask import Flask
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -52,3 +56,25 @@ def stream_server() -> ASGIApp:
     import wallet
 
     return stream_app(wallet.create_app())
+
+
+def serve_in_thread(asgi_app: ASGIApp, port: int) -> tuple[uvicorn.Server, threading.Thread]:
+    """``asgi_app`` on uvicorn in a thread of this process, once it accepts connections: for the test
+    live server, benchmarks and tools that drive the system from inside their own process."""
+    config = uvicorn.Config(
+        asgi_app, host="127.0.0.1", port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the server on port {port} did not start")
+        time.sleep(0.02)
+    return server, thread
+
+
+def stop_serving(server: uvicorn.Server, thread: threading.Thread) -> None:
+    server.should_exit = True
+    thread.join(timeout=15)

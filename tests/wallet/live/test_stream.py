@@ -15,10 +15,11 @@ from sqlalchemy import select
 
 import wallet
 from tests.support.environment import redis_url
-from tests.support.live_server import free_port, serve_in_thread, stop_serving
+from tests.support.live_server import free_port
 from tests.wallet.authorization.fixtures import as_unit, claimable, grant, resident_id_of
 from wallet.extensions import db
 from wallet.live import hub, wakeups
+from wallet.live.front import serve_in_thread, stop_serving
 from wallet.live.stream import stream_app
 from wallet.live.wakeups import CHANNEL
 from wallet.models import SyncState
