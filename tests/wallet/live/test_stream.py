@@ -19,6 +19,7 @@ from tests.support.live_server import free_port
 from tests.wallet.authorization.fixtures import as_unit, claimable, grant, resident_id_of
 from wallet.extensions import db
 from wallet.live import hub, wakeups
+from wallet.live import stream as endpoint
 from wallet.live.front import serve_in_thread, stop_serving
 from wallet.live.stream import stream_app
 from wallet.live.wakeups import CHANNEL
@@ -127,6 +128,13 @@ def test_a_change_arrives_on_the_open_stream_and_after_a_reconnect_nothing_is_mi
         assert stream.next_event()["event"] == "ready"
         missed = stream.next_event()
     assert missed == {"id": str(after + 1), "event": "billsChanged", "data": str(after + 1)}
+
+
+def test_an_idle_stream_carries_heartbeats_for_the_proxies_on_the_way(system, as_resident, monkeypatch):
+    monkeypatch.setattr(endpoint, "HEARTBEAT_SECONDS", 0.2)
+    with opened(system.url, as_resident) as idle:
+        assert idle.next_event()["event"] == "ready"
+        assert next(line for line in idle.lines if line) == ": heartbeat"
 
 
 @pytest.fixture
