@@ -9,14 +9,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # Every part builds its default URLs (its own, the stubs', the OIDC redirect) from these.
 export HOST PORT
-DEB_PACKAGES := chromium fonts-wqy-microhei poppler-utils ffmpeg wrk
+DEB_PACKAGES := chromium fonts-wqy-microhei poppler-utils ffmpeg wrk redis-server
 
 # An unset APP_ENV is production, which refuses the dev-only- defaults: the targets for one
 # machine say development (unless APP_ENV is set already), the test targets say test.
 run db bench check-ui: export APP_ENV ?= development
 test test-sqlite test-postgresql test-fast: export APP_ENV := test
 
-.PHONY: run lint test test-sqlite test-postgresql test-fast bench serve-prod check-ui system-deps postgres-up db lock clean
+.PHONY: run lint test test-sqlite test-postgresql test-fast bench serve-prod check-ui system-deps postgres-up redis-up db lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,7 +48,7 @@ lint: $(STAMP)
 	done; exit $$status
 
 ## make test: install what the suite needs, lint, then run the suite on SQLite and on PostgreSQL
-test: $(STAMP) system-deps postgres-up
+test: $(STAMP) system-deps postgres-up redis-up
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ "$$CI" = "true" ] || $(PY) -c "from tests.support.environment import postgres_reachable as r; raise SystemExit(0 if r() else 1)"; then \
@@ -97,6 +97,12 @@ postgres-up:
 	@if command -v pg_lsclusters >/dev/null && pg_lsclusters --no-header 2>/dev/null | grep -q down; then \
 		echo "starting PostgreSQL"; \
 		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start || true; \
+	fi
+
+# The live channel's fan-out tests publish through Redis (docs/live-status.md).
+redis-up:
+	@if command -v redis-cli >/dev/null && ! redis-cli ping >/dev/null 2>&1 && command -v redis-server >/dev/null; then \
+		echo "starting Redis"; redis-server --daemonize yes >/dev/null; \
 	fi
 
 ## make lock: re-pin every dependency after changing pyproject.toml

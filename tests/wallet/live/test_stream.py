@@ -14,7 +14,7 @@ import requests
 from sqlalchemy import select
 
 import wallet
-from tests.support.environment import redis_url
+from tests.support.environment import redis_reachable, redis_url
 from tests.support.live_server import free_port
 from tests.wallet.authorization.fixtures import as_unit, claimable, grant, resident_id_of
 from wallet.extensions import db
@@ -141,6 +141,7 @@ def test_an_idle_stream_carries_heartbeats_for_the_proxies_on_the_way(system, as
 def fan_out(system, wallet_app, database_urls, monkeypatch) -> Iterator[list[str]]:
     """Two stream servers of their own, woken by Redis alone (their periodic re-read is pushed out of reach)."""
     url = redis_url()
+    assert redis_reachable(url), f"Redis does not answer at {url} (make test starts it; or set TEST_REDIS_URL)"
     listening = redis.Redis.from_url(url)
     before = dict(listening.pubsub_numsub(CHANNEL))[CHANNEL.encode()]
     monkeypatch.setattr(hub, "REREAD_SECONDS", 3600.0)
