@@ -29,6 +29,8 @@
   };
 
   const wire = (el, source) => {
+    // One stream per page: a source the extension replaced (its reconnect, a re-processed element) is closed.
+    if (el.liveSource && el.liveSource !== source) el.liveSource.close();
     el.liveSource = source;
     el.dataset.mode = "connecting";
     clearTimeout(el.liveWatchdog);
