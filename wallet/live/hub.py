@@ -64,10 +64,6 @@ class Hub:
         self._pending: set[int] = set()
         self._dirty = asyncio.Event()
 
-    @property
-    def backend(self) -> str:
-        return self.engine.dialect.name
-
     # --- streams ----------------------------------------------------------------------------
 
     def open(self, resident_id: int) -> Watch:
@@ -83,9 +79,6 @@ class Hub:
         if not watchers:
             del self.watches[watch.resident_id]
             self.latest.pop(watch.resident_id, None)
-
-    def connections(self) -> int:
-        return sum(len(w) for w in self.watches.values())
 
     async def current(self, resident_id: int) -> int:
         """The resident's sequence read now (on connect: what a reconnecting page missed is sent at once)."""
@@ -131,7 +124,7 @@ class Hub:
         tasks = [self._refresher(), self._due_checks()]
         if self.redis_url:
             tasks += [self._listen_redis(), self._reread(REREAD_SECONDS)]
-        elif self.backend == "postgresql":
+        elif self.engine.dialect.name == "postgresql":
             tasks += [self._listen_postgres(), self._reread(REREAD_SECONDS)]
         else:
             tasks.append(self._reread(SQLITE_WATCH_SECONDS))

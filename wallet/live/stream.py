@@ -153,6 +153,4 @@ def stream_app(wallet: Flask) -> Starlette:
         async with hub.running():
             yield {}
 
-    app = Starlette(routes=[Route(STREAM_PATH, Stream(wallet, hub))], lifespan=lifespan)
-    app.state.hub = hub
-    return app
+    return Starlette(routes=[Route(STREAM_PATH, Stream(wallet, hub))], lifespan=lifespan)
