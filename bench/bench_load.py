@@ -8,10 +8,19 @@ and authorizes; 25 other residents whose bills (about 20 each) wait in the insur
 to be locked and reimbursed. wrk then drives the mix of bench/load_mix.lua (8 connections,
 20 s) on loopback; a hello route on the same server gives the ceiling to compare with.
 
+The seeding collects every bill already, so it also stores the change feed's end as the
+worker's cursor, and the mix starts only once the worker stands at the feed's end: the
+window measures the wallet's requests, not the worker replaying the seeded feed.
+
 Figures: load_rps, load_p50_ms, load_p99_ms, load_errors (status >= 400, socket errors,
 and any answer that sends a signed-in user to a login page), load_hello_rps,
-load_vs_hello, and what the mix completed (authorizations, locks, feedbacks). Needs
-PostgreSQL (``BENCH_POSTGRES_URL``, default the local server); well under a minute.
+load_vs_hello, what the mix completed (authorizations, locks, feedbacks), and the CPU
+milliseconds the wallet's workers spent per mixed request (load_wallet_cpu_ms) beside the
+same for the hello route (load_hello_cpu_ms), with the mix's split between the wallet,
+its PostgreSQL backends, the fiscal stub, the collection worker and wrk. Needs PostgreSQL
+(``BENCH_POSTGRES_URL``, default the local server); about a minute. With
+``BENCH_LOAD_PROFILE=<file>`` py-spy samples the wallet's workers during the mix into
+``<file>`` (raw collapsed stacks; ``python -m bench.profile_top <file>`` ranks them).
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import logging
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -34,6 +44,7 @@ import psycopg
 import requests
 from sqlalchemy import select
 
+from bench import cpu_time
 from bench.harness import ROOT, build_system, figure, free_port, gunicorn, temp_dir, threaded_server, wrk
 from common.money import yuan
 from common.timeutil import SHANGHAI, utcnow
@@ -49,6 +60,7 @@ from wallet.models import Bill, Resident
 from wallet.models.claim import Claim
 from wallet.models.unit import Unit
 from wallet.services.authorizations import Confirmation, authorize_bills
+from wallet.services.follower import FEED, feed_cursor
 from wallet.services.sync import sync_person
 
 BILLS = 2000
@@ -60,6 +72,8 @@ CONNECTIONS = 8
 THREADS = 2
 WEB_WORKERS = 2
 ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PLATFORM_TOKEN = "dev-only-platform-token-nm"
+CATCH_UP_SECONDS = 120
 AGENT = "bench-load"
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 MIX_LINE = re.compile(r"^mix (\w+) (\d+)$", re.M)
@@ -78,10 +92,14 @@ class Scenario:
     data: dict[str, object] = field(default_factory=dict)
 
 
+def database_name(part: str) -> str:
+    return f"bench_load_{os.getpid()}_{part}"
+
+
 @contextmanager
 def postgres_databases() -> Iterator[str]:
     """Three empty databases for this run; yields the URL template ``{part}`` fills in."""
-    names = [f"bench_load_{os.getpid()}_{part}" for part in ("wallet", "idp", "fiscal")]
+    names = [database_name(part) for part in ("wallet", "idp", "fiscal")]
     try:
         admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
     except psycopg.Error as exc:
@@ -135,7 +153,7 @@ def seed(tmp: str) -> Scenario:
     with threaded_server(system, port) as url, parts["wallet"].app_context():
         seed_demo_units()
         unit = db.session.scalars(select(Unit).where(Unit.credit_code == demo_unit("insurer").credit_code)).one()
-        client = FiscalClient(f"{url}/fiscal/api/v1", "dev-only-platform-token-nm", timeout=60)
+        client = FiscalClient(f"{url}/fiscal/api/v1", PLATFORM_TOKEN, timeout=60)
         resident_id = collected(browsing, "browsing", client)
         claims: list[tuple[int, str]] = []
         for n, person in enumerate(claimants):
@@ -168,6 +186,7 @@ def seed(tmp: str) -> Scenario:
                 {"year": year, "status": "reimbursable"},
             )
         ]
+        skip_collected_feed(client)
         feedback_time = (utcnow() - timedelta(minutes=1)).astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
         scenario = Scenario(
             resident_id,
@@ -183,6 +202,63 @@ def seed(tmp: str) -> Scenario:
         with part.app_context():
             part.extensions["sqlalchemy"].engine.dispose()
     return scenario
+
+
+def skip_collected_feed(client: FiscalClient) -> None:
+    """Store the feed's end as the worker's cursor: the seeding's syncs collected every bill it announces."""
+    cursor = feed_cursor()
+    while True:
+        page = client.feed(cursor.cursor, limit=500)
+        cursor.cursor = page["next_cursor"]
+        if not page["has_more"]:
+            break
+    db.session.commit()
+
+
+def worker_cursor() -> str | None:
+    with psycopg.connect(f"{ADMIN_URL.rsplit('/', 1)[0]}/{database_name('wallet')}") as conn:
+        row = conn.execute("SELECT cursor FROM feed_cursors WHERE name = %s", (FEED,)).fetchone()
+    return row[0] if row else None
+
+
+def wait_for_worker(stub_url: str) -> float:
+    """Wait until the collection worker stands at the feed's end; returns the seconds it took."""
+    client = FiscalClient(f"{stub_url}/fiscal/api/v1", PLATFORM_TOKEN, timeout=30)
+    started = time.monotonic()
+    while client.feed(worker_cursor(), limit=1)["events"]:
+        if time.monotonic() - started > CATCH_UP_SECONDS:
+            raise RuntimeError(f"the collection worker did not reach the feed's end in {CATCH_UP_SECONDS} s")
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+def postgres_backends() -> list[int]:
+    """The server processes holding connections to this run's databases (the parts' pools)."""
+    with psycopg.connect(ADMIN_URL) as conn:
+        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname LIKE %s", (database_name("%"),)).fetchall()
+    return [pid for (pid,) in rows]
+
+
+def wrk_cpu_ms() -> float:
+    """CPU milliseconds of every finished child so far (the wrk runs are the only ones that finish)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+@contextmanager
+def profiled(pid: int) -> Iterator[None]:
+    """With ``BENCH_LOAD_PROFILE`` set, py-spy samples ``pid`` and its workers meanwhile (raw stacks)."""
+    target = os.environ.get("BENCH_LOAD_PROFILE")
+    if not target:
+        yield
+        return
+    cmd = ["py-spy", "record", "--pid", str(pid), "--subprocesses", "--format", "raw", "--output", target]
+    spy = subprocess.Popen([str(Path(sys.executable).parent / cmd[0]), *cmd[1:]], stdout=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        spy.send_signal(2)  # SIGINT: py-spy writes what it sampled and exits
+        spy.wait(timeout=60)
 
 
 def signed_in(url: str, login_path: str, page: str) -> tuple[str, str]:
@@ -247,12 +323,12 @@ def run_mix(url: str, data_file: Path) -> tuple[float, dict[str, int]]:
 
 
 @contextmanager
-def collection_worker(env: dict[str, str]) -> Iterator[None]:
+def collection_worker(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     """The worker tier beside the web tier: it follows the feed the locks and feedbacks fill."""
     cmd = [sys.executable, "-m", "flask", "--app", "bench.load_app:create()", "wallet", "work", "--poll", "0.5"]
     process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
     try:
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -276,22 +352,43 @@ def main() -> None:
         }
         stub_env = {**env, "BENCH_PORT": str(stub_port)}
         with (
-            gunicorn("bench.bench_app:app", stub_port, stub_env, workers=2),
+            gunicorn("bench.bench_app:app", stub_port, stub_env, workers=2) as stub,
             gunicorn("bench.load_app:create()", port, env, workers=WEB_WORKERS) as web,
-            collection_worker(env),
+            collection_worker(env) as worker,
         ):
             resident = signed_in(web.url, f"/__bench_face_login/{scenario.resident_id}", "/")
             unit = signed_in(web.url, f"/__bench_unit_login/{scenario.unit_username}", "/unit/")
             data_file = Path(tmp) / "load_data.lua"
             write_data(data_file, scenario, resident, unit)
-            rps, mix = run_mix(web.url, data_file)
+            figure("load_worker_catch_up_s", wait_for_worker(stub.url), "s")
+            wallet_pids = cpu_time.children(web.process.pid)
+            groups = {
+                "wallet": wallet_pids,
+                "postgresql": postgres_backends(),
+                "fiscal stub": cpu_time.children(stub.process.pid),
+                "collection worker": [worker.pid],
+            }
+            before, wrk_before = cpu_time.snapshot(groups), wrk_cpu_ms()
+            with profiled(web.process.pid):
+                rps, mix = run_mix(web.url, data_file)
+                split = {**cpu_time.spent(before), "wrk": wrk_cpu_ms() - wrk_before}  # before py-spy is reaped
+            before = cpu_time.snapshot({"wallet": wallet_pids})
             hello = wrk(f"{web.url}/__hello", seconds=HELLO_SECONDS, connections=CONNECTIONS)
+            hello_cpu = cpu_time.spent(before)["wallet"]
     figure("load_rps", rps, "req/s")
     figure("load_p50_ms", mix["latency_p50_us"] / 1000, "ms")
     figure("load_p99_ms", mix["latency_p99_us"] / 1000, "ms")
     figure("load_errors", mix["errors_status"] + mix["errors_socket"] + mix["ok_to_login"], "requests")
     figure("load_hello_rps", hello, "req/s")
     figure("load_vs_hello", rps / hello, "ratio")
+    figure("load_wallet_cpu_ms", split["wallet"] / (rps * MIX_SECONDS), "ms/request")
+    figure("load_hello_cpu_ms", hello_cpu / (hello * HELLO_SECONDS), "ms/request")
+    total = sum(split.values())
+    print(
+        f"# CPU during the mix, {total / MIX_SECONDS / 10:.0f} % of one core on average: "
+        + ", ".join(f"{name} {ms / total:.0%}" for name, ms in split.items()),
+        flush=True,
+    )
     figure("load_authorizations", mix["ok_authorized"], "requests")
     figure("load_locks", mix["ok_locks_ok"], "requests")
     figure("load_feedbacks", mix["ok_done_feedback"], "requests")
