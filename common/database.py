@@ -4,16 +4,32 @@ SQLite is the embedded default and must still honour the rules that guard bill s
 under concurrency, so its connections run in WAL mode with a busy timeout, and a
 transaction that must hold the write lock from its first statement asks for
 ``BEGIN IMMEDIATE`` through :func:`write_transaction`.
+
+On PostgreSQL every round trip counts: most requests only read, and a request that reads
+two rows would otherwise pay a ``SELECT 1`` ping, a ``BEGIN`` and a ``ROLLBACK`` besides.
+So a pooled connection is pinged only after it sat idle (:data:`PING_AFTER_IDLE_SECONDS`),
+and plain reads run outside any transaction: the server's transaction begins at the first
+statement that writes, locks (``FOR UPDATE``, advisory locks) or is anything but a plain
+``SELECT``, and ends with the session's commit or rollback as before. Under READ COMMITTED,
+PostgreSQL's level here, each statement sees what was committed when it started, inside a
+transaction or not, so reads before the first write see the same rows either way; what a
+transaction adds — locks held to its end, its own uncommitted writes, all-or-nothing — only
+matters from its first write or lock on, and from there every statement is inside it.
 """
 
 from __future__ import annotations
 
+import re
+import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import psycopg
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, Table, event, inspect
-from sqlalchemy.engine import CursorResult, Engine, Result
+from psycopg.pq import TransactionStatus
+from sqlalchemy import MetaData, Select, Table, event, exc, inspect
+from sqlalchemy.engine import CursorResult, Engine, ExecutionContext, Result
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.pool import Pool
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -24,6 +40,14 @@ NAMING = {
 }
 
 SQLITE_IMMEDIATE = "sqlite_begin_immediate"
+# A pooled PostgreSQL connection idle this long is pinged before use (a restarted server or a
+# dropped link is then noticed before a request's first statement, as pool_pre_ping would).
+PING_AFTER_IDLE_SECONDS = 10.0
+IDLE_SINCE = "idle_since"
+# What makes a SELECT more than a read: row locks, and functions that lock, notify or set state.
+NOT_A_READ = re.compile(
+    r"\bFOR (?:NO KEY |KEY )?(?:UPDATE|SHARE)\b|\b(?:INSERT|UPDATE|DELETE)\b|pg_advisory|pg_notify|set_config"
+)
 
 
 # A session as services take it: a plain Session, or Flask-SQLAlchemy's ``db.session`` (a scoped
@@ -56,7 +80,7 @@ def make_db() -> SQLAlchemy:
 def engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    return {"pool_size": 10, "max_overflow": 20}
 
 
 @event.listens_for(Engine, "connect")
@@ -80,6 +104,52 @@ def _sqlite_on_begin(conn: Any) -> None:
     # Straight to the driver: a fixed statement on every transaction needs none of the
     # statement machinery (nearly every request opens one).
     conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _is_psycopg(dbapi_connection: Any) -> bool:
+    return type(dbapi_connection).__module__.startswith("psycopg")
+
+
+@event.listens_for(Pool, "checkin")
+def _note_idle(dbapi_connection: Any, record: Any) -> None:
+    record.info[IDLE_SINCE] = time.monotonic()
+    if _is_psycopg(dbapi_connection) and dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+        dbapi_connection.autocommit = True
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_after_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """Ping a PostgreSQL connection that sat idle; a dead one is replaced (the pool retries)."""
+    since = record.info.get(IDLE_SINCE)
+    if not _is_psycopg(dbapi_connection) or since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dbapi_connection.execute("SELECT 1")
+    except psycopg.OperationalError as error:
+        raise exc.DisconnectionError(str(error)) from error
+
+
+@event.listens_for(Engine, "connect")
+def _reads_outside_transactions(dbapi_connection: Any, _record: Any) -> None:
+    if _is_psycopg(dbapi_connection):
+        dbapi_connection.autocommit = True
+
+
+def is_plain_read(statement: str, context: ExecutionContext | None) -> bool:
+    """A SELECT built with the query API that neither locks nor calls anything that changes state."""
+    compiled = getattr(context, "compiled", None)
+    return isinstance(getattr(compiled, "statement", None), Select) and not NOT_A_READ.search(statement)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _begin_at_first_write(
+    conn: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _executemany: bool
+) -> None:
+    """Between transactions, a plain read runs on its own; anything else makes psycopg begin one first."""
+    driver = conn.connection.driver_connection
+    if not _is_psycopg(driver) or driver.info.transaction_status != TransactionStatus.IDLE:
+        return
+    driver.autocommit = is_plain_read(statement, context)
 
 
 class PendingWork(RuntimeError):
