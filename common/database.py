@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import psycopg
@@ -135,10 +136,16 @@ def _reads_outside_transactions(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.autocommit = True
 
 
+@lru_cache(maxsize=4096)
+def _locks_or_writes(statement: str) -> bool:
+    """Kept per statement text: the compiled-statement cache hands back the same few hundred strings."""
+    return NOT_A_READ.search(statement) is not None
+
+
 def is_plain_read(statement: str, context: ExecutionContext | None) -> bool:
     """A SELECT built with the query API that neither locks nor calls anything that changes state."""
     compiled = getattr(context, "compiled", None)
-    return isinstance(getattr(compiled, "statement", None), Select) and not NOT_A_READ.search(statement)
+    return isinstance(getattr(compiled, "statement", None), Select) and not _locks_or_writes(statement)
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -146,10 +153,14 @@ def _begin_at_first_write(
     conn: Any, _cursor: Any, statement: str, _parameters: Any, context: Any, _executemany: bool
 ) -> None:
     """Between transactions, a plain read runs on its own; anything else makes psycopg begin one first."""
-    driver = conn.connection.driver_connection
-    if not _is_psycopg(driver) or driver.info.transaction_status != TransactionStatus.IDLE:
+    if conn.dialect.driver != "psycopg":
         return
-    driver.autocommit = is_plain_read(statement, context)
+    driver = conn.connection.driver_connection
+    if driver.pgconn.transaction_status != TransactionStatus.IDLE:
+        return
+    plain = is_plain_read(statement, context)
+    if driver.autocommit != plain:  # psycopg's setter runs its wait machinery: only when it changes
+        driver.autocommit = plain
 
 
 class PendingWork(RuntimeError):
