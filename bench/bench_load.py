@@ -247,12 +247,16 @@ def wrk_cpu_ms() -> float:
 
 @contextmanager
 def profiled(pid: int) -> Iterator[None]:
-    """With ``BENCH_LOAD_PROFILE`` set, py-spy samples ``pid`` and its workers meanwhile (raw stacks)."""
+    """With ``BENCH_LOAD_PROFILE`` set, py-spy samples ``pid`` and its workers meanwhile (raw stacks).
+
+    Only while a worker holds the GIL: the samples show where its CPU goes, not its waits on
+    PostgreSQL or the fiscal network (the round trips show up in the latency figures).
+    """
     target = os.environ.get("BENCH_LOAD_PROFILE")
     if not target:
         yield
         return
-    cmd = ["py-spy", "record", "--pid", str(pid), "--subprocesses", "--format", "raw", "--output", target]
+    cmd = ["py-spy", "record", "--pid", str(pid), "--subprocesses", "--gil", "--format", "raw", "--output", target]
     spy = subprocess.Popen([str(Path(sys.executable).parent / cmd[0]), *cmd[1:]], stdout=subprocess.DEVNULL)
     try:
         yield
