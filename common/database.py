@@ -198,11 +198,17 @@ def write_transaction(session: DbSession) -> None:
     """
     plain = session() if isinstance(session, scoped_session) else session
     if plain.in_transaction():
-        changed = any(plain.is_modified(row) for row in plain.dirty)
-        if plain.new or plain.deleted or changed or plain.info.get(WROTE):
-            raise PendingWork("commit or roll back the changes before starting a write transaction")
+        refuse_pending_work(plain)
         plain.rollback()
     plain.connection(execution_options={SQLITE_IMMEDIATE: True})
+
+
+def refuse_pending_work(session: DbSession) -> None:
+    """Raise :class:`PendingWork` if ``session`` holds changes nobody committed (added, edited, deleted or flushed)."""
+    plain = session() if isinstance(session, scoped_session) else session
+    changed = any(plain.is_modified(row) for row in plain.dirty)
+    if plain.new or plain.deleted or changed or plain.info.get(WROTE):
+        raise PendingWork("commit or roll back the changes before starting a write transaction")
 
 
 def rows_changed(result: Result[Any]) -> int:

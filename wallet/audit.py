@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Text, cast, func, or_, select, text
 from sqlalchemy.orm import defer
 
-from common.database import write_transaction
+from common.database import refuse_pending_work, write_transaction
 from common.timeutil import SHANGHAI, utcnow
 from wallet.audit_chain import GENESIS, digest, verify_chain  # noqa: F401  (callers verify through here too)
 from wallet.extensions import db
@@ -80,8 +80,17 @@ def record(action: str, actor: Any, subject: str = "", **detail: Any) -> AuditEn
 
 
 def record_now(action: str, actor: Any, subject: str = "", **detail: Any) -> None:
-    """Append and commit on its own, for reads (a bill opened) that change nothing else."""
-    write_transaction(db.session)
+    """Append and commit on its own, for reads (a bill opened) that change nothing else.
+
+    On PostgreSQL the advisory lock alone serializes appenders, so the request's reading
+    transaction simply goes on: ending it first would expire every row the page had already
+    loaded (the bill, the signed-in resident), each then read again, one query at a time.
+    SQLite needs the write lock from a transaction's first statement, so there it starts afresh.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        refuse_pending_work(db.session)
+    else:
+        write_transaction(db.session)
     record(action, actor, subject, **detail)
     db.session.commit()
 
