@@ -249,15 +249,18 @@ def wrk_cpu_ms() -> float:
 def profiled(pid: int) -> Iterator[None]:
     """With ``BENCH_LOAD_PROFILE`` set, py-spy samples ``pid`` and its workers meanwhile (raw stacks).
 
-    Only while a worker holds the GIL: the samples show where its CPU goes, not its waits on
-    PostgreSQL or the fiscal network (the round trips show up in the latency figures).
+    Only while a worker holds the GIL: the samples show where its CPU goes. With
+    ``BENCH_LOAD_PROFILE_WAITS=1`` they also count a worker waiting on PostgreSQL or the fiscal
+    network (not idle between requests), which shows what the round trips cost.
     """
     target = os.environ.get("BENCH_LOAD_PROFILE")
     if not target:
         yield
         return
-    cmd = ["py-spy", "record", "--pid", str(pid), "--subprocesses", "--gil", "--format", "raw", "--output", target]
-    spy = subprocess.Popen([str(Path(sys.executable).parent / cmd[0]), *cmd[1:]], stdout=subprocess.DEVNULL)
+    cmd = ["record", "--pid", str(pid), "--subprocesses", "--format", "raw", "--output", target]
+    if not os.environ.get("BENCH_LOAD_PROFILE_WAITS"):
+        cmd.append("--gil")
+    spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), *cmd], stdout=subprocess.DEVNULL)
     try:
         yield
     finally:
