@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import unicodedata
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -60,3 +61,21 @@ def lookup_hash(id_number: str) -> str:
     """A keyed hash of an ID number: equal numbers match, and the table alone reveals none."""
     key = _derive(current_app.config["ID_HASH_KEY"], b"bill-wallet/id-lookup/v1")
     return hmac.new(key, normalize_id_number(id_number).encode(), hashlib.sha256).hexdigest()
+
+
+def normalize_name(name: str) -> str:
+    """One form per written name: full-width and compatibility forms folded (NFKC), spaces dropped,
+    and the middle dots of a transliterated name (``·``, ``•``, ``.``) made one, so a clerk typing
+    the name as the person spells it finds them."""
+    folded = "".join(unicodedata.normalize("NFKC", name).split())
+    return folded.replace("•", "·").replace(".", "·").replace("\u30fb", "·")
+
+
+def name_lookup_hash(name: str) -> str:
+    """A keyed hash of a person's name, apart from the ID-number key: equal names match, the
+    table alone reveals none. Empty for no name, so an unnamed claimant matches no search."""
+    normalized = normalize_name(name)
+    if not normalized:
+        return ""
+    key = _derive(current_app.config["ID_HASH_KEY"], b"bill-wallet/name-lookup/v1")
+    return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()

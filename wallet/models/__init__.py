@@ -5,6 +5,7 @@ from wallet.models.audit import AuditEntry
 from wallet.models.authorization import AccessEvent, AuthorizationReceipt, Notification
 from wallet.models.bill import Bill, BillDocument, BillEvent
 from wallet.models.claim import Claim, ClaimFile
+from wallet.models.claim_count import UnitClaimCount
 from wallet.models.collection import FeedCursor, ProvinceKey, RejectedBill, SyncState
 from wallet.models.data_export import DataExport, DataExportChunk
 from wallet.models.resident import Resident
@@ -36,5 +37,6 @@ __all__ = [
     "Resident",
     "SyncState",
     "Unit",
+    "UnitClaimCount",
     "UnitUser",
 ]

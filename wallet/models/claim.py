@@ -41,8 +41,18 @@ SOURCE_NAMES: dict[str, str] = {"account": "授权报销", "file": "文件报销
 
 class Claim(Model):
     __tablename__ = "claims"
+    # The unit inbox pages by (created_at, id) newest first with a keyset cursor: each filter and
+    # exact-match search it offers has an index that starts with the unit and ends with that order.
     __table_args__ = (
-        Index("ix_claims_unit_state", "unit_id", "state", "created_at"),
+        Index("ix_claims_unit_created", "unit_id", "created_at", "id"),
+        Index("ix_claims_unit_state", "unit_id", "state", "created_at", "id"),
+        Index("ix_claims_unit_type", "unit_id", "type_key", "created_at", "id"),
+        Index("ix_claims_unit_code", "unit_id", "bill_code", "created_at", "id"),
+        Index("ix_claims_unit_number", "unit_id", "bill_number"),
+        Index("ix_claims_unit_total", "unit_id", "bill_total", "created_at", "id"),
+        Index("ix_claims_unit_claimant", "unit_id", "claimant_hash", "created_at", "id"),
+        Index("ix_claims_unit_ref", "unit_id", "claim_ref", "created_at", "id"),
+        Index("ix_claims_unit_closed", "unit_id", "closed_at", "id"),
         Index("ix_claims_resident_state", "resident_id", "state"),
     )
 
@@ -59,6 +69,15 @@ class Claim(Model):
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="SET NULL"))
     bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id", ondelete="SET NULL"), index=True)
     claim_ref: Mapped[str] = mapped_column(String(64), default="")
+    # What the unit inbox filters and searches by, copied from the bill when the claim is made
+    # (none of it ever changes), so every lookup reads this table alone through an index.
+    # ``claimant_hash`` is the keyed hash of the claimant's name (wallet.identity.name_lookup_hash):
+    # the name itself stays sealed.
+    bill_code: Mapped[str] = mapped_column(String(8), default="")
+    bill_number: Mapped[str] = mapped_column(String(10), default="")
+    bill_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    type_key: Mapped[str] = mapped_column(String(40), default="")
+    claimant_hash: Mapped[str] = mapped_column(String(64), default="")
     note: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

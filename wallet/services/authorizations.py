@@ -27,6 +27,7 @@ from wallet.models.resident import Resident
 from wallet.models.unit import Unit
 from wallet.refusals import Refusal
 from wallet.services import activity, receipts
+from wallet.services.claim_keys import search_keys
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,11 @@ def authorize_bills(
     try:
         db.session.add(receipt)
         db.session.flush()
+        claimant = resident.name
         for bill in bills:
             db.session.add(
                 Claim(
+                    **search_keys(bill.code, bill.number, bill.total, bill.type_key, claimant),
                     source="account",
                     receipt_id=receipt.id,
                     resident_id=resident.id,

@@ -33,6 +33,7 @@ from wallet.models import (
     SyncState,
 )
 from wallet.models.claim import ClaimFile
+from wallet.models.claim_count import forget_claims
 from wallet.models.resident import ID_NUMBER_PURPOSE, NAME_PURPOSE
 from wallet.refusals import Refusal
 from wallet.services import authorizations
@@ -121,10 +122,12 @@ def _erase(resident_id: int, revoked: int) -> Deactivated:
     documents = db.session.execute(
         select(Bill.code, Bill.number).where(Bill.resident_id == resident_id, Bill.id.not_in(kept_bills))
     ).all()
+    erased = (Claim.resident_id == resident_id, Claim.source == "account", Claim.state != "reimbursed")
+    forget_claims(db.session, *erased)
     for stmt in (
         delete(AccessEvent).where(AccessEvent.resident_id == resident_id),
         delete(Notification).where(Notification.resident_id == resident_id),
-        delete(Claim).where(Claim.resident_id == resident_id, Claim.source == "account", Claim.state != "reimbursed"),
+        delete(Claim).where(*erased),
         # A unit's own file claims stay the unit's; they stop pointing at the erased wallet.
         update(Claim)
         .where(Claim.resident_id == resident_id, Claim.source == "file")

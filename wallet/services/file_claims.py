@@ -11,6 +11,7 @@ a resident's wallet, the claim points at that copy, so the resident sees what th
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -27,6 +28,7 @@ from wallet.models.claim import Claim, ClaimFile
 from wallet.refusals import Refusal
 from wallet.scan.five_elements import FiveElements
 from wallet.services import bill_store
+from wallet.services.claim_keys import search_keys
 from wallet.services.claim_steps import UnitCaller
 from wallet.services.verification import VerifiedBill, fetch_verified
 
@@ -101,7 +103,9 @@ def _store(user: UnitCaller, bill: VerifiedBill, verified_by: str) -> Claim:
         [{"code": bill.code, "number": bill.number, "canonical": bill.canonical}],
     )
     holder = _holder(bill.code, bill.number)
+    payer = json.loads(bill.canonical).get("payer", {}).get("name", "")
     claim = Claim(
+        **search_keys(bill.code, bill.number, row["total"], row["type_key"], payer),
         source="file",
         unit_id=user.unit_id,
         state="authorized",

@@ -1,16 +1,25 @@
-"""Processed claims as CSV for a unit's own books: UTF-8 with a BOM, so Excel reads the Chinese."""
+"""Processed claims as CSV for a unit's own books: UTF-8 with a BOM, so Excel reads the Chinese.
+
+Written as a stream, batch by batch: a unit with 400,000 processed claims gets its file at the
+speed the database reads it, and the server holds one batch at a time, never the whole file.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, tuple_
 
 from common.money import yuan
 from common.timeutil import to_local
+from wallet.extensions import db
 from wallet.identity import mask_id_number
+from wallet.models.bill import BillDocument
 from wallet.models.claim import Claim
 
 HEADER = [
@@ -46,13 +55,34 @@ def _cell(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def claims_csv(rows: Iterable[Claim]) -> bytes:
+def _documents(batch: Sequence[Claim]) -> dict[tuple[str, str], dict[str, Any]]:
+    """The signed documents of a batch's bills, in one query (not one per row)."""
+    keys = {(c.bill.code, c.bill.number) for c in batch}
+    rows = db.session.execute(
+        select(BillDocument.code, BillDocument.number, BillDocument.canonical).where(
+            tuple_(BillDocument.code, BillDocument.number).in_(keys)
+        )
+    )
+    return {(code, number): json.loads(canonical) for code, number, canonical in rows}
+
+
+def claims_csv(batches: Iterable[Sequence[Claim]]) -> Iterator[bytes]:
+    """The CSV file in pieces: the header, then one piece per batch of claims."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
-    for auth in rows:
+    yield "\ufeff".encode() + out.getvalue().encode("utf-8")
+    for batch in batches:
+        out.seek(0)
+        out.truncate()
+        _write(writer, batch, _documents(batch))
+        yield out.getvalue().encode("utf-8")
+
+
+def _write(writer: Any, batch: Sequence[Claim], documents: dict[tuple[str, str], dict[str, Any]]) -> None:
+    for auth in batch:
         bill = auth.bill
-        document = json.loads(bill.canonical)
+        document = documents.get((bill.code, bill.number), {})
         payer = document.get("payer", {})
         reimbursed = auth.state == "reimbursed"
         writer.writerow(
@@ -79,4 +109,3 @@ def claims_csv(rows: Iterable[Claim]) -> bytes:
                 yuan(bill.claimable),
             ]
         )
-    return "\ufeff".encode() + out.getvalue().encode("utf-8")

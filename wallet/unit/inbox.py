@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 
-from wallet.fragments import render_page
+from wallet.fragments import render_page, wants_fragment
+from wallet.models.claim import Claim
 from wallet.presenters.authorization import AuthorizationView
 from wallet.refusals import Refusal
-from wallet.services import claimants, unit_inbox
+from wallet.services import claimants, inbox_search, unit_inbox
 from wallet.services.authorizations import sweep
 from wallet.services.reimbursement import lock_claim
 from wallet.unit import bp
@@ -30,19 +32,28 @@ def inbox() -> Any:
     unit = current_unit_user().unit
     sweep(unit_id=unit.id)
     f = _filter()
-    rows, total = unit_inbox.inbox(unit.id, f)
+    try:
+        page, search_error = unit_inbox.inbox(unit.id, f), ""
+    except inbox_search.Unreadable as unreadable:
+        page, search_error = unit_inbox.NOTHING, unreadable.message
     context = {
         "flt": f,
-        "rows": [AuthorizationView(a) for a in rows],
-        "total": total,
+        "page": page,
+        "rows": [AuthorizationView(a) for a in page.rows],
         "unit": unit,
-        "claimants": claimants.of_claims(rows),
+        "claimants": claimants.of_claims(page.rows),
         "statuses": unit_inbox.STATUS_FILTERS,
         "types": unit_inbox.bill_types(unit.id),
-        "page_size": unit_inbox.PAGE_SIZE,
+        "search_hint": inbox_search.HINT,
+        "search_error": search_error,
         "return_to": request.full_path.rstrip("?"),
     }
-    return render_page("wallet/unit/inbox.html", ["results"], **context)
+    response = render_page("wallet/unit/inbox.html", ["results"], **context)
+    # A search the clerk is still typing swaps its message into the results (htmx drops a 4xx
+    # answer); the page asked for without htmx says 400, like any bad input.
+    if search_error and not wants_fragment():
+        response.status_code = 400
+    return response
 
 
 def _selected_ids() -> list[int]:
@@ -69,7 +80,7 @@ def bulk() -> Any:
         if not chosen:
             flash("所选票据中没有已处理（已报销或已拒绝）的，未导出。", "error")
             return redirect(_back(), code=303)
-        return _csv_response(chosen, "selected")
+        return _csv_response([chosen], "selected")
     if action != "lock":
         raise Refusal("input_invalid", "请选择要执行的批量操作。", 400)
     visible = {a.id for a in unit_inbox.selected(user.unit_id, ids)}
@@ -113,13 +124,14 @@ def export_csv() -> Response:
     if start and end and start > end:
         raise Refusal("input_invalid", "开始日期不能晚于结束日期，请重新选择。", 400)
     unit_id = current_unit_user().unit_id
-    return _csv_response(unit_inbox.processed(unit_id, start, end), f"{start or 'all'}_{end or 'now'}")
+    return _csv_response(unit_inbox.processed_batches(unit_id, start, end), f"{start or 'all'}_{end or 'now'}")
 
 
-def _csv_response(rows: list[Any], tag: str) -> Response:
+def _csv_response(batches: Iterable[Sequence[Claim]], tag: str) -> Response:
+    """The CSV streamed as it is written (the request's context, and its session, stay open until the end)."""
     filename = f"claims-{current_unit_user().unit.credit_code}-{tag}.csv"
     return Response(
-        claims_csv(rows),
+        stream_with_context(claims_csv(batches)),
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
