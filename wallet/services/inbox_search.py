@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, select
 
 from common.money import AmountRefused, fen_from_yuan
+from wallet.extensions import db
 from wallet.identity import name_lookup_hash
 from wallet.models.claim import Claim
 
@@ -35,23 +36,34 @@ class Unreadable(ValueError):
 HINT = "可按申请人姓名、票据代码（8 位）、票据号码（10 位）、理赔/报销单号或金额（元）查找，需完整输入。"
 
 
-def condition(q: str) -> Any:
-    """The claims ``q`` names (always also by claim reference); :class:`Unreadable` for a malformed amount."""
+def condition(unit_id: int, q: str) -> Any:
+    """The claims ``q`` names (also by claim reference); :class:`Unreadable` for a malformed amount.
+
+    The reference is looked up first (one index probe): only when some claim carries it does the
+    search ask for either, so the common case reads one index in page order and sorts nothing."""
     by_ref = Claim.claim_ref == q
+    named = _by_shape(q)
+    if named is None:
+        return by_ref
+    carried = db.session.scalar(select(Claim.id).where(Claim.unit_id == unit_id, by_ref).limit(1))
+    return named if carried is None else or_(named, by_ref)
+
+
+def _by_shape(q: str) -> Any:
     key = BILL_KEY.match(q)
     if key:
-        return or_(and_(Claim.bill_number == key.group(2), Claim.bill_code == key.group(1)), by_ref)
+        return and_(Claim.bill_number == key.group(2), Claim.bill_code == key.group(1))
     if q.isascii() and q.isdigit() and len(q) == 8:
-        return or_(Claim.bill_code == q, by_ref)
+        return Claim.bill_code == q
     if q.isascii() and q.isdigit() and len(q) == 10:
-        return or_(Claim.bill_number == q, by_ref)
+        return Claim.bill_number == q
     amount = AMOUNT.match(q)
     if amount:
         try:
             fen = fen_from_yuan(amount.group(1).rstrip(".．"))
         except AmountRefused as refused:
             raise Unreadable(f"金额“{q}”无法识别：{refused.message}") from refused
-        return or_(Claim.bill_total == fen, by_ref)
+        return Claim.bill_total == fen
     if NAME.match(q):
-        return or_(Claim.claimant_hash == name_lookup_hash(q), by_ref)
-    return by_ref
+        return Claim.claimant_hash == name_lookup_hash(q)
+    return None

@@ -17,6 +17,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy.orm import aliased
 
 from common.timeutil import SHANGHAI, utcnow
 from wallet import copy
@@ -96,10 +97,10 @@ def _in_status(status: str) -> list[Any]:
     return [] if status == "all" else [Claim.state.in_(_states(status))]
 
 
-def _narrowing(f: InboxFilter) -> list[Any]:
+def _narrowing(unit_id: int, f: InboxFilter) -> list[Any]:
     conditions = [Claim.type_key == f.type_key] if f.type_key else []
     if f.q:
-        conditions.append(inbox_search.condition(f.q))
+        conditions.append(inbox_search.condition(unit_id, f.q))
     return conditions
 
 
@@ -116,8 +117,8 @@ def _kept_count(unit_id: int, status: str) -> int:
 
 def inbox(unit_id: int, f: InboxFilter) -> InboxPage:
     """One page of the unit's claims, newest first, from the cursor on; and how many there are."""
-    base = _claims().where(*_visible(unit_id, utcnow()), *_in_status(f.status), *_narrowing(f))
-    page = base
+    narrowing = _narrowing(unit_id, f)
+    page = _claims().where(*_visible(unit_id, utcnow()), *_in_status(f.status), *narrowing)
     if f.after is not None:
         page = page.where(tuple_(Claim.created_at, Claim.id) < tuple_(f.after.created_at, f.after.id))
     rows = list(
@@ -128,9 +129,21 @@ def inbox(unit_id: int, f: InboxFilter) -> InboxPage:
     following = Cursor(rows[-1].created_at, rows[-1].id) if more else None
     if not f.narrowed:
         return InboxPage(rows, _kept_count(unit_id, f.status), False, following)
-    counted = select(func.count()).select_from(base.with_only_columns(Claim.id).limit(COUNT_CAP + 1).subquery())
-    total = int(db.session.scalar(counted) or 0)
+    total = _capped_count(unit_id, f.status, narrowing)
     return InboxPage(rows, min(total, COUNT_CAP), total > COUNT_CAP, following)
+
+
+def _capped_count(unit_id: int, status: str, narrowing: list[Any]) -> int:
+    """How many claims a narrowed list holds, counting no further than one past ``COUNT_CAP``.
+
+    Read from the claims table alone, like the kept counts: an authorization that ran out a
+    moment ago counts until the worker's sweep closes it, though the list no longer shows it."""
+    matching = (
+        select(Claim.id)
+        .where(Claim.unit_id == unit_id, Claim.state.in_(_states(status)), *narrowing)
+        .limit(COUNT_CAP + 1)
+    )
+    return int(db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0)
 
 
 def after(unit_id: int, status: str, after_id: int, limit: int) -> list[Claim]:
@@ -141,35 +154,32 @@ def after(unit_id: int, status: str, after_id: int, limit: int) -> list[Claim]:
 
 
 def bill_types(unit_id: int) -> list[tuple[str, str]]:
-    """The bill types among the unit's claims, by name: the distinct keys read by hopping along the
-    (unit, type) index — one probe per type, not one row per claim — then one name per key."""
-    keys = list(_type_keys(unit_id))
-    if not keys:
-        return []
-    names = [
+    """The bill types among the unit's claims, by name, in one statement: a recursive query hops
+    along the (unit, type) index from one distinct key to the next — one probe per type, not one
+    row per claim — and each key's name comes from one claim of that type."""
+    later = aliased(Claim)
+    keys = (
+        select(func.min(Claim.type_key).label("key"))
+        .where(Claim.unit_id == unit_id, Claim.type_key != "")
+        .cte("type_keys", recursive=True)
+    )
+    following = (
+        select(func.min(later.type_key)).where(later.unit_id == unit_id, later.type_key > keys.c.key).scalar_subquery()
+    )
+    keys = keys.union_all(select(following).where(keys.c.key.is_not(None)))
+    named = aliased(Claim)
+    name = (
         select(func.coalesce(Bill.type_name, ClaimFile.type_name))
-        .select_from(Claim)
-        .outerjoin(Bill, Bill.id == Claim.bill_id)
-        .outerjoin(ClaimFile, ClaimFile.claim_id == Claim.id)
-        .where(Claim.unit_id == unit_id, Claim.type_key == key)
+        .select_from(named)
+        .outerjoin(Bill, Bill.id == named.bill_id)
+        .outerjoin(ClaimFile, ClaimFile.claim_id == named.id)
+        .where(named.unit_id == unit_id, named.type_key == keys.c.key)
+        .order_by(named.created_at.desc())
         .limit(1)
         .scalar_subquery()
-        for key in keys
-    ]
-    row = db.session.execute(select(*names)).one()
-    return sorted(((key, name or key) for key, name in zip(keys, row, strict=True)), key=lambda pair: pair[1])
-
-
-def _type_keys(unit_id: int) -> list[str]:
-    keys: list[str] = []
-    while True:
-        conditions = [Claim.unit_id == unit_id, Claim.type_key != ""]
-        if keys:
-            conditions.append(Claim.type_key > keys[-1])
-        key = db.session.scalar(select(func.min(Claim.type_key)).where(*conditions))
-        if key is None:
-            return keys
-        keys.append(key)
+    )
+    rows = db.session.execute(select(keys.c.key, name).where(keys.c.key.is_not(None))).all()
+    return sorted(((key, label or key) for key, label in rows), key=lambda pair: pair[1])
 
 
 def selected(unit_id: int, ids: list[int]) -> list[Claim]:

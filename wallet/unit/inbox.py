@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
-from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Flask, Response, current_app, flash, redirect, render_template, request, url_for
 
 from wallet.fragments import render_page, wants_fragment
 from wallet.models.claim import Claim
 from wallet.presenters.authorization import AuthorizationView
 from wallet.refusals import Refusal
 from wallet.services import claimants, inbox_search, unit_inbox
-from wallet.services.authorizations import sweep
 from wallet.services.reimbursement import lock_claim
 from wallet.unit import bp
 from wallet.unit.access import current_unit_user, unit_required
@@ -30,7 +30,6 @@ def _filter() -> unit_inbox.InboxFilter:
 @unit_required
 def inbox() -> Any:
     unit = current_unit_user().unit
-    sweep(unit_id=unit.id)
     f = _filter()
     try:
         page, search_error = unit_inbox.inbox(unit.id, f), ""
@@ -80,7 +79,7 @@ def bulk() -> Any:
         if not chosen:
             flash("所选票据中没有已处理（已报销或已拒绝）的，未导出。", "error")
             return redirect(_back(), code=303)
-        return _csv_response([chosen], "selected")
+        return _csv_response(b"".join(claims_csv([chosen])), "selected")
     if action != "lock":
         raise Refusal("input_invalid", "请选择要执行的批量操作。", 400)
     visible = {a.id for a in unit_inbox.selected(user.unit_id, ids)}
@@ -124,14 +123,23 @@ def export_csv() -> Response:
     if start and end and start > end:
         raise Refusal("input_invalid", "开始日期不能晚于结束日期，请重新选择。", 400)
     unit_id = current_unit_user().unit_id
-    return _csv_response(unit_inbox.processed_batches(unit_id, start, end), f"{start or 'all'}_{end or 'now'}")
+    batches = partial(unit_inbox.processed_batches, unit_id, start, end)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app itself outlives the request, its proxy does not
+    return _csv_response(_streamed(app, batches), f"{start or 'all'}_{end or 'now'}")
 
 
-def _csv_response(batches: Iterable[Sequence[Claim]], tag: str) -> Response:
-    """The CSV streamed as it is written (the request's context, and its session, stay open until the end)."""
+def _streamed(app: Flask, batches: Callable[[], Iterable[Sequence[Claim]]]) -> Iterator[bytes]:
+    """The CSV written while the server sends it, after the view has returned: in an app context
+    (and database session) of its own, opened when the first piece is asked for and closed with
+    the stream — also when the client goes away early."""
+    with app.app_context():
+        yield from claims_csv(batches())
+
+
+def _csv_response(body: bytes | Iterator[bytes], tag: str) -> Response:
     filename = f"claims-{current_unit_user().unit.credit_code}-{tag}.csv"
     return Response(
-        stream_with_context(claims_csv(batches)),
+        body,
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
     )
