@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select, tuple_
+from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from common.timeutil import SHANGHAI, utcnow
@@ -153,32 +153,37 @@ def after(unit_id: int, status: str, after_id: int, limit: int) -> list[Claim]:
     return list(db.session.scalars(_claims().where(*conditions).order_by(Claim.id).limit(limit)).unique())
 
 
-def bill_types(unit_id: int) -> list[tuple[str, str]]:
-    """The bill types among the unit's claims, by name, in one statement: a recursive query hops
-    along the (unit, type) index from one distinct key to the next — one probe per type, not one
-    row per claim — and each key's name comes from one claim of that type."""
-    later = aliased(Claim)
+def _types_statement() -> Select[str, str | None]:
+    """A recursive query that hops along the (unit, type) index from one distinct key to the next —
+    one probe per type, not one row per claim — and names each key from one claim of that type."""
+    unit = bindparam("unit_id", type_=Integer)
+    later, named = aliased(Claim), aliased(Claim)
     keys = (
         select(func.min(Claim.type_key).label("key"))
-        .where(Claim.unit_id == unit_id, Claim.type_key != "")
+        .where(Claim.unit_id == unit, Claim.type_key != "")
         .cte("type_keys", recursive=True)
     )
-    following = (
-        select(func.min(later.type_key)).where(later.unit_id == unit_id, later.type_key > keys.c.key).scalar_subquery()
-    )
-    keys = keys.union_all(select(following).where(keys.c.key.is_not(None)))
-    named = aliased(Claim)
+    following = select(func.min(later.type_key)).where(later.unit_id == unit, later.type_key > keys.c.key)
+    keys = keys.union_all(select(following.scalar_subquery()).where(keys.c.key.is_not(None)))
     name = (
         select(func.coalesce(Bill.type_name, ClaimFile.type_name))
         .select_from(named)
         .outerjoin(Bill, Bill.id == named.bill_id)
         .outerjoin(ClaimFile, ClaimFile.claim_id == named.id)
-        .where(named.unit_id == unit_id, named.type_key == keys.c.key)
+        .where(named.unit_id == unit, named.type_key == keys.c.key)
         .order_by(named.created_at.desc())
         .limit(1)
         .scalar_subquery()
     )
-    rows = db.session.execute(select(keys.c.key, name).where(keys.c.key.is_not(None))).all()
+    return select(keys.c.key, name).where(keys.c.key.is_not(None))
+
+
+TYPES = _types_statement()  # built once: building it costs more than running it
+
+
+def bill_types(unit_id: int) -> list[tuple[str, str]]:
+    """The bill types among the unit's claims, by name (the inbox's type filter)."""
+    rows = db.session.execute(TYPES, {"unit_id": unit_id}).all()
     return sorted(((key, label or key) for key, label in rows), key=lambda pair: pair[1])
 
 
