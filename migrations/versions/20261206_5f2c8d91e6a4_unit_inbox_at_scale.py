@@ -62,6 +62,14 @@ def _copy_bill_columns() -> None:
         op.execute(f"UPDATE claims SET {sets} WHERE source = '{source}'")  # noqa: S608  (fixed names, no input)
 
 
+def _opened(sealed: bytes) -> str:
+    """The resident's name; empty (found by no name search) where it does not open with this key."""
+    try:
+        return unseal(sealed, "resident.name")
+    except ValueError:
+        return ""
+
+
 def _hash_claimants() -> None:
     bind = op.get_bind()
     claims = sa.table("claims", sa.column("id"), sa.column("claimant_hash"))
@@ -76,7 +84,7 @@ def _hash_claimants() -> None:
             "JOIN bill_documents d ON d.code = f.code AND d.number = f.number WHERE c.source = 'file'"
         )
     ).all()
-    hashes = [(cid, name_lookup_hash(unseal(enc, "resident.name"))) for cid, enc in account]
+    hashes = [(cid, name_lookup_hash(_opened(enc))) for cid, enc in account]
     hashes += [(cid, name_lookup_hash(json.loads(doc).get("payer", {}).get("name", ""))) for cid, doc in files]
     for cid, digest in hashes:
         bind.execute(claims.update().where(claims.c.id == cid).values(claimant_hash=digest))
