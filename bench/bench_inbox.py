@@ -6,7 +6,8 @@ insurer — with ``INSERT … SELECT generate_series`` (sealed names are a few v
 then serves the wallet with gunicorn and measures over real HTTP, signed in as the insurer's
 clerk, the median time of the inbox's first page, of following pages (keyset cursor), of each
 status and type filter, and of searches by name, code, number, claim reference and amount; the
-hello route on the same server is the baseline.
+hello route on the same server is the baseline. Last, the CSV export of every processed claim:
+its rate, and how much the workers' peak memory grew while it streamed.
 
 Run: ``APP_ENV=development .venv/bin/python -m bench.bench_inbox`` (needs PostgreSQL, see
 bench_load's ``BENCH_POSTGRES_URL``).
@@ -22,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from urllib.parse import urlencode
 
 import psycopg
@@ -188,6 +190,28 @@ def probes(http: requests.Session, url: str, terms: dict[str, str]) -> tuple[lis
     return pages, searches
 
 
+def worker_peaks_kb(master: int) -> list[int]:
+    """The peak resident memory (VmHWM) of each gunicorn worker under ``master``."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)))  # type: ignore[union-attr]  # Linux always reports it
+    return peaks
+
+
+def export(http: requests.Session, url: str, master: int) -> tuple[float, int, float]:
+    """Download the CSV of every processed claim: seconds, data rows, and how much the workers'
+    peak memory grew (MB) — flat when the export streams."""
+    before = sum(worker_peaks_kb(master))
+    started = time.perf_counter()
+    with http.get(f"{url}/unit/export.csv", stream=True, timeout=300) as response:
+        assert response.status_code == 200, response.text[:300]
+        lines = sum(chunk.count(b"\n") for chunk in response.iter_content(65536))
+    seconds = time.perf_counter() - started
+    return seconds, lines - 1, (sum(worker_peaks_kb(master)) - before) / 1024
+
+
 def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with postgres_databases() as template, temp_dir() as tmp:
@@ -208,6 +232,7 @@ def main() -> None:
             pages, searches = probes(http, web.url, terms)
             timed = {p.name: timed_ms(partial(http.get, f"{web.url}{p.path}", timeout=30)) for p in pages + searches}
             hello = timed_ms(partial(http.get, f"{web.url}/__hello", timeout=30))
+            export_s, exported, grown_mb = export(http, web.url, web.process.pid)
     for name, samples in timed.items():
         figure(f"inbox_{name}_p50_ms", statistics.median(samples), "ms")
     page_samples = [ms for p in pages for ms in timed[p.name]]
@@ -216,6 +241,9 @@ def main() -> None:
     figure("inbox_search_p50_ms_400k", statistics.median(search_samples), "ms")
     figure("inbox_worst_p50_ms_400k", max(statistics.median(timed[p.name]) for p in pages + searches), "ms")
     figure("inbox_hello_p50_ms", statistics.median(hello), "ms")
+    assert exported == PROCESSED_CLAIMS, f"the export held {exported} of {PROCESSED_CLAIMS} processed claims"
+    figure("inbox_export_rows_per_s", exported / export_s, "rows/s")
+    figure("inbox_export_peak_growth_mb", grown_mb, "MB")
     print(f"# unit {unit_id}: {OPEN_CLAIMS} open and {PROCESSED_CLAIMS} processed claims, {RESIDENTS} residents")
 
 
