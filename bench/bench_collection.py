@@ -1,7 +1,8 @@
 """Collection and browsing for residents with 1,000 and 10,000 bills.
 
 Figures: first sync over HTTP with signatures verified (vs. the raw verify + bulk insert
-ceiling), list page throughput (vs. a hello route on the same gunicorn), and server time
+ceiling), list page throughput kept and made afresh, and detail page throughput of a bill
+with an open authorization (each vs. a hello route on the same gunicorn), and server time
 of the list and detail pages for a 10,000-bill resident.
 """
 
@@ -16,19 +17,24 @@ from sqlalchemy import select
 
 from bench.bench_routes import add_bench_routes
 from bench.harness import ROOT, build_system, figure, free_port, gunicorn, p95, temp_dir, threaded_server, wrk
+from common.timeutil import utcnow
 from fiscal_stub.demo import seed_people
 from fiscal_stub.generator.identity import make_people
+from wallet import policy
 from wallet.auth.accounts import activate_account
-from wallet.auth.identity import VerifiedIdentity
+from wallet.auth.identity import LOA_FACE, VerifiedIdentity
 from wallet.clients.fiscal import FiscalClient
+from wallet.demo import demo_unit, seed_demo_units
 from wallet.extensions import db
-from wallet.models import Bill
+from wallet.models import Bill, Resident, Unit
 from wallet.resident.list_cache import EXTENSION
 from wallet.services import bill_store
+from wallet.services.authorizations import Confirmation, authorize_bills
 from wallet.services.signatures import keyring, verify_bill
 from wallet.services.sync import sync_person
 
 SIZES = (1000, 10000)
+AUTHORIZED = 30  # open authorizations of the 10,000-bill resident; the detail page shows one of them
 
 
 def activate(person, tag: str) -> int:
@@ -88,7 +94,21 @@ def main() -> None:
                     db.session.commit()
                 figure("sync_ceiling_bills_per_s", len(items) / (time.perf_counter() - started), "bills/s")
             server_times(wallet_app, residents[10000])
-        load(tmp, residents[10000])
+            with wallet_app.app_context():
+                shown = authorized_bill(residents[10000])
+        load(tmp, residents[10000], shown)
+
+
+def authorized_bill(resident_id: int) -> int:
+    """Authorize some of the resident's bills to the demo insurer; the id of one of them."""
+    seed_demo_units()
+    unit = db.session.scalars(select(Unit).where(Unit.credit_code == demo_unit("insurer").credit_code)).one()
+    actor = policy.ResidentActor(resident_id)
+    bills = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id).order_by(Bill.id))
+    ids = [b.id for b in bills if policy.decide(actor, "authorize", bill=b, target_unit=unit)][:AUTHORIZED]
+    resident = db.session.get_one(Resident, resident_id)
+    authorize_bills(resident, unit.id, ids, "", "", "bench-collection", Confirmation(LOA_FACE, utcnow()))
+    return ids[0]
 
 
 def server_times(wallet_app, resident_id: int) -> None:
@@ -127,14 +147,16 @@ def server_times(wallet_app, resident_id: int) -> None:
         figure(name, p95(samples), "ms")
 
 
-def load(db_dir: str, resident_id: int) -> None:
+def load(db_dir: str, resident_id: int, detail_bill: int) -> None:
     port = free_port()
     env = {"BENCH_DB_DIR": db_dir, "BENCH_PORT": str(port), "PYTHONPATH": str(ROOT)}
     with gunicorn("bench.bench_app:app", port, env) as server:
         cookie = signed_in_cookie(server.url, resident_id)
+        headers = {"Cookie": cookie, "User-Agent": "bench"}
         hello = wrk(f"{server.url}/__hello")
-        listing = wrk(f"{server.url}/", headers={"Cookie": cookie, "User-Agent": "bench"})
-    # The same page with nothing kept between requests: what every view would cost without list_cache.
+        listing = wrk(f"{server.url}/", headers=headers)
+        detail = wrk(f"{server.url}/bills/{detail_bill}", headers=headers)
+    # The same page with nothing kept between requests: what every first view after a change costs.
     with gunicorn("bench.bench_app:app", port, {**env, "WALLET_LIST_CACHE_ENTRIES": "0"}) as server:
         cookie = signed_in_cookie(server.url, resident_id)
         unkept = wrk(f"{server.url}/", headers={"Cookie": cookie, "User-Agent": "bench"})
@@ -142,6 +164,9 @@ def load(db_dir: str, resident_id: int) -> None:
     figure("list_rps", listing, "req/s")
     figure("list_vs_hello", listing / hello, "ratio")
     figure("list_unkept_rps", unkept, "req/s")
+    figure("list_unkept_vs_hello", unkept / hello, "ratio")
+    figure("detail_rps", detail, "req/s")
+    figure("detail_vs_hello", detail / hello, "ratio")
 
 
 def signed_in_cookie(url: str, resident_id: int) -> str:

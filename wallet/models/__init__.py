@@ -3,7 +3,7 @@
 from wallet.models.api import ApiCredential, ApiIdempotentReply, ApiNonce, ApiWalletKey
 from wallet.models.audit import AuditEntry
 from wallet.models.authorization import AccessEvent, AuthorizationReceipt, Notification
-from wallet.models.bill import Bill, BillDocument, BillEvent
+from wallet.models.bill import Bill, BillDocument, BillEvent, BillSummary
 from wallet.models.claim import Claim, ClaimFile
 from wallet.models.claim_count import UnitClaimCount
 from wallet.models.collection import FeedCursor, ProvinceKey, RejectedBill, SyncState
@@ -24,6 +24,7 @@ __all__ = [
     "BillCheckCount",
     "BillDocument",
     "BillEvent",
+    "BillSummary",
     "Claim",
     "ClaimFile",
     "DataExport",

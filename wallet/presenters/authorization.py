@@ -8,13 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import g
-
 from common.timeutil import utcnow
 from wallet import copy, policy
 from wallet.models.claim import Claim
 from wallet.presenters.linked_bill import LinkedBill, linked_bill
-from wallet.services import authorization_queries
 
 
 class AuthorizationView:
@@ -80,11 +77,3 @@ class AuthorizationView:
     @property
     def remaining(self) -> int:
         return policy.remaining(self.auth.bill)
-
-
-def open_authorizations(resident_id: int) -> dict[int, Claim]:
-    """The resident's open authorizations by bill id, loaded once per request for list pages."""
-    cache = g.setdefault("open_authorizations", {})
-    if resident_id not in cache:
-        cache[resident_id] = authorization_queries.open_by_bill(resident_id)
-    return dict(cache[resident_id])

@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Collection, Mapping
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import segno
@@ -25,7 +26,7 @@ from wallet import copy, policy
 from wallet.extensions import db
 from wallet.models.bill import Bill, BillEvent
 from wallet.models.claim import Claim
-from wallet.presenters.authorization import AuthorizationView, open_authorizations
+from wallet.presenters.authorization import AuthorizationView
 from wallet.presenters.linked_bill import linked_bill
 from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import build_payload_url
@@ -71,17 +72,39 @@ HOLDERS = "holders"  # every authorization of the bill and who accessed it (impl
 DETAIL = frozenset({DOCUMENT, SIGNATURE, TIMELINE, CHIP, HOLDERS})
 STATUS = frozenset({DOCUMENT, TIMELINE, CHIP})
 UNIT_CLAIM = frozenset({DOCUMENT, SIGNATURE})
+# The columns a list card reads (``_rows.html`` and the chip): a list page loads only these.
+CARD_COLUMNS = (
+    Bill.id,
+    Bill.resident_id,
+    Bill.type_key,
+    Bill.type_name,
+    Bill.issuer_name,
+    Bill.province,
+    Bill.issued_at,
+    Bill.total,
+    Bill.issuance,
+    Bill.reimbursement,
+    Bill.status_json,
+)
 
 
 class BillView:
     def __init__(self, bill: Bill, holds: Mapping[int, Claim] | None = None, parts: Collection[str] = ()) -> None:
         """``holds``: the open authorizations of the bills on a list page, read for the page at once
-        (without it, ``CHIP`` reads the bill's own). What a page does not ask for is not there:
-        a template that reaches for it gets nothing rather than a query."""
+        (without it, ``CHIP`` reads only this bill's own, or takes it from ``HOLDERS``). What a page
+        does not ask for is not there: a template that reaches for it gets nothing rather than a query."""
         self.bill = bill
-        self.status: dict[str, Any] = json.loads(bill.status_json)
-        if holds is None and (CHIP in parts or HOLDERS in parts):
-            holds = open_authorizations(bill.resident_id)
+        if HOLDERS in parts:
+            # Every authorization of this bill, newest first (who it was handed to, and how it ended);
+            # its open one, if any, is the chip's.
+            claims = authorization_queries.for_bill(bill.resident_id, bill.id)
+            self.authorizations = [AuthorizationView(a) for a in claims]
+            self.access_events = activity.access_history(bill.resident_id, bill.id, limit=20)
+            if holds is None:
+                held = next((a for a in claims if a.open_key is not None), None)
+                holds = {bill.id: held} if held is not None else {}
+        elif holds is None and CHIP in parts:
+            holds = authorization_queries.open_by_bill(bill.resident_id, [bill.id])
         if holds is not None:
             held = holds.get(bill.id)
             self.open_authorization = AuthorizationView(held) if held is not None else None
@@ -92,15 +115,15 @@ class BillView:
         if TIMELINE in parts:
             self.linked = linked_bill(bill, "original" if self.is_red else "red_bill")
             self.timeline = self._timeline()
-        if HOLDERS in parts:
-            # Every authorization of this bill, newest first (who it was handed to, and how it ended).
-            self.authorizations = [
-                AuthorizationView(a) for a in authorization_queries.for_bill(bill.resident_id, bill.id)
-            ]
-            self.access_events = activity.access_history(bill.resident_id, bill.id, limit=20)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.bill, name)
+
+    @cached_property
+    def status(self) -> dict[str, Any]:
+        """The mirrored status; parsed when read (a list card reads it only for a locked bill)."""
+        parsed: dict[str, Any] = json.loads(self.bill.status_json)
+        return parsed
 
     @property
     def icon(self) -> str:
@@ -128,8 +151,10 @@ class BillView:
 
     @property
     def lock_lapsed(self) -> bool:
+        if self.bill.reimbursement != "locked":
+            return False
         expires = self.status.get("lock_expires_at")
-        if self.bill.reimbursement != "locked" or not expires:
+        if not expires:
             return False
         return as_utc(datetime.fromisoformat(expires)) < utcnow()
 
@@ -187,8 +212,8 @@ class BillView:
             instants.append(held.auth.expires_at)
         if held is not None and held.auth.state == "locked" and held.auth.lock_expires_at is not None:
             instants.append(held.auth.lock_expires_at)
-        expires = self.status.get("lock_expires_at")
-        if self.bill.reimbursement == "locked" and expires:
+        expires = self.status.get("lock_expires_at") if self.bill.reimbursement == "locked" else None
+        if expires:
             instants.append(as_utc(datetime.fromisoformat(expires)))
         return min((at for at in instants if at > now), default=None)
 

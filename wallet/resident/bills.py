@@ -15,7 +15,7 @@ from wallet.fragments import wants_fragment
 from wallet.models.bill import Bill
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
-from wallet.presenters.bill import DETAIL, STATUS, BillView
+from wallet.presenters.bill import CARD_COLUMNS, DETAIL, STATUS, BillView
 from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.resident.list_cache import fill_csrf_slot, list_cache, render_with_csrf_slot, sequence_key
@@ -74,20 +74,19 @@ def bill_list_context(
 ) -> tuple[dict[str, object], datetime | None]:
     """What the list shows, and when it will change by the clock alone (None: only by a change)."""
     resident_id = resident.id
-    bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after)
-    summary = list_cache().get_or_make(
-        sequence_key("summary", resident, sync), lambda: (bill_summary.read_summary(resident_id), None)
-    )
-    count, amount = bill_queries.totals(resident_id, flt) if flt.q else summary.totals(flt)
+    bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after, columns=CARD_COLUMNS)
+    count, amount = bill_queries.totals(resident_id, flt) if flt.q else bill_summary.totals(resident_id, flt)
     held = authorization_queries.open_by_bill(resident_id, [b.id for b in bills])
     views = [BillView(b, holds=held) for b in bills]
     context = {
         "flt": flt,
         "bills": views,
+        # One URL built per page, not one per card: a bill's page is this followed by its id.
+        "bill_href": url_for("resident.bill_detail", bill_id=0).removesuffix("0"),
         "next_cursor": next_cursor,
         "count": count,
         "amount": amount,
-        "facets": summary.facets(),
+        "facets": bill_summary.facets(resident_id),
         "sync": sync,
         "after": after,
         "unverified": rejections.outstanding(resident_id) if sync and sync.rejected else [],
@@ -98,9 +97,12 @@ def bill_list_context(
 @bp.get("/bills/<int:bill_id>")
 @login_required
 def bill_detail(bill_id: int) -> str:
-    bill = owned_or_404(bill_id)
-    record_now("bill.view", current_user, f"bill:{bill.id}")
-    return render_template("wallet/bills/detail.html", active_tab="bills", bill=BillView(bill, parts=DETAIL))
+    """The page is made before the view is recorded: recording commits, and a template that read
+    after the commit would load the bill and its parts again."""
+    bill = owned_or_404(bill_id, with_document=True)
+    html = render_template("wallet/bills/detail.html", active_tab="bills", bill=BillView(bill, parts=DETAIL))
+    record_now("bill.view", current_user, f"bill:{bill_id}")
+    return html
 
 
 @bp.get("/bills/<int:bill_id>/status")
@@ -169,8 +171,8 @@ def live() -> Response:
     return Response(html, headers={"HX-Trigger": "billsChanged"})
 
 
-def owned_or_404(bill_id: int) -> Bill:
-    bill = bill_queries.owned_bill(current_user.id, bill_id)
+def owned_or_404(bill_id: int, with_document: bool = False) -> Bill:
+    bill = bill_queries.owned_bill(current_user.id, bill_id, with_document)
     if bill is None:
         abort(404)
     return bill

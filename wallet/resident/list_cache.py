@@ -9,9 +9,10 @@ content depends on the clock (a lock or an authorization that runs out) carries 
 instant it stops being true and is not used after it.
 
 Whole pages are kept, not just their parts: rendering the frame around the bills cost as
-much as the rest of the request. The CSRF token is the only part of a page that belongs to
-the browser session rather than the resident, so a kept page carries a slot where each
-response puts its own session's token.
+much as the rest of the request. Nothing kept belongs to a browser session: the CSRF token,
+the one part of a page that does, is left as a slot in the kept page, and each response
+puts in it the token Flask-WTF gives that response's own session, as for any other page.
+So two sessions of one resident share the kept page and never each other's token.
 
 Each process keeps its own entries (a bounded LRU), so nothing is shared between
 processes and a restart only costs one render per page.
@@ -26,7 +27,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from cachetools import LRUCache
-from flask import Flask, current_app, render_template, session
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import generate_csrf
 from jinja2_fragments.flask import render_blocks
 
@@ -45,7 +46,6 @@ class ListCache:
         self._entries: LRUCache[Hashable, tuple[Any, datetime | None]] | None = (
             LRUCache(maxsize=entries) if entries > 0 else None
         )
-        self._tokens: LRUCache[str, str] = LRUCache(maxsize=max(entries, 1))
         self._lock = threading.Lock()
 
     def get_or_make(self, key: Hashable | None, make: Callable[[], tuple[T, datetime | None]]) -> T:
@@ -65,27 +65,9 @@ class ListCache:
             self._entries[key] = (value, valid_until)
         return value
 
-    def csrf_token(self) -> str:
-        """This session's signed CSRF token for a page.
-
-        Tokens here never expire (``WTF_CSRF_TIME_LIMIT`` is None), so one signature of a
-        session's secret serves all its pages; signing afresh was a tenth of a kept page's cost.
-        """
-        raw = session.get(current_app.config["WTF_CSRF_FIELD_NAME"])
-        if raw is None or current_app.config["WTF_CSRF_TIME_LIMIT"] is not None:
-            return generate_csrf()
-        with self._lock:
-            token = self._tokens.get(raw)
-        if token is None:
-            token = generate_csrf()
-            with self._lock:
-                self._tokens[raw] = token
-        return token
-
     def clear(self) -> None:
         """Forget everything (measuring a first view after a change does this)."""
         with self._lock:
-            self._tokens.clear()
             if self._entries is not None:
                 self._entries.clear()
 
@@ -109,8 +91,8 @@ def render_with_csrf_slot(template: str, blocks: Sequence[str] = (), **context: 
 
 
 def fill_csrf_slot(html: str) -> str:
-    """A kept page with this session's CSRF token where it goes."""
-    return html.replace(CSRF_SLOT, list_cache().csrf_token()) if CSRF_SLOT in html else html
+    """A kept page with this response's session's CSRF token where it goes."""
+    return html.replace(CSRF_SLOT, generate_csrf()) if CSRF_SLOT in html else html
 
 
 def init_list_cache(app: Flask) -> None:

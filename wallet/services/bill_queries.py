@@ -8,12 +8,13 @@ reach another person's bill through a filter or an id.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, joinedload, load_only
 
 from common.identifiers import ascii_digits
 from common.regions import PROVINCE_NAMES
@@ -97,15 +98,6 @@ def filtered(resident_id: int, f: BillFilter) -> list[Any]:
     return conditions
 
 
-def status_matches(status: str | None, issuance: str, reimbursement: str, positive: bool) -> bool:
-    """The status filter of :func:`filtered`, for bills already counted in groups (same meaning)."""
-    if status == "reimbursable":
-        return issuance == "normal" and positive and reimbursement in REIMBURSABLE
-    if status in ISSUANCE_STATUSES:
-        return issuance == status
-    return status is None or reimbursement == status
-
-
 def encode_cursor(bill: Bill) -> str:
     return f"{bill.issued_at.strftime('%Y%m%d%H%M%S')}-{bill.id}"
 
@@ -119,10 +111,17 @@ def decode_cursor(raw: str) -> tuple[datetime, int]:
 
 
 def page_of_bills(
-    resident_id: int, f: BillFilter, after: str | None = None, size: int = PAGE_SIZE
+    resident_id: int,
+    f: BillFilter,
+    after: str | None = None,
+    size: int = PAGE_SIZE,
+    columns: Sequence[InstrumentedAttribute[Any]] = (),
 ) -> tuple[list[Bill], str | None]:
-    """Newest first; ``after`` is the cursor of the last bill already shown."""
+    """Newest first; ``after`` is the cursor of the last bill already shown. ``columns``: load only
+    these (a page that reads another column then fails loudly instead of querying once per bill)."""
     stmt: Select[Bill] = select(Bill).where(*filtered(resident_id, f))
+    if columns:
+        stmt = stmt.options(load_only(*columns, raiseload=True))
     if after:
         issued_at, bill_id = decode_cursor(after)
         stmt = stmt.where(or_(Bill.issued_at < issued_at, and_(Bill.issued_at == issued_at, Bill.id < bill_id)))
@@ -143,6 +142,10 @@ def totals(resident_id: int, f: BillFilter) -> tuple[int, int]:
     return int(count), int(amount)
 
 
-def owned_bill(resident_id: int, bill_id: int) -> Bill | None:
-    """The bill only if it is this resident's: the one place detail pages fetch from."""
-    return db.session.scalar(select(Bill).where(Bill.id == bill_id, Bill.resident_id == resident_id))
+def owned_bill(resident_id: int, bill_id: int, with_document: bool = False) -> Bill | None:
+    """The bill only if it is this resident's: the one place detail pages fetch from.
+    ``with_document``: its signed document joined in the same statement (a page that shows it)."""
+    stmt = select(Bill).where(Bill.id == bill_id, Bill.resident_id == resident_id)
+    if with_document:
+        stmt = stmt.options(joinedload(Bill.document))
+    return db.session.scalar(stmt)

@@ -3,17 +3,21 @@
 Collection goes through Core upserts keyed on (resident, code, number) and guarded by
 the status version, so a page delivered twice, a feed event replayed, or two workers
 racing never duplicate a bill or move its status backwards.
+
+Every write of ``bills`` also keeps the residents' ``bill_summaries`` (totals and filter
+choices of the list page) in the same transaction: see :func:`summary_kept_up`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import ColumnElement, case, delete, func, select, tuple_, update
 from sqlalchemy import insert as generic_insert
-from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from common.claimable import claimable_total
@@ -21,10 +25,14 @@ from common.database import rows_changed
 from common.timeutil import as_utc, utcnow
 from wallet.extensions import db
 from wallet.live import wakeups
-from wallet.models.bill import Bill, BillDocument, BillEvent
+from wallet.models.bill import Bill, BillDocument, BillEvent, BillSummary
 from wallet.models.collection import SyncState
+from wallet.services.bill_queries import claimable_left
 
 STATUS_COLUMNS = ("issuance", "reimbursement", "reimbursed_amount", "status_json", "version", "updated_at")
+# What a bill is counted under in ``bill_summaries``, and what each group adds up.
+SUMMARY_KEYS = ("issue_year", "type_key", "type_name", "province", "issuance", "reimbursement")
+SUMMARY_TALLIES = ("bills", "amount", "positive_bills", "claimable_left")
 
 
 def dialect_insert(table: Any) -> Any:
@@ -103,15 +111,82 @@ def upsert_bills(rows: list[dict[str, Any]]) -> None:
         set_={name: stmt.excluded[name] for name in STATUS_COLUMNS},
         where=Bill.__table__.c.version < stmt.excluded.version,
     )
-    db.session.execute(stmt, rows)
+    residents = {r["resident_id"] for r in rows}
+    written = tuple_(Bill.code, Bill.number).in_({(r["code"], r["number"]) for r in rows})
+    with summary_kept_up(residents, Bill.resident_id.in_(residents), written):
+        db.session.execute(stmt, rows)
 
 
 def apply_status(bill_id: int, status: dict[str, Any], version: int) -> bool:
     """Mirror a newer status onto a stored bill; an older or equal version changes nothing."""
-    result = db.session.execute(
-        update(Bill).where(Bill.id == bill_id, Bill.version < version).values(**status_columns(status, version))
-    )
+    resident_id = db.session.scalar(select(Bill.resident_id).where(Bill.id == bill_id))
+    if resident_id is None:
+        return False
+    with summary_kept_up({resident_id}, Bill.id == bill_id):
+        result = db.session.execute(
+            update(Bill).where(Bill.id == bill_id, Bill.version < version).values(**status_columns(status, version))
+        )
     return bool(rows_changed(result))
+
+
+@contextmanager
+def summary_kept_up(resident_ids: Iterable[int], *where: ColumnElement[bool]) -> Iterator[None]:
+    """Around a write of the bills ``where`` selects (of ``resident_ids``): count them before and
+    after, and add the difference to ``bill_summaries`` in the same transaction.
+
+    The residents' sync rows are locked first (PostgreSQL; SQLite has one writer at a time), so
+    no other writer of their bills runs between the two counts and each change is counted once.
+    ``where`` may select more bills than are written: those count the same before and after.
+    """
+    ids = sorted(set(resident_ids))
+    db.session.execute(
+        select(SyncState.resident_id)
+        .where(SyncState.resident_id.in_(ids))
+        .order_by(SyncState.resident_id)
+        .with_for_update()
+    )
+    before = _tallies(where)
+    yield
+    after = _tallies(where)
+    changes = []
+    for group in before.keys() | after.keys():
+        old, new = before.get(group, [0, 0, 0, 0]), after.get(group, [0, 0, 0, 0])
+        if old != new:
+            changes.append(
+                {
+                    "resident_id": group[0],
+                    **dict(zip(SUMMARY_KEYS, group[1:], strict=True)),
+                    **{name: n - o for name, n, o in zip(SUMMARY_TALLIES, new, old, strict=True)},
+                }
+            )
+    if not changes:
+        return
+    table = BillSummary.__table__
+    stmt = dialect_insert(table)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["resident_id", *SUMMARY_KEYS],
+        set_={name: table.c[name] + stmt.excluded[name] for name in SUMMARY_TALLIES},
+    )
+    db.session.execute(stmt, changes)
+    db.session.execute(delete(BillSummary).where(BillSummary.resident_id.in_(ids), BillSummary.bills == 0))
+
+
+def _tallies(where: Iterable[ColumnElement[bool]]) -> dict[tuple[Any, ...], list[int]]:
+    """The bills ``where`` selects, tallied by resident and summary group."""
+    keys = [Bill.resident_id, *(getattr(Bill, name) for name in SUMMARY_KEYS)]
+    positive = Bill.total > 0
+    rows = db.session.execute(
+        select(
+            *keys,
+            func.count(),
+            func.sum(Bill.total),
+            func.sum(case((positive, 1), else_=0)),
+            func.sum(case((positive, claimable_left), else_=0)),
+        )
+        .where(*where)
+        .group_by(*keys)
+    )
+    return {tuple(row[: len(keys)]): [int(n) for n in row[len(keys) :]] for row in rows}
 
 
 def record_events(rows: Iterable[dict[str, Any]]) -> None:

@@ -1,94 +1,72 @@
-"""A resident's bills counted by year, type, province and status, in one grouped read.
+"""A resident's totals and filter choices, read from the kept ``bill_summaries``.
 
 The list page shows the totals of the current filter and the filter choices on every
-view. Counting 10,000 rows for each view is what made the page slow; these groups are
-read once per change of the resident's bills (the caller keys them by the resident's
-change sequence) and answer every filter without search text, and the choices, in memory.
+view. Counting 10,000 bills after each change is what made a freshly made page slow; the
+groups (one per year, type, province and status) are kept by every writer of the bills
+in the same transaction (``bill_store.summary_kept_up``), so a view adds up a few hundred
+kept rows in the database instead, for any filter without search text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import String, cast, func, literal, select, union_all
 
 from common.regions import PROVINCE_NAMES
 from wallet.extensions import db
-from wallet.models.bill import Bill
-from wallet.services import bill_queries
-from wallet.services.bill_queries import STATUS_FILTERS, BillFilter, status_matches
+from wallet.models.bill import BillSummary
+from wallet.services.bill_queries import ISSUANCE_STATUSES, REIMBURSABLE, STATUS_FILTERS, BillFilter
 
 
-@dataclass(frozen=True)
-class Group:
-    """The bills of one year, type, province and status; the positive ones also apart, with what is still
-    claimable on them ("可报销" counts those and totals what units may still reimburse)."""
-
-    year: int
-    type_key: str
-    type_name: str
-    province: str
-    issuance: str
-    reimbursement: str
-    count: int
-    amount: int
-    positive_count: int
-    claimable_left: int
-
-    def share(self, f: BillFilter) -> tuple[int, int]:
-        """Count and amount of this group's bills that ``f`` selects (``f`` without search text)."""
-        if (
-            (f.year is not None and self.year != f.year)
-            or (f.type_key is not None and self.type_key != f.type_key)
-            or (f.province is not None and self.province != f.province)
-        ):
-            return 0, 0
-        if status_matches(f.status, self.issuance, self.reimbursement, positive=False):
-            return self.count, self.amount
-        if status_matches(f.status, self.issuance, self.reimbursement, positive=True):
-            return self.positive_count, self.claimable_left
-        return 0, 0
+def totals(resident_id: int, f: BillFilter) -> tuple[int, int]:
+    """Count and amount (fen) of the bills ``f`` selects, as ``bill_queries.totals`` counts them:
+    their face value, or under "可报销" the positive bills and what units may still reimburse."""
+    if f.q:
+        raise ValueError("search text cannot be answered from the summary")
+    s = BillSummary
+    conditions: list[Any] = [s.resident_id == resident_id]
+    if f.year:
+        conditions.append(s.issue_year == f.year)
+    if f.type_key:
+        conditions.append(s.type_key == f.type_key)
+    if f.province:
+        conditions.append(s.province == f.province)
+    count, amount = s.bills, s.amount
+    if f.status == "reimbursable":
+        conditions += [s.issuance == "normal", s.reimbursement.in_(REIMBURSABLE)]
+        count, amount = s.positive_bills, s.claimable_left
+    elif f.status in ISSUANCE_STATUSES:
+        conditions.append(s.issuance == f.status)
+    elif f.status:
+        conditions.append(s.reimbursement == f.status)
+    row = db.session.execute(
+        select(func.coalesce(func.sum(count), 0), func.coalesce(func.sum(amount), 0)).where(*conditions)
+    ).one()
+    return int(row[0]), int(row[1])
 
 
-@dataclass(frozen=True)
-class Summary:
-    groups: tuple[Group, ...]
+def facets(resident_id: int) -> dict[str, list[tuple[str, str]]]:
+    """The filter choices that exist among the resident's bills, in one statement."""
+    s = BillSummary
+    mine = s.resident_id == resident_id
 
-    def totals(self, f: BillFilter) -> tuple[int, int]:
-        """Count and amount (fen) of the bills ``f`` selects; search text needs the rows, not groups."""
-        if f.q:
-            raise ValueError("search text cannot be answered from the summary")
-        shares = [g.share(f) for g in self.groups]
-        return sum(c for c, _ in shares), sum(a for _, a in shares)
+    def distinct(kind: str, value: Any, label: Any) -> Any:
+        return select(literal(kind).label("kind"), value.label("value"), label.label("label")).where(mine).distinct()
 
-    def facets(self) -> dict[str, list[tuple[str, str]]]:
-        """The filter choices that exist among the resident's bills."""
-        years = sorted({g.year for g in self.groups}, reverse=True)
-        types = sorted({(g.type_key, g.type_name) for g in self.groups}, key=lambda t: (t[1], t[0]))
-        provinces = sorted({g.province for g in self.groups})
-        return {
-            "years": [(str(y), f"{y}年") for y in years],
-            "types": list(types),
-            "provinces": [(p, PROVINCE_NAMES.get(p, p)) for p in provinces],
-            "statuses": list(STATUS_FILTERS.items()),
-        }
-
-
-def read_summary(resident_id: int) -> Summary:
-    """One pass over the covering index ``ix_bills_resident_summary``, grouped in its order."""
-    keys = (Bill.issue_year, Bill.type_key, Bill.type_name, Bill.province, Bill.issuance, Bill.reimbursement)
-    positive = Bill.total > 0
     rows = db.session.execute(
-        select(
-            *keys,
-            func.count(),
-            func.coalesce(func.sum(Bill.total), 0),
-            func.coalesce(func.sum(case((positive, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((positive, bill_queries.claimable_left), else_=0)), 0),
+        union_all(
+            distinct("year", cast(s.issue_year, String(4)), literal("")),
+            distinct("type", s.type_key, s.type_name),
+            distinct("province", s.province, literal("")),
         )
-        .where(Bill.resident_id == resident_id)
-        .group_by(*keys)
     ).all()
-    return Summary(
-        tuple(Group(int(y), t, n, p, i, r, int(c), int(a), int(pc), int(pa)) for y, t, n, p, i, r, c, a, pc, pa in rows)
-    )
+    years = sorted((int(v) for k, v, _ in rows if k == "year"), reverse=True)
+    types = sorted(((v, n) for k, v, n in rows if k == "type"), key=lambda t: (t[1], t[0]))
+    provinces = sorted(v for k, v, _ in rows if k == "province")
+    return {
+        "years": [(str(y), f"{y}年") for y in years],
+        "types": types,
+        "provinces": [(p, PROVINCE_NAMES.get(p, p)) for p in provinces],
+        "statuses": list(STATUS_FILTERS.items()),
+    }

@@ -36,7 +36,7 @@ from wallet.models.claim import ClaimFile
 from wallet.models.claim_count import forget_claims
 from wallet.models.resident import ID_NUMBER_PURPOSE, NAME_PURPOSE
 from wallet.refusals import Refusal
-from wallet.services import authorizations
+from wallet.services import authorizations, bill_store
 
 TOMBSTONE_PREFIX = "deactivated:"
 TOMBSTONE_NAME = "已注销用户"
@@ -140,12 +140,14 @@ def _erase(resident_id: int, revoked: int) -> Deactivated:
         delete(SyncState).where(SyncState.resident_id == resident_id),
     ):
         db.session.execute(stmt, execution_options={"synchronize_session": False})
-    deleted_bills = rows_changed(
-        db.session.execute(
-            delete(Bill).where(Bill.resident_id == resident_id, Bill.id.not_in(kept_bills)),
-            execution_options={"synchronize_session": False},
+    # The kept bills (of reimbursed claims) stay counted; the erased ones leave the summary.
+    with bill_store.summary_kept_up({resident_id}, Bill.resident_id == resident_id):
+        deleted_bills = rows_changed(
+            db.session.execute(
+                delete(Bill).where(Bill.resident_id == resident_id, Bill.id.not_in(kept_bills)),
+                execution_options={"synchronize_session": False},
+            )
         )
-    )
     _drop_orphan_documents([(row.code, row.number) for row in documents])
     if kept:
         _anonymise(db.session.get_one(Resident, resident_id, populate_existing=True))

@@ -22,7 +22,7 @@ from wallet.models import Bill, Claim, Resident, SyncState
 from wallet.models.resident import NAME_PURPOSE
 from wallet.resident.list_cache import EXTENSION, ListCache
 from wallet.services import activity
-from wallet.services.bill_store import bump_change_seq
+from wallet.services.bill_store import bump_change_seq, summary_kept_up
 from wallet.services.sync import sync_person
 
 
@@ -59,7 +59,8 @@ def test_a_change_shows_on_the_next_view(client, wallet_app, rid):
     bill_id = newest_bill(wallet_app, rid)
     assert "已报销" not in card_of(client.get("/").get_data(as_text=True), bill_id)
     with wallet_app.app_context():
-        db.session.execute(update(Bill).where(Bill.id == bill_id).values(reimbursement="reimbursed"))
+        with summary_kept_up({rid}, Bill.id == bill_id):
+            db.session.execute(update(Bill).where(Bill.id == bill_id).values(reimbursement="reimbursed"))
         bump_change_seq(rid)
         db.session.commit()
     html = client.get("/").get_data(as_text=True)
@@ -93,6 +94,19 @@ def test_each_session_gets_its_own_csrf_token_on_a_kept_page(client, wallet_app,
     assert client.post("/bills/refresh", headers={"X-CSRFToken": theirs}).status_code == 400
     assert client.post("/bills/refresh", headers={"X-CSRFToken": mine}).status_code == 303
     assert other.post("/bills/refresh", headers={"X-CSRFToken": theirs}).status_code == 303
+
+
+def test_a_kept_page_posts_with_the_token_in_its_form(client, wallet_app, rid):
+    """A second session of the resident makes the page kept; the first one's copy still posts."""
+    other = wallet_app.test_client()
+    log_in(other, "p1")
+    other.get("/")
+    other.get("/")
+    html = client.get("/").get_data(as_text=True)
+    client.get("/")
+    in_form = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert in_form and in_form.group(1) == csrf_token_of(html)
+    assert client.post("/bills/refresh", data={"csrf_token": in_form.group(1)}).status_code == 303
 
 
 def test_a_waiting_message_is_shown_once_on_a_kept_page(client, wallet_app, rid):
