@@ -51,6 +51,7 @@ def upgrade() -> None:
             "reimbursement",
             name=op.f("pk_bill_summaries"),
         ),
+        sqlite_with_rowid=False,
     )
     # What units may still reimburse on a positive bill: claimable less reimbursed, never below zero.
     op.execute(

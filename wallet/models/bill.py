@@ -105,6 +105,8 @@ class BillSummary(Model):
     """
 
     __tablename__ = "bill_summaries"
+    # On SQLite the rows live in the primary key's order, so one resident's groups are read in one run.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True)
     issue_year: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -72,20 +72,6 @@ HOLDERS = "holders"  # every authorization of the bill and who accessed it (impl
 DETAIL = frozenset({DOCUMENT, SIGNATURE, TIMELINE, CHIP, HOLDERS})
 STATUS = frozenset({DOCUMENT, TIMELINE, CHIP})
 UNIT_CLAIM = frozenset({DOCUMENT, SIGNATURE})
-# The columns a list card reads (``_rows.html`` and the chip): a list page loads only these.
-CARD_COLUMNS = (
-    Bill.id,
-    Bill.resident_id,
-    Bill.type_key,
-    Bill.type_name,
-    Bill.issuer_name,
-    Bill.province,
-    Bill.issued_at,
-    Bill.total,
-    Bill.issuance,
-    Bill.reimbursement,
-    Bill.status_json,
-)
 
 
 class BillView:

@@ -15,7 +15,7 @@ from wallet.fragments import wants_fragment
 from wallet.models.bill import Bill
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
-from wallet.presenters.bill import CARD_COLUMNS, DETAIL, STATUS, BillView
+from wallet.presenters.bill import DETAIL, STATUS, BillView
 from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.resident.list_cache import fill_csrf_slot, list_cache, render_with_csrf_slot, sequence_key
@@ -74,7 +74,7 @@ def bill_list_context(
 ) -> tuple[dict[str, object], datetime | None]:
     """What the list shows, and when it will change by the clock alone (None: only by a change)."""
     resident_id = resident.id
-    bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after, columns=CARD_COLUMNS)
+    bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after)
     count, amount = bill_queries.totals(resident_id, flt) if flt.q else bill_summary.totals(resident_id, flt)
     held = authorization_queries.open_by_bill(resident_id, [b.id for b in bills])
     views = [BillView(b, holds=held) for b in bills]

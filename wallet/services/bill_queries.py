@@ -8,13 +8,13 @@ reach another person's bill through a filter or an id.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from common.identifiers import ascii_digits
 from common.regions import PROVINCE_NAMES
@@ -111,17 +111,10 @@ def decode_cursor(raw: str) -> tuple[datetime, int]:
 
 
 def page_of_bills(
-    resident_id: int,
-    f: BillFilter,
-    after: str | None = None,
-    size: int = PAGE_SIZE,
-    columns: Sequence[InstrumentedAttribute[Any]] = (),
+    resident_id: int, f: BillFilter, after: str | None = None, size: int = PAGE_SIZE
 ) -> tuple[list[Bill], str | None]:
-    """Newest first; ``after`` is the cursor of the last bill already shown. ``columns``: load only
-    these (a page that reads another column then fails loudly instead of querying once per bill)."""
+    """Newest first; ``after`` is the cursor of the last bill already shown."""
     stmt: Select[Bill] = select(Bill).where(*filtered(resident_id, f))
-    if columns:
-        stmt = stmt.options(load_only(*columns, raiseload=True))
     if after:
         issued_at, bill_id = decode_cursor(after)
         stmt = stmt.where(or_(Bill.issued_at < issued_at, and_(Bill.issued_at == issued_at, Bill.id < bill_id)))
