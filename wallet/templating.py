@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from common.money import yuan_display
 from common.timeutil import to_local
@@ -22,9 +22,11 @@ from wallet.identity import mask_id_number, mask_name
 
 def token(value: object) -> Markup:
     """``value`` as one unbreakable run of text (escaped); nothing at all for a missing value."""
-    if value is None or str(value) == "":
+    text = "" if value is None else str(value)
+    if text == "":
         return Markup("")
-    return Markup('<span class="nowrap" translate="no">{}</span>').format(value)
+    # Joined, not ``Markup.format``: the same escaping at a fraction of the cost, and a bill's page uses this ~80 times.
+    return Markup(f'<span class="nowrap" translate="no">{escape(value)}</span>')
 
 
 def yuan_token(fen: int) -> Markup:

@@ -76,7 +76,7 @@ def bill_list_context(
     resident_id = resident.id
     bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after)
     count, amount = bill_queries.totals(resident_id, flt) if flt.q else bill_summary.totals(resident_id, flt)
-    held = authorization_queries.open_by_bill(resident_id, [b.id for b in bills])
+    held = authorization_queries.open_by_bill(resident_id, [b.id for b in bills], lean=True)
     views = [BillView(b, holds=held) for b in bills]
     context = {
         "flt": flt,

@@ -160,3 +160,33 @@ def test_a_page_with_kept_entries_turned_off_is_the_same(client, wallet_app, rid
     monkeypatch.setitem(wallet_app.extensions, EXTENSION, ListCache(0))
     fresh = client.get("/?year=").get_data(as_text=True)
     assert kept.replace(csrf_token_of(kept), "") == fresh.replace(csrf_token_of(fresh), "")
+
+
+def test_a_freshly_made_list_reads_as_much_with_open_authorizations_as_without(
+    client, wallet_app, rid, demo_units, monkeypatch
+):
+    """The cards' authorizations come in one statement, their bills from the page's own rows."""
+    monkeypatch.setitem(wallet_app.extensions, EXTENSION, ListCache(0))
+    client.get("/")  # the welcome message after login is shown once
+
+    def statements() -> list[str]:
+        seen: list[str] = []
+        with wallet_app.app_context():
+            engine = db.engine
+
+        def record(_conn, _cursor, statement, *_args) -> None:
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            html = client.get("/").get_data(as_text=True)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        return [html, *seen]
+
+    html, *without = statements()
+    assert "已授权" not in html
+    grant(wallet_app, rid, demo_units["insurer"], [newest_bill(wallet_app, rid)])
+    html, *held = statements()
+    assert "已授权" in card_of(html, newest_bill(wallet_app, rid))
+    assert len(held) == len(without), held
