@@ -97,9 +97,9 @@ def bill_list_context(
 @bp.get("/bills/<int:bill_id>")
 @login_required
 def bill_detail(bill_id: int) -> str:
-    """The page is made before the view is recorded: recording starts a write transaction, which
-    ends the read one, and whatever was read (the bill, its parts, the signed-in resident) would be
-    loaded again if used after it."""
+    """The page is made before the view is recorded: on SQLite recording starts a write transaction,
+    which ends the read one, and whatever was read (the bill, its parts, the signed-in resident)
+    would be loaded again if used after it."""
     bill = owned_or_404(bill_id, with_document=True)
     viewer = current_user.get_id()
     html = render_template("wallet/bills/detail.html", active_tab="bills", bill=BillView(bill, parts=DETAIL))
