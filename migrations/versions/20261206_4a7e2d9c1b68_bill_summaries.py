@@ -6,7 +6,7 @@ status, kept by every writer of ``bills`` in the same transaction. Filled here f
 bills already stored.
 
 Revision ID: 4a7e2d9c1b68
-Revises: 3e8a5c1d7b90
+Revises: 5f2c8d91e6a4
 Create Date: 2026-12-06 12:45:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "4a7e2d9c1b68"
-down_revision = "3e8a5c1d7b90"
+down_revision = "5f2c8d91e6a4"
 branch_labels = None
 depends_on = None
 
