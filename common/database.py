@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import psycopg
 from flask_sqlalchemy import SQLAlchemy
 from psycopg.pq import TransactionStatus
-from sqlalchemy import MetaData, Select, Table, event, exc, inspect
+from sqlalchemy import CompoundSelect, MetaData, Select, Table, event, exc, inspect
 from sqlalchemy.engine import CursorResult, Engine, ExecutionContext, Result
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.pool import Pool
@@ -143,9 +143,16 @@ def _locks_or_writes(statement: str) -> bool:
 
 
 def is_plain_read(statement: str, context: ExecutionContext | None) -> bool:
-    """A SELECT built with the query API that neither locks nor calls anything that changes state."""
+    """A SELECT built with the query API that neither locks nor calls anything that changes state.
+
+    A streamed read (``yield_per``, ``stream_results``) is not one: PostgreSQL serves it from a
+    server-side cursor, which lives only inside a transaction.
+    """
     compiled = getattr(context, "compiled", None)
-    return isinstance(getattr(compiled, "statement", None), Select) and not _locks_or_writes(statement)
+    if not isinstance(getattr(compiled, "statement", None), Select | CompoundSelect):
+        return False
+    streamed = context is not None and context.execution_options.get("stream_results", False)
+    return not streamed and not _locks_or_writes(statement)
 
 
 @event.listens_for(Engine, "before_cursor_execute")

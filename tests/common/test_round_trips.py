@@ -140,3 +140,10 @@ def test_a_connection_the_server_dropped_while_idle_is_replaced(engine, server, 
                 admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
         conn.rollback()
     assert notes(engine) == ["one", "two"]
+
+
+def test_a_streamed_read_outside_any_write_gets_the_transaction_its_cursor_needs(engine: Engine) -> None:
+    """``yield_per`` reads through a server-side cursor on PostgreSQL, which only a transaction can hold."""
+    with Session(engine) as session:
+        rows = session.scalars(select(Note.text).order_by(Note.id).execution_options(yield_per=1))
+        assert list(rows) == ["one", "two"]
