@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
@@ -42,6 +42,13 @@ class Bill(Model):
         Index("ix_bills_code_number", "code", "number"),
         Index("ix_bills_resident_type", "resident_id", "type_key", "type_name"),
         Index("ix_bills_resident_province", "resident_id", "province"),
+        # The few bills no longer normal (red-reversed, voided): the sweep of claims on them starts here.
+        Index(
+            "ix_bills_not_normal",
+            "id",
+            postgresql_where=text("issuance <> 'normal'"),
+            sqlite_where=text("issuance <> 'normal'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -54,6 +54,9 @@ class Claim(Model):
         Index("ix_claims_unit_ref", "unit_id", "claim_ref", "created_at", "id"),
         Index("ix_claims_unit_closed", "unit_id", "closed_at", "id"),
         Index("ix_claims_resident_state", "resident_id", "state"),
+        # What time alone changes (wallet.services.authorizations.sweep): due expiries and lapsed locks.
+        Index("ix_claims_due_expiry", "state", "expires_at"),
+        Index("ix_claims_due_lapse", "state", "lock_expires_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnClause, CompoundSelect, literal_column, select, union
 from sqlalchemy.exc import IntegrityError
 
 from common.database import write_transaction
@@ -188,14 +188,26 @@ def revoke(resident_id: int, claim_id: int) -> Claim:
     return auth
 
 
-def _due(now: datetime) -> Any:
-    return and_(
-        Claim.source == "account",
-        or_(
-            and_(Claim.state == "authorized", or_(Claim.expires_at <= now, Bill.issuance != "normal")),
-            and_(Claim.state == "locked", Claim.lock_expires_at <= now, Claim.lapse_noted_at.is_(None)),
-        ),
+# Written as a literal, not a bound parameter, so the planners can use the partial index on bills.
+NOT_NORMAL_LITERAL: ColumnClause[str] = literal_column("'normal'")
+
+
+def _due(now: datetime, scope: list[Any]) -> CompoundSelect[tuple[int]]:
+    """The ids of claims time alone has changed, as three reads that each walk an index of their own.
+
+    One ``OR`` across states, clocks and the bill's issuance read every open claim of a
+    unit (0.6 s at 400,000), and open streams sweep every few seconds: each branch now
+    starts from ``ix_claims_due_expiry``, ``ix_claims_due_lapse`` or the few bills that
+    are no longer normal (``ix_bills_not_normal``).
+    """
+    account = Claim.source == "account"
+    expired = select(Claim.id).where(account, Claim.state == "authorized", Claim.expires_at <= now, *scope)
+    not_normal = select(Bill.id).where(Bill.issuance != NOT_NORMAL_LITERAL)
+    voided = select(Claim.id).where(account, Claim.state == "authorized", Claim.bill_id.in_(not_normal), *scope)
+    lapsed = select(Claim.id).where(
+        account, Claim.state == "locked", Claim.lock_expires_at <= now, Claim.lapse_noted_at.is_(None), *scope
     )
+    return union(expired, voided, lapsed)
 
 
 def sweep(resident_id: int | None = None, unit_id: int | None = None, limit: int = 200) -> int:
@@ -203,7 +215,7 @@ def sweep(resident_id: int | None = None, unit_id: int | None = None, limit: int
     now = utcnow()
     scope = [Claim.resident_id == resident_id] if resident_id is not None else []
     scope += [Claim.unit_id == unit_id] if unit_id is not None else []
-    probe = select(Claim.id).join(Bill, Bill.id == Claim.bill_id).where(_due(now), *scope)
+    probe = _due(now, scope)
     if db.session.scalar(probe.limit(1)) is None:
         return 0
     write_transaction(db.session)
