@@ -29,9 +29,10 @@ def parse_filter() -> bill_queries.BillFilter:
 
 LIST = "wallet/bills/list.html"
 # The blocks of the list page an htmx request swaps: after a cursor, the next rows (the
-# "加载更多" row asks with one); else fresh results, with the filter choices that follow them.
+# "加载更多" row asks with one); else fresh results, with the filter choices that follow them and
+# the notice of bills that failed verification (a sync ending while the list is open changes both).
 MORE_ROWS = ("rows",)
-FRESH_RESULTS = ("results", "filter_fields")
+FRESH_RESULTS = ("results", "filter_fields", "unverified")
 
 
 def render_bill_list() -> Response:

@@ -79,3 +79,19 @@ def test_a_forged_bill_from_the_change_feed_is_told_too(client, wallet_app, netw
     assert len(told) == 1 and forged["code"] in told[0] and issuer_of(forged) in told[0]
     notice = client.get("/").get_data(as_text=True).split('data-testid="unverified"')[1].split("</section>")[0]
     assert forged["code"] in notice and issuer_of(forged) in notice
+
+
+def test_an_open_list_that_refreshes_its_results_gets_the_notice_too(
+    client, wallet_app, network, seeded_idp, fiscal_client
+):
+    """The list's live refresh swaps only its blocks: the notice comes with them, out of band."""
+    log_in(client, "p1")
+    sync(wallet_app, fiscal_client)
+    before = client.get("/", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert '<div id="unverified-notice" hx-swap-oob="true">' in before and 'data-testid="unverified"' not in before
+    network.faults(forge_next_signature=True)
+    forged = network.issue("p1", amount=45600)
+    sync(wallet_app, fiscal_client)
+    refreshed = client.get("/", headers={"HX-Request": "true"}).get_data(as_text=True)
+    notice = refreshed.split('<div id="unverified-notice" hx-swap-oob="true">')[1].split("</section>")[0]
+    assert 'data-testid="unverified"' in notice and forged["number"] in notice
