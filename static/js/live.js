@@ -6,6 +6,10 @@
 // as Last-Event-ID when it reconnects, and the URL is kept at the last one seen for when the
 // extension opens a new EventSource, so nothing is missed across a reconnect.
 //
+// Each change costs the page one re-fetch where it can: the unread badge (in every page's header)
+// re-fetches itself on "liveBadge", sent here only when no section of the page brings the badge
+// back with its own answer (a section marked data-live-badge), whether the change came by stream or poll.
+//
 // Where EventSource is missing, keeps failing, or never delivers its first "ready" (a proxy
 // buffering the stream), the element becomes the 1-second poll of /live instead.
 (() => {
@@ -59,6 +63,14 @@
     if (el && el.dataset.stream) wire(el, source);
     return source;
   };
+
+  // Once per page, should a swapped-in fragment bring this script again.
+  if (!window.liveBadgeWired) {
+    window.liveBadgeWired = true;
+    document.body.addEventListener("billsChanged", () => {
+      if (!document.querySelector("[data-live-badge]")) htmx.trigger(document.body, "liveBadge");
+    });
+  }
 
   htmx.onLoad((root) => {
     const el = root.id === "live" ? root : root.querySelector && root.querySelector("#live");

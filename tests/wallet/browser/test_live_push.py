@@ -22,11 +22,12 @@ def one_authorization(page: Page, network, wallet_app, demo_units) -> int:  # no
     return grant(wallet_app, rid, demo_units["insurer"], claimable(wallet_app, rid, 1), claim_ref="2026-0001")[0]
 
 
-def live_requests(page: Page) -> list[str]:
+def live_requests(page: Page, marks: tuple[str, ...] = ("/live",)) -> list[str]:
+    """The paths (without the leading slash) of the page's requests whose URL holds one of ``marks``."""
     seen: list[str] = []
 
     def note(request: Request) -> None:
-        if "/live" in request.url:
+        if any(mark in request.url for mark in marks):
             seen.append(request.url.split("://", 1)[1].split("/", 1)[1])
 
     page.on("request", note)
@@ -37,18 +38,25 @@ def test_a_units_lock_reaches_the_open_page_through_its_one_stream(
     system, seeded_idp, network, running_worker, demo_units, wallet_app, page: Page
 ):
     claim = one_authorization(page, network, wallet_app, demo_units)
-    requested = live_requests(page)
+    requested = live_requests(page, ("/live", "/authorizations/overview", "/notifications/badge"))
     page.goto("/authorizations")
     expect(page.locator("#live")).to_have_attribute("data-mode", "stream")
     chip = page.get_by_test_id("auth-chip")
     expect(chip).to_have_text("已授权，待单位处理")
+    unread = page.get_by_test_id("unread-count")
+    before = int(unread.inner_text()) if unread.count() else 0
+    opened = len(requested)
 
     as_unit(wallet_app, "insurer", lock_claim, claim)
 
     expect(chip).to_have_text("已锁定", timeout=ARRIVES_MS)
+    # The lock's notice reaches the header's badge with the section's own answer: one re-fetch for the change.
+    expect(unread).to_have_text(str(before + 1))
     expect(page.locator("#live")).to_have_attribute("data-mode", "stream")
     assert [url for url in requested if url.startswith("live?")] == [], "the page polled while its stream flowed"
     assert len([url for url in requested if url.startswith("live/stream")]) == 1, requested
+    refetched = {url for url in requested[opened:] if not url.startswith("live")}
+    assert refetched == {"authorizations/overview"}, requested
     check_page(page, "live-lock-pushed")
 
 
@@ -67,6 +75,7 @@ def test_without_a_working_stream_the_page_polls_and_still_updates(
     as_unit(wallet_app, "insurer", lock_claim, claim)
 
     expect(page.get_by_test_id("auth-chip")).to_have_text("已锁定", timeout=ARRIVES_MS)
+    expect(page.get_by_test_id("unread-count")).to_be_visible()  # the badge follows the poll as well
     # The refused stream's failed loads, and htmx logging each as an error event, are what this test causes.
     check_page(page, f"live-lock-polled-{blocked}", allow_console=["net::ERR_FAILED", "[object Event]"])
 
