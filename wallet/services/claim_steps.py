@@ -123,13 +123,17 @@ def call(
         raise Refusal(exc.code, exc.message or "全国财政电子票据网络拒绝了本次操作，请刷新后重试。", 409) from exc
 
 
-def mirror(served: dict[str, Any]) -> None:
-    """Apply a bill's status as the network just served it to every copy, nudging the wallets' owners."""
+def mirror(served: dict[str, Any], told: int | None = None) -> None:
+    """Apply a bill's status as the network just served it to every copy, nudging the wallets' owners.
+
+    ``told`` is the resident the caller notifies in this transaction: that notification bumps
+    their change sequence already, so they are not bumped (and woken) a second time for it.
+    """
     rows = db.session.execute(
         select(Bill.id, Bill.resident_id).where(Bill.code == served["code"], Bill.number == served["number"])
     ).all()
     for bill_id, resident_id in rows:
-        if bill_store.apply_status(bill_id, served["status"], int(served["version"])):
+        if bill_store.apply_status(bill_id, served["status"], int(served["version"])) and resident_id != told:
             activity.announce(resident_id)
     version = int(served["version"])
     db.session.execute(

@@ -40,7 +40,11 @@ class Feedback:
 def _tell(
     claim: Claim, event: str, notice: str | None = None, paid: int | None = None, detail: str = "", **facts: object
 ) -> None:
-    """The resident's access history and notifications, when a resident's wallet holds the bill."""
+    """The resident's access history and notifications, when a resident's wallet holds the bill.
+
+    The notification bumps the resident's change sequence, which is the one nudge their open
+    pages need for everything this transaction changed.
+    """
     if not claim.for_resident:
         return
     assert claim.resident_id is not None and claim.bill_id is not None
@@ -54,7 +58,11 @@ def _tell(
         bill=activity.bill_label(claim),
         **facts,
     )
-    activity.announce(claim.resident_id)
+
+
+def _told(claim: Claim) -> int | None:
+    """The resident :func:`_tell` notifies about ``claim`` (None for a file claim)."""
+    return claim.resident_id if claim.for_resident else None
 
 
 def lock_claim(user: claim_steps.UnitCaller, claim_id: int) -> Claim:
@@ -80,7 +88,7 @@ def lock_claim(user: claim_steps.UnitCaller, claim_id: int) -> Claim:
     expires = served["status"].get("lock_expires_at")
     claim.state, claim.locked_at, claim.lapse_noted_at, claim.acted_by = "locked", utcnow(), None, user.id
     claim.lock_expires_at = as_utc(datetime.fromisoformat(expires)) if expires else None
-    claim_steps.mirror(served)
+    claim_steps.mirror(served, _told(claim))
     _tell(claim, "locked", until=copy.minute(claim.lock_expires_at) or "单位办结")
     audit.record("claim.lock", user, audit.subject_of(claim))
     db.session.commit()
@@ -122,7 +130,7 @@ def record_feedback(user: claim_steps.UnitCaller, claim_id: int, feedback: Feedb
     claim.close("reimbursed", utcnow())
     claim.acted_by, claim.amount, claim.serial = user.id, feedback.amount, feedback.serial
     claim.voucher, claim.reimbursed_at = feedback.voucher, feedback.time
-    claim_steps.mirror(body["bill"])
+    claim_steps.mirror(body["bill"], _told(claim))
     left = policy.remaining(claim.bill)
     _tell(
         claim,
@@ -170,7 +178,7 @@ def reject_claim(user: claim_steps.UnitCaller, claim_id: int, reason: str) -> Cl
     served = _unlock_at_network(reservation, user)
     claim = claim_steps.settle(reservation)
     if served is not None:
-        claim_steps.mirror(served)
+        claim_steps.mirror(served, _told(claim))
     claim.close("rejected", utcnow(), reason)
     claim.acted_by = user.id
     _tell(claim, "rejected", None, None, reason, reason=reason)
@@ -186,7 +194,7 @@ def unlock_claim(user: claim_steps.UnitCaller, claim_id: int) -> Claim:
     served = _unlock_at_network(reservation, user)
     claim = claim_steps.settle(reservation)
     if served is not None:
-        claim_steps.mirror(served)
+        claim_steps.mirror(served, _told(claim))
     claim.state, claim.locked_at, claim.lock_expires_at, claim.lapse_noted_at = "authorized", None, None, None
     claim.acted_by = user.id
     _tell(claim, "unlocked")
