@@ -32,6 +32,11 @@ SWEEP_SECONDS = 30.0
 SWEEP_BATCH = 200
 # The day's audit head is published at the first look after midnight (Beijing time).
 PUBLISH_CHECK_SECONDS = 600.0
+# A feed that answered empty is asked again after a wait that doubles, from the poll up to this:
+# an idle feed costs a network call and its answer every few seconds instead of several a
+# second, and the first event after a quiet spell arrives within this long (then at poll pace
+# again while events keep coming). Queued syncs and exports are still looked for every poll.
+FEED_IDLE_MAX_SECONDS = 2.0
 
 
 class Worker:
@@ -44,6 +49,7 @@ class Worker:
         self.name = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
         self.feed_backoff_until = 0.0
         self.feed_failures = 0
+        self.feed_idle_rounds = 0
         self.next_sweep = 0.0
         self.next_publish = 0.0
 
@@ -88,6 +94,12 @@ class Worker:
             log.warning("change feed unavailable, retrying in %.1fs: %s", delay, exc)
             return False
         self.feed_failures = 0
+        if applied:
+            self.feed_idle_rounds = 0
+        else:
+            wait = min(FEED_IDLE_MAX_SECONDS, self.poll_seconds * 2**self.feed_idle_rounds)
+            self.feed_idle_rounds += 1
+            self.feed_backoff_until = time.monotonic() + wait
         return applied > 0
 
     def run(self, stop: threading.Event) -> None:

@@ -52,6 +52,8 @@ def follow_once(client: FiscalClient, resident_for: ResidentLookup, limit: int =
     start = known.cursor if known is not None else None
     db.session.commit()
     page = client.feed(start, limit=limit)
+    if not page["events"] and page["next_cursor"] == start:
+        return 0  # nothing new: no write transaction to move the cursor where it stands
     planned = plan(page["events"], client, resident_for)
     db.session.commit()
     write_transaction(db.session)
