@@ -9,8 +9,9 @@ to be locked and reimbursed. wrk then drives the mix of bench/load_mix.lua (8 co
 20 s) on loopback; a hello route on the same server gives the ceiling to compare with.
 
 The seeding collects every bill already, so it also stores the change feed's end as the
-worker's cursor, and the mix starts only once the worker stands at the feed's end: the
-window measures the wallet's requests, not the worker replaying the seeded feed.
+worker's cursor, and the mix starts only once the worker has started and stands at the
+feed's end: the window measures the wallet's requests, not the worker starting up or
+replaying the seeded feed.
 
 Figures: load_rps, load_p50_ms, load_p99_ms, load_errors (status >= 400, socket errors,
 and any answer that sends a signed-in user to a login page), load_hello_rps,
@@ -20,7 +21,8 @@ same for the hello route (load_hello_cpu_ms), with the mix's split between the w
 its PostgreSQL backends, the fiscal stub, the collection worker and wrk. Needs PostgreSQL
 (``BENCH_POSTGRES_URL``, default the local server); about a minute. With
 ``BENCH_LOAD_PROFILE=<file>`` py-spy samples the wallet's workers during the mix into
-``<file>`` (raw collapsed stacks; ``python -m bench.profile_top <file>`` ranks them).
+``<file>`` (raw collapsed stacks; ``python -m bench.profile_top <file>`` ranks them), and with
+``BENCH_LOAD_PROFILE_WORKER=<file>`` the collection worker likewise.
 """
 
 from __future__ import annotations
@@ -221,10 +223,15 @@ def worker_cursor() -> str | None:
     return row[0] if row else None
 
 
-def wait_for_worker(stub_url: str) -> float:
-    """Wait until the collection worker stands at the feed's end; returns the seconds it took."""
+def wait_for_worker(stub_url: str, worker: subprocess.Popen[bytes]) -> float:
+    """Wait until the collection worker has started and stands at the feed's end; returns the seconds
+    it took. Its start (importing the app: a second or more of CPU on a busy machine) then falls
+    before the window, which measures only its rounds."""
     client = FiscalClient(f"{stub_url}/fiscal/api/v1", PLATFORM_TOKEN, timeout=30)
     started = time.monotonic()
+    assert worker.stdout is not None
+    if b"running" not in worker.stdout.readline():  # printed once the app is made, before the first round
+        raise RuntimeError("the collection worker did not start")
     while client.feed(worker_cursor(), limit=1)["events"]:
         if time.monotonic() - started > CATCH_UP_SECONDS:
             raise RuntimeError(f"the collection worker did not reach the feed's end in {CATCH_UP_SECONDS} s")
@@ -246,14 +253,14 @@ def wrk_cpu_ms() -> float:
 
 
 @contextmanager
-def profiled(pid: int) -> Iterator[None]:
-    """With ``BENCH_LOAD_PROFILE`` set, py-spy samples ``pid`` and its workers meanwhile (raw stacks).
+def profiled(pid: int, setting: str = "BENCH_LOAD_PROFILE") -> Iterator[None]:
+    """With ``setting`` naming a file, py-spy samples ``pid`` and its workers meanwhile (raw stacks).
 
     Only while a worker holds the GIL: the samples show where its CPU goes. With
     ``BENCH_LOAD_PROFILE_WAITS=1`` they also count a worker waiting on PostgreSQL or the fiscal
     network (not idle between requests), which shows what the round trips cost.
     """
-    target = os.environ.get("BENCH_LOAD_PROFILE")
+    target = os.environ.get(setting)
     if not target:
         yield
         return
@@ -331,9 +338,11 @@ def run_mix(url: str, data_file: Path) -> tuple[float, dict[str, int]]:
 
 @contextmanager
 def collection_worker(env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    """The worker tier beside the web tier: it follows the feed the locks and feedbacks fill."""
+    """The worker tier beside the web tier: it follows the feed the locks and feedbacks fill.
+
+    Its one line on stdout says it has started (see :func:`wait_for_worker`)."""
     cmd = [sys.executable, "-m", "flask", "--app", "bench.load_app:create()", "wallet", "work", "--poll", "0.5"]
-    process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.PIPE)
     try:
         yield process
     finally:
@@ -367,7 +376,7 @@ def main() -> None:
             unit = signed_in(web.url, f"/__bench_unit_login/{scenario.unit_username}", "/unit/")
             data_file = Path(tmp) / "load_data.lua"
             write_data(data_file, scenario, resident, unit)
-            figure("load_worker_catch_up_s", wait_for_worker(stub.url), "s")
+            figure("load_worker_catch_up_s", wait_for_worker(stub.url, worker), "s")
             wallet_pids = cpu_time.children(web.process.pid)
             groups = {
                 "wallet": wallet_pids,
@@ -376,7 +385,7 @@ def main() -> None:
                 "collection worker": [worker.pid],
             }
             before, wrk_before = cpu_time.snapshot(groups), wrk_cpu_ms()
-            with profiled(web.process.pid):
+            with profiled(web.process.pid), profiled(worker.pid, "BENCH_LOAD_PROFILE_WORKER"):
                 rps, mix = run_mix(web.url, data_file)
                 split = {**cpu_time.spent(before), "wrk": wrk_cpu_ms() - wrk_before}  # before py-spy is reaped
             before = cpu_time.snapshot({"wallet": wallet_pids})
