@@ -33,6 +33,9 @@ class SyncState(Model):
     last_error: Mapped[str | None] = mapped_column(String(200))
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     change_seq: Mapped[int] = mapped_column(Integer, default=0)
+    # Kept with the sequence by every writer of notifications, in the same statement: the top bar
+    # of every page shows it, and reading it here costs nothing (the resident is loaded with this row).
+    unread_notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class RejectedBill(Model):

@@ -19,7 +19,6 @@ from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.presenters.linked_bill import LinkedBill, linked_bill
 from wallet.resident import bp
-from wallet.resident.list_cache import list_cache, sequence_key
 from wallet.services import activity, authorizations
 
 
@@ -45,10 +44,8 @@ def notification_badge() -> dict[str, Any]:
         resident = _resident()
         if resident is None:
             return 0
-        # Every notification and every read bumps the change sequence, so the count is kept per sequence.
-        return list_cache().get_or_make(
-            sequence_key("unread", resident, _sync()), lambda: (activity.unread_count(resident.id), None)
-        )
+        # Kept in the sync state by every writer of notifications; that row came with the resident.
+        return activity.unread_count(resident.id, _sync())
 
     return {"unread_notifications": unread, "access_kinds": activity.ACCESS_KINDS}
 

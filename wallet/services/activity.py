@@ -16,6 +16,7 @@ from wallet import copy
 from wallet.extensions import db
 from wallet.models.authorization import AccessEvent, Notification
 from wallet.models.claim import Claim
+from wallet.models.collection import SyncState
 from wallet.services.bill_store import bump_change_seq
 
 VIEW_COALESCE = timedelta(hours=1)
@@ -23,11 +24,12 @@ ACCESS_KINDS = copy.ACCESS_KINDS
 
 
 def notify(resident_id: int, kind: str, title: str, body: str, bill_id: int | None = None) -> None:
-    """Add a notification; the bump lets open pages (and anything kept per change sequence) see it."""
+    """Add a notification; the bump lets open pages (and anything kept per change sequence) see it,
+    and counts it unread in the same statement."""
     db.session.add(
         Notification(resident_id=resident_id, kind=kind, title=title, body=body[:300], bill_id=bill_id, at=utcnow())
     )
-    bump_change_seq(resident_id)
+    bump_change_seq(resident_id, unread=SyncState.unread_notifications + 1)
 
 
 def tell(
@@ -76,7 +78,11 @@ def bill_label(auth: Claim) -> str:
     return copy.bill_name(bill.issuer_name, bill.code, bill.number)
 
 
-def unread_count(resident_id: int) -> int:
+def unread_count(resident_id: int, sync: SyncState | None = None) -> int:
+    """The kept count from the resident's sync state when there is one (every writer of notifications
+    keeps it), else counted."""
+    if sync is not None:
+        return sync.unread_notifications
     return int(
         db.session.scalar(
             select(func.count(Notification.id)).where(
@@ -108,7 +114,7 @@ def mark_all_read(resident_id: int) -> int:
         )
     )
     if changed:
-        bump_change_seq(resident_id)
+        bump_change_seq(resident_id, unread=0)
     db.session.commit()
     return int(changed or 0)
 

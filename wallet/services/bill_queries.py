@@ -11,9 +11,10 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from common.identifiers import ascii_digits
@@ -78,7 +79,7 @@ class BillFilter:
         return bool(self.as_args())
 
 
-def filtered(resident_id: int, f: BillFilter) -> list[Any]:
+def filtered(resident_id: Any, f: BillFilter) -> list[Any]:
     conditions: list[Any] = [Bill.resident_id == resident_id]
     if f.year:
         conditions.append(Bill.issue_year == f.year)
@@ -93,9 +94,35 @@ def filtered(resident_id: int, f: BillFilter) -> list[Any]:
     elif f.status:
         conditions.append(Bill.reimbursement == f.status)
     if f.q:
-        pattern = "%" + f.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(Bill.search_text.like(pattern, escape="\\"))
+        conditions.append(Bill.search_text.like(like_pattern(f.q), escape="\\"))
     return conditions
+
+
+def filter_params(f: BillFilter) -> dict[str, Any]:
+    """The values ``page_statement`` binds for ``f`` (None where the filter leaves a part open)."""
+    pattern = like_pattern(f.q) if f.q else None
+    return {"year": f.year, "type_key": f.type_key, "province": f.province, "pattern": pattern}
+
+
+def like_pattern(q: str) -> str:
+    """Search text as a ``LIKE`` pattern (escaped with a backslash) that finds it anywhere."""
+    return "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+@lru_cache(maxsize=128)
+def page_statement(names: tuple[str, ...], status: str | None) -> Select[Bill]:
+    """A page of bills for one shape of filter (which values are bound, which status), built once:
+    a statement reused as it is is compiled and keyed once, and every freshly made list reads one."""
+    stmt = select(Bill).where(*filtered(bindparam("resident_id"), BillFilter(status=status)))
+    for name, column in (("year", Bill.issue_year), ("type_key", Bill.type_key), ("province", Bill.province)):
+        if name in names:
+            stmt = stmt.where(column == bindparam(name))
+    if "pattern" in names:
+        stmt = stmt.where(Bill.search_text.like(bindparam("pattern"), escape="\\"))
+    if "after_at" in names:
+        at, bill_id = bindparam("after_at", type_=Bill.issued_at.type), bindparam("after_id", type_=Bill.id.type)
+        stmt = stmt.where(or_(Bill.issued_at < at, and_(Bill.issued_at == at, Bill.id < bill_id)))
+    return stmt.order_by(Bill.issued_at.desc(), Bill.id.desc()).limit(bindparam("size"))
 
 
 def encode_cursor(bill: Bill) -> str:
@@ -114,12 +141,11 @@ def page_of_bills(
     resident_id: int, f: BillFilter, after: str | None = None, size: int = PAGE_SIZE
 ) -> tuple[list[Bill], str | None]:
     """Newest first; ``after`` is the cursor of the last bill already shown."""
-    stmt: Select[Bill] = select(Bill).where(*filtered(resident_id, f))
+    params: dict[str, Any] = {"resident_id": resident_id, "size": size + 1}
+    params.update((name, value) for name, value in filter_params(f).items() if value)
     if after:
-        issued_at, bill_id = decode_cursor(after)
-        stmt = stmt.where(or_(Bill.issued_at < issued_at, and_(Bill.issued_at == issued_at, Bill.id < bill_id)))
-    stmt = stmt.order_by(Bill.issued_at.desc(), Bill.id.desc()).limit(size + 1)
-    bills = list(db.session.scalars(stmt))
+        params["after_at"], params["after_id"] = decode_cursor(after)
+    bills = list(db.session.scalars(page_statement(tuple(sorted(params)), f.status), params))
     more = len(bills) > size
     bills = bills[:size]
     return bills, (encode_cursor(bills[-1]) if more and bills else None)

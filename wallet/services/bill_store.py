@@ -195,10 +195,12 @@ def record_events(rows: Iterable[dict[str, Any]]) -> None:
         db.session.execute(dialect_insert(BillEvent.__table__).on_conflict_do_nothing(), rows)
 
 
-def bump_change_seq(resident_id: int) -> None:
+def bump_change_seq(resident_id: int, unread: Any = None) -> None:
     """Tell open pages that this resident's bills changed: the sequence is the truth, and the
-    stream servers are woken (NOTIFY in this transaction, Redis after its commit) to re-read it."""
-    db.session.execute(
-        update(SyncState).where(SyncState.resident_id == resident_id).values(change_seq=SyncState.change_seq + 1)
-    )
+    stream servers are woken (NOTIFY in this transaction, Redis after its commit) to re-read it.
+    ``unread``: the kept unread-notification count's new value (an expression), set in the same statement."""
+    values: dict[str, Any] = {"change_seq": SyncState.change_seq + 1}
+    if unread is not None:
+        values["unread_notifications"] = unread
+    db.session.execute(update(SyncState).where(SyncState.resident_id == resident_id).values(**values))
     wakeups.announce(db.session(), resident_id)

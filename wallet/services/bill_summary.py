@@ -9,6 +9,7 @@ kept rows in the database instead, for any filter without search text.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import String, bindparam, cast, func, literal, select, union_all
@@ -28,26 +29,30 @@ def totals(resident_id: int, f: BillFilter) -> tuple[int, int]:
     their face value, or under "可报销" the positive bills and what units may still reimburse."""
     if f.q:
         raise ValueError("search text cannot be answered from the summary")
+    params = {"resident_id": resident_id, "year": f.year, "type_key": f.type_key, "province": f.province}
+    params = {name: value for name, value in params.items() if value}
+    row = db.session.execute(totals_statement(tuple(sorted(params)), f.status), params).one()
+    return int(row[0]), int(row[1])
+
+
+@lru_cache(maxsize=64)
+def totals_statement(names: tuple[str, ...], status: str | None) -> Any:
+    """The totals of one shape of filter (which values are bound, which status), built once: every
+    freshly made list page reads one, and a statement reused as it is is compiled and keyed once."""
     s = SUMMARIES
-    conditions: list[Any] = [s.resident_id == resident_id]
-    if f.year:
-        conditions.append(s.issue_year == f.year)
-    if f.type_key:
-        conditions.append(s.type_key == f.type_key)
-    if f.province:
-        conditions.append(s.province == f.province)
+    conditions: list[Any] = [s.resident_id == bindparam("resident_id")]
+    for name, column in (("year", s.issue_year), ("type_key", s.type_key), ("province", s.province)):
+        if name in names:
+            conditions.append(column == bindparam(name))
     count, amount = s.bills, s.amount
-    if f.status == "reimbursable":
+    if status == "reimbursable":
         conditions += [s.issuance == "normal", s.reimbursement.in_(REIMBURSABLE)]
         count, amount = s.positive_bills, s.claimable_left
-    elif f.status in ISSUANCE_STATUSES:
-        conditions.append(s.issuance == f.status)
-    elif f.status:
-        conditions.append(s.reimbursement == f.status)
-    row = db.session.execute(
-        select(func.coalesce(func.sum(count), 0), func.coalesce(func.sum(amount), 0)).where(*conditions)
-    ).one()
-    return int(row[0]), int(row[1])
+    elif status in ISSUANCE_STATUSES:
+        conditions.append(s.issuance == status)
+    elif status:
+        conditions.append(s.reimbursement == status)
+    return select(func.coalesce(func.sum(count), 0), func.coalesce(func.sum(amount), 0)).where(*conditions)
 
 
 def facets(resident_id: int) -> dict[str, list[tuple[str, str]]]:
