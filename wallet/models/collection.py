@@ -36,6 +36,9 @@ class SyncState(Model):
     # Kept with the sequence by every writer of notifications, in the same statement: the top bar
     # of every page shows it, and reading it here costs nothing (the resident is loaded with this row).
     unread_notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The list page's filter choices as JSON ``[kind, value, label]`` rows, kept by every writer of the
+    # resident's bills (wallet.services.bill_summary.keep_facets); NULL until the first such write.
+    facets: Mapped[str | None] = mapped_column(Text)
 
 
 class RejectedBill(Model):

@@ -8,18 +8,15 @@ use the masked forms.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
 from common.timeutil import to_local, utcnow
-from wallet.extensions import Model
+from wallet.extensions import Model, db
 from wallet.identity import mask_id_number, mask_name, unseal
-
-if TYPE_CHECKING:
-    from wallet.models.collection import SyncState
+from wallet.models.collection import SyncState
 
 NAME_PURPOSE = "resident.name"
 ID_NUMBER_PURPOSE = "resident.id_number"
@@ -48,6 +45,11 @@ class Resident(Model):
 
     def get_id(self) -> str:
         return f"resident:{self.id}"
+
+    def current_sync_state(self) -> SyncState | None:
+        """The sync state loaded with the resident, or (if there was none then, or it was expired by a
+        commit) read now: looking it up by key in the session costs a page more than the attribute."""
+        return self.sync_state or db.session.get(SyncState, self.id)
 
     @property
     def name(self) -> str:

@@ -53,7 +53,7 @@ def bill_list_html(blocks: tuple[str, ...], resident: Resident, flt: bill_querie
     (see list_cache). A page with a message waiting to be flashed is made afresh and not kept.
     """
     # The sequence is read before any bill: the page then never claims a newer state than it shows.
-    sync = db.session.get(SyncState, resident.id)
+    sync = resident.current_sync_state()
     shown = (sync.state, sync.progress, sync.rejected, sync.last_synced_at) if sync else ()
     key = (
         None
@@ -87,7 +87,7 @@ def bill_list_context(
         "next_cursor": next_cursor,
         "count": count,
         "amount": amount,
-        "facets": bill_summary.facets(resident_id),
+        "facets": bill_summary.facets(resident_id, sync),
         "sync": sync,
         "after": after,
         "unverified": rejections.outstanding(resident_id) if sync and sync.rejected else [],

@@ -28,7 +28,8 @@ def _resident() -> Resident | None:
 
 
 def _sync() -> SyncState | None:
-    return db.session.get(SyncState, current_user.id)
+    resident = _resident()
+    return resident.current_sync_state() if resident is not None else db.session.get(SyncState, current_user.id)
 
 
 @bp.before_request

@@ -27,6 +27,7 @@ from wallet.extensions import db
 from wallet.live import wakeups
 from wallet.models.bill import Bill, BillDocument, BillEvent, BillSummary
 from wallet.models.collection import SyncState
+from wallet.services import bill_summary
 from wallet.services.bill_queries import claimable_left
 
 STATUS_COLUMNS = ("issuance", "reimbursement", "reimbursed_amount", "status_json", "version", "updated_at")
@@ -169,6 +170,13 @@ def summary_kept_up(resident_ids: Iterable[int], *where: ColumnElement[bool]) ->
     )
     db.session.execute(stmt, changes)
     db.session.execute(delete(BillSummary).where(BillSummary.resident_id.in_(ids), BillSummary.bills == 0))
+    # The filter choices can only change where a year, type or province appeared or went among the bills written.
+    bill_summary.keep_facets(sorted({g[0] for g in _facet_parts(before) ^ _facet_parts(after)}))
+
+
+def _facet_parts(tallies: dict[tuple[Any, ...], list[int]]) -> set[tuple[Any, ...]]:
+    """Each group's resident and the parts of it the filter choices show (year, type and its name, province)."""
+    return {group[:5] for group in tallies}
 
 
 def _tallies(where: Iterable[ColumnElement[bool]]) -> dict[tuple[Any, ...], list[int]]:

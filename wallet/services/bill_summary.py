@@ -9,14 +9,16 @@ kept rows in the database instead, for any filter without search text.
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import String, bindparam, cast, func, literal, select, union_all
+from sqlalchemy import String, bindparam, cast, func, literal, select, union_all, update
 
 from common.regions import PROVINCE_NAMES
 from wallet.extensions import db
 from wallet.models.bill import BillSummary
+from wallet.models.collection import SyncState
 from wallet.services.bill_queries import ISSUANCE_STATUSES, REIMBURSABLE, STATUS_FILTERS, BillFilter
 
 # The table's columns, not the mapped class: these reads build no objects, and a statement of
@@ -55,9 +57,10 @@ def totals_statement(names: tuple[str, ...], status: str | None) -> Any:
     return select(func.coalesce(func.sum(count), 0), func.coalesce(func.sum(amount), 0)).where(*conditions)
 
 
-def facets(resident_id: int) -> dict[str, list[tuple[str, str]]]:
-    """The filter choices that exist among the resident's bills, in one statement."""
-    rows = db.session.execute(FACETS, {"resident_id": resident_id}).all()
+def facets(resident_id: int, sync: SyncState | None = None) -> dict[str, list[tuple[str, str]]]:
+    """The filter choices that exist among the resident's bills: as kept in their sync state by the
+    last writer of their bills, or (before any writer kept them) read in one statement."""
+    rows = json.loads(sync.facets) if sync is not None and sync.facets is not None else facet_rows(resident_id)
     years = sorted((int(v) for k, v, _ in rows if k == "year"), reverse=True)
     types = sorted(((v, n) for k, v, n in rows if k == "type"), key=lambda t: (t[1], t[0]))
     provinces = sorted(v for k, v, _ in rows if k == "province")
@@ -67,6 +70,20 @@ def facets(resident_id: int) -> dict[str, list[tuple[str, str]]]:
         "provinces": [(p, PROVINCE_NAMES.get(p, p)) for p in provinces],
         "statuses": list(STATUS_FILTERS.items()),
     }
+
+
+def facet_rows(resident_id: int) -> list[list[str]]:
+    """(kind, value, label) of each filter choice, read from the summary."""
+    return [list(row) for row in db.session.execute(FACETS, {"resident_id": resident_id})]
+
+
+def keep_facets(resident_ids: list[int]) -> None:
+    """Keep the residents' filter choices in their sync states, in the caller's transaction (the one that
+    changed their summary): every freshly made list page shows them, and reading three ``DISTINCT``s of a
+    few hundred groups cost a tenth of such a page."""
+    for resident_id in resident_ids:
+        kept = json.dumps(facet_rows(resident_id), ensure_ascii=False, separators=(",", ":"))
+        db.session.execute(update(SyncState).where(SyncState.resident_id == resident_id).values(facets=kept))
 
 
 def _distinct(kind: str, value: Any, label: Any) -> Any:

@@ -190,3 +190,26 @@ def test_a_freshly_made_list_reads_as_much_with_open_authorizations_as_without(
     html, *held = statements()
     assert "已授权" in card_of(html, newest_bill(wallet_app, rid))
     assert len(held) == len(without), held
+
+
+def test_a_freshly_made_list_reads_four_statements(client, wallet_app, rid, monkeypatch):
+    """The resident with their sync state (which keeps the unread count and the filter choices), the
+    page of bills, its totals and its cards' authorizations: no count of notifications, no ``DISTINCT``."""
+    monkeypatch.setitem(wallet_app.extensions, EXTENSION, ListCache(0))
+    client.get("/")  # the welcome message after login is shown once
+    with wallet_app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        html = client.get("/").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert 'name="year"' in html and "bill-card" in html
+    reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 4, seen
+    assert not any("FROM notifications" in s or "DISTINCT" in s.upper() for s in seen), seen

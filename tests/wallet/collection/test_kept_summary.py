@@ -12,8 +12,8 @@ from fiscal_stub.services.issuing import red_reverse
 from tests.support.network import persona
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
-from wallet.models import Bill, BillSummary
-from wallet.services import bill_store
+from wallet.models import Bill, BillSummary, SyncState
+from wallet.services import bill_store, bill_summary
 from wallet.services.follower import follow_once
 from wallet.services.sync import sync_person
 
@@ -48,6 +48,14 @@ def counted(resident_id: int) -> Counter:
     return Counter({key: tuple(tally) for key, tally in groups.items()})
 
 
+def facets_kept(resident_id: int) -> bool:
+    """The filter choices kept in the sync state are those the summary gives now."""
+    sync = db.session.get(SyncState, resident_id)
+    assert sync is not None and sync.facets is not None
+    db.session.refresh(sync)
+    return bill_summary.facets(resident_id, sync) == bill_summary.facets(resident_id)
+
+
 def drain(fiscal_client) -> None:
     while follow_once(fiscal_client, resident_for_id_number):
         pass
@@ -58,6 +66,7 @@ def test_the_kept_summary_follows_syncs_the_feed_and_red_reversals(wallet_app, n
         sync_person(resident_id, persona("p1").id_number, fiscal_client)
         first = kept(resident_id)
         assert first and first == counted(resident_id)
+        assert facets_kept(resident_id)
 
         bill = db.session.scalars(
             select(Bill).where(
@@ -83,6 +92,7 @@ def test_the_kept_summary_follows_syncs_the_feed_and_red_reversals(wallet_app, n
         issued = network.issue("p1", amount=4321)
         drain(fiscal_client)
         assert kept(resident_id) == counted(resident_id)
+        assert facets_kept(resident_id)
 
         with network.app.app_context():
             red_reverse(fiscal_db.session, issued["code"], issued["number"], "金额有误", utcnow())
@@ -92,6 +102,7 @@ def test_the_kept_summary_follows_syncs_the_feed_and_red_reversals(wallet_app, n
         after = kept(resident_id)
         assert after != first
         assert after == counted(resident_id)
+        assert facets_kept(resident_id)
         assert sum(bills for bills, *_ in after.values()) == sum(bills for bills, *_ in first.values()) + 2
 
 
