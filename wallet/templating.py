@@ -60,6 +60,9 @@ def masked_id(id_number: str) -> Markup:
     return token(mask_id_number(id_number))
 
 
+PLAIN = (str, int)  # values whose text is the whole of what they put in a URL
+
+
 def kept_url_for(app: Flask) -> Callable[..., str]:
     """Templates' ``url_for`` with each plain URL (no ``_external``, ``_anchor`` and the like) built once per
     process for the path the app is mounted at: every page's frame builds about fifteen of them (style
@@ -71,10 +74,8 @@ def kept_url_for(app: Flask) -> Callable[..., str]:
         return app.url_for(endpoint, **dict(values))
 
     def url_for(endpoint: str, **values: Any) -> str:
-        if (
+        if (values and not all(name[0] != "_" and type(v) in PLAIN for name, v in values.items())) or (
             not has_request_context()
-            or any(name.startswith("_") for name in values)
-            or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in values.values())
         ):
             return app.url_for(endpoint, **values)
         return built(request.script_root, request.blueprint, endpoint, tuple(sorted(values.items())))

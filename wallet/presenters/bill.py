@@ -17,7 +17,7 @@ from typing import Any
 
 import segno
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from common.money import capitals, yuan_display
 from common.regions import province_name
@@ -72,6 +72,10 @@ HOLDERS = "holders"  # every authorization of the bill and who accessed it (impl
 DETAIL = frozenset({DOCUMENT, SIGNATURE, TIMELINE, CHIP, HOLDERS})
 STATUS = frozenset({DOCUMENT, TIMELINE, CHIP})
 UNIT_CLAIM = frozenset({DOCUMENT, SIGNATURE})
+
+
+# Built once: a bill's page and its live part read the bill's network events on every view.
+EVENTS_OF_BILL = select(BillEvent).where(BillEvent.bill_id == bindparam("bill_id")).order_by(BillEvent.at, BillEvent.id)
 
 
 class BillView:
@@ -267,9 +271,7 @@ class BillView:
         entries: list[tuple[datetime, str, str]] = [
             (self.issued_local, copy.TIMELINE["issued"], self.doc["issuer"]["name"])
         ]
-        events = db.session.scalars(
-            select(BillEvent).where(BillEvent.bill_id == self.bill.id).order_by(BillEvent.at, BillEvent.id)
-        )
+        events = db.session.scalars(EVENTS_OF_BILL, {"bill_id": self.bill.id})
         for event in events:
             if event.type == "feedback":
                 continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from common.database import rows_changed, write_transaction
 from common.timeutil import utcnow
@@ -119,8 +119,18 @@ def mark_all_read(resident_id: int) -> int:
     return int(changed or 0)
 
 
+# Built once: a bill's page reads its own access history on every view.
+_BILL_ACCESS_HISTORY = (
+    select(AccessEvent)
+    .where(AccessEvent.resident_id == bindparam("resident_id"), AccessEvent.bill_id == bindparam("bill_id"))
+    .order_by(AccessEvent.at.desc(), AccessEvent.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def access_history(resident_id: int, bill_id: int | None = None, limit: int = 200) -> list[AccessEvent]:
-    stmt = select(AccessEvent).where(AccessEvent.resident_id == resident_id)
     if bill_id is not None:
-        stmt = stmt.where(AccessEvent.bill_id == bill_id)
+        params = {"resident_id": resident_id, "bill_id": bill_id, "limit": limit}
+        return list(db.session.scalars(_BILL_ACCESS_HISTORY, params))
+    stmt = select(AccessEvent).where(AccessEvent.resident_id == resident_id)
     return list(db.session.scalars(stmt.order_by(AccessEvent.at.desc(), AccessEvent.id.desc()).limit(limit)))

@@ -57,14 +57,18 @@ def authorizations_of(resident_id: int, limit: int = 100) -> list[Claim]:
     )
 
 
-def for_bill(resident_id: int, bill_id: int) -> list[Claim]:
-    return list(
-        db.session.scalars(
-            select(Claim)
-            .where(Claim.resident_id == resident_id, Claim.bill_id == bill_id, Claim.source == "account")
-            .order_by(Claim.created_at.desc(), Claim.id.desc())
-        )
+# Built once, as the bill's page reads it on every view.
+_FOR_BILL = (
+    select(Claim)
+    .where(
+        Claim.resident_id == bindparam("resident_id"), Claim.bill_id == bindparam("bill_id"), Claim.source == "account"
     )
+    .order_by(Claim.created_at.desc(), Claim.id.desc())
+)
+
+
+def for_bill(resident_id: int, bill_id: int) -> list[Claim]:
+    return list(db.session.scalars(_FOR_BILL, {"resident_id": resident_id, "bill_id": bill_id}))
 
 
 def authorization_of(resident_id: int, claim_id: int) -> Claim | None:

@@ -164,7 +164,11 @@ def totals(resident_id: int, f: BillFilter) -> tuple[int, int]:
 def owned_bill(resident_id: int, bill_id: int, with_document: bool = False) -> Bill | None:
     """The bill only if it is this resident's: the one place detail pages fetch from.
     ``with_document``: its signed document joined in the same statement (a page that shows it)."""
-    stmt = select(Bill).where(Bill.id == bill_id, Bill.resident_id == resident_id)
-    if with_document:
-        stmt = stmt.options(joinedload(Bill.document))
-    return db.session.scalar(stmt)
+    return db.session.scalar(
+        _OWNED_WITH_DOCUMENT if with_document else _OWNED, {"id": bill_id, "resident_id": resident_id}
+    )
+
+
+# Built once: every view of a bill's page (and its parts) reads one of them.
+_OWNED = select(Bill).where(Bill.id == bindparam("id"), Bill.resident_id == bindparam("resident_id"))
+_OWNED_WITH_DOCUMENT = _OWNED.options(joinedload(Bill.document))
