@@ -22,6 +22,7 @@ import requests
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from common.database import write_transaction
 from common.timeutil import utcnow
 from tests.conftest import csrf_token_of
 from tests.identity_stub.pages import redirect_target, through_stub
@@ -112,6 +113,7 @@ def bill_row(wallet_app, bill_id: int) -> Bill:
 def age(wallet_app, auth_id: int, **fields: Any) -> None:
     """Move an authorization's deadlines into the past (``expires_at``, ``lock_expires_at``)."""
     with wallet_app.app_context():
+        write_transaction(db.session)  # as the wallet's writers: other writers (a stream server's sweep) wait
         auth = db.session.get(Claim, auth_id)
         for name in fields:
             setattr(auth, name, utcnow() - timedelta(seconds=fields[name]))
