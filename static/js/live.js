@@ -70,6 +70,13 @@
     document.body.addEventListener("billsChanged", () => {
       if (!document.querySelector("[data-live-badge]")) htmx.trigger(document.body, "liveBadge");
     });
+    // A bill list the resident scrolled through is refreshed whole, not cut back to its first
+    // page: the refresh says how many bills the list shows (wallet/resident/bills.py).
+    document.body.addEventListener("htmx:configRequest", (event) => {
+      const trigger = event.detail.triggeringEvent;
+      if (event.detail.elt.id !== "bill-results" || !trigger || trigger.type !== "billsChanged") return;
+      event.detail.parameters.shown = event.detail.elt.querySelectorAll(".bill-card").length;
+    });
   }
 
   htmx.onLoad((root) => {

@@ -33,6 +33,16 @@ LIST = "wallet/bills/list.html"
 # the notice of bills that failed verification (a sync ending while the list is open changes both).
 MORE_ROWS = ("rows",)
 FRESH_RESULTS = ("results", "filter_fields", "unverified")
+# A live refresh of a list the resident scrolled through keeps as many bills as it showed (the page
+# says how many, see static/js/live.js), up to this many; a refresh never shrinks it back to one page.
+REFRESH_MOST = 200
+
+
+def refreshed_size() -> int:
+    """How many bills fresh results show: one page, or as many as the refreshed list held."""
+    shown = request.args.get("shown", type=int) or 0
+    pages = -(-min(max(shown, 0), REFRESH_MOST) // bill_queries.PAGE_SIZE)
+    return max(pages, 1) * bill_queries.PAGE_SIZE
 
 
 def render_bill_list() -> Response:
@@ -41,14 +51,17 @@ def render_bill_list() -> Response:
     flt = parse_filter()
     after = request.args.get("cursor") or None
     blocks = () if not wants_fragment() else MORE_ROWS if after else FRESH_RESULTS
-    response = make_response(bill_list_html(blocks, resident, flt, after))
+    size = refreshed_size() if blocks == FRESH_RESULTS else bill_queries.PAGE_SIZE
+    response = make_response(bill_list_html(blocks, resident, flt, after, size))
     response.vary.add("HX-Request")
     if blocks == FRESH_RESULTS:
         response.headers["HX-Replace-Url"] = url_for("resident.home", **flt.as_args())
     return response
 
 
-def bill_list_html(blocks: tuple[str, ...], resident: Resident, flt: bill_queries.BillFilter, after: str | None) -> str:
+def bill_list_html(
+    blocks: tuple[str, ...], resident: Resident, flt: bill_queries.BillFilter, after: str | None, size: int
+) -> str:
     """The list page (or its ``blocks``) rendered for the resident, reused until their bills change
     (see list_cache). A page with a message waiting to be flashed is made afresh and not kept.
     """
@@ -58,11 +71,11 @@ def bill_list_html(blocks: tuple[str, ...], resident: Resident, flt: bill_querie
     key = (
         None
         if session.get("_flashes")
-        else sequence_key("bills", resident, sync, resident.name_enc, blocks, flt, after, *shown)
+        else sequence_key("bills", resident, sync, resident.name_enc, blocks, flt, after, size, *shown)
     )
 
     def render() -> tuple[str, datetime | None]:
-        context, changes_at = bill_list_context(resident, sync, flt, after)
+        context, changes_at = bill_list_context(resident, sync, flt, after, size)
         # Filter choices swapped in beside fresh results replace the page's own out of band.
         html = render_with_csrf_slot(LIST, blocks, active_tab="bills", oob=blocks == FRESH_RESULTS, **context)
         return html, changes_at
@@ -71,11 +84,11 @@ def bill_list_html(blocks: tuple[str, ...], resident: Resident, flt: bill_querie
 
 
 def bill_list_context(
-    resident: Resident, sync: SyncState | None, flt: bill_queries.BillFilter, after: str | None
+    resident: Resident, sync: SyncState | None, flt: bill_queries.BillFilter, after: str | None, size: int
 ) -> tuple[dict[str, object], datetime | None]:
     """What the list shows, and when it will change by the clock alone (None: only by a change)."""
     resident_id = resident.id
-    bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after)
+    bills, next_cursor = bill_queries.page_of_bills(resident_id, flt, after, size)
     count, amount = bill_queries.totals(resident_id, flt) if flt.q else bill_summary.totals(resident_id, flt)
     held = authorization_queries.open_by_bill(resident_id, [b.id for b in bills], lean=True)
     views = [BillView(b, holds=held) for b in bills]

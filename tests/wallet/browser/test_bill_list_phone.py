@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
 from common.money import yuan_display
@@ -50,6 +51,19 @@ def shown_links(page: Page) -> list[str]:
     )
 
 
+def reveal_more(page: Page) -> None:
+    """Scroll to 加载更多 as a person does; a live refresh landing meanwhile (the feed still
+    arriving) swaps the row for its refreshed twin, so the scroll is made again on that one."""
+    for _ in range(5):
+        try:
+            page.locator(".load-more").scroll_into_view_if_needed()
+            return
+        except PlaywrightError as error:
+            if "not attached" not in str(error):
+                raise
+    raise AssertionError("加载更多 kept being replaced")
+
+
 def expect_totals(page: Page, amount: str) -> None:
     totals = page.get_by_test_id("totals")
     expect(totals).to_have_count(1)
@@ -65,7 +79,7 @@ def test_infinite_scroll_appends_every_bill_once_and_keeps_totals(
     expected, amount = listed_in_order(wallet_app)
     expect(cards(page)).to_have_count(20)
     for loaded in (40, 60, 65):
-        page.locator(".load-more").scroll_into_view_if_needed()
+        reveal_more(page)
         expect(cards(page)).to_have_count(loaded)
         expect_totals(page, amount)
     assert shown_links(page) == expected

@@ -20,6 +20,7 @@ from wallet.identity import seal
 from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Bill, Claim, Resident, SyncState
 from wallet.models.resident import NAME_PURPOSE
+from wallet.resident.bills import REFRESH_MOST
 from wallet.resident.list_cache import EXTENSION, ListCache
 from wallet.services import activity
 from wallet.services.bill_store import bump_change_seq, summary_kept_up
@@ -213,3 +214,31 @@ def test_a_freshly_made_list_reads_four_statements(client, wallet_app, rid, monk
     reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) == 4, seen
     assert not any("FROM notifications" in s or "DISTINCT" in s.upper() for s in seen), seen
+
+
+@pytest.fixture
+def many(network) -> int:
+    """p1 holds 65 bills: more than three pages of the list."""
+    for i in range(65 - network.payer_bill_count("p1")):
+        network.issue("p1", amount=500 + i)
+    return 65
+
+
+def next_cursor_of(html: str) -> str:
+    found = re.search(r'hx-get="/\?cursor=([^"&]+)', html)
+    assert found, "the page offers 加载更多"
+    return found.group(1)
+
+
+def test_a_refresh_of_a_scrolled_list_shows_as_many_bills_as_it_held(many, rid, client):
+    """Fresh results say how many bills the page showed: that many in whole pages, at most REFRESH_MOST."""
+    fresh = {"HX-Request": "true"}
+    for shown, cards in ((None, 20), (0, 20), (20, 20), (21, 40), (40, 40), (45, 60), (-3, 20), (10_000, many)):
+        query = "" if shown is None else f"?shown={shown}"
+        html = client.get(f"/{query}", headers=fresh).get_data(as_text=True)
+        assert html.count('<li class="bill-card">') == cards, (shown, cards)
+    assert REFRESH_MOST < 10_000
+    page = client.get("/?shown=40").get_data(as_text=True)
+    assert page.count('<li class="bill-card">') == 20, "a whole page (not a refresh) starts at one page"
+    rows = client.get("/?shown=40&cursor=" + next_cursor_of(page), headers=fresh).get_data(as_text=True)
+    assert rows.count('<li class="bill-card">') == 20, "加载更多 brings one page whatever the refresh showed"
