@@ -78,7 +78,7 @@ def kept_url_for(app: Flask) -> Callable[..., str]:
             not has_request_context()
         ):
             return app.url_for(endpoint, **values)
-        return built(request.script_root, request.blueprint, endpoint, tuple(sorted(values.items())))
+        return built(request.script_root, request.blueprint, endpoint, tuple(values.items()))
 
     return url_for
 

@@ -93,13 +93,18 @@ class Hub:
         self._dirty.set()
 
     def _note(self, resident_id: int, seq: int) -> int:
-        """Keep the newest sequence seen (reads may finish out of order) and wake the resident's streams."""
-        newest = max(seq, self.latest.get(resident_id, seq))
-        if resident_id in self.watches and newest != self.latest.get(resident_id):
-            self.latest[resident_id] = newest
+        """Keep the sequence just read and wake the resident's streams when it differs from the last one.
+
+        Whatever was read last is kept, even a lower number: a resident's row can start again at
+        zero (an account closed and another opened under the same id, a restored database), and
+        a kept maximum would then hold back every change until the new count passed it. A read
+        that finishes out of order costs at most one extra re-fetch on the page.
+        """
+        if resident_id in self.watches and seq != self.latest.get(resident_id):
+            self.latest[resident_id] = seq
             for watch in self.watches[resident_id]:
                 watch.woken.set()
-        return newest
+        return seq
 
     def _read(self, resident_ids: list[int]) -> dict[int, int]:
         found: dict[int, int] = {}

@@ -172,3 +172,15 @@ def test_with_redis_a_change_made_once_reaches_the_streams_of_two_stream_servers
         seen = [first.next_event(), second.next_event()]
     after = seq_now(wallet_app)
     assert seen == [{"id": str(after), "event": "billsChanged", "data": str(after)}] * 2
+
+
+def test_a_sequence_that_starts_again_lower_still_wakes_its_streams(wallet_app):
+    """A resident id reused after an account was closed starts its sequence at zero again."""
+    server = hub.Hub(wallet_app)
+    watch = server.open(7)
+    assert server._note(7, 40) == 40 and watch.woken.is_set()
+    watch.woken.clear()
+    assert server._note(7, 3) == 3 and watch.woken.is_set(), "the new account's sequence is followed"
+    watch.woken.clear()
+    assert server._note(7, 3) == 3 and not watch.woken.is_set(), "an unchanged sequence wakes nobody"
+    assert server._note(7, 4) == 4 and watch.woken.is_set()
