@@ -50,12 +50,13 @@ def _encode(body: dict[str, Any]) -> bytes:
     return canonical_json(body)
 
 
-def canonical(entry: AuditEntry) -> bytes:
+def canonical(entry: Any) -> bytes:
+    """The bytes an entry's hash covers; ``entry`` is a stored row or the values about to be appended."""
     body = _body(entry.id, entry.at, entry.actor_kind, entry.actor_id, entry.action, entry.subject, entry.prev_hash)
     return _encode({**body, "detail": entry.detail or {}})
 
 
-def digest(entry: AuditEntry) -> str:
+def digest(entry: Any) -> str:
     return hashlib.sha256(canonical(entry)).hexdigest()
 
 

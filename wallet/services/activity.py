@@ -29,7 +29,7 @@ def notify(resident_id: int, kind: str, title: str, body: str, bill_id: int | No
     db.session.add(
         Notification(resident_id=resident_id, kind=kind, title=title, body=body[:300], bill_id=bill_id, at=utcnow())
     )
-    bump_change_seq(resident_id, unread=SyncState.unread_notifications + 1)
+    bump_change_seq(resident_id, unread="notice")
 
 
 def tell(
@@ -114,7 +114,7 @@ def mark_all_read(resident_id: int) -> int:
         )
     )
     if changed:
-        bump_change_seq(resident_id, unread=0)
+        bump_change_seq(resident_id, unread="all_read")
     db.session.commit()
     return int(changed or 0)
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from common.database import write_transaction
 from common.timeutil import utcnow
@@ -123,15 +123,17 @@ def call(
         raise Refusal(exc.code, exc.message or "全国财政电子票据网络拒绝了本次操作，请刷新后重试。", 409) from exc
 
 
+# Built once: every lock, release and reimbursement mirrors the bill's status.
+_COPIES = select(Bill.id, Bill.resident_id).where(Bill.code == bindparam("code"), Bill.number == bindparam("number"))
+
+
 def mirror(served: dict[str, Any], told: int | None = None) -> None:
     """Apply a bill's status as the network just served it to every copy, nudging the wallets' owners.
 
     ``told`` is the resident the caller notifies in this transaction: that notification bumps
     their change sequence already, so they are not bumped (and woken) a second time for it.
     """
-    rows = db.session.execute(
-        select(Bill.id, Bill.resident_id).where(Bill.code == served["code"], Bill.number == served["number"])
-    ).all()
+    rows = db.session.execute(_COPIES, {"code": served["code"], "number": served["number"]}).all()
     for bill_id, resident_id in rows:
         if bill_store.apply_status(bill_id, served["status"], int(served["version"])) and resident_id != told:
             activity.announce(resident_id)

@@ -122,3 +122,26 @@ def test_an_older_or_equal_status_leaves_the_summary_alone(wallet_app, network, 
         db.session.commit()
         assert kept(resident_id) != before
         assert kept(resident_id) == counted(resident_id)
+
+
+def test_a_status_and_a_bump_written_as_rows_reach_the_objects_the_request_holds(
+    wallet_app, network, resident_id, fiscal_client
+):
+    """The writers run statements built once, not ORM updates: a bill or sync state already loaded
+    in the same session must still read what was written, not what it held before."""
+    with wallet_app.app_context():
+        sync_person(resident_id, persona("p1").id_number, fiscal_client)
+        bill = db.session.scalars(
+            select(Bill).where(Bill.resident_id == resident_id, Bill.reimbursement == "unreimbursed", Bill.total > 0)
+        ).first()
+        sync = db.session.get(SyncState, resident_id)
+        assert bill is not None and sync is not None
+        seq, unread = sync.change_seq, sync.unread_notifications
+        paid = {"issuance": "normal", "reimbursement": "reimbursed", "reimbursed_amount": bill.total}
+        assert bill_store.apply_status(bill.id, paid, bill.version + 1)
+        bill_store.bump_change_seq(resident_id, unread="notice")
+        assert (bill.reimbursement, bill.reimbursed_amount) == ("reimbursed", bill.total)
+        assert (sync.change_seq, sync.unread_notifications) == (seq + 1, unread + 1)
+        bill_store.bump_change_seq(resident_id, unread="all_read")
+        assert (sync.change_seq, sync.unread_notifications) == (seq + 2, 0)
+        db.session.commit()

@@ -1,0 +1,88 @@
+"""A bill's document parts are rendered once per process, and only ever for the very document they show."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+from flask import template_rendered
+from sqlalchemy import select
+
+from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.support.network import persona
+from tests.wallet.auth.flows import log_in
+from tests.wallet.presenters.test_bill_view import stored_bill  # noqa: F401  (fixture)
+from wallet.extensions import db
+from wallet.identity_lookup import resident_for_id_number
+from wallet.models import Bill
+from wallet.presenters.bill import DETAIL, BillView
+from wallet.presenters.document_parts import document_part
+from wallet.services import bill_store
+from wallet.services.sync import sync_person
+
+PART = "wallet/bills/_document.html"
+CHIP = re.compile(r'data-testid="status-chip">([^<]+)<')
+
+
+def renders_of(app, action) -> list[str]:
+    """The templates rendered while ``action`` runs."""
+    seen: list[str] = []
+
+    def note(sender, template, context, **extra):
+        seen.append(template.name)
+
+    with template_rendered.connected_to(note, app):
+        action()
+    return seen
+
+
+def test_a_documents_part_is_rendered_once_and_shows_the_document(stored_bill, wallet_app):  # noqa: F811
+    view = BillView(stored_bill, parts=DETAIL)
+    first: list[str] = []
+    rendered = renders_of(wallet_app, lambda: first.append(document_part(PART, view)))
+    assert PART in rendered
+    again = BillView(stored_bill, parts=DETAIL)  # another view of the same bill, as the next request makes
+    second: list[str] = []
+    assert renders_of(wallet_app, lambda: second.append(document_part(PART, again))) == []
+    assert first == second
+    assert view.items[0]["name"] in first[0] and stored_bill.code in first[0]
+
+
+def test_another_document_under_the_same_code_and_number_gets_its_own_part(stored_bill, wallet_app):  # noqa: F811
+    view = BillView(stored_bill, parts=DETAIL)
+    shown = document_part(PART, view)
+    other = BillView(stored_bill, parts=DETAIL)
+    other.doc = copy.deepcopy(view.doc)
+    other.doc["items"][0]["name"] = "另一份文件的项目"
+    other.canonical = json.dumps(other.doc, ensure_ascii=False, sort_keys=True).encode()
+    assert "另一份文件的项目" in document_part(PART, other)
+    assert "另一份文件的项目" not in shown
+
+
+def document_shown(html: str) -> str:
+    """The bill page's document part: from its fields' heading to the signature's."""
+    return html.split('id="h-fields"')[1].split('id="h-sig"')[0]
+
+
+def test_a_new_status_is_shown_while_the_document_part_stays_kept(
+    client, wallet_app, network, fiscal_client, seeded_idp
+):  # noqa: F811
+    log_in(client, "p1")
+    with wallet_app.app_context():
+        rid = resident_for_id_number(persona("p1").id_number)
+        sync_person(rid, persona("p1").id_number, fiscal_client)
+        bill = db.session.scalars(
+            select(Bill).where(Bill.resident_id == rid, Bill.reimbursement == "unreimbursed", Bill.total > 0)
+        ).first()
+        assert bill is not None
+        bill_id, version, total = bill.id, bill.version, bill.total
+    before = client.get(f"/bills/{bill_id}").get_data(as_text=True)
+    assert CHIP.search(before)[1] == "可报销"
+    with wallet_app.app_context():
+        reimbursed = {"issuance": "normal", "reimbursement": "reimbursed", "reimbursed_amount": total}
+        assert bill_store.apply_status(bill_id, reimbursed, version + 1)
+        db.session.commit()
+    after = client.get(f"/bills/{bill_id}").get_data(as_text=True)
+    assert CHIP.search(after)[1] == "已报销", "the status is made afresh on every view"
+    assert document_shown(after) == document_shown(before), "the document's part is the same, kept"

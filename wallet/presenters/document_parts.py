@@ -1,0 +1,42 @@
+"""The parts of a bill's page made from its signed document alone, rendered once per process.
+
+A stored bill's document (payer, issuer, items, medical details) never changes: it is written
+once, and what does change — the status, the authorizations, the timeline — lives in other
+columns and other parts of the page. So these parts come out the same on every view of the
+bill, by the resident or by a unit, and a process renders each once (the items table and the
+fields around it were about a fifth of a bill's page). A part must show nothing but the
+document: no status, no user, no token.
+
+Each process keeps its own parts in a bounded LRU, sized by the characters kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import Any
+
+from cachetools import LRUCache
+from flask import render_template
+from markupsafe import Markup
+
+# About 8 MB of text per process; a bill's parts are typically 2–10 thousand characters.
+KEPT_CHARACTERS = 4_000_000
+
+_kept: LRUCache[tuple[str, bytes], Markup] = LRUCache(maxsize=KEPT_CHARACTERS, getsizeof=len)
+_lock = threading.Lock()
+
+
+def document_part(template: str, bill: Any) -> Markup:
+    """``template`` rendered for ``bill`` (a presenter of a stored bill), once per process.
+
+    Keyed by the signed document's own bytes (their digest), not by code and number: what is kept
+    is then what this very document shows, whatever else holds the same code and number."""
+    key = (template, hashlib.blake2b(bill.canonical, digest_size=16).digest())
+    with _lock:
+        html = _kept.get(key)
+    if html is None:
+        html = Markup(render_template(template, bill=bill))
+        with _lock:
+            _kept[key] = html
+    return html
