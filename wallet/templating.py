@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from common.money import yuan_display
 from common.timeutil import to_local
 from wallet.identity import mask_id_number, mask_name
-from wallet.presenters.document_parts import document_part
+from wallet.presenters.kept_parts import bill_card, document_part
 
 
 def token(value: object) -> Markup:
@@ -87,6 +87,7 @@ def kept_url_for(app: Flask) -> Callable[..., str]:
 def register_filters(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = kept_url_for(app)
     app.jinja_env.globals["document_part"] = document_part
+    app.jinja_env.globals["bill_card"] = bill_card
     app.add_template_filter(yuan_token, "yuan_display")
     app.add_template_filter(local_datetime, "local_datetime")
     app.add_template_filter(local_date, "local_date")

@@ -1,4 +1,5 @@
-"""A bill's document parts are rendered once per process, and only ever for the very document they show."""
+"""What the bill pages keep per process — a bill's document parts, the list's cards — is rendered once,
+and only ever shown for the very bill and status it was made from."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import copy
 import json
 import re
 
+import pytest
 from flask import template_rendered
+from jinja2 import Template
 from sqlalchemy import select
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
@@ -16,12 +19,16 @@ from tests.wallet.presenters.test_bill_view import stored_bill  # noqa: F401  (f
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Bill
+from wallet.presenters import kept_parts
 from wallet.presenters.bill import DETAIL, BillView
-from wallet.presenters.document_parts import document_part
+from wallet.presenters.kept_parts import document_part
+from wallet.resident.list_cache import EXTENSION
 from wallet.services import bill_store
 from wallet.services.sync import sync_person
 
 PART = "wallet/bills/_document.html"
+CARD_LINK = re.compile(r'<li class="bill-card">\s*<a href="/bills/(\d+)"')
+CARDS = re.compile(r'<li class="bill-card">.*?</li>', re.S)
 CHIP = re.compile(r'data-testid="status-chip">([^<]+)<')
 
 
@@ -86,3 +93,76 @@ def test_a_new_status_is_shown_while_the_document_part_stays_kept(
     after = client.get(f"/bills/{bill_id}").get_data(as_text=True)
     assert CHIP.search(after)[1] == "已报销", "the status is made afresh on every view"
     assert document_shown(after) == document_shown(before), "the document's part is the same, kept"
+
+
+@pytest.fixture
+def card_renders(monkeypatch) -> list[str]:
+    """Each list card rendered (not taken from what a process kept), by the bill's issuer."""
+    seen: list[str] = []
+    render = Template.render
+
+    def counted(self, *args, **kwargs):
+        if self.name == kept_parts.CARD:
+            seen.append(kwargs["bill"].issuer_name)
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(Template, "render", counted)
+    return seen
+
+
+def test_a_list_made_afresh_renders_only_the_card_whose_bill_changed(
+    client,
+    wallet_app,
+    network,
+    fiscal_client,
+    seeded_idp,
+    card_renders,  # noqa: F811
+):
+    log_in(client, "p1")
+    with wallet_app.app_context():
+        rid = resident_for_id_number(persona("p1").id_number)
+        sync_person(rid, persona("p1").id_number, fiscal_client)
+    first = client.get("/").get_data(as_text=True)
+    shown = CARD_LINK.findall(first)
+    assert len(card_renders) == len(shown) > 1
+    wallet_app.extensions[EXTENSION].clear()  # the page itself made afresh, as after any change
+    card_renders.clear()
+    assert CARDS.findall(client.get("/").get_data(as_text=True)) == CARDS.findall(first)
+    assert card_renders == [], "every card was kept"
+    with wallet_app.app_context():
+        bill = db.session.scalars(
+            select(Bill).where(Bill.id.in_([int(i) for i in shown]), Bill.reimbursement == "unreimbursed")
+        ).first()
+        assert bill is not None
+        paid = {"issuance": "normal", "reimbursement": "reimbursed", "reimbursed_amount": bill.total}
+        assert bill_store.apply_status(bill.id, paid, bill.version + 1)
+        bill_store.bump_change_seq(rid)
+        db.session.commit()
+        issuer = bill.issuer_name
+    after = client.get("/").get_data(as_text=True)
+    assert card_renders == [issuer], "only the changed bill's card is made again"
+    card = after.split(f'href="/bills/{bill.id}"')[1].split("</li>")[0]
+    assert "已报销" in card
+
+
+def test_a_row_id_used_again_never_brings_back_another_bills_card(stored_bill, wallet_app):  # noqa: F811
+    view = BillView(stored_bill, holds={})
+    kept = kept_parts.bill_card(view, "/bills/")
+    other = Bill(
+        id=stored_bill.id,
+        resident_id=stored_bill.resident_id + 1,
+        code="15010126",
+        number="0000000001",
+        version=stored_bill.version,
+        type_key=stored_bill.type_key,
+        type_name=stored_bill.type_name,
+        issuer_name="另一家医院",
+        province="15",
+        issued_at=stored_bill.issued_at,
+        total=stored_bill.total,
+        issuance=stored_bill.issuance,
+        reimbursement=stored_bill.reimbursement,
+        reimbursed_amount=0,
+    )
+    card = kept_parts.bill_card(BillView(other, holds={}), "/bills/")
+    assert "另一家医院" in card and "另一家医院" not in kept

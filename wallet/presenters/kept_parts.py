@@ -1,5 +1,6 @@
-"""The parts of a bill's page made from its signed document alone, rendered once per process.
+"""Parts of the bill pages that come out the same on every view, rendered once per process.
 
+**A bill's document parts.**
 A stored bill's document (payer, issuer, items, medical details) never changes: it is written
 once, and what does change — the status, the authorizations, the timeline — lives in other
 columns and other parts of the page. So these parts come out the same on every view of the
@@ -7,7 +8,12 @@ bill, by the resident or by a unit, and a process renders each once (the items t
 fields around it were about a fifth of a bill's page). A part must show nothing but the
 document: no status, no user, no token.
 
-Each process keeps its own parts in a bounded LRU, sized by the characters kept.
+**A bill's card on the list.** It shows the document's fields and the one status chip, and
+links to the bill's page, so it is the same for as long as the bill's id, its status version
+(the network numbers each status of a bill) and its chip are: kept under those, a list made
+afresh after a change renders only the cards that changed.
+
+Each process keeps its own parts in bounded LRUs, sized by the characters kept.
 """
 
 from __future__ import annotations
@@ -17,13 +23,15 @@ import threading
 from typing import Any
 
 from cachetools import LRUCache
-from flask import render_template
+from flask import current_app, render_template
 from markupsafe import Markup
 
 # About 8 MB of text per process; a bill's parts are typically 2–10 thousand characters.
 KEPT_CHARACTERS = 4_000_000
 
 _kept: LRUCache[tuple[str, bytes], Markup] = LRUCache(maxsize=KEPT_CHARACTERS, getsizeof=len)
+_cards: LRUCache[tuple[Any, ...], Markup] = LRUCache(maxsize=KEPT_CHARACTERS, getsizeof=len)
+CARD = "wallet/bills/_card.html"
 _lock = threading.Lock()
 
 
@@ -39,4 +47,20 @@ def document_part(template: str, bill: Any) -> Markup:
         html = Markup(render_template(template, bill=bill))
         with _lock:
             _kept[key] = html
+    return html
+
+
+def bill_card(bill: Any, href: str) -> Markup:
+    """The list card of ``bill`` (a list's presenter), linking to ``href`` followed by its id.
+
+    Code, number and resident are in the key beside the id, so a row id used again after an
+    erasure can never bring back another bill's card."""
+    row = bill.bill
+    key = (row.id, row.resident_id, row.code, row.number, row.version, bill.chip_key, href)
+    with _lock:
+        html = _cards.get(key)
+    if html is None:
+        html = Markup(current_app.jinja_env.get_template(CARD).render(bill=bill, bill_href=href))
+        with _lock:
+            _cards[key] = html
     return html
