@@ -55,13 +55,19 @@ def record_access(auth: Claim, kind: str, amount: int | None = None, detail: str
     )
 
 
+# Built once: a unit's every view of a claim asks it.
+_RECENT_VIEW = (
+    select(AccessEvent.id)
+    .where(
+        AccessEvent.claim_id == bindparam("claim_id"), AccessEvent.kind == "viewed", AccessEvent.at > bindparam("since")
+    )
+    .limit(1)
+)
+
+
 def record_view(auth: Claim) -> None:
     """A unit opened the bill; repeated views within an hour count once."""
-    recent = db.session.scalar(
-        select(AccessEvent.id)
-        .where(AccessEvent.claim_id == auth.id, AccessEvent.kind == "viewed", AccessEvent.at > utcnow() - VIEW_COALESCE)
-        .limit(1)
-    )
+    recent = db.session.scalar(_RECENT_VIEW, {"claim_id": auth.id, "since": utcnow() - VIEW_COALESCE})
     if recent is None:
         record_access(auth, "viewed")
         if auth.resident_id is not None:  # a file claim has no resident whose pages could be open
