@@ -8,10 +8,9 @@ bill, by the resident or by a unit, and a process renders each once (the items t
 fields around it were about a fifth of a bill's page). A part must show nothing but the
 document: no status, no user, no token.
 
-**A bill's card on the list.** It shows the document's fields and the one status chip, and
-links to the bill's page, so it is the same for as long as the bill's id, its status version
-(the network numbers each status of a bill) and its chip are: kept under those, a list made
-afresh after a change renders only the cards that changed.
+**A bill's card on the list.** It is kept under exactly what it shows — the bill's id (its
+link), issuer, type, province, day, amount and status chip — so a list made afresh after a
+change renders only the cards that changed, and a card can never show another bill's text.
 
 Each process keeps its own parts in bounded LRUs, sized by the characters kept.
 """
@@ -51,12 +50,10 @@ def document_part(template: str, bill: Any) -> Markup:
 
 
 def bill_card(bill: Any, href: str) -> Markup:
-    """The list card of ``bill`` (a list's presenter), linking to ``href`` followed by its id.
-
-    Code, number and resident are in the key beside the id, so a row id used again after an
-    erasure can never bring back another bill's card."""
+    """The list card of ``bill`` (a list's presenter), linking to ``href`` followed by its id."""
     row = bill.bill
-    key = (row.id, row.resident_id, row.code, row.number, row.version, bill.chip_key, href)
+    shown = (row.id, row.issuer_name, row.type_key, row.type_name, row.province, row.issued_at, row.total)
+    key = (href, *shown, bill.chip_key)
     with _lock:
         html = _cards.get(key)
     if html is None:

@@ -124,7 +124,7 @@ def test_a_list_made_afresh_renders_only_the_card_whose_bill_changed(
         sync_person(rid, persona("p1").id_number, fiscal_client)
     first = client.get("/").get_data(as_text=True)
     shown = CARD_LINK.findall(first)
-    assert len(card_renders) == len(shown) > 1
+    assert len(shown) > 1
     wallet_app.extensions[EXTENSION].clear()  # the page itself made afresh, as after any change
     card_renders.clear()
     assert CARDS.findall(client.get("/").get_data(as_text=True)) == CARDS.findall(first)
@@ -145,7 +145,7 @@ def test_a_list_made_afresh_renders_only_the_card_whose_bill_changed(
     assert "已报销" in card
 
 
-def test_a_row_id_used_again_never_brings_back_another_bills_card(stored_bill, wallet_app):  # noqa: F811
+def test_a_card_never_shows_another_bills_text_under_the_same_row_id(stored_bill, wallet_app):  # noqa: F811
     view = BillView(stored_bill, holds={})
     kept = kept_parts.bill_card(view, "/bills/")
     other = Bill(
