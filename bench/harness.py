@@ -129,8 +129,11 @@ def gunicorn(module: str, port: int, env: dict[str, str], workers: int = 2) -> I
         "--log-level",
         "warning",
     ]
-    # gunicorn reads gunicorn.conf.py from ROOT (production's settings); its access log stays off here.
-    process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "WEB_ACCESS_LOG": "", **env})
+    # gunicorn reads gunicorn.conf.py from ROOT (production's settings); its access log stays off here,
+    # and its workers are not recycled: a worker replaced mid-run takes its CPU count with it (the
+    # per-request CPU figures read the workers' own) and starts cold.
+    quiet = {"WEB_ACCESS_LOG": "", "WEB_MAX_REQUESTS": "0"}
+    process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **quiet, **env})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
