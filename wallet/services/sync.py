@@ -69,7 +69,7 @@ def sync_person(resident_id: int, id_number: str, client: FiscalClient) -> SyncR
         state.cursor = cursor = page["next_cursor"]
         state.progress = SyncState.progress + len(rows)
         if rows or new_rejects:
-            state.change_seq = SyncState.change_seq + 1
+            bill_store.bump_change_seq(resident_id)  # and wakes the resident's open pages at commit
         db.session.commit()
         result.collected += len(rows)
         result.rejected += len(rejected)
