@@ -10,6 +10,7 @@ back with the change. Statements that bypass the ORM (a bulk ``delete(Claim)``) 
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ForeignKey, Integer, String, event, func, inspect, select
@@ -31,20 +32,21 @@ class UnitClaimCount(Model):
     n: Mapped[int] = mapped_column(Integer, default=0)
 
 
+@cache
+def _add(dialect: str) -> Any:
+    """The upsert that adds to a count, built once per dialect: every flush that moves a claim runs it."""
+    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(UnitClaimCount.__table__)
+    return stmt.on_conflict_do_update(
+        index_elements=["unit_id", "state"], set_={"n": UnitClaimCount.__table__.c.n + stmt.excluded.n}
+    )
+
+
 def apply(connection: Connection, deltas: Deltas) -> None:
     """Add each delta to its (unit, state) row, creating the row on first use (an upsert, so two
     transactions making a unit's first claim in a state do not collide)."""
     changes = [{"unit_id": u, "state": s, "n": n} for (u, s), n in sorted(deltas.items()) if n]
-    if not changes:
-        return
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(UnitClaimCount.__table__)
-    connection.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["unit_id", "state"], set_={"n": UnitClaimCount.__table__.c.n + stmt.excluded.n}
-        ),
-        changes,
-    )
+    if changes:
+        connection.execute(_add(connection.dialect.name), changes)
 
 
 def _state_changes(claim: Claim) -> Deltas:
