@@ -12,11 +12,20 @@
 //
 // Where EventSource is missing, keeps failing, or never delivers its first "ready" (a proxy
 // buffering the stream), the element becomes the 1-second poll of /live instead.
+//
+// No change is lost by a section that was being fetched when it came. A section replaces itself
+// with its answer, and htmx drops what reaches it meanwhile: a change that comes while the section
+// is fetched is queued on the element the answer replaces (or dropped, where the section takes
+// turns with a filter), and the new element listens only once it has settled (some 20 ms later).
+// So the page counts the changes it is told of, each request for a section notes the count it
+// asked at, and a section that settles behind the count asks again (its "liveBehind" trigger).
 (() => {
   "use strict";
 
   const READY_WITHIN_MS = 5000;
   const FAILURES_BEFORE_POLLING = 3;
+  const REFRESHES = new Set(["billsChanged", "liveBehind"]);
+  const LIVE_SECTION = "[hx-trigger*='liveBehind']";
 
   const withSeq = (url, seq) => `${url}?seq=${encodeURIComponent(seq)}`;
 
@@ -67,15 +76,28 @@
   // Once per page, should a swapped-in fragment bring this script again.
   if (!window.liveBadgeWired) {
     window.liveBadgeWired = true;
+    // Counted while the event goes down to <body>, before any section there asks for itself.
+    let told = 0;
+    const askedAt = new Map();
+    document.addEventListener("billsChanged", () => { told += 1; }, true);
     document.body.addEventListener("billsChanged", () => {
       if (!document.querySelector("[data-live-badge]")) htmx.trigger(document.body, "liveBadge");
     });
-    // A bill list the resident scrolled through is refreshed whole, not cut back to its first
-    // page: the refresh says how many bills the list shows (wallet/resident/bills.py).
     document.body.addEventListener("htmx:configRequest", (event) => {
+      const { elt, target } = event.detail;
+      // Any request for a live section: its refresh, or a filter answering with the whole list.
+      if (target && target.id && target.matches(LIVE_SECTION)) askedAt.set(target.id, told);
+      // A bill list the resident scrolled through is refreshed whole, not cut back to its first
+      // page: the refresh says how many bills the list shows (wallet/resident/bills.py).
       const trigger = event.detail.triggeringEvent;
-      if (event.detail.elt.id !== "bill-results" || !trigger || trigger.type !== "billsChanged") return;
-      event.detail.parameters.shown = event.detail.elt.querySelectorAll(".bill-card").length;
+      if (elt.id !== "bill-results" || !trigger || !REFRESHES.has(trigger.type)) return;
+      event.detail.parameters.shown = elt.querySelectorAll(".bill-card").length;
+    });
+    htmx.onLoad((root) => {
+      const asked = askedAt.get(root.id);
+      if (asked === undefined) return;
+      askedAt.delete(root.id);
+      if (asked < told) htmx.trigger(root, "liveBehind");
     });
   }
 

@@ -15,8 +15,10 @@ from wallet.extensions import Model
 class SyncState(Model):
     """One row per resident: where their incremental sync stands and what the page should show.
 
-    ``change_seq`` grows whenever any of the resident's bills changes; open pages poll it
-    to learn of changes without a reload, from whichever process made them.
+    ``change_seq`` grows whenever any of the resident's bills changes, and at each step of a sync
+    the bill list shows (failed, running again, done); open pages follow it to learn of
+    changes without a reload, from whichever process made them. ``progress`` counts the bills the
+    current sync received.
     """
 
     __tablename__ = "sync_states"

@@ -29,10 +29,11 @@ def parse_filter() -> bill_queries.BillFilter:
 
 LIST = "wallet/bills/list.html"
 # The blocks of the list page an htmx request swaps: after a cursor, the next rows (the
-# "加载更多" row asks with one); else fresh results, with the filter choices that follow them and
-# the notice of bills that failed verification (a sync ending while the list is open changes both).
+# "加载更多" row asks with one); else fresh results, with the filter choices that follow them, the
+# notice of bills that failed verification and where the sync stands (a sync moving on or ending
+# while the list is open changes all three, and announces it like a change of a bill).
 MORE_ROWS = ("rows",)
-FRESH_RESULTS = ("results", "filter_fields", "unverified")
+FRESH_RESULTS = ("results", "filter_fields", "unverified", "sync_status")
 # A live refresh of a list the resident scrolled through keeps as many bills as it showed (the page
 # says how many, see static/js/live.js), up to this many; a refresh never shrinks it back to one page.
 REFRESH_MOST = 200
@@ -98,6 +99,8 @@ def bill_list_context(
         # One URL built per page, not one per card: a bill's page is this followed by its id.
         "bill_href": url_for("resident.bill_detail", bill_id=0).removesuffix("0"),
         "next_cursor": next_cursor,
+        # The end of a list shown past its first page, by 加载更多 or by a refresh that kept as many.
+        "list_end": next_cursor is None and (after is not None or len(views) > bill_queries.PAGE_SIZE),
         "count": count,
         "amount": amount,
         "facets": bill_summary.facets(resident_id, sync),
@@ -165,12 +168,6 @@ def refresh_bills() -> ResponseReturnValue:
     if request.headers.get("HX-Request"):
         return render_template("wallet/bills/_sync_status.html", sync=db.session.get(SyncState, current_user.id))
     return redirect(url_for("resident.home"), code=303)
-
-
-@bp.get("/sync/status")
-@login_required
-def sync_status() -> str:
-    return render_template("wallet/bills/_sync_status.html", sync=db.session.get(SyncState, current_user.id))
 
 
 @bp.get("/live")

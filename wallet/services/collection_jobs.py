@@ -3,6 +3,12 @@
 A job is the resident's ``SyncState`` row itself. Claiming is one conditional UPDATE,
 so two workers never run the same resident at once; a failed sync backs off
 exponentially and is retried by whichever worker is free, with nothing lost.
+
+The bill list shows where the sync stands (queued or running with its count, failed, done).
+Each step the worker takes there is announced with the change sequence, like a change of a
+bill, in the transaction that makes it, so open pages learn of it from the live channel. A
+sync being queued is not: the page whose 刷新 queued it shows that in its answer, and a sign-in
+queues it before any page is open.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from common.timeutil import utcnow
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.models.collection import SyncState
+from wallet.services.bill_store import bump_change_seq
 from wallet.services.job_claims import claim_first
 from wallet.services.sync import sync_person, sync_state
 
@@ -29,9 +36,14 @@ IdNumberLookup = Callable[[int], "str | None"]
 
 
 def request_sync(resident_id: int) -> SyncState:
-    """Queue a sync now (a running one is left alone: it will see the same changes)."""
+    """Queue a sync now (a running one is left alone: it will see the same changes).
+
+    A new sync counts the bills it receives from zero: the page shows this sync's count.
+    """
     write_transaction(db.session)
     state = sync_state(resident_id)
+    if state.state not in ("queued", "running"):
+        state.progress = 0
     if state.state != "running":
         state.state = "queued"
         state.next_attempt_at = utcnow()
@@ -58,6 +70,11 @@ def run_job(resident_id: int, id_number_of: IdNumberLookup, client: FiscalClient
     state = db.session.get(SyncState, resident_id)
     if id_number is None or state is None:
         return True
+    if state.attempts:
+        # The page says the last attempt failed: it shows this one running instead.
+        write_transaction(db.session)
+        bump_change_seq(resident_id)
+        db.session.commit()
     try:
         sync_person(resident_id, id_number, client)
     except (FiscalUnavailable, FiscalError) as exc:
@@ -68,6 +85,7 @@ def run_job(resident_id: int, id_number_of: IdNumberLookup, client: FiscalClient
         state.state = "failed"
         state.last_error = getattr(exc, "message", None) or FiscalUnavailable.message
         state.next_attempt_at = utcnow() + timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2**state.attempts))
+        bump_change_seq(resident_id)
         db.session.commit()
         log.warning("sync of resident %s failed (attempt %s): %s", resident_id, state.attempts, exc)
         return False
@@ -75,6 +93,7 @@ def run_job(resident_id: int, id_number_of: IdNumberLookup, client: FiscalClient
     state.attempts = 0
     state.last_error = None
     state.claimed_by = None
+    bump_change_seq(resident_id)
     db.session.commit()
     return True
 

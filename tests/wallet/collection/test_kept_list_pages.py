@@ -237,6 +237,8 @@ def test_a_refresh_of_a_scrolled_list_shows_as_many_bills_as_it_held(many, rid, 
         query = "" if shown is None else f"?shown={shown}"
         html = client.get(f"/{query}", headers=fresh).get_data(as_text=True)
         assert html.count('<li class="bill-card">') == cards, (shown, cards)
+        # A refresh of a list scrolled to its end keeps the end's line, as 加载更多 showed it.
+        assert (f"已显示全部 {many} 张" in html) == (cards == many), (shown, cards)
     assert REFRESH_MOST < 10_000
     page = client.get("/?shown=40").get_data(as_text=True)
     assert page.count('<li class="bill-card">') == 20, "a whole page (not a refresh) starts at one page"

@@ -94,3 +94,42 @@ def test_two_workers_never_claim_the_same_resident(wallet_app, network, resident
         request_sync(resident_id)
         assert claim_next("w1") == resident_id
         assert claim_next("w2") is None
+
+
+def shown(resident_id: int) -> tuple[str, int, int]:
+    """What the bill list shows of the sync (its state and count), and the change sequence."""
+    db.session.expire_all()
+    state = db.session.get_one(SyncState, resident_id)
+    seen = (state.state, state.progress, state.change_seq)
+    db.session.commit()
+    return seen
+
+
+def test_every_step_of_a_sync_the_list_shows_moves_the_change_sequence(wallet_app, network, resident_id, fiscal_client):
+    """Open lists learn of a sync failing, being retried and ending from the live channel, as of a
+    changed bill; and a new sync counts the bills it receives from zero."""
+    with wallet_app.app_context():
+        request_sync(resident_id)
+        assert claim_next("w1") == resident_id
+        assert run_job(resident_id, id_number_of, fiscal_client) is True
+        state, progress, seq = shown(resident_id)
+        assert (state, progress) == ("done", network.payer_bill_count("p1"))
+
+        network.issue("p1", amount=4200)
+        request_sync(resident_id)
+        # Queued by the 刷新 button, whose answer shows it: a new sync, counting from zero.
+        assert shown(resident_id) == ("queued", 0, seq)
+
+        network.faults(error_rate=1.0)
+        assert claim_next("w1") == resident_id
+        assert run_job(resident_id, id_number_of, fiscal_client) is False
+        assert shown(resident_id) == ("failed", 0, seq + 1)
+
+        network.clear_faults()
+        state_row = db.session.get_one(SyncState, resident_id)
+        state_row.next_attempt_at = state_row.next_attempt_at.replace(year=2000)
+        db.session.commit()
+        assert claim_next("w1") == resident_id
+        assert run_job(resident_id, id_number_of, fiscal_client) is True
+        # The retry starting (the failure notice gives way), its page with the new bill, and its end.
+        assert shown(resident_id) == ("done", 1, seq + 4)
