@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
+from common.database import write_transaction
 from common.money import yuan_display
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.network import persona
@@ -20,6 +21,7 @@ from tests.wallet.browser.test_bills_phone import cards
 from wallet.extensions import db
 from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Bill
+from wallet.services import bill_store
 
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 BILLS = 65
@@ -118,3 +120,40 @@ def test_load_more_links_page_through_every_bill_without_javascript(
         assert seen == expected
     finally:
         context.close()
+
+
+def test_a_change_pushed_to_a_list_scrolled_past_its_first_pages_keeps_every_bill_shown(
+    system, seeded_idp, many_bills, running_worker, wallet_app, page: Page
+):
+    """The list once wiped itself back to 20 bills when a change refreshed it: scrolled to 40, a
+    bill on the second page is reimbursed elsewhere, and the page shows it without losing a row."""
+    log_in_first_time(page, "乌日娜")
+    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
+    expected, _amount = listed_in_order(wallet_app)
+    reveal_more(page)
+    expect(cards(page)).to_have_count(40)
+    target = int(expected[29].rsplit("/", 1)[1])  # the tenth card of the second page
+    # The fewest cards the page ever shows from here on: a refresh cut back to one page would show
+    # 20 even if scrolling then brought the rest back.
+    page.evaluate(
+        """() => {
+          window.fewestCards = document.querySelectorAll("#bill-results .bill-card").length;
+          new MutationObserver(() => {
+            const now = document.querySelectorAll("#bill-results .bill-card").length;
+            window.fewestCards = Math.min(window.fewestCards, now);
+          }).observe(document.body, {childList: true, subtree: true});
+        }"""
+    )
+    with wallet_app.app_context():
+        write_transaction(db.session)  # as the wallet's writers do: the worker may be writing too
+        bill = db.session.get_one(Bill, target)
+        paid = {"issuance": "normal", "reimbursement": "reimbursed", "reimbursed_amount": bill.total}
+        assert bill_store.apply_status(bill.id, paid, bill.version + 1)
+        bill_store.bump_change_seq(bill.resident_id)
+        db.session.commit()
+    card = page.locator(f'#bill-results .bill-card a[href="/bills/{target}"]')
+    expect(card).to_contain_text("已报销", timeout=5000)
+    expect(cards(page)).to_have_count(40)
+    assert shown_links(page) == expected[:40]
+    assert page.evaluate("window.fewestCards") == 40, "the refresh never cut the list back"
+    check_page(page, "wallet-list-change-after-load-more")
