@@ -10,9 +10,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.support.network import persona
+from tests.support.statements import statements_sent
 from tests.wallet.collection.test_follower import drain
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
@@ -79,16 +80,6 @@ def test_an_idle_feed_is_asked_less_often_and_an_event_brings_the_poll_pace_back
 
 
 def test_an_empty_feed_page_writes_nothing(wallet_app, quiet_feed, fiscal_client):
-    seen: list[str] = []
-    with wallet_app.app_context():
-        engine = db.engine
-
-        def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-            seen.append(" ".join(statement.split()))
-
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            assert follow_once(fiscal_client, resident_for_id_number) == 0
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
+    with statements_sent(wallet_app) as seen, wallet_app.app_context():
+        assert follow_once(fiscal_client, resident_for_id_number) == 0
     assert seen == [next(s for s in seen if "FROM feed_cursors" in s)], "one read of the cursor, no write"

@@ -13,6 +13,7 @@ from common.timeutil import utcnow
 from tests.conftest import csrf_token_of
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.network import persona
+from tests.support.statements import statements_sent
 from tests.wallet.auth.flows import log_in
 from tests.wallet.authorization.fixtures import claimable, demo_units, grant  # noqa: F401  (fixture)
 from wallet.extensions import db
@@ -171,18 +172,8 @@ def test_a_freshly_made_list_reads_as_much_with_open_authorizations_as_without(
     client.get("/")  # the welcome message after login is shown once
 
     def statements() -> list[str]:
-        seen: list[str] = []
-        with wallet_app.app_context():
-            engine = db.engine
-
-        def record(_conn, _cursor, statement, *_args) -> None:
-            seen.append(statement)
-
-        event.listen(engine, "before_cursor_execute", record)
-        try:
+        with statements_sent(wallet_app) as seen:
             html = client.get("/").get_data(as_text=True)
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
         return [html, *seen]
 
     html, *without = statements()
@@ -198,18 +189,8 @@ def test_a_freshly_made_list_reads_four_statements(client, wallet_app, rid, monk
     page of bills, its totals and its cards' authorizations: no count of notifications, no ``DISTINCT``."""
     monkeypatch.setitem(wallet_app.extensions, EXTENSION, ListCache(0))
     client.get("/")  # the welcome message after login is shown once
-    with wallet_app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_sent(wallet_app) as seen:
         html = client.get("/").get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert 'name="year"' in html and "bill-card" in html
     reads = [s for s in seen if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) == 4, seen

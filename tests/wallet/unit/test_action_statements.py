@@ -7,12 +7,8 @@ tells the open pages about all of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from common.timeutil import utcnow
+from tests.support.statements import statements_sent
 from tests.wallet.authorization.fixtures import as_unit, auth_row
 from tests.wallet.unit.test_short_transactions import three_claims  # noqa: F401  (fixture)
 from wallet.extensions import db
@@ -20,22 +16,6 @@ from wallet.models import SyncState
 from wallet.services.reimbursement import Feedback, lock_claim, record_feedback
 
 BUMP = "UPDATE sync_states SET change_seq"
-
-
-@contextmanager
-def statements(wallet_app) -> Iterator[list[str]]:
-    seen: list[str] = []
-    with wallet_app.app_context():
-        engine = db.engine
-
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def nudges(seen: list[str]) -> tuple[int, int]:
@@ -49,13 +29,13 @@ def test_lock_and_feedback_bump_the_residents_sequence_once_each(wallet_app, net
     notifies = 1 if engine_name == "postgresql" else 0
     seq_before = seq_of(wallet_app, claim_id)
 
-    with statements(wallet_app) as seen:
+    with statements_sent(wallet_app) as seen:
         as_unit(wallet_app, "insurer", lock_claim, claim_id)
     assert nudges(seen) == (1, notifies)
     assert seq_of(wallet_app, claim_id) == seq_before + 1
 
     paid = Feedback(amount=1000, serial="ONE-BUMP-1", voucher="JZ-1", time=utcnow())
-    with statements(wallet_app) as seen:
+    with statements_sent(wallet_app) as seen:
         as_unit(wallet_app, "insurer", record_feedback, claim_id, paid)
     assert nudges(seen) == (1, notifies)
     assert seq_of(wallet_app, claim_id) == seq_before + 2
