@@ -33,7 +33,7 @@ def reimbursed(draw: st.DrawFn, document: dict) -> list[Reimbursement]:
     """Partial reimbursements by several units, together never more than the person bore."""
     split = document["medical"]["settlement"]
     room = document["total"] - split["fund"] - split["other_insurance"]
-    payments = []
+    payments: list[Reimbursement] = []
     for unit in draw(st.lists(st.sampled_from(["市医保中心", "平安健康保险", "某单位工会"]), max_size=4)):
         amount = draw(st.integers(min_value=1, max_value=room)) if room else 0
         if not amount:
