@@ -27,3 +27,35 @@ class Persona:
 def load_personas() -> tuple[Persona, ...]:
     raw = json.loads(PERSONAS_FILE.read_text(encoding="utf-8"))
     return tuple(Persona(**entry) for entry in raw["personas"])
+
+
+@dataclass(frozen=True)
+class Child:
+    """A minor with no 蒙速办 account: known to the provider only through a guardian's household."""
+
+    name: str
+    gender: str
+    id_number: str
+    birthdate: str
+
+
+@dataclass(frozen=True)
+class Household:
+    """Persona keys of the two spouses and of the children's guardians, and the children themselves."""
+
+    spouses: tuple[str, ...]
+    guardians: tuple[str, ...]
+    children: tuple[Child, ...]
+
+
+@cache
+def load_households() -> tuple[Household, ...]:
+    raw = json.loads(PERSONAS_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        Household(
+            spouses=tuple(entry.get("spouses", ())),
+            guardians=tuple(entry.get("guardians", ())),
+            children=tuple(Child(**child) for child in entry.get("children", ())),
+        )
+        for entry in raw.get("households", ())
+    )

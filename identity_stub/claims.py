@@ -6,6 +6,7 @@
 | profile  | ``name``, ``birthdate``     |
 | phone    | ``phone_number``            |
 | idcard   | ``id_number`` (custom: the 18-character resident ID number, GB 11643) |
+| family   | ``family`` (custom: minor children and spouse from the household records, see ``family``) |
 
 ``acr``, ``amr`` and ``auth_time`` come with every ID token (see ``assurance``).
 """
@@ -14,19 +15,22 @@ from __future__ import annotations
 
 from authlib.oidc.core import UserInfo
 
+from identity_stub.family import family_claim
 from identity_stub.models import Person
 
-SCOPES = ("openid", "profile", "phone", "idcard")
+SCOPES = ("openid", "profile", "phone", "idcard", "family")
 SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
     "profile": ("name", "birthdate"),
     "phone": ("phone_number",),
     "idcard": ("id_number",),
+    "family": ("family",),
 }
 CLAIM_LABELS = {
     "name": "姓名",
     "birthdate": "出生日期",
     "phone_number": "手机号码",
     "id_number": "身份证号码",
+    "family": "家庭成员（未成年子女、配偶）",
 }
 CLAIMS_SUPPORTED = [
     "sub",
@@ -42,10 +46,12 @@ CLAIMS_SUPPORTED = [
     "birthdate",
     "phone_number",
     "id_number",
+    "family",
 ]
 
 
 def claim_values(person: Person) -> dict[str, str]:
+    """The plain claims; ``family`` is read from the household records only when it is asked for."""
     return {
         "name": person.name,
         "birthdate": person.birthdate.isoformat(),
@@ -63,5 +69,5 @@ def user_info(person: Person, scope: str) -> UserInfo:
     values = claim_values(person)
     info = UserInfo(sub=person.sub)
     for claim in claims_for_scope(scope):
-        info[claim] = values[claim]
+        info[claim] = family_claim(person) if claim == "family" else values[claim]
     return info

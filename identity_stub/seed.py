@@ -9,15 +9,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import select
 
 from common.checksums import resident_id_birthdate, resident_id_problem
-from common.personas import Persona, load_personas
+from common.personas import Persona, load_households, load_personas
 from identity_stub.claims import SCOPES
 from identity_stub.extensions import db
-from identity_stub.models import OAuthClient, Person
+from identity_stub.models import Kinship, OAuthClient, Person
+from identity_stub.models.kinship import CHILD, SPOUSE
 from identity_stub.models.oauth import secret_digest
 
 WALLET_NAME = "票据夹"
@@ -55,6 +57,38 @@ def seed_personas() -> int:
     return len(fresh)
 
 
+def relate(person: Person, kind: str, id_number: str, name: str, birthdate: date) -> None:
+    """Record one household relation of ``person`` once; a wrong ID number never gets in."""
+    problem = resident_id_problem(id_number)
+    if problem:
+        raise ValueError(f"{name}: {problem}")
+    known = db.session.scalar(
+        select(Kinship).where(Kinship.person_id == person.id, Kinship.relative_id_number == id_number)
+    )
+    if known is None:
+        db.session.add(
+            Kinship(
+                person_id=person.id,
+                kind=kind,
+                relative_id_number=id_number,
+                relative_name=name,
+                relative_birthdate=birthdate,
+            )
+        )
+
+
+def seed_households() -> None:
+    """The demo households: each guardian's children, and each spouse the other."""
+    by_key = {p.persona_key: p for p in db.session.scalars(select(Person).where(Person.persona_key.is_not(None)))}
+    for household in load_households():
+        for key in household.guardians:
+            for child in household.children:
+                relate(by_key[key], CHILD, child.id_number, child.name, date.fromisoformat(child.birthdate))
+        for key in household.spouses:
+            for other in (by_key[k] for k in household.spouses if k != key):
+                relate(by_key[key], SPOUSE, other.id_number, other.name, other.birthdate)
+
+
 def register_wallet_client() -> OAuthClient:
     cfg = current_app.config
     client = db.session.scalar(select(OAuthClient).where(OAuthClient.client_id == cfg["WALLET_CLIENT_ID"]))
@@ -71,6 +105,8 @@ def register_wallet_client() -> OAuthClient:
 
 def seed_demo_data() -> str:
     added = seed_personas()
+    db.session.flush()
+    seed_households()
     client = register_wallet_client()
     db.session.commit()
     return f"idp: {added} personas added; client {client.client_id} → {', '.join(client.redirect_uris)}"

@@ -1,8 +1,18 @@
 """This stub's tables. ``create_all`` builds them; a simulator is rebuilt, not migrated."""
 
 from identity_stub.models.keys import SigningKey
+from identity_stub.models.kinship import Kinship
 from identity_stub.models.oauth import AccessToken, AuthorizationCode, OAuthClient
 from identity_stub.models.people import Consent, Person
 from identity_stub.models.sms import SmsChallenge
 
-__all__ = ["AccessToken", "AuthorizationCode", "Consent", "OAuthClient", "Person", "SigningKey", "SmsChallenge"]
+__all__ = [
+    "AccessToken",
+    "AuthorizationCode",
+    "Consent",
+    "Kinship",
+    "OAuthClient",
+    "Person",
+    "SigningKey",
+    "SmsChallenge",
+]
