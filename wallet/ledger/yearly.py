@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from wallet.ledger.payments import BillPayments
 from wallet.ledger.serious_illness import SeriousIllnessEstimate, estimate
@@ -26,6 +27,8 @@ class LedgerEntry:
     issued_on: date
     medical: bool
     payments: BillPayments
+    code: str = ""
+    number: str = ""
 
 
 @dataclass
@@ -55,6 +58,11 @@ class YearLedger:
     @property
     def total(self) -> int:
         return sum(entry.payments.total for entry in self.entries)
+
+    @cached_property
+    def by_id(self) -> dict[int, LedgerEntry]:
+        """Each entry under its bill id, for the lists of bills under each figure."""
+        return {entry.bill_id: entry for entry in self.entries}
 
     @property
     def left_to_us(self) -> int:

@@ -11,6 +11,7 @@ from wallet.resident import (  # noqa: E402,F401  (routes register on import)  #
     confirm,
     data_rights,  # noqa: E402,F401  (routes register on import)
     imports,
+    ledger,
     notices,
     receipt_check,
     views,

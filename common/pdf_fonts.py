@@ -1,4 +1,5 @@
-"""A CJK TrueType font embedded in every layout file, so Chinese renders on any viewer.
+"""A CJK TrueType font embedded in every PDF the system makes (the network's layout files, the wallet's
+exports), so Chinese renders on any viewer.
 
 The font is found at run time (fontconfig first, then the usual system font folders);
 reportlab embeds a subset of just the glyphs used.

@@ -1,0 +1,85 @@
+"""What the ledger page shows for a resident and the people whose bills they hold, in one year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wallet.ledger.chart import BarChart, bar_chart
+from wallet.ledger.entries import ledger_entries, ledger_years
+from wallet.ledger.serious_illness import SeriousIllnessEstimate
+from wallet.ledger.yearly import LedgerEntry, YearLedger, year_ledger
+
+SELF, CHILD, SPOUSE = "self", "child", "spouse"
+# Who may take the deduction for whose costs (个人所得税专项附加扣除暂行办法 第十二条).
+CLAIMED_BY = {
+    SELF: "本人扣除，或由配偶扣除",
+    CHILD: "由父母一方扣除",
+    SPOUSE: "配偶本人扣除，或由您扣除",
+}
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A person whose bills the resident may count: themselves, a linked child, or a spouse (only
+    the bills the spouse shared — ``shared`` None means every bill of the holder)."""
+
+    label: str
+    resident_id: int
+    relation: str = SELF
+    shared: frozenset[int] | None = field(default=None)
+
+    @property
+    def key(self) -> str:
+        return f"{self.relation}-{self.resident_id}"
+
+
+@dataclass(frozen=True)
+class PersonPart:
+    holder: Holder
+    estimate: SeriousIllnessEstimate
+    medical_bills: int
+
+    @property
+    def claimed_by(self) -> str:
+        return CLAIMED_BY[self.holder.relation]
+
+
+@dataclass(frozen=True)
+class LedgerPage:
+    year: int
+    years: list[int]
+    ledger: YearLedger
+    people: list[PersonPart]
+    by_kind_chart: BarChart
+    by_person_chart: BarChart
+
+
+def entries_for(holders: list[Holder], year: int) -> list[LedgerEntry]:
+    entries: list[LedgerEntry] = []
+    for holder in holders:
+        held = ledger_entries(holder.resident_id, holder.label, year)
+        entries += [e for e in held if holder.shared is None or e.bill_id in holder.shared]
+    return entries
+
+
+def ledger_page(holders: list[Holder], year: int | None, this_year: int) -> LedgerPage:
+    """The page for ``year``, or for the newest year with bills (this year when there are none)."""
+    years = ledger_years([h.resident_id for h in holders]) or [this_year]
+    chosen = year if year in years else years[0]
+    ledger = year_ledger(chosen, entries_for(holders, chosen))
+    people = [
+        PersonPart(
+            holder=holder,
+            estimate=ledger.serious_illness(holder.label),
+            medical_bills=sum(1 for e in ledger.entries if e.person == holder.label and e.medical),
+        )
+        for holder in holders
+    ]
+    return LedgerPage(
+        year=chosen,
+        years=years,
+        ledger=ledger,
+        people=people,
+        by_kind_chart=bar_chart(ledger.by_kind),
+        by_person_chart=bar_chart(ledger.by_person),
+    )
