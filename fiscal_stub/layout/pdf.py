@@ -23,8 +23,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from common.masking import mask_id_number
 from common.money import capitals, yuan, yuan_display
-from fiscal_stub.layout.envelope import attach
 from common.pdf_fonts import cjk_font
+from fiscal_stub.layout.envelope import attach
 from fiscal_stub.layout.marks import SEAL_RED, draw_issuer_seal, draw_qr, draw_supervision_seal
 
 WIDTH, HEIGHT = landscape(A5)
