@@ -14,6 +14,7 @@ from fiscal_stub.cli import cli
 from fiscal_stub.config import SETTINGS, check_platform_tokens
 from fiscal_stub.console import bp as console_bp
 from fiscal_stub.extensions import csrf, db
+from fiscal_stub.supervision import clock
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -22,4 +23,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     bind_part_basics(app, db, csrf, cli, part="fiscal", same_site="Strict")
     app.register_blueprint(api_bp)
     app.register_blueprint(console_bp)
+    clock.install(app)
     return app

@@ -23,13 +23,15 @@ from fiscal_stub.extensions import db
 from fiscal_stub.generator.identity import Person, make_people
 from fiscal_stub.generator.population import drafts_for, unit_index
 from fiscal_stub.generator.units import all_units
-from fiscal_stub.models import Bill, IssuingUnit, Province
+from fiscal_stub.models import Bill, IssuingUnit, Province, UnitCertificate
 from fiscal_stub.reference.provinces import PROVINCES
 from fiscal_stub.services.issuing import exchange, issue, red_reverse
 from fiscal_stub.services.keys import create_keys
 from fiscal_stub.services.minting import store
 from fiscal_stub.services.orders import IssueOrder, draft_for
 from fiscal_stub.services.present import serve_bills
+from fiscal_stub.supervision.certificates import migrated_rows
+from fiscal_stub.supervision.guard import SUPERVISED_PROVINCES
 
 DEMO_SEED = 2026
 BATCH = 2000
@@ -44,14 +46,18 @@ def network_ready(session: DbSession | None = None) -> bool:
 
 
 def seed_network(seed: int = DEMO_SEED, session: DbSession | None = None) -> None:
-    """The 31 provinces, each with its first signing key (derived from ``seed``) and issuing units."""
+    """The 31 provinces, each with its first signing key (derived from ``seed``) and issuing units;
+    Inner Mongolia's units with the certificates the finance department holds on record for them."""
     s = _session(session)
     if network_ready(s):
         return
     write_transaction(s)
     s.execute(insert(Province), [{"code": p.code, "name": p.name} for p in PROVINCES])
     create_keys(s, [p.code for p in PROVINCES], seed)
-    s.execute(insert(IssuingUnit), all_units())
+    units = all_units()
+    s.execute(insert(IssuingUnit), units)
+    supervised = [u for u in units if u["province"] in SUPERVISED_PROVINCES]
+    s.execute(insert(UnitCertificate), migrated_rows(supervised, utcnow()))
     s.commit()
 
 

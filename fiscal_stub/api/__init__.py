@@ -27,7 +27,7 @@ NEVER_FAULTED = {
 @bp.errorhandler(FiscalError)
 def _refused(error: FiscalError) -> tuple[Any, int]:
     db.session.rollback()
-    return jsonify(ok=False, code=error.code, message=error.message), error.status
+    return jsonify(ok=False, code=error.code, message=error.message, **error.details), error.status
 
 
 @bp.before_request

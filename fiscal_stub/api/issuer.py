@@ -7,7 +7,6 @@ from typing import Any
 from flask import jsonify, request
 from sqlalchemy import select
 
-from common.timeutil import utcnow
 from fiscal_stub.api import bp
 from fiscal_stub.api.auth import issuer_required
 from fiscal_stub.api.inputs import UNIT_CODE, bill_key, integer, json_body, payer_id, text
@@ -20,6 +19,7 @@ from fiscal_stub.reference.provinces import BY_CODE
 from fiscal_stub.services.errors import invalid
 from fiscal_stub.services.issuing import exchange, issue, red_reverse
 from fiscal_stub.services.orders import IssueOrder, catalog_item, draft_for
+from fiscal_stub.supervision import clock
 
 MAX_AMOUNT = 10**11
 
@@ -107,7 +107,7 @@ def order_of(body: dict[str, Any]) -> IssueOrder:
 @issuer_required
 def issue_bill() -> Any:
     order = order_of(json_body())
-    bill = issue(db.session, draft_for(db.session, order, utcnow()))
+    bill = issue(db.session, draft_for(db.session, order, clock.now()))
     return jsonify(ok=True, bill=served_one(bill)), 201
 
 
@@ -120,7 +120,7 @@ def reason_of() -> str:
 @issuer_required
 def red_reverse_bill(code: str, number: str) -> Any:
     key = bill_key(code, number)
-    original, red = red_reverse(db.session, *key, reason_of(), utcnow())
+    original, red = red_reverse(db.session, *key, reason_of(), clock.now())
     shown = served([original, red])
     return jsonify(ok=True, bill=shown[0], red_bill=shown[1])
 
@@ -129,4 +129,4 @@ def red_reverse_bill(code: str, number: str) -> Any:
 @issuer_required
 def exchange_bill(code: str, number: str) -> Any:
     key = bill_key(code, number)
-    return jsonify(ok=True, bill=served_one(exchange(db.session, *key, utcnow())))
+    return jsonify(ok=True, bill=served_one(exchange(db.session, *key, clock.now())))

@@ -1,4 +1,5 @@
-"""The issuer console: small HTML pages where an issuing unit issues, red-reverses and exchanges bills."""
+"""The console: the network operator issues, red-reverses and exchanges bills; an issuing unit sees its
+locks, certificates, batches and UKeys; the finance department supervises the units."""
 
 from __future__ import annotations
 
@@ -9,4 +10,4 @@ from common.money import yuan
 bp = Blueprint("fiscal_console", __name__)
 bp.add_app_template_filter(yuan, "yuan")
 
-from fiscal_stub.console import views  # noqa: E402,F401  (route module)
+from fiscal_stub.console import finance_views, recovery_views, unit_views, views  # noqa: E402,F401  (route modules)

@@ -18,6 +18,7 @@ from common.web import render_error
 from fiscal_stub.api.auth import issuer_token_matches
 from fiscal_stub.console import bp
 from fiscal_stub.console.forms import issue_order
+from fiscal_stub.console.sessions import OPERATOR, next_inside, sign_in
 from fiscal_stub.extensions import db
 from fiscal_stub.models import Bill, IssuingUnit
 from fiscal_stub.parsing import has_control
@@ -28,8 +29,9 @@ from fiscal_stub.services.issuing import exchange, find_bill, issue, red_reverse
 from fiscal_stub.services.layout import layout_pdf
 from fiscal_stub.services.orders import draft_for
 from fiscal_stub.services.present import bill_status, records_by_bill
+from fiscal_stub.supervision import clock
 
-SESSION_KEY = "fiscal_issuer"
+SESSION_KEY = OPERATOR
 
 
 def issuer_session(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -57,10 +59,8 @@ def login() -> Any:
     error = ""
     if request.method == "POST":
         if issuer_token_matches(request.form.get("token", "")):
-            session[SESSION_KEY] = True
-            target = request.args.get("next", "")
-            inside = target.startswith("/console/") and "//" not in target
-            return redirect(request.script_root + target if inside else url_for("fiscal_console.home"), 303)
+            sign_in(SESSION_KEY, True)
+            return redirect(next_inside("/console/", url_for("fiscal_console.home")), 303)
         error = "开票口令不正确，请核对后重新输入。"
     status = 401 if error else 200
     return render_template("fiscal/login.html", error=error, hint=dev_token_hint()), status
@@ -73,7 +73,11 @@ def logout() -> ResponseReturnValue:
 
 
 def home_page(
-    form: dict[str, str] | None = None, problems: dict[str, str] | None = None, error: str = "", status: int = 200
+    form: dict[str, str] | None = None,
+    problems: dict[str, str] | None = None,
+    error: str = "",
+    status: int = 200,
+    reasons: list[dict[str, str]] | None = None,
 ) -> Any:
     units = db.session.execute(select(IssuingUnit).order_by(IssuingUnit.province, IssuingUnit.code)).scalars().all()
     recent = db.session.execute(select(Bill).order_by(Bill.id.desc()).limit(12)).scalars().all()
@@ -86,7 +90,9 @@ def home_page(
         personas=load_personas(),
         form=form or {},
         problems=problems or {},
-        error=error,
+        error="" if reasons else error,
+        lock=error if reasons else "",
+        reasons=reasons or [],
         to_local=to_local,
     ), status
 
@@ -105,9 +111,9 @@ def issue_bill() -> Any:
     if order is None:
         return home_page(form, problems, "请修改标出的内容后重新开具。", 422)
     try:
-        bill = issue(db.session, draft_for(db.session, order, utcnow()))
+        bill = issue(db.session, draft_for(db.session, order, clock.now()))
     except FiscalError as refused:
-        return home_page(form, {}, refused.message, refused.status)
+        return home_page(form, {}, refused.message, refused.status, refused.details.get("reasons"))
     flash(f"已开具票据 {bill.code}-{bill.number}，交款人 {bill.payer_name}。", "success")
     return redirect(url_for("fiscal_console.bill_page", code=bill.code, number=bill.number), 303)
 
@@ -121,14 +127,23 @@ def find() -> Any:
     return redirect(url_for("fiscal_console.bill_page", code=code, number=number), 303)
 
 
-def bill_page_of(code: str, number: str, error: str = "", status: int = 200) -> Any:
+def bill_page_of(
+    code: str, number: str, error: str = "", status: int = 200, reasons: list[dict[str, str]] | None = None
+) -> Any:
     bill = find_bill(db.session, code, number)
     if bill is None:
         return render_error(404, "未找到该票据，请返回开票首页核对票据代码和号码。")
     doc = json.loads(bill.canonical)
     shown = bill_status(bill, records_by_bill(db.session, [bill.id]).get(bill.id, []), utcnow())
     return render_template(
-        "fiscal/bill.html", bill=bill, doc=doc, status=shown, error=error, issued=to_local(bill.issued_at)
+        "fiscal/bill.html",
+        bill=bill,
+        doc=doc,
+        status=shown,
+        error="" if reasons else error,
+        lock=error if reasons else "",
+        reasons=reasons or [],
+        issued=to_local(bill.issued_at),
     ), status
 
 
@@ -155,9 +170,9 @@ def bill_pdf(code: str, number: str) -> Any:
 def red_reverse_bill(code: str, number: str) -> Any:
     reason = "".join(c for c in request.form.get("reason", "") if not has_control(c)).strip()[:100]
     try:
-        _, red = red_reverse(db.session, code, number, reason, utcnow())
+        _, red = red_reverse(db.session, code, number, reason, clock.now())
     except FiscalError as refused:
-        return bill_page_of(code, number, refused.message, refused.status)
+        return bill_page_of(code, number, refused.message, refused.status, refused.details.get("reasons"))
     flash(f"已冲红，红字票据 {red.code}-{red.number}。", "success")
     return redirect(url_for("fiscal_console.bill_page", code=code, number=number), 303)
 
@@ -166,8 +181,8 @@ def red_reverse_bill(code: str, number: str) -> Any:
 @issuer_session
 def exchange_bill(code: str, number: str) -> Any:
     try:
-        exchange(db.session, code, number, utcnow())
+        exchange(db.session, code, number, clock.now())
     except FiscalError as refused:
-        return bill_page_of(code, number, refused.message, refused.status)
+        return bill_page_of(code, number, refused.message, refused.status, refused.details.get("reasons"))
     flash("已换开为纸质票据，该电子票据不能再用于报销。", "success")
     return redirect(url_for("fiscal_console.bill_page", code=code, number=number), 303)

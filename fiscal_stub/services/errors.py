@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class FiscalError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    """``details`` are extra fields of the JSON reply (the reasons an issuing lock holds, say)."""
+
+    def __init__(self, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.details = details or {}
 
 
 def not_found() -> FiscalError:

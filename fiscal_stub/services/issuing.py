@@ -18,7 +18,9 @@ from fiscal_stub.models import Bill
 from fiscal_stub.reference.bill_types import BY_KEY
 from fiscal_stub.services.events import append_event
 from fiscal_stub.services.guard import bill_for_update, refuse, require_live_electronic, settle_lapsed_lock
-from fiscal_stub.services.minting import Draft, store
+from fiscal_stub.services.minting import Draft
+from fiscal_stub.supervision.guard import require_can_issue
+from fiscal_stub.supervision.issuance import issuer_of, store_guarded
 
 CHECK_ALPHABET = string.ascii_lowercase + string.digits
 
@@ -32,9 +34,13 @@ def find_bill(session: DbSession, code: str, number: str) -> Bill | None:
 
 
 def issue(session: DbSession, draft: Draft) -> Bill:
-    """Issue one bill in its own transaction; it gets the next number of its code and an ``issued`` event."""
+    """Issue one bill in its own transaction, if the issuing guard lets its unit issue at the bill's time.
+
+    The number comes from the unit's batch (核旧领新) and the bill gets an ``issued`` event;
+    a refusal writes nothing.
+    """
     write_transaction(session)
-    ((code, number),) = store(session, [draft])
+    code, number = store_guarded(session, draft, draft.issued_at)
     session.commit()
     bill = find_bill(session, code, number)
     assert bill is not None
@@ -89,7 +95,10 @@ def _negated(document: dict[str, Any], now: datetime) -> Content:
 
 
 def red_reverse(session: DbSession, code: str, number: str, reason: str, now: datetime) -> tuple[Bill, Bill]:
-    """Create the linked red bill and mark the original red-reversed, in one transaction."""
+    """Create the linked red bill and mark the original red-reversed, in one transaction.
+
+    The red bill is a bill its unit issues: the issuing guard and the unit's batch apply.
+    """
     original = bill_for_update(session, code, number)
     settle_lapsed_lock(session, original, now)
     _require_untouched(session, original)
@@ -109,7 +118,7 @@ def red_reverse(session: DbSession, code: str, number: str, reason: str, now: da
         content=content,
         red_of={"code": code, "number": number},
     )
-    ((red_code, red_number),) = store(session, [draft])
+    red_code, red_number = store_guarded(session, draft, now)
     original.issuance = "red_reversed"
     original.red_code, original.red_number = red_code, red_number
     append_event(session, original, "red_reversed", now)
@@ -120,10 +129,14 @@ def red_reverse(session: DbSession, code: str, number: str, reason: str, now: da
 
 
 def exchange(session: DbSession, code: str, number: str, now: datetime) -> Bill:
-    """Exchange to paper: afterwards the electronic bill may not be reimbursed as well."""
+    """Exchange to paper: afterwards the electronic bill may not be reimbursed as well.
+
+    Printing the paper bill is issuing: a unit the issuing guard holds cannot exchange.
+    """
     bill = bill_for_update(session, code, number)
     settle_lapsed_lock(session, bill, now)
     _require_untouched(session, bill)
+    require_can_issue(session, issuer_of(session, bill.issuer_code), now)
     bill.issuance = "exchanged"
     bill.exchanged_at = now
     append_event(session, bill, "exchanged", now)

@@ -55,6 +55,7 @@ class Draft:
     content: Content
     red_of: dict[str, str] | None = None
     claims: list[Claim] = field(default_factory=list)
+    number: str | None = None  # taken from the issuing unit's batch; else the code's next number
 
     @property
     def code(self) -> str:
@@ -185,16 +186,20 @@ def store(session: DbSession, drafts: list[Draft], platform: str = "15") -> list
     """
     first_event = allocate(session, EVENTS, sum(1 + 2 * len(d.claims) for d in drafts))
     codes = [d.code for d in drafts]
-    firsts = allocate_many(session, {number_counter(code): n for code, n in Counter(codes).items()})
-    numbers = {code: firsts[number_counter(code)] for code in set(codes)}
+    to_number = Counter(code for code, d in zip(codes, drafts, strict=True) if d.number is None)
+    firsts = allocate_many(session, {number_counter(code): n for code, n in to_number.items()})
+    numbers = {code: firsts[number_counter(code)] for code in to_number}
     signers = {p: current_signer(session, p) for p in sorted({d.province for d in drafts})}
     rows: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     pending: list[list[dict[str, Any]]] = []
     event_id = first_event
     for draft, code in zip(drafts, codes, strict=True):
-        number = f"{numbers[code]:010d}"
-        numbers[code] += 1
+        if draft.number is not None:
+            number = draft.number
+        else:
+            number = f"{numbers[code]:010d}"
+            numbers[code] += 1
         row = _bill_row(draft, number, signers[draft.province], event_id)
         bill = SimpleNamespace(**row)
         events.append(event_row(event_id, "issued", bill, bill_status(bill, [], draft.issued_at), draft.issued_at))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -10,6 +12,7 @@ import requests
 from flask import Flask
 
 from fiscal_stub.demo import issue_demo_bill, seed_network
+from fiscal_stub.supervision.clock import FixedClock, install
 
 PLATFORM_TOKEN = "dev-only-platform-token-nm"
 BEIJING_TOKEN = "dev-only-platform-token-bj"
@@ -72,3 +75,16 @@ def network(system: Any, fiscal_app: Flask) -> FiscalApi:
     with fiscal_app.app_context():
         seed_network()
     return FiscalApi(system.url, fiscal_app)
+
+
+# Tuesday 10 March 2026, 10:00 in Beijing: the day the supervision tests start from unless they move it.
+SUPERVISION_START = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(fiscal_app: Flask) -> Iterator[FixedClock]:
+    """The running stub reads this clock (the rules' "today") until the test ends."""
+    fixed = FixedClock(SUPERVISION_START)
+    previous = install(fiscal_app, fixed)
+    yield fixed
+    install(fiscal_app, previous)
