@@ -16,10 +16,12 @@ from fiscal_stub.generator.units import types_issued_by
 from fiscal_stub.models import IssuingUnit
 from fiscal_stub.reference.bill_types import BY_KEY
 from fiscal_stub.reference.provinces import BY_CODE
-from fiscal_stub.services.errors import invalid
+from fiscal_stub.services.errors import FiscalError, invalid
 from fiscal_stub.services.issuing import exchange, issue, red_reverse
 from fiscal_stub.services.orders import IssueOrder, catalog_item, draft_for
 from fiscal_stub.supervision import clock
+from fiscal_stub.supervision.audit import Actor
+from fiscal_stub.supervision.batches import MAX_BATCH, apply_for_batch
 
 MAX_AMOUNT = 10**11
 
@@ -130,3 +132,30 @@ def red_reverse_bill(code: str, number: str) -> Any:
 def exchange_bill(code: str, number: str) -> Any:
     key = bill_key(code, number)
     return jsonify(ok=True, bill=served_one(exchange(db.session, *key, clock.now())))
+
+
+@bp.post("/issuer/batches")
+@issuer_required
+def apply_batch() -> Any:
+    """An interface unit's system applies for numbers (分次限量); approved at once or refused with the reason."""
+    body = json_body()
+    unit_code = text(body, "unit_code", "开票单位代码", 18, pattern=UNIT_CODE)
+    unit = db.session.get(IssuingUnit, unit_code)
+    if unit is None:
+        raise FiscalError(404, "unit_not_found", "没有这个开票单位，请核对单位代码。")
+    if body.get("type") not in BY_KEY:
+        raise invalid("票据种类（type）不正确，可选值见 GET /bill-types。")
+    count = integer(body.get("count"), "count", "申领数量", 1, MAX_BATCH)
+    batch = apply_for_batch(db.session, unit, body["type"], count, Actor.unit(unit.code), clock.now())
+    return jsonify(
+        ok=True,
+        batch={
+            "unit_code": batch.unit_code,
+            "type": batch.type_key,
+            "code": batch.code,
+            "first_number": f"{batch.first_number:010d}",
+            "last_number": f"{batch.last_number:010d}",
+            "count": batch.count,
+            "six_month_use": batch.six_month_use,
+        },
+    ), 201
