@@ -25,7 +25,7 @@ from fiscal_stub.supervision import clock
 from fiscal_stub.supervision.accounts import unit_login as check_unit_login
 from fiscal_stub.supervision.audit import ACTION_NAMES, Actor
 from fiscal_stub.supervision.batches import apply_for_batch, batch_allowance
-from fiscal_stub.supervision.certificates import KINDS, read_certificate, record_certificate
+from fiscal_stub.supervision.certificates import KINDS, day_text, read_certificate, record_certificate
 from fiscal_stub.supervision.overview import unit_detail
 from fiscal_stub.supervision.pdf_files import MAX_PDF_BYTES
 from fiscal_stub.supervision.ukeys import enrol_with_code, login_with_key, new_challenge, public_key_of
@@ -103,7 +103,7 @@ def upload_certificate() -> Any:
     was_locked = bool(unit_detail(db.session, g.unit, now).state.issue_reasons)
     record_certificate(db.session, g.unit, given, Actor.unit(g.unit.code), now)
     still = unit_detail(db.session, g.unit, now).state.issue_reasons
-    message = f"已保存《{given.kind.name}》，有效期至 {given.expires_on:%Y-%m-%d}。"
+    message = f"已保存《{given.kind.name}》，有效期至{day_text(given.expires_on)}。"
     if was_locked and not any(r.code.startswith("certificate_") for r in still):
         message += "证书到期锁定已解除。" if not still else "证书锁定已解除，但仍有其他锁定，见上方说明。"
     flash(message, "success")

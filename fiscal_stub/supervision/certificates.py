@@ -53,6 +53,11 @@ PREFIX_NAMES = {
 }
 
 
+def day_text(day: date) -> str:
+    """A date as a sentence says it (2026年4月1日): it wraps with the text, never in the middle of a number."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def required_kind(credit_code: str) -> CertificateKind:
     """The certificate a body with this credit code records (the 统一社会信用代码证书 unless its kind has its own)."""
     return KIND_BY_PREFIX.get(credit_code[:2], USCC)
@@ -145,7 +150,8 @@ def record_certificate(
         recorded_by=actor.id,
     )
     session.add(certificate)
-    detail = f"《{given.kind.name}》编号 {given.number}，有效期 {given.valid_from} 至 {given.expires_on}"
+    valid = f"{day_text(given.valid_from)}至{day_text(given.expires_on)}"
+    detail = f"《{given.kind.name}》编号 {given.number}，有效期{valid}"
     record(session, actor, "certificate.recorded", unit.code, detail, now)
     session.commit()
     return certificate
@@ -184,12 +190,12 @@ def lock_reason(ctx: UnitContext) -> Reason | None:
     if best.expires_on <= ctx.today:
         return Reason(
             "certificate_expired",
-            f"本单位《{kind}》已于 {best.expires_on:%Y-%m-%d} 到期，开票功能已按“到期即锁定”锁定。",
+            f"本单位《{kind}》已于{day_text(best.expires_on)}到期，开票功能已按“到期即锁定”锁定。",
             "请在单位控制台上传换发后的新证书（PDF），核验通过后立即解除锁定。",
         )
     return Reason(
         "certificate_not_in_force",
-        f"本单位《{kind}》自 {best.valid_from:%Y-%m-%d} 起生效，目前没有有效的资质证书，开票功能已锁定。",
+        f"本单位《{kind}》自{day_text(best.valid_from)}起生效，目前没有有效的资质证书，开票功能已锁定。",
         "请上传目前有效的证书，或待新证书生效后再开票。",
     )
 

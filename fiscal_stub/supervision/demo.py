@@ -21,7 +21,7 @@ from fiscal_stub.models.accounts import INTERFACE, ONLINE
 from fiscal_stub.supervision.accounts import create_officer, open_account
 from fiscal_stub.supervision.audit import Actor, record
 from fiscal_stub.supervision.batches import apply_for_batch
-from fiscal_stub.supervision.certificates import required_kind
+from fiscal_stub.supervision.certificates import day_text, required_kind
 from fiscal_stub.supervision.clock import local_day
 from fiscal_stub.supervision.ukey_device import UKeyDevice
 from fiscal_stub.supervision.ukeys import serial_of
@@ -107,7 +107,7 @@ def seed_supervision_demo(session: DbSession, now: datetime) -> str:
                     recorded_by=unit.code,
                 )
             )
-            detail = f"《{kind.name}》演示证书，有效期至 {expires}"
+            detail = f"《{kind.name}》演示证书，有效期至{day_text(expires)}"
             record(session, Actor.unit(unit.code), "certificate.recorded", unit.code, detail, now)
         session.commit()
         if demo.mode == INTERFACE:

@@ -17,8 +17,11 @@ PURPOSE = "fiscal-ukey-login"
 
 
 def login_message(unit_code: str, challenge: str) -> bytes:
-    """What a UKey signs to log in: bound to the unit and to one challenge, so neither can be swapped."""
-    return f"{PURPOSE}\n{unit_code}\n{challenge}".encode()
+    """What a UKey signs to log in: bound to the unit and to one challenge, so neither can be swapped.
+
+    White space is not part of a challenge: the console shows it in groups a person can read.
+    """
+    return f"{PURPOSE}\n{unit_code}\n{''.join(challenge.split())}".encode()
 
 
 @dataclass

@@ -170,7 +170,7 @@ def new_challenge(unit_code: str, secret: str, now: datetime) -> str:
 
 
 def _challenge_nonce(unit_code: str, challenge: str, secret: str, now: datetime) -> str:
-    parts = challenge.strip().split(".")
+    parts = "".join(challenge.split()).split(".")
     if len(parts) != 4 or not hmac.compare_digest(parts[3], _mac(secret, ".".join(parts[:3]))):
         raise FiscalError(400, "challenge_invalid", "挑战码无效，请刷新页面获取新的挑战码。")
     if parts[0] != unit_code:
@@ -198,7 +198,7 @@ def login_with_key(
         raise FiscalError(403, "ukey_lost", "这个 UKey 已挂失，不能再登录，请使用新的 UKey。")
     try:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(key.public_key)).verify(
-            base64.b64decode(signature.strip(), validate=True), login_message(unit_code, challenge.strip())
+            base64.b64decode(signature.strip(), validate=True), login_message(unit_code, challenge)
         )
     except (InvalidSignature, ValueError, binascii.Error):
         session.rollback()

@@ -48,7 +48,7 @@ def test_certificate_expiring_locks_issuing_that_day_not_the_day_before(sv):
 
     reasons = why_unit_cannot_issue(sv.session, hospital, beijing(2026, 4, 1, 0, 0))
     assert [r.code for r in reasons] == ["certificate_expired"]
-    assert "2026-04-01 到期" in reasons[0].message and "上传换发后的新证书" in reasons[0].remedy
+    assert "2026年4月1日到期" in reasons[0].message and "上传换发后的新证书" in reasons[0].remedy
     before = sv.bill_count()
     with pytest.raises(FiscalError) as refused:
         sv.issue(hospital, beijing(2026, 4, 1, 8, 30))
