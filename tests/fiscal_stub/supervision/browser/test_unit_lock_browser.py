@@ -1,4 +1,4 @@
-"""A unit's bill administrator, on a phone, finds the console locked and lifts it by uploading the renewed certificate."""
+"""A unit's bill administrator, on a phone, finds issuing locked and lifts it with the renewed certificate."""
 
 from __future__ import annotations
 
