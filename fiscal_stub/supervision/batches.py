@@ -81,7 +81,10 @@ def apply_for_batch(
     if not 1 <= count <= MAX_BATCH:
         raise FiscalError(422, "invalid_count", f"申领数量应为 1 到 {MAX_BATCH} 之间的整数。")
     write_transaction(session)
-    account = session.get(UnitAccount, unit.code)
+    # The account row, locked: one unit's applications are decided one after the other (PostgreSQL).
+    account = session.execute(
+        select(UnitAccount).where(UnitAccount.unit_code == unit.code).with_for_update()
+    ).scalar_one_or_none()
     if account is None or account.issuing_mode != INTERFACE:
         session.rollback()
         raise FiscalError(
