@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from common.database import DbSession
@@ -31,8 +32,8 @@ def store_guarded(session: DbSession, draft: Draft, now: datetime) -> tuple[str,
     unit = issuer_of(session, draft.issuer_code)
     require_can_issue(session, unit, now)
     if issuing_mode(session.get(UnitAccount, unit.code)) == INTERFACE:
-        draft.number = f"{take_number(session, unit, draft.bill_type, draft.code):010d}"
-        ((code, number),) = store(session, [draft])
+        number = f"{take_number(session, unit, draft.bill_type, draft.code):010d}"
+        ((code, number),) = store(session, [replace(draft, number=number)])
     else:
         ((code, number),) = store(session, [draft])
         record_at_issuance(session, unit, draft.bill_type.key, code, int(number), now)
