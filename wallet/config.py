@@ -240,6 +240,27 @@ SETTINGS: list[Setting] = [
         cast=int,
     ),
     Setting(
+        "PUSH_VAPID_KEY",
+        "WALLET_PUSH_VAPID_KEY",
+        "dev-only-push-vapid-key",
+        "PEM of the ECDSA P-256 key that signs Web Push requests (VAPID), or a secret to derive it from; "
+        "browsers subscribe to its public half, so changing it drops every subscription",
+        secret=True,
+    ),
+    Setting(
+        "PUSH_VAPID_SUBJECT",
+        "WALLET_PUSH_VAPID_SUBJECT",
+        "mailto:push-operator@wallet.invalid",
+        "contact (mailto: or https: URL) named in every VAPID token, for push services to reach the operator",
+    ),
+    Setting(
+        "PUSH_ALLOWED_HOSTS",
+        "WALLET_PUSH_ALLOWED_HOSTS",
+        "",
+        "comma-separated push-service hosts that may sit at a non-public address (tests, a private push "
+        "service); empty by default",
+    ),
+    Setting(
         "LIVE_REDIS_URL",
         "WALLET_LIVE_REDIS_URL",
         "",

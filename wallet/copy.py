@@ -139,6 +139,38 @@ NOTICES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# -- reminders (wallet.services.reminder_words): kind → (title, body with named facts, link label) ---
+
+REMINDERS: dict[str, tuple[str, str, str]] = {
+    "claim_window": (
+        "报销时限将到",
+        "{bill}的报销时限（{whom}，开票后 {days} 天）将于 {deadline} 截止，还剩 {left}。"
+        "这张票据尚未授权任何单位，请及时授权报销。",
+        "去授权报销",
+    ),
+    "lock_lapse": (
+        "锁定即将到期",
+        "{unit}锁定的{bill}将于 {until} 到期，单位尚未反馈报销结果。到期后票据释放，如需了解进度请联系该单位。",
+        "查看处理单位",
+    ),
+    "auth_expiry": (
+        "授权即将失效",
+        "您对{unit}的授权将于 {until} 失效，单位尚未处理：{bill}。如仍需报销，请提醒该单位及时处理。",
+        "查看授权",
+    ),
+    "remainder": (
+        "剩余部分可再报销",
+        "{bill}已部分报销，还有 {remaining} 可以授权其他单位报销。",
+        "授权剩余部分",
+    ),
+    "red_reversed": (
+        "已授权的票据被冲红",
+        "您授权过的{bill}已被开票单位冲红作废，不能再凭它报销。如需报销，请向开票单位索取重新开具的票据。",
+        "查看红字票据",
+    ),
+    "digest": ("今日提醒汇总", "您有 {count} 条提醒：{summary}。", "查看全部提醒"),
+}
+
 
 def money(fen: int) -> str:
     return yuan_display(fen)

@@ -1,6 +1,7 @@
 """The collection worker: runs queued syncs and data exports, follows the network's change feed,
 records what time alone changes (authorizations that run out, locks that lapse, export files
-whose download link has lapsed), and publishes the audit chain's head once a day.
+whose download link has lapsed), reminds residents of what is coming due (and pushes it to their
+browsers), and publishes the audit chain's head once a day.
 
 It runs as its own process (``flask wallet work``) beside the web processes; any number
 may run, since jobs are claimed atomically, feed effects are idempotent, and a sweep holds
@@ -21,7 +22,7 @@ from wallet.audit_heads import publish_head
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.identity_lookup import id_number_of, resident_for_id_number
-from wallet.services import authorizations, export_jobs
+from wallet.services import authorizations, export_jobs, reminders, web_push
 from wallet.services.collection_jobs import work_once
 from wallet.services.follower import follow_once
 
@@ -30,6 +31,8 @@ log = logging.getLogger(__name__)
 # everyone nobody is looking at, so their notification arrives within this many seconds.
 SWEEP_SECONDS = 30.0
 SWEEP_BATCH = 200
+# Reminders are worked out and delivered this often: their due dates are days, their stages hours apart.
+REMIND_SECONDS = 60.0
 # The day's audit head is published at the first look after midnight (Beijing time).
 PUBLISH_CHECK_SECONDS = 600.0
 # A feed that answered empty is asked again after a wait that doubles, from the poll up to this:
@@ -52,6 +55,7 @@ class Worker:
         self.feed_idle_rounds = 0
         self.next_sweep = 0.0
         self.next_publish = 0.0
+        self.next_remind = 0.0
 
     def tick(self) -> bool:
         """One round: a due sync, a queued export, a page of the feed, a due sweep, the day's audit head.
@@ -68,6 +72,8 @@ class Worker:
                 busy = self.sweep() or busy
             if time.monotonic() >= self.next_publish:
                 busy = self.publish() or busy
+            if time.monotonic() >= self.next_remind:
+                busy = self.remind() or busy
             db.session.remove()
             return busy
 
@@ -77,6 +83,12 @@ class Worker:
         purged = export_jobs.purge_expired()
         self.next_sweep = time.monotonic() + (0.0 if done >= SWEEP_BATCH else SWEEP_SECONDS)
         return done + purged > 0
+
+    def remind(self) -> bool:
+        """Work out what is due, deliver what may be, then push what was queued (after its commit)."""
+        self.next_remind = time.monotonic() + REMIND_SECONDS
+        delivered = reminders.run()
+        return delivered + web_push.send_due() > 0
 
     def publish(self) -> bool:
         """Publish today's audit head unless it already is (several workers may ask; one publishes)."""

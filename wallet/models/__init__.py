@@ -8,6 +8,7 @@ from wallet.models.claim import Claim, ClaimFile
 from wallet.models.claim_count import UnitClaimCount
 from wallet.models.collection import FeedCursor, ProvinceKey, RejectedBill, SyncState
 from wallet.models.data_export import DataExport, DataExportChunk
+from wallet.models.reminder import PushMessage, PushSubscription, Reminder, ReminderScan, ReminderSettings
 from wallet.models.resident import Resident
 from wallet.models.unit import LoginThrottle, OutboxMessage, Unit, UnitUser
 from wallet.models.verification import BillCheckCount
@@ -34,7 +35,12 @@ __all__ = [
     "Notification",
     "OutboxMessage",
     "ProvinceKey",
+    "PushMessage",
+    "PushSubscription",
     "RejectedBill",
+    "Reminder",
+    "ReminderScan",
+    "ReminderSettings",
     "Resident",
     "SyncState",
     "Unit",

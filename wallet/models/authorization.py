@@ -67,3 +67,6 @@ class Notification(Model):
     bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The one action that settles what the notice is about (a reminder's), as a path in the wallet.
+    link: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    link_label: Mapped[str] = mapped_column(String(20), default="", server_default="")

@@ -40,6 +40,15 @@ class Bill(Model):
             "reimbursed_amount",
         ),
         Index("ix_bills_code_number", "code", "number"),
+        # The claim-window reminder reads the bills issued in a narrow band of time (all residents).
+        Index("ix_bills_issued", "issued_at"),
+        # The few partly reimbursed bills, where a remainder reminder may be due.
+        Index(
+            "ix_bills_partly_reimbursed",
+            "id",
+            postgresql_where=text("reimbursement = 'partially_reimbursed'"),
+            sqlite_where=text("reimbursement = 'partially_reimbursed'"),
+        ),
         Index("ix_bills_resident_type", "resident_id", "type_key", "type_name"),
         Index("ix_bills_resident_province", "resident_id", "province"),
         # The few bills no longer normal (red-reversed, voided): the sweep of claims on them starts here.

@@ -59,6 +59,9 @@ class Unit(Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Days from a bill's issue date within which this unit accepts it; NULL: its kind's default
+    # (wallet.services.claim_periods). Residents are reminded before the window closes.
+    claim_period_days: Mapped[int | None] = mapped_column(Integer)
 
     users: Mapped[list[UnitUser]] = relationship(back_populates="unit", order_by="UnitUser.id")
 

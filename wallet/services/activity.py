@@ -23,13 +23,30 @@ VIEW_COALESCE = timedelta(hours=1)
 ACCESS_KINDS = copy.ACCESS_KINDS
 
 
-def notify(resident_id: int, kind: str, title: str, body: str, bill_id: int | None = None) -> None:
+def notify(
+    resident_id: int,
+    kind: str,
+    title: str,
+    body: str,
+    bill_id: int | None = None,
+    link: tuple[str, str] = ("", ""),
+) -> Notification:
     """Add a notification; the bump lets open pages (and anything kept per change sequence) see it,
-    and counts it unread in the same statement."""
-    db.session.add(
-        Notification(resident_id=resident_id, kind=kind, title=title, body=body[:300], bill_id=bill_id, at=utcnow())
+    and counts it unread in the same statement. ``link`` is (path, label) of the one action that
+    settles what it is about, where there is one."""
+    notice = Notification(
+        resident_id=resident_id,
+        kind=kind,
+        title=title,
+        body=body[:300],
+        bill_id=bill_id,
+        at=utcnow(),
+        link=link[0],
+        link_label=link[1],
     )
+    db.session.add(notice)
     bump_change_seq(resident_id, unread="notice")
+    return notice
 
 
 def tell(
