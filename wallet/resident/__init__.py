@@ -14,5 +14,6 @@ from wallet.resident import (  # noqa: E402,F401  (routes register on import)  #
     ledger,
     notices,
     receipt_check,
+    reminders,
     views,
 )

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, distinct, exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from common.timeutil import to_local
@@ -78,9 +78,9 @@ def _unclaimed() -> list[ColumnElement[bool]]:
 def _units_used(resident_ids: set[int]) -> dict[int, list[Unit]]:
     """The units each resident has authorized bills to, whose windows apply to their bills."""
     rows = db.session.execute(
-        select(distinct(Claim.resident_id), Claim.unit_id).where(
-            Claim.resident_id.in_(resident_ids), Claim.source == "account"
-        )
+        select(Claim.resident_id, Claim.unit_id)
+        .where(Claim.resident_id.in_(resident_ids), Claim.source == "account")
+        .distinct()
     ).all()
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_({u for _, u in rows})))}
     used: dict[int, list[Unit]] = defaultdict(list)

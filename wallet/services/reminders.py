@@ -163,13 +163,12 @@ def _within_cap(ready: list[Reminder], now: datetime) -> list[Reminder]:
     bill_ids = {r.bill_id for r in ready}
     if not bill_ids:
         return []
-    sent = dict(
-        db.session.execute(
-            select(Reminder.bill_id, func.count(Reminder.id))
-            .where(Reminder.bill_id.in_(bill_ids), Reminder.sent_at > now - CAP_WINDOW)
-            .group_by(Reminder.bill_id)
-        ).tuples()
+    counted = db.session.execute(
+        select(Reminder.bill_id, func.count(Reminder.id))
+        .where(Reminder.bill_id.in_(bill_ids), Reminder.sent_at > now - CAP_WINDOW)
+        .group_by(Reminder.bill_id)
     )
+    sent = {bill_id: n for bill_id, n in counted}
     kept = []
     for r in ready:
         if sent.get(r.bill_id, 0) < CAP_PER_BILL:
