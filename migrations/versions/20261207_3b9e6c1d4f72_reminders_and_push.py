@@ -31,6 +31,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("link", sa.String(200), nullable=False, server_default=""))
         batch.add_column(sa.Column("link_label", sa.String(20), nullable=False, server_default=""))
     op.create_index("ix_bills_issued", "bills", ["issued_at"])
+    op.create_index("ix_bills_collected", "bills", ["collected_at"])
     op.create_index("ix_bills_partly_reimbursed", "bills", ["id"], postgresql_where=PARTLY, sqlite_where=PARTLY)
     op.create_table(
         "reminders",
@@ -131,6 +132,7 @@ def downgrade() -> None:
     op.drop_index("ix_reminders_state_resident", table_name="reminders")
     op.drop_table("reminders")
     op.drop_index("ix_bills_partly_reimbursed", table_name="bills")
+    op.drop_index("ix_bills_collected", table_name="bills")
     op.drop_index("ix_bills_issued", table_name="bills")
     with op.batch_alter_table("notifications") as batch:
         batch.drop_column("link_label")

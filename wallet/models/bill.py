@@ -40,8 +40,9 @@ class Bill(Model):
             "reimbursed_amount",
         ),
         Index("ix_bills_code_number", "code", "number"),
-        # The claim-window reminder reads the bills issued in a narrow band of time (all residents).
+        # The claim-window reminder reads the bills issued, and those collected, in a narrow band of time.
         Index("ix_bills_issued", "issued_at"),
+        Index("ix_bills_collected", "collected_at"),
         # The few partly reimbursed bills, where a remainder reminder may be due.
         Index(
             "ix_bills_partly_reimbursed",

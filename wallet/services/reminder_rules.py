@@ -43,6 +43,9 @@ from wallet.services.authorizations import NOT_NORMAL_LITERAL
 STAGES = (30, 7, 1)  # days before a claim window closes
 LOCK_LEAD = timedelta(days=1)
 AUTH_LEAD = timedelta(days=3)
+# A bill's collection time is stamped before its transaction commits: the band of collection
+# times reaches back this far, so a bill committed just after a scan is read by the next one.
+COLLECTED_OVERLAP = timedelta(minutes=10)
 KINDS: dict[str, str] = {
     "claim_window": "报销时限将到",
     "lock_lapse": "锁定将到期",
@@ -93,10 +96,14 @@ def _units_used(resident_ids: set[int]) -> dict[int, list[Unit]]:
 def claim_windows(since: datetime, until: datetime, now: datetime) -> list[Due]:
     """Bills whose reminder stage for some window began in (``since``, ``until``]: a stage ``s`` of a
     ``p``-day window begins ``p − s`` days after issue, so each (p, s) reads one band of issue times
-    through ``ix_bills_issued``. Each bill found is then judged on its own next window and the
-    stage it is in now (a worker that was away reminds of the nearest stage, not every one missed)."""
+    through ``ix_bills_issued``; and bills collected in that time (a first sync brings old bills
+    whose stage began before they arrived), through ``ix_bills_collected``. Each bill found is then
+    judged on its own next window and the stage it is in now (a worker that was away, or a bill
+    that arrived late, is reminded of the nearest stage, not of every one missed)."""
     periods = claim_periods.all_periods(db.session.scalars(select(Unit).where(Unit.claim_period_days.is_not(None))))
-    bands = []
+    longest = timedelta(days=max(periods))
+    arrived = since - COLLECTED_OVERLAP
+    bands = [and_(Bill.collected_at > arrived, Bill.collected_at <= until, Bill.issued_at > now - longest)]
     for p in sorted(periods):
         for s in STAGES:
             low = max(since - timedelta(days=p - s), now - timedelta(days=p))

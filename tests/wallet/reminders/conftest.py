@@ -11,6 +11,7 @@ from tests.support.network import activate
 from wallet.demo import DEMO_UNITS, seed_demo_units
 from wallet.extensions import db
 from wallet.models import Unit
+from wallet.services.sync import sync_state
 
 
 @pytest.fixture
@@ -22,7 +23,11 @@ def ctx(wallet_app) -> Iterator[None]:
 
 @pytest.fixture
 def rid(wallet_app, ctx) -> int:
-    return activate(wallet_app, "p1")
+    """The resident, with the sync state every resident with bills has (it keeps the unread count)."""
+    resident_id = activate(wallet_app, "p1")
+    sync_state(resident_id)
+    db.session.commit()
+    return resident_id
 
 
 @pytest.fixture

@@ -31,7 +31,9 @@ def bill(
     issuance: str = "normal",
     reimbursed: int = 0,
     status: dict | None = None,
+    collected_at: datetime | None = None,
 ) -> int:
+    """A bill collected when it was issued (as a subscribed feed brings it), unless ``collected_at``."""
     number = f"{next(_numbers):010d}"
     row = Bill(
         resident_id=resident_id,
@@ -55,6 +57,7 @@ def bill(
         reimbursed_amount=reimbursed,
         status_json=json.dumps(status or {}),
         version=1,
+        collected_at=collected_at or issued_at,
     )
     db.session.add(row)
     db.session.commit()
