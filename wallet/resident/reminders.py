@@ -25,9 +25,7 @@ from wallet.services.reminder_rules import KINDS
 @bp.get("/reminders")
 @login_required
 def reminder_list() -> str:
-    return render_template(
-        "wallet/resident/reminders.html", active_tab="me", items=reminders.recent(current_user.id)
-    )
+    return render_template("wallet/resident/reminders.html", active_tab="me", items=reminders.recent(current_user.id))
 
 
 def _settings_page(status: int = 200, error: str = "") -> tuple[str, int]:
@@ -85,7 +83,9 @@ def _json_body() -> dict[str, Any]:
 def push_subscribe() -> Any:
     try:
         body = _json_body()
-        keys = body.get("keys") if isinstance(body.get("keys"), dict) else {}
+        keys = body.get("keys")
+        if not isinstance(keys, dict):
+            keys = {}
         web_push.subscribe(current_user.id, body.get("endpoint"), keys.get("p256dh"), keys.get("auth"))
     except Refusal as refused:
         return jsonify(ok=False, message=refused.message), refused.status
