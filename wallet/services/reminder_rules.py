@@ -16,8 +16,9 @@ Rules, and the one action each reminder links to:
   once → authorize the rest;
 - ``red_reversed`` — a bill the resident had authorized was red-reversed, once → the red bill
   the network links to it (else the bill);
-- ``tax_window`` (slot, no rule yet) — the yearly 大病医疗 deduction window (1 March – 30 June)
-  needs the yearly ledger of what the person bore; its rule joins ``RULES`` with that ledger.
+- ``tax_window`` — during the annual settlement (1 March – 30 June), a resident whose 大病医疗
+  estimate for last year is above nothing, at the window's opening and in its last week → the
+  yearly ledger (wallet.services.tax_reminders; it reads documents, so at most once a day).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ KINDS: dict[str, str] = {
     "auth_expiry": "授权将失效",
     "remainder": "剩余部分可再报销",
     "red_reversed": "已授权的票据被冲红",
+    "tax_window": "大病医疗年度汇算",
 }
 
 
@@ -60,7 +62,7 @@ class Due:
     kind: str
     key: str
     resident_id: int
-    bill_id: int
+    bill_id: int | None  # None: about the resident's year, not one bill (tax_window)
     due_at: datetime | None = None
     stage: int = 0
     claim_id: int | None = None
@@ -213,6 +215,8 @@ def still_due(r: Reminder, now: datetime) -> bool:
     may have authorized the bill, the unit reported, while it waited for the morning)."""
     if r.due_at is not None and r.due_at <= now:
         return False
+    if r.kind == "tax_window":
+        return True
     if r.kind in ("lock_lapse", "auth_expiry"):
         claim = db.session.get(Claim, r.claim_id) if r.claim_id is not None else None
         state = "locked" if r.kind == "lock_lapse" else "authorized"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from common.timeutil import to_local
 from wallet import copy
 from wallet.extensions import db
 from wallet.models.bill import Bill
 from wallet.models.claim import Claim
 from wallet.models.reminder import Reminder
 from wallet.models.unit import UNIT_TYPES, Unit
-from wallet.services import claim_periods
+from wallet.services import claim_periods, tax_reminders
 from wallet.services.reminder_rules import KINDS, red_bill_of
 
 REMINDER_LIST = "/reminders"
@@ -40,6 +41,8 @@ def _left(deadline: datetime, now: datetime) -> str:
 def words(r: Reminder, now: datetime) -> tuple[str, str, tuple[str, str]]:
     """(title, body, (path, label)) of one reminder."""
     title, body, label = copy.REMINDERS[r.kind]
+    if r.kind == tax_reminders.KIND:
+        return _tax_words(r, title, body, label)
     bill = db.session.get_one(Bill, r.bill_id)
     facts: dict[str, object] = {"bill": copy.bill_name(bill.issuer_name, bill.code, bill.number)}
     unit = db.session.get(Unit, r.unit_id) if r.unit_id is not None else None
@@ -61,6 +64,21 @@ def words(r: Reminder, now: datetime) -> tuple[str, str, tuple[str, str]]:
         link = bill_path(red) if red is not None else bill_path(bill.id)
         label = label if red is not None else "查看票据"
     return title, body.format(**facts), (link, label)
+
+
+def _tax_words(r: Reminder, title: str, body: str, label: str) -> tuple[str, str, tuple[str, str]]:
+    """Worded from the estimate at delivery: bills collected meanwhile count."""
+    assert r.due_at is not None
+    year = to_local(r.due_at).year - 1
+    est = tax_reminders.own_estimate(r.resident_id, year)
+    _opens, closes = est.settlement_window
+    facts = {
+        "year": year,
+        "counted": copy.money(est.counted),
+        "deductible": copy.money(est.deductible),
+        "closes": f"{closes.month} 月 {closes.day} 日",
+    }
+    return title, body.format(**facts), (f"/ledger?year={year}", label)
 
 
 def _kind_of(bill: Bill, days: int) -> str:

@@ -29,7 +29,7 @@ from wallet.extensions import db
 from wallet.models.authorization import Notification
 from wallet.models.reminder import PushMessage, PushSubscription, Reminder, ReminderScan, ReminderSettings
 from wallet.models.resident import Resident
-from wallet.services import activity, reminder_rules
+from wallet.services import activity, reminder_rules, tax_reminders
 from wallet.services.bill_store import dialect_insert
 from wallet.services.reminder_rules import Due
 from wallet.services.reminder_words import digest_words, words
@@ -93,6 +93,11 @@ def find_due(now: datetime) -> None:
             write_transaction(db.session)
             record(dues, now)
             db.session.commit()
+    if tax_reminders.window(to_local(now).date()) and not tax_reminders.scanned_today(now):
+        write_transaction(db.session)
+        record(tax_reminders.tax_windows(now), now)
+        tax_reminders.mark_scanned(now)
+        db.session.commit()
 
 
 def settings_of(resident_id: int) -> ReminderSettings:

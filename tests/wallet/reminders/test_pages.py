@@ -35,19 +35,19 @@ def settings(wallet_app) -> tuple[str, bool] | None:
 
 def test_choices_are_saved_and_shown_again(signed_in, wallet_app):
     page = signed_in.get("/reminders/settings").get_data(as_text=True)
-    assert page.count('name="kind"') == 5 and page.count("checked") == 6 and "接收推送提醒" in page
+    assert page.count('name="kind"') == 6 and page.count("checked") == 7 and "接收推送提醒" in page
     reply = signed_in.post(
         "/reminders/settings", data={"csrf_token": form(signed_in), "kind": ["claim_window", "remainder"]}
     )
     assert reply.status_code == 303 and reply.headers["Location"] == "/reminders/settings"
-    assert settings(wallet_app) == ("lock_lapse,auth_expiry,red_reversed", False)
+    assert settings(wallet_app) == ("lock_lapse,auth_expiry,red_reversed,tax_window", False)
     again = signed_in.get("/reminders/settings").get_data(as_text=True)
     assert "提醒设置已保存" in again and again.count("checked") == 2
 
 
 @pytest.mark.parametrize(
     "data",
-    [{"kind": ["tax_window"]}, {"kind": ["remainder", "remainder"]}, {"digest": "yes"}],
+    [{"kind": ["yearly_report"]}, {"kind": ["remainder", "remainder"]}, {"digest": "yes"}],
     ids=["unknown kind", "twice", "odd digest value"],
 )
 def test_bad_choices_are_refused_and_change_nothing(signed_in, wallet_app, data):
