@@ -35,3 +35,14 @@ def test_a_token_escapes_its_text_and_a_missing_value_prints_nothing():
     assert env.from_string("{{ text|token }}").render(text="<b>") == TOKEN.format("&lt;b&gt;")
     assert env.from_string("[{{ doc.missing|token }}][{{ none|token }}]").render(doc={}, none=None) == "[][]"
     assert local_datetime(None) == local_date("") == ""
+
+
+def test_facts_in_written_words_are_kept_whole_and_the_words_escaped():
+    from wallet.templating import tokens_in
+
+    html = str(tokens_in("有效期至 2027-01-05 18:51，可报销 ¥1,234.56，票据号码 0000123456。<b>"))
+    assert '<span class="nowrap" translate="no">2027-01-05 18:51</span>' in html
+    assert '<span class="nowrap" translate="no">¥1,234.56</span>' in html
+    assert '<span class="nowrap" translate="no">0000123456</span>' in html
+    assert "&lt;b&gt;" in html and "<b>" not in html
+    assert str(tokens_in(None)) == ""
