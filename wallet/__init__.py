@@ -18,6 +18,7 @@ from wallet.extensions import csrf, db, limiter
 from wallet.finance import bp as finance_bp
 from wallet.migrate import alembic_config
 from wallet.public import bp as public_bp
+from wallet.public.shared import bp as shared_bp
 from wallet.resident import bp as resident_bp
 from wallet.resident.list_cache import init_list_cache
 from wallet.templating import register_filters
@@ -43,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(resident_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(shared_bp)
     app.register_blueprint(unit_bp)
     app.register_blueprint(finance_bp)
     app.register_blueprint(api_bp)

@@ -167,6 +167,12 @@ SETTINGS: list[Setting] = [
         "verifications one resident may make while importing bills",
     ),
     Setting(
+        "SHARE_OPEN_RATE_LIMIT",
+        "WALLET_SHARE_OPEN_RATE_LIMIT",
+        "30 per minute;300 per day",
+        "requests one client (IP address) may make to shared bill links (opening, access code, PDF)",
+    ),
+    Setting(
         "VERIFY_DAILY_LIMIT_PER_BILL",
         "WALLET_VERIFY_DAILY_LIMIT_PER_BILL",
         5,

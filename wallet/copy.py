@@ -88,6 +88,8 @@ ACCESS_KINDS: dict[str, str] = {
     "reimbursed": "报销",
     "rejected": "拒绝报销",
     "withdrawn": "单位账户注销，授权已撤回",
+    "share_opened": "被打开查看",
+    "share_download": "被下载版式文件",
 }
 
 # -- why an authorization ended (stored as ``end_reason``, read back on pages) -------------------

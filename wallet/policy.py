@@ -25,7 +25,7 @@ from wallet.models.claim import OPEN_STATES, STATE_NAMES, UNIT_VISIBLE_STATES, C
 from wallet.models.unit import Unit
 from wallet.refusals import Refusal
 
-Action = Literal["authorize", "revoke", "view", "lock", "unlock", "feedback", "reject"]
+Action = Literal["authorize", "revoke", "view", "share", "lock", "unlock", "feedback", "reject"]
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,8 @@ def decide(
             return _resident_revoke(actor, authorization, now)
         if action == "view":
             return ALLOW if bill is not None and bill.resident_id == actor.resident_id else NOT_FOUND
+        if action == "share":
+            return _resident_share(actor, bill, now)
         return NOT_FOUND
     if not actor.unit.is_active:
         return refuse(
@@ -200,6 +202,34 @@ def _resident_authorize(
         return refuse("already_authorized", f"已授权给{open_auth.unit.name}，待其处理；如需改授权，请先撤销。")
     if held_by_network_lock(bill, now):
         return refuse("locked_elsewhere", f"该票据正由{lock_holder(bill)}锁定报销中，暂不能授权。")
+    return ALLOW
+
+
+def share_ended_by(bill: Bill, now: datetime) -> str | None:
+    """Why a share link showing ``bill`` may not go on (``red_reversed``, ``exchanged``, ``locked``), or None.
+
+    A voided bill must not be handed on, and one a unit holds is being reimbursed: an office
+    shown it through a link could claim it a second time.
+    """
+    if bill.issuance in ("red_reversed", "exchanged"):
+        return bill.issuance
+    if held_by_network_lock(bill, now):
+        return "locked"
+    return None
+
+
+def _resident_share(actor: ResidentActor, bill: Bill | None, now: datetime) -> Decision:
+    if bill is None or bill.resident_id != actor.resident_id:
+        return NOT_FOUND
+    if bill.total <= 0:
+        return refuse("red_bill", "这是红字冲销票据，不能分享。")
+    reason = share_ended_by(bill, now)
+    if reason == "locked":
+        return refuse("locked_elsewhere", f"该票据正由{lock_holder(bill)}锁定报销中，暂不能分享。")
+    if reason == "red_reversed":
+        return refuse(reason, "该票据已冲红作废，不能分享。")
+    if reason is not None:
+        return refuse(reason, "该票据已换开为纸质票据，电子票据不能再分享。")
     return ALLOW
 
 

@@ -10,6 +10,7 @@ from wallet.models.collection import FeedCursor, ProvinceKey, RejectedBill, Sync
 from wallet.models.data_export import DataExport, DataExportChunk
 from wallet.models.reminder import PushMessage, PushSubscription, Reminder, ReminderScan, ReminderSettings
 from wallet.models.resident import Resident
+from wallet.models.share import ShareLink, ShareLinkBill
 from wallet.models.unit import LoginThrottle, OutboxMessage, Unit, UnitUser
 from wallet.models.verification import BillCheckCount
 
@@ -42,6 +43,8 @@ __all__ = [
     "ReminderScan",
     "ReminderSettings",
     "Resident",
+    "ShareLink",
+    "ShareLinkBill",
     "SyncState",
     "Unit",
     "UnitClaimCount",

@@ -14,6 +14,7 @@ from common.columns import UTCDateTime
 from common.timeutil import utcnow
 from wallet.extensions import Model
 from wallet.models.bill import Bill
+from wallet.models.share import ShareLink
 from wallet.models.unit import Unit
 
 
@@ -34,7 +35,8 @@ class AuthorizationReceipt(Model):
 
 
 class AccessEvent(Model):
-    """Who touched a resident's bill: a unit saw, locked, reimbursed or rejected it (append-only)."""
+    """Who touched a resident's bill (append-only): a unit saw, locked, reimbursed or rejected it, or
+    someone opened it through one of the resident's share links (then ``share_link_id``, no unit)."""
 
     __tablename__ = "access_events"
     __table_args__ = (Index("ix_access_events_resident_at", "resident_id", "at"),)
@@ -42,14 +44,16 @@ class AccessEvent(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
     bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    share_link_id: Mapped[int | None] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     amount: Mapped[int | None] = mapped_column(BigInteger)
     detail: Mapped[str] = mapped_column(String(200), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
+    unit: Mapped[Unit | None] = relationship(lazy="joined")
+    share_link: Mapped[ShareLink | None] = relationship(lazy="joined")
     bill: Mapped[Bill] = relationship(lazy="joined", innerjoin=True)
 
 

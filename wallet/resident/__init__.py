@@ -15,5 +15,6 @@ from wallet.resident import (  # noqa: E402,F401  (routes register on import)  #
     notices,
     receipt_check,
     reminders,
+    shares,
     views,
 )

@@ -17,6 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from common.web import render_error
 from wallet.auth.verification_limits import import_limit, rate_refusal, retry_after
+from wallet.presenters.bill import DOCUMENT, BillView
 from wallet.presenters.preview import preview
 from wallet.refusals import Refusal
 from wallet.resident import bp
@@ -45,6 +46,9 @@ def import_qr() -> Any:
     text = request.form.get("qr_text", "")
     if not text.strip():
         return render_review(imports.ImportReview.refused(NO_QR))
+    held = imports.held_copy_of_qr(current_user.id, text)
+    if held is not None:
+        return render_review(imports.ImportReview.already_held(*held))
     return review_or_ask(verify_qr_text(text))
 
 
@@ -69,6 +73,9 @@ def import_elements() -> Any:
         return redirect(url_for("resident.import_page"))
     values = submitted_fields(source)
     qr_text = str(source.get("qr_text") or "")[:MAX_PAYLOAD_CHARS] or None
+    held = imports.held_copy(current_user.id, values)
+    if held is not None:
+        return render_review(imports.ImportReview.already_held(*held), held[1].as_fields())
     verification = verify_elements(values, qr_text=qr_text)
     errors = dict(verification.refusal.fields) if verification.refusal else {}
     if verification.elements is not None:
@@ -138,6 +145,15 @@ def review_or_ask(verification: Verification) -> tuple[str, int]:
     )
 
 
+def shown_bill(review: imports.ImportReview) -> BillView | None:
+    """The verified bill as it would be stored, or the wallet's own copy the elements matched."""
+    if review.bill is not None:
+        return preview(review.bill)
+    if review.held_bill is not None:
+        return BillView(review.held_bill, holds={}, parts=(DOCUMENT,))
+    return None
+
+
 def render_review(
     review: imports.ImportReview,
     values: dict[str, str] | None = None,
@@ -148,7 +164,7 @@ def render_review(
     """The result region for htmx, else the import page with the result on top."""
     context = {
         "review": review,
-        "bill": preview(review.bill) if review.bill else None,
+        "bill": shown_bill(review),
         "values": values or {},
         "errors": errors or {},
         "qr_text": qr_text,

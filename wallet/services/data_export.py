@@ -145,7 +145,8 @@ def access_records(resident_id: int) -> list[dict[str, Any]]:
     return [
         {
             "at": _at(e.at),
-            "unit": e.unit.name,
+            "unit": e.unit.name if e.unit else None,
+            "share_link": e.share_link_id,
             "bill": f"{e.bill.code}-{e.bill.number}",
             "kind": e.kind,
             "amount_fen": e.amount,

@@ -30,6 +30,8 @@ from wallet.models import (
     Notification,
     RejectedBill,
     Resident,
+    ShareLink,
+    ShareLinkBill,
     SyncState,
 )
 from wallet.models.claim import ClaimFile
@@ -126,6 +128,10 @@ def _erase(resident_id: int, revoked: int) -> Deactivated:
     forget_claims(db.session, *erased)
     for stmt in (
         delete(AccessEvent).where(AccessEvent.resident_id == resident_id),
+        delete(ShareLinkBill).where(
+            ShareLinkBill.link_id.in_(select(ShareLink.id).where(ShareLink.resident_id == resident_id))
+        ),
+        delete(ShareLink).where(ShareLink.resident_id == resident_id),
         delete(Notification).where(Notification.resident_id == resident_id),
         delete(Claim).where(*erased),
         # A unit's own file claims stay the unit's; they stop pointing at the erased wallet.

@@ -7,12 +7,16 @@ held on the server and nobody can confirm a bill they did not verify. Confirming
 the bill again (signature checked) and stores its freshest status.
 
 The wallet holds a resident's own bills only: a bill whose payer is someone else is
-refused, whatever else is right about it. A bill is matched on code and number, so one
-already collected or imported is never added twice.
+refused, whatever else is right about it. Nothing is ever held twice: five elements that
+match a bill in the wallet are answered from the wallet before the network is asked (no
+check is spent on them), and a verified bill is matched on code and number. A bill a unit
+has locked or booked (入账) is not taken in as a new one either: the result names the unit
+and the time, and the bill reaches the wallet with its reimbursement record by collection.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app
@@ -20,11 +24,15 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from common.database import write_transaction
+from common.timeutil import to_local
+from wallet import copy
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
 from wallet.models.bill import Bill
 from wallet.models.resident import Resident
 from wallet.refusals import Refusal
+from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements
+from wallet.scan.payload import read_payload
 from wallet.services import bill_store
 from wallet.services.sync import sync_state
 from wallet.services.verification import Verification, VerifiedBill, fetch_verified, says_not_authentic
@@ -39,6 +47,10 @@ NOT_PAYER = Refusal(
     403,
 )
 EXPIRED = Refusal("import_expired", "这次导入的确认已过期，请重新扫码、上传或输入五要素后再加入票据夹。", 400)
+HELD_BY_UNIT = (
+    "这张票据已由报销单位锁定或入账，不能作为新票据再导入。票据夹会自动归集您名下的电子票据，"
+    "它和报销记录会一并出现在票据列表中。"
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +62,14 @@ class ImportReview:
     refusal: Refusal | None = None
     existing_bill_id: int | None = None
     token: str | None = None
+    # The wallet's own copy, when the typed or scanned five elements matched it (the network was not asked).
+    held_bill: Bill | None = None
+    # Which units locked or booked the bill, and when, as sentences (then ``refusal`` says it cannot be added).
+    held_by: tuple[str, ...] = ()
+
+    @classmethod
+    def already_held(cls, bill: Bill, elements: FiveElements) -> ImportReview:
+        return cls(Verification(elements=elements), existing_bill_id=bill.id, held_bill=bill)
 
     @classmethod
     def refused(cls, refusal: Refusal) -> ImportReview:
@@ -87,6 +107,9 @@ def review(resident: Resident, verification: Verification) -> ImportReview:
     existing = existing_bill_id(resident.id, bill.code, bill.number)
     if existing is not None:
         return ImportReview(verification, existing_bill_id=existing)
+    held_by = unit_holds(bill)
+    if held_by:
+        return ImportReview(verification, refusal=Refusal("held_by_unit", HELD_BY_UNIT, 409), held_by=held_by)
     token = _serializer().dumps({"resident": resident.id, "code": bill.code, "number": bill.number})
     return ImportReview(verification, token=token)
 
@@ -110,12 +133,62 @@ def confirm(resident: Resident, token: str, client: FiscalClient | None = None) 
         return ImportResult(refusal=verification.refusal)
     if not is_payer(resident, verification.bill):
         return ImportResult(refusal=NOT_PAYER)
+    held_by = unit_holds(verification.bill)
+    if held_by:
+        return ImportResult(refusal=Refusal("held_by_unit", HELD_BY_UNIT + "（" + "；".join(held_by) + "）", 409))
     write_transaction(db.session)
     bill_store.upsert_bills([verification.bill.row(resident.id, source="imported")])
     sync_state(resident.id)
     bill_store.bump_change_seq(resident.id)
     db.session.commit()
     return ImportResult(bill_id=existing_bill_id(resident.id, code, number), added=True)
+
+
+def unit_holds(bill: VerifiedBill) -> tuple[str, ...]:
+    """Who holds the bill at the network and since or until when: a unit's live lock, every booked reimbursement."""
+    status = bill.status
+    lines = []
+    holder = status.get("locked_by") or {}
+    if status.get("reimbursement") == "locked":
+        until = copy.minute(status.get("lock_expires_at")) or "锁定期满"
+        lines.append(f"{holder.get('unit_name') or '报销单位'}正在办理报销，已锁定至 {until}")
+    for record in status.get("records") or []:
+        if record.get("result") == "reimbursed":
+            at = copy.minute(record.get("recorded_at") or record.get("time"))
+            unit, amount = record.get("unit_name") or "报销单位", copy.money(int(record["amount"]))
+            lines.append(f"{unit}已于 {at} 入账报销 {amount}")
+    return tuple(lines)
+
+
+def held_copy(resident_id: int, fields: Mapping[str, object]) -> tuple[Bill, FiveElements] | None:
+    """The resident's bill whose five elements are exactly these (read from typed fields), if any."""
+    try:
+        elements = parse_five_elements(fields)
+    except InvalidFiveElements:
+        return None
+    bill = db.session.scalar(
+        select(Bill).where(Bill.resident_id == resident_id, Bill.code == elements.code, Bill.number == elements.number)
+    )
+    if bill is None or not _same_elements(bill, elements):
+        return None
+    return bill, elements
+
+
+def held_copy_of_qr(resident_id: int, text: str) -> tuple[Bill, FiveElements] | None:
+    """As :func:`held_copy`, for the text of a scanned code that carries all five elements."""
+    try:
+        reading = read_payload(text)
+    except Refusal:
+        return None
+    return None if reading.incomplete() is not None else held_copy(resident_id, reading.fields)
+
+
+def _same_elements(bill: Bill, elements: FiveElements) -> bool:
+    return (
+        bill.check_code.lower() == elements.check
+        and to_local(bill.issued_at).date() == elements.issued_on
+        and bill.total == elements.amount_fen
+    )
 
 
 def is_payer(resident: Resident, bill: VerifiedBill) -> bool:
