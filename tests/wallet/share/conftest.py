@@ -28,5 +28,3 @@ def bills(sharer, net, wallet_app, fiscal_client) -> list[int]:
     rid = collect(wallet_app, fiscal_client, "p1")
     with wallet_app.app_context():
         return list(db.session.scalars(select(Bill.id).where(Bill.resident_id == rid).order_by(Bill.id)))
-
-

@@ -13,7 +13,6 @@ from wallet.extensions import db
 from wallet.models import ShareLink
 
 
-
 @dataclass(frozen=True)
 class Made:
     link_id: int

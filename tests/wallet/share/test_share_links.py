@@ -30,9 +30,7 @@ def bill_row(app, bill_id: int) -> Bill:
         return row
 
 
-def test_a_stranger_sees_the_shared_bills_masked_and_the_opening_reaches_the_access_history(
-    sharer, bills, wallet_app
-):
+def test_a_stranger_sees_the_shared_bills_masked_and_the_opening_reaches_the_access_history(sharer, bills, wallet_app):
     made = make_link(sharer, bills[:1])
     shown = bill_row(wallet_app, bills[0])
     office = stranger(wallet_app)
@@ -121,16 +119,13 @@ def test_the_link_expires_by_the_clock(sharer, bills, wallet_app, monkeypatch):
     assert office.get(f"/shared?t={made.token}").status_code == 200
 
 
-def test_a_red_reversal_the_wallet_has_mirrored_kills_the_link(
-    sharer, bills, wallet_app, net, fiscal_client
-):
+def test_a_red_reversal_the_wallet_has_mirrored_kills_the_link(sharer, bills, wallet_app, net, fiscal_client):
     made = make_link(sharer, bills)
     shown = bill_row(wallet_app, bills[1])
     red_reverse(net, {"code": shown.code, "number": shown.number})
     collect(wallet_app, fiscal_client, "p1")
     assert bill_row(wallet_app, bills[1]).issuance == "red_reversed"
-    with wallet_app.app_context():
-        listed = sharer.get("/shares").get_data(as_text=True)
+    listed = sharer.get("/shares").get_data(as_text=True)
     assert "已失效" in listed, "the resident's list finds the death too"
     gone = stranger(wallet_app).get(f"/shared?t={made.token}")
     assert gone.status_code == 410 and "冲红" in gone.get_data(as_text=True)
@@ -157,7 +152,8 @@ def test_a_lock_by_a_unit_in_the_mirror_kills_the_link_for_good(sharer, bills, w
     gone = office.get(f"/shared?t={made.token}")
     assert gone.status_code == 410 and "锁定报销" in gone.get_data(as_text=True)
     with wallet_app.app_context():  # the unit lets go again: the link stays dead
-        db.session.execute(update(Bill).where(Bill.id == bills[0]).values(reimbursement="unreimbursed", status_json="{}"))
+        released = {"reimbursement": "unreimbursed", "status_json": "{}"}
+        db.session.execute(update(Bill).where(Bill.id == bills[0]).values(**released))
         db.session.commit()
     assert office.get(f"/shared?t={made.token}").status_code == 410
     assert link_row(wallet_app, made.link_id).dead_reason == "locked"
