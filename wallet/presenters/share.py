@@ -30,7 +30,7 @@ def watermark_data_uri(text: str) -> str:
     """A tiled, tilted line of ``text`` drawn as an image over the page (pages carry no inline styles)."""
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="100%">'
-        '<defs><pattern id="w" width="300" height="170" patternUnits="userSpaceOnUse" patternTransform="rotate(-28)">'
+        '<defs><pattern id="w" width="420" height="150" patternUnits="userSpaceOnUse" patternTransform="rotate(-28)">'
         '<text x="0" y="90" font-size="15" font-family="sans-serif" fill="#1d2129" fill-opacity="0.13">'
         f"{escape(text)}</text>"
         '</pattern></defs><rect width="100%" height="100%" fill="url(#w)"/></svg>'

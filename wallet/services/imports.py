@@ -64,8 +64,8 @@ class ImportReview:
     token: str | None = None
     # The wallet's own copy, when the typed or scanned five elements matched it (the network was not asked).
     held_bill: Bill | None = None
-    # Which units locked or booked the bill, and when, as sentences (then ``refusal`` says it cannot be added).
-    held_by: tuple[str, ...] = ()
+    # Which units locked or booked the bill, and when (then ``refusal`` says it cannot be added).
+    held_by: tuple[UnitHold, ...] = ()
 
     @classmethod
     def already_held(cls, bill: Bill, elements: FiveElements) -> ImportReview:
@@ -135,7 +135,8 @@ def confirm(resident: Resident, token: str, client: FiscalClient | None = None) 
         return ImportResult(refusal=NOT_PAYER)
     held_by = unit_holds(verification.bill)
     if held_by:
-        return ImportResult(refusal=Refusal("held_by_unit", HELD_BY_UNIT + "（" + "；".join(held_by) + "）", 409))
+        named = "；".join(map(str, held_by))
+        return ImportResult(refusal=Refusal("held_by_unit", f"{HELD_BY_UNIT}（{named}）", 409))
     write_transaction(db.session)
     bill_store.upsert_bills([verification.bill.row(resident.id, source="imported")])
     sync_state(resident.id)
@@ -144,20 +145,33 @@ def confirm(resident: Resident, token: str, client: FiscalClient | None = None) 
     return ImportResult(bill_id=existing_bill_id(resident.id, code, number), added=True)
 
 
-def unit_holds(bill: VerifiedBill) -> tuple[str, ...]:
-    """Who holds the bill at the network and since or until when: a unit's live lock, every booked reimbursement."""
+@dataclass(frozen=True)
+class UnitHold:
+    """One unit's hold on a bill at the network: a live lock (until when) or a booked reimbursement (when, how much)."""
+
+    unit: str
+    at: str
+    amount: int | None = None
+
+    def __str__(self) -> str:
+        if self.amount is None:
+            return f"{self.unit}正在办理报销，已锁定至 {self.at}"
+        return f"{self.unit}已于 {self.at} 入账报销 {copy.money(self.amount)}"
+
+
+def unit_holds(bill: VerifiedBill) -> tuple[UnitHold, ...]:
+    """Who holds the bill at the network: a unit's live lock, and every booked reimbursement."""
     status = bill.status
-    lines = []
-    holder = status.get("locked_by") or {}
+    holds = []
     if status.get("reimbursement") == "locked":
+        holder = status.get("locked_by") or {}
         until = copy.minute(status.get("lock_expires_at")) or "锁定期满"
-        lines.append(f"{holder.get('unit_name') or '报销单位'}正在办理报销，已锁定至 {until}")
+        holds.append(UnitHold(str(holder.get("unit_name") or "报销单位"), until))
     for record in status.get("records") or []:
         if record.get("result") == "reimbursed":
             at = copy.minute(record.get("recorded_at") or record.get("time"))
-            unit, amount = record.get("unit_name") or "报销单位", copy.money(int(record["amount"]))
-            lines.append(f"{unit}已于 {at} 入账报销 {amount}")
-    return tuple(lines)
+            holds.append(UnitHold(str(record.get("unit_name") or "报销单位"), at, int(record["amount"])))
+    return tuple(holds)
 
 
 def held_copy(resident_id: int, fields: Mapping[str, object]) -> tuple[Bill, FiveElements] | None:
