@@ -27,6 +27,7 @@ pytestmark = pytest.mark.browser
 def first_bill(wallet_app) -> Bill:
     with wallet_app.app_context():
         bill = db.session.scalars(select(Bill).order_by(Bill.id)).first()
+        assert bill is not None
         db.session.expunge(bill)
         return bill
 
@@ -123,7 +124,8 @@ def test_an_expired_link_gives_a_clear_page(
     link, _ = make_link(page, first_bill(wallet_app).id, code=False, days="1 天")
     office = office_phone(browser, browser_context_args)
     phone = office.new_page()
-    assert phone.goto(link).status == 200
+    opened = phone.goto(link)
+    assert opened is not None and opened.status == 200
     later = utcnow() + timedelta(days=1, minutes=1)
     monkeypatch.setattr(shared_views, "utcnow", lambda: later)
     gone = phone.goto(link)

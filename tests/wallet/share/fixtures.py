@@ -30,7 +30,9 @@ def make_link(client: FlaskClient, bill_ids: list[int], purpose: str = "insuranc
     assert made.status_code == 303, made.get_data(as_text=True)
     link_id = int(made.headers["Location"].rsplit("/", 1)[1])
     page = client.get(made.headers["Location"]).get_data(as_text=True)
-    token = re.search(r"/shared\?t=([A-Za-z0-9_-]+)", page).group(1)
+    found = re.search(r"/shared\?t=([A-Za-z0-9_-]+)", page)
+    assert found, "the new link's page shows no link"
+    token = found.group(1)
     shown = re.search(r'data-testid="share-code">(?:<[^>]+>)?([0-9]{6})', page)
     return Made(link_id, token, shown.group(1) if shown else None)
 
