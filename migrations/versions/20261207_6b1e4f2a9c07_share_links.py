@@ -6,7 +6,7 @@ code's keyed hash and how the link ended; ``share_link_bills`` the bills it show
 enters ``access_events`` like a unit's view, naming the link instead of a unit and a claim.
 
 Revision ID: 6b1e4f2a9c07
-Revises: 5e8b2f0c7a31
+Revises: 3b9e6c1d4f72
 Create Date: 2026-12-07 09:00:00.000000
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "6b1e4f2a9c07"
-down_revision = "5e8b2f0c7a31"
+down_revision = "3b9e6c1d4f72"
 branch_labels = None
 depends_on = None
 
