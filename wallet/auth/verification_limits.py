@@ -26,8 +26,8 @@ IMPORT_TOO_OFTEN = "核验太频繁了，请稍后再导入。如需导入很多
 
 
 def _only_the_form() -> bool:
-    """Opening the empty status page costs nothing; only a check counts."""
-    return request.method == "GET" and not any(name in request.args for name in FIELDS)
+    """Opening the empty status page costs nothing; only a check (of five elements or a snapshot) counts."""
+    return request.method == "GET" and not any(name in request.args for name in (*FIELDS, "snapshot"))
 
 
 def _resident_key() -> str:

@@ -18,6 +18,7 @@ from wallet.auth.provider import begin, end_at_provider, finish, returned_from_l
 from wallet.auth.sessions import record_step_up, sign_in, sign_out
 from wallet.identity import mask_id_number, mask_name
 from wallet.models import Resident
+from wallet.offline_copies import forget_this_browser
 from wallet.refusals import Refusal
 from wallet.services.collection_jobs import request_sync
 
@@ -129,10 +130,10 @@ def logout() -> Any:
         record_now("resident.logout", current_user, f"resident:{current_user.get_id()}")
     hint = sign_out()
     try:
-        return end_at_provider(hint)
+        return forget_this_browser(end_at_provider(hint))
     except (requests.RequestException, RuntimeError):
         flash("您已退出票据夹。蒙速办登录服务暂时无法访问，其登录状态将自动过期。")
-        return redirect(url_for("resident.home"))
+        return forget_this_browser(redirect(url_for("resident.home")))
 
 
 @bp.get("/auth/logged-out")

@@ -28,6 +28,7 @@ from wallet.models.bill import Bill, BillEvent
 from wallet.models.claim import Claim
 from wallet.presenters.authorization import AuthorizationView
 from wallet.presenters.linked_bill import linked_bill
+from wallet.presenters.snapshot import ShownSnapshot, shown_snapshot
 from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import build_payload_url
 from wallet.services import activity, authorization_queries
@@ -170,6 +171,11 @@ class BillView:
         if b.reimbursement in ("partially_reimbursed", "reimbursed"):
             return b.reimbursement
         return "claimable"
+
+    @cached_property
+    def snapshot(self) -> ShownSnapshot:
+        """The status this view shows, signed now: what the resident may show a clerk, offline too."""
+        return shown_snapshot(self.bill, self.chip_key)
 
     @property
     def remaining(self) -> int:

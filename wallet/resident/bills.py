@@ -15,6 +15,7 @@ from wallet.fragments import wants_fragment
 from wallet.models.bill import Bill
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
+from wallet.offline_copies import offline_copy
 from wallet.presenters.bill import DETAIL, STATUS, BillView
 from wallet.refusals import Refusal
 from wallet.resident import bp
@@ -113,6 +114,7 @@ def bill_list_context(
 
 @bp.get("/bills/<int:bill_id>")
 @login_required
+@offline_copy
 def bill_detail(bill_id: int) -> str:
     """The page is made before the view is recorded: on SQLite recording starts a write transaction,
     which ends the read one, and whatever was read (the bill, its parts, the signed-in resident)

@@ -24,6 +24,7 @@ from wallet.auth.provider import end_at_provider
 from wallet.auth.sessions import sign_out
 from wallet.auth.stepup import step_up_required, step_up_satisfied
 from wallet.models.resident import Resident
+from wallet.offline_copies import forget_this_browser
 from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.services import authorization_queries, export_jobs
@@ -132,7 +133,7 @@ def deactivate_account() -> Any:
     hint = sign_out()
     flash("您的个人数字账户已注销。如需再次使用票据夹，请重新登录并开通账户。", "success")
     try:
-        return end_at_provider(hint)
+        return forget_this_browser(end_at_provider(hint))
     except (requests.RequestException, RuntimeError):
         current_app.logger.info("provider logout unavailable after deactivation")
-        return redirect(url_for("resident.home"))
+        return forget_this_browser(redirect(url_for("resident.home")))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import Response, render_template
 from flask_login import current_user
 
+from wallet.offline_copies import offline_copy
 from wallet.resident import bp
 from wallet.resident.bills import render_bill_list
 
 
 @bp.get("/")
+@offline_copy
 def home() -> Response | str:
     """The bill list for a resident, the welcome page for everyone else."""
     if current_user.is_authenticated:

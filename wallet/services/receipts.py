@@ -57,6 +57,7 @@ JWS_REFUSALS = {
     "jws_alg_unsupported": "回执使用了本平台不支持的签名算法。",
     "jws_key_unknown": FOREIGN_KEY,
     "jws_signature_invalid": ALTERED,
+    "jws_typ_other": NOT_A_RECEIPT,
 }
 
 
@@ -111,16 +112,42 @@ def public_jwk() -> dict[str, Any]:
     return ECKey.import_key(public_key_pem(), {"kid": key_id(), "use": "sig", "alg": JWS_ALG}).as_dict(private=False)
 
 
-def _protected(kid: str) -> str:
-    return jose.b64e(canonical_bytes({"alg": JWS_ALG, "kid": kid, "typ": TYP}))
+def _protected(kid: str, typ: str = TYP) -> str:
+    return jose.b64e(canonical_bytes({"alg": JWS_ALG, "kid": kid, "typ": typ}))
 
 
-def sign(canonical: bytes) -> tuple[str, str, str]:
+def sign(canonical: bytes, typ: str = TYP) -> tuple[str, str, str]:
     """(alg, kid, base64url JWS signature) over ``canonical``; :func:`compact` rebuilds the token."""
     kid = key_id()
-    der = signing_key().sign(f"{_protected(kid)}.{jose.b64e(canonical)}".encode(), ec.ECDSA(hashes.SHA256()))
+    der = signing_key().sign(f"{_protected(kid, typ)}.{jose.b64e(canonical)}".encode(), ec.ECDSA(hashes.SHA256()))
     r, s = decode_dss_signature(der)
     return JWS_ALG, kid, jose.b64e(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
+
+
+def sign_compact(canonical: bytes, typ: str) -> str:
+    """A compact JWS of ``canonical`` under the receipt key, typed ``typ`` (another kind of signed
+    statement than a receipt, e.g. a bill's status snapshot, so one is never taken for the other)."""
+    alg, kid, value = sign(canonical, typ)
+    return f"{_protected(kid, typ)}.{jose.b64e(canonical)}.{value}"
+
+
+def verified_payload(token: Any, typ: str) -> bytes:
+    """The payload of a compact JWS the receipt key signed with header ``typ``.
+
+    Raises :class:`jose.JoseError`: ``jws_invalid`` (malformed or too long), ``jws_alg_unsupported``,
+    ``jws_key_unknown``, ``jws_signature_invalid``, or ``jws_typ_other`` (signed, but another kind).
+    """
+    if not isinstance(token, str) or len(token) > MAX_JWS_CHARS:
+        raise jose.JoseError("jws_invalid")
+    parts = "".join(token.split()).split(".")
+    if len(parts) != 3 or not parts[1]:
+        raise jose.JoseError("jws_invalid")
+    public = ECKey.import_key(public_jwk())
+    payload = jose.b64d(parts[1], "jws_invalid")
+    header = jose.verify_detached(f"{parts[0]}..{parts[2]}", payload, {str(public.kid): public})
+    if header.get("typ") != typ:
+        raise jose.JoseError("jws_typ_other")
+    return payload
 
 
 def compact(canonical: bytes, alg: str, kid: str, value: str) -> str | None:
@@ -142,19 +169,10 @@ def _receipt(payload: bytes) -> Verdict:
 
 def verify_jws(token: Any) -> Verdict:
     """A compact JWS a resident or a unit hands in, checked against the receipt key alone."""
-    if not isinstance(token, str) or len(token) > MAX_JWS_CHARS:
-        return Verdict(False, None, JWS_REFUSALS["jws_invalid"])
-    parts = "".join(token.split()).split(".")
-    if len(parts) != 3 or not parts[1]:
-        return Verdict(False, None, JWS_REFUSALS["jws_invalid"])
-    public = ECKey.import_key(public_jwk())
     try:
-        payload = jose.b64d(parts[1], "jws_invalid")
-        header = jose.verify_detached(f"{parts[0]}..{parts[2]}", payload, {str(public.kid): public})
+        payload = verified_payload(token, TYP)
     except jose.JoseError as error:
         return Verdict(False, None, JWS_REFUSALS.get(error.code, ALTERED))
-    if header.get("typ") != TYP:
-        return Verdict(False, None, NOT_A_RECEIPT)
     return _receipt(payload)
 
 

@@ -1,0 +1,97 @@
+"""At phone size, the wallet opens offline: the list and a bill opened before, with the offline banner,
+the actions that need the network disabled, and the bill's signed status snapshot a clerk can check later.
+Signing out leaves nothing kept on the phone."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import urlsplit
+
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import BrowserContext, Page, expect
+
+from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.support.visual import check_page
+from tests.wallet.browser.resident_sign_in import log_in_first_time
+
+# Functions, not bare expressions: Playwright evaluates an expression with eval(), which the CSP forbids.
+KEPT = "() => caches.match(location.href).then(Boolean)"
+NOTHING_KEPT = "() => caches.keys().then((names) => names.length === 0)"
+NO_WORKER = "() => navigator.serviceWorker.getRegistrations().then((found) => found.length === 0)"
+# What the browser logs on its own when a page is shown without a network (not a fault of the page).
+OFFLINE_NOISE = ("ERR_INTERNET_DISCONNECTED", "Failed to load resource")
+
+
+def cards(page: Page):
+    return page.locator("#bill-results .bill-card")
+
+
+def banner(page: Page):
+    return page.locator("#offline-banner")
+
+
+def test_bills_opened_online_open_offline_and_signing_out_forgets_them(
+    system, seeded_idp, network, running_worker, page: Page, context: BrowserContext
+):
+    expected = network.payer_bill_count("p1")
+    log_in_first_time(page, "乌日娜")
+    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {expected} 张", timeout=15000)
+    # The worker takes over the page it was registered from, and keeps the list it missed.
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function(KEPT)
+    expect(banner(page)).to_be_hidden()
+
+    cards(page).filter(has_text="北京").first.click()
+    expect(page.get_by_text("大写：")).to_be_visible()
+    detail_url = page.url
+    issuer = page.locator("#bill-title").inner_text()
+    page.wait_for_function(KEPT)
+
+    context.set_offline(True)
+    page.reload()
+    expect(banner(page)).to_be_visible()
+    expect(banner(page)).to_contain_text(re.compile(r"离线 · 状态截至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}"))
+    assert page.evaluate("document.documentElement.dataset.offlineCopy"), "the page came from the network"
+    expect(page.locator("#bill-title")).to_have_text(issuer)
+    expect(page.get_by_text("大写：")).to_be_visible()
+    download = page.get_by_role("link", name=re.compile("下载版式文件"))
+    expect(download).to_have_attribute("aria-disabled", "true")
+    expect(download).to_have_accessible_name(re.compile("（需联网）"))
+    expect(page.get_by_role("button", name=re.compile("退出"))).to_be_disabled()
+    expect(page.locator("#offline-reason")).to_contain_text("需要联网的操作已停用")
+    snapshot = page.get_by_role("img", name=re.compile("状态快照二维码"))
+    expect(snapshot).to_be_visible()
+    shown = zxingcpp.read_barcodes(Image.open(io.BytesIO(snapshot.screenshot())))
+    assert len(shown) == 1 and "/check?snapshot=" in shown[0].text
+    check_page(page, "offline-bill-detail", allow_console=OFFLINE_NOISE)
+
+    page.goto("/")
+    expect(banner(page)).to_be_visible()
+    expect(cards(page)).not_to_have_count(0)
+    expect(page.get_by_label("票据类型")).to_be_disabled()
+    check_page(page, "offline-bill-list", allow_console=OFFLINE_NOISE)
+
+    page.goto("/import")  # never opened: no copy of it
+    expect(page.get_by_role("heading", name="没有网络")).to_be_visible()
+    page.goto("/")
+
+    context.set_offline(False)  # the kept list offers the list as it is now
+    page.get_by_role("link", name="刷新查看最新状态").click()
+    expect(banner(page)).to_be_hidden()
+    assert page.evaluate("document.documentElement.dataset.offlineCopy") is None
+    expect(page.get_by_role("button", name="退出")).to_be_enabled()
+    assert page.evaluate("() => caches.keys()") != []
+
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_text("您已安全退出登录")).to_be_visible()
+    page.wait_for_function(NOTHING_KEPT)
+    page.wait_for_function(NO_WORKER)
+
+    # Later, online, a clerk checks the snapshot the resident showed.
+    check = urlsplit(shown[0].text)
+    page.goto(f"{check.path}?{check.query}")
+    expect(page.get_by_test_id("snapshot-verdict")).to_contain_text(re.compile(r"快照有效 · 签于 .+ · 状态 "))
+    expect(page.get_by_role("heading", name="票据真实有效")).to_be_visible()
+    assert page.url.split("?")[0].endswith("/check") and detail_url != page.url
