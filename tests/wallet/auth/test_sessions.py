@@ -32,6 +32,7 @@ def logout(client) -> object:
 def test_logout_ends_the_wallet_session_and_the_providers(system, logged_in, stub_browser):
     response = logout(logged_in)
     assert signed_in_user_id(logged_in) is None
+    assert response.headers["Clear-Site-Data"] == '"cache", "storage"'  # every page the phone kept goes
     target = response.headers["Location"]
     params = parse_qs(urlsplit(target).query)
     assert target.startswith(f"{system.url}/idp/logout?")
@@ -50,7 +51,8 @@ def test_logout_ends_the_wallet_session_and_the_providers(system, logged_in, stu
 
 
 def test_logout_needs_the_forms_csrf_token(logged_in):
-    assert logged_in.post("/logout").status_code == 400
+    refused = logged_in.post("/logout")
+    assert refused.status_code == 400 and "Clear-Site-Data" not in refused.headers
     assert signed_in_user_id(logged_in) is not None
 
 

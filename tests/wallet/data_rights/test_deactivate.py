@@ -64,6 +64,7 @@ def test_a_wrong_confirmation_changes_nothing(resident_client, wallet_app, stub_
     face_verified(resident_client, stub_browser)
     before = counts(wallet_app, rid)
     refused = submit(resident_client, "注销")
+    assert "Clear-Site-Data" not in refused.headers
     assert refused.status_code == 422 and "请在输入框中输入“注销账户”" in refused.get_data(as_text=True)
     assert counts(wallet_app, rid) == before and signed_in_user_id(resident_client) == f"resident:{rid}"
 
@@ -103,6 +104,7 @@ def test_deactivation_revokes_erases_keeps_reimbursements_anonymised_and_logs_ou
     face_verified(resident_client, stub_browser)
     done = submit(resident_client)
     assert done.status_code == 302 and signed_in_user_id(resident_client) is None
+    assert done.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert other_device.get("/").status_code == 200 and signed_in_user_id(other_device) is None
     left = counts(wallet_app, rid)
     assert left == {
