@@ -82,7 +82,14 @@ def test_bills_opened_online_open_offline_and_signing_out_forgets_them(
     expect(banner(page)).to_be_hidden()
     assert page.evaluate("document.documentElement.dataset.offlineCopy") is None
     expect(page.get_by_role("button", name="退出")).to_be_enabled()
-    assert page.evaluate("() => caches.keys()") != []
+    kept_policy = page.evaluate(
+        """async () => {
+            const name = (await caches.keys()).find((n) => n.startsWith("pages-"));
+            const kept = await (await caches.open(name)).match(location.href);
+            return kept.headers.get("Content-Security-Policy");
+        }"""
+    )
+    assert "frame-ancestors 'self'" in kept_policy  # a kept page is framed only where the live one may be
 
     page.get_by_role("button", name="退出").click()
     expect(page.get_by_text("您已安全退出登录")).to_be_visible()
@@ -95,3 +102,35 @@ def test_bills_opened_online_open_offline_and_signing_out_forgets_them(
     expect(page.get_by_test_id("snapshot-verdict")).to_contain_text(re.compile(r"快照有效 · 签于 .+ · 状态 "))
     expect(page.get_by_role("heading", name="票据真实有效")).to_be_visible()
     assert page.url.split("?")[0].endswith("/check") and detail_url != page.url
+    check_page(page, "check-snapshot-valid")
+
+
+def test_the_wallet_offers_to_be_added_to_the_home_screen_when_the_browser_allows_it(live_server, page: Page):
+    page.goto("/check")
+    offer = page.get_by_role("button", name="添加到主屏幕")
+    expect(offer).to_be_hidden()
+    # Chromium fires beforeinstallprompt only after its own engagement checks: the test fires it as Chromium would.
+    page.evaluate(
+        """() => {
+            const event = new Event("beforeinstallprompt", { cancelable: true });
+            event.prompt = () => { window.promptShown = true; return Promise.resolve(); };
+            window.dispatchEvent(event);
+            window.installPromptDeferred = event.defaultPrevented;
+        }"""
+    )
+    expect(offer).to_be_visible()
+    assert page.evaluate("window.installPromptDeferred") is True
+    offer.click()
+    assert page.evaluate("window.promptShown") is True
+    expect(offer).to_be_hidden()
+
+
+def test_the_manifest_names_the_wallet_in_chinese_with_icons_a_phone_installs(live_server, page: Page):
+    page.goto("/check")
+    href = page.locator("link[rel=manifest]").get_attribute("href")
+    manifest = page.request.get(href).json()
+    assert manifest["short_name"] == "票据夹" and manifest["display"] == "standalone" and manifest["start_url"] == "/"
+    sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        assert page.request.get(icon["src"]).ok, icon["src"]
