@@ -128,6 +128,7 @@ def test_the_wallet_offers_to_be_added_to_the_home_screen_when_the_browser_allow
 def test_the_manifest_names_the_wallet_in_chinese_with_icons_a_phone_installs(live_server, page: Page):
     page.goto("/check")
     href = page.locator("link[rel=manifest]").get_attribute("href")
+    assert href is not None
     manifest = page.request.get(href).json()
     assert manifest["short_name"] == "票据夹" and manifest["display"] == "standalone" and manifest["start_url"] == "/"
     sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}

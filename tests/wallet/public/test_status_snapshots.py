@@ -26,7 +26,9 @@ SIGNED_AT = datetime(2026, 12, 6, 6, 30, 15, 123456, tzinfo=UTC)
 
 @pytest.fixture
 def app() -> Iterator[Flask]:
-    app = create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://", "WALLET_BASE_URL": "https://w.example"})
+    app = create_app(
+        {"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://", "WALLET_BASE_URL": "https://w.example"}
+    )
     with app.app_context():
         yield app
 
