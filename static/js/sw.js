@@ -23,6 +23,8 @@ const ROOT = new URL(self.registration.scope).pathname; // ends with "/"
 const OFFLINE_PAGE = SHELL_FILES[SHELL_FILES.length - 1];
 // Pages of other areas and every step of signing in or out go straight to the network.
 const NOT_KEPT = /^(idp|fiscal|api|unit|finance|auth|login|logout|live|static)(\/|$)/;
+// A unit's or the finance department's page opened on this phone: nobody's bills stay kept.
+const STAFF = /^(unit|finance)(\/|$)/;
 
 const forget = async (keep = () => false) => {
   const names = await caches.keys();
@@ -102,6 +104,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== location.origin || !url.pathname.startsWith(ROOT)) return;
   const path = url.pathname.slice(ROOT.length);
+  if (request.mode === "navigate" && STAFF.test(path)) event.waitUntil(forget((name) => !name.startsWith(PAGES)));
   if (request.mode === "navigate" && !NOT_KEPT.test(path)) event.respondWith(page(event));
   else if (path.startsWith("static/") && !request.headers.get("HX-Request")) event.respondWith(shellFile(request));
 });

@@ -19,6 +19,7 @@ from tests.wallet.browser.resident_sign_in import log_in_first_time
 # Functions, not bare expressions: Playwright evaluates an expression with eval(), which the CSP forbids.
 KEPT = "() => caches.match(location.href).then(Boolean)"
 NOTHING_KEPT = "() => caches.keys().then((names) => names.length === 0)"
+NO_PAGES_KEPT = "() => caches.keys().then((names) => !names.some((name) => name.startsWith('pages-')))"
 NO_WORKER = "() => navigator.serviceWorker.getRegistrations().then((found) => found.length === 0)"
 # What the browser logs on its own when a page is shown without a network (not a fault of the page).
 OFFLINE_NOISE = ("ERR_INTERNET_DISCONNECTED", "Failed to load resource")
@@ -90,6 +91,11 @@ def test_bills_opened_online_open_offline_and_signing_out_forgets_them(
         }"""
     )
     assert "frame-ancestors 'self'" in kept_policy  # a kept page is framed only where the live one may be
+
+    page.goto("/unit/login")  # a unit's page on this phone: no resident's bills stay kept
+    page.wait_for_function(NO_PAGES_KEPT)
+    page.goto("/")
+    page.wait_for_function(KEPT)
 
     page.get_by_role("button", name="退出").click()
     expect(page.get_by_text("您已安全退出登录")).to_be_visible()
