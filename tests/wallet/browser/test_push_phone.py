@@ -108,7 +108,10 @@ def test_a_pushed_reminder_is_shown_and_opens_its_bill(
     assert shown["url"] == f"/bills/{bill_id}#bill-authorizations"
 
     # The push just woke the worker; Playwright may learn of it a moment after the notification shows.
-    [worker] = context.service_workers or [context.wait_for_event("serviceworker", timeout=10000)]
+    # The offline wallet's worker (/sw.js) runs beside it: the push worker is the one at push-sw.js.
+    worker = next((w for w in context.service_workers if w.url.endswith("/push-sw.js")), None) or (
+        context.wait_for_event("serviceworker", lambda w: w.url.endswith("/push-sw.js"), timeout=10000)
+    )
     assert worker.evaluate(TAP) == [f"{system.url}/bills/{bill_id}#bill-authorizations"]
     page.wait_for_function(f"({NOTIFICATIONS})().then((shown) => shown.length === 0)")  # tapped: closed
     page.goto(f"/bills/{bill_id}#bill-authorizations")
