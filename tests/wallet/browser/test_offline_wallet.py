@@ -13,10 +13,12 @@ from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.support.page_waits import wait_until
 from tests.support.visual import check_page
 from tests.wallet.browser.resident_sign_in import log_in_first_time
 
-# Functions, not bare expressions: Playwright evaluates an expression with eval(), which the CSP forbids.
+# Functions, not bare expressions: Playwright evaluates an expression with eval(), which the CSP forbids;
+# each resolves to whether it holds (tests/support/page_waits.py waits for that).
 KEPT = "() => caches.match(location.href).then(Boolean)"
 NOTHING_KEPT = "() => caches.keys().then((names) => names.length === 0)"
 NO_PAGES_KEPT = "() => caches.keys().then((names) => !names.some((name) => name.startsWith('pages-')))"
@@ -41,14 +43,14 @@ def test_bills_opened_online_open_offline_and_signing_out_forgets_them(
     expect(page.get_by_test_id("totals")).to_contain_text(f"共 {expected} 张", timeout=15000)
     # The worker takes over the page it was registered from, and keeps the list it missed.
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function(KEPT)
+    wait_until(page, KEPT)
     expect(banner(page)).to_be_hidden()
 
     cards(page).filter(has_text="北京").first.click()
     expect(page.get_by_text("大写：")).to_be_visible()
     detail_url = page.url
     issuer = page.locator("#bill-title").inner_text()
-    page.wait_for_function(KEPT)
+    wait_until(page, KEPT)
 
     context.set_offline(True)
     page.reload()
@@ -93,14 +95,14 @@ def test_bills_opened_online_open_offline_and_signing_out_forgets_them(
     assert "frame-ancestors 'self'" in kept_policy  # a kept page is framed only where the live one may be
 
     page.goto("/unit/login")  # a unit's page on this phone: no resident's bills stay kept
-    page.wait_for_function(NO_PAGES_KEPT)
+    wait_until(page, NO_PAGES_KEPT)
     page.goto("/")
-    page.wait_for_function(KEPT)
+    wait_until(page, KEPT)
 
     page.get_by_role("button", name="退出").click()
     expect(page.get_by_text("您已安全退出登录")).to_be_visible()
-    page.wait_for_function(NOTHING_KEPT)
-    page.wait_for_function(NO_WORKER)
+    wait_until(page, NOTHING_KEPT)
+    wait_until(page, NO_WORKER)
 
     # Later, online, a clerk checks the snapshot the resident showed.
     check = urlsplit(shown[0].text)

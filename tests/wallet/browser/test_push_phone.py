@@ -16,6 +16,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
+from tests.support.page_waits import wait_until
 from tests.support.push_service import Subscriber
 from tests.support.visual import check_page
 from tests.wallet.authorization.fixtures import claimable, collect, demo_units, grant, resident_id_of  # noqa: F401
@@ -102,7 +103,7 @@ def test_a_pushed_reminder_is_shown_and_opens_its_bill(
         assert remind_at(NOW) >= 1
         payload = next(p for p in db.session.scalars(select(PushMessage.payload)) if "锁定即将到期" in p)
     deliver_push(context, page, system.url, payload)
-    page.wait_for_function(f"({NOTIFICATIONS})().then((shown) => shown.length === 1)")
+    wait_until(page, f"() => ({NOTIFICATIONS})().then((shown) => shown.length === 1)")
     [shown] = page.evaluate(NOTIFICATIONS)
     assert shown["title"] == "锁定即将到期" and label in shown["body"] and "尚未反馈" in shown["body"]
     assert shown["url"] == f"/bills/{bill_id}#bill-authorizations"
@@ -113,7 +114,7 @@ def test_a_pushed_reminder_is_shown_and_opens_its_bill(
         context.wait_for_event("serviceworker", lambda w: w.url.endswith("/push-sw.js"), timeout=10000)
     )
     assert worker.evaluate(TAP) == [f"{system.url}/bills/{bill_id}#bill-authorizations"]
-    page.wait_for_function(f"({NOTIFICATIONS})().then((shown) => shown.length === 0)")  # tapped: closed
+    wait_until(page, f"() => ({NOTIFICATIONS})().then((shown) => shown.length === 0)")  # tapped: closed
     page.goto(f"/bills/{bill_id}#bill-authorizations")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("#bill-authorizations")).to_contain_text("锁定")
