@@ -1,5 +1,5 @@
 // Web Push in the service worker: show each reminder, and open the page it links to when tapped.
-// A worker of its own until the app's service worker imports this file (importScripts).
+// Imported by the wallet's service worker (/sw.js, static/js/sw.js), whose scope covers every page.
 self.addEventListener("push", (event) => {
   let data = {};
   try {

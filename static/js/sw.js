@@ -108,3 +108,8 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate" && !NOT_KEPT.test(path)) event.respondWith(page(event));
   else if (path.startsWith("static/") && !request.headers.get("HX-Request")) event.respondWith(shellFile(request));
 });
+
+// --- push -------------------------------------------------------------------------------------
+// Reminders the wallet pushes (docs/reminders.md): shown, and opened when tapped. One worker per
+// phone holds both the offline copies and the push subscription.
+importScripts(`${ROOT}static/js/push-sw.js`);

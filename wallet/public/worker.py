@@ -18,6 +18,8 @@ from flask import Response, current_app, render_template, url_for
 from wallet.public import bp
 
 WORKER = "js/sw.js"
+# Scripts the worker imports (importScripts): part of its version, so a change installs it again.
+IMPORTED = ("js/push-sw.js",)
 VERSION_MARK = '"__SHELL_VERSION__"'
 FILES_MARK = '["__SHELL_FILES__"]'
 # The static files the worker keeps at install, beside the page for a page it has no copy of.
@@ -38,7 +40,7 @@ SHELL = (
 def _worker_source(static_folder: str, urls: tuple[str, ...]) -> str:
     folder = Path(static_folder)
     digest = hashlib.sha256()
-    for name in (WORKER, *SHELL):
+    for name in (WORKER, *IMPORTED, *SHELL):
         digest.update((folder / name).read_bytes())
     source = (folder / WORKER).read_text(encoding="utf-8")
     return source.replace(VERSION_MARK, json.dumps(digest.hexdigest()[:16])).replace(FILES_MARK, json.dumps(urls))

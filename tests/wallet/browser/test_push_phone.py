@@ -39,7 +39,7 @@ FAKE_PUSH = """
   PushManager.prototype.getSubscription = function () { return Promise.resolve(kept() ? sub : null); };
 })();
 """
-NOTIFICATIONS = """() => navigator.serviceWorker.getRegistration('/static/js/push-sw.js')
+NOTIFICATIONS = """() => navigator.serviceWorker.getRegistration('/')
   .then((reg) => reg.getNotifications())
   .then((shown) => shown.map((n) => ({ title: n.title, body: n.body, url: n.data.url })))"""
 TAP = """async () => {
@@ -63,7 +63,7 @@ def deliver_push(context: BrowserContext, page: Page, origin: str, data: str) ->
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: found.extend(event["registrations"]))
     cdp.send("ServiceWorker.enable")
     page.wait_for_function("() => true")  # let the enable's events arrive
-    scoped = [r for r in found if r["scopeURL"].endswith("/static/js/") and not r["isDeleted"]]
+    scoped = [r for r in found if r["scopeURL"] == f"{origin}/" and not r["isDeleted"]]
     assert scoped, found
     cdp.send(
         "ServiceWorker.deliverPushMessage",
@@ -109,9 +109,9 @@ def test_a_pushed_reminder_is_shown_and_opens_its_bill(
     assert shown["url"] == f"/bills/{bill_id}#bill-authorizations"
 
     # The push just woke the worker; Playwright may learn of it a moment after the notification shows.
-    # The offline wallet's worker (/sw.js) runs beside it: the push worker is the one at push-sw.js.
-    worker = next((w for w in context.service_workers if w.url.endswith("/push-sw.js")), None) or (
-        context.wait_for_event("serviceworker", lambda w: w.url.endswith("/push-sw.js"), timeout=10000)
+    # One worker holds the offline copies and the push handlers (static/js/sw.js imports push-sw.js).
+    worker = next((w for w in context.service_workers if w.url.endswith("/sw.js")), None) or (
+        context.wait_for_event("serviceworker", lambda w: w.url.endswith("/sw.js"), timeout=10000)
     )
     assert worker.evaluate(TAP) == [f"{system.url}/bills/{bill_id}#bill-authorizations"]
     wait_until(page, f"() => ({NOTIFICATIONS})().then((shown) => shown.length === 0)")  # tapped: closed
