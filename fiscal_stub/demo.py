@@ -20,6 +20,7 @@ from common.database import DbSession, write_transaction
 from common.personas import load_personas
 from common.timeutil import utcnow
 from fiscal_stub.extensions import db
+from fiscal_stub.generator.household import household_drafts
 from fiscal_stub.generator.identity import Person, make_people
 from fiscal_stub.generator.population import drafts_for, unit_index
 from fiscal_stub.generator.units import all_units
@@ -114,7 +115,14 @@ def seed_demo(
     count = seed_people(people, bills_per_person, seed, until, s)
     if people:
         _demo_changes(s, people[0].id_number)
-    return f"fiscal: seeded 31 provinces and {count} bills for {len(people)} people"
+    if personas is None:
+        count += _household_bills(s, seed, until)
+    return f"fiscal: seeded 31 provinces and {count} bills for {len(people)} people and the household's children"
+
+
+def _household_bills(session: DbSession, seed: int, until: datetime | None) -> int:
+    """The demo children's bills (fiscal_stub.generator.household), for their guardians' wallets."""
+    return _store_batch(session, household_drafts(unit_index(session), seed, until or utcnow()))
 
 
 def _demo_changes(session: DbSession, id_number: str) -> None:

@@ -20,6 +20,7 @@ from wallet.migrate import alembic_config
 from wallet.public import bp as public_bp
 from wallet.public.shared import bp as shared_bp
 from wallet.resident import bp as resident_bp
+from wallet.resident.holder import add_member_rules
 from wallet.resident.list_cache import init_list_cache
 from wallet.templating import register_filters
 from wallet.unit import bp as unit_bp
@@ -42,6 +43,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(resident_bp)
+    add_member_rules(app)
     app.register_blueprint(auth_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(shared_bp)

@@ -90,6 +90,12 @@ ACCESS_KINDS: dict[str, str] = {
     "withdrawn": "单位账户注销，授权已撤回",
     "share_opened": "被打开查看",
     "share_download": "被下载版式文件",
+    # A family member's access (wallet.services.family_access): who is named by the entry itself.
+    "family_view": "查看",
+    "family_download": "下载版式文件",
+    "family_authorize": "授权报销",
+    "family_revoke": "撤销授权",
+    "family_import": "导入",
 }
 
 # -- why an authorization ended (stored as ``end_reason``, read back on pages) -------------------
@@ -134,6 +140,18 @@ NOTICES: dict[str, tuple[str, str]] = {
     ),
     "reimbursed_full": ("报销结果已登记", "{unit}已报销 {amount}：{bill}。这张票据已全部报销完毕。"),
     "rejected": ("报销被拒绝", "{unit}拒绝报销{bill}。原因：{reason}。票据已释放，可授权其他单位。"),
+    "family_child_ended": (
+        "子女票据代管已结束",
+        "{child}已年满十八周岁，您对其票据的代管已自动结束。票据仍保存在其本人的票据夹中，"
+        "其本人登录开通后即可查看和使用，代管期间的授权和访问记录也都保留。",
+    ),
+    "family_spouse_asked": (
+        "配偶关联请求",
+        "{spouse}请求在票据夹中与您关联为配偶。关联后双方只能看到对方选择共享的票据。请在“家人”中确认或拒绝。",
+    ),
+    "family_spouse_confirmed": ("配偶关联已确认", "{spouse}已确认与您关联为配偶。您可以在“家人”中选择与其共享的票据。"),
+    "family_spouse_declined": ("配偶关联未成立", "{spouse}拒绝了配偶关联请求，双方的票据互不可见。"),
+    "family_spouse_ended": ("配偶关联已解除", "{spouse}解除了配偶关联，双方不再能看到对方共享的票据。"),
     "unverified": (
         "有一张票据未通过验证",
         "{issuer}的票据（票据代码 {code}，号码 {number}）签名验证未通过，"

@@ -1,8 +1,11 @@
-"""Demo data for the wallet: three active reimbursement units with known credentials.
+"""Demo data for the wallet: three active reimbursement units with known credentials, and a family.
 
-Residents are created by their own first login, never seeded. The units' usernames,
-passwords and TOTP keys are for development only (docs/demo-accounts.md lists them), so
-they are seeded only when APP_ENV says development or test.
+Residents activate at their own first login. The demo household of data/personas.json is the
+one exception: its two parents' wallets are prepared as held rows (no login, no terms accepted —
+the first login still asks them to accept the terms, then adopts the row), already linked as
+spouses and as guardians of both children, whose held wallets are queued for collection. The
+units' usernames, passwords and TOTP keys are for development only (docs/demo-accounts.md lists
+them), so all of it is seeded only when APP_ENV says development or test.
 """
 
 from __future__ import annotations
@@ -10,10 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import select
 
+from common.personas import load_households, load_personas
 from common.settings import is_development
 from common.timeutil import utcnow
+from wallet.auth.family_claim import AttestedPerson
 from wallet.extensions import db
+from wallet.identity import lookup_hash
+from wallet.models import FamilyLink, FamilyShare, Resident
+from wallet.models.family import SPOUSE
+from wallet.services import family
+from wallet.services.collection_jobs import request_sync
 from wallet.services.unit_accounts import add_user, count_units, unit_from_application
 from wallet.services.unit_forms import UnitApplication
 
@@ -94,12 +105,62 @@ def seed_demo_units() -> int:
     return len(DEMO_UNITS)
 
 
+def _prepared(person: AttestedPerson) -> Resident:
+    """The wallet row of a demo person: theirs already, or a held one their first login adopts."""
+    found = db.session.scalar(select(Resident).where(Resident.id_number_hash == lookup_hash(person.id_number)))
+    if found is not None:
+        return found
+    row = family.held_account(person)
+    db.session.commit()
+    return row
+
+
+def seed_demo_family() -> int:
+    """Both parents guardians of both children and each other's confirmed spouse; returns the links made."""
+    on, made = family.today(), 0
+    personas = {p.key: p for p in load_personas()}
+    for household in load_households():
+        parents = {
+            k: _prepared(AttestedPerson(personas[k].id_number, personas[k].name, personas[k].birthdate))
+            for k in household.guardians
+        }
+        for child in household.children:
+            for parent in parents.values():
+                link = family.add_child(parent, AttestedPerson(child.id_number, child.name, child.birthdate), on)
+                made += 1
+            request_sync(link.member_id)
+        if len(household.spouses) == 2:
+            one, other = (
+                _prepared(AttestedPerson(personas[k].id_number, personas[k].name, personas[k].birthdate))
+                for k in household.spouses
+            )
+            key = FamilyLink.key_for(SPOUSE, one.id, other.id)
+            if db.session.scalar(select(FamilyLink.id).where(FamilyLink.open_key == key)) is None:
+                now = utcnow()
+                link = FamilyLink(
+                    resident_id=one.id,
+                    member_id=other.id,
+                    relation=SPOUSE,
+                    open_key=key,
+                    created_at=now,
+                    confirmed_at=now,
+                )
+                db.session.add(link)
+                db.session.flush()
+                db.session.add(FamilyShare(link_id=link.id, owner_id=one.id, year=on.year, created_at=now))
+                db.session.commit()
+                made += 1
+    return made
+
+
 def seed_demo_data() -> str:
     if not is_development(current_app.config["APP_ENV"]):
         return "wallet: demo units are for development only; nothing seeded outside development"
     if count_units():
         return "wallet: units exist already; demo units not seeded"
     created = seed_demo_units()
+    links = seed_demo_family()
     return (
-        f"wallet: seeded {created} demo units (credentials: docs/demo-accounts.md); residents activate at first login"
+        f"wallet: seeded {created} demo units (credentials: docs/demo-accounts.md) and {links} family links of the"
+        " demo household; residents activate at first login"
     )

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from common.money import yuan_display
 from common.timeutil import as_utc, utcnow
 from wallet.models.bill import Bill
 from wallet.models.claim import OPEN_STATES, STATE_NAMES, UNIT_VISIBLE_STATES, Claim, ClaimFile
+from wallet.models.family import CHILD, FamilyLink
 from wallet.models.unit import Unit
 from wallet.refusals import Refusal
 
@@ -269,4 +270,37 @@ def _unit_feedback(auth: Claim, state: str, amount: int | None, now: datetime) -
             f"报销金额应大于 0 且不超过剩余可报销金额 {yuan_display(left)}，请核对金额。",
             422,
         )
+    return ALLOW
+
+
+# -- family: whose bills a resident may reach besides their own ---------------------------------
+
+FamilyUse = Literal["act", "view"]
+CHILD_OF_AGE = refuse(
+    "child_of_age",
+    "子女已年满十八周岁，代管已结束。票据保留在其本人的票据夹中，其本人登录开通后即可使用。",
+    404,
+)
+
+
+def decide_family(
+    actor_id: int, link: FamilyLink | None, use: FamilyUse, today: date, shared: bool | None = None
+) -> Decision:
+    """May ``actor_id`` reach the bills at the other end of ``link`` on ``today``?
+
+    ``act`` is everything the holder could do on their own bills — a guardian's, for a minor
+    child, until the 18th birthday. ``view`` reads: a guardian's child's bills, or a spouse's bills
+    the spouse shared (``shared`` False for a bill they did not). Anything else is 404, like
+    another person's bill.
+    """
+    if link is None or actor_id not in (link.resident_id, link.member_id):
+        return NOT_FOUND
+    if link.relation == CHILD:
+        if link.resident_id != actor_id:
+            return NOT_FOUND
+        if link.ends_on is not None and today >= link.ends_on:
+            return CHILD_OF_AGE
+        return ALLOW if link.open_key is not None else NOT_FOUND
+    if link.open_key is None or link.confirmed_at is None or use != "view" or shared is False:
+        return NOT_FOUND
     return ALLOW

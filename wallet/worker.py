@@ -1,7 +1,7 @@
 """The collection worker: runs queued syncs and data exports, follows the network's change feed,
 records what time alone changes (authorizations that run out, locks that lapse, export files
-whose download link has lapsed), reminds residents of what is coming due (and pushes it to their
-browsers), and publishes the audit chain's head once a day.
+whose download link has lapsed, guardians' links to children who came of age), reminds residents of
+what is coming due (and pushes it to their browsers), and publishes the audit chain's head once a day.
 
 It runs as its own process (``flask wallet work``) beside the web processes; any number
 may run, since jobs are claimed atomically, feed effects are idempotent, and a sweep holds
@@ -22,7 +22,7 @@ from wallet.audit_heads import publish_head
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db
 from wallet.identity_lookup import id_number_of, resident_for_id_number
-from wallet.services import authorizations, export_jobs, reminders, web_push
+from wallet.services import authorizations, export_jobs, family, reminders, web_push
 from wallet.services.collection_jobs import work_once
 from wallet.services.follower import follow_once
 
@@ -78,11 +78,14 @@ class Worker:
             return busy
 
     def sweep(self) -> bool:
-        """Expire and mark lapsed what is due (a batch a round, again at once while batches are full)."""
+        """Expire and mark lapsed what is due, and end the family links of children come of age
+        (a batch a round, again at once while batches are full)."""
         done = authorizations.sweep(limit=SWEEP_BATCH)
         purged = export_jobs.purge_expired()
-        self.next_sweep = time.monotonic() + (0.0 if done >= SWEEP_BATCH else SWEEP_SECONDS)
-        return done + purged > 0
+        ended = family.end_due_links(family.today(), limit=SWEEP_BATCH)
+        full = done >= SWEEP_BATCH or ended >= SWEEP_BATCH
+        self.next_sweep = time.monotonic() + (0.0 if full else SWEEP_SECONDS)
+        return done + purged + ended > 0
 
     def remind(self) -> bool:
         """Work out what is due, deliver what may be, then push what was queued (after its commit)."""

@@ -40,7 +40,10 @@ def _sync(resident: Resident, identity: VerifiedIdentity) -> None:
 
 
 def activate_account(identity: VerifiedIdentity, terms_version: str) -> Resident:
-    """Open the account (or record acceptance of new terms) for a person who accepted ``terms_version``."""
+    """Open the account (or record acceptance of new terms) for a person who accepted ``terms_version``.
+
+    A held account of the person (the bills their guardians collected while they were a minor)
+    becomes their own here: the row keeps its bills and history and loses the held mark."""
     now = utcnow()
     write_transaction(db.session)  # found and created under one write lock
     resident = find_resident(identity)
@@ -55,6 +58,8 @@ def activate_account(identity: VerifiedIdentity, terms_version: str) -> Resident
         db.session.add(resident)
     else:
         _sync(resident, identity)
+        if resident.held_since is not None:  # a wallet held for them as a child: now their own
+            resident.held_since, resident.activated_at = None, now
     resident.terms_version = terms_version
     resident.terms_accepted_at = now
     resident.last_login_at = now

@@ -70,10 +70,13 @@ def wallet_url(endpoint: str) -> str:
     return current_app.config["WALLET_BASE_URL"].rstrip("/") + url_for(endpoint)
 
 
-def begin(intent: str, next_url: str, acr: str | None = None) -> Response:
-    """Send the browser to the provider; ``acr`` asks it to verify the person again at that level."""
+def begin(intent: str, next_url: str, acr: str | None = None, scope: str | None = None) -> Response:
+    """Send the browser to the provider; ``acr`` asks it to verify the person again at that level,
+    ``scope`` asks for more than the account needs (e.g. ``family``) for this one round trip."""
     client = provider()
-    extra = {"acr_values": acr, "max_age": 0} if acr else {}
+    extra: dict[str, Any] = {"acr_values": acr, "max_age": 0} if acr else {}
+    if scope:
+        extra["scope"] = scope
     callback = wallet_url("auth.callback")
     try:
         started = client.create_authorization_url(callback, **extra)
@@ -119,7 +122,8 @@ def _validated_claims(token: dict[str, Any], nonce: str) -> dict[str, Any]:
 
 
 def finish() -> tuple[VerifiedIdentity, dict[str, Any]]:
-    """The verified identity and the login's own data (intent, next page), or a Refusal."""
+    """The verified identity and the login's own data (intent, next page; the ID token's verified
+    claims under ``claims``), or a Refusal."""
     data = _take_state()
     error = request.args.get("error")
     if error == "access_denied":
@@ -140,7 +144,7 @@ def finish() -> tuple[VerifiedIdentity, dict[str, Any]]:
     identity = identity_from_claims(claims, token["id_token"])
     if data.get("acr") and (identity.acr != data["acr"] or identity.auth_time < data["started_at"] - ID_TOKEN_LEEWAY):
         raise Refusal("face_check_missing", "本次操作需要人脸核验，核验未完成。请重试。", 403)
-    return identity, data
+    return identity, {**data, "claims": claims}
 
 
 def end_at_provider(id_token_hint: str | None) -> Response:

@@ -34,7 +34,12 @@ SEEN_RESOLUTION_SECONDS = 30
 
 
 # Built once: a resident is loaded on nearly every request.
-_RESIDENT_WITH_SYNC = select(Resident).options(joinedload(Resident.sync_state)).where(Resident.id == bindparam("pk"))
+# A held account (a child's, wallet.services.family) is never a session's user, whatever the cookie says.
+_RESIDENT_WITH_SYNC = (
+    select(Resident)
+    .options(joinedload(Resident.sync_state))
+    .where(Resident.id == bindparam("pk"), Resident.held_since.is_(None))
+)
 
 
 def load_resident(pk: int) -> Resident | None:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from common.web import refusal_page, render_error
 from wallet.audit import record_now
-from wallet.auth import bp, pending
+from wallet.auth import bp, family_claim, pending
 from wallet.auth.accounts import activate_account, find_resident, record_login
 from wallet.auth.identity import LOA_FACE, VerifiedIdentity
 from wallet.auth.limits import explain_login_limits, login_limit
@@ -20,6 +20,7 @@ from wallet.identity import mask_id_number, mask_name
 from wallet.models import Resident
 from wallet.offline_copies import forget_this_browser
 from wallet.refusals import Refusal
+from wallet.services import family
 from wallet.services.collection_jobs import request_sync
 
 
@@ -62,14 +63,33 @@ def callback() -> Any:
         record_step_up(identity)
         record_now("resident.step_up", current_user, f"resident:{current_user.id}")
         return redirect(next_url)
+    if login_data.get("intent") == "family":
+        return family_attested(identity, login_data, next_url)
     resident = find_resident(identity)
-    if resident is not None and resident.terms_version == current_app.config["TERMS_VERSION"]:
+    held = resident is not None and resident.is_held
+    if resident is not None and not held and resident.terms_version == current_app.config["TERMS_VERSION"]:
         record_login(resident, identity)
         start_session(resident, identity)
         return redirect(next_url)
     sign_out()
     pending.hold(identity, next_url)
     return redirect(url_for("auth.activate"))
+
+
+def family_attested(identity: VerifiedIdentity, login_data: dict[str, Any], next_url: str) -> Any:
+    """Back from 蒙速办 with the ``family`` claim: believed only in this resident's own verified token."""
+    if not current_user.is_authenticated:
+        return render_error(401, "登录已超时，请重新登录后再添加家人。")
+    if current_user.oidc_sub != identity.sub:
+        sign_out()
+        return render_error(403, "蒙速办返回的身份与当前登录的账户不一致，已退出登录。请重新登录。")
+    try:
+        attested = family_claim.attested_family(login_data.get("claims") or {}, family.today())
+    except Refusal as refused:
+        return refusal_page(refused, links=[("返回家人页面", url_for("resident.family_page"))])
+    family_claim.hold(current_user.id, attested)
+    record_now("resident.family_attested", current_user, f"resident:{current_user.id}")
+    return redirect(next_url)
 
 
 def start_session(resident: Resident, identity: VerifiedIdentity) -> None:
@@ -80,11 +100,13 @@ def start_session(resident: Resident, identity: VerifiedIdentity) -> None:
 
 
 def activation_page(identity: VerifiedIdentity, status: int = 200, **context: Any) -> tuple[str, int]:
+    found = find_resident(identity)
     return render_template(
         "wallet/auth/activate.html",
         masked_name=mask_name(identity.name),
         masked_id_number=mask_id_number(identity.id_number),
-        returning=find_resident(identity) is not None,
+        returning=found is not None and not found.is_held,
+        held=found is not None and found.is_held,
         terms_version=current_app.config["TERMS_VERSION"],
         **context,
     ), status

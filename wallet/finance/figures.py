@@ -49,7 +49,7 @@ def figures() -> str:
         select(func.count(Claim.id), func.coalesce(func.sum(Claim.amount), 0)).where(Claim.state == "reimbursed")
     ).one()
     totals = {
-        "residents": _count(select(func.count(Resident.id))),
+        "residents": _count(select(func.count(Resident.id)).where(Resident.held_since.is_(None))),
         "bills": _count(select(func.count(Bill.id))),
         "reimbursed_count": int(reimbursed[0]),
         "reimbursed_fen": int(reimbursed[1]),

@@ -8,6 +8,7 @@ from wallet.models.claim import Claim, ClaimFile
 from wallet.models.claim_count import UnitClaimCount
 from wallet.models.collection import FeedCursor, ProvinceKey, RejectedBill, SyncState
 from wallet.models.data_export import DataExport, DataExportChunk
+from wallet.models.family import FamilyLink, FamilyShare
 from wallet.models.reminder import PushMessage, PushSubscription, Reminder, ReminderScan, ReminderSettings
 from wallet.models.resident import Resident
 from wallet.models.share import ShareLink, ShareLinkBill
@@ -31,6 +32,8 @@ __all__ = [
     "ClaimFile",
     "DataExport",
     "DataExportChunk",
+    "FamilyLink",
+    "FamilyShare",
     "FeedCursor",
     "LoginThrottle",
     "Notification",

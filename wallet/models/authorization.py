@@ -35,8 +35,10 @@ class AuthorizationReceipt(Model):
 
 
 class AccessEvent(Model):
-    """Who touched a resident's bill (append-only): a unit saw, locked, reimbursed or rejected it, or
-    someone opened it through one of the resident's share links (then ``share_link_id``, no unit)."""
+    """Who touched a resident's bill (append-only): a unit saw, locked, reimbursed or rejected it;
+    someone opened it through one of the resident's share links (then ``share_link_id``, no unit); or a
+    family member (a guardian, a spouse) opened or acted on it (``actor_label``, no unit, no claim —
+    a unit's pages list only the entries of its own claim, so it never learns of family)."""
 
     __tablename__ = "access_events"
     __table_args__ = (Index("ix_access_events_resident_at", "resident_id", "at"),)
@@ -47,6 +49,9 @@ class AccessEvent(Model):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
     share_link_id: Mapped[int | None] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"), index=True)
+    # A family member who acted, and how the bill's owner sees them ("监护人 乌*娜"), kept as shown then.
+    actor_resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="SET NULL"))
+    actor_label: Mapped[str] = mapped_column(String(40), default="", server_default="")
     kind: Mapped[str] = mapped_column(String(16))
     amount: Mapped[int | None] = mapped_column(BigInteger)
     detail: Mapped[str] = mapped_column(String(200), default="")
@@ -55,6 +60,13 @@ class AccessEvent(Model):
     unit: Mapped[Unit | None] = relationship(lazy="joined")
     share_link: Mapped[ShareLink | None] = relationship(lazy="joined")
     bill: Mapped[Bill] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def who(self) -> str:
+        """The unit, the family member or the share link, as the owner's access history names them."""
+        if self.unit is not None:
+            return self.unit.name
+        return self.actor_label or "分享链接"
 
 
 class Notification(Model):

@@ -1,7 +1,11 @@
 """The personal digital account (个人数字账户) of one real-name resident.
 
-A row exists only once the resident has read and accepted the account terms: activation
-creates it. Name and ID number are stored sealed (AES-GCM) and found by keyed hash; pages
+A row exists once the resident has read and accepted the account terms (activation creates
+it), or as a held account (``held_since`` set): the wallet of a minor child whose guardians
+collect and act on their bills (wallet.services.family). A held row has no login of its own —
+its ``oidc_sub`` is a marker no provider issues, sessions never load it, and its terms are not
+accepted — until the person activates their own wallet, which adopts the row by ID number and
+clears the mark. Name and ID number are stored sealed (AES-GCM) and found by keyed hash; pages
 use the masked forms.
 """
 
@@ -20,6 +24,8 @@ from wallet.models.collection import SyncState
 
 NAME_PURPOSE = "resident.name"
 ID_NUMBER_PURPOSE = "resident.id_number"
+# The ``oidc_sub`` of a held account: no provider subject starts so (see is_tombstone for closed ones).
+HELD_PREFIX = "held:"
 
 
 class Resident(Model):
@@ -34,6 +40,7 @@ class Resident(Model):
     terms_version: Mapped[str] = mapped_column(String(16))
     terms_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    held_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Read-only: loaded with the resident at sign-in time of each request (wallet.auth.sessions).
     sync_state: Mapped[SyncState | None] = relationship(viewonly=True, uselist=False)
@@ -42,6 +49,10 @@ class Resident(Model):
     is_authenticated = True
     is_active = True
     is_anonymous = False
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_since is not None
 
     def get_id(self) -> str:
         return f"resident:{self.id}"

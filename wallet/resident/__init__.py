@@ -4,12 +4,15 @@ from flask import Blueprint
 
 bp = Blueprint("resident", __name__)
 
-from wallet.resident import (  # noqa: E402,F401  (routes register on import)  # noqa: E402,F401  (routes register on import)
+# The holder of a page is decided before any other check of the blueprint runs (wallet.resident.holder).
+from wallet.resident import holder  # noqa: E402,F401,I001  (registers first)
+from wallet.resident import (  # noqa: E402,F401  (routes register on import)
     authorizations,
     authorize,
     bills,
     confirm,
-    data_rights,  # noqa: E402,F401  (routes register on import)
+    data_rights,
+    family,
     imports,
     ledger,
     notices,

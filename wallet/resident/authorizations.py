@@ -27,6 +27,7 @@ from wallet.presenters.bill import HOLDERS, BillView
 from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.resident.bills import owned_or_404
+from wallet.resident.holder import acting, holder_id
 from wallet.services import authorization_queries, authorizations, receipts
 
 
@@ -44,13 +45,13 @@ def overview_context(resident_id: int) -> dict[str, Any]:
 def inject_overview() -> dict[str, Any]:
     if request.endpoint != "resident.authorizations" or not isinstance(current_user._get_current_object(), Resident):
         return {}
-    return overview_context(current_user.id)
+    return overview_context(holder_id())
 
 
 @bp.get("/authorizations/overview")
 @login_required
 def authorization_overview() -> str:
-    return render_template("wallet/authorize/_overview.html", **overview_context(current_user.id))
+    return render_template("wallet/authorize/_overview.html", **overview_context(holder_id()))
 
 
 def _back(values: Mapping[str, str]) -> str:
@@ -62,7 +63,7 @@ def _back(values: Mapping[str, str]) -> str:
 
 def _refusal_links(auth_id: int) -> list[tuple[str, str]]:
     """The way back from a refused revoke: the bill (when it is this resident's) and the list."""
-    own = authorization_queries.authorization_of(current_user.id, auth_id)
+    own = authorization_queries.authorization_of(holder_id(), auth_id)
     links = [("查看这张票据", url_for("resident.bill_detail", bill_id=own.bill_id))] if own is not None else []
     return links + [("返回授权列表", url_for("resident.authorizations"))]
 
@@ -71,8 +72,8 @@ def _refusal_links(auth_id: int) -> list[tuple[str, str]]:
 @login_required
 def confirm_revoke(auth_id: int) -> Any:
     """Ask before revoking: which bill, which unit, and what revoking does."""
-    own = authorization_queries.authorization_of(current_user.id, auth_id)
-    decision = policy.decide(policy.ResidentActor(current_user.id), "revoke", authorization=own)
+    own = authorization_queries.authorization_of(holder_id(), auth_id)
+    decision = policy.decide(policy.ResidentActor(holder_id()), "revoke", authorization=own)
     if own is None or not decision:
         return refusal_page(decision.refusal(), title="无法撤销授权", links=_refusal_links(auth_id))
     return render_template(
@@ -84,7 +85,7 @@ def confirm_revoke(auth_id: int) -> Any:
 @login_required
 def revoke(auth_id: int) -> Any:
     try:
-        auth = authorizations.revoke(current_user.id, auth_id)
+        auth = authorizations.revoke(holder_id(), auth_id, on_behalf=acting())
     except Refusal as refused:
         return refusal_page(refused, title="无法撤销授权", links=_refusal_links(auth_id))
     flash(f"已撤销对{auth.unit.name}的授权，该单位不能再查看这张票据。", "success")
@@ -109,7 +110,7 @@ def receipt(receipt_id: int) -> Any:
 
 
 def _receipt_or_404(receipt_id: int) -> AuthorizationReceipt:
-    found = authorization_queries.receipt_of(current_user.id, receipt_id)
+    found = authorization_queries.receipt_of(holder_id(), receipt_id)
     if found is None:
         abort(
             make_response(
@@ -159,7 +160,7 @@ def receipt_file(receipt_id: int) -> Any:
 @login_required
 def bill_authorizations(bill_id: int) -> Any:
     """The authorization section of a bill's detail page, refreshed when anything changes."""
-    authorizations.sweep(resident_id=current_user.id)
+    authorizations.sweep(resident_id=holder_id())
     return render_template(
         "wallet/authorize/_bill_section.html", bill=BillView(owned_or_404(bill_id), parts=(HOLDERS,))
     )

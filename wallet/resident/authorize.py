@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import or_, select
 
 from wallet import copy, policy
@@ -22,6 +22,7 @@ from wallet.models.unit import UNIT_TYPES, Unit
 from wallet.presenters.bill import DOCUMENT, BillView
 from wallet.refusals import Refusal
 from wallet.resident import bp
+from wallet.resident.holder import holder_id
 from wallet.services import authorization_queries, bill_queries
 
 MAX_BILLS = 50
@@ -73,7 +74,7 @@ def choose_unit() -> Any:
         "unit_type": unit_type,
         "unit_types": UNIT_TYPES,
         "units": search_units(q, unit_type or None),
-        "recent": authorization_queries.recent_units(current_user.id),
+        "recent": authorization_queries.recent_units(holder_id()),
         "preselected": bill_ids_of(request.args),
     }
     return render_page("wallet/authorize/choose_unit.html", ["unit_results"], active_tab="authorize", **context)
@@ -81,8 +82,8 @@ def choose_unit() -> Any:
 
 def selection_rows(unit: Unit, bills: list[Any], parts: tuple[str, ...] = ()) -> list[tuple[BillView, policy.Decision]]:
     """Each bill with whether it may go to ``unit``; ``parts`` as for :class:`BillView`."""
-    held = authorization_queries.open_by_bill(current_user.id, [b.id for b in bills])
-    actor = policy.ResidentActor(current_user.id)
+    held = authorization_queries.open_by_bill(holder_id(), [b.id for b in bills])
+    actor = policy.ResidentActor(holder_id())
     return [
         (
             BillView(b, holds=held, parts=parts),
@@ -99,9 +100,9 @@ def select_bills(unit_id: int) -> Any:
     q = (request.args.get("q") or "").strip()[:50]
     preselected = bill_ids_of(request.args)
     page, next_cursor = bill_queries.page_of_bills(
-        current_user.id, bill_queries.BillFilter(q=q), request.args.get("cursor") or None
+        holder_id(), bill_queries.BillFilter(q=q), request.args.get("cursor") or None
     )
-    chosen = [b for b in (bill_queries.owned_bill(current_user.id, i) for i in preselected) if b is not None]
+    chosen = [b for b in (bill_queries.owned_bill(holder_id(), i) for i in preselected) if b is not None]
     shown = chosen + [b for b in page if b.id not in preselected] if not request.args.get("cursor") else page
     claim_ref, note = claim_fields(request.args)
     context = {
@@ -117,7 +118,7 @@ def select_bills(unit_id: int) -> Any:
 
 
 def _checked_bills(unit: Unit, ids: list[int]) -> tuple[list[BillView], list[tuple[BillView, str]]]:
-    bills = [b for b in (bill_queries.owned_bill(current_user.id, i) for i in ids) if b is not None]
+    bills = [b for b in (bill_queries.owned_bill(holder_id(), i) for i in ids) if b is not None]
     if len(bills) != len(ids):
         raise Refusal("not_found", "没有找到所选的票据，请返回重新选择。", 404)
     good, bad = [], []

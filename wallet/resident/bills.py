@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Response, abort, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -19,8 +20,9 @@ from wallet.offline_copies import offline_copy
 from wallet.presenters.bill import DETAIL, STATUS, BillView
 from wallet.refusals import Refusal
 from wallet.resident import bp
+from wallet.resident.holder import acting, holder, holder_id, note_family_access, visible
 from wallet.resident.list_cache import fill_csrf_slot, list_cache, render_with_csrf_slot, sequence_key
-from wallet.services import authorization_queries, bill_queries, bill_summary, rejections
+from wallet.services import authorization_queries, bill_queries, bill_summary, family, family_shares, rejections
 from wallet.services.collection_jobs import request_sync
 
 
@@ -49,7 +51,7 @@ def refreshed_size() -> int:
 
 def render_bill_list() -> Response:
     """The list page, or for an htmx request the blocks of it that the request swaps."""
-    resident = current_user._get_current_object()
+    resident = holder()
     flt = parse_filter()
     after = request.args.get("cursor") or None
     blocks = () if not wants_fragment() else MORE_ROWS if after else FRESH_RESULTS
@@ -70,10 +72,12 @@ def bill_list_html(
     # The sequence is read before any bill: the page then never claims a newer state than it shows.
     sync = resident.current_sync_state()
     shown = (sync.state, sync.progress, sync.rejected, sync.last_synced_at) if sync else ()
+    # A member's list is framed for whoever acts for them (their name in the top bar, the member's links).
+    viewer = (current_user.id, current_user.name_enc) if acting() is not None else ()
     key = (
         None
         if session.get("_flashes")
-        else sequence_key("bills", resident, sync, resident.name_enc, blocks, flt, after, size, *shown)
+        else sequence_key("bills", resident, sync, resident.name_enc, blocks, flt, after, size, *shown, *viewer)
     )
 
     def render() -> tuple[str, datetime | None]:
@@ -121,9 +125,24 @@ def bill_detail(bill_id: int) -> str:
     would be loaded again if used after it."""
     bill = owned_or_404(bill_id, with_document=True)
     viewer = current_user.get_id()
-    html = render_template("wallet/bills/detail.html", active_tab="bills", bill=BillView(bill, parts=DETAIL))
+    html = render_template(
+        "wallet/bills/detail.html",
+        active_tab="bills",
+        bill=BillView(bill, parts=DETAIL),
+        spouse_share=spouse_share(bill.id),
+    )
     record_now("bill.view", viewer, f"bill:{bill_id}")
+    note_family_access(bill_id, "family_view")
     return html
+
+
+def spouse_share(bill_id: int) -> tuple[Any, bool, bool] | None:
+    """On the resident's own bill with a spouse linked: the link, and whether the bill is shared
+    (on its own; at all)."""
+    if acting() is not None:
+        return None
+    link = family.spouse_link(current_user.id, family.today())
+    return (link, *family_shares.share_state(link, current_user.id, bill_id)) if link is not None else None
 
 
 @bp.get("/bills/<int:bill_id>/status")
@@ -139,6 +158,7 @@ def bill_status(bill_id: int) -> str:
 def bill_pdf(bill_id: int) -> Response:
     bill = owned_or_404(bill_id)
     record_now("bill.download", current_user, f"bill:{bill.id}")
+    note_family_access(bill.id, "family_download")
     try:
         pdf = FiscalClient.from_app().layout_file(bill.code, bill.number)
     except (FiscalUnavailable, FiscalError) as exc:
@@ -166,9 +186,9 @@ def bill_qr_svg(bill_id: int) -> Response:
 @bp.post("/bills/refresh")
 @login_required
 def refresh_bills() -> ResponseReturnValue:
-    request_sync(current_user.id)
+    request_sync(holder_id())
     if request.headers.get("HX-Request"):
-        return render_template("wallet/bills/_sync_status.html", sync=db.session.get(SyncState, current_user.id))
+        return render_template("wallet/bills/_sync_status.html", sync=db.session.get(SyncState, holder_id()))
     return redirect(url_for("resident.home"), code=303)
 
 
@@ -178,7 +198,7 @@ def live() -> Response:
     """The fallback of open pages whose stream cannot flow (static/js/live.js): polled every second,
     204 while nothing changed, else an event that refreshes them and the next poll."""
     seen = request.args.get("seq", type=int)
-    state = db.session.get(SyncState, current_user.id)
+    state = db.session.get(SyncState, holder_id())
     current = state.change_seq if state else 0
     if seen is not None and seen == current:
         return Response(status=204)
@@ -187,7 +207,8 @@ def live() -> Response:
 
 
 def owned_or_404(bill_id: int, with_document: bool = False) -> Bill:
-    bill = bill_queries.owned_bill(current_user.id, bill_id, with_document)
-    if bill is None:
+    """The holder's bill (one the page may show); any other id is 404, whoever's it is."""
+    bill = bill_queries.owned_bill(holder_id(), bill_id, with_document)
+    if bill is None or not visible(bill):
         abort(404)
     return bill

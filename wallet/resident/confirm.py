@@ -24,6 +24,7 @@ from wallet.auth.stepup import step_up_satisfied
 from wallet.refusals import Refusal
 from wallet.resident import bp, pending_confirmation
 from wallet.resident.authorize import bill_ids_of, claim_fields
+from wallet.resident.holder import acting, holder, holder_id
 from wallet.services import authorizations
 from wallet.services.authorizations import Confirmation
 
@@ -42,7 +43,7 @@ def confirm(unit_id: int) -> Any:
     claim_ref, note = claim_fields(request.form)
     if step_up_satisfied():
         return _authorize(unit_id, ids, claim_ref, note, request_id)
-    nonce = pending_confirmation.hold(current_user.id, unit_id, ids, claim_ref, note, request_id)
+    nonce = pending_confirmation.hold(current_user.id, holder_id(), unit_id, ids, claim_ref, note, request_id)
     target = url_for("auth.step_up", next=url_for("resident.confirmed", nonce=nonce))
     if request.headers.get("HX-Request"):
         return "", 200, {"HX-Redirect": target}
@@ -53,7 +54,7 @@ def confirm(unit_id: int) -> Any:
 @login_required
 def confirmed(nonce: str) -> Any:
     """Back from the face check: make the authorization the resident confirmed before it."""
-    held = pending_confirmation.take(current_user.id, nonce[:64])
+    held = pending_confirmation.take(current_user.id, holder_id(), nonce[:64])
     if held is None:
         flash(EXPIRED, "error")
         return redirect(url_for("resident.choose_unit"), code=303)
@@ -76,13 +77,14 @@ def _authorize(unit_id: int, ids: list[int], claim_ref: str, note: str, request_
     verified = datetime.fromtimestamp(int(session.get(VERIFIED_AT, time.time())), UTC)
     try:
         receipt = authorizations.authorize_bills(
-            current_user._get_current_object(),
+            holder(),
             unit_id,
             ids,
             claim_ref,
             note,
             request_id,
             Confirmation(str(session.get(ACR, "")), verified),
+            on_behalf=acting(),
         )
     except Refusal as refused:
         links = [

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_limiter import RateLimitExceeded
-from flask_login import current_user, login_required
+from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from common.web import render_error
@@ -21,6 +21,7 @@ from wallet.presenters.bill import DOCUMENT, BillView
 from wallet.presenters.preview import preview
 from wallet.refusals import Refusal
 from wallet.resident import bp
+from wallet.resident.holder import acting, holder
 from wallet.scan.five_elements import FIELDS, submitted_fields
 from wallet.scan.payload import MAX_PAYLOAD_CHARS
 from wallet.scan.photo import DEFAULT_MAX_BYTES as PHOTO_MAX_BYTES
@@ -80,13 +81,13 @@ def import_elements() -> Any:
     errors = dict(verification.refusal.fields) if verification.refusal else {}
     if verification.elements is not None:
         values = verification.elements.as_fields()
-    return render_review(imports.review(current_user, verification), values, errors, qr_text=qr_text)
+    return render_review(imports.review(holder(), verification), values, errors, qr_text=qr_text)
 
 
 @bp.post("/import/confirm")
 @login_required
 def import_confirm() -> Any:
-    result = imports.confirm(current_user, request.form.get("token", ""))
+    result = imports.confirm(holder(), request.form.get("token", ""), on_behalf=acting())
     if result.refusal is not None or result.bill_id is None:
         refusal = result.refusal or imports.EXPIRED
         return render_review(imports.ImportReview.refused(refusal))
@@ -134,7 +135,7 @@ def review_or_ask(verification: Verification) -> tuple[str, int]:
     five-element form filled with what it carried, the first missing field focused (422)."""
     refusal = verification.refusal
     if refusal is None or refusal.code != "incomplete_bill_qr":
-        return render_review(imports.review(current_user, verification))
+        return render_review(imports.review(holder(), verification))
     read, missing = refusal.details["read"], refusal.details["missing"]
     return render_review(
         imports.ImportReview.refused(refusal),

@@ -19,6 +19,7 @@ from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
 from wallet.presenters.linked_bill import LinkedBill, linked_bill
 from wallet.resident import bp
+from wallet.resident.holder import holder, holder_id
 from wallet.services import activity, authorizations
 
 
@@ -34,9 +35,8 @@ def _sync() -> SyncState | None:
 
 @bp.before_request
 def record_time_based_changes() -> None:
-    resident = _resident()
-    if request.endpoint == "resident.live" and resident is not None:
-        authorizations.sweep(resident_id=resident.id)
+    if request.endpoint == "resident.live" and _resident() is not None:
+        authorizations.sweep(resident_id=holder_id())
 
 
 @bp.app_context_processor
@@ -100,12 +100,12 @@ def access_history() -> str:
     return render_template(
         "wallet/authorize/access_history.html",
         active_tab="me",
-        sync=_sync(),
-        events=activity.access_history(current_user.id),
+        sync=holder().current_sync_state(),
+        events=activity.access_history(holder_id()),
     )
 
 
 @bp.get("/access-history/list")
 @login_required
 def access_history_list() -> str:
-    return render_template("wallet/authorize/_access_list.html", events=activity.access_history(current_user.id))
+    return render_template("wallet/authorize/_access_list.html", events=activity.access_history(holder_id()))

@@ -5,7 +5,8 @@ confirmed (unit, bills, claim number, note and the one-time ``request_id``) wait
 session under a random nonce and the face check returns to ``/authorize/confirmed/<nonce>``,
 which makes the authorization. It is safe because it is:
 
-- bound to the session (it lives only in this resident's signed session, with their id);
+- bound to the session (it lives only in this resident's signed session, with their id and the
+  id of whose bills they confirmed: their own, or a child's they act for);
 - single-use (taken out of the session when used; a replayed old cookie meets the
   ``request_id`` already stored, which returns the same receipt, never a second one);
 - short-lived (``LIFETIME``), and honoured only after a face verification that happened
@@ -34,12 +35,15 @@ class PendingConfirmation:
     at: int
 
 
-def hold(resident_id: int, unit_id: int, bill_ids: list[int], claim_ref: str, note: str, request_id: str) -> str:
+def hold(
+    resident_id: int, holder_id: int, unit_id: int, bill_ids: list[int], claim_ref: str, note: str, request_id: str
+) -> str:
     """Keep what the resident confirmed; returns the nonce the face check comes back with."""
     nonce = secrets.token_urlsafe(16)
     session[KEY] = {
         "nonce": nonce,
         "resident": resident_id,
+        "holder": holder_id,
         "unit": unit_id,
         "bills": bill_ids,
         "claim_ref": claim_ref,
@@ -50,13 +54,17 @@ def hold(resident_id: int, unit_id: int, bill_ids: list[int], claim_ref: str, no
     return nonce
 
 
-def take(resident_id: int, nonce: str) -> PendingConfirmation | None:
+def take(resident_id: int, holder_id: int, nonce: str) -> PendingConfirmation | None:
     """The confirmation for ``nonce``, removed from the session; None if absent, another's, or too old."""
     held = session.get(KEY)
     if not held or not secrets.compare_digest(str(held.get("nonce", "")), nonce):
         return None
     session.pop(KEY, None)
-    if held.get("resident") != resident_id or time.time() - held.get("at", 0) > LIFETIME:
+    if (
+        held.get("resident") != resident_id
+        or held.get("holder") != holder_id
+        or time.time() - held.get("at", 0) > LIFETIME
+    ):
         return None
     return PendingConfirmation(
         int(held["unit"]),

@@ -28,6 +28,7 @@ from wallet.models.unit import Unit
 from wallet.refusals import Refusal
 from wallet.services import activity, receipts
 from wallet.services.claim_keys import search_keys
+from wallet.services.family_access import Acting, record_access
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,14 @@ def authorize_bills(
     note: str,
     request_id: str,
     confirmation: Confirmation,
+    on_behalf: Acting | None = None,
 ) -> AuthorizationReceipt:
-    """Authorize ``bill_ids`` to the unit under one signed receipt; the same ``request_id`` again returns it."""
+    """Authorize ``bill_ids`` to the unit under one signed receipt; the same ``request_id`` again returns it.
+
+    ``resident`` is whose bills they are; ``on_behalf``, the guardian confirming for that child.
+    The receipt and the claims are the child's, as a unit sees them; the guardian appears only in
+    the audit log and the child's access history.
+    """
     done = _replayed(resident.id, request_id)
     if done is not None:
         return done
@@ -145,7 +152,11 @@ def authorize_bills(
         if replay is not None:
             return replay
         raise Refusal("already_authorized", "所选票据刚刚已被授权，请刷新后查看。", 409) from exc
-    audit.record("authorization.create", resident, audit.subject_of(receipt), unit=unit.id, bills=[b.id for b in bills])
+    actor = on_behalf.actor if on_behalf is not None else resident
+    audit.record("authorization.create", actor, audit.subject_of(receipt), unit=unit.id, bills=[b.id for b in bills])
+    if on_behalf is not None:
+        for bill in bills:
+            record_access(on_behalf, bill.id, "family_authorize", f"授权给{unit.name}")
     total = sum(policy.remaining(b) for b in bills)
     activity.tell(
         resident.id,
@@ -169,8 +180,9 @@ def _replayed(resident_id: int, request_id: str) -> AuthorizationReceipt | None:
     )
 
 
-def revoke(resident_id: int, claim_id: int) -> Claim:
-    """Withdraw an authorization the unit has not locked (or whose lock lapsed)."""
+def revoke(resident_id: int, claim_id: int, on_behalf: Acting | None = None) -> Claim:
+    """Withdraw an authorization the unit has not locked (or whose lock lapsed); ``on_behalf`` as for
+    :func:`authorize_bills`."""
     now = utcnow()
     write_transaction(db.session)
     auth = db.session.scalar(
@@ -181,7 +193,10 @@ def revoke(resident_id: int, claim_id: int) -> Claim:
         db.session.rollback()
         raise decision.refusal()
     auth.close("revoked", now, copy.END_REASONS["revoked"])
-    audit.record("authorization.revoke", f"resident:{resident_id}", audit.subject_of(auth), bill=auth.bill_id)
+    actor = f"resident:{on_behalf.actor.id if on_behalf is not None else resident_id}"
+    audit.record("authorization.revoke", actor, audit.subject_of(auth), bill=auth.bill_id)
+    if on_behalf is not None and auth.bill_id is not None:
+        record_access(on_behalf, auth.bill_id, "family_revoke", f"撤销对{auth.unit.name}的授权")
     activity.tell(resident_id, "revoked", auth.bill_id, unit=auth.unit.name, bill=activity.bill_label(auth))
     activity.announce(resident_id)
     db.session.commit()

@@ -147,6 +147,7 @@ def access_records(resident_id: int) -> list[dict[str, Any]]:
             "at": _at(e.at),
             "unit": e.unit.name if e.unit else None,
             "share_link": e.share_link_id,
+            "family_member": e.actor_label or None,
             "bill": f"{e.bill.code}-{e.bill.number}",
             "kind": e.kind,
             "amount_fen": e.amount,

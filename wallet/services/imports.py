@@ -34,6 +34,7 @@ from wallet.refusals import Refusal
 from wallet.scan.five_elements import FiveElements, InvalidFiveElements, parse_five_elements
 from wallet.scan.payload import read_payload
 from wallet.services import bill_store
+from wallet.services.family_access import Acting, record_access
 from wallet.services.sync import sync_state
 from wallet.services.verification import Verification, VerifiedBill, fetch_verified, says_not_authentic
 
@@ -114,8 +115,11 @@ def review(resident: Resident, verification: Verification) -> ImportReview:
     return ImportReview(verification, token=token)
 
 
-def confirm(resident: Resident, token: str, client: FiscalClient | None = None) -> ImportResult:
-    """Add the bill a review's token names; a bill already there is left as it is."""
+def confirm(
+    resident: Resident, token: str, client: FiscalClient | None = None, on_behalf: Acting | None = None
+) -> ImportResult:
+    """Add the bill a review's token names; a bill already there is left as it is. ``on_behalf``: the
+    guardian importing into a child's wallet, written to the child's access history."""
     try:
         claim = _serializer().loads(token, max_age=TOKEN_MAX_AGE)
         code, number = str(claim["code"]), str(claim["number"])
@@ -141,8 +145,11 @@ def confirm(resident: Resident, token: str, client: FiscalClient | None = None) 
     bill_store.upsert_bills([verification.bill.row(resident.id, source="imported")])
     sync_state(resident.id)
     bill_store.bump_change_seq(resident.id)
+    added = existing_bill_id(resident.id, code, number)
+    if on_behalf is not None and added is not None:
+        record_access(on_behalf, added, "family_import")
     db.session.commit()
-    return ImportResult(bill_id=existing_bill_id(resident.id, code, number), added=True)
+    return ImportResult(bill_id=added, added=True)
 
 
 @dataclass(frozen=True)
