@@ -73,14 +73,16 @@ def masked_id(id_number: str) -> Markup:
     return token(mask_id_number(id_number))
 
 
-PLAIN = (str, int)  # values whose text is the whole of what they put in a URL
+PLAIN = (str, int, type(None))  # values whose text is the whole of what they put in a URL (None: nothing)
 
 
 def kept_url_for(app: Flask) -> Callable[..., str]:
     """Templates' ``url_for`` with each plain URL (no ``_external``, ``_anchor`` and the like) built once per
     process for the path the app is mounted at: every page's frame builds about fifteen of them (style
     sheets, scripts, icons, tabs, the top bar's links), which took about a twentieth of a freshly made list.
-    The app registers no ``url_defaults`` and no host-dependent rules, so a URL depends on nothing else."""
+    The values the app's ``url_defaults`` add (the family member a page acts for, wallet.resident.holder)
+    are added before the lookup, so they are part of what a URL is kept under; the app has no
+    host-dependent rules, so a URL depends on nothing else."""
 
     @lru_cache(maxsize=2048)
     def built(script_root: str, blueprint: str | None, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
@@ -91,6 +93,7 @@ def kept_url_for(app: Flask) -> Callable[..., str]:
             not has_request_context()
         ):
             return app.url_for(endpoint, **values)
+        app.inject_url_defaults(endpoint, values)
         return built(request.script_root, request.blueprint, endpoint, tuple(values.items()))
 
     return url_for

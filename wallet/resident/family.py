@@ -22,7 +22,7 @@ from wallet.presenters.bill import BillView
 from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.resident.holder import acting
-from wallet.services import family, family_shares
+from wallet.services import authorization_queries, family, family_shares
 from wallet.services.collection_jobs import request_sync
 
 CHOICE_GONE = Refusal("family_choice_expired", "家庭成员信息已过期，请重新从蒙速办获取后再添加。", 400)
@@ -171,4 +171,6 @@ def family_shared() -> str:
     found = acting()
     assert found is not None  # the route exists only under a member (wallet.resident.holder)
     bills = family_shares.shared_bills(found.link, owner_id=found.holder.id)
-    return render_template("wallet/family/shared.html", active_tab="family", bills=[BillView(b) for b in bills])
+    held = authorization_queries.open_by_bill(found.holder.id, [b.id for b in bills], lean=True)
+    views = [BillView(b, holds=held) for b in bills]
+    return render_template("wallet/family/shared.html", active_tab="family", bills=views)
