@@ -49,12 +49,12 @@ def test_logged_out_pages_and_the_login_the_resident_meets(system, seeded_idp, p
     page.wait_for_function("window.htmx !== undefined")
     check_page(page, "look-home-logged-out")
     tabs = page.get_by_role("navigation", name="主导航")
-    for label in ("票据", "导入", "授权", "我的"):
+    for label in ("票据", "导入", "授权", "家人", "我的"):
         expect(tabs.get_by_role("link", name=label, exact=True)).to_be_visible()
     drawn = tabs.locator("svg[aria-hidden=true] use").evaluate_all(
         "uses => uses.map((use) => { const box = use.getBBox(); return [box.width, box.height]; })"
     )
-    assert len(drawn) == 4 and all(w >= 8 and h >= 8 and max(w, h) >= 16 for w, h in drawn), (
+    assert len(drawn) == 5 and all(w >= 8 and h >= 8 and max(w, h) >= 16 for w, h in drawn), (
         f"tab icons not drawn: {drawn}"
     )
     page.goto("/import")
