@@ -8,7 +8,7 @@ family member who opened or acted on a bill, with no unit and no claim (share li
 columns nullable already).
 
 Revision ID: b7e4a91c2d36
-Revises: 5e8b2f0c7a31
+Revises: 6b1e4f2a9c07
 Create Date: 2026-12-07 09:00:00.000000
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7e4a91c2d36"
-down_revision = "5e8b2f0c7a31"
+down_revision = "6b1e4f2a9c07"
 branch_labels = None
 depends_on = None
 
