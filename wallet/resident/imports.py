@@ -21,7 +21,7 @@ from wallet.presenters.bill import DOCUMENT, BillView
 from wallet.presenters.preview import preview
 from wallet.refusals import Refusal
 from wallet.resident import bp
-from wallet.resident.holder import acting, holder
+from wallet.resident.holder import acting, holder, holder_id
 from wallet.scan.five_elements import FIELDS, submitted_fields
 from wallet.scan.payload import MAX_PAYLOAD_CHARS
 from wallet.scan.photo import DEFAULT_MAX_BYTES as PHOTO_MAX_BYTES
@@ -47,7 +47,7 @@ def import_qr() -> Any:
     text = request.form.get("qr_text", "")
     if not text.strip():
         return render_review(imports.ImportReview.refused(NO_QR))
-    held = imports.held_copy_of_qr(current_user.id, text)
+    held = imports.held_copy_of_qr(holder_id(), text)
     if held is not None:
         return render_review(imports.ImportReview.already_held(*held))
     return review_or_ask(verify_qr_text(text))
@@ -74,7 +74,7 @@ def import_elements() -> Any:
         return redirect(url_for("resident.import_page"))
     values = submitted_fields(source)
     qr_text = str(source.get("qr_text") or "")[:MAX_PAYLOAD_CHARS] or None
-    held = imports.held_copy(current_user.id, values)
+    held = imports.held_copy(holder_id(), values)
     if held is not None:
         return render_review(imports.ImportReview.already_held(*held), held[1].as_fields())
     verification = verify_elements(values, qr_text=qr_text)
