@@ -96,6 +96,8 @@ ACCESS_KINDS: dict[str, str] = {
     "family_authorize": "授权报销",
     "family_revoke": "撤销授权",
     "family_import": "导入",
+    "family_statement": "列入下载的大病医疗支出明细",
+    "family_share": "生成分享链接",
 }
 
 # -- why an authorization ended (stored as ``end_reason``, read back on pages) -------------------

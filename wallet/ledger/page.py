@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from wallet.ledger.chart import BarChart, bar_chart
 from wallet.ledger.entries import ledger_entries, ledger_years
 from wallet.ledger.serious_illness import SeriousIllnessEstimate
 from wallet.ledger.yearly import LedgerEntry, YearLedger, year_ledger
+from wallet.services.family import Holder
 
-SELF, CHILD, SPOUSE = "self", "child", "spouse"
+SELF, CHILD, SPOUSE = "self", "child", "spouse"  # wallet.services.family's relations
 # Who may take the deduction for whose costs (个人所得税专项附加扣除暂行办法 第十二条).
 CLAIMED_BY = {
     SELF: "本人扣除，或由配偶扣除",
@@ -18,19 +19,9 @@ CLAIMED_BY = {
 }
 
 
-@dataclass(frozen=True)
-class Holder:
-    """A person whose bills the resident may count: themselves, a linked child, or a spouse (only
-    the bills the spouse shared — ``shared`` None means every bill of the holder)."""
-
-    label: str
-    resident_id: int
-    relation: str = SELF
-    shared: frozenset[int] | None = field(default=None)
-
-    @property
-    def key(self) -> str:
-        return f"{self.relation}-{self.resident_id}"
+def holder_key(holder: Holder) -> str:
+    """How a page and its export URLs name a person on the ledger."""
+    return f"{holder.relation}-{holder.resident_id}"
 
 
 @dataclass(frozen=True)
@@ -42,6 +33,10 @@ class PersonPart:
     @property
     def claimed_by(self) -> str:
         return CLAIMED_BY[self.holder.relation]
+
+    @property
+    def key(self) -> str:
+        return holder_key(self.holder)
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,7 @@ def entries_for(holders: list[Holder], year: int) -> list[LedgerEntry]:
     entries: list[LedgerEntry] = []
     for holder in holders:
         held = ledger_entries(holder.resident_id, holder.label, year)
-        entries += [e for e in held if holder.shared is None or e.bill_id in holder.shared]
+        entries += [e for e in held if holder.bill_ids is None or e.bill_id in holder.bill_ids]
     return entries
 
 

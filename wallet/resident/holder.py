@@ -65,6 +65,11 @@ GUARDIAN_ENDPOINTS = (SPOUSE_ENDPOINTS - {"resident.family_shared"}) | {
     "resident.import_confirm",
     "resident.access_history",
     "resident.access_history_list",
+    "resident.new_share",
+    "resident.create_share",
+    "resident.shares",
+    "resident.share_detail",
+    "resident.revoke_share",
 }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from common.timeutil import utcnow
 from wallet import policy
@@ -23,6 +23,7 @@ from wallet.presenters.share import LinkView, qr_data_uri, share_url
 from wallet.refusals import Refusal
 from wallet.resident import bp
 from wallet.resident.authorize import bill_ids_of
+from wallet.resident.holder import holder_id, note_family_access
 from wallet.services import bill_queries, share_links
 
 SHOWN_ONCE = "share_new"
@@ -31,16 +32,16 @@ NO_INDEX = {"X-Robots-Tag": "noindex, nofollow"}
 
 
 def _rows(bills: list[Bill]) -> list[tuple[BillView, policy.Decision]]:
-    actor, now = policy.ResidentActor(current_user.id), utcnow()
+    actor, now = policy.ResidentActor(holder_id()), utcnow()
     return [(BillView(b), policy.decide(actor, "share", bill=b, now=now)) for b in bills]
 
 
 def _form_context(chosen_ids: list[int], values: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     q = (request.args.get("q") or "").strip()[:50]
     page, next_cursor = bill_queries.page_of_bills(
-        current_user.id, bill_queries.BillFilter(q=q), request.args.get("cursor") or None
+        holder_id(), bill_queries.BillFilter(q=q), request.args.get("cursor") or None
     )
-    chosen = [b for b in (bill_queries.owned_bill(current_user.id, i) for i in chosen_ids) if b is not None]
+    chosen = [b for b in (bill_queries.owned_bill(holder_id(), i) for i in chosen_ids) if b is not None]
     shown = chosen + [b for b in page if b.id not in chosen_ids] if not request.args.get("cursor") else page
     return {
         "rows": _rows(shown),
@@ -68,7 +69,9 @@ def create_share() -> ResponseReturnValue:
     chosen: list[int] = []
     try:
         chosen = bill_ids_of(request.form)
-        made = share_links.create_link(current_user.id, share_links.parse_request(request.form, chosen))
+        made = share_links.create_link(holder_id(), share_links.parse_request(request.form, chosen))
+        for bill_id in chosen:
+            note_family_access(bill_id, "family_share", share_links.PURPOSES.get(request.form.get("purpose", ""), ""))
     except Refusal as refusal:
         values = {name: str(request.form.get(name) or "") for name in ("purpose", "days", "with_code")}
         errors = refusal.fields or {"form": refusal.message}
@@ -80,7 +83,7 @@ def create_share() -> ResponseReturnValue:
 @bp.get("/shares")
 @login_required
 def shares() -> ResponseReturnValue:
-    links = [LinkView(link) for link in share_links.links_of(current_user.id)]
+    links = [LinkView(link) for link in share_links.links_of(holder_id())]
     return render_page("wallet/share/list.html", [], links=links, active_tab="me"), 200, NO_INDEX
 
 
@@ -98,7 +101,7 @@ def _fresh_secrets(link_id: int) -> dict[str, Any] | None:
 @bp.get("/shares/<int(max=2147483647):link_id>")
 @login_required
 def share_detail(link_id: int) -> ResponseReturnValue:
-    link = share_links.link_of(current_user.id, link_id)
+    link = share_links.link_of(holder_id(), link_id)
     if link is None:
         abort(404)
     view = LinkView(link)
@@ -115,9 +118,9 @@ def share_detail(link_id: int) -> ResponseReturnValue:
 @bp.post("/shares/<int(max=2147483647):link_id>/revoke")
 @login_required
 def revoke_share(link_id: int) -> ResponseReturnValue:
-    if share_links.link_of(current_user.id, link_id) is None:
+    if share_links.link_of(holder_id(), link_id) is None:
         abort(404)
-    if share_links.revoke_link(current_user.id, link_id):
+    if share_links.revoke_link(holder_id(), link_id):
         flash("链接已撤销，对方再打开会看到链接已失效。", "success")
     else:
         flash("这个链接已经撤销过了。", "info")
