@@ -1,12 +1,17 @@
 """At phone size: a guardian adds a child from 蒙速办's family records, opens the child's tab, opens one of
-the child's bills and authorizes it to the insurer, with face verification; every page looked at."""
+the child's bills and authorizes it to the insurer, with face verification, then opens the family's yearly
+ledger and downloads the child's 大病医疗 statement, read back; every page looked at."""
 
 from __future__ import annotations
 
 import re
+from io import BytesIO
 
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from playwright.sync_api import Page, expect
 
+from common.timeutil import to_local, utcnow
 from tests.support.visual import check_page
 from tests.wallet.browser.resident_sign_in import log_in_first_time
 from tests.wallet.family.helpers import ELDEST, issue_to_child
@@ -66,3 +71,20 @@ def test_a_guardian_authorizes_a_childs_bill_from_the_childs_tab(
     page.get_by_role("link", name="访问记录").click()
     expect(page.locator("#access-list")).to_contain_text("监护人 乌*娜")
     check_page(page, "family-child-access-history")
+
+    # The family's ledger: the child counted apart, with the child's own estimate and statement.
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的").click()
+    page.get_by_role("link", name="年度账本：谁付了多少、大病医疗估算").click()
+    year = to_local(utcnow()).year
+    expect(page.get_by_role("heading", name=f"{year} 年 · 谁付了多少")).to_be_visible()
+    child_part = page.get_by_role("region", name="大病医疗 · 其*格（子女）估算")
+    expect(child_part).to_contain_text("由父母一方扣除")
+    check_page(page, "family-ledger")
+    page.screenshot(path=str(screenshot_dir / "family-ledger-phone.png"), full_page=True)
+    with page.expect_download() as download:
+        child_part.get_by_role("link", name="下载大病医疗支出明细（电子表格）").click()
+    sheet = load_workbook(BytesIO(download.value.path().read_bytes())).active
+    assert isinstance(sheet, Worksheet)
+    assert sheet["A1"].value == f"大病医疗支出明细（{year} 年 · 其*格（子女））"
+    numbers = [row[5].value for row in sheet.iter_rows() if isinstance(row[0].value, int)]
+    assert issued["number"] in numbers
