@@ -21,6 +21,7 @@ from fiscal_stub.services.status import expire_lapsed_locks
 from fiscal_stub.supervision.accounts import create_officer, open_account
 from fiscal_stub.supervision.audit import Actor
 from fiscal_stub.supervision.demo import demo_device, seed_supervision_demo
+from fiscal_stub.supervision.rule_table import ensure_default_rules
 from fiscal_stub.supervision.ukey_device import UKeyDevice
 from fiscal_stub.supervision.ukeys import serial_of
 
@@ -41,6 +42,8 @@ def seed_demo_command(seed: int) -> None:
     in development, also the supervision demo (unit accounts, a finance officer) when there is none."""
     db.create_all()
     click.echo(seed_demo(seed=seed))
+    if added := ensure_default_rules(db.session, utcnow()):
+        click.echo(f"fiscal: loaded the default rule table ({added} rules)")
     if is_development(current_app.config["APP_ENV"]):
         click.echo(seed_supervision_demo(db.session, utcnow()))
 

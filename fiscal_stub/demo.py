@@ -24,7 +24,7 @@ from fiscal_stub.generator.household import household_drafts
 from fiscal_stub.generator.identity import Person, make_people
 from fiscal_stub.generator.population import drafts_for, unit_index
 from fiscal_stub.generator.units import all_units
-from fiscal_stub.models import Bill, IssuingUnit, Province, UnitCertificate
+from fiscal_stub.models import Bill, IssuingRule, IssuingUnit, Province, UnitCertificate
 from fiscal_stub.reference.provinces import PROVINCES
 from fiscal_stub.services.issuing import exchange, issue, red_reverse
 from fiscal_stub.services.keys import create_keys
@@ -33,6 +33,7 @@ from fiscal_stub.services.orders import IssueOrder, draft_for
 from fiscal_stub.services.present import serve_bills
 from fiscal_stub.supervision.certificates import migrated_rows
 from fiscal_stub.supervision.guard import SUPERVISED_PROVINCES
+from fiscal_stub.supervision.rule_table import default_rows
 
 DEMO_SEED = 2026
 BATCH = 2000
@@ -48,7 +49,8 @@ def network_ready(session: DbSession | None = None) -> bool:
 
 def seed_network(seed: int = DEMO_SEED, session: DbSession | None = None) -> None:
     """The 31 provinces, each with its first signing key (derived from ``seed``) and issuing units;
-    Inner Mongolia's units with the certificates the finance department holds on record for them."""
+    Inner Mongolia's units with the certificates the finance department holds on record for them,
+    and its finance department's default rule table for bill faces."""
     s = _session(session)
     if network_ready(s):
         return
@@ -59,6 +61,8 @@ def seed_network(seed: int = DEMO_SEED, session: DbSession | None = None) -> Non
     s.execute(insert(IssuingUnit), units)
     supervised = [u for u in units if u["province"] in SUPERVISED_PROVINCES]
     s.execute(insert(UnitCertificate), migrated_rows(supervised, utcnow()))
+    if not s.execute(select(func.count()).select_from(IssuingRule)).scalar_one():
+        s.execute(insert(IssuingRule), default_rows(utcnow()))
     s.commit()
 
 

@@ -10,7 +10,7 @@ from flask import request
 
 from common.checksums import credit_code_problem, resident_id_problem
 from common.timeutil import SHANGHAI
-from fiscal_stub.parsing import has_control, parse_yuan
+from fiscal_stub.parsing import cycle_day_problem, has_control, parse_yuan, payer_id_shape_problem
 from fiscal_stub.services.errors import FiscalError, invalid
 
 CODE = re.compile(r"^\d{8}$", re.ASCII)
@@ -81,6 +81,31 @@ def payer_id(value: Any, payer_type: str = "个人") -> str:
     if problem:
         raise invalid(problem)
     return value
+
+
+def shaped_payer_id(value: Any, payer_type: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise invalid("请提供交款人证件号码（payer_id_number）。")
+    value = value.strip().upper()
+    problem = payer_id_shape_problem(value, payer_type)
+    if problem:
+        raise invalid(problem)
+    return value
+
+
+def issue_day(value: Any, today: date) -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        day = date.fromisoformat(value.strip()) if isinstance(value, str) and len(value.strip()) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise invalid("开票日期（issue_date）应为 YYYY-MM-DD，如 2026-03-06。")
+    problem = cycle_day_problem(day, today)
+    if problem:
+        raise invalid(problem)
+    return day
 
 
 def any_payer_id(value: Any) -> str:

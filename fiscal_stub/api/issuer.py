@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+from datetime import date
 from typing import Any
 
 from flask import jsonify, request
@@ -9,7 +12,7 @@ from sqlalchemy import select
 
 from fiscal_stub.api import bp
 from fiscal_stub.api.auth import issuer_required
-from fiscal_stub.api.inputs import UNIT_CODE, bill_key, integer, json_body, payer_id, text
+from fiscal_stub.api.inputs import UNIT_CODE, bill_key, integer, issue_day, json_body, shaped_payer_id, text
 from fiscal_stub.api.serving import served, served_one
 from fiscal_stub.extensions import db
 from fiscal_stub.generator.units import types_issued_by
@@ -21,6 +24,7 @@ from fiscal_stub.services.issuing import exchange, issue, red_reverse
 from fiscal_stub.services.orders import IssueOrder, catalog_item, draft_for
 from fiscal_stub.supervision import clock
 from fiscal_stub.supervision.audit import Actor
+from fiscal_stub.supervision.basis_reviews import BasisFile, basis_of_bill, read_basis, review_json, review_of, submit
 from fiscal_stub.supervision.batches import MAX_BATCH, apply_for_batch
 
 MAX_AMOUNT = 10**11
@@ -80,7 +84,21 @@ def items_of(raw: Any, type_key: str, amount: int) -> list[dict[str, Any]] | Non
     return rows
 
 
-def order_of(body: dict[str, Any]) -> IssueOrder:
+def basis_of(raw: Any) -> BasisFile | None:
+    """The PDF basis sent as Base64 in the JSON body, checked (size, a real PDF, not encrypted) and read."""
+    if raw is None:
+        return None
+    shape = '佐证资料（basis）应为对象：{"filename": "合同.pdf", "content_base64": "<PDF 文件的 Base64 编码>"}。'
+    if not isinstance(raw, dict) or not isinstance(raw.get("content_base64"), str):
+        raise invalid(shape)
+    try:
+        data = base64.b64decode(raw["content_base64"], validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid("佐证资料（basis.content_base64）不是有效的 Base64 编码。") from None
+    return read_basis(data, text(raw, "filename", "佐证资料文件名", 100, required=False))
+
+
+def order_of(body: dict[str, Any], today: date) -> IssueOrder:
     type_key = body.get("type")
     if type_key not in BY_KEY:
         raise invalid("票据种类（type）不正确，可选值见 GET /bill-types。")
@@ -95,22 +113,45 @@ def order_of(body: dict[str, Any]) -> IssueOrder:
         type_key=type_key,
         payer_type=payer_type,
         payer_name=text(body, "payer_name", "交款人姓名", 60),
-        payer_id_number=payer_id(body.get("payer_id_number"), payer_type),
+        payer_id_number=shaped_payer_id(body.get("payer_id_number"), payer_type),
         amount=amount,
         unit_code=text(body, "unit_code", "开票单位代码", 18, required=False, pattern=UNIT_CODE),
         province=province,
         items=items_of(body.get("items"), type_key, amount),
         remark=text(body, "remark", "备注", 200, required=False),
         handler=text(body, "handler", "收款人", 20, required=False),
+        issue_date=issue_day(body.get("issue_date"), today),
     )
 
 
 @bp.post("/issuer/bills")
 @issuer_required
 def issue_bill() -> Any:
-    order = order_of(json_body())
-    bill = issue(db.session, draft_for(db.session, order, clock.now()))
-    return jsonify(ok=True, bill=served_one(bill)), 201
+    body, now = json_body(), clock.now()
+    order = order_of(body, clock.local_day(now))
+    basis = basis_of(body.get("basis"))
+    bill = issue(db.session, draft_for(db.session, order, now), now, basis, "api")
+    kept = basis_of_bill(db.session, bill.code, bill.number) if basis is not None else None
+    extra = {"basis": review_json(kept)} if kept is not None else {}
+    return jsonify(ok=True, bill=served_one(bill), **extra), 201
+
+
+@bp.get("/issuer/basis-reviews/<int:review_id>")
+@issuer_required
+def show_review(review_id: int) -> Any:
+    review = review_of(db.session, review_id)
+    if review is None:
+        raise FiscalError(404, "review_not_found", "没有这份复核申请，请核对编号。")
+    return jsonify(ok=True, review=review_json(review))
+
+
+@bp.post("/issuer/basis-reviews/<int:review_id>/submit")
+@issuer_required
+def submit_review(review_id: int) -> Any:
+    """The unit confirms a held request and sends it to the finance department's manual review."""
+    body = json_body() if request.get_data() else {}
+    note = text(body, "note", "情况说明", 200, required=False)
+    return jsonify(ok=True, review=review_json(submit(db.session, review_id, None, note, clock.now())))
 
 
 def reason_of() -> str:

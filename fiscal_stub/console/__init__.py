@@ -10,4 +10,12 @@ from common.money import yuan
 bp = Blueprint("fiscal_console", __name__)
 bp.add_app_template_filter(yuan, "yuan")
 
-from fiscal_stub.console import finance_views, recovery_views, unit_views, views  # noqa: E402,F401  (route modules)
+from fiscal_stub.console import (  # noqa: E402,F401  (route modules)
+    finance_review_views,
+    finance_views,
+    recovery_views,
+    rule_views,
+    unit_issue_views,
+    unit_views,
+    views,
+)

@@ -17,7 +17,7 @@ from common.timeutil import to_local, utcnow
 from common.web import render_error
 from fiscal_stub.api.auth import issuer_token_matches
 from fiscal_stub.console import bp
-from fiscal_stub.console.forms import issue_order
+from fiscal_stub.console.forms import issue_order, uploaded_basis
 from fiscal_stub.console.sessions import OPERATOR, next_inside, sign_in
 from fiscal_stub.extensions import db
 from fiscal_stub.models import Bill, IssuingUnit
@@ -30,6 +30,7 @@ from fiscal_stub.services.layout import layout_pdf
 from fiscal_stub.services.orders import draft_for
 from fiscal_stub.services.present import bill_status, records_by_bill
 from fiscal_stub.supervision import clock
+from fiscal_stub.supervision.pdf_files import MAX_PDF_BYTES
 
 SESSION_KEY = OPERATOR
 
@@ -77,10 +78,14 @@ def home_page(
     problems: dict[str, str] | None = None,
     error: str = "",
     status: int = 200,
-    reasons: list[dict[str, str]] | None = None,
+    refusal: FiscalError | None = None,
 ) -> Any:
+    """The operator's page; a refusal shows as the lock banner, the rules it broke, or the basis comparison."""
     units = db.session.execute(select(IssuingUnit).order_by(IssuingUnit.province, IssuingUnit.code)).scalars().all()
     recent = db.session.execute(select(Bill).order_by(Bill.id.desc()).limit(12)).scalars().all()
+    details = refusal.details if refusal is not None else {}
+    reasons, breaches, review = details.get("reasons"), details.get("breaches"), details.get("review")
+    shown_error = refusal.message if refusal is not None and not (reasons or breaches) else error
     return render_template(
         "fiscal/console.html",
         types=BILL_TYPES,
@@ -90,9 +95,12 @@ def home_page(
         personas=load_personas(),
         form=form or {},
         problems=problems or {},
-        error="" if reasons else error,
-        lock=error if reasons else "",
+        error="" if reasons or review else shown_error,
+        lock=refusal.message if reasons and refusal is not None else "",
         reasons=reasons or [],
+        breaches=breaches or [],
+        review=review,
+        pdf_max_bytes=MAX_PDF_BYTES,
         to_local=to_local,
     ), status
 
@@ -106,14 +114,17 @@ def home() -> Any:
 @bp.post("/console/bills")
 @issuer_session
 def issue_bill() -> Any:
-    form = request.form.to_dict()
-    order, problems = issue_order(form)
-    if order is None:
-        return home_page(form, problems, "请修改标出的内容后重新开具。", 422)
+    form, now = request.form.to_dict(), clock.now()
+    order, problems = issue_order(form, clock.local_day(now))
+    basis, basis_problem, basis_status = uploaded_basis(request.files)
+    if basis_problem:
+        problems["basis"] = basis_problem
+    if order is None or basis_problem:
+        return home_page(form, problems, "请修改标出的内容后重新开具。", basis_status if basis_problem else 422)
     try:
-        bill = issue(db.session, draft_for(db.session, order, clock.now()))
+        bill = issue(db.session, draft_for(db.session, order, now), now, basis, "operator")
     except FiscalError as refused:
-        return home_page(form, {}, refused.message, refused.status, refused.details.get("reasons"))
+        return home_page(form, {}, status=refused.status, refusal=refused)
     flash(f"已开具票据 {bill.code}-{bill.number}，交款人 {bill.payer_name}。", "success")
     return redirect(url_for("fiscal_console.bill_page", code=bill.code, number=bill.number), 303)
 

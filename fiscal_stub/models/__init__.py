@@ -10,11 +10,13 @@ from fiscal_stub.models.accounts import (
     UnitAccount,
 )
 from fiscal_stub.models.audit import SupervisionAudit
+from fiscal_stub.models.basis import IssueBasis
 from fiscal_stub.models.batches import BillBatch, WriteOffCycle
 from fiscal_stub.models.bills import Bill, FeedbackRecord
 from fiscal_stub.models.feed import Counter, FaultState, StatusEvent, Subscription
 from fiscal_stub.models.network import IssuingUnit, Province, SigningKey
 from fiscal_stub.models.qualification import UnitCertificate
+from fiscal_stub.models.rules import IssuingRule
 
 __all__ = [
     "Bill",
@@ -23,6 +25,8 @@ __all__ = [
     "FaultState",
     "FeedbackRecord",
     "FinanceOfficer",
+    "IssueBasis",
+    "IssuingRule",
     "IssuingUnit",
     "Province",
     "SigningKey",

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import secrets
-import string
 from datetime import datetime
 from typing import Any
 
@@ -18,29 +16,46 @@ from fiscal_stub.models import Bill
 from fiscal_stub.reference.bill_types import BY_KEY
 from fiscal_stub.services.events import append_event
 from fiscal_stub.services.guard import bill_for_update, refuse, require_live_electronic, settle_lapsed_lock
-from fiscal_stub.services.minting import Draft
-from fiscal_stub.supervision.guard import require_can_issue
-from fiscal_stub.supervision.issuance import issuer_of, store_guarded
-
-CHECK_ALPHABET = string.ascii_lowercase + string.digits
-
-
-def new_check_code() -> str:
-    return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(6))
+from fiscal_stub.services.minting import Draft, new_check_code
+from fiscal_stub.supervision.basis_match import all_found
+from fiscal_stub.supervision.basis_reviews import BasisFile, findings_for, keep, mismatch_error
+from fiscal_stub.supervision.guard import require_can_issue, supervised
+from fiscal_stub.supervision.issuance import issuer_of, require_face_rules, store_guarded
 
 
 def find_bill(session: DbSession, code: str, number: str) -> Bill | None:
     return session.execute(select(Bill).where(Bill.code == code, Bill.number == number)).scalar_one_or_none()
 
 
-def issue(session: DbSession, draft: Draft) -> Bill:
-    """Issue one bill in its own transaction, if the issuing guard lets its unit issue at the bill's time.
+def issue(
+    session: DbSession,
+    draft: Draft,
+    now: datetime | None = None,
+    basis: BasisFile | None = None,
+    channel: str = "api",
+) -> Bill:
+    """Issue one bill in its own transaction, if the issuing guard lets its unit issue at ``now`` and the face
+    passes the finance department's rule table; ``now`` is the draft's time unless the face carries an
+    earlier 开票日期.
 
     The number comes from the unit's batch (核旧领新) and the bill gets an ``issued`` event;
-    a refusal writes nothing.
+    a refusal writes nothing. With a PDF basis (佐证资料) of a supervised unit, the face is
+    compared with it: a match issues and keeps the basis beside the bill; a mismatch keeps
+    the request for the unit to confirm (and send to manual review) and raises ``basis_mismatch``.
     """
+    now = now or draft.issued_at
     write_transaction(session)
-    code, number = store_guarded(session, draft, draft.issued_at)
+    unit = issuer_of(session, draft.issuer_code)
+    require_can_issue(session, unit, now)
+    require_face_rules(session, unit, draft, now, has_basis=basis is not None)
+    findings = findings_for(basis, draft) if basis is not None and supervised(unit) else None
+    if basis is not None and findings is not None and not all_found(findings):
+        review = keep(session, unit, draft, basis, findings, channel, now)
+        session.commit()
+        raise mismatch_error(review)
+    code, number = store_guarded(session, draft, now)
+    if basis is not None and findings is not None:
+        keep(session, unit, draft, basis, findings, channel, now, bill=(code, number))
     session.commit()
     bill = find_bill(session, code, number)
     assert bill is not None

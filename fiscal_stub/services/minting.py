@@ -6,6 +6,8 @@ the network was made the same way.
 
 from __future__ import annotations
 
+import secrets
+import string
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +29,11 @@ from fiscal_stub.services.present import bill_status, record_json
 from fiscal_stub.services.sequences import EVENTS, allocate, allocate_many, number_counter
 
 FORMAT = "fiscal-e-bill/1"
+CHECK_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def new_check_code() -> str:
+    return "".join(secrets.choice(CHECK_ALPHABET) for _ in range(6))
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -17,8 +17,7 @@ from fiscal_stub.generator.units import types_issued_by
 from fiscal_stub.models import IssuingUnit
 from fiscal_stub.reference.bill_types import BY_KEY, BillType
 from fiscal_stub.services.errors import FiscalError
-from fiscal_stub.services.issuing import new_check_code
-from fiscal_stub.services.minting import Draft
+from fiscal_stub.services.minting import Draft, new_check_code
 
 
 @dataclass
@@ -33,6 +32,7 @@ class IssueOrder:
     items: list[dict[str, Any]] | None = None
     remark: str = ""
     handler: str = ""
+    issue_date: date | None = None  # 开票日期 when the unit states one; else the day it is issued
 
 
 def catalog_item(bill_type: BillType, name: str) -> tuple[str, str]:
@@ -64,11 +64,19 @@ def issuing_unit(session: DbSession, bill_type: BillType, unit_code: str, provin
     return unit
 
 
+def dated(now: datetime, day: date | None) -> datetime:
+    """The moment a bill dated ``day`` is issued: ``now`` itself, or that day at the same Beijing clock time."""
+    local = to_local(now)
+    if day is None or day == local.date():
+        return now
+    return local.replace(year=day.year, month=day.month, day=day.day).astimezone(now.tzinfo)
+
+
 def draft_for(session: DbSession, order: IssueOrder, now: datetime) -> Draft:
     """A draft issued now by the chosen unit; without items the amount is split realistically."""
     bill_type = BY_KEY[order.type_key]
     unit = issuing_unit(session, bill_type, order.unit_code, order.province)
-    issued_at = now.replace(microsecond=0)
+    issued_at = dated(now.replace(microsecond=0), order.issue_date)
     rng = random.Random(secrets.randbits(64))
     day = to_local(issued_at).date()
     if order.items:

@@ -24,6 +24,11 @@ ACTION_NAMES = {
     "ukey.enrolment_issued": "发放UKey登记码",
     "ukey.login": "使用UKey登录",
     "batch.approved": "票据申领自动审核发放",
+    "rule.changed": "修改开票监管规则",
+    "basis.held": "佐证资料比对不一致，暂缓开票",
+    "basis.submitted": "提交人工复核",
+    "basis.approved": "人工复核通过并开票",
+    "basis.refused": "人工复核不通过",
 }
 
 

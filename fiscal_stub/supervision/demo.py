@@ -13,13 +13,20 @@ from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 from sqlalchemy import delete, func, select
 
 from common.database import DbSession, write_transaction
+from common.pdf_fonts import cjk_font
 from fiscal_stub.models import IssuingUnit, UKey, UnitAccount, UnitCertificate
 from fiscal_stub.models.accounts import INTERFACE, ONLINE
+from fiscal_stub.services.errors import FiscalError
+from fiscal_stub.services.issuing import issue
+from fiscal_stub.services.orders import IssueOrder, draft_for
 from fiscal_stub.supervision.accounts import create_officer, open_account
 from fiscal_stub.supervision.audit import Actor, record
+from fiscal_stub.supervision.basis_reviews import read_basis, submit
 from fiscal_stub.supervision.batches import apply_for_batch
 from fiscal_stub.supervision.certificates import day_text, required_kind
 from fiscal_stub.supervision.clock import local_day
@@ -44,7 +51,40 @@ DEMO_UNITS = (
     DemoUnit("呼和浩特市第一人民医院", "李文博", "13847100102", ONLINE, 20),
     DemoUnit("内蒙古自治区教育考试院", "王海霞", "13847100103", ONLINE, 5),
     DemoUnit("内蒙古自治区慈善总会", "巴特尔", "13847100104", ONLINE, 0),
+    DemoUnit("内蒙古师范大学", "刘志强", "13847100105", ONLINE, None),
 )
+# The university's request waiting in the finance department's manual-review queue: the contract
+# it uploaded says 12,000 yuan in figures and in capitals, the face asks for 12,500.
+REVIEW_UNIT = "内蒙古师范大学"
+REVIEW_PAYER = ("呼和浩特青城数字科技有限公司", "91150105MA0P8KXWXD")
+REVIEW_ITEM = {
+    "code": "4001",
+    "name": "押金",
+    "unit": "笔",
+    "quantity": 1,
+    "price": 1_250_000,
+    "amount": 1_250_000,
+    "self_paid": 0,
+}
+REVIEW_CONTRACT = (
+    "技术服务合作协议",
+    "甲方：内蒙古师范大学",
+    "乙方：呼和浩特青城数字科技有限公司",
+    "乙方向甲方交纳项目履约押金人民币 12,000.00 元（大写：壹万贰仟元整），",
+    "项目验收合格后甲方予以退还。",
+    "签订日期：2026年3月2日",
+)
+
+
+def text_pdf(lines: tuple[str, ...] | list[str]) -> bytes:
+    """A one-page PDF with these lines in Chinese (the CJK font embedded), as a scanned-to-text contract reads."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    page.setFont(cjk_font(), 12)
+    for index, line in enumerate(lines):
+        page.drawString(60, 780 - 22 * index, line)
+    page.save()
+    return out.getvalue()
 
 
 def blank_pdf() -> bytes:
@@ -112,4 +152,39 @@ def seed_supervision_demo(session: DbSession, now: datetime) -> str:
         session.commit()
         if demo.mode == INTERFACE:
             apply_for_batch(session, unit, "medical_outpatient", 50, Actor.unit(unit.code), now)
+    if REVIEW_UNIT in units:
+        seed_review(session, units[REVIEW_UNIT], now)
     return f"fiscal: supervision demo: {len(units)} unit accounts, finance officer {DEMO_OFFICER[0]}"
+
+
+def seed_review(session: DbSession, unit: IssuingUnit, now: datetime) -> None:
+    """A fund-settlement bill whose contract does not match its face, sent to manual review by the unit."""
+    order = IssueOrder(
+        "fund_settlement",
+        "单位",
+        REVIEW_PAYER[0],
+        REVIEW_PAYER[1],
+        1_250_000,
+        unit_code=unit.code,
+        items=[
+            {
+                "code": "4001",
+                "name": "押金",
+                "unit": "笔",
+                "quantity": 1,
+                "price": 1_250_000,
+                "amount": 1_250_000,
+                "self_paid": 0,
+            }
+        ],
+        remark="技术服务项目履约押金",
+    )
+    basis = read_basis(text_pdf(REVIEW_CONTRACT), "技术服务合作协议.pdf")
+    try:
+        issue(session, draft_for(session, order, now), now, basis, "unit")
+    except FiscalError as held:
+        review = held.details.get("review")
+        if review is None:
+            raise
+        note = "合同约定押金12000元，另含500元资料费，一并收取。"
+        submit(session, review["id"], unit.code, note, now)

@@ -1,4 +1,5 @@
-"""What issuing asks of supervision: may this unit issue now, and which batch the bill's number comes from."""
+"""What issuing asks of supervision: may this unit issue now, does the face pass the rule table, and
+which batch the bill's number comes from."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from fiscal_stub.services.errors import FiscalError
 from fiscal_stub.services.minting import Draft, store
 from fiscal_stub.supervision.accounts import issuing_mode
 from fiscal_stub.supervision.batches import record_at_issuance, take_number
-from fiscal_stub.supervision.guard import require_can_issue
+from fiscal_stub.supervision.clock import local_day
+from fiscal_stub.supervision.face_rules import Face
+from fiscal_stub.supervision.guard import require_can_issue, supervised
+from fiscal_stub.supervision.rule_table import breach_error, breaches
 
 
 def issuer_of(session: DbSession, code: str) -> IssuingUnit:
@@ -21,6 +25,36 @@ def issuer_of(session: DbSession, code: str) -> IssuingUnit:
         session.rollback()
         raise FiscalError(404, "unit_not_found", "没有这个开票单位，请核对单位代码。")
     return unit
+
+
+def face_of(draft: Draft, now: datetime, has_basis: bool) -> Face:
+    content = draft.content
+    return Face(
+        type_key=draft.bill_type.key,
+        payer_type=draft.payer_type,
+        payer_name=draft.payer_name,
+        payer_id_number=draft.payer_id_number,
+        amount=content.total,
+        items=content.items,
+        handler=content.handler,
+        remark=content.remark,
+        issue_day=local_day(draft.issued_at),
+        today=local_day(now),
+        has_basis=has_basis,
+    )
+
+
+def require_face_rules(session: DbSession, unit: IssuingUnit, draft: Draft, now: datetime, has_basis: bool) -> None:
+    """Raise the rule table's refusal (after rolling back: nothing changes) when the face breaks an enabled rule.
+
+    The table is Inner Mongolia's finance department's: units of other provinces are not held by it.
+    """
+    if not supervised(unit):
+        return
+    found = breaches(session, face_of(draft, now, has_basis))
+    if found:
+        session.rollback()
+        raise breach_error(found)
 
 
 def store_guarded(session: DbSession, draft: Draft, now: datetime) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 MAX_PDF_BYTES = 5 * 1024 * 1024
 
 
-def pdf_problem(data: bytes, max_bytes: int = MAX_PDF_BYTES) -> str | None:
+def pdf_problem(data: bytes, max_bytes: int = MAX_PDF_BYTES, what: str = "证书的 PDF 扫描件") -> str | None:
     """Why ``data`` is not an acceptable PDF (in Chinese), or None.
 
     The name and the declared type of an upload say nothing; the bytes must start like a
@@ -21,7 +21,7 @@ def pdf_problem(data: bytes, max_bytes: int = MAX_PDF_BYTES) -> str | None:
     if len(data) > max_bytes:
         return f"文件不能超过 {max_bytes // (1024 * 1024)} 兆，请压缩后重新上传。"
     if not data.lstrip(b"\r\n\t ")[:5] == b"%PDF-":
-        return "文件不是 PDF 格式，请上传证书的 PDF 扫描件。"
+        return f"文件不是 PDF 格式，请上传{what}。"
     try:
         with warnings.catch_warnings():  # damage pypdf can read past is still readable
             warnings.simplefilter("ignore")

@@ -64,8 +64,20 @@ def test_bad_issue_form_shows_what_to_fix_and_issues_nothing(network):
             "amount": "-3",
         },
     )
-    assert response.status_code == 422
-    assert "身份证号码校验位不正确" in response.text and "请填写大于0的金额" in response.text
+    assert response.status_code == 422 and "请填写大于0的金额" in response.text
+    checksum = browser.post(
+        f"{network.base}/fiscal/console/bills",
+        timeout=30,
+        data={
+            "csrf_token": csrf(browser, home),
+            "type": "medical_outpatient",
+            "payer_name": "乌日娜",
+            "payer_id_number": "110105194912310021",
+            "amount": "3",
+        },
+    )
+    assert checksum.status_code == 422, "the check character is the rule table's (交款人证件号码校验)"
+    assert "交款人证件号码校验不通过" in checksum.text and "身份证号码校验位不正确" in checksum.text
     control = browser.post(
         f"{network.base}/fiscal/console/bills",
         timeout=30,

@@ -44,7 +44,7 @@ def test_incremental_sync_fetches_only_what_is_new(wallet_app, network, resident
     with wallet_app.app_context():
         first = sync_person(resident_id, persona("p1").id_number, fiscal_client)
         network.issue("p1", amount=12300)
-        network.issue("p1", type_key="donation", amount=50000)
+        network.issue("p1", type_key="exam_fee", amount=50000)
         second = sync_person(resident_id, persona("p1").id_number, fiscal_client)
         assert second.collected == 2
         assert bill_count(resident_id) == first.collected + 2
