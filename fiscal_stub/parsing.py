@@ -1,4 +1,5 @@
-"""Reading what people and programs type: amounts in yuan into integer fen, text without control characters."""
+"""Reading what people and programs type: amounts in yuan into integer fen, text without control characters,
+the shape of a payer's number and the days a bill may be dated."""
 
 from __future__ import annotations
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from common.money import yuan
+from common.money import yuan, yuan_display
 
 bp = Blueprint("fiscal_console", __name__)
 bp.add_app_template_filter(yuan, "yuan")
+bp.add_app_template_filter(yuan_display, "yuan_display")
 
 from fiscal_stub.console import (  # noqa: E402,F401  (route modules)
     finance_review_views,

@@ -79,7 +79,7 @@ REVIEW_CONTRACT = (
 def text_pdf(lines: tuple[str, ...] | list[str]) -> bytes:
     """A one-page PDF with these lines in Chinese (the CJK font embedded), as a scanned-to-text contract reads."""
     out = io.BytesIO()
-    page = canvas.Canvas(out, pagesize=A4)
+    page = canvas.Canvas(out, pagesize=A4, invariant=True)
     page.setFont(cjk_font(), 12)
     for index, line in enumerate(lines):
         page.drawString(60, 780 - 22 * index, line)
