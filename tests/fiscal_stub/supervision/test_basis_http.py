@@ -19,6 +19,7 @@ from fiscal_stub.supervision.demo import blank_pdf, text_pdf
 from tests.fiscal_stub.conftest import ISSUER_TOKEN, WURINA
 from tests.fiscal_stub.supervision.conftest import CHARITY, beijing
 from tests.fiscal_stub.supervision.test_supervision_http import officer_console, unit_console
+from tests.fiscal_stub.test_concurrency import race, statuses
 from tests.fiscal_stub.test_console import csrf, csrf_in
 
 AGREEMENT = (
@@ -221,3 +222,23 @@ def test_the_operator_console_shows_the_differences_of_a_held_request(sv, clock)
         timeout=30,
     )
     assert matched.status_code == 200 and "已开具票据" in matched.text
+
+
+def test_two_officers_approving_at_once_issue_one_bill(sv, clock):
+    held = sv.api.post("/issuer/bills", donation(text_pdf(AGREEMENT), amount=100), token=ISSUER_TOKEN).json()
+    review_id = held["review"]["id"]
+    submits = race([lambda: sv.api.post(f"/issuer/basis-reviews/{review_id}/submit", {}, token=ISSUER_TOKEN)] * 4)
+    assert statuses(submits) == [200, 409, 409, 409]
+    officers = [officer_console(sv, f"czt{i}") for i in range(4)]
+    page = f"{sv.api.base}/fiscal/console/finance/reviews/{review_id}"
+    tokens = [csrf(officer, page) for officer in officers]
+    decisions = race(
+        [
+            lambda o=o, t=t: o.post(f"{page}/approve", data={"csrf_token": t}, timeout=30)
+            for o, t in zip(officers, tokens, strict=True)
+        ]
+    )
+    assert statuses(decisions) == [200, 409, 409, 409]
+    assert sv.bill_count() == 1
+    outcome = sv.api.get(f"/issuer/basis-reviews/{review_id}", token=ISSUER_TOKEN).json()["review"]
+    assert outcome["status"] == "approved" and outcome["bill"] is not None

@@ -197,15 +197,15 @@ def test_the_sms_outbox_exists_only_in_development(sv, clock):
         sv.app.config["APP_ENV"] = "test"
 
 
-def officer_console(sv) -> requests.Session:
-    create_officer(sv.session, "czt", "票据监管处", "Officer-2026", beijing(2026, 1, 1))
+def officer_console(sv, username: str = "czt") -> requests.Session:
+    create_officer(sv.session, username, "票据监管处", "Officer-2026", beijing(2026, 1, 1))
     browser = requests.Session()
     login = f"{sv.api.base}/fiscal/console/finance/login"
     token = csrf(browser, login)
-    wrong = browser.post(login, data={"csrf_token": token, "username": "czt", "password": "nope"}, timeout=30)
+    wrong = browser.post(login, data={"csrf_token": token, "username": username, "password": "nope"}, timeout=30)
     assert wrong.status_code == 401
     page = browser.post(
-        login, data={"csrf_token": csrf_in(wrong.text), "username": "czt", "password": "Officer-2026"}, timeout=30
+        login, data={"csrf_token": csrf_in(wrong.text), "username": username, "password": "Officer-2026"}, timeout=30
     )
     assert page.status_code == 200 and "用票单位监管" in page.text
     return browser
