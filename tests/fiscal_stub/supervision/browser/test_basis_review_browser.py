@@ -1,16 +1,19 @@
-"""The finance department, on a phone, reviews a bill held because its PDF basis does not match the face:
+"""A unit, on a phone, issues with a PDF basis that does not match and sends it to review; the finance
+department, on a phone, reviews a bill held because its PDF basis does not match the face:
 the text read from the contract beside the face, a refusal needs a reason, an approval issues the bill.
 The rule table it edits is checked on the same phone."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import Page, expect
 
 from fiscal_stub.supervision.accounts import create_officer
-from fiscal_stub.supervision.demo import REVIEW_UNIT, seed_review
-from tests.fiscal_stub.supervision.conftest import beijing
+from fiscal_stub.supervision.demo import REVIEW_UNIT, seed_review, text_pdf
+from tests.fiscal_stub.supervision.conftest import CHARITY, PASSWORD, beijing
+from tests.fiscal_stub.supervision.test_basis_http import AGREEMENT
 from tests.support.visual import CONSOLE_LATIN, PHONE_SIZES, Audience, check_page
 
 FINANCE_ON_PHONE = Audience(PHONE_SIZES, 44, CONSOLE_LATIN | {"UKey", "PDF"})
@@ -73,3 +76,35 @@ def test_phone_finance_reads_and_edits_the_rule_table(sv, clock, page: Page, scr
 
     exam.get_by_role("link", name="允许的项目编码").click()
     check_page(page, "fiscal-finance-rule-items", FINANCE_ON_PHONE)
+
+
+def test_phone_unit_issues_with_a_pdf_basis_and_sends_a_mismatch_to_review(sv, clock, page: Page, screenshot_dir):
+    charity = sv.unit(CHARITY)
+    sv.account(charity)
+    sv.only_certificate(charity, date(2026, 1, 1), date(2031, 1, 1))
+    page.goto("/fiscal/console/unit/login")
+    page.get_by_label("统一社会信用代码").fill(charity.code)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("link", name="开具票据").click()
+    page.get_by_label("票据种类").select_option("donation")
+    page.get_by_label("交款人名称").fill("乌日娜")
+    page.get_by_label("交款人证件号码").fill("15010219860314110X")
+    page.get_by_label("金额（元）").fill("1388")
+    check_page(page, "fiscal-unit-issue", FINANCE_ON_PHONE)
+    page.locator("#basis-file").set_input_files(
+        {"name": "捐赠协议.pdf", "mimeType": "application/pdf", "buffer": text_pdf(AGREEMENT)}
+    )
+    expect(page.locator("[data-file-chosen]")).to_have_text("已选择：捐赠协议.pdf")
+    page.get_by_role("button", name="开具票据").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("号复核申请")
+    expect(page.locator('[data-finding="amount"]')).to_contain_text("资料中的金额：¥1,288.00")
+    expect(page.locator("#review-course")).to_contain_text("比对不一致，待单位确认")
+    check_page(page, "fiscal-unit-review-held", FINANCE_ON_PHONE)
+    page.screenshot(path=str(screenshot_dir / "fiscal-unit-review-held-phone.png"), full_page=True)
+    page.get_by_label("情况说明（可选，财政部门复核时可见）").fill("另有补充协议追加100元")
+    page.get_by_role("button", name="确认无误，提交财政部门人工复核").click()
+    expect(page.get_by_role("status").first).to_contain_text("已提交同级财政部门人工复核")
+    expect(page.locator("#review-course")).to_contain_text("财政部门人工复核中")
+    assert sv.bill_count() == 0
