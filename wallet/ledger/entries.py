@@ -9,7 +9,9 @@ is still money someone else paid.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import and_, select
 
@@ -31,8 +33,9 @@ def unit_kind(unit_name: str) -> str:
     return "单位"
 
 
-def _reimbursements(status_json: str) -> list[Reimbursement]:
-    records = json.loads(status_json).get("records") or []
+def reimbursements_in(status: Mapping[str, Any]) -> list[Reimbursement]:
+    """Every reimbursement the network's status of a bill records, in the order it reports them."""
+    records = status.get("records") or []
     return [
         Reimbursement(
             unit=str(record.get("unit_name") or record.get("unit_code") or "未知单位"),
@@ -78,7 +81,7 @@ def ledger_entries(resident_id: int, person: str, year: int) -> list[LedgerEntry
             type_name=row.type_name,
             issued_on=to_local(row.issued_at).date(),
             medical=row.type_key in MEDICAL_TYPES,
-            payments=payments_of(json.loads(row.canonical), _reimbursements(row.status_json)),
+            payments=payments_of(json.loads(row.canonical), reimbursements_in(json.loads(row.status_json))),
             code=row.code,
             number=row.number,
         )

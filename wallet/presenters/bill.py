@@ -24,6 +24,8 @@ from common.regions import province_name
 from common.timeutil import as_utc, to_local, utcnow
 from wallet import copy, policy
 from wallet.extensions import db
+from wallet.ledger.entries import reimbursements_in
+from wallet.ledger.payments import BillPayments, payments_of
 from wallet.models.bill import Bill, BillEvent
 from wallet.models.claim import Claim
 from wallet.presenters.authorization import AuthorizationView
@@ -198,6 +200,16 @@ class BillView:
                 ("paid", "您已支付", self.bill.claimable),
             ]
         return rows
+
+    @property
+    def payments(self) -> BillPayments | None:
+        """Who paid what of this bill — public insurance at settlement, each unit's reported
+        reimbursement — and what was left to the person (wallet.ledger.payments). Shown where anyone
+        but the person paid; a red or red-reversed bill was paid by nobody."""
+        if self.is_red or self.bill.issuance == "red_reversed":
+            return None
+        paid = payments_of(self.doc, reimbursements_in(self.status))
+        return paid if paid.public_at_settlement or paid.reimbursements else None
 
     @property
     def chip_changes_at(self) -> datetime | None:

@@ -83,9 +83,9 @@ def test_new_and_red_reversed_bills_appear_without_reload(
     console.goto("/fiscal/console/")
     console.get_by_label("开票口令").fill("dev-only-issuer-token")
     console.get_by_role("button", name=re.compile("登录|进入")).click()
-    console.get_by_label("票据种类").select_option(label="公益事业接受捐赠统一票据")
-    console.get_by_label("交款人姓名").fill(persona("p1").name)
-    console.get_by_label("交款人身份证号").fill(persona("p1").id_number)
+    console.get_by_label("票据种类").select_option(label="考务费专用票据")  # a donation now needs its PDF basis
+    console.get_by_label("交款人名称").fill(persona("p1").name)
+    console.get_by_label("交款人证件号码").fill(persona("p1").id_number)
     console.get_by_label("金额（元）").fill("1234.56")
     console.get_by_role("button", name="开具票据").click()
     expect(console.get_by_text("1234.56").first).to_be_visible()
