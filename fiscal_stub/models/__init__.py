@@ -17,6 +17,7 @@ from fiscal_stub.models.feed import Counter, FaultState, StatusEvent, Subscripti
 from fiscal_stub.models.network import IssuingUnit, Province, SigningKey
 from fiscal_stub.models.qualification import UnitCertificate
 from fiscal_stub.models.rules import IssuingRule
+from fiscal_stub.models.writeoff import RectificationNotice, WriteOffLine
 
 __all__ = [
     "Bill",
@@ -29,6 +30,7 @@ __all__ = [
     "IssuingRule",
     "IssuingUnit",
     "Province",
+    "RectificationNotice",
     "SigningKey",
     "SmsCode",
     "SmsMessage",
@@ -41,4 +43,5 @@ __all__ = [
     "UnitAccount",
     "UnitCertificate",
     "WriteOffCycle",
+    "WriteOffLine",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.columns import UTCDateTime
@@ -43,8 +43,10 @@ class BillBatch(Model):
 class WriteOffCycle(Model):
     """One unit's monthly write-off cycle (1st to last day); ``status`` is what the next batch waits for.
 
-    Cycles are opened and written off by the write-off rules (自动核销); the allocation
-    check reads only whether the last closed cycle is ``written_off``.
+    Opened by the unit's first supervised issuance in the month. ``pending`` until the unit
+    submits its reconciliation (自动核销); then ``written_off`` when every bill agreed, else
+    ``abnormal`` while the finance department reviews its 异常票据, ``violation`` while bills
+    marked 违规 await rectification. Only ``pending`` holds new numbers back (核旧领新).
     """
 
     __tablename__ = "writeoff_cycle"
@@ -53,5 +55,11 @@ class WriteOffCycle(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_code: Mapped[str] = mapped_column(ForeignKey("issuing_unit.code"))
     period_start: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | written_off | abnormal
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | abnormal | violation | written_off
     written_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # 到账金额 as the unit gave it: a typed total, or per bill from an imported CSV (JSON "code-number": fen).
+    received_total: Mapped[int | None] = mapped_column(BigInteger)
+    received_by_bill: Mapped[str | None] = mapped_column(Text)
+    received_source: Mapped[str | None] = mapped_column(String(8))  # typed | csv
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -16,6 +16,7 @@ class Bill(Model):
     __table_args__ = (
         UniqueConstraint("code", "number"),
         Index("ix_bill_payer_change", "payer_id_number", "last_event_id"),
+        Index("ix_bill_issuer_issued", "issuer_code", "issued_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -49,6 +50,8 @@ class Bill(Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     last_event_id: Mapped[int] = mapped_column(BigInteger)
     verify_count: Mapped[int] = mapped_column(Integer, default=0)
+    # 自动核销 (fiscal_stub.supervision): None until its cycle is submitted, then written_off | abnormal | violation.
+    writeoff: Mapped[str | None] = mapped_column(String(12))
 
     @property
     def is_red(self) -> bool:

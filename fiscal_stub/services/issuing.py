@@ -21,6 +21,7 @@ from fiscal_stub.supervision.basis_match import all_found
 from fiscal_stub.supervision.basis_reviews import BasisFile, findings_for, keep, mismatch_error
 from fiscal_stub.supervision.guard import require_can_issue, supervised
 from fiscal_stub.supervision.issuance import issuer_of, require_face_rules, store_guarded
+from fiscal_stub.supervision.writeoff import change_refusal
 
 
 def find_bill(session: DbSession, code: str, number: str) -> Bill | None:
@@ -64,6 +65,9 @@ def issue(
 
 def _require_untouched(session: DbSession, bill: Bill) -> None:
     require_live_electronic(session, bill)
+    written_off = change_refusal(bill.writeoff)
+    if written_off is not None:
+        raise refuse(session, 409, *written_off)
     if bill.lock_unit_code is not None:
         raise refuse(
             session,

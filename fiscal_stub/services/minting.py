@@ -146,6 +146,7 @@ def _bill_row(draft: Draft, number: str, signer: Signer, event_id: int) -> dict[
         "version": 1,
         "last_event_id": event_id,
         "verify_count": 0,
+        "writeoff": None,
     }
 
 

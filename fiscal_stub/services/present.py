@@ -70,6 +70,7 @@ def bill_status(bill: Any, records: list[dict[str, Any]], now: datetime) -> dict
         "red_bill": {"code": bill.red_code, "number": bill.red_number} if bill.red_code else None,
         "original": {"code": bill.original_code, "number": bill.original_number} if bill.original_code else None,
         "exchanged_at": iso(bill.exchanged_at) if bill.exchanged_at else None,
+        "writeoff": bill.writeoff,
     }
 
 

@@ -29,6 +29,12 @@ ACTION_NAMES = {
     "basis.submitted": "提交人工复核",
     "basis.approved": "人工复核通过并开票",
     "basis.refused": "人工复核不通过",
+    "writeoff.received": "录入实际到账金额",
+    "writeoff.submitted": "提交核销（自动核销）",
+    "abnormal.cleared": "解除异常票据并核销",
+    "abnormal.violation": "标记违规并下发整改通知",
+    "rectification.reported": "提交整改情况",
+    "rectification.accepted": "确认整改完成",
 }
 
 

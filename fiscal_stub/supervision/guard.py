@@ -29,7 +29,7 @@ from fiscal_stub.supervision.reasons import Reason, Rule, UnitContext
 SUPERVISED_PROVINCES = frozenset({"15"})
 
 ISSUING_RULES: tuple[Rule, ...] = (certificates.lock_reason, ukeys.lock_reason)
-ALLOCATION_RULES: tuple[Rule, ...] = (writeoff.pending_reason,)
+ALLOCATION_RULES: tuple[Rule, ...] = (writeoff.pending_reason, writeoff.suspension_reason)
 
 
 def supervised(unit: IssuingUnit) -> bool:

@@ -14,6 +14,7 @@ from fiscal_stub.services.minting import Draft, store
 from fiscal_stub.supervision.accounts import issuing_mode
 from fiscal_stub.supervision.batches import record_at_issuance, take_number
 from fiscal_stub.supervision.clock import local_day
+from fiscal_stub.supervision.cycles import open_cycle
 from fiscal_stub.supervision.face_rules import Face
 from fiscal_stub.supervision.guard import require_can_issue, supervised
 from fiscal_stub.supervision.rule_table import breach_error, breaches
@@ -61,7 +62,8 @@ def store_guarded(session: DbSession, draft: Draft, now: datetime) -> tuple[str,
     """Store one bill inside the caller's write transaction, after the guard, numbered from the unit's batch.
 
     Locks are taken in the network's order: batch rows (interface units) before the
-    counters :func:`~fiscal_stub.services.minting.store` bumps.
+    counters :func:`~fiscal_stub.services.minting.store` bumps. The bill's month becomes a
+    write-off cycle of the unit, if it is not one yet.
     """
     unit = issuer_of(session, draft.issuer_code)
     require_can_issue(session, unit, now)
@@ -71,4 +73,6 @@ def store_guarded(session: DbSession, draft: Draft, now: datetime) -> tuple[str,
     else:
         ((code, number),) = store(session, [draft])
         record_at_issuance(session, unit, draft.bill_type.key, code, int(number), now)
+    if supervised(unit):
+        open_cycle(session, unit.code, draft.issued_at)
     return code, number

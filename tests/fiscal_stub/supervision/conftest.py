@@ -24,6 +24,8 @@ from fiscal_stub.supervision.accounts import open_account
 from fiscal_stub.supervision.audit import Actor
 from fiscal_stub.supervision.certificates import required_kind
 from fiscal_stub.supervision.demo import blank_pdf
+from fiscal_stub.supervision.writeoff import cycle_of
+from fiscal_stub.supervision.writeoffs import reconciliation_of, record_received, submit
 from tests.fiscal_stub.conftest import WURINA, FiscalApi
 
 HOSPITAL = "内蒙古自治区人民医院"  # 12…: a public institution
@@ -105,6 +107,15 @@ def sv(network: FiscalApi) -> Iterator[Supervision]:
         seed_network()
         yield Supervision(network.app, db.session, network)
         db.session.rollback()
+
+
+def write_off(sv: Supervision, unit: IssuingUnit, period: date, now: datetime) -> None:
+    """The unit writes the cycle off with exactly what it issued arriving."""
+    cycle = cycle_of(sv.session, unit.code, period)
+    assert cycle is not None
+    total = reconciliation_of(sv.session, cycle).expected_total
+    record_received(sv.session, unit, period, total, None, Actor.unit(unit.code), now)
+    submit(sv.session, unit, period, Actor.unit(unit.code), now)
 
 
 def days(n: int) -> timedelta:

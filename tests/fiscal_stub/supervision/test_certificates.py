@@ -23,7 +23,7 @@ from fiscal_stub.supervision.certificates import (
 )
 from fiscal_stub.supervision.demo import blank_pdf
 from fiscal_stub.supervision.guard import why_unit_cannot_issue
-from tests.fiscal_stub.supervision.conftest import CHARITY, COURT, HOSPITAL, beijing
+from tests.fiscal_stub.supervision.conftest import CHARITY, COURT, HOSPITAL, beijing, write_off
 
 EXPIRES = date(2026, 4, 1)
 
@@ -45,6 +45,7 @@ def test_certificate_expiring_locks_issuing_that_day_not_the_day_before(sv):
     assert why_unit_cannot_issue(sv.session, hospital, beijing(2026, 3, 31, 23, 59)) == []
     bill = sv.issue(hospital, beijing(2026, 3, 31, 23, 59))
     assert bill.issuer_code == hospital.code
+    write_off(sv, hospital, date(2026, 3, 1), beijing(2026, 4, 1, 0, 0))  # March written off: only the expiry holds
 
     reasons = why_unit_cannot_issue(sv.session, hospital, beijing(2026, 4, 1, 0, 0))
     assert [r.code for r in reasons] == ["certificate_expired"]
