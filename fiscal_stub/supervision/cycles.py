@@ -36,7 +36,9 @@ def open_cycle(session: DbSession, unit_code: str, now: datetime) -> None:
 
 def period_bounds(period_start: date) -> tuple[datetime, datetime]:
     """The cycle's first and one-past-last moments (Beijing midnight)."""
-    return datetime.combine(period_start, time(), SHANGHAI), datetime.combine(next_cycle(period_start), time(), SHANGHAI)
+    return datetime.combine(period_start, time(), SHANGHAI), datetime.combine(
+        next_cycle(period_start), time(), SHANGHAI
+    )
 
 
 @dataclass(frozen=True)

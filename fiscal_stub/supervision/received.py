@@ -48,7 +48,9 @@ def _decode(data: bytes) -> str:
             continue
         if not any(ord(c) < 32 and c not in "\r\n\t" for c in text):
             return text
-    raise CsvRefused([CsvProblem(0, "文件不是文本格式的 CSV，或编码无法识别：请另存为“CSV UTF-8”或 GBK 编码的 CSV 后重新导入。")])
+    raise CsvRefused(
+        [CsvProblem(0, "文件不是文本格式的 CSV，或编码无法识别：请另存为“CSV UTF-8”或 GBK 编码的 CSV 后重新导入。")]
+    )
 
 
 def _header(row: list[str]) -> dict[str, int]:

@@ -132,7 +132,9 @@ def reconcile(
             if received is None:
                 problems.append("到账记录中没有这张票据")
             elif received != bill.total:
-                problems.append(f"到账 {yuan(received)} 元，与开票金额 {yuan(bill.total)} 元相差 {yuan(received - bill.total)} 元")
+                problems.append(
+                    f"到账 {yuan(received)} 元，与开票金额 {yuan(bill.total)} 元相差 {yuan(received - bill.total)} 元"
+                )
         elif total_problem:
             problems.append(total_problem)
         rows.append(Row(bill, received, "；".join(problems)))

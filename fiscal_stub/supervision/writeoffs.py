@@ -116,9 +116,7 @@ def submit(session: DbSession, unit: IssuingUnit, period: date, actor: Actor, no
 
 def settle_cycle(session: DbSession, cycle: WriteOffCycle, now: datetime) -> None:
     """The cycle's state from its bills' (inside the caller's transaction)."""
-    states = set(
-        session.execute(select(WriteOffLine.state).where(WriteOffLine.cycle_id == cycle.id)).scalars()
-    )
+    states = set(session.execute(select(WriteOffLine.state).where(WriteOffLine.cycle_id == cycle.id)).scalars())
     if ABNORMAL in states:
         cycle.status = ABNORMAL
     elif VIOLATION in states:

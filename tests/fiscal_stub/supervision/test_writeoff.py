@@ -189,7 +189,9 @@ def test_a_violation_unrectified_for_three_months_suspends_the_allocation_until_
     with pytest.raises(FiscalError) as no_text:
         mark_violation(sv.session, cycle.id, [bill.id], " ", OFFICER, beijing(2026, 4, 10))
     assert no_text.value.code == "invalid_text" and sv.fresh(bill).writeoff == "abnormal"
-    notice = mark_violation(sv.session, cycle.id, [bill.id], "收费未到账，请核实并追缴。", OFFICER, beijing(2026, 4, 10))
+    notice = mark_violation(
+        sv.session, cycle.id, [bill.id], "收费未到账，请核实并追缴。", OFFICER, beijing(2026, 4, 10)
+    )
     assert notice.deadline == date(2026, 7, 10)
     assert (sv.fresh(bill).writeoff, sv.fresh(cycle).status) == ("violation", "violation")
     served = bill_status(bill, [], april)
