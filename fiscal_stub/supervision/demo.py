@@ -32,6 +32,7 @@ from fiscal_stub.supervision.certificates import day_text, required_kind
 from fiscal_stub.supervision.clock import local_day
 from fiscal_stub.supervision.ukey_device import UKeyDevice
 from fiscal_stub.supervision.ukeys import serial_of
+from fiscal_stub.supervision.writeoff_demo import seed_writeoff_demo
 
 DEMO_UNIT_PASSWORD = "Unit-demo-2026"
 DEMO_OFFICER = ("czt", "自治区财政厅票据监管处", "Czt-demo-2026")
@@ -154,6 +155,7 @@ def seed_supervision_demo(session: DbSession, now: datetime) -> str:
             apply_for_batch(session, unit, "medical_outpatient", 50, Actor.unit(unit.code), now)
     if REVIEW_UNIT in units:
         seed_review(session, units[REVIEW_UNIT], now)
+    seed_writeoff_demo(session, units, now)
     return f"fiscal: supervision demo: {len(units)} unit accounts, finance officer {DEMO_OFFICER[0]}"
 
 
