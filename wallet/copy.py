@@ -27,6 +27,12 @@ BILL_CHIPS: dict[str, tuple[str, str]] = {
     "reimbursed": ("已报销", "ok"),
     "claimable": ("可报销", "ok"),
 }
+# The issuer's write-off of a bill (自动核销) as the network reports it: shown on the bill, it never hides it.
+WRITEOFF_NOTES: dict[str, tuple[str, str]] = {
+    "written_off": ("开票单位已核销", "ok"),
+    "abnormal": ("异常票据：开票单位核销时金额核对不一致，财政部门审核中", "warn"),
+    "violation": ("财政部门认定违规，开票单位整改中", "bad"),
+}
 # -- a claim's state: the one vocabulary of every page, export, figure and API text -------------------
 
 CLAIM_STATE_NAMES: dict[str, str] = {

@@ -30,7 +30,7 @@ UNIT_STATES = {
     VIOLATION: ("违规整改中", "warn"),
     "overdue": ("逾期未核销", "bad"),
     PENDING: ("待核销", "info"),
-    WRITTEN_OFF: ("已核销", "ok"),
+    WRITTEN_OFF: ("无待核销", "ok"),
 }
 
 

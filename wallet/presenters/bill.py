@@ -119,6 +119,11 @@ class BillView:
         return parsed
 
     @property
+    def writeoff_note(self) -> tuple[str, str] | None:
+        """(text, tone) of the issuer's write-off as the network reports it, when it has one."""
+        return copy.WRITEOFF_NOTES.get(self.status.get("writeoff") or "")
+
+    @property
     def icon(self) -> str:
         return TYPE_ICONS.get(self.bill.type_key, "票")
 
