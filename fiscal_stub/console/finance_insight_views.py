@@ -12,7 +12,7 @@ from common.timeutil import to_local
 from fiscal_stub.console import bp
 from fiscal_stub.console.sessions import finance_session
 from fiscal_stub.extensions import db
-from fiscal_stub.models import IssuingUnit
+from fiscal_stub.models import Bill, IssuingUnit
 from fiscal_stub.reference.bill_types import BILL_TYPES, BY_KEY
 from fiscal_stub.supervision import clock
 from fiscal_stub.supervision.alerts import KINDS, WINDOW, alerts
@@ -65,7 +65,8 @@ def finance_search() -> Any:
     asked = any(
         request.args.get(k) for k in ("unit", "type", "payer", "amount_min", "amount_max", "date_from", "date_to")
     )
-    bills, next_cursor, error, status = [], "", "", 200
+    bills: list[Bill] = []
+    next_cursor, error, status = "", "", 200
     if problems:
         error, status = "请修改标出的查询条件。", 400
     elif asked or request.args.get("cursor"):

@@ -104,7 +104,7 @@ def decode_cursor(text: str) -> tuple[datetime, int] | None:
         raise CursorRefused("翻页参数无效，请从第一页重新查询。") from None
 
 
-def _filtered(query: BillQuery) -> Select[tuple[Bill]]:
+def _filtered(query: BillQuery) -> Select[Bill]:
     stmt = select(Bill).where(Bill.province.in_(SUPERVISED_PROVINCES))
     if query.unit_code:
         stmt = stmt.where(Bill.issuer_code == query.unit_code)

@@ -147,7 +147,7 @@ def figures(session: DbSession, states: list[UnitWriteOff], now: datetime) -> Fi
         .where(Bill.province.in_(SUPERVISED_PROVINCES), Bill.writeoff.is_not(None))
         .group_by(Bill.writeoff)
     ).all()
-    bills = {WRITTEN_OFF: 0, ABNORMAL: 0, VIOLATION: 0} | {state: int(n) for state, n in counted}
+    bills = {WRITTEN_OFF: 0, ABNORMAL: 0, VIOLATION: 0} | {str(state): int(n) for state, n in counted}
     open_rows = notices(session, open_only=True)
     today = local_day(now)
     return Figures(
