@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from common.checksums import valid_credit_code, valid_organisation_code, valid_resident_id
+from common.personas import load_households
 from fiscal_stub.demo import generate, seed_demo
 from fiscal_stub.extensions import db
 from fiscal_stub.generator.identity import make_people
@@ -193,7 +194,9 @@ def test_demo_seeds_every_persona_only_when_empty(fiscal_app):
         assert seed_demo(bills_per_person=6, until=UNTIL).startswith("fiscal: database already holds bills")
         issuance = Counter(db.session.execute(select(Bill.issuance)).scalars())
         again = db.session.execute(select(func.count()).select_from(Bill)).scalar_one()
-    assert "7 people" in message
-    assert len(payers) == 7 and all(count >= 6 for count in payers.values())
+    children = {child.id_number for household in load_households() for child in household.children}
+    assert "7 people and the household's children" in message
+    assert set(payers) >= children and len(payers) == 7 + len(children) == 9
+    assert all(count >= 6 for payer, count in payers.items() if payer not in children)
     assert issuance["red_reversed"] == 1 and issuance["exchanged"] == 1
     assert again == sum(payers.values())
