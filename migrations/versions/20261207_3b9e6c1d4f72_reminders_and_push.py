@@ -134,8 +134,8 @@ def downgrade() -> None:
     op.drop_index("ix_bills_partly_reimbursed", table_name="bills")
     op.drop_index("ix_bills_collected", table_name="bills")
     op.drop_index("ix_bills_issued", table_name="bills")
-    with op.batch_alter_table("notifications") as batch:
-        batch.drop_column("link_label")
-        batch.drop_column("link")
-    with op.batch_alter_table("units") as batch:
-        batch.drop_column("claim_period_days")
+    # Plain DROP COLUMN (SQLite has it since 3.35): a batch copy would drop and re-create ``units``,
+    # and dropping it deletes every unit user through their ON DELETE CASCADE.
+    op.drop_column("notifications", "link_label")
+    op.drop_column("notifications", "link")
+    op.drop_column("units", "claim_period_days")

@@ -97,5 +97,6 @@ def downgrade() -> None:
     op.drop_index("ix_family_links_resident", table_name="family_links")
     op.drop_table("family_links")
     op.execute("DELETE FROM residents WHERE held_since IS NOT NULL")
-    with op.batch_alter_table("residents") as batch:
-        batch.drop_column("held_since")
+    # Plain DROP COLUMN (SQLite has it since 3.35): a batch copy would drop and re-create ``residents``,
+    # and dropping it deletes every resident's bills, claims and receipts through ON DELETE CASCADE.
+    op.drop_column("residents", "held_since")

@@ -8,15 +8,13 @@ from __future__ import annotations
 import json
 
 import pytest
-import sqlalchemy as sa
 
 import wallet
+from tests.support.old_schema import add_demo_units_as_of_schema
 from tests.wallet.test_claims_migration import AT, bill_copy, empty_wallet_url, insert, lifecycle, rows  # noqa: F401
-from wallet.demo import seed_demo_units
 from wallet.extensions import db
 from wallet.identity import name_lookup_hash, seal
 from wallet.migrate import upgrade_database
-from wallet.models import Unit
 from wallet.models.resident import NAME_PURPOSE
 
 pytestmark = pytest.mark.slow
@@ -36,8 +34,8 @@ def test_claims_learn_their_bill_keys_and_claimant_hash_and_units_their_counts(e
     app = wallet.create_app({"SQLALCHEMY_DATABASE_URI": empty_wallet_url, "TESTING": True})
     with app.app_context():
         upgrade_database(BEFORE)
-        seed_demo_units()
-        insurer = db.session.scalars(sa.select(Unit.id).order_by(Unit.id)).first()
+        with db.engine.begin() as conn:
+            insurer = add_demo_units_as_of_schema(conn, 1)[0]
         sealed = seal("乌日娜", NAME_PURPOSE)
         db.session.remove()
         with db.engine.begin() as conn:

@@ -48,7 +48,7 @@ def feed_asked(monkeypatch) -> list[str | None]:
 
 def idle_worker(wallet_app) -> Worker:
     worker = Worker(wallet_app, poll_seconds=0.25, run_syncs=False)
-    worker.next_sweep = worker.next_publish = float("inf")  # only the feed is under test
+    worker.next_sweep = worker.next_publish = worker.next_remind = float("inf")  # only the feed is under test
     return worker
 
 
