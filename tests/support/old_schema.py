@@ -28,9 +28,12 @@ def add_demo_units_as_of_schema(conn: sa.Connection, count: int = 2) -> list[int
             if column.name not in table.c or column.primary_key:
                 continue
             value = getattr(unit, column.key)
-            if value is None and column.default is not None:
-                value = column.default.arg(None) if column.default.is_callable else column.default.arg
+            default = column.default
+            if value is None and isinstance(default, sa.ColumnDefault):
+                value = default.arg(None) if default.is_callable else default.arg
             if value is not None:
                 values[column.name] = value
-        ids.append(conn.execute(sa.insert(table).values(**values)).inserted_primary_key[0])
+        key = conn.execute(sa.insert(table).values(**values)).inserted_primary_key
+        assert key is not None
+        ids.append(int(key[0]))
     return ids
