@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFProtect
 from common import settings
 from common.database import engine_options
 from common.health import health_blueprint
+from common.i18n import init_i18n
 from common.web import harden
 
 
@@ -54,6 +55,7 @@ def bind_part_basics(
 ) -> None:
     """Database, hardening, ``/healthz`` and ``/readyz`` (``part`` names them), and the command group."""
     db.init_app(app)
+    init_i18n(app)
     harden(app, csrf, same_site=same_site)
     app.register_blueprint(health_blueprint(db, part, alembic_config))
     app.cli.add_command(cli)
