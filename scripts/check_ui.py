@@ -15,8 +15,10 @@ Environment: the budgets (``CHECK_UI_MIN_PERFORMANCE``, ``CHECK_UI_MIN_ACCESSIBI
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -60,11 +62,24 @@ CHROME_FLAGS = (
     "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
     "--disable-sync --no-first-run"
 )
-# Lighthouse's own mobile agent string, fixed here: sessions are bound to the agent that signed in.
-AGENT = (
-    "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/136.0.0.0 Mobile Safari/537.36"
-)
+
+
+@functools.cache
+def browser_agent() -> str:
+    """The agent string of the Chromium that measures, asked of Chromium itself.
+
+    Sessions are bound to the agent that signed in, and Lighthouse's agent override reaches
+    the page only, not its service worker: a page kept offline by the worker would be fetched
+    under another agent and sign the resident out mid-audit. So the audits run with the
+    browser's own agent, the one every request of a real phone carries.
+    """
+    page = "data:text/html,<script>document.write(navigator.userAgent)</script>"
+    done = subprocess.run(
+        [CHROMIUM, *CHROME_FLAGS.split(), "--dump-dom", page], capture_output=True, text=True, timeout=60, check=True
+    )
+    return re.search(r"<body>(.*?)</body>", done.stdout, re.S).group(1).strip()  # type: ignore[union-attr]
+
+
 OUT = ROOT / "reports" / "check-ui"
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -108,7 +123,7 @@ def seed_wallet(url: str) -> dict[str, str]:
 
 def signed_in_cookie(base: str, login_path: str) -> str:
     http = requests.Session()
-    http.headers["User-Agent"] = AGENT
+    http.headers["User-Agent"] = browser_agent()
     response = http.get(f"{base}{login_path}", timeout=30)
     assert response.text == "ok", f"{login_path} did not sign in"
     return http.cookies["session"]
@@ -134,7 +149,6 @@ def run_lighthouse(name: str, url: str, cookie: str, run: int) -> dict:
         f"--config-path={ROOT / 'scripts' / 'lighthouse-config.json'}",
         *outputs,
         f"--chrome-flags={CHROME_FLAGS}",
-        f"--emulatedUserAgent={AGENT}",
         "--extra-headers",
         json.dumps({"Cookie": f"session={cookie}"}),
     ]
@@ -150,7 +164,7 @@ def javascript_gzip_bytes(report: dict, cookie: str) -> int:
     """Sum of every script the page loaded, each gzipped as the proxy would send it."""
     total = 0
     for url in script_urls(report):
-        body = requests.get(url, headers={"Cookie": f"session={cookie}", "User-Agent": AGENT}, timeout=30).content
+        body = requests.get(url, headers={"Cookie": f"session={cookie}", "User-Agent": browser_agent()}, timeout=30).content
         total += gzip_size(body)
     return total
 
@@ -168,7 +182,7 @@ def run_axe(base: str, pages: list[tuple[str, str, str]], cookies: dict[str, str
                 has_touch=True,
                 locale="zh-CN",
                 timezone_id="Asia/Shanghai",
-                user_agent=AGENT,
+                user_agent=browser_agent(),
                 bypass_csp=True,
             )
             context.add_cookies([{"name": "session", "value": cookie, "url": base}])
