@@ -3,8 +3,9 @@
 // The browser only reads the QR text; the server parses and verifies it, so the page
 // works the same whether the text came from this camera, a photo or typed fields.
 // BarcodeDetector is used where the phone has a working one; otherwise frames are
-// decoded with the vendored jsQR, which the page loads first with a classic
-// <script src=".../vendor/jsqr/jsQR.js"> (it sets window.jsQR).
+// decoded with the vendored jsQR (a classic script that sets window.jsQR), fetched only
+// when a scan starts: most residents type or photograph, and 250 KB of decoder would
+// otherwise hold up every opening of the import page on a slow network.
 //
 // Markup this module attaches to by itself (no inline script; CSP allows 'self' only):
 //
@@ -74,7 +75,22 @@ async function workingBarcodeDetector() {
   }
 }
 
-function jsqrDecoder() {
+const JSQR_URL = new URL("../vendor/jsqr/jsQR.js", import.meta.url);
+let jsqrLoading = null;
+
+function loadJsqr() {
+  if (typeof window.jsQR === "function") return Promise.resolve();
+  jsqrLoading ||= new Promise((resolve) => {
+    const script = document.createElement("script");
+    script.src = JSQR_URL.href;
+    script.onload = script.onerror = () => resolve();
+    document.head.append(script);
+  });
+  return jsqrLoading;
+}
+
+async function jsqrDecoder() {
+  await loadJsqr();
   if (typeof window.jsQR !== "function") return null;
   const canvas = document.createElement("canvas");
   const context = canvas.getContext("2d", { willReadFrequently: true });
@@ -90,7 +106,7 @@ function jsqrDecoder() {
 }
 
 async function chooseDecoder() {
-  return (await workingBarcodeDetector()) || jsqrDecoder();
+  return (await workingBarcodeDetector()) || (await jsqrDecoder());
 }
 
 // Opens the rear camera into `video` and calls onCode(text) once, for the first QR code read.
@@ -152,7 +168,7 @@ export function startScanner(video, onCode, { onError = () => {}, onStatus = () 
         try {
           text = await decode(video);
         } catch {
-          decode = jsqrDecoder() || decode; // a detector that fails mid-scan hands over to jsQR
+          decode = (await jsqrDecoder()) || decode; // a detector that fails mid-scan hands over to jsQR
         }
       }
       if (stopped) return;

@@ -71,12 +71,17 @@ def test_resident_scans_a_paper_bill_with_the_camera_and_adds_it(
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(str(e)))
+    decoder_fetches: list[str] = []
+    page.on("request", lambda r: decoder_fetches.append(r.url) if "jsQR.js" in r.url else None)
     log_in_to_import(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("导入票据")
+    page.wait_for_load_state("load")
+    assert decoder_fetches == [], "the QR decoder is fetched only when a scan starts"
 
     page.get_by_role("button", name="打开相机扫码").click()
     outcome = page.locator("#import-outcome")
     expect(outcome.get_by_role("heading", name="票据真实有效")).to_be_visible(timeout=15000)
+    assert len(decoder_fetches) == 1
     expect(outcome).to_be_focused()
     expect(outcome).to_contain_text("¥678.90")
     expect(outcome).to_contain_text(document_of(bill)["issuer"]["name"])
