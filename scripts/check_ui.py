@@ -164,7 +164,9 @@ def javascript_gzip_bytes(report: dict, cookie: str) -> int:
     """Sum of every script the page loaded, each gzipped as the proxy would send it."""
     total = 0
     for url in script_urls(report):
-        body = requests.get(url, headers={"Cookie": f"session={cookie}", "User-Agent": browser_agent()}, timeout=30).content
+        body = requests.get(
+            url, headers={"Cookie": f"session={cookie}", "User-Agent": browser_agent()}, timeout=30
+        ).content
         total += gzip_size(body)
     return total
 
