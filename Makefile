@@ -16,7 +16,8 @@ DEB_PACKAGES := chromium fonts-wqy-microhei poppler-utils ffmpeg wrk redis-serve
 run db bench check-ui: export APP_ENV ?= development
 test test-sqlite test-postgresql test-fast: export APP_ENV := test
 
-.PHONY: run lint test test-sqlite test-postgresql test-fast bench serve-prod check-ui system-deps postgres-up redis-up db lock clean
+.PHONY: run lint test test-sqlite test-postgresql test-fast bench serve-prod check-ui system-deps postgres-up redis-up db lock clean \
+	translations i18n-update check-translations
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,7 +28,7 @@ $(STAMP): pyproject.toml requirements.lock
 ## make run: install, migrate, seed demo data when empty, serve all three parts and the live stream
 ## on http://$(HOST):$(PORT) (uvicorn, asgi.py), with the collection worker (syncs and the change feed)
 ## in a process of its own
-run: $(STAMP) db
+run: $(STAMP) translations db
 	@$(FLASK) wallet work & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m uvicorn asgi:app --host $(HOST) --port $(PORT) --no-access-log --timeout-graceful-shutdown 3
 
@@ -39,6 +40,32 @@ db: $(STAMP)
 	$(FLASK) idp seed-demo
 	$(FLASK) wallet seed-demo
 
+## make translations: compile each catalog (translations/<lang>/LC_MESSAGES/*.po) to the .mo the app reads;
+## fuzzy entries are left out, so an unreviewed guess never reaches a page
+PO_FILES := $(wildcard translations/*/LC_MESSAGES/*.po)
+translations: $(PO_FILES:.po=.mo)
+
+%.mo: %.po | $(STAMP)
+	$(VENV)/bin/pybabel compile --statistics -i $< -o $@
+
+## make i18n-update: extract every marked text to translations/messages.pot and bring the Mongolian
+## catalog up to date with it; a new text arrives untranslated (no fuzzy guess), a dropped one leaves
+I18N_LOCALES := mn
+i18n-update: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext --sort-by-file \
+		--project "票据夹" --msgid-bugs-address "" -o translations/messages.pot .
+	@for lang in $(I18N_LOCALES); do \
+		if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
+			$(VENV)/bin/pybabel update -i translations/messages.pot -d translations -l $$lang \
+				--ignore-obsolete --no-fuzzy-matching; \
+		else $(VENV)/bin/pybabel init -i translations/messages.pot -d translations -l $$lang; fi; \
+	done
+
+## make check-translations: every resident, public and login text has a reviewed Mongolian translation
+## with the same placeholders, and no Chinese text in those templates escapes gettext
+check-translations: $(STAMP)
+	$(PY) -m scripts.check_translations
+
 ## make lint: ruff's lint rules, ruff's formatting and mypy (settings in pyproject.toml); make test runs it first
 # All three run, so one pass shows every finding; the target fails if any of them did.
 lint: $(STAMP)
@@ -48,26 +75,26 @@ lint: $(STAMP)
 	done; exit $$status
 
 ## make test: install what the suite needs, lint, then run the suite on SQLite and on PostgreSQL
-test: $(STAMP) system-deps postgres-up redis-up
+test: $(STAMP) translations system-deps postgres-up redis-up
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ "$$CI" = "true" ] || $(PY) -c "from tests.support.environment import postgres_reachable as r; raise SystemExit(0 if r() else 1)"; then \
 		$(MAKE) --no-print-directory test-postgresql; \
 	else echo "PostgreSQL is not reachable: the PostgreSQL pass was not run (CI=true requires it)"; fi
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) translations
 	$(PY) -m pytest --db sqlite $(PYTEST_ARGS)
 
-test-postgresql: $(STAMP)
+test-postgresql: $(STAMP) translations
 	$(PY) -m pytest --db postgresql $(PYTEST_ARGS)
 
 ## make test-fast: the unit tests of rules and services, in well under a minute: no live server,
 ## no database of the system, no browser, nothing marked slow (conftest.py marks the rest)
-test-fast: $(STAMP)
+test-fast: $(STAMP) translations
 	$(PY) -m pytest -m "not system and not browser and not slow" $(PYTEST_ARGS)
 
 ## make bench: every benchmark script; each prints `figure <name> <value> <unit>` lines
-bench: $(STAMP) system-deps postgres-up
+bench: $(STAMP) translations system-deps postgres-up
 	@set -e; for script in $$(grep -l '^def main' bench/bench_*.py); do \
 		grep -q '__main__' $$script || continue; \
 		module=$$(basename $$script .py); echo "# $(PY) -m bench.$$module"; $(PY) -m bench.$$module; done
@@ -75,11 +102,11 @@ bench: $(STAMP) system-deps postgres-up
 ## make serve-prod: the production layout on PostgreSQL (docs/deploy.md): gunicorn web tier on $(PORT),
 ## COLLECTION_WORKERS collection workers, and the two stubs standing in for the outside services on STUB_PORT
 ## (it runs as production: real secrets, or APP_ENV=development make serve-prod on one machine)
-serve-prod: $(STAMP) postgres-up
+serve-prod: $(STAMP) translations postgres-up
 	$(PY) -m scripts.serve_prod --host $(HOST) --port $(PORT)
 
 ## make check-ui: Lighthouse (mobile) and axe-core on the resident pages and the unit inbox; fails on a broken budget
-check-ui: $(STAMP) system-deps
+check-ui: $(STAMP) translations system-deps
 	npm ci --no-audit --no-fund --loglevel=error
 	$(PY) -m scripts.check_ui
 
