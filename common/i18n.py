@@ -9,13 +9,17 @@ the resident's choice); formatting of dates and numbers follows the same locale.
 from __future__ import annotations
 
 from flask import Flask, g
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 
 from common.settings import PROJECT_ROOT
 
 SOURCE_LOCALE = "zh_Hans_CN"
 MONGOLIAN = "mn_Mong_CN"
 LOCALES = (SOURCE_LOCALE, MONGOLIAN)
+# The BCP 47 tag of each locale: the ``lang`` of a page, OIDC's ``locale`` claim and ``ui_locales``.
+TAGS = {SOURCE_LOCALE: "zh-CN", MONGOLIAN: "mn-Mong-CN"}
+# Each language named in itself, as a language switch offers it (never translated).
+LANGUAGE_NAMES = {SOURCE_LOCALE: "中文", MONGOLIAN: "ᠮᠣᠩᠭᠣᠯ ᠪᠢᠴᠢᠭ"}
 TRANSLATIONS = PROJECT_ROOT / "translations"
 
 babel = Babel()
@@ -26,6 +30,34 @@ def chosen_locale() -> str:
     return g.get("locale") or SOURCE_LOCALE
 
 
+def locale_of_tag(tag: str | None) -> str | None:
+    """The locale a BCP 47 tag (``mn-Mong-CN``, ``mn``, ``zh-Hans``…) asks for, None for a language not served."""
+    language = (tag or "").strip().replace("_", "-").split("-")[0].lower()
+    return {"zh": SOURCE_LOCALE, "mn": MONGOLIAN}.get(language)
+
+
+def first_served(tags: str | None) -> str | None:
+    """The first served locale of a space-separated preference list, as OIDC's ``ui_locales`` sends it."""
+    return next(filter(None, map(locale_of_tag, (tags or "").split())), None)
+
+
+def mongolian_page() -> bool:
+    """Whether this request's pages speak Mongolian (their layout then runs vertically)."""
+    locale = get_locale()
+    return locale is not None and locale.language == "mn"
+
+
+def html_lang() -> str:
+    """The ``lang`` of this request's pages."""
+    return TAGS[MONGOLIAN] if mongolian_page() else TAGS[SOURCE_LOCALE]
+
+
+def language_choices() -> list[tuple[str, str, bool]]:
+    """What a language switch offers: each language's tag, its own name, and whether this page speaks it."""
+    current = html_lang()
+    return [(TAGS[locale], name, TAGS[locale] == current) for locale, name in LANGUAGE_NAMES.items()]
+
+
 def init_i18n(app: Flask) -> None:
     babel.init_app(
         app,
@@ -34,3 +66,4 @@ def init_i18n(app: Flask) -> None:
         default_translation_directories=str(TRANSLATIONS),
         locale_selector=chosen_locale,
     )
+    app.jinja_env.globals.update(html_lang=html_lang, mongolian_page=mongolian_page, language_choices=language_choices)

@@ -3,7 +3,7 @@
 | scope    | claims                      |
 |----------|-----------------------------|
 | openid   | ``sub`` (always)            |
-| profile  | ``name``, ``birthdate``     |
+| profile  | ``name``, ``birthdate``, ``locale`` (``zh-CN`` or ``mn-Mong-CN``: the login page's language) |
 | phone    | ``phone_number``            |
 | idcard   | ``id_number`` (custom: the 18-character resident ID number, GB 11643) |
 | family   | ``family`` (custom: minor children and spouse from the household records, see ``family``) |
@@ -14,23 +14,26 @@
 from __future__ import annotations
 
 from authlib.oidc.core import UserInfo
+from flask_babel import lazy_gettext
 
 from identity_stub.family import family_claim
+from identity_stub.language import locale_claim
 from identity_stub.models import Person
 
 SCOPES = ("openid", "profile", "phone", "idcard", "family")
 SCOPE_CLAIMS: dict[str, tuple[str, ...]] = {
-    "profile": ("name", "birthdate"),
+    "profile": ("name", "birthdate", "locale"),
     "phone": ("phone_number",),
     "idcard": ("id_number",),
     "family": ("family",),
 }
+# What the consent page lists; ``locale`` is the language chosen on that same page, not a record shared.
 CLAIM_LABELS = {
-    "name": "姓名",
-    "birthdate": "出生日期",
-    "phone_number": "手机号码",
-    "id_number": "身份证号码",
-    "family": "家庭成员（未成年子女、配偶）",
+    "name": lazy_gettext("姓名"),
+    "birthdate": lazy_gettext("出生日期"),
+    "phone_number": lazy_gettext("手机号码"),
+    "id_number": lazy_gettext("身份证号码"),
+    "family": lazy_gettext("家庭成员（未成年子女、配偶）"),
 }
 CLAIMS_SUPPORTED = [
     "sub",
@@ -44,6 +47,7 @@ CLAIMS_SUPPORTED = [
     "amr",
     "name",
     "birthdate",
+    "locale",
     "phone_number",
     "id_number",
     "family",
@@ -57,6 +61,7 @@ def claim_values(person: Person) -> dict[str, str]:
         "birthdate": person.birthdate.isoformat(),
         "phone_number": person.phone,
         "id_number": person.id_number,
+        "locale": locale_claim(person),
     }
 
 

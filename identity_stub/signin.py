@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from flask import session, url_for
 
+from identity_stub import language
 from identity_stub.extensions import db
 from identity_stub.models import Person
 
@@ -55,9 +56,14 @@ def current_authentication() -> Authentication | None:
 
 
 def sign_in(person: Person, acr: str, amr: list[str], for_request: str | None) -> None:
-    """Record a successful authentication, bound to the authorization request it answers."""
+    """Record a successful authentication, bound to the authorization request it answers; the page's
+    language outlives the session it was chosen in and becomes the person's ``locale``."""
+    language.record_for(person)
+    chosen = session.get(language.KEY)
     session.clear()
     session.update(person_id=person.id, acr=acr, amr=amr, auth_time=int(time.time()))
+    if chosen:
+        session[language.KEY] = chosen
     if for_request:
         session["authn_for"] = fingerprint(parse_qsl(urlsplit(for_request).query, keep_blank_values=True))
 

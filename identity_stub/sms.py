@@ -9,6 +9,7 @@ import re
 import secrets
 from datetime import timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from common.timeutil import utcnow
@@ -27,10 +28,10 @@ class SmsRefused(ValueError):
 
 def person_by_phone(phone: str) -> Person:
     if not PHONE.match(phone):
-        raise SmsRefused("请输入11位手机号码。")
+        raise SmsRefused(gettext("请输入11位手机号码。"))
     person = db.session.scalar(select(Person).where(Person.phone == phone))
     if person is None:
-        raise SmsRefused("该手机号尚未在蒙速办实名注册，请核对号码，或选择下方的演示账号。")
+        raise SmsRefused(gettext("该手机号尚未在蒙速办实名注册，请核对号码，或选择下方的演示账号。"))
     return person
 
 
@@ -65,12 +66,14 @@ def verify_code(phone: str, code: str) -> Person:
     person = person_by_phone(phone)
     challenge = _live_challenge(phone)
     if challenge is None:
-        raise SmsRefused("验证码已失效，请重新获取。")
+        raise SmsRefused(gettext("验证码已失效，请重新获取。"))
     if not secrets.compare_digest(challenge.code, code.strip()):
         challenge.attempts += 1
         db.session.commit()
         left = MAX_ATTEMPTS - challenge.attempts
-        raise SmsRefused(f"验证码不正确，还可再试{left}次。" if left else "验证码错误次数过多，请重新获取。")
+        if not left:
+            raise SmsRefused(gettext("验证码错误次数过多，请重新获取。"))
+        raise SmsRefused(gettext("验证码不正确，还可再试%(left)s次。", left=left))
     challenge.used_at = utcnow()
     db.session.commit()
     return person

@@ -3,7 +3,7 @@
 from identity_stub.models.keys import SigningKey
 from identity_stub.models.kinship import Kinship
 from identity_stub.models.oauth import AccessToken, AuthorizationCode, OAuthClient
-from identity_stub.models.people import Consent, Person
+from identity_stub.models.people import Consent, LocaleChoice, Person
 from identity_stub.models.sms import SmsChallenge
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "AuthorizationCode",
     "Consent",
     "Kinship",
+    "LocaleChoice",
     "OAuthClient",
     "Person",
     "SigningKey",

@@ -42,6 +42,19 @@ class Person(Model):
         return f"{self.phone[:3]}****{self.phone[-4:]}"
 
 
+class LocaleChoice(Model):
+    """The language a person last chose on the login page, told to clients as the ``locale`` claim.
+
+    A table of its own, not a column of ``people``: a stub database made before languages
+    existed gains it from ``create_all`` without being rebuilt."""
+
+    __tablename__ = "locale_choices"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    locale: Mapped[str] = mapped_column(String(16))
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
 class Consent(Model):
     """A person's agreement to share the listed scopes with one client; asked once, then remembered."""
 

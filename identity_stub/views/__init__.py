@@ -2,6 +2,9 @@
 
 from flask import Blueprint
 
+from identity_stub.language import set_page_locale
+
 bp = Blueprint("idp", __name__)
+bp.before_request(set_page_locale)
 
 from identity_stub.views import authorize, discovery, endpoints, login  # noqa: E402,F401  (routes register on import)

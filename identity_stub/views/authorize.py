@@ -12,6 +12,7 @@ from typing import Any
 from authlib.oauth2 import OAuth2Error
 from authlib.oidc.core.errors import InteractionRequiredError, LoginRequiredError
 from flask import redirect, render_template, request, url_for
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from common.identifiers import ascii_digits
@@ -23,9 +24,11 @@ from identity_stub.models import Consent
 from identity_stub.signin import Authentication, consume_freshness, current_authentication, fresh_for
 from identity_stub.views import bp
 
-UNKNOWN_CLIENT = "发起登录的应用未在蒙速办登记，无法继续。请从应用内重新进入。"
-WRONG_REDIRECT = "登录完成后要返回的地址与该应用登记的不一致。为保护您的账户，登录已停止，请从应用内重新发起。"
-BAD_REQUEST = "登录请求不完整或有误，请回到应用重新发起登录。"
+UNKNOWN_CLIENT = lazy_gettext("发起登录的应用未在蒙速办登记，无法继续。请从应用内重新进入。")
+WRONG_REDIRECT = lazy_gettext(
+    "登录完成后要返回的地址与该应用登记的不一致。为保护您的账户，登录已停止，请从应用内重新发起。"
+)
+BAD_REQUEST = lazy_gettext("登录请求不完整或有误，请回到应用重新发起登录。")
 
 
 def refuse(error: OAuth2Error) -> Any:
@@ -99,7 +102,7 @@ def authorize() -> Any:
     else:
         consent = consent_of(auth, client.client_id)
         if consent is None or not consent.covers(scope) or "consent" in (request.args.get("prompt") or "").split():
-            labels = [CLAIM_LABELS[c] for c in claims_for_scope(scope)]
+            labels = [CLAIM_LABELS[c] for c in claims_for_scope(scope) if c in CLAIM_LABELS]
             return render_template("idp/consent.html", client=client, person=auth.person, labels=labels)
     response = authorization.create_authorization_response(grant_user=auth, grant=grant)
     consume_freshness()

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, jsonify, render_template
 
+from common.i18n import TAGS
 from identity_stub.assurance import SUPPORTED
 from identity_stub.claims import CLAIMS_SUPPORTED, SCOPES
 from identity_stub.server import issuer
@@ -35,7 +36,7 @@ def provider_metadata() -> dict[str, Any]:
         "claims_parameter_supported": True,
         "acr_values_supported": list(SUPPORTED),
         "prompt_values_supported": ["none", "login", "consent"],
-        "ui_locales_supported": ["zh-CN"],
+        "ui_locales_supported": list(TAGS.values()),
     }
 
 

@@ -8,6 +8,7 @@ from authlib.oauth2 import OAuth2Error
 from authlib.oidc.rpinitiated import EndSessionRequest
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
 from common.web import render_error
@@ -39,7 +40,7 @@ def end_session() -> Any:
     try:
         logout = authorization.validate_endpoint_request("end_session")
     except OAuth2Error:
-        return render_error(400, "退出请求无效或已过期，未执行跳转。请关闭本页，回到应用重新操作。")
+        return render_error(400, gettext("退出请求无效或已过期，未执行跳转。请关闭本页，回到应用重新操作。"))
     if isinstance(logout, EndSessionRequest) and logout.needs_confirmation and request.method == "GET":
         return render_template("idp/logout_confirm.html", client=logout.client)
     response = authorization.create_endpoint_response("end_session", logout)

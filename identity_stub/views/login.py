@@ -11,10 +11,12 @@ from functools import wraps
 from typing import Any
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
 from common.identifiers import fold_or_none
 from common.web import render_error
+from identity_stub import language
 from identity_stub.assurance import LOA_FACE, LOA_SMS
 from identity_stub.extensions import db
 from identity_stub.models import Person
@@ -22,7 +24,7 @@ from identity_stub.signin import authorize_target, current_authentication, sign_
 from identity_stub.sms import SmsRefused, send_code, verify_code
 from identity_stub.views import bp
 
-NO_REQUEST = "没有待完成的登录请求。请回到应用，重新点击“使用蒙速办实名登录”。"
+NO_REQUEST = lazy_gettext("没有待完成的登录请求。请回到应用，重新点击“使用蒙速办实名登录”。")
 
 
 def serving_a_request(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,9 +90,17 @@ def login_as_persona(next_url: str) -> Any:
     key = request.form.get("persona", "")
     person = db.session.scalar(select(Person).where(Person.persona_key == key))
     if person is None:
-        return login_page(next_url, 400, persona_error="没有这个演示账号，请从列表中选择。")
+        return login_page(next_url, 400, persona_error=gettext("没有这个演示账号，请从列表中选择。"))
     sign_in(person, LOA_SMS, ["sms"], next_url)
     return redirect(next_url, 303)
+
+
+@bp.post("/language")
+@serving_a_request
+def choose_language(next_url: str) -> Any:
+    """The login page's language switch: the same page again, in the language chosen."""
+    language.choose(request.form.get("locale", ""))
+    return redirect(url_for("idp.login", next=next_url), 303)
 
 
 @bp.route("/verify-face", methods=["GET", "POST"])
