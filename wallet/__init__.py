@@ -16,6 +16,7 @@ from wallet.cli import cli
 from wallet.config import SETTINGS
 from wallet.extensions import csrf, db, limiter
 from wallet.finance import bp as finance_bp
+from wallet.language import set_page_locale
 from wallet.migrate import alembic_config
 from wallet.public import bp as public_bp
 from wallet.public.shared import bp as shared_bp
@@ -39,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     register_filters(app)
     init_list_cache(app)
+    app.before_request(set_page_locale)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -31,6 +31,8 @@ def find_resident(identity: VerifiedIdentity) -> Resident | None:
 
 def _sync(resident: Resident, identity: VerifiedIdentity) -> None:
     resident.oidc_sub = identity.sub
+    if identity.locale and not resident.locale_chosen:  # a choice made on 我的 outlasts every login
+        resident.locale = identity.locale
     if resident.name != identity.name:
         resident.name_enc = seal(identity.name, NAME_PURPOSE)
     digest = lookup_hash(identity.id_number)
@@ -54,6 +56,7 @@ def activate_account(identity: VerifiedIdentity, terms_version: str) -> Resident
             id_number_enc=seal(identity.id_number, ID_NUMBER_PURPOSE),
             id_number_hash=lookup_hash(identity.id_number),
             activated_at=now,
+            locale=identity.locale,
         )
         db.session.add(resident)
     else:

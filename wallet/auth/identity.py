@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from common.checksums import resident_id_problem
+from common.i18n import first_served
 from wallet.refusals import Refusal
 
 LOA_SMS = "urn:mengsuban:loa:2"
@@ -21,6 +22,8 @@ class VerifiedIdentity:
     acr: str
     auth_time: int
     id_token: str
+    # The language the person signed in with (the ``locale`` claim), None when 蒙速办 named none served here.
+    locale: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -45,6 +48,7 @@ def identity_from_claims(claims: Mapping[str, Any], id_token: str) -> VerifiedId
             422,
         )
     auth_time = claims.get("auth_time")
+    locale = claims.get("locale")
     return VerifiedIdentity(
         sub=str(claims["sub"]),
         name=name,
@@ -52,4 +56,5 @@ def identity_from_claims(claims: Mapping[str, Any], id_token: str) -> VerifiedId
         acr=str(claims.get("acr") or ""),
         auth_time=int(auth_time) if isinstance(auth_time, (int, float)) else 0,
         id_token=id_token,
+        locale=first_served(locale) if isinstance(locale, str) else None,
     )

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from common.http import session_for
 from wallet.auth.identity import VerifiedIdentity, identity_from_claims
+from wallet.language import ui_locales
 from wallet.refusals import Refusal
 
 NAME = "mengsuban"
@@ -75,6 +76,7 @@ def begin(intent: str, next_url: str, acr: str | None = None, scope: str | None 
     ``scope`` asks for more than the account needs (e.g. ``family``) for this one round trip."""
     client = provider()
     extra: dict[str, Any] = {"acr_values": acr, "max_age": 0} if acr else {}
+    extra["ui_locales"] = ui_locales()
     if scope:
         extra["scope"] = scope
     callback = wallet_url("auth.callback")

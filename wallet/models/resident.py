@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String
+from sqlalchemy import Boolean, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
@@ -41,6 +41,10 @@ class Resident(Model):
     terms_accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     held_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The language of the resident's pages and notices (common.i18n: ``zh_Hans_CN`` or ``mn_Mong_CN``); None
+    # is Chinese. Each login sets it from 蒙速办's ``locale`` claim until the resident chooses one on 我的.
+    locale: Mapped[str | None] = mapped_column(String(16))
+    locale_chosen: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Read-only: loaded with the resident at sign-in time of each request (wallet.auth.sessions).
     sync_state: Mapped[SyncState | None] = relationship(viewonly=True, uselist=False)

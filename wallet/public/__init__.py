@@ -8,4 +8,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from wallet.public import views, worker  # noqa: E402,F401  (routes register on import)
+from wallet.public import language, views, worker  # noqa: E402,F401  (routes register on import)
