@@ -41,6 +41,13 @@ def first_served(tags: str | None) -> str | None:
     return next(filter(None, map(locale_of_tag, (tags or "").split())), None)
 
 
+def current_locale() -> str:
+    """The locale pages are rendered in right now (a request's, or one forced for a notice): what any
+    rendered text kept for reuse must be keyed by, so one language's text never serves the other."""
+    locale = get_locale()
+    return str(locale) if locale is not None else SOURCE_LOCALE
+
+
 def mongolian_page() -> bool:
     """Whether this request's pages speak Mongolian (their layout then runs vertically)."""
     locale = get_locale()

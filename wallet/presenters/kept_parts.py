@@ -12,6 +12,9 @@ document: no status, no user, no token.
 link), issuer, type, province, day, amount and status chip — so a list made afresh after a
 change renders only the cards that changed, and a card can never show another bill's text.
 
+Both kinds are kept per locale: the labels around a document and a card's chip are translated,
+so a part rendered for a Mongolian page never serves a Chinese one, nor the reverse.
+
 Each process keeps its own parts in bounded LRUs, sized by the characters kept.
 """
 
@@ -25,10 +28,12 @@ from cachetools import LRUCache
 from flask import current_app, render_template
 from markupsafe import Markup
 
+from common.i18n import current_locale
+
 # About 8 MB of text per process; a bill's parts are typically 2–10 thousand characters.
 KEPT_CHARACTERS = 4_000_000
 
-_kept: LRUCache[tuple[str, bytes], Markup] = LRUCache(maxsize=KEPT_CHARACTERS, getsizeof=len)
+_kept: LRUCache[tuple[str, str, bytes], Markup] = LRUCache(maxsize=KEPT_CHARACTERS, getsizeof=len)
 _cards: LRUCache[tuple[Any, ...], Markup] = LRUCache(maxsize=KEPT_CHARACTERS, getsizeof=len)
 CARD = "wallet/bills/_card.html"
 _lock = threading.Lock()
@@ -39,7 +44,7 @@ def document_part(template: str, bill: Any) -> Markup:
 
     Keyed by the signed document's own bytes (their digest), not by code and number: what is kept
     is then what this very document shows, whatever else holds the same code and number."""
-    key = (template, hashlib.blake2b(bill.canonical, digest_size=16).digest())
+    key = (template, current_locale(), hashlib.blake2b(bill.canonical, digest_size=16).digest())
     with _lock:
         html = _kept.get(key)
     if html is None:
@@ -53,7 +58,7 @@ def bill_card(bill: Any, href: str) -> Markup:
     """The list card of ``bill`` (a list's presenter), linking to ``href`` followed by its id."""
     row = bill.bill
     shown = (row.id, row.issuer_name, row.type_key, row.type_name, row.province, row.issued_at, row.total)
-    key = (href, *shown, bill.chip_key)
+    key = (current_locale(), href, *shown, bill.chip_key)
     with _lock:
         html = _cards.get(key)
     if html is None:

@@ -2,8 +2,9 @@
 
 The worker is served from the wallet's root, not from /static/, so its scope covers every
 resident page. The list of files it keeps for the app shell is written into it here, with a
-version that is the digest of those files: a change to any of them changes the worker's bytes,
-so browsers install it again and refresh their copy.
+version that is the digest of those files and of the visitor's language: a change to any of them,
+or a switch of language, changes the worker's bytes, so browsers install it again and refresh
+their copy (the offline page is kept in the language it speaks).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from flask import Response, current_app, render_template, url_for
 
+from common.i18n import current_locale
 from wallet.public import bp
 
 WORKER = "js/sw.js"
@@ -37,9 +39,9 @@ SHELL = (
 
 
 @cache
-def _worker_source(static_folder: str, urls: tuple[str, ...]) -> str:
+def _worker_source(static_folder: str, urls: tuple[str, ...], locale: str) -> str:
     folder = Path(static_folder)
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(locale.encode())
     for name in (WORKER, *IMPORTED, *SHELL):
         digest.update((folder / name).read_bytes())
     source = (folder / WORKER).read_text(encoding="utf-8")
@@ -49,7 +51,7 @@ def _worker_source(static_folder: str, urls: tuple[str, ...]) -> str:
 @bp.get("/sw.js")
 def worker() -> Response:
     urls = (*(url_for("static", filename=name) for name in SHELL), url_for("public.offline"))
-    source = _worker_source(str(current_app.static_folder), urls)
+    source = _worker_source(str(current_app.static_folder), urls, current_locale())
     return Response(source, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
 

@@ -14,6 +14,9 @@ the one part of a page that does, is left as a slot in the kept page, and each r
 puts in it the token Flask-WTF gives that response's own session, as for any other page.
 So two sessions of one resident share the kept page and never each other's token.
 
+Entries are kept per locale, as pages are rendered in the resident's language: switching it
+on 我的 reaches the list at once, and one language's page is never served for the other.
+
 Each process keeps its own entries (a bounded LRU), so nothing is shared between
 processes and a restart only costs one render per page.
 """
@@ -31,6 +34,7 @@ from flask import Flask, current_app, render_template
 from flask_wtf.csrf import generate_csrf
 from jinja2_fragments.flask import render_blocks
 
+from common.i18n import current_locale
 from common.timeutil import utcnow
 from wallet.models.collection import SyncState
 from wallet.models.resident import Resident
@@ -76,11 +80,11 @@ def sequence_key(kind: str, resident: Resident, sync: SyncState | None, *parts: 
     """The key of a value that holds until the resident's next change; ``None`` before there is a sequence.
 
     The activation time tells apart two accounts that ever had the same row id (one closed,
-    another opened), whose sequences both start at zero.
+    another opened), whose sequences both start at zero; the locale, the two languages of one page.
     """
     if sync is None:
         return None
-    return (kind, resident.id, resident.activated_at, sync.change_seq, *parts)
+    return (kind, resident.id, resident.activated_at, sync.change_seq, current_locale(), *parts)
 
 
 def render_with_csrf_slot(template: str, blocks: Sequence[str] = (), **context: Any) -> str:

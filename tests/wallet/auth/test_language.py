@@ -50,6 +50,8 @@ def test_a_login_in_chinese_keeps_an_account_chinese(seeded_idp, client, wallet_
 
 def test_the_switch_on_me_persists_and_outlasts_later_logins(seeded_idp, client, wallet_app):
     log_in(client)
+    for _ in range(2):  # the list page is kept whole after the first view: the switch must still reach it
+        assert CHINESE_PAGE in client.get("/").get_data(as_text=True)
     choose(client, "mn-Mong-CN")
     assert resident_locale(wallet_app) == ("mn_Mong_CN", True)
     assert MONGOLIAN_PAGE in client.get("/me").get_data(as_text=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 
+from common.i18n import MONGOLIAN
 from wallet.resident import list_cache as module
 from wallet.resident.list_cache import ListCache, sequence_key
 
@@ -76,6 +78,15 @@ def test_keys_differ_by_change_account_and_resident(change):
     other = sequence_key("bills", Row(**changed), Row(**changed), "page")
     assert key != other
     assert key == sequence_key("bills", Row(**base), Row(**base), "page")
+
+
+def test_keys_differ_by_locale(wallet_app):
+    row = Row(id=3, activated_at=datetime(2026, 1, 1), change_seq=7)
+    with wallet_app.test_request_context():
+        chinese = sequence_key("bills", row, row, "page")
+        with force_locale(MONGOLIAN):
+            mongolian = sequence_key("bills", row, row, "page")
+    assert chinese != mongolian
 
 
 def test_no_key_before_the_resident_has_a_sequence():

@@ -9,9 +9,11 @@ import re
 
 import pytest
 from flask import template_rendered
+from flask_babel import force_locale
 from jinja2 import Template
 from sqlalchemy import select
 
+from common.i18n import MONGOLIAN
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.network import persona
 from tests.wallet.auth.flows import log_in
@@ -54,6 +56,17 @@ def test_a_documents_part_is_rendered_once_and_shows_the_document(stored_bill, w
     assert renders_of(wallet_app, lambda: second.append(document_part(PART, again))) == []
     assert first == second
     assert view.items[0]["name"] in first[0] and stored_bill.code in first[0]
+
+
+def test_each_language_keeps_its_own_parts(stored_bill, wallet_app):  # noqa: F811
+    """A part rendered for a Mongolian page never serves a Chinese one, nor the reverse."""
+    view = BillView(stored_bill, parts=DETAIL)
+    with wallet_app.test_request_context():
+        assert PART in renders_of(wallet_app, lambda: document_part(PART, view))
+        with force_locale(MONGOLIAN):
+            assert PART in renders_of(wallet_app, lambda: document_part(PART, view))
+            assert renders_of(wallet_app, lambda: document_part(PART, view)) == []
+        assert renders_of(wallet_app, lambda: document_part(PART, view)) == []
 
 
 def test_another_document_under_the_same_code_and_number_gets_its_own_part(stored_bill, wallet_app):  # noqa: F811
