@@ -46,3 +46,18 @@ def test_facts_in_written_words_are_kept_whole_and_the_words_escaped():
     assert '<span class="nowrap" translate="no">0000123456</span>' in html
     assert "&lt;b&gt;" in html and "<b>" not in html
     assert str(tokens_in(None)) == ""
+
+
+def test_figures_and_times_read_the_same_on_a_mongolian_page(wallet_app):
+    """Babel formats for the page's locale; both languages write figures and times as the bill does."""
+    from flask_babel import force_locale
+
+    from common.i18n import MONGOLIAN
+    from wallet.templating import number
+
+    with wallet_app.test_request_context(), force_locale(MONGOLIAN):
+        assert yuan_token(123456789) == TOKEN.format("¥1,234,567.89")
+        assert local_datetime(datetime(2026, 9, 26, 1, 2, 3, tzinfo=UTC)) == TOKEN.format("2026-09-26 09:02")
+        assert local_date(datetime(2026, 9, 25, 17, 0, tzinfo=UTC)) == TOKEN.format("2026-09-26")
+        assert number(1234567) == "1,234,567"
+    assert number(12) == "12"
