@@ -18,6 +18,7 @@ from wallet.models.authorization import AccessEvent, Notification
 from wallet.models.claim import Claim
 from wallet.models.collection import SyncState
 from wallet.services.bill_store import bump_change_seq
+from wallet.services.notice_language import in_language_of
 
 VIEW_COALESCE = timedelta(hours=1)
 ACCESS_KINDS = copy.ACCESS_KINDS
@@ -33,16 +34,17 @@ def notify(
 ) -> Notification:
     """Add a notification; the bump lets open pages (and anything kept per change sequence) see it,
     and counts it unread in the same statement. ``link`` is (path, label) of the one action that
-    settles what it is about, where there is one."""
+    settles what it is about, where there is one. The words are made text here, in the locale the
+    caller worded them in (a lazily translated text would otherwise be worded at flush)."""
     notice = Notification(
         resident_id=resident_id,
         kind=kind,
-        title=title,
-        body=body[:300],
+        title=str(title),
+        body=str(body)[:300],
         bill_id=bill_id,
         at=utcnow(),
         link=link[0],
-        link_label=link[1],
+        link_label=str(link[1]),
     )
     db.session.add(notice)
     bump_change_seq(resident_id, unread="notice")
@@ -52,9 +54,11 @@ def notify(
 def tell(
     resident_id: int, notice_kind: str, bill_id: int | None = None, kind: str | None = None, **facts: object
 ) -> None:
-    """Notify with the sentence :mod:`wallet.copy` words for ``notice_kind``; ``kind`` is the stored category."""
-    title, body = copy.notice(notice_kind, **facts)
-    notify(resident_id, kind or notice_kind, title, body, bill_id)
+    """Notify with the sentence :mod:`wallet.copy` words for ``notice_kind``, in the resident's language;
+    ``kind`` is the stored category."""
+    with in_language_of(resident_id):
+        title, body = copy.notice(notice_kind, **facts)
+        notify(resident_id, kind or notice_kind, title, body, bill_id)
 
 
 def record_access(auth: Claim, kind: str, amount: int | None = None, detail: str = "") -> None:

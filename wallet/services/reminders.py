@@ -31,6 +31,7 @@ from wallet.models.reminder import PushMessage, PushSubscription, Reminder, Remi
 from wallet.models.resident import Resident
 from wallet.services import activity, reminder_rules, tax_reminders
 from wallet.services.bill_store import dialect_insert
+from wallet.services.notice_language import in_language_of
 from wallet.services.reminder_rules import Due
 from wallet.services.reminder_words import digest_words, words
 
@@ -142,6 +143,14 @@ def _deliver_to(resident_id: int, now: datetime) -> int:
         else:
             ready.append(r)
     ready = _within_cap(ready, now)
+    with in_language_of(resident_id):  # reminders, the digest and their pushes are worded for the resident
+        delivered = _word_and_notify(resident_id, ready, choices, now)
+    db.session.commit()
+    return delivered
+
+
+def _word_and_notify(resident_id: int, ready: list[Reminder], choices: ReminderSettings, now: datetime) -> int:
+    """Word ``ready`` (one digest, or one notice each), notify and queue the pushes; how many were delivered."""
     delivered = 0
     if choices.digest and len(ready) > DIGEST_AFTER:
         if not _digest_sent_today(resident_id, now):
@@ -149,18 +158,23 @@ def _deliver_to(resident_id: int, now: datetime) -> int:
             notice = activity.notify(resident_id, "digest", title, body, None, link)
             _queue_push(resident_id, notice)
             for r in ready:
-                r.title, r.body, (r.link, r.link_label) = words(r, now)
+                _word(r, now)
                 r.state, r.sent_at, r.notification_id = "digested", now, notice.id
             delivered = len(ready)
     else:
         for r in ready:
-            r.title, r.body, (r.link, r.link_label) = words(r, now)
+            _word(r, now)
             notice = activity.notify(resident_id, r.kind, r.title, r.body, r.bill_id, (r.link, r.link_label))
             _queue_push(resident_id, notice)
             r.state, r.sent_at, r.notification_id = "sent", now, notice.id
             delivered += 1
-    db.session.commit()
     return delivered
+
+
+def _word(reminder: Reminder, now: datetime) -> None:
+    """Keep the reminder's words as text, made now in the locale in force."""
+    title, body, (link, label) = words(reminder, now)
+    reminder.title, reminder.body, reminder.link, reminder.link_label = str(title), str(body), link, str(label)
 
 
 def _within_cap(ready: list[Reminder], now: datetime) -> list[Reminder]:
