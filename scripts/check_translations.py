@@ -18,9 +18,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract
 from babel.messages.pofile import read_po
@@ -102,10 +103,11 @@ def files_under(root: Path, entries: Iterable[str], suffix: str, excluded: Itera
 
 def marked_texts(root: Path, templates: Sequence[Path], python_files: Sequence[Path]) -> Iterator[Marked]:
     """Every msgid extracted from the files, the singular one for a plural call."""
-    for path, method, options in [
+    jobs: list[tuple[Path, Callable[..., Any] | str, dict[str, str]]] = [
         *((p, babel_extract, JINJA_OPTIONS) for p in templates),
         *((p, "python", {}) for p in python_files),
-    ]:
+    ]
+    for path, method, options in jobs:
         with path.open("rb") as source:
             for line, message, _comments, _context in extract(method, source, KEYWORDS, options=options):
                 msgid = message[0] if isinstance(message, tuple) else message
@@ -115,6 +117,11 @@ def marked_texts(root: Path, templates: Sequence[Path], python_files: Sequence[P
 
 def placeholders(text: str) -> set[str]:
     return set(PLACEHOLDER.findall(text))
+
+
+def strings_of(string: object) -> list[object]:
+    """The translations of an entry: one, or one per plural form."""
+    return list(string) if isinstance(string, (tuple, list)) else [string]
 
 
 def catalog_problems(catalog_path: Path, marked: Iterable[Marked]) -> list[Problem]:
@@ -130,7 +137,7 @@ def catalog_problems(catalog_path: Path, marked: Iterable[Marked]) -> list[Probl
             continue
         seen.add(item.msgid)
         entry = catalog.get(item.msgid) if catalog is not None else None
-        translations = [] if entry is None else list(entry.string) if entry.pluralizable else [entry.string]
+        translations = [str(t or "") for t in strings_of(entry.string)] if entry is not None else []
         if entry is None:
             reason = "no Mongolian translation"
         elif entry.fuzzy:
@@ -152,7 +159,7 @@ def masked(text: str) -> str:
 
 def unmarked_chinese(root: Path, templates: Iterable[Path]) -> list[Problem]:
     """Chinese written in a template outside gettext: a page that stays Chinese in Mongolian."""
-    problems = []
+    problems: list[Problem] = []
     for path in templates:
         for number, line in enumerate(masked(path.read_text(encoding="utf-8")).splitlines(), start=1):
             problems.extend(

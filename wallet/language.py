@@ -21,7 +21,7 @@ BLUEPRINTS = frozenset({"resident", "public", "shared", "auth"})
 
 
 def signed_in_resident() -> Resident | None:
-    return current_user if user_kind() == "resident" else None  # type: ignore[return-value]  # a proxy to one
+    return current_user if user_kind() == "resident" else None
 
 
 def visitor_locale() -> str | None:

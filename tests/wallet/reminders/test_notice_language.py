@@ -10,7 +10,7 @@ from tests.wallet.reminders.making import NOW, bill, days, notices, remind_at
 from wallet import copy
 from wallet.extensions import db
 from wallet.models import Resident
-from wallet.services import activity, reminders
+from wallet.services import activity, reminder_words, reminders
 
 
 def speak(rid: int, locale: str | None) -> None:
@@ -22,18 +22,18 @@ def speak(rid: int, locale: str | None) -> None:
 def worded_in(monkeypatch) -> list[str]:
     """The locale in force each time a reminder or a notice is worded."""
     seen: list[str] = []
-    words, notice = reminders.words, copy.notice
+    words, notice = reminder_words.words, copy.notice
 
-    def reminder_words(*args, **kwargs):
+    def worded_reminder(*args, **kwargs):
         seen.append(str(get_locale()))
         return words(*args, **kwargs)
 
-    def notice_words(*args, **kwargs):
+    def worded_notice(*args, **kwargs):
         seen.append(str(get_locale()))
         return notice(*args, **kwargs)
 
-    monkeypatch.setattr(reminders, "words", reminder_words)
-    monkeypatch.setattr(copy, "notice", notice_words)
+    monkeypatch.setattr(reminders, "words", worded_reminder)
+    monkeypatch.setattr(copy, "notice", worded_notice)
     return seen
 
 
