@@ -10,6 +10,7 @@ from sqlalchemy import Integer, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from common.database import make_db
+from common.i18n import init_i18n
 from common.web import harden
 from tests.conftest import csrf_token_of
 
@@ -70,6 +71,7 @@ def notes_app():
         SECRET_KEY="t", SQLALCHEMY_DATABASE_URI="sqlite://", FRAME_ANCESTORS="'self'", MAX_CONTENT_LENGTH=1024
     )
     db.init_app(app)
+    init_i18n(app)  # as every part has: the shared templates speak through it
     harden(app, CSRFProtect(), same_site="Lax")
 
     @app.get("/")
