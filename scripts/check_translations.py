@@ -4,7 +4,8 @@ Two ways a Mongolian page can fall back to Chinese, both caught here before a re
 
 - a marked text with no usable translation in ``translations/mn`` (missing, empty or fuzzy), or a
   translation whose ``%(name)s`` placeholders differ from the text's (a value lost, or a
-  ``KeyError`` when the page renders);
+  ``KeyError`` when the page renders); or a catalog whose header is fuzzy, which
+  ``pybabel compile`` leaves out whole;
 - a Chinese text in one of those templates that was never marked at all. The bill's face is
   rendered from data, so a Chinese character written in these templates is always interface text.
 
@@ -131,6 +132,8 @@ def catalog_problems(catalog_path: Path, marked: Iterable[Marked]) -> list[Probl
         with catalog_path.open("rb") as source:
             catalog = read_po(source, locale="mn")
     problems: list[Problem] = []
+    if catalog is not None and catalog.fuzzy:  # pybabel compile skips a fuzzy catalog whole
+        problems.append(Problem(str(catalog_path), 1, "", "the catalog's header is marked fuzzy"))
     seen: set[str] = set()
     for item in marked:
         if item.msgid in seen:

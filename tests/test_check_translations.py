@@ -105,6 +105,12 @@ def test_a_fuzzy_translation_fails(tree: Path) -> None:
     assert [(p.text, p.reason) for p in check(tree)] == [("请先登录", "fuzzy Mongolian translation")]
 
 
+def test_a_catalog_marked_fuzzy_fails(tree: Path) -> None:
+    """``pybabel compile`` skips such a catalog: every Mongolian page would fall back to Chinese."""
+    edit(tree / "translations/mn/LC_MESSAGES/messages.po", 'msgid ""\nmsgstr ""', '#, fuzzy\nmsgid ""\nmsgstr ""')
+    assert [p.reason for p in check(tree)] == ["the catalog's header is marked fuzzy"]
+
+
 def test_a_placeholder_mismatch_fails(tree: Path) -> None:
     edit(tree / "translations/mn/LC_MESSAGES/messages.po", "ᠨᠡᠢᠲᠡ %(count)s", "ᠨᠡᠢᠲᠡ %(number)s")
     assert [(p.text, p.reason) for p in check(tree)] == [
