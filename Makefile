@@ -53,7 +53,7 @@ translations: $(PO_FILES:.po=.mo)
 I18N_LOCALES := mn
 i18n-update: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext --sort-by-file \
-		--project "票据夹" --msgid-bugs-address "" -o translations/messages.pot .
+		--project "票据夹" -o translations/messages.pot .
 	@for lang in $(I18N_LOCALES); do \
 		if [ -f translations/$$lang/LC_MESSAGES/messages.po ]; then \
 			$(VENV)/bin/pybabel update -i translations/messages.pot -d translations -l $$lang \
