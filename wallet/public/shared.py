@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
@@ -35,10 +36,10 @@ SEEN_AGAIN_AFTER = 3600
 KEPT_IN_SESSION = 20
 TOO_OFTEN = "打开太频繁了，请稍后再试。"
 GONE_TITLES = {
-    "expired": "链接已过期",
-    "revoked": "链接已被撤销",
-    "dead": "链接已失效",
-    "code_locked": "链接已锁定",
+    "expired": lazy_gettext("链接已过期"),
+    "revoked": lazy_gettext("链接已被撤销"),
+    "dead": lazy_gettext("链接已失效"),
+    "code_locked": lazy_gettext("链接已锁定"),
 }
 GONE_STATUS = {"expired": 410, "revoked": 410, "dead": 410, "code_locked": 403}
 
@@ -67,13 +68,13 @@ def _token() -> str:
 
 
 def _unknown() -> ResponseReturnValue:
-    text = "没有找到这个分享链接。请向分享人核对链接，或请其重新分享。"
-    body = render_template("wallet/share/gone.html", title="链接无效", text=text)
+    text = gettext("没有找到这个分享链接。请向分享人核对链接，或请其重新分享。")
+    body = render_template("wallet/share/gone.html", title=gettext("链接无效"), text=text)
     return body, 404
 
 
 def _gone(view: LinkView) -> ResponseReturnValue:
-    text = (view.ended_text or "这个分享链接已不能打开。") + "如仍需查看票据，请联系分享人重新分享。"
+    text = (view.ended_text or gettext("这个分享链接已不能打开。")) + gettext("如仍需查看票据，请联系分享人重新分享。")
     body = render_template("wallet/share/gone.html", title=GONE_TITLES[view.state], text=text)
     return body, GONE_STATUS[view.state]
 
@@ -140,11 +141,11 @@ def give_code() -> ResponseReturnValue:
         return _gone(view)
     attempt = share_opening.try_code(link, str(request.form.get("code") or ""))
     if attempt.outcome == "malformed":
-        return _code_page(token, "访问码是 6 位数字，请核对后重新输入。", 400)
+        return _code_page(token, gettext("访问码是 6 位数字，请核对后重新输入。"), 400)
     if attempt.outcome == "locked":
         return _gone(LinkView(link, utcnow()))
     if attempt.outcome == "wrong":
-        return _code_page(token, f"访问码不正确，还可以再试 {attempt.attempts_left} 次。", 403)
+        return _code_page(token, gettext("访问码不正确，还可以再试 %(count)s 次。", count=attempt.attempts_left), 403)
     _remember(UNLOCKED, link.id)
     return redirect(url_for("shared.open_link", t=token), code=303)
 
@@ -160,7 +161,7 @@ def download() -> ResponseReturnValue:
     if view.state != "active":
         return _gone(view)
     if not _unlocked(link):
-        return _code_page(token, "请先输入访问码。", 403)
+        return _code_page(token, gettext("请先输入访问码。"), 403)
     position = request.args.get("n", type=int)
     item = next((i for i in link.bills if i.position == position), None)
     if item is None:

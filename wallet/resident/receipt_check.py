@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from flask import current_app, jsonify, make_response, render_template, request
+from flask_babel import gettext
 
 from wallet.resident import bp
 from wallet.services import receipts
@@ -53,19 +54,19 @@ def verify_receipt() -> Any:
     pasted = request.form.get("jws", "")
     upload = request.files.get("file")
     if len(pasted) > MAX_RECEIPT_BYTES:
-        return _refused(413, "内容过长，不是票据夹授权回执。")
+        return _refused(413, gettext("内容过长，不是票据夹授权回执。"))
     if pasted.strip():
         text = pasted
     elif upload is not None and upload.filename:
         raw = upload.read(MAX_RECEIPT_BYTES + 1)
         if len(raw) > MAX_RECEIPT_BYTES:
-            return _refused(413, "文件过大，不是票据夹授权回执。")
+            return _refused(413, gettext("文件过大，不是票据夹授权回执。"))
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            return _refused(422, "文件不是文本，请上传从票据夹下载的回执文件。")
+            return _refused(422, gettext("文件不是文本，请上传从票据夹下载的回执文件。"))
     else:
-        return _refused(400, "请粘贴回执签名（JWS），或选择从票据夹下载的回执文件。")
+        return _refused(400, gettext("请粘贴回执签名（JWS），或选择从票据夹下载的回执文件。"))
     verdict = _verdict(text)
     return render_template(
         TEMPLATE,
@@ -83,4 +84,4 @@ def _verdict(text: str) -> receipts.Verdict:
     try:
         return receipts.verify_envelope(json.loads(text))
     except (ValueError, RecursionError):
-        return receipts.Verdict(False, None, "文件不是有效的回执文件，请上传从票据夹下载的原文件。")
+        return receipts.Verdict(False, None, gettext("文件不是有效的回执文件，请上传从票据夹下载的原文件。"))
