@@ -6,6 +6,7 @@ from typing import Any
 
 import requests
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from common.web import refusal_page, render_error
@@ -123,7 +124,7 @@ def activate() -> Any:
     if request.method == "GET":
         return activation_page(identity)
     if request.form.get("accept") != "yes":
-        return activation_page(identity, 422, accept_error="请先阅读并勾选同意，再开通个人数字账户。")
+        return activation_page(identity, 422, accept_error=gettext("请先阅读并勾选同意，再开通个人数字账户。"))
     resident = activate_account(identity, current_app.config["TERMS_VERSION"])
     pending.drop()
     record_now("resident.activate", resident, f"resident:{resident.id}")
