@@ -8,7 +8,11 @@
 (() => {
   "use strict";
 
-  const GONE = "网络连接中断，请检查手机网络后重试。";
+  // What the forms say, in the page's language: the data attributes of <template id="bill-form-texts">
+  // (templates/wallet/script_texts/bill_forms.html), with {words} in braces to fill in.
+  const textSource = document.getElementById("bill-form-texts");
+  const text = (key, values = {}) => ((textSource && textSource.dataset[key]) || "")
+    .replace(/\{(\w+)\}/g, (whole, word) => (word in values ? values[word] : whole));
 
   function say(text) {
     const live = document.getElementById("import-live");
@@ -35,8 +39,8 @@
   function fromErrorPage(html) {
     const page = new DOMParser().parseFromString(html, "text/html");
     const title = page.querySelector(".error-page h1");
-    const text = page.querySelector(".error-page h1 + p");
-    return outcomeHtml(title ? title.textContent : "未能完成", text ? text.textContent : "请稍后再试。");
+    const message = page.querySelector(".error-page h1 + p");
+    return outcomeHtml(title ? title.textContent : text("notDone"), message ? message.textContent : text("tryLater"));
   }
 
   document.addEventListener("htmx:beforeSwap", (event) => {
@@ -53,10 +57,10 @@
     document.addEventListener(name, (event) => {
       const target = event.detail.target;
       if (target && target.closest("[data-show-errors]")) {
-        target.innerHTML = outcomeHtml("未能完成", GONE);
+        target.innerHTML = outcomeHtml(text("notDone"), text("offline"));
         target.querySelector("[data-outcome]").focus();
       }
-      say(GONE);
+      say(text("offline"));
     });
   }
 
@@ -109,7 +113,7 @@
 
   function size(bytes) {
     const mb = bytes / 1048576;
-    return mb < 0.1 ? "不到 0.1 兆" : `${mb.toFixed(1)} 兆`;
+    return mb < 0.1 ? text("sizeSmall") : text("size", { megabytes: mb.toFixed(1) });
   }
 
   // The file input is hidden behind a Chinese label (Chromium would say "No file chosen"):
@@ -124,7 +128,8 @@
     const name = document.createElement("span");
     name.setAttribute("translate", "no");
     name.textContent = file.name;
-    chosen.replaceChildren("已选择：", name, `（${size(file.size)}）`);
+    const [before, after = ""] = text("chosen", { size: size(file.size) }).split("{name}");
+    chosen.replaceChildren(before, name, after);
   });
 
   // A file above the limit is refused before it is uploaded (the server refuses it too).
@@ -135,7 +140,7 @@
     const file = input.files && input.files[0];
     const problem = input.form && input.form.querySelector("[data-file-problem]");
     const message = file && limit && file.size > limit
-      ? `文件超过 ${Math.floor(limit / 1048576)} 兆，请压缩或换一个文件后再上传。` : "";
+      ? text("tooLarge", { limit: Math.floor(limit / 1048576) }) : "";
     input.setCustomValidity(message);
     if (message) input.setAttribute("aria-invalid", "true");
     else input.removeAttribute("aria-invalid");

@@ -7,8 +7,12 @@
   const toggle = document.getElementById("push-toggle");
   const status = document.getElementById("push-status");
   const say = (text) => { status.textContent = text; };
+  // What the switch says, in the page's language: the data attributes of <template id="push-texts">
+  // (templates/wallet/script_texts/push.html).
+  const textSource = document.getElementById("push-texts");
+  const text = (key) => (textSource && textSource.dataset[key]) || "";
   if (!("serviceWorker" in navigator && "PushManager" in window && "Notification" in window)) {
-    say("这个浏览器不支持推送提醒；提醒仍会出现在通知中心。");
+    say(text("unsupported"));
     return;
   }
   const csrf = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
@@ -29,13 +33,13 @@
   const ready = navigator.serviceWorker.register(box.dataset.worker).then(active);
 
   const on = () => Notification.requestPermission().then((permission) => {
-    if (permission !== "granted") throw new Error("没有获得通知权限。请在系统或浏览器设置中允许票据夹发送通知后再开启。");
+    if (permission !== "granted") throw new Error(text("notAllowed"));
     return ready.then((reg) => reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: box.dataset.key }));
   }).then((sub) => send(box.dataset.subscribe, sub.toJSON()));
 
   const off = () => ready.then((reg) => reg.pushManager.getSubscription()).then((sub) => sub
     ? send(box.dataset.unsubscribe, { endpoint: sub.endpoint }).then((message) => sub.unsubscribe().then(() => message))
-    : "已关闭推送提醒。");
+    : text("turnedOff"));
 
   ready.then((reg) => reg.pushManager.getSubscription()).then((sub) => {
     toggle.checked = Boolean(sub) && Notification.permission === "granted";
@@ -46,7 +50,8 @@
     (toggle.checked ? on() : off())
       .then(say, (error) => {
         toggle.checked = !toggle.checked;
-        say(error.message && /[\u4e00-\u9fff]/.test(error.message) ? error.message : "操作没有成功，请稍后重试。");
+        // The wallet's own messages (Chinese or Mongolian) are shown; a browser's own error is not.
+        say(error.message && /[\u4e00-\u9fff\u1800-\u18af]/.test(error.message) ? error.message : text("failed"));
       })
       .finally(() => { toggle.disabled = false; });
   });

@@ -19,6 +19,7 @@
 //       <input type="hidden" name="qr_text" data-qr-result>
 //     </div>
 //   </form>
+//   <template id="scanner-texts" data-opening="..." ...></template>   the messages below, anywhere on the page
 //
 // When a code is read the camera stops, the text goes into [data-qr-result] and its form
 // is submitted (requestSubmit, so htmx or other submit handlers still apply).
@@ -27,32 +28,26 @@ const SCAN_INTERVAL_MS = 150;
 const attached = new WeakMap();
 const MAX_FRAME_SIDE = 800;
 
-export const MESSAGES = {
-  opening: "正在打开相机…",
-  aim: "请将票据上的二维码放在取景框内，保持稳定。",
-  found: "已识别二维码，正在核验票据…",
-  stopped: "已停止扫码。",
-  denied: "没有相机权限。请在浏览器或蒙速办设置中允许使用相机，或改为上传照片、手动输入五要素。",
-  noCamera: "没有找到可用的相机。请改为上传票据照片或手动输入五要素。",
-  busy: "相机正被其他应用占用。请关闭其他应用后重试，或改为上传照片。",
-  insecure: "当前页面无法使用相机。请改为上传票据照片或手动输入五要素。",
-  noDecoder: "此浏览器不支持扫码。请改为上传票据照片或手动输入五要素。",
-  failed: "无法打开相机，请重试，或改为上传照片、手动输入五要素。",
-};
+// What the scanner says, in the page's language: the data attributes of <template id="scanner-texts">
+// (templates/wallet/script_texts/scanner.html), which every page running the scanner includes.
+export function messages() {
+  const texts = document.getElementById("scanner-texts");
+  return texts ? texts.dataset : {};
+}
 
 function cameraErrorMessage(error) {
   switch (error && error.name) {
     case "NotAllowedError":
     case "SecurityError":
-      return MESSAGES.denied;
+      return messages().denied;
     case "NotFoundError":
     case "OverconstrainedError":
-      return MESSAGES.noCamera;
+      return messages().noCamera;
     case "NotReadableError":
     case "AbortError":
-      return MESSAGES.busy;
+      return messages().busy;
     default:
-      return MESSAGES.failed;
+      return messages().failed;
   }
 }
 
@@ -126,16 +121,16 @@ export function startScanner(video, onCode, { onError = () => {}, onStatus = () 
 
   async function run() {
     if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== "function") {
-      onError(MESSAGES.insecure);
+      onError(messages().insecure);
       return;
     }
     let decode = await chooseDecoder();
     if (!decode) {
-      onError(MESSAGES.noDecoder);
+      onError(messages().noDecoder);
       return;
     }
     if (stopped) return;
-    onStatus(MESSAGES.opening);
+    onStatus(messages().opening);
     try {
       stream = await navigator.mediaDevices.getUserMedia({
         audio: false,
@@ -156,10 +151,10 @@ export function startScanner(video, onCode, { onError = () => {}, onStatus = () 
       await video.play();
     } catch (error) {
       stop();
-      onError(MESSAGES.failed, error);
+      onError(messages().failed, error);
       return;
     }
-    onStatus(MESSAGES.aim);
+    onStatus(messages().aim);
 
     const tick = async () => {
       if (stopped) return;
@@ -174,7 +169,7 @@ export function startScanner(video, onCode, { onError = () => {}, onStatus = () 
       if (stopped) return;
       if (text) {
         stop();
-        onStatus(MESSAGES.found);
+        onStatus(messages().found);
         onCode(text);
         return;
       }
@@ -238,7 +233,7 @@ export function attachScanner(root) {
     if (scanner) scanner.stop();
     scanner = null;
     setScanning(false);
-    say(MESSAGES.stopped);
+    say(messages().stopped);
   }
 
   if (startButton) startButton.addEventListener("click", start);

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from jinja2 import Environment, FileSystemLoader
 from playwright.sync_api import Browser, BrowserContext, BrowserType, Page, Route, expect
 
 from common.web import content_security_policy
@@ -43,13 +45,21 @@ FORM = """
 BUTTONS = '<button type="button" data-qr-start>扫描二维码</button><button type="button" data-qr-stop>停止扫描</button>'
 
 
+@cache
+def scanner_texts() -> str:
+    """The scanner's messages as a Chinese page of the wallet carries them (the script reads them there)."""
+    templates = Environment(loader=FileSystemLoader(ROOT / "templates"), extensions=["jinja2.ext.i18n"], autoescape=True)
+    templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return templates.get_template("wallet/script_texts/scanner.html").render()
+
+
 def page_html(body: str, before: tuple[str, ...] = (), module: str = "/static/js/scanner.js", mode: str = "") -> str:
     scripts = "".join(f'<script src="{src}"></script>' for src in before)
     return (
         f'<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>扫码导入</title>'
         f'<script src="/static/vendor/jsqr/jsQR.js"></script>{scripts}'
         f'<script type="module" src="{module}"></script></head>'
-        f'<body data-mode="{mode}">{body}</body></html>'
+        f'<body data-mode="{mode}">{body}{scanner_texts()}</body></html>'
     )
 
 

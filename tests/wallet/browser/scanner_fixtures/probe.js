@@ -1,6 +1,6 @@
 // Drives startScanner() directly and records what it reports, for the browser test to read.
 // In "stop" mode it stops the scanner as soon as the camera shows, before any frame is read.
-import { MESSAGES, startScanner } from "/static/js/scanner.js";
+import { messages, startScanner } from "/static/js/scanner.js";
 
 const video = document.querySelector("video");
 const stopEarly = document.body.dataset.mode === "stop";
@@ -13,7 +13,7 @@ const controller = startScanner(video, (text) => {
 }, {
   onStatus: (message) => {
     report.statuses.push(message);
-    if (stopEarly && message === MESSAGES.aim) {
+    if (stopEarly && message === messages().aim) {
       const tracks = video.srcObject.getTracks();
       report.liveTracksBeforeStop = tracks.filter((track) => track.readyState === "live").length;
       controller.stop();
