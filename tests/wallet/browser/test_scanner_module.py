@@ -48,8 +48,10 @@ BUTTONS = '<button type="button" data-qr-start>扫描二维码</button><button t
 @cache
 def scanner_texts() -> str:
     """The scanner's messages as a Chinese page of the wallet carries them (the script reads them there)."""
-    templates = Environment(loader=FileSystemLoader(ROOT / "templates"), extensions=["jinja2.ext.i18n"], autoescape=True)
-    templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    templates = Environment(
+        loader=FileSystemLoader(ROOT / "templates"), extensions=["jinja2.ext.i18n"], autoescape=True
+    )
+    templates.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
     return templates.get_template("wallet/script_texts/scanner.html").render()
 
 
