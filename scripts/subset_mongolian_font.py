@@ -76,7 +76,7 @@ def subset_font(source: Path, codepoints: set[int], target: Path) -> int:
     options.hinting = False  # phones render unhinted; hints would double the file
     options.drop_tables += ["DSIG"]
     options.flavor = "woff2"
-    font = TTFont(str(source))
+    font = TTFont(str(source), recalcTimestamp=False)  # the same catalog cuts the same bytes
     available = set(font.getBestCmap())
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=sorted(codepoints & available))  # the font predates some controls
