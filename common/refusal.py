@@ -41,7 +41,8 @@ class Refusal(Exception):
     ) -> Refusal:
         """The catalog's refusal for ``code``, its message filled in with ``facts``; ``status`` where
         a route answers the same words with another status than the catalog's."""
-        usual, template = cls.catalog[code]
+        usual, entry = cls.catalog[code]
+        template = str(entry)  # a translatable entry is said in the request's locale, as a plain str
         return cls(code, template.format(**facts) if facts else template, status or usual, fields)
 
     def __repr__(self) -> str:

@@ -3,9 +3,13 @@
 Codes are stable (integrators and the pages' scripts branch on them); each message is
 Chinese and says what to do next. A refusal said in one place only keeps its words there,
 as ``Refusal(code, message, status)``. Templates in braces are filled by ``Refusal.of``.
+Messages a resident may read are said in the request's locale when the refusal is made (the
+API's requests choose none, so integrators read Chinese).
 """
 
 from __future__ import annotations
+
+from flask_babel import lazy_gettext
 
 from common.refusal import Refusal, add_messages
 
@@ -19,40 +23,49 @@ NEW_FORMAT = (
 
 # Verifying a bill: residents importing it, the public status page, units in file mode, the API.
 VERIFICATION: dict[str, tuple[int, str]] = {
-    "invalid_elements": (400, "五要素填写有误，请按提示修改后重试。"),
-    "not_found": (422, "全国财政电子票据网络中没有这张票据。请核对票据代码和票据号码后重试。"),
-    "mismatch": (422, "票据信息与开票地的记录不一致。请核对校验码、开票日期和金额后重试。"),
-    "unsupported_file": (415, "只能上传票据照片（JPEG、PNG、WebP、HEIC）或PDF版式文件，请重新选择文件。"),
-    "layout_too_large": (413, "版式文件超过10 MB，请确认上传的是开票单位提供的财政电子票据PDF。"),
-    "invalid_pdf": (422, "文件不是可读取的PDF，请重新下载版式文件后上传。"),
+    "invalid_elements": (400, lazy_gettext("五要素填写有误，请按提示修改后重试。")),
+    "not_found": (422, lazy_gettext("全国财政电子票据网络中没有这张票据。请核对票据代码和票据号码后重试。")),
+    "mismatch": (422, lazy_gettext("票据信息与开票地的记录不一致。请核对校验码、开票日期和金额后重试。")),
+    "unsupported_file": (415, lazy_gettext("只能上传票据照片（JPEG、PNG、WebP、HEIC）或PDF版式文件，请重新选择文件。")),
+    "layout_too_large": (413, lazy_gettext("版式文件超过10 MB，请确认上传的是开票单位提供的财政电子票据PDF。")),
+    "invalid_pdf": (422, lazy_gettext("文件不是可读取的PDF，请重新下载版式文件后上传。")),
     "no_signed_document": (
         422,
-        "这个PDF中没有财政电子票据的签名数据，不是电子票据版式文件。请上传开票单位提供的原始文件，或手动输入五要素。",
+        lazy_gettext(
+            "这个PDF中没有财政电子票据的签名数据，不是电子票据版式文件。请上传开票单位提供的原始文件，或手动输入五要素。"
+        ),
     ),
     "signature_invalid": (
         422,
-        "版式文件的签名验证未通过，文件内容可能被修改过，不能作为报销凭证。请向开票单位重新获取原始文件。",
+        lazy_gettext(
+            "版式文件的签名验证未通过，文件内容可能被修改过，不能作为报销凭证。请向开票单位重新获取原始文件。"
+        ),
     ),
-    "unknown_key": (422, "签名所用的密钥不是财政部门公布的密钥，票据不可信。请向开票单位核实。"),
-    "qr_mac_invalid": (422, "二维码签名无效，二维码可能被涂改或伪造。请按纸质票据手动输入五要素，或联系开票单位。"),
-    "bill_rejected": (502, "开票地返回的票据签名无法验证，为安全起见未予采用。请稍后再试。"),
+    "unknown_key": (422, lazy_gettext("签名所用的密钥不是财政部门公布的密钥，票据不可信。请向开票单位核实。")),
+    "qr_mac_invalid": (
+        422,
+        lazy_gettext("二维码签名无效，二维码可能被涂改或伪造。请按纸质票据手动输入五要素，或联系开票单位。"),
+    ),
+    "bill_rejected": (502, lazy_gettext("开票地返回的票据签名无法验证，为安全起见未予采用。请稍后再试。")),
     "too_many_checks": (
         429,
-        "每张票据每天最多查验 {limit} 次，这张票据今天的次数已用完，{reopens} 00:00（北京时间）起可再查验。",
+        lazy_gettext(
+            "每张票据每天最多查验 {limit} 次，这张票据今天的次数已用完，{reopens} 00:00（北京时间）起可再查验。"
+        ),
     ),
-    "network_unavailable": (503, "全国财政电子票据网络暂时无法访问，请稍后再试。"),
-    "network_refused": (502, "全国财政电子票据网络未受理这次查验，请稍后再试。"),
+    "network_unavailable": (503, lazy_gettext("全国财政电子票据网络暂时无法访问，请稍后再试。")),
+    "network_refused": (502, lazy_gettext("全国财政电子票据网络未受理这次查验，请稍后再试。")),
 }
 
 # A photo of a bill that gives no bill (import, public page, unit verification).
 PHOTO: dict[str, tuple[int, str]] = {
-    "too_large": (413, "照片超过{limit}，请压缩后或换一张照片重新上传。"),
-    "too_many_pixels": (413, "照片尺寸过大（超过{limit}），请用手机相机的普通模式重新拍照上传。"),
-    "not_an_image": (415, "只能上传JPEG、PNG、WebP或HEIC格式的照片，请重新选择文件。"),
-    "damaged_image": (422, "照片文件已损坏或不完整，请重新拍照上传。"),
+    "too_large": (413, lazy_gettext("照片超过{limit}，请压缩后或换一张照片重新上传。")),
+    "too_many_pixels": (413, lazy_gettext("照片尺寸过大（超过{limit}），请用手机相机的普通模式重新拍照上传。")),
+    "not_an_image": (415, lazy_gettext("只能上传JPEG、PNG、WebP或HEIC格式的照片，请重新选择文件。")),
+    "damaged_image": (422, lazy_gettext("照片文件已损坏或不完整，请重新拍照上传。")),
     "no_qr_found": (
         422,
-        "照片中没有找到可识别的二维码。请把票据放平、光线充足、对准二维码对焦后重拍，或手动输入五要素。",
+        lazy_gettext("照片中没有找到可识别的二维码。请把票据放平、光线充足、对准二维码对焦后重拍，或手动输入五要素。"),
     ),
 }
 

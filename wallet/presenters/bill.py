@@ -17,6 +17,7 @@ from typing import Any
 
 import segno
 from flask import current_app
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import bindparam, select
 
 from common.money import capitals, yuan_display
@@ -50,19 +51,19 @@ TYPE_ICONS = {
     "mutual_aid": "助",
 }
 SETTLEMENT_LABELS = (
-    ("fund", "医保统筹基金支付"),
-    ("personal_account", "个人账户支付"),
-    ("other_insurance", "其他医保支付"),
-    ("co_pay", "个人自付"),
-    ("self_pay", "个人自费"),
-    ("cash", "个人现金支付"),
+    ("fund", lazy_gettext("医保统筹基金支付")),
+    ("personal_account", lazy_gettext("个人账户支付")),
+    ("other_insurance", lazy_gettext("其他医保支付")),
+    ("co_pay", lazy_gettext("个人自付")),
+    ("self_pay", lazy_gettext("个人自费")),
+    ("cash", lazy_gettext("个人现金支付")),
 )
 # 其他医保支付 in the data standard's named parts, shown under it.
 OTHER_PAYMENT_LABELS = (
-    ("serious_illness", "大病保险"),
-    ("medical_assistance", "医疗救助"),
-    ("civil_servant", "公务员医疗补助"),
-    ("other", "其他"),
+    ("serious_illness", lazy_gettext("大病保险")),
+    ("medical_assistance", lazy_gettext("医疗救助")),
+    ("civil_servant", lazy_gettext("公务员医疗补助")),
+    ("other", lazy_gettext("其他")),
 )
 
 
@@ -198,11 +199,14 @@ class BillView:
         """
         if self.is_red or self.bill.issuance != "normal":
             return []
-        rows = [("reimbursed", "已报销", self.bill.reimbursed_amount), ("remaining", "仍可报销", self.remaining)]
+        rows = [
+            ("reimbursed", gettext("已报销"), self.bill.reimbursed_amount),
+            ("remaining", gettext("仍可报销"), self.remaining),
+        ]
         if self.doc.get("medical"):
             rows[:0] = [
-                ("insurance", "医保已付", self.bill.total - self.bill.claimable),
-                ("paid", "您已支付", self.bill.claimable),
+                ("insurance", gettext("医保已付"), self.bill.total - self.bill.claimable),
+                ("paid", gettext("您已支付"), self.bill.claimable),
             ]
         return rows
 
@@ -253,7 +257,9 @@ class BillView:
                 rows.append((label, yuan_display(split[key])))
             if key == "other_insurance":
                 rows += [
-                    (f"其中{part}", yuan_display(parts[name])) for name, part in OTHER_PAYMENT_LABELS if parts.get(name)
+                    (gettext("其中%(part)s", part=part), yuan_display(parts[name]))
+                    for name, part in OTHER_PAYMENT_LABELS
+                    if parts.get(name)
                 ]
         return rows
 
@@ -286,7 +292,7 @@ class BillView:
             "ok": ok,
             "kid": self.bill.signature_kid,
             "alg": self.bill.signature_alg,
-            "province": province_name(key.province) if key else "未知",
+            "province": province_name(key.province) if key else gettext("未知"),
         }
 
     def _timeline(self) -> list[tuple[datetime, str, str]]:

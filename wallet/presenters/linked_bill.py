@@ -11,12 +11,13 @@ import json
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import lazy_gettext
 from sqlalchemy import select
 
 from wallet.extensions import db
 from wallet.models.bill import Bill
 
-LABELS = {"red_bill": "红字票据", "original": "冲红的原票据"}
+LABELS = {"red_bill": lazy_gettext("红字票据"), "original": lazy_gettext("冲红的原票据")}
 
 
 @dataclass(frozen=True)

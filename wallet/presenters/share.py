@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import segno
 from flask import current_app
+from flask_babel import gettext
 from markupsafe import escape
 
 from common.timeutil import utcnow
@@ -39,7 +40,11 @@ def watermark_data_uri(text: str) -> str:
 
 
 def watermark_text(link: ShareLink) -> str:
-    return f"仅供{PURPOSES.get(link.purpose, '')}使用 · {copy.minute(link.expires_at)} 前有效"
+    return gettext(
+        "仅供%(purpose)s使用 · %(until)s 前有效",
+        purpose=PURPOSES.get(link.purpose, ""),
+        until=copy.minute(link.expires_at),
+    )
 
 
 class LinkView:
@@ -64,11 +69,15 @@ class LinkView:
     def ended_text(self) -> str:
         """Why the link no longer opens, in a sentence (empty while it does)."""
         if self.state == "revoked":
-            return f"已于 {copy.minute(self.link.revoked_at)} 撤销。"
+            return gettext("已于 %(at)s 撤销。", at=copy.minute(self.link.revoked_at))
         if self.state == "dead":
-            return f"{share_state.death_text(self.link)}，链接已于 {copy.minute(self.link.dead_at)} 失效。"
+            return gettext(
+                "%(why)s，链接已于 %(at)s 失效。",
+                why=share_state.death_text(self.link),
+                at=copy.minute(self.link.dead_at),
+            )
         if self.state == "expired":
-            return f"已于 {copy.minute(self.link.expires_at)} 过期。"
+            return gettext("已于 %(at)s 过期。", at=copy.minute(self.link.expires_at))
         if self.state == "code_locked":
-            return "访问码输错次数过多，链接已锁定。如仍需分享，请撤销后重新生成。"
+            return gettext("访问码输错次数过多，链接已锁定。如仍需分享，请撤销后重新生成。")
         return ""
