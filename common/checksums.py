@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from flask_babel import gettext
+
 from common.identifiers import ascii_digits, fold_or_none
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -37,13 +39,13 @@ def resident_id_problem(number: str) -> str | None:
     """
     value = (fold_or_none(number) or "").upper()
     if not _RESIDENT_ID.fullmatch(value):
-        return "身份证号码应为18位，前17位为数字，最后一位为数字或X。"
+        return gettext("身份证号码应为18位，前17位为数字，最后一位为数字或X。")
     try:
         resident_id_birthdate(value)
     except ValueError:
-        return "身份证号码中的出生日期不存在，请核对。"
+        return gettext("身份证号码中的出生日期不存在，请核对。")
     if resident_id_check_char(value[:17]) != value[17]:
-        return "身份证号码校验位不正确，请核对后重新输入。"
+        return gettext("身份证号码校验位不正确，请核对后重新输入。")
     return None
 
 

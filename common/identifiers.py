@@ -13,13 +13,17 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext
+
+from common.translatable import N_
+
 FULL_WIDTH = range(0xFF01, 0xFF5F)  # the full-width forms of ASCII ! … ~
 IDEOGRAPHIC_SPACE = "\u3000"
 MINUS_SIGN = "\u2212"  # typographic minus, as a red bill's amount is often typed
 ASCII_DIGITS = re.compile(r"[0-9]+")
 ASCII_ALNUM = re.compile(r"[0-9A-Za-z]+")
-NOT_ASCII = "只能输入半角数字或字母，请删去其他文字和符号。"
-NOT_ASCII_DIGIT = "数字请用半角 0–9 输入：上标、圆圈数字或其他文字的数字不能识别。"
+NOT_ASCII = N_("只能输入半角数字或字母，请删去其他文字和符号。")
+NOT_ASCII_DIGIT = N_("数字请用半角 0–9 输入：上标、圆圈数字或其他文字的数字不能识别。")
 
 
 class IdentifierRefused(ValueError):
@@ -31,7 +35,7 @@ class IdentifierRefused(ValueError):
 
     def __init__(self, char: str) -> None:
         self.digit_like = char.isdigit() or unicodedata.numeric(char, -1) >= 0
-        self.message = NOT_ASCII_DIGIT if self.digit_like else NOT_ASCII
+        self.message = gettext(NOT_ASCII_DIGIT if self.digit_like else NOT_ASCII)
         super().__init__(self.message)
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from flask_babel import gettext
+
 from common.identifiers import IdentifierRefused, fold
+from common.translatable import N_
 
 MAX_FEN = 99_999_999_999  # 999,999,999.99 yuan: above any single bill, below any overflow
 YUAN = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
-AMOUNT_FORMAT = "金额只能写数字和小数点，如 1280.50。"
-AMOUNT_CENTS = "金额最多两位小数（精确到分），如 1280.50。"
-AMOUNT_NEGATIVE = "金额不能为负数。"
-AMOUNT_EMPTY = "请填写金额。"
+AMOUNT_FORMAT = N_("金额只能写数字和小数点，如 1280.50。")
+AMOUNT_CENTS = N_("金额最多两位小数（精确到分），如 1280.50。")
+AMOUNT_NEGATIVE = N_("金额不能为负数。")
+AMOUNT_EMPTY = N_("请填写金额。")
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 SMALL_UNITS = ("", "拾", "佰", "仟")
 BIG_UNITS = ("", "万", "亿", "万亿")
@@ -36,18 +39,18 @@ def fen_from_yuan(text: str, *, negative: bool = False, max_fen: int = MAX_FEN) 
     try:
         folded = fold(text)
     except IdentifierRefused as refused:
-        raise AmountRefused(refused.message if refused.digit_like else AMOUNT_FORMAT) from refused
+        raise AmountRefused(refused.message if refused.digit_like else gettext(AMOUNT_FORMAT)) from refused
     if not folded:
-        raise AmountRefused(AMOUNT_EMPTY)
+        raise AmountRefused(gettext(AMOUNT_EMPTY))
     match = YUAN.fullmatch(folded)
     if match is None:
-        raise AmountRefused(AMOUNT_FORMAT)
+        raise AmountRefused(gettext(AMOUNT_FORMAT))
     sign, whole, decimals = match.groups()
     if len(decimals or "") > 2:
-        raise AmountRefused(AMOUNT_CENTS)
+        raise AmountRefused(gettext(AMOUNT_CENTS))
     if sign and not negative:
-        raise AmountRefused(AMOUNT_NEGATIVE)
-    too_large = AmountRefused(f"金额不能超过 {yuan_display(max_fen)}，请核对。")
+        raise AmountRefused(gettext(AMOUNT_NEGATIVE))
+    too_large = AmountRefused(gettext("金额不能超过 %(max)s，请核对。", max=yuan_display(max_fen)))
     if len(whole.lstrip("0")) > len(str(max_fen)):  # before Decimal and int() meet thousands of digits
         raise too_large
     fen = int(Decimal(folded).scaleb(2))

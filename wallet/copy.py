@@ -306,19 +306,21 @@ def expired_kind(issuance: str) -> str:
 def timeline_record(result: str, amount: int, total: int, reimbursed_before: int) -> str:
     """The timeline label of one feedback record, by what it did to the bill."""
     if result != "reimbursed":
-        return TIMELINE["rejected"]
+        return str(TIMELINE["rejected"])
     if reimbursed_before + amount < total:
-        return TIMELINE["reimbursed_partial"]
-    return TIMELINE["reimbursed_rest"] if reimbursed_before else TIMELINE["reimbursed_full"]
+        return str(TIMELINE["reimbursed_partial"])
+    return str(TIMELINE["reimbursed_rest"] if reimbursed_before else TIMELINE["reimbursed_full"])
 
 
 def claim_chip(state: str, *, audience: str = "resident", lapsed: bool = False, reason: str = "") -> tuple[str, str]:
     """(label, tone) of a claim's state as of now, for the resident or for the unit."""
     if lapsed:
-        return LAPSED_CHIP
-    if state == "expired" and reason == END_REASONS["unit_cancelled"]:
-        return WITHDRAWN_CHIP
-    return CLAIM_CHIPS[audience].get(state, (state, ""))
+        label, tone = LAPSED_CHIP
+    elif state == "expired" and reason == END_REASONS["unit_cancelled"]:
+        label, tone = WITHDRAWN_CHIP
+    else:
+        label, tone = CLAIM_CHIPS[audience].get(state, (state, ""))
+    return str(label), tone
 
 
 def authorization_chip(

@@ -122,7 +122,8 @@ class BillView:
     @property
     def writeoff_note(self) -> tuple[str, str] | None:
         """(text, tone) of the issuer's write-off as the network reports it, when it has one."""
-        return copy.WRITEOFF_NOTES.get(self.status.get("writeoff") or "")
+        note = copy.WRITEOFF_NOTES.get(self.status.get("writeoff") or "")
+        return (str(note[0]), note[1]) if note else None
 
     @property
     def icon(self) -> str:
@@ -160,7 +161,8 @@ class BillView:
     @property
     def chip(self) -> tuple[str, str]:
         """(label, tone) of the one status a card shows."""
-        return copy.BILL_CHIPS[self.chip_key]
+        label, tone = copy.BILL_CHIPS[self.chip_key]
+        return str(label), tone
 
     @property
     def chip_key(self) -> str:
@@ -254,7 +256,7 @@ class BillView:
         rows = []
         for key, label in SETTLEMENT_LABELS:
             if key in split:
-                rows.append((label, yuan_display(split[key])))
+                rows.append((str(label), yuan_display(split[key])))
             if key == "other_insurance":
                 rows += [
                     (gettext("其中%(part)s", part=part), yuan_display(parts[name]))
@@ -298,7 +300,7 @@ class BillView:
     def _timeline(self) -> list[tuple[datetime, str, str]]:
         """(time, what, detail), oldest first: issue, network events, feedback records."""
         entries: list[tuple[datetime, str, str]] = [
-            (self.issued_local, copy.TIMELINE["issued"], self.doc["issuer"]["name"])
+            (self.issued_local, str(copy.TIMELINE["issued"]), self.doc["issuer"]["name"])
         ]
         events = db.session.scalars(EVENTS_OF_BILL, {"bill_id": self.bill.id})
         for event in events:
@@ -306,7 +308,7 @@ class BillView:
                 continue
             detail = json.loads(event.detail_json)
             holder = (detail.get("locked_by") or {}).get("unit_name", "")
-            entries.append((to_local(event.at), copy.TIMELINE.get(event.type, event.type), holder))
+            entries.append((to_local(event.at), str(copy.TIMELINE.get(event.type, event.type)), holder))
         paid = 0
         for record in self.status.get("records", []):
             when = to_local(datetime.fromisoformat(record.get("recorded_at") or record["time"]))
@@ -314,7 +316,7 @@ class BillView:
             paid += record["amount"] if record["result"] == "reimbursed" else 0
             entries.append((when, what, f"{record['unit_name']} {yuan_display(record['amount'])}"))
         if self.bill.issuance == "red_reversed" and not any(e[1] == copy.TIMELINE["red_reversed"] for e in entries):
-            entries.append((to_local(self.bill.updated_at), copy.TIMELINE["red_reversed"], ""))
+            entries.append((to_local(self.bill.updated_at), str(copy.TIMELINE["red_reversed"]), ""))
         return sorted(entries, key=lambda e: e[0])
 
     @property

@@ -39,4 +39,4 @@ def linked_bill(bill: Bill, which: str) -> LinkedBill | None:
         )
     )
     href = url_for("resident.bill_detail", bill_id=found) if found is not None else None
-    return LinkedBill(LABELS[which], ref["code"], ref["number"], href)
+    return LinkedBill(str(LABELS[which]), ref["code"], ref["number"], href)

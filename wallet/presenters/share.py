@@ -11,6 +11,7 @@ from flask_babel import gettext
 from markupsafe import escape
 
 from common.timeutil import utcnow
+from common.translatable import shown
 from wallet import copy
 from wallet.models.share import ShareLink
 from wallet.services import share_state
@@ -42,7 +43,7 @@ def watermark_data_uri(text: str) -> str:
 def watermark_text(link: ShareLink) -> str:
     return gettext(
         "仅供%(purpose)s使用 · %(until)s 前有效",
-        purpose=PURPOSES.get(link.purpose, ""),
+        purpose=shown(PURPOSES.get(link.purpose, "")),
         until=copy.minute(link.expires_at),
     )
 
@@ -59,11 +60,12 @@ class LinkView:
 
     @property
     def chip(self) -> tuple[str, str]:
-        return share_state.STATE_CHIPS[self.state]
+        label, tone = share_state.STATE_CHIPS[self.state]
+        return str(label), tone
 
     @property
     def purpose_name(self) -> str:
-        return PURPOSES.get(self.link.purpose, self.link.purpose)
+        return shown(PURPOSES.get(self.link.purpose, self.link.purpose))
 
     @property
     def ended_text(self) -> str:

@@ -14,13 +14,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext
+
 from common.identifiers import IdentifierRefused, fold
 from common.money import MAX_FEN, AmountRefused, fen_from_yuan, yuan
 from common.regions import PROVINCE_NAMES
 from common.timeutil import SHANGHAI
+from common.translatable import N_
 
 FIELDS = ("code", "number", "check", "date", "amount")
-LABELS = {"code": "票据代码", "number": "票据号码", "check": "校验码", "date": "开票日期", "amount": "金额"}
+LABELS = {
+    "code": N_("票据代码"),
+    "number": N_("票据号码"),
+    "check": N_("校验码"),
+    "date": N_("开票日期"),
+    "amount": N_("金额"),
+}
 
 PROVINCE_CODES = frozenset(PROVINCE_NAMES)  # GB/T 2260 codes of the 31 provincial-level regions
 
@@ -31,16 +40,26 @@ _DATE_COMPACT = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 _DATE_DASHED = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 MESSAGES = {
-    "code_format": "票据代码应为8位数字。",
-    "code_province": "票据代码前两位应为省份代码（如内蒙古为15），请核对。",
-    "number_format": "票据号码应为10位数字。",
-    "check_format": "校验码应为6位字母或数字。",
-    "date_format": "开票日期应写成20260315或2026-03-15的形式。",
-    "date_unreal": "开票日期不存在，请核对月份和日期。",
-    "date_future": "开票日期不能晚于今天，请核对。",
-    "amount_format": "金额应以元为单位并保留两位小数，如328.50。",
-    "amount_zero": "金额不能为0.00元，请按票据上的金额填写。",
+    "code_format": N_("票据代码应为8位数字。"),
+    "code_province": N_("票据代码前两位应为省份代码（如内蒙古为15），请核对。"),
+    "number_format": N_("票据号码应为10位数字。"),
+    "check_format": N_("校验码应为6位字母或数字。"),
+    "date_format": N_("开票日期应写成20260315或2026-03-15的形式。"),
+    "date_unreal": N_("开票日期不存在，请核对月份和日期。"),
+    "date_future": N_("开票日期不能晚于今天，请核对。"),
+    "amount_format": N_("金额应以元为单位并保留两位小数，如328.50。"),
+    "amount_zero": N_("金额不能为0.00元，请按票据上的金额填写。"),
 }
+
+
+def label(field: str) -> str:
+    """A field's name in the request's locale (``LABELS`` keeps the Chinese the API reads)."""
+    return gettext(LABELS[field])
+
+
+def message(problem: str) -> str:
+    """What to fix, in the request's locale: said when the form or the API is answered."""
+    return gettext(MESSAGES[problem])
 
 
 class InvalidFiveElements(ValueError):
@@ -70,9 +89,9 @@ class FiveElements:
             field: message
             for field, message in (
                 ("code", _code_problem(self.code)),
-                ("number", None if _matches(_NUMBER, self.number) else MESSAGES["number_format"]),
-                ("check", None if _matches(_CHECK, self.check) else MESSAGES["check_format"]),
-                ("date", None if type(self.issued_on) is date else MESSAGES["date_format"]),
+                ("number", None if _matches(_NUMBER, self.number) else message("number_format")),
+                ("check", None if _matches(_CHECK, self.check) else message("check_format")),
+                ("date", None if type(self.issued_on) is date else message("date_format")),
                 ("amount", _amount_fen_problem(self.amount_fen)),
             )
             if message
@@ -130,8 +149,8 @@ def parse_five_elements(fields: Mapping[str, object], *, today: date | None = No
     day = today or shanghai_today()
     parsers: dict[str, Callable[[str], tuple[object, str | None]]] = {
         "code": lambda text: (text, _code_problem(text)),
-        "number": lambda text: (text, None if _NUMBER.fullmatch(text) else MESSAGES["number_format"]),
-        "check": lambda text: (text.lower(), None if _CHECK.fullmatch(text.lower()) else MESSAGES["check_format"]),
+        "number": lambda text: (text, None if _NUMBER.fullmatch(text) else message("number_format")),
+        "check": lambda text: (text.lower(), None if _CHECK.fullmatch(text.lower()) else message("check_format")),
         "date": lambda text: _parse_date(text, day),
         "amount": _parse_amount,
     }
@@ -141,9 +160,9 @@ def parse_five_elements(fields: Mapping[str, object], *, today: date | None = No
         try:
             text = fold(fields.get(field))
         except IdentifierRefused as refused:
-            errors[field] = refused.message if refused.digit_like else MESSAGES[f"{field}_format"]
+            errors[field] = refused.message if refused.digit_like else message(f"{field}_format")
             continue
-        value, problem = parsers[field](text) if text else (None, f"请填写{LABELS[field]}。")
+        value, problem = parsers[field](text) if text else (None, gettext("请填写%(field)s。", field=label(field)))
         if problem:
             errors[field] = problem
         else:
@@ -165,28 +184,28 @@ def _matches(pattern: re.Pattern[str], value: object) -> bool:
 
 def _code_problem(code: object) -> str | None:
     if not isinstance(code, str) or not _matches(_CODE, code):
-        return MESSAGES["code_format"]
+        return message("code_format")
     if code[:2] not in PROVINCE_CODES:
-        return MESSAGES["code_province"]
+        return message("code_province")
     return None
 
 
 def _amount_fen_problem(fen: object) -> str | None:
     if type(fen) is not int or abs(fen) > MAX_FEN:
-        return MESSAGES["amount_format"]
-    return MESSAGES["amount_zero"] if fen == 0 else None
+        return message("amount_format")
+    return message("amount_zero") if fen == 0 else None
 
 
 def _parse_date(text: str, today: date) -> tuple[date | None, str | None]:
     match = _DATE_COMPACT.fullmatch(text) or _DATE_DASHED.fullmatch(text)
     if not match:
-        return None, MESSAGES["date_format"]
+        return None, message("date_format")
     try:
         value = date(*(int(part) for part in match.groups()))
     except ValueError:
-        return None, MESSAGES["date_unreal"]
+        return None, message("date_unreal")
     if value > today + timedelta(days=1):
-        return None, MESSAGES["date_future"]
+        return None, message("date_future")
     return value, None
 
 
@@ -195,7 +214,7 @@ def _parse_amount(text: str) -> tuple[int | None, str | None]:
     try:
         fen = fen_from_yuan(text, negative=True)
     except AmountRefused:
-        return None, MESSAGES["amount_format"]
+        return None, message("amount_format")
     if fen == 0:
-        return None, MESSAGES["amount_zero"]
-    return (fen, None) if yuan(fen) == text else (None, MESSAGES["amount_format"])
+        return None, message("amount_zero")
+    return (fen, None) if yuan(fen) == text else (None, message("amount_format"))

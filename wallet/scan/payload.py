@@ -22,16 +22,19 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from flask_babel import gettext
+
+from common.translatable import N_
 from wallet.refusals import Refusal
-from wallet.scan.five_elements import FIELDS, LABELS, FiveElements, five_elements_errors, parse_five_elements
+from wallet.scan.five_elements import FIELDS, FiveElements, five_elements_errors, label, parse_five_elements
 
 STATUS_PATH = "/check"
 MAX_PAYLOAD_CHARS = 2048
 
-NOT_A_BILL = "这不是财政电子票据的二维码。请扫描票据上的二维码，或手动输入五要素。"
-DAMAGED = "二维码内容不完整或已损坏，请手动输入五要素。"
-VAT_INVOICE = "这是增值税发票（含数电票）的二维码，不是财政电子票据。请到国家税务总局全国增值税发票查验平台查验。"
-INCOMPLETE = "二维码中没有{missing}，请按纸质票据填写{missing}。"
+NOT_A_BILL = N_("这不是财政电子票据的二维码。请扫描票据上的二维码，或手动输入五要素。")
+DAMAGED = N_("二维码内容不完整或已损坏，请手动输入五要素。")
+VAT_INVOICE = N_("这是增值税发票（含数电票）的二维码，不是财政电子票据。请到国家税务总局全国增值税发票查验平台查验。")
+INCOMPLETE = N_("二维码中没有{missing}，请按纸质票据填写{missing}。")
 
 _LIST_DELIMITERS = re.compile(r"\s*[_,|]\s*|\s+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -57,12 +60,12 @@ class QrReading:
         """``incomplete_bill_qr`` naming what the code did not carry, or None when it carries all five."""
         if not self.missing:
             return None
-        names = "、".join(LABELS[name] for name in self.missing)
+        names = "、".join(label(name) for name in self.missing)
         return Refusal(
             "incomplete_bill_qr",
-            INCOMPLETE.format(missing=names),
+            gettext(INCOMPLETE).format(missing=names),
             422,
-            {name: f"二维码中没有{LABELS[name]}。" for name in self.missing},
+            {name: gettext("二维码中没有%(field)s。", field=label(name)) for name in self.missing},
             missing=self.missing,
             read=dict(self.fields),
         )
@@ -89,9 +92,9 @@ def read_payload(text: str) -> QrReading:
     """What a QR text carries of a bill (possibly not every element), or why it names no bill."""
     payload = unicodedata.normalize("NFKC", text).strip() if isinstance(text, str) else ""
     if not payload or len(payload) > MAX_PAYLOAD_CHARS:
-        raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
+        raise Refusal("not_a_bill_qr", gettext(NOT_A_BILL), 422)
     if _VAT.match(payload):
-        raise Refusal("vat_invoice_qr", VAT_INVOICE, 422)
+        raise Refusal("vat_invoice_qr", gettext(VAT_INVOICE), 422)
     if "^" in payload:
         return _read_caret(payload)
     if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", payload):
@@ -104,26 +107,31 @@ def _read_url(payload: str) -> QrReading:
         parts = urlsplit(payload)
         query = parse_qs(parts.query, keep_blank_values=True)
     except ValueError:
-        raise Refusal("not_a_bill_qr", NOT_A_BILL, 422) from None
+        raise Refusal("not_a_bill_qr", gettext(NOT_A_BILL), 422) from None
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
-        raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
+        raise Refusal("not_a_bill_qr", gettext(NOT_A_BILL), 422)
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     if last == STATUS_PATH.strip("/") and any(name in query for name in FIELDS):
         return _checked("status_page", {name: _single(query, name) for name in FIELDS if name in query})
     if last == "d" and "d" in query:
         return _read_joined("national_link", _single(query, "d").split("_"))
     if last.lower() == "showinvoice" and any(name in query for name in _H5_PARAMS):
-        missing = [LABELS[ours] for theirs, ours in _H5_PARAMS.items() if theirs not in query]
+        missing = [label(ours) for theirs, ours in _H5_PARAMS.items() if theirs not in query]
         if missing:
-            raise Refusal("malformed_bill_qr", DAMAGED, 422, {"qr": f"二维码中缺少{'、'.join(missing)}。"})
+            raise Refusal(
+                "malformed_bill_qr",
+                gettext(DAMAGED),
+                422,
+                {"qr": gettext("二维码中缺少%(fields)s。", fields="、".join(missing))},
+            )
         return _checked("h5_link", {ours: _single(query, theirs) for theirs, ours in _H5_PARAMS.items()})
-    raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
+    raise Refusal("not_a_bill_qr", gettext(NOT_A_BILL), 422)
 
 
 def _single(query: dict[str, list[str]], name: str) -> str:
     values = query[name]
     if len(values) > 1:
-        raise Refusal("malformed_bill_qr", DAMAGED, 422, {"qr": "同一要素在二维码中出现了多次。"})
+        raise Refusal("malformed_bill_qr", gettext(DAMAGED), 422, {"qr": gettext("同一要素在二维码中出现了多次。")})
     return values[0].strip()
 
 
@@ -132,7 +140,7 @@ def _read_caret(payload: str) -> QrReading:
     head, _, link = payload.partition("^")
     parts = [head, *link.split("^", 2)]
     if len(parts) < 3 or not _bill_like(parts[:3]):
-        raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
+        raise Refusal("not_a_bill_qr", gettext(NOT_A_BILL), 422)
     fields = dict(zip(("code", "number", "check"), (part.strip() for part in parts[:3]), strict=True))
     if len(parts) == 4 and parts[3].strip():
         try:
@@ -144,7 +152,10 @@ def _read_caret(payload: str) -> QrReading:
         clash = [name for name in fields if name in linked and linked[name].lower() != fields[name].lower()]
         if clash:
             raise Refusal(
-                "malformed_bill_qr", DAMAGED, 422, {name: f"二维码中的{LABELS[name]}前后不一致。" for name in clash}
+                "malformed_bill_qr",
+                DAMAGED,
+                422,
+                {name: gettext("二维码中的%(field)s前后不一致。", field=label(name)) for name in clash},
             )
         fields = {**linked, **fields}
     return _checked("caret_list", fields)
@@ -153,7 +164,7 @@ def _read_caret(payload: str) -> QrReading:
 def _read_list(payload: str) -> QrReading:
     parts = [part for part in _LIST_DELIMITERS.split(payload) if part]
     if len(parts) not in (4, 5) or not _bill_like(parts[:3]):
-        raise Refusal("not_a_bill_qr", NOT_A_BILL, 422)
+        raise Refusal("not_a_bill_qr", gettext(NOT_A_BILL), 422)
     return _read_joined("list", parts)
 
 
@@ -166,7 +177,7 @@ def _read_joined(shape: str, parts: list[str]) -> QrReading:
     """
     parts = [part.strip() for part in parts]
     if len(parts) not in (4, 5):
-        raise Refusal("malformed_bill_qr", DAMAGED, 422, {"qr": "二维码中的票据信息段数不对。"})
+        raise Refusal("malformed_bill_qr", gettext(DAMAGED), 422, {"qr": gettext("二维码中的票据信息段数不对。")})
     fields = dict(zip(("code", "number", "check"), parts[:3], strict=True))
     rest, unplaced = parts[3:], []
     for part in rest:
@@ -199,5 +210,5 @@ def _checked(shape: str, fields: dict[str, str]) -> QrReading:
     """The reading, once every element the code carries has passed its rule."""
     errors = {name: message for name, message in five_elements_errors(fields).items() if name in fields}
     if errors:
-        raise Refusal("malformed_bill_qr", f"{DAMAGED}（{''.join(errors.values())}）", 422, errors)
+        raise Refusal("malformed_bill_qr", f"{gettext(DAMAGED)}（{''.join(errors.values())}）", 422, errors)
     return QrReading(shape, {name: fields[name] for name in FIELDS if name in fields})

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 
@@ -25,12 +26,12 @@ from wallet.refusals import Refusal
 
 PAGE_SIZE = 20
 STATUS_FILTERS: dict[str, str] = {
-    "reimbursable": "可报销",
-    "locked": "报销中",
-    "partially_reimbursed": "部分报销",
-    "reimbursed": "已报销",
-    "red_reversed": "已冲红",
-    "exchanged": "已换开纸质票据",
+    "reimbursable": lazy_gettext("可报销"),
+    "locked": lazy_gettext("报销中"),
+    "partially_reimbursed": lazy_gettext("部分报销"),
+    "reimbursed": lazy_gettext("已报销"),
+    "red_reversed": lazy_gettext("已冲红"),
+    "exchanged": lazy_gettext("已换开纸质票据"),
 }
 REIMBURSABLE = ("unreimbursed", "partially_reimbursed")
 # What units may still reimburse on a bill (policy.remaining, as SQL; never below zero).
@@ -50,18 +51,18 @@ class BillFilter:
     def from_args(cls, args: Mapping[str, str]) -> BillFilter:
         year_raw = (args.get("year") or "").strip()
         if year_raw and not (ascii_digits(year_raw) and 2000 <= int(year_raw) <= 2100):
-            raise Refusal("filter_invalid", "年份应为四位数字，如 2026。", 400)
+            raise Refusal("filter_invalid", gettext("年份应为四位数字，如 2026。"), 400)
         province = (args.get("province") or "").strip() or None
         if province and province not in PROVINCE_NAMES:
-            raise Refusal("filter_invalid", "请选择列表中的地区。", 400)
+            raise Refusal("filter_invalid", gettext("请选择列表中的地区。"), 400)
         status = (args.get("status") or "").strip() or None
         if status and status not in STATUS_FILTERS:
-            raise Refusal("filter_invalid", "请选择列表中的状态。", 400)
+            raise Refusal("filter_invalid", gettext("请选择列表中的状态。"), 400)
         type_key = (args.get("type") or "").strip()[:40] or None
         q = (args.get("q") or "").strip()[:50]
         # Control characters are nobody's search, and PostgreSQL text cannot even hold a NUL.
         if any(unicodedata.category(char) == "Cc" for char in f"{type_key or ''}{q}"):
-            raise Refusal("filter_invalid", "搜索内容含有无法识别的字符，请重新输入。", 400)
+            raise Refusal("filter_invalid", gettext("搜索内容含有无法识别的字符，请重新输入。"), 400)
         return cls(int(year_raw) if year_raw else None, type_key, province, status, q)
 
     def as_args(self) -> dict[str, Any]:
@@ -151,7 +152,7 @@ def decode_cursor(raw: str) -> tuple[datetime, int]:
         stamp, bill_id = raw.split("-", 1)
         return datetime.strptime(stamp, "%Y%m%d%H%M%S").replace(tzinfo=UTC), int(bill_id)
     except ValueError as exc:
-        raise Refusal("filter_invalid", "翻页参数无效，请刷新页面。", 400) from exc
+        raise Refusal("filter_invalid", gettext("翻页参数无效，请刷新页面。"), 400) from exc
 
 
 def page_of_bills(

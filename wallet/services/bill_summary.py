@@ -13,6 +13,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import String, bindparam, cast, func, literal, select, union_all, update
 
 from common.regions import PROVINCE_NAMES
@@ -65,7 +66,7 @@ def facets(resident_id: int, sync: SyncState | None = None) -> dict[str, list[tu
     types = sorted(((v, n) for k, v, n in rows if k == "type"), key=lambda t: (t[1], t[0]))
     provinces = sorted(v for k, v, _ in rows if k == "province")
     return {
-        "years": [(str(y), f"{y}年") for y in years],
+        "years": [(str(y), gettext("%(year)s年", year=y)) for y in years],
         "types": types,
         "provinces": [(p, PROVINCE_NAMES.get(p, p)) for p in provinces],
         "statuses": list(STATUS_FILTERS.items()),

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext
 from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -48,12 +49,12 @@ AUTH_LEAD = timedelta(days=3)
 # times reaches back this far, so a bill committed just after a scan is read by the next one.
 COLLECTED_OVERLAP = timedelta(minutes=10)
 KINDS: dict[str, str] = {
-    "claim_window": "报销时限将到",
-    "lock_lapse": "锁定将到期",
-    "auth_expiry": "授权将失效",
-    "remainder": "剩余部分可再报销",
-    "red_reversed": "已授权的票据被冲红",
-    "tax_window": "大病医疗年度汇算",
+    "claim_window": lazy_gettext("报销时限将到"),
+    "lock_lapse": lazy_gettext("锁定将到期"),
+    "auth_expiry": lazy_gettext("授权将失效"),
+    "remainder": lazy_gettext("剩余部分可再报销"),
+    "red_reversed": lazy_gettext("已授权的票据被冲红"),
+    "tax_window": lazy_gettext("大病医疗年度汇算"),
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from flask_babel import gettext
+
 from common.timeutil import to_local
 from wallet import copy
 from wallet.extensions import db
@@ -34,8 +36,8 @@ def authorizations_path(bill_id: int) -> str:
 def _left(deadline: datetime, now: datetime) -> str:
     seconds = (deadline - now).total_seconds()
     if seconds < 86400:
-        return f"{max(1, math.ceil(seconds / 3600))} 小时"
-    return f"{math.ceil(seconds / 86400)} 天"
+        return gettext("%(count)s 小时", count=max(1, math.ceil(seconds / 3600)))
+    return gettext("%(count)s 天", count=math.ceil(seconds / 86400))
 
 
 def words(r: Reminder, now: datetime) -> tuple[str, str, tuple[str, str]]:
@@ -49,12 +51,12 @@ def words(r: Reminder, now: datetime) -> tuple[str, str, tuple[str, str]]:
     if r.kind == "claim_window":
         assert r.due_at is not None
         days = claim_periods.unit_days(unit) if unit else round((r.due_at - bill.issued_at).total_seconds() / 86400)
-        whom = unit.name if unit else UNIT_TYPES.get(_kind_of(bill, days), "报销单位")
+        whom = unit.name if unit else UNIT_TYPES.get(_kind_of(bill, days), gettext("报销单位"))
         facts |= {"whom": whom, "days": days, "deadline": copy.minute(r.due_at), "left": _left(r.due_at, now)}
         link = authorize_path(bill.id)
     elif r.kind in ("lock_lapse", "auth_expiry"):
         claim = db.session.get(Claim, r.claim_id) if r.claim_id is not None else None
-        facts |= {"unit": unit.name if unit else "报销单位", "until": copy.minute(r.due_at)}
+        facts |= {"unit": unit.name if unit else gettext("报销单位"), "until": copy.minute(r.due_at)}
         link = authorizations_path(bill.id) if claim is not None else bill_path(bill.id)
     elif r.kind == "remainder":
         facts["remaining"] = copy.money(bill.claimable - bill.reimbursed_amount)
@@ -62,8 +64,8 @@ def words(r: Reminder, now: datetime) -> tuple[str, str, tuple[str, str]]:
     else:
         red = red_bill_of(bill)
         link = bill_path(red) if red is not None else bill_path(bill.id)
-        label = label if red is not None else "查看票据"
-    return title, body.format(**facts), (link, label)
+        label = label if red is not None else gettext("查看票据")
+    return str(title), str(body).format(**facts), (link, str(label))
 
 
 def _tax_words(r: Reminder, title: str, body: str, label: str) -> tuple[str, str, tuple[str, str]]:
@@ -76,9 +78,9 @@ def _tax_words(r: Reminder, title: str, body: str, label: str) -> tuple[str, str
         "year": year,
         "counted": copy.money(est.counted),
         "deductible": copy.money(est.deductible),
-        "closes": f"{closes.month} 月 {closes.day} 日",
+        "closes": gettext("%(month)s 月 %(day)s 日", month=closes.month, day=closes.day),
     }
-    return title, body.format(**facts), (f"/ledger?year={year}", label)
+    return str(title), str(body).format(**facts), (f"/ledger?year={year}", str(label))
 
 
 def _kind_of(bill: Bill, days: int) -> str:
@@ -92,5 +94,5 @@ def digest_words(reminders: list[Reminder]) -> tuple[str, str, tuple[str, str]]:
     counts: dict[str, int] = {}
     for r in reminders:
         counts[r.kind] = counts.get(r.kind, 0) + 1
-    summary = "、".join(f"{KINDS[k]} {n} 条" for k, n in counts.items())
-    return title, body.format(count=len(reminders), summary=summary), (REMINDER_LIST, label)
+    summary = "、".join(gettext("%(kind)s %(count)s 条", kind=KINDS[k], count=n) for k, n in counts.items())
+    return str(title), str(body).format(count=len(reminders), summary=summary), (REMINDER_LIST, str(label))

@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 
 from common.database import rows_changed, write_transaction
 from common.timeutil import utcnow
+from common.translatable import N_
 from wallet import audit, policy
 from wallet.extensions import db
 from wallet.models.authorization import AccessEvent
@@ -25,10 +27,10 @@ from wallet.refusals import Refusal
 from wallet.services import share_tokens
 
 PURPOSES: dict[str, str] = {
-    "reimbursement": "单位报销",
-    "insurance": "保险理赔",
-    "medical_insurance": "医保报销",
-    "records": "核验留存",
+    "reimbursement": N_("单位报销"),
+    "insurance": N_("保险理赔"),
+    "medical_insurance": N_("医保报销"),
+    "records": N_("核验留存"),
 }
 DEFAULT_DAYS = 7
 MAX_DAYS = 30
@@ -57,16 +59,16 @@ def parse_request(form: Mapping[str, object], bill_ids: list[int]) -> ShareReque
     """The resident's choices, or a refusal naming each field that is wrong."""
     errors: dict[str, str] = {}
     if not bill_ids:
-        errors["bill"] = "请至少勾选一张要分享的票据。"
+        errors["bill"] = gettext("请至少勾选一张要分享的票据。")
     elif len(bill_ids) > MAX_BILLS:
-        errors["bill"] = f"一个链接最多分享 {MAX_BILLS} 张票据，请分开分享。"
+        errors["bill"] = gettext("一个链接最多分享 %(count)s 张票据，请分开分享。", count=MAX_BILLS)
     purpose = str(form.get("purpose") or "")
     if purpose not in PURPOSES:
-        errors["purpose"] = "请选择分享用途。"
+        errors["purpose"] = gettext("请选择分享用途。")
     raw_days = str(form.get("days") or "").strip()
     days = int(raw_days) if raw_days.isascii() and raw_days.isdigit() and len(raw_days) <= 3 else 0
     if not 1 <= days <= MAX_DAYS:
-        errors["days"] = f"有效期应为 1 至 {MAX_DAYS} 天。"
+        errors["days"] = gettext("有效期应为 1 至 %(days)s 天。", days=MAX_DAYS)
     if errors:
         raise Refusal("share_invalid", " ".join(errors.values()), 400, errors)
     return ShareRequest(bill_ids, purpose, days, form.get("with_code") == "1")
@@ -84,7 +86,7 @@ def create_link(resident_id: int, request: ShareRequest, now: datetime | None = 
     by_id = {bill.id: bill for bill in bills}
     if len(by_id) != len(request.bill_ids):
         db.session.rollback()
-        raise Refusal("not_found", "没有找到所选的票据，请返回重新选择。", 404)
+        raise Refusal("not_found", gettext("没有找到所选的票据，请返回重新选择。"), 404)
     actor = policy.ResidentActor(resident_id)
     for bill_id in request.bill_ids:
         bill = by_id[bill_id]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select, update
 
 from common.database import rows_changed, write_transaction
@@ -23,17 +24,17 @@ from wallet.models.share import ShareLink
 State = Literal["active", "expired", "revoked", "dead", "code_locked"]
 MAX_CODE_FAILURES = 5
 DEATH_REASONS: dict[str, str] = {
-    "red_reversed": "分享的票据已被开票单位冲红作废",
-    "exchanged": "分享的票据已换开为纸质票据",
-    "locked": "分享的票据已被报销单位锁定报销",
-    "gone": "分享的票据已不在票据夹中",
+    "red_reversed": lazy_gettext("分享的票据已被开票单位冲红作废"),
+    "exchanged": lazy_gettext("分享的票据已换开为纸质票据"),
+    "locked": lazy_gettext("分享的票据已被报销单位锁定报销"),
+    "gone": lazy_gettext("分享的票据已不在票据夹中"),
 }
 STATE_CHIPS: dict[str, tuple[str, str]] = {
-    "active": ("有效", "ok"),
-    "expired": ("已过期", ""),
-    "revoked": ("已撤销", ""),
-    "dead": ("已失效", "bad"),
-    "code_locked": ("访问码错误过多，已锁定", "warn"),
+    "active": (lazy_gettext("有效"), "ok"),
+    "expired": (lazy_gettext("已过期"), ""),
+    "revoked": (lazy_gettext("已撤销"), ""),
+    "dead": (lazy_gettext("已失效"), "bad"),
+    "code_locked": (lazy_gettext("访问码错误过多，已锁定"), "warn"),
 }
 
 
@@ -101,4 +102,4 @@ def mark_dead(link: ShareLink, reason: str, now: datetime) -> None:
 
 
 def death_text(link: ShareLink) -> str:
-    return DEATH_REASONS.get(link.dead_reason or "", "分享的票据状态已变化")
+    return str(DEATH_REASONS.get(link.dead_reason or "", gettext("分享的票据状态已变化")))

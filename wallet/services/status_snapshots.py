@@ -76,7 +76,7 @@ class Snapshot:
 
     @property
     def status_label(self) -> str:
-        return copy.BILL_CHIPS[self.status][0]
+        return str(copy.BILL_CHIPS[self.status][0])
 
     @property
     def url(self) -> str:
