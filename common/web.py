@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
@@ -22,32 +23,35 @@ from common.settings import CSRF_MAX_AGE_SECONDS
 ErrorRenderer = Callable[[int, str | None], ResponseReturnValue]
 
 ERROR_TEXT: dict[int, tuple[str, str]] = {
-    400: ("请求有误", "提交的内容无法处理，请返回上一页检查后重试。"),
-    401: ("需要登录", "请先登录后再继续。"),
-    403: ("没有权限", "您无权进行此操作。如有疑问，请联系管理员。"),
-    404: ("页面不存在", "您访问的页面不存在或已被移除，请返回首页。"),
-    405: ("请求方式不支持", "请返回上一页重新操作。"),
-    409: ("没能完成这个操作", "这项内容刚刚已有变化，请回到原页面查看最新状态后再操作。"),
-    413: ("文件过大", "上传的文件超过了大小限制，请压缩或换一个文件后重试。"),
-    422: ("内容不符合要求", "请检查填写的内容后重试。"),
-    429: ("操作太频繁", "请稍后再试。"),
-    500: ("系统繁忙", "服务器出了点问题，我们已记录。请稍后再试。"),
-    502: ("上游服务不可用", "相关系统暂时无法访问，请稍后再试。"),
-    503: ("服务暂不可用", "系统正在维护或繁忙，请稍后再试。"),
+    400: (lazy_gettext("请求有误"), lazy_gettext("提交的内容无法处理，请返回上一页检查后重试。")),
+    401: (lazy_gettext("需要登录"), lazy_gettext("请先登录后再继续。")),
+    403: (lazy_gettext("没有权限"), lazy_gettext("您无权进行此操作。如有疑问，请联系管理员。")),
+    404: (lazy_gettext("页面不存在"), lazy_gettext("您访问的页面不存在或已被移除，请返回首页。")),
+    405: (lazy_gettext("请求方式不支持"), lazy_gettext("请返回上一页重新操作。")),
+    409: (lazy_gettext("没能完成这个操作"), lazy_gettext("这项内容刚刚已有变化，请回到原页面查看最新状态后再操作。")),
+    413: (lazy_gettext("文件过大"), lazy_gettext("上传的文件超过了大小限制，请压缩或换一个文件后重试。")),
+    422: (lazy_gettext("内容不符合要求"), lazy_gettext("请检查填写的内容后重试。")),
+    429: (lazy_gettext("操作太频繁"), lazy_gettext("请稍后再试。")),
+    500: (lazy_gettext("系统繁忙"), lazy_gettext("服务器出了点问题，我们已记录。请稍后再试。")),
+    502: (lazy_gettext("上游服务不可用"), lazy_gettext("相关系统暂时无法访问，请稍后再试。")),
+    503: (lazy_gettext("服务暂不可用"), lazy_gettext("系统正在维护或繁忙，请稍后再试。")),
 }
 # Flask-WTF's reasons when the token outlived its time or the session it belonged to ended.
 CSRF_EXPIRED_REASONS = frozenset({"The CSRF token has expired.", "The CSRF session token is missing."})
-CSRF_EXPIRED = ("页面已过期", "这个页面打开太久，或登录已经结束，刚才提交的内容没有被接受。请刷新页面后重新操作。")
-CSRF_REFUSED = "页面已过期或请求来源无法确认，请刷新页面后重试。"
+CSRF_EXPIRED = (
+    lazy_gettext("页面已过期"),
+    lazy_gettext("这个页面打开太久，或登录已经结束，刚才提交的内容没有被接受。请刷新页面后重新操作。"),
+)
+CSRF_REFUSED = lazy_gettext("页面已过期或请求来源无法确认，请刷新页面后重试。")
 # An htmx request would drop a 4xx answer silently: the refusal page replaces the page's body
 # instead, as a plain form post would (static/js/refusals.js lets it through). "body" is found
 # even when the element that sent the request was swapped out meanwhile.
 REFUSAL_IN_PLACE = {"HX-Retarget": "body", "HX-Reswap": "innerHTML"}
 # Where "back home" is for each area of an app (the last entry is the app's own root).
 HOMES: tuple[tuple[str, str, str], ...] = (
-    ("/unit", "/unit/", "返回单位工作台"),
-    ("/finance", "/finance/", "返回管理首页"),
-    ("", "/", "返回首页"),
+    ("/unit", "/unit/", lazy_gettext("返回单位工作台")),
+    ("/finance", "/finance/", lazy_gettext("返回管理首页")),
+    ("", "/", lazy_gettext("返回首页")),
 )
 
 
@@ -105,11 +109,11 @@ def way_back(links: list[tuple[str, str]] | None = None) -> list[tuple[str, str]
         and came_from.startswith("/")
         and all(href != came_from for _, href in chosen)
     ):
-        chosen.append(("返回刚才的页面", came_from))
+        chosen.append((gettext("返回刚才的页面"), came_from))
     area = request.path
     _, home, label = next(h for h in HOMES if area == h[0] or area.startswith(h[0] + "/") or not h[0])
     if all(href != root + home for _, href in chosen):
-        chosen.append((label, root + home))
+        chosen.append((str(label), root + home))
     return chosen
 
 
@@ -128,16 +132,17 @@ def render_error(
     ``app.extensions["error_renderers"]``; it then answers every error under that prefix,
     unknown routes and methods included.
     """
+    message = None if message is None else str(message)  # a translatable text is said in the request's locale
     renderers: dict[str, ErrorRenderer] = current_app.extensions.get("error_renderers", {})
     for prefix, renderer in renderers.items():
         if request.path == prefix or request.path.startswith(prefix + "/"):
             return renderer(code, message)
     default_title, default_text = ERROR_TEXT.get(code, ERROR_TEXT[500] if code >= 500 else ERROR_TEXT[400])
-    text = message or default_text
+    text = message or str(default_text)
     if wants_json():
         return jsonify(ok=False, code=f"http_{code}", message=text), code
     return render_template(
-        "errors/error.html", code=code, title=title or default_title, text=text, links=way_back(links), **context
+        "errors/error.html", code=code, title=str(title or default_title), text=text, links=way_back(links), **context
     ), code
 
 

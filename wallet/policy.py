@@ -18,8 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from flask_babel import gettext, lazy_gettext
+
 from common.money import yuan_display
 from common.timeutil import as_utc, utcnow
+from common.translatable import N_, shown
 from wallet.models.bill import Bill
 from wallet.models.claim import OPEN_STATES, STATE_NAMES, UNIT_VISIBLE_STATES, Claim, ClaimFile
 from wallet.models.family import CHILD, FamilyLink
@@ -41,7 +44,7 @@ class Decision:
 
     def refusal(self, prefix: str = "") -> Refusal:
         """The refusal a service raises when this decision says no; ``prefix`` names the bill among several."""
-        return Refusal(self.code, prefix + self.message, self.status)
+        return Refusal(self.code, prefix + str(self.message), self.status)
 
 
 ALLOW = Decision(True)
@@ -51,7 +54,7 @@ def refuse(code: str, message: str, status: int = 409) -> Decision:
     return Decision(False, code, message, status)
 
 
-NOT_FOUND = refuse("not_found", "没有找到这张票据，或它未授权给您。请返回列表重新选择。", 404)
+NOT_FOUND = refuse("not_found", lazy_gettext("没有找到这张票据，或它未授权给您。请返回列表重新选择。"), 404)
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def lock_expiry(bill: ClaimedBill) -> datetime | None:
 
 
 def lock_holder(bill: Bill) -> str:
-    holder: str = (json.loads(bill.status_json).get("locked_by") or {}).get("unit_name", "其他单位")
+    holder: str = (json.loads(bill.status_json).get("locked_by") or {}).get("unit_name", gettext("其他单位"))
     return holder
 
 
@@ -90,8 +93,8 @@ def held_by_network_lock(bill: Bill, now: datetime) -> bool:
     return bill.reimbursement == "locked" and (expires is None or expires > now)
 
 
-NOTHING_CLAIMABLE = "该票据的费用已由医保基金全部支付，个人没有可报销的金额。"
-FULLY_REIMBURSED = "该票据已全额报销，不能再报销。"
+NOTHING_CLAIMABLE = N_("该票据的费用已由医保基金全部支付，个人没有可报销的金额。")
+FULLY_REIMBURSED = N_("该票据已全额报销，不能再报销。")
 
 
 def remaining(bill: ClaimedBill) -> int:
@@ -102,15 +105,15 @@ def remaining(bill: ClaimedBill) -> int:
 def permanent_problem(bill: ClaimedBill) -> Decision | None:
     """What keeps this bill from ever being claimed again, whoever asks."""
     if bill.total <= 0:
-        return refuse("red_bill", "这是红字冲销票据，不能报销。")
+        return refuse("red_bill", gettext("这是红字冲销票据，不能报销。"))
     if bill.issuance == "red_reversed":
-        return refuse("red_reversed", "该票据已冲红作废，不能报销。")
+        return refuse("red_reversed", gettext("该票据已冲红作废，不能报销。"))
     if bill.issuance == "exchanged":
-        return refuse("exchanged", "该票据已换开为纸质票据，电子票据不能再报销。")
+        return refuse("exchanged", gettext("该票据已换开为纸质票据，电子票据不能再报销。"))
     if bill.claimable <= 0:
-        return refuse("nothing_claimable", NOTHING_CLAIMABLE)
+        return refuse("nothing_claimable", gettext(NOTHING_CLAIMABLE))
     if bill.reimbursement == "reimbursed" or remaining(bill) == 0:
-        return refuse("fully_reimbursed", FULLY_REIMBURSED)
+        return refuse("fully_reimbursed", gettext(FULLY_REIMBURSED))
     return None
 
 
@@ -195,14 +198,17 @@ def _resident_authorize(
     if bill is None or bill.resident_id != actor.resident_id:
         return NOT_FOUND
     if unit is not None and not unit.is_active:
-        return refuse("unit_inactive", "该单位账户当前不能接收授权，请选择其他单位。")
+        return refuse("unit_inactive", gettext("该单位账户当前不能接收授权，请选择其他单位。"))
     problem = permanent_problem(bill)
     if problem is not None:
         return problem
     if open_auth is not None and is_open(open_auth, now):
-        return refuse("already_authorized", f"已授权给{open_auth.unit.name}，待其处理；如需改授权，请先撤销。")
+        return refuse(
+            "already_authorized",
+            gettext("已授权给%(unit)s，待其处理；如需改授权，请先撤销。", unit=open_auth.unit.name),
+        )
     if held_by_network_lock(bill, now):
-        return refuse("locked_elsewhere", f"该票据正由{lock_holder(bill)}锁定报销中，暂不能授权。")
+        return refuse("locked_elsewhere", gettext("该票据正由%(unit)s锁定报销中，暂不能授权。", unit=lock_holder(bill)))
     return ALLOW
 
 
@@ -223,28 +229,31 @@ def _resident_share(actor: ResidentActor, bill: Bill | None, now: datetime) -> D
     if bill is None or bill.resident_id != actor.resident_id:
         return NOT_FOUND
     if bill.total <= 0:
-        return refuse("red_bill", "这是红字冲销票据，不能分享。")
+        return refuse("red_bill", gettext("这是红字冲销票据，不能分享。"))
     reason = share_ended_by(bill, now)
     if reason == "locked":
-        return refuse("locked_elsewhere", f"该票据正由{lock_holder(bill)}锁定报销中，暂不能分享。")
+        return refuse("locked_elsewhere", gettext("该票据正由%(unit)s锁定报销中，暂不能分享。", unit=lock_holder(bill)))
     if reason == "red_reversed":
-        return refuse(reason, "该票据已冲红作废，不能分享。")
+        return refuse(reason, gettext("该票据已冲红作废，不能分享。"))
     if reason is not None:
-        return refuse(reason, "该票据已换开为纸质票据，电子票据不能再分享。")
+        return refuse(reason, gettext("该票据已换开为纸质票据，电子票据不能再分享。"))
     return ALLOW
 
 
 def _resident_revoke(actor: ResidentActor, auth: Claim | None, now: datetime) -> Decision:
     if auth is None or auth.source != "account" or auth.resident_id != actor.resident_id:
-        return refuse("not_found", "没有找到这条授权，请返回授权列表。", 404)
+        return refuse("not_found", gettext("没有找到这条授权，请返回授权列表。"), 404)
     if is_pending(auth, now):
-        return refuse("unit_acting", f"{auth.unit.name}正在办理该票据，请稍后刷新页面再试。")
+        return refuse("unit_acting", gettext("%(unit)s正在办理该票据，请稍后刷新页面再试。", unit=auth.unit.name))
     state = effective_state(auth, now)
     if state == "authorized" or lock_lapsed(auth, now):
         return ALLOW
     if state == "locked":
-        return refuse("already_locked", f"{auth.unit.name}已锁定该票据，不能再撤销。如需取消报销，请联系该单位退回。")
-    return refuse("closed", f"该授权{STATE_NAMES.get(state, state)}，无需撤销。")
+        return refuse(
+            "already_locked",
+            gettext("%(unit)s已锁定该票据，不能再撤销。如需取消报销，请联系该单位退回。", unit=auth.unit.name),
+        )
+    return refuse("closed", gettext("该授权%(state)s，无需撤销。", state=shown(STATE_NAMES.get(state, state))))
 
 
 def _unit_lock(auth: Claim, state: str, now: datetime) -> Decision:
@@ -278,7 +287,7 @@ def _unit_feedback(auth: Claim, state: str, amount: int | None, now: datetime) -
 FamilyUse = Literal["act", "view"]
 CHILD_OF_AGE = refuse(
     "child_of_age",
-    "子女已年满十八周岁，代管已结束。票据保留在其本人的票据夹中，其本人登录开通后即可使用。",
+    lazy_gettext("子女已年满十八周岁，代管已结束。票据保留在其本人的票据夹中，其本人登录开通后即可使用。"),
     404,
 )
 

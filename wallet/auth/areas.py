@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from flask import flash, jsonify, redirect, request, session, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_user, logout_user
 
 from common.web import wants_json
@@ -21,7 +22,11 @@ from wallet.auth.sessions import LOGIN_AT, SEEN_AT
 AREAS = {"resident": "resident", "auth": "resident", "unit": "unit", "finance": "finance"}
 HOMES = {"resident": "resident.home", "unit": "unit.inbox", "finance": "finance.home"}
 LOGINS = {"unit": "unit.login", "finance": "finance.login"}
-KIND_NAMES = {"resident": "个人账户", "unit": "单位账户", "finance": "财政部门管理账户"}
+KIND_NAMES = {
+    "resident": lazy_gettext("个人账户"),
+    "unit": lazy_gettext("单位账户"),
+    "finance": lazy_gettext("财政部门管理账户"),
+}
 OPEN_ENDPOINTS = {
     "unit.login",
     "unit.login_code",
@@ -75,6 +80,13 @@ def keep_users_in_their_area() -> Any:
         return None
     if area in LOGINS:
         return send_elsewhere(
-            url_for(LOGINS[area]), f"当前已登录{KIND_NAMES[kind]}。请使用{KIND_NAMES[area]}登录，登录后将退出当前账户。"
+            url_for(LOGINS[area]),
+            gettext(
+                "当前已登录%(current)s。请使用%(wanted)s登录，登录后将退出当前账户。",
+                current=KIND_NAMES[kind],
+                wanted=KIND_NAMES[area],
+            ),
         )
-    return send_elsewhere(url_for(HOMES[kind]), f"当前已登录{KIND_NAMES[kind]}，如需使用个人账户，请先退出。")
+    return send_elsewhere(
+        url_for(HOMES[kind]), gettext("当前已登录%(current)s，如需使用个人账户，请先退出。", current=KIND_NAMES[kind])
+    )

@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any
 
 from flask import session
+from flask_babel import gettext, lazy_gettext
 
 from common.adulthood import is_minor
 from common.checksums import resident_id_birthdate, valid_resident_id
@@ -31,7 +32,9 @@ KEY = "attested_family"
 PURPOSE = "session.attested_family"
 LIFETIME = 600
 MALFORMED = Refusal(
-    "family_claim_invalid", "蒙速办返回的家庭成员信息无法核对，未添加任何家人。请稍后重新获取家庭成员信息。", 422
+    "family_claim_invalid",
+    lazy_gettext("蒙速办返回的家庭成员信息无法核对，未添加任何家人。请稍后重新获取家庭成员信息。"),
+    422,
 )
 
 
@@ -78,7 +81,9 @@ def attested_family(claims: Mapping[str, Any], today: date) -> AttestedFamily:
     raw = claims.get("family")
     if not isinstance(raw, Mapping) or not isinstance(raw.get("children", []), list):
         raise Refusal(
-            "family_claim_missing", "蒙速办没有提供家庭成员信息，未添加任何家人。请在授权页同意提供家庭成员信息。", 422
+            "family_claim_missing",
+            gettext("蒙速办没有提供家庭成员信息，未添加任何家人。请在授权页同意提供家庭成员信息。"),
+            422,
         )
     children = tuple(_person(c, birthdate_given=True) for c in raw.get("children", []))
     spouse = _person(raw["spouse"], birthdate_given=False) if raw.get("spouse") is not None else None

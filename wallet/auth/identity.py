@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from flask_babel import gettext
+
 from common.checksums import resident_id_problem
 from common.i18n import first_served
 from wallet.refusals import Refusal
@@ -36,7 +38,7 @@ def identity_from_claims(claims: Mapping[str, Any], id_token: str) -> VerifiedId
     if not name or not id_number:
         raise Refusal(
             "identity_missing",
-            "蒙速办未提供姓名和身份证号码，无法开通个人数字账户。请重新登录，并在授权页同意提供实名信息。",
+            gettext("蒙速办未提供姓名和身份证号码，无法开通个人数字账户。请重新登录，并在授权页同意提供实名信息。"),
             422,
         )
     problem = resident_id_problem(id_number)
@@ -44,7 +46,9 @@ def identity_from_claims(claims: Mapping[str, Any], id_token: str) -> VerifiedId
         reason = problem.split("，")[0].rstrip("。")
         raise Refusal(
             "identity_invalid",
-            f"{reason}。蒙速办提供的实名信息未通过校验，无法登录。请联系蒙速办核实实名信息后再试。",
+            gettext(
+                "%(reason)s。蒙速办提供的实名信息未通过校验，无法登录。请联系蒙速办核实实名信息后再试。", reason=reason
+            ),
             422,
         )
     auth_time = claims.get("auth_time")

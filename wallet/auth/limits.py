@@ -14,10 +14,11 @@ from flask import Blueprint, current_app, request
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from common.translatable import N_, shown
 from common.web import render_error
 from wallet.extensions import limiter
 
-LOGIN_TOO_OFTEN = "登录尝试太频繁了，请过几分钟再试。"
+LOGIN_TOO_OFTEN = N_("登录尝试太频繁了，请过几分钟再试。")
 API_TOO_OFTEN = "请求太频繁，请降低调用频率，稍后再试。"
 
 
@@ -46,7 +47,7 @@ def explain_login_limits(bp: Blueprint) -> None:
 
     @bp.errorhandler(RateLimitExceeded)
     def too_many_logins(error: RateLimitExceeded) -> Any:
-        return render_error(429, str(error.description))
+        return render_error(429, shown(str(error.description)))
 
 
 def _api_caller_key() -> str:

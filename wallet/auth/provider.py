@@ -18,10 +18,12 @@ import requests
 from authlib.integrations.flask_client import FlaskOAuth2App, OAuth, OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask, current_app, redirect, request, session, url_for
+from flask_babel import gettext
 from joserfc.errors import ExpiredTokenError, JoseError
 from werkzeug.wrappers import Response
 
 from common.http import session_for
+from common.translatable import N_
 from wallet.auth.identity import VerifiedIdentity, identity_from_claims
 from wallet.language import ui_locales
 from wallet.refusals import Refusal
@@ -30,7 +32,7 @@ NAME = "mengsuban"
 SCOPE = "openid profile idcard"  # what the account needs: name and ID number, nothing more
 ID_TOKEN_LEEWAY = 30
 ASYMMETRIC = {"ES256", "ES384", "ES512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "EdDSA"}
-UNREACHABLE = "蒙速办登录服务暂时无法访问，请稍后再试。"
+UNREACHABLE = N_("蒙速办登录服务暂时无法访问，请稍后再试。")
 TIMEOUT = 10
 
 
@@ -83,7 +85,7 @@ def begin(intent: str, next_url: str, acr: str | None = None, scope: str | None 
     try:
         started = client.create_authorization_url(callback, **extra)
     except (requests.RequestException, RuntimeError) as error:
-        raise Refusal("provider_unreachable", UNREACHABLE, 502) from error
+        raise Refusal("provider_unreachable", gettext(UNREACHABLE), 502) from error
     client.save_authorize_data(
         redirect_uri=callback, intent=intent, next=next_url, acr=acr, started_at=int(time.time()), **started
     )
@@ -97,7 +99,7 @@ def _take_state() -> dict[str, Any]:
     if state:
         client.framework.clear_state_data(session, state)
     if data is None:
-        raise Refusal("login_state_invalid", "登录请求已失效或来源无法确认，未登录。请回到首页重新登录。", 400)
+        raise Refusal("login_state_invalid", gettext("登录请求已失效或来源无法确认，未登录。请回到首页重新登录。"), 400)
     return data
 
 
@@ -107,7 +109,7 @@ def _validated_claims(token: dict[str, Any], nonce: str) -> dict[str, Any]:
     allowed = [a for a in metadata.get("id_token_signing_alg_values_supported", []) if a in ASYMMETRIC]
     metadata["id_token_signing_alg_values_supported"] = allowed
     if "id_token" not in token or not allowed:
-        raise Refusal("token_missing", "蒙速办没有返回可验证的登录凭证，请稍后重新登录。", 502)
+        raise Refusal("token_missing", gettext("蒙速办没有返回可验证的登录凭证，请稍后重新登录。"), 502)
     options = {
         "iss": {"essential": True, "value": metadata["issuer"]},
         "aud": {"essential": True, "value": client.client_id},
@@ -118,9 +120,9 @@ def _validated_claims(token: dict[str, Any], nonce: str) -> dict[str, Any]:
     try:
         return dict(client.parse_id_token(token, nonce=nonce, claims_options=options, leeway=ID_TOKEN_LEEWAY))
     except ExpiredTokenError as error:
-        raise Refusal("token_expired", "蒙速办返回的登录凭证已过期，未登录。请重新登录。", 401) from error
+        raise Refusal("token_expired", gettext("蒙速办返回的登录凭证已过期，未登录。请重新登录。"), 401) from error
     except (JoseError, ValueError) as error:
-        raise Refusal("token_invalid", "蒙速办返回的登录凭证未通过验证，未登录。请重新登录。", 401) from error
+        raise Refusal("token_invalid", gettext("蒙速办返回的登录凭证未通过验证，未登录。请重新登录。"), 401) from error
 
 
 def finish() -> tuple[VerifiedIdentity, dict[str, Any]]:
@@ -129,9 +131,9 @@ def finish() -> tuple[VerifiedIdentity, dict[str, Any]]:
     data = _take_state()
     error = request.args.get("error")
     if error == "access_denied":
-        raise Refusal("login_cancelled", "您已取消蒙速办授权或核验，未登录。需要时可重新登录。", 403)
+        raise Refusal("login_cancelled", gettext("您已取消蒙速办授权或核验，未登录。需要时可重新登录。"), 403)
     if error or not request.args.get("code"):
-        raise Refusal("login_unfinished", "蒙速办未完成登录，请重新登录。", 400)
+        raise Refusal("login_unfinished", gettext("蒙速办未完成登录，请重新登录。"), 400)
     try:
         token = provider().fetch_access_token(
             redirect_uri=data["redirect_uri"], code=request.args["code"], code_verifier=data["code_verifier"]
@@ -139,13 +141,13 @@ def finish() -> tuple[VerifiedIdentity, dict[str, Any]]:
         claims = _validated_claims(token, data["nonce"])
     except OAuthError as refused:
         raise Refusal(
-            "code_exchange_failed", "登录凭证兑换失败，可能已被使用或已过期，未登录。请重新登录。", 400
+            "code_exchange_failed", gettext("登录凭证兑换失败，可能已被使用或已过期，未登录。请重新登录。"), 400
         ) from refused
     except requests.RequestException as down:
-        raise Refusal("provider_unreachable", UNREACHABLE, 502) from down
+        raise Refusal("provider_unreachable", gettext(UNREACHABLE), 502) from down
     identity = identity_from_claims(claims, token["id_token"])
     if data.get("acr") and (identity.acr != data["acr"] or identity.auth_time < data["started_at"] - ID_TOKEN_LEEWAY):
-        raise Refusal("face_check_missing", "本次操作需要人脸核验，核验未完成。请重试。", 403)
+        raise Refusal("face_check_missing", gettext("本次操作需要人脸核验，核验未完成。请重试。"), 403)
     return identity, {**data, "claims": claims}
 
 

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import confirm_login, login_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from common.translatable import N_
 from common.web import wants_json
 from wallet.auth.identity import VerifiedIdentity
 from wallet.extensions import db, login_manager
@@ -26,8 +28,8 @@ from wallet.models import Resident
 LOGIN_AT, SEEN_AT, ACR, VERIFIED_AT, ID_TOKEN = "login_at", "seen_at", "acr", "verified_at", "id_token_hint"
 OWN_KEYS = (LOGIN_AT, SEEN_AT, ACR, VERIFIED_AT, ID_TOKEN)
 ID_TOKEN_PURPOSE = "session.id_token_hint"
-LOGIN_PROMPT = "请先使用蒙速办实名登录。"
-TIMED_OUT = "登录已超时，为保护您的信息已自动退出。请重新登录。"
+LOGIN_PROMPT = N_("请先使用蒙速办实名登录。")
+TIMED_OUT = N_("登录已超时，为保护您的信息已自动退出。请重新登录。")
 # The last-seen time is rewritten at most this often: an unchanged session is not sent back
 # (no cookie to sign on most requests), and an idle session ends at most this much early.
 SEEN_RESOLUTION_SECONDS = 30
@@ -69,7 +71,7 @@ def load_user(user_id: str) -> Any:
 def unauthorized() -> Any:
     target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
     if wants_json():
-        return jsonify(ok=False, code="login_required", message=LOGIN_PROMPT, login_url=target), 401
+        return jsonify(ok=False, code="login_required", message=gettext(LOGIN_PROMPT), login_url=target), 401
     if request.headers.get("HX-Request"):
         return "", 200, {"HX-Redirect": target}
     return redirect(target)
@@ -121,7 +123,7 @@ def enforce_timeouts() -> None:
         or now - session.get(SEEN_AT, 0) > cfg["SESSION_IDLE_SECONDS"]
     ):
         sign_out()
-        flash(TIMED_OUT, "error")
+        flash(gettext(TIMED_OUT), "error")
         return
     if now - session.get(SEEN_AT, 0) >= SEEN_RESOLUTION_SECONDS:
         session[SEEN_AT] = now

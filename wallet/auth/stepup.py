@@ -16,14 +16,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, jsonify, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_fresh
 
+from common.translatable import N_
 from common.web import wants_json
 from wallet.auth.identity import LOA_FACE
 from wallet.auth.sessions import ACR, VERIFIED_AT
 from wallet.extensions import login_manager
 
-STEP_UP_PROMPT = "此操作需要人脸核验，请完成核验后继续。"
+STEP_UP_PROMPT = N_("此操作需要人脸核验，请完成核验后继续。")
 
 
 def step_up_satisfied() -> bool:
@@ -54,7 +56,7 @@ def step_up_required(view: Callable[..., Any]) -> Callable[..., Any]:
             return view(*args, **kwargs)
         target = url_for("auth.step_up", next=_return_to())
         if wants_json():
-            return jsonify(ok=False, code="step_up_required", message=STEP_UP_PROMPT, step_up_url=target), 401
+            return jsonify(ok=False, code="step_up_required", message=gettext(STEP_UP_PROMPT), step_up_url=target), 401
         if request.headers.get("HX-Request"):
             return "", 200, {"HX-Redirect": target}
         return redirect(target)

@@ -17,12 +17,13 @@ from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from common.translatable import N_, shown
 from wallet.extensions import limiter
 from wallet.refusals import Refusal
 from wallet.scan.five_elements import FIELDS
 
-CHECK_TOO_OFTEN = "查验太频繁了。为防止票据信息被批量查询，同一网络每分钟、每天可查验的次数有限，请稍后再试。"
-IMPORT_TOO_OFTEN = "核验太频繁了，请稍后再导入。如需导入很多票据，登录后票据夹会自动归集您名下的电子票据。"
+CHECK_TOO_OFTEN = N_("查验太频繁了。为防止票据信息被批量查询，同一网络每分钟、每天可查验的次数有限，请稍后再试。")
+IMPORT_TOO_OFTEN = N_("核验太频繁了，请稍后再导入。如需导入很多票据，登录后票据夹会自动归集您名下的电子票据。")
 
 
 def _only_the_form() -> bool:
@@ -57,7 +58,7 @@ def import_limit(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def rate_refusal(error: RateLimitExceeded) -> Refusal:
-    return Refusal("rate_limited", str(error.description), 429)
+    return Refusal("rate_limited", shown(str(error.description)), 429)
 
 
 def retry_after() -> dict[str, str]:

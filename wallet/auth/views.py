@@ -57,10 +57,10 @@ def callback() -> Any:
     next_url = safe_next(login_data.get("next"))
     if login_data.get("intent") == "step_up":
         if not current_user.is_authenticated:
-            return render_error(401, "登录已超时，请重新登录后再进行此操作。")
+            return render_error(401, gettext("登录已超时，请重新登录后再进行此操作。"))
         if current_user.oidc_sub != identity.sub:
             sign_out()
-            return render_error(403, "核验的身份与当前登录的账户不一致，已退出登录。请重新登录。")
+            return render_error(403, gettext("核验的身份与当前登录的账户不一致，已退出登录。请重新登录。"))
         record_step_up(identity)
         record_now("resident.step_up", current_user, f"resident:{current_user.id}")
         return redirect(next_url)
@@ -80,14 +80,14 @@ def callback() -> Any:
 def family_attested(identity: VerifiedIdentity, login_data: dict[str, Any], next_url: str) -> Any:
     """Back from 蒙速办 with the ``family`` claim: believed only in this resident's own verified token."""
     if not current_user.is_authenticated:
-        return render_error(401, "登录已超时，请重新登录后再添加家人。")
+        return render_error(401, gettext("登录已超时，请重新登录后再添加家人。"))
     if current_user.oidc_sub != identity.sub:
         sign_out()
-        return render_error(403, "蒙速办返回的身份与当前登录的账户不一致，已退出登录。请重新登录。")
+        return render_error(403, gettext("蒙速办返回的身份与当前登录的账户不一致，已退出登录。请重新登录。"))
     try:
         attested = family_claim.attested_family(login_data.get("claims") or {}, family.today())
     except Refusal as refused:
-        return refusal_page(refused, links=[("返回家人页面", url_for("resident.family_page"))])
+        return refusal_page(refused, links=[(gettext("返回家人页面"), url_for("resident.family_page"))])
     family_claim.hold(current_user.id, attested)
     record_now("resident.family_attested", current_user, f"resident:{current_user.id}")
     return redirect(next_url)
@@ -118,7 +118,7 @@ def activate() -> Any:
     held = pending.peek()
     if held is None:
         if request.method == "POST":
-            return render_error(400, "开通请求已过期，请重新登录后再开通。")
+            return render_error(400, gettext("开通请求已过期，请重新登录后再开通。"))
         return redirect(url_for("resident.home"))
     identity, next_url = held
     if request.method == "GET":
@@ -129,14 +129,14 @@ def activate() -> Any:
     pending.drop()
     record_now("resident.activate", resident, f"resident:{resident.id}")
     start_session(resident, identity)
-    flash("个人数字账户已开通。", "success")
+    flash(gettext("个人数字账户已开通。"), "success")
     return redirect(next_url)
 
 
 @bp.post("/activate/decline")
 def decline_activation() -> Any:
     pending.drop()
-    flash("未开通个人数字账户，您的信息未被保存。需要时可重新登录开通。")
+    flash(gettext("未开通个人数字账户，您的信息未被保存。需要时可重新登录开通。"))
     return redirect(url_for("resident.home"))
 
 
@@ -155,14 +155,14 @@ def logout() -> Any:
     try:
         return forget_this_browser(end_at_provider(hint))
     except (requests.RequestException, RuntimeError):
-        flash("您已退出票据夹。蒙速办登录服务暂时无法访问，其登录状态将自动过期。")
+        flash(gettext("您已退出票据夹。蒙速办登录服务暂时无法访问，其登录状态将自动过期。"))
         return forget_this_browser(redirect(url_for("resident.home")))
 
 
 @bp.get("/auth/logged-out")
 def logged_out() -> Any:
     if returned_from_logout():
-        flash("您已安全退出登录。", "success")
+        flash(gettext("您已安全退出登录。"), "success")
     return redirect(url_for("resident.home"))
 
 

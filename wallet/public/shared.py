@@ -19,6 +19,7 @@ from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
 from common.timeutil import utcnow
+from common.translatable import N_, shown
 from common.web import render_error
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import limiter
@@ -34,7 +35,7 @@ UNLOCKED = "share_unlocked"  # ids of links whose access code this browser gave
 SEEN = "share_seen"  # link id → when this browser's opening was last recorded
 SEEN_AGAIN_AFTER = 3600
 KEPT_IN_SESSION = 20
-TOO_OFTEN = "打开太频繁了，请稍后再试。"
+TOO_OFTEN = N_("打开太频繁了，请稍后再试。")
 GONE_TITLES = {
     "expired": lazy_gettext("链接已过期"),
     "revoked": lazy_gettext("链接已被撤销"),
@@ -60,7 +61,7 @@ def _not_for_search_engines(response: Response) -> Response:
 
 @bp.errorhandler(RateLimitExceeded)
 def _too_often(error: RateLimitExceeded) -> Any:
-    return render_error(429, str(error.description))
+    return render_error(429, shown(str(error.description)))
 
 
 def _token() -> str:
@@ -165,12 +166,12 @@ def download() -> ResponseReturnValue:
     position = request.args.get("n", type=int)
     item = next((i for i in link.bills if i.position == position), None)
     if item is None:
-        return render_error(404, "这个链接里没有这张票据。")
+        return render_error(404, gettext("这个链接里没有这张票据。"))
     code, number = item.bill.code, item.bill.number
     try:
         pdf = FiscalClient.from_app().layout_file(code, number)
     except (FiscalUnavailable, FiscalError):
-        return render_error(503, "版式文件暂时无法从开票地获取，请稍后再试。")
+        return render_error(503, gettext("版式文件暂时无法从开票地获取，请稍后再试。"))
     share_opening.record(link, share_opening.DOWNLOADED, [item], now)
     return Response(
         pdf,

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from common.timeutil import to_local
@@ -64,8 +65,8 @@ def _back(values: Mapping[str, str]) -> str:
 def _refusal_links(auth_id: int) -> list[tuple[str, str]]:
     """The way back from a refused revoke: the bill (when it is this resident's) and the list."""
     own = authorization_queries.authorization_of(holder_id(), auth_id)
-    links = [("查看这张票据", url_for("resident.bill_detail", bill_id=own.bill_id))] if own is not None else []
-    return links + [("返回授权列表", url_for("resident.authorizations"))]
+    links = [(gettext("查看这张票据"), url_for("resident.bill_detail", bill_id=own.bill_id))] if own is not None else []
+    return links + [(gettext("返回授权列表"), url_for("resident.authorizations"))]
 
 
 @bp.get("/authorizations/<int(max=2147483647):auth_id>/revoke")
@@ -75,7 +76,7 @@ def confirm_revoke(auth_id: int) -> Any:
     own = authorization_queries.authorization_of(holder_id(), auth_id)
     decision = policy.decide(policy.ResidentActor(holder_id()), "revoke", authorization=own)
     if own is None or not decision:
-        return refusal_page(decision.refusal(), title="无法撤销授权", links=_refusal_links(auth_id))
+        return refusal_page(decision.refusal(), title=gettext("无法撤销授权"), links=_refusal_links(auth_id))
     return render_template(
         "wallet/authorize/revoke.html", active_tab="authorize", v=AuthorizationView(own), back_to=_back(request.args)
     )
@@ -87,8 +88,8 @@ def revoke(auth_id: int) -> Any:
     try:
         auth = authorizations.revoke(holder_id(), auth_id, on_behalf=acting())
     except Refusal as refused:
-        return refusal_page(refused, title="无法撤销授权", links=_refusal_links(auth_id))
-    flash(f"已撤销对{auth.unit.name}的授权，该单位不能再查看这张票据。", "success")
+        return refusal_page(refused, title=gettext("无法撤销授权"), links=_refusal_links(auth_id))
+    flash(gettext("已撤销对%(unit)s的授权，该单位不能再查看这张票据。", unit=auth.unit.name), "success")
     return redirect(_back(request.form), code=303)
 
 
@@ -115,7 +116,9 @@ def _receipt_or_404(receipt_id: int) -> AuthorizationReceipt:
         abort(
             make_response(
                 render_error(
-                    404, "没有找到这份授权回执。", links=[("返回授权列表", url_for("resident.authorizations"))]
+                    404,
+                    gettext("没有找到这份授权回执。"),
+                    links=[(gettext("返回授权列表"), url_for("resident.authorizations"))],
                 )
             )
         )

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import login_required
 from sqlalchemy import or_, select
 
@@ -32,21 +33,21 @@ def claim_fields(values: Mapping[str, str]) -> tuple[str, str]:
     claim_ref = " ".join((values.get("claim_ref") or "").split())
     note = " ".join((values.get("note") or "").split())
     if len(claim_ref) > 64 or len(note) > 200:
-        raise Refusal("input_invalid", "理赔/报销单号最多 64 个字，备注最多 200 个字，请删减后重试。", 400)
+        raise Refusal("input_invalid", gettext("理赔/报销单号最多 64 个字，备注最多 200 个字，请删减后重试。"), 400)
     return claim_ref, note
 
 
 def bill_ids_of(values: Any) -> list[int]:
     ids = list(dict.fromkeys(int(v) for v in values.getlist("bill") if v.isdigit() and len(v) <= 9))
     if len(ids) > MAX_BILLS:
-        raise Refusal("input_invalid", f"一次最多授权 {MAX_BILLS} 张票据，请分批授权。", 400)
+        raise Refusal("input_invalid", gettext("一次最多授权 %(count)s 张票据，请分批授权。", count=MAX_BILLS), 400)
     return ids
 
 
 def _active_unit(unit_id: int) -> Unit:
     unit = db.session.get(Unit, unit_id)
     if unit is None or not unit.is_active:
-        raise Refusal("not_found", "没有找到该单位，或其账户当前不能接收授权。请重新选择单位。", 404)
+        raise Refusal("not_found", gettext("没有找到该单位，或其账户当前不能接收授权。请重新选择单位。"), 404)
     return unit
 
 
@@ -68,7 +69,7 @@ def choose_unit() -> Any:
     q = (request.args.get("q") or "").strip()[:50]
     unit_type = (request.args.get("type") or "").strip()
     if unit_type and unit_type not in UNIT_TYPES:
-        raise Refusal("input_invalid", "请选择列表中的单位类型。", 400)
+        raise Refusal("input_invalid", gettext("请选择列表中的单位类型。"), 400)
     context = {
         "q": q,
         "unit_type": unit_type,
@@ -120,7 +121,7 @@ def select_bills(unit_id: int) -> Any:
 def _checked_bills(unit: Unit, ids: list[int]) -> tuple[list[BillView], list[tuple[BillView, str]]]:
     bills = [b for b in (bill_queries.owned_bill(holder_id(), i) for i in ids) if b is not None]
     if len(bills) != len(ids):
-        raise Refusal("not_found", "没有找到所选的票据，请返回重新选择。", 404)
+        raise Refusal("not_found", gettext("没有找到所选的票据，请返回重新选择。"), 404)
     good, bad = [], []
     for view, decision in selection_rows(unit, bills, parts=(DOCUMENT,)):
         if decision:
@@ -136,7 +137,7 @@ def preview(unit_id: int) -> Any:
     unit = _active_unit(unit_id)
     ids = bill_ids_of(request.args)
     if not ids:
-        raise Refusal("input_invalid", "请至少选择一张票据再预览。", 400)
+        raise Refusal("input_invalid", gettext("请至少选择一张票据再预览。"), 400)
     claim_ref, note = claim_fields(request.args)
     good, bad = _checked_bills(unit, ids)
     status = 409 if bad else 200

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Response, abort, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from wallet.audit import record_now
@@ -162,7 +163,7 @@ def bill_pdf(bill_id: int) -> Response:
     try:
         pdf = FiscalClient.from_app().layout_file(bill.code, bill.number)
     except (FiscalUnavailable, FiscalError) as exc:
-        raise Refusal("layout_unavailable", "版式文件暂时无法从开票地获取，请稍后再试。", 503) from exc
+        raise Refusal("layout_unavailable", gettext("版式文件暂时无法从开票地获取，请稍后再试。"), 503) from exc
     filename = f"{bill.code}-{bill.number}.pdf"
     return Response(
         pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{filename}"'}

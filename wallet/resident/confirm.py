@@ -16,8 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import flash, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from common.translatable import N_
 from common.web import refusal_page
 from wallet.auth.sessions import ACR, VERIFIED_AT
 from wallet.auth.stepup import step_up_satisfied
@@ -29,8 +31,8 @@ from wallet.services import authorizations
 from wallet.services.authorizations import Confirmation
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-NOT_VERIFIED = "人脸核验没有完成，授权没有生效。请核对后再次确认授权。"
-EXPIRED = "这次确认已过期或已使用，授权没有生效。请重新选择票据并确认授权。"
+NOT_VERIFIED = N_("人脸核验没有完成，授权没有生效。请核对后再次确认授权。")
+EXPIRED = N_("这次确认已过期或已使用，授权没有生效。请重新选择票据并确认授权。")
 
 
 @bp.post("/authorize/<int(max=2147483647):unit_id>/confirm")
@@ -39,7 +41,7 @@ def confirm(unit_id: int) -> Any:
     ids = bill_ids_of(request.form)
     request_id = request.form.get("request_id") or ""
     if not ids or not REQUEST_ID.match(request_id):
-        raise Refusal("input_invalid", "授权内容不完整，请返回重新选择票据后确认。", 400)
+        raise Refusal("input_invalid", gettext("授权内容不完整，请返回重新选择票据后确认。"), 400)
     claim_ref, note = claim_fields(request.form)
     if step_up_satisfied():
         return _authorize(unit_id, ids, claim_ref, note, request_id)
@@ -56,10 +58,10 @@ def confirmed(nonce: str) -> Any:
     """Back from the face check: make the authorization the resident confirmed before it."""
     held = pending_confirmation.take(current_user.id, holder_id(), nonce[:64])
     if held is None:
-        flash(EXPIRED, "error")
+        flash(gettext(EXPIRED), "error")
         return redirect(url_for("resident.choose_unit"), code=303)
     if not step_up_satisfied() or int(session.get(VERIFIED_AT, 0)) < held.at - 1:
-        flash(NOT_VERIFIED, "error")
+        flash(gettext(NOT_VERIFIED), "error")
         return redirect(
             url_for(
                 "resident.preview",
@@ -88,8 +90,8 @@ def _authorize(unit_id: int, ids: list[int], claim_ref: str, note: str, request_
         )
     except Refusal as refused:
         links = [
-            ("重新选择单位和票据", url_for("resident.choose_unit")),
-            ("查看我的授权", url_for("resident.authorizations")),
+            (gettext("重新选择单位和票据"), url_for("resident.choose_unit")),
+            (gettext("查看我的授权"), url_for("resident.authorizations")),
         ]
-        return refusal_page(refused, title="授权没有完成", links=links)
+        return refusal_page(refused, title=gettext("授权没有完成"), links=links)
     return redirect(url_for("resident.receipt", receipt_id=receipt.id), code=303)

@@ -16,6 +16,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from common.timeutil import SHANGHAI, utcnow
@@ -82,13 +83,14 @@ def export_request() -> Any:
 def export_download(key: str) -> Any:
     job = export_jobs.downloadable(current_user.id, key[:64])
     if job is None:
-        raise Refusal("not_found", "没有找到这个导出文件。请回到“导出我的数据”页面重新导出。", 404)
+        raise Refusal("not_found", gettext("没有找到这个导出文件。请回到“导出我的数据”页面重新导出。"), 404)
     if job.state_at(utcnow()) == "expired":
         raise Refusal(
             "export_expired",
-            f"下载链接已过期（生成后 {export_jobs.DOWNLOAD_HOURS} 小时内有效），"
-            "文件已删除。"
-            "请回到“导出我的数据”页面重新导出。",
+            gettext(
+                "下载链接已过期（生成后 %(hours)s 小时内有效），文件已删除。请回到“导出我的数据”页面重新导出。",
+                hours=export_jobs.DOWNLOAD_HOURS,
+            ),
             410,
         )
     audit.record_now("resident.export.download", current_user, f"resident:{current_user.id}", size=job.size)
@@ -123,7 +125,9 @@ def deactivate_account() -> Any:
     if request.method == "GET":
         return _deactivate_page()
     if request.form.get("confirm", "").strip() != CONFIRM_PHRASE:
-        return _deactivate_page(422, confirm_error=f"请在输入框中输入“{CONFIRM_PHRASE}”四个字后再提交。")
+        return _deactivate_page(
+            422, confirm_error=gettext("请在输入框中输入“%(phrase)s”四个字后再提交。", phrase=CONFIRM_PHRASE)
+        )
     resident_id = current_user.id
     try:
         deactivate(resident_id)
@@ -131,7 +135,7 @@ def deactivate_account() -> Any:
         return _deactivate_page(refused.status, refusal=refused.message)
     export_jobs.discard(resident_id)  # an anonymised account keeps its row; its export must still go
     hint = sign_out()
-    flash("您的个人数字账户已注销。如需再次使用票据夹，请重新登录并开通账户。", "success")
+    flash(gettext("您的个人数字账户已注销。如需再次使用票据夹，请重新登录并开通账户。"), "success")
     try:
         return forget_this_browser(end_at_provider(hint))
     except (requests.RequestException, RuntimeError):

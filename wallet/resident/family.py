@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 
 from wallet.auth import family_claim
@@ -25,7 +26,7 @@ from wallet.resident.holder import acting
 from wallet.services import authorization_queries, family, family_shares
 from wallet.services.collection_jobs import request_sync
 
-CHOICE_GONE = Refusal("family_choice_expired", "家庭成员信息已过期，请重新从蒙速办获取后再添加。", 400)
+CHOICE_GONE = Refusal("family_choice_expired", lazy_gettext("家庭成员信息已过期，请重新从蒙速办获取后再添加。"), 400)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def _chosen(index_field: str) -> family_claim.AttestedPerson:
             raise CHOICE_GONE
         return attested.spouse
     if not raw.isdigit() or int(raw) >= len(attested.children):
-        raise Refusal("input_invalid", "请从列表中选择要添加的子女。", 400)
+        raise Refusal("input_invalid", gettext("请从列表中选择要添加的子女。"), 400)
     return attested.children[int(raw)]
 
 
@@ -106,7 +107,7 @@ def family_add_child() -> Any:
     child = _chosen("child")
     link = family.add_child(current_user._get_current_object(), child, family.today())
     request_sync(link.member_id)
-    flash(f"已添加子女 {child.masked_name}，正在归集其名下的票据。", "success")
+    flash(gettext("已添加子女 %(name)s，正在归集其名下的票据。", name=child.masked_name), "success")
     return redirect(url_for("resident.home", member_id=link.member_id), code=303)
 
 
@@ -115,7 +116,7 @@ def family_add_child() -> Any:
 def family_ask_spouse() -> Any:
     spouse = _chosen("spouse")
     family.request_spouse(current_user._get_current_object(), spouse)
-    flash(f"已向配偶 {spouse.masked_name} 发出关联请求，对方在其票据夹中确认后生效。", "success")
+    flash(gettext("已向配偶 %(name)s 发出关联请求，对方在其票据夹中确认后生效。", name=spouse.masked_name), "success")
     return redirect(url_for("resident.family_page"), code=303)
 
 
@@ -124,9 +125,9 @@ def family_ask_spouse() -> Any:
 def family_answer(link_id: int) -> Any:
     answer = request.form.get("answer")
     if answer not in ("accept", "decline"):
-        raise Refusal("input_invalid", "请选择确认或拒绝。", 400)
+        raise Refusal("input_invalid", gettext("请选择确认或拒绝。"), 400)
     family.answer_spouse(current_user.id, link_id, accept=answer == "accept")
-    flash("已确认配偶关联。" if answer == "accept" else "已拒绝配偶关联。", "success")
+    flash(gettext("已确认配偶关联。") if answer == "accept" else gettext("已拒绝配偶关联。"), "success")
     return redirect(url_for("resident.family_page"), code=303)
 
 
@@ -134,7 +135,7 @@ def family_answer(link_id: int) -> Any:
 @login_required
 def family_end(link_id: int) -> Any:
     link = family.end_link(current_user.id, link_id)
-    flash("已解除配偶关联。" if link.relation == SPOUSE else "已停止代管该子女的票据。", "success")
+    flash(gettext("已解除配偶关联。") if link.relation == SPOUSE else gettext("已停止代管该子女的票据。"), "success")
     return redirect(url_for("resident.family_page"), code=303)
 
 
@@ -142,7 +143,7 @@ def _year(raw: str | None) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or not 2000 <= int(raw) <= family.today().year:
-        raise Refusal("input_invalid", "请选择有效的年份。", 400)
+        raise Refusal("input_invalid", gettext("请选择有效的年份。"), 400)
     return int(raw)
 
 
@@ -153,12 +154,12 @@ def family_share() -> Any:
     link_id, bill_id = request.form.get("link", ""), request.form.get("bill", "")
     year = _year(request.form.get("year"))
     if not link_id.isdigit() or (not bill_id.isdigit() and year is None) or len(bill_id) > 9:
-        raise Refusal("input_invalid", "共享内容不完整，请返回重试。", 400)
+        raise Refusal("input_invalid", gettext("共享内容不完整，请返回重试。"), 400)
     shared = request.form.get("shared") == "1"
     family_shares.set_share(
         current_user.id, int(link_id), shared, bill_id=int(bill_id) if bill_id.isdigit() else None, year=year
     )
-    flash("已共享给配偶。" if shared else "已取消共享。", "success")
+    flash(gettext("已共享给配偶。") if shared else gettext("已取消共享。"), "success")
     back = request.form.get("back") or ""
     safe = back.startswith("/") and not back.startswith("//") and "\\" not in back
     return redirect(back if safe else url_for("resident.family_page"), code=303)

@@ -11,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_limiter import RateLimitExceeded
 from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from common.translatable import N_
 from common.web import render_error
 from wallet.auth.verification_limits import import_limit, rate_refusal, retry_after
 from wallet.presenters.bill import DOCUMENT, BillView
@@ -29,9 +31,9 @@ from wallet.services import imports
 from wallet.services.verification import LAYOUT_MAX_BYTES, Verification, verify_elements, verify_file, verify_qr_text
 
 IMPORT_ENDPOINTS = {"resident.import_qr", "resident.import_file", "resident.import_elements", "resident.import_confirm"}
-NO_FILE = Refusal("file_required", "请先选择要上传的票据照片或PDF版式文件。", 400)
-NO_QR = Refusal("not_a_bill_qr", "没有读到二维码内容，请重新扫码，或改为上传照片、手动输入五要素。", 400)
-TOO_LARGE = "文件太大，无法上传。请上传不超过{mb} MB的照片或PDF版式文件。"
+NO_FILE = Refusal("file_required", lazy_gettext("请先选择要上传的票据照片或PDF版式文件。"), 400)
+NO_QR = Refusal("not_a_bill_qr", lazy_gettext("没有读到二维码内容，请重新扫码，或改为上传照片、手动输入五要素。"), 400)
+TOO_LARGE = N_("文件太大，无法上传。请上传不超过{mb} MB的照片或PDF版式文件。")
 
 
 @bp.get("/import")
@@ -92,9 +94,9 @@ def import_confirm() -> Any:
         refusal = result.refusal or imports.EXPIRED
         return render_review(imports.ImportReview.refused(refusal))
     if result.added:
-        flash("已加入票据夹。", "success")
+        flash(gettext("已加入票据夹。"), "success")
     else:
-        flash("这张票据已在您的票据夹中，没有重复添加。", "info")
+        flash(gettext("这张票据已在您的票据夹中，没有重复添加。"), "info")
     target = url_for("resident.bill_detail", bill_id=result.bill_id)
     if request.headers.get("HX-Request"):
         return "", 200, {"HX-Redirect": target}
@@ -116,7 +118,7 @@ def upload_too_large(error: RequestEntityTooLarge) -> Any:
     if request.endpoint not in IMPORT_ENDPOINTS:
         return render_error(413)
     megabytes = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-    refusal = Refusal("too_large", TOO_LARGE.format(mb=megabytes), 413)
+    refusal = Refusal("too_large", gettext(TOO_LARGE).format(mb=megabytes), 413)
     return render_review(imports.ImportReview.refused(refusal))
 
 

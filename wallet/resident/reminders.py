@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -55,7 +56,7 @@ def save_reminder_settings() -> Any:
     chosen = request.form.getlist("kind")
     digest = request.form.get("digest", "")
     if any(k not in KINDS for k in chosen) or len(chosen) != len(set(chosen)) or digest not in ("", "on"):
-        return _settings_page(400, "提交的提醒类型无效，请刷新页面后重新选择。")
+        return _settings_page(400, gettext("提交的提醒类型无效，请刷新页面后重新选择。"))
     write_transaction(db.session)
     row = db.session.scalar(
         select(ReminderSettings).where(ReminderSettings.resident_id == current_user.id).with_for_update()
@@ -67,14 +68,14 @@ def save_reminder_settings() -> Any:
     row.digest = digest == "on"
     row.updated_at = utcnow()
     db.session.commit()
-    flash("提醒设置已保存。", "success")
+    flash(gettext("提醒设置已保存。"), "success")
     return redirect(url_for("resident.reminder_settings"), code=303)
 
 
 def _json_body() -> dict[str, Any]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise Refusal("push_subscription_invalid", "推送订阅信息不完整，请刷新页面后重试。", 400)
+        raise Refusal("push_subscription_invalid", gettext("推送订阅信息不完整，请刷新页面后重试。"), 400)
     return body
 
 
@@ -89,7 +90,7 @@ def push_subscribe() -> Any:
         web_push.subscribe(current_user.id, body.get("endpoint"), keys.get("p256dh"), keys.get("auth"))
     except Refusal as refused:
         return jsonify(ok=False, message=refused.message), refused.status
-    return jsonify(ok=True, message="已开启推送提醒。"), 201
+    return jsonify(ok=True, message=gettext("已开启推送提醒。")), 201
 
 
 @bp.post("/push/subscriptions/remove")
@@ -99,4 +100,4 @@ def push_unsubscribe() -> Any:
         web_push.unsubscribe(current_user.id, _json_body().get("endpoint"))
     except Refusal as refused:
         return jsonify(ok=False, message=refused.message), refused.status
-    return jsonify(ok=True, message="已关闭推送提醒。")
+    return jsonify(ok=True, message=gettext("已关闭推送提醒。"))

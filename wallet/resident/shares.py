@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import login_required
 
 from common.timeutil import utcnow
@@ -121,9 +122,9 @@ def revoke_share(link_id: int) -> ResponseReturnValue:
     if share_links.link_of(holder_id(), link_id) is None:
         abort(404)
     if share_links.revoke_link(holder_id(), link_id):
-        flash("链接已撤销，对方再打开会看到链接已失效。", "success")
+        flash(gettext("链接已撤销，对方再打开会看到链接已失效。"), "success")
     else:
-        flash("这个链接已经撤销过了。", "info")
+        flash(gettext("这个链接已经撤销过了。"), "info")
     shown = session.get(SHOWN_ONCE)
     if isinstance(shown, dict) and shown.get("id") == link_id:
         session.pop(SHOWN_ONCE, None)

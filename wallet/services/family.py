@@ -16,12 +16,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from common.adulthood import coming_of_age, is_minor
 from common.database import write_transaction
 from common.timeutil import to_local, utcnow
+from common.translatable import N_
 from wallet import audit
 from wallet.auth.family_claim import AttestedPerson
 from wallet.extensions import db
@@ -31,9 +33,13 @@ from wallet.models.resident import HELD_PREFIX, ID_NUMBER_PURPOSE, NAME_PURPOSE,
 from wallet.refusals import Refusal
 from wallet.services import activity, family_shares
 
-CHILD_OF_AGE = "子女已年满十八周岁"
-NOT_A_MINOR = Refusal("not_a_minor", "该子女已年满十八周岁，不能再由监护人代管，请其本人登录开通票据夹。", 409)
-LINK_NOT_FOUND = Refusal("link_not_found", "没有找到这条家庭关联，可能已解除。请返回“家人”页面刷新。", 404)
+CHILD_OF_AGE = N_("子女已年满十八周岁")
+NOT_A_MINOR = Refusal(
+    "not_a_minor", lazy_gettext("该子女已年满十八周岁，不能再由监护人代管，请其本人登录开通票据夹。"), 409
+)
+LINK_NOT_FOUND = Refusal(
+    "link_not_found", lazy_gettext("没有找到这条家庭关联，可能已解除。请返回“家人”页面刷新。"), 404
+)
 
 
 def today() -> date:
@@ -81,7 +87,7 @@ def add_child(guardian: Resident, child: AttestedPerson, on: date) -> FamilyLink
     member = _by_id_number(child.id_number) or held_account(child)
     if member.id == guardian.id:
         db.session.rollback()
-        raise Refusal("self_link", "不能把自己添加为家人。", 409)
+        raise Refusal("self_link", gettext("不能把自己添加为家人。"), 409)
     found = _open_link(CHILD, guardian.id, member.id)
     if found is not None:
         db.session.commit()
@@ -118,7 +124,9 @@ def request_spouse(resident: Resident, spouse: AttestedPerson) -> FamilyLink:
     if other is None or other.is_held or other.id == resident.id:
         db.session.rollback()
         raise Refusal(
-            "spouse_without_wallet", "您的配偶还没有开通票据夹。请对方先用蒙速办登录开通，再发起配偶关联。", 409
+            "spouse_without_wallet",
+            gettext("您的配偶还没有开通票据夹。请对方先用蒙速办登录开通，再发起配偶关联。"),
+            409,
         )
     found = _open_link(SPOUSE, resident.id, other.id)
     if found is not None:
@@ -170,7 +178,7 @@ def answer_spouse(resident_id: int, link_id: int, accept: bool) -> FamilyLink:
         link.confirmed_at = utcnow()
         activity.tell(link.resident_id, "family_spouse_confirmed", kind="family", spouse=me)
     else:
-        _end(link, "配偶拒绝关联")
+        _end(link, N_("配偶拒绝关联"))
         activity.tell(link.resident_id, "family_spouse_declined", kind="family", spouse=me)
     audit.record("family.answer_spouse", f"resident:{resident_id}", audit.subject_of(link), accepted=accept)
     db.session.commit()
@@ -187,7 +195,7 @@ def end_link(resident_id: int, link_id: int) -> FamilyLink:
     if link is None or not party or link.open_key is None:
         db.session.rollback()
         raise LINK_NOT_FOUND
-    _end(link, "本人解除" if link.relation == SPOUSE else "监护人停止代管")
+    _end(link, N_("本人解除") if link.relation == SPOUSE else N_("监护人停止代管"))
     if link.relation == SPOUSE:
         other = link.other(resident_id)
         me = link.member if other is link.resident else link.resident

@@ -20,11 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext, lazy_gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from common.database import write_transaction
 from common.timeutil import to_local
+from common.translatable import N_
 from wallet import copy
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
@@ -43,12 +45,16 @@ TOKEN_MAX_AGE = 30 * 60
 
 NOT_PAYER = Refusal(
     "not_payer",
-    "这张票据的交款人不是您本人，不能加入您的票据夹。票据夹只收录您本人缴费的票据；"
-    "如需报销他人的票据，请由交款人本人导入，或把版式文件直接交给报销单位查验。",
+    lazy_gettext(
+        "这张票据的交款人不是您本人，不能加入您的票据夹。票据夹只收录您本人缴费的票据；"
+        "如需报销他人的票据，请由交款人本人导入，或把版式文件直接交给报销单位查验。"
+    ),
     403,
 )
-EXPIRED = Refusal("import_expired", "这次导入的确认已过期，请重新扫码、上传或输入五要素后再加入票据夹。", 400)
-HELD_BY_UNIT = (
+EXPIRED = Refusal(
+    "import_expired", lazy_gettext("这次导入的确认已过期，请重新扫码、上传或输入五要素后再加入票据夹。"), 400
+)
+HELD_BY_UNIT = N_(
     "这张票据已由报销单位锁定或入账，不能作为新票据再导入。票据夹会自动归集您名下的电子票据，"
     "它和报销记录会一并出现在票据列表中。"
 )
@@ -110,7 +116,7 @@ def review(resident: Resident, verification: Verification) -> ImportReview:
         return ImportReview(verification, existing_bill_id=existing)
     held_by = unit_holds(bill)
     if held_by:
-        return ImportReview(verification, refusal=Refusal("held_by_unit", HELD_BY_UNIT, 409), held_by=held_by)
+        return ImportReview(verification, refusal=Refusal("held_by_unit", gettext(HELD_BY_UNIT), 409), held_by=held_by)
     token = _serializer().dumps({"resident": resident.id, "code": bill.code, "number": bill.number})
     return ImportReview(verification, token=token)
 
@@ -140,7 +146,7 @@ def confirm(
     held_by = unit_holds(verification.bill)
     if held_by:
         named = "；".join(map(str, held_by))
-        return ImportResult(refusal=Refusal("held_by_unit", f"{HELD_BY_UNIT}（{named}）", 409))
+        return ImportResult(refusal=Refusal("held_by_unit", f"{gettext(HELD_BY_UNIT)}（{named}）", 409))
     write_transaction(db.session)
     bill_store.upsert_bills([verification.bill.row(resident.id, source="imported")])
     sync_state(resident.id)
@@ -162,8 +168,10 @@ class UnitHold:
 
     def __str__(self) -> str:
         if self.amount is None:
-            return f"{self.unit}正在办理报销，已锁定至 {self.at}"
-        return f"{self.unit}已于 {self.at} 入账报销 {copy.money(self.amount)}"
+            return gettext("%(unit)s正在办理报销，已锁定至 %(until)s", unit=self.unit, until=self.at)
+        return gettext(
+            "%(unit)s已于 %(at)s 入账报销 %(amount)s", unit=self.unit, at=self.at, amount=copy.money(self.amount)
+        )
 
 
 def unit_holds(bill: VerifiedBill) -> tuple[UnitHold, ...]:
@@ -172,12 +180,12 @@ def unit_holds(bill: VerifiedBill) -> tuple[UnitHold, ...]:
     holds = []
     if status.get("reimbursement") == "locked":
         holder = status.get("locked_by") or {}
-        until = copy.minute(status.get("lock_expires_at")) or "锁定期满"
-        holds.append(UnitHold(str(holder.get("unit_name") or "报销单位"), until))
+        until = copy.minute(status.get("lock_expires_at")) or gettext("锁定期满")
+        holds.append(UnitHold(str(holder.get("unit_name") or gettext("报销单位")), until))
     for record in status.get("records") or []:
         if record.get("result") == "reimbursed":
             at = copy.minute(record.get("recorded_at") or record.get("time"))
-            holds.append(UnitHold(str(record.get("unit_name") or "报销单位"), at, int(record["amount"])))
+            holds.append(UnitHold(str(record.get("unit_name") or gettext("报销单位")), at, int(record["amount"])))
     return tuple(holds)
 
 
