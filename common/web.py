@@ -12,12 +12,12 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, lazy_gettext
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from common.refusal import Refusal
 from common.settings import CSRF_MAX_AGE_SECONDS
+from common.translatable import gettext, lazy_gettext
 
 # How an area with its own reply format (an API) answers an error: status and message in, reply out.
 ErrorRenderer = Callable[[int, str | None], ResponseReturnValue]
