@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask_babel import gettext
-
 from common.identifiers import ascii_digits, fold_or_none
+from common.translatable import gettext
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"

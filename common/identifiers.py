@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask_babel import gettext
-
-from common.translatable import N_
+from common.translatable import N_, gettext
 
 FULL_WIDTH = range(0xFF01, 0xFF5F)  # the full-width forms of ASCII ! … ~
 IDEOGRAPHIC_SPACE = "\u3000"

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from flask_babel import gettext
-
 from common.identifiers import IdentifierRefused, fold
-from common.translatable import N_
+from common.translatable import N_, gettext
 
 MAX_FEN = 99_999_999_999  # 999,999,999.99 yuan: above any single bill, below any overflow
 YUAN = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")

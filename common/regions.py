@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext, lazy_gettext
+from common.translatable import gettext, lazy_gettext
 
 PROVINCE_NAMES: dict[str, str] = {
     "11": lazy_gettext("北京"),
@@ -40,4 +40,4 @@ PROVINCE_NAMES: dict[str, str] = {
 
 
 def province_name(code: str) -> str:
-    return PROVINCE_NAMES.get(code[:2], gettext("未知地区"))
+    return str(PROVINCE_NAMES.get(code[:2], gettext("未知地区")))

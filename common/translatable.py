@@ -4,8 +4,9 @@ A text kept in the database, used as a key or handed to the API must stay the pl
 always was; :func:`N_` only marks it for the catalog. Where such a text is shown to a resident,
 :func:`shown` looks it up in the catalog of the request's locale (the Chinese text is its own id).
 
-The shared plumbing (error pages, say) also serves apps that set up no catalog at all: its
-:func:`gettext` and :func:`lazy_gettext` answer those apps in Chinese instead of failing.
+The shared plumbing (error pages, say) also serves apps that set up no catalog at all: this
+module's :func:`gettext` and :func:`lazy_gettext` answer those apps in Chinese instead of failing,
+and give the strictly typed modules (the policy, the services, ``common``) a typed ``str``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 
 import flask_babel
 from flask import current_app, has_app_context
-from flask_babel.speaklater import LazyString
 
 
 def N_(message: str) -> str:
@@ -31,7 +31,7 @@ def gettext(message: str, **variables: Any) -> str:
 
 def lazy_gettext(message: str, **variables: Any) -> Any:
     """:func:`gettext`, said when the text is read (for tables read during a request)."""
-    return LazyString(gettext, message, **variables)
+    return flask_babel.LazyString(gettext, message, **variables)
 
 
 def shown(text: str) -> str:

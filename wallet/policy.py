@@ -18,11 +18,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from flask_babel import gettext, lazy_gettext
-
 from common.money import yuan_display
 from common.timeutil import as_utc, utcnow
-from common.translatable import N_, shown
+from common.translatable import N_, gettext, lazy_gettext, shown
 from wallet.models.bill import Bill
 from wallet.models.claim import OPEN_STATES, STATE_NAMES, UNIT_VISIBLE_STATES, Claim, ClaimFile
 from wallet.models.family import CHILD, FamilyLink

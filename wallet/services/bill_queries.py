@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import gettext, lazy_gettext
 from sqlalchemy import Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 
 from common.identifiers import ascii_digits
 from common.regions import PROVINCE_NAMES
+from common.translatable import gettext, lazy_gettext
 from wallet.extensions import db
 from wallet.models.bill import Bill
 from wallet.refusals import Refusal

@@ -13,10 +13,10 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import gettext
 from sqlalchemy import String, bindparam, cast, func, literal, select, union_all, update
 
 from common.regions import PROVINCE_NAMES
+from common.translatable import gettext
 from wallet.extensions import db
 from wallet.models.bill import BillSummary
 from wallet.models.collection import SyncState

@@ -16,14 +16,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import gettext, lazy_gettext
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from common.adulthood import coming_of_age, is_minor
 from common.database import write_transaction
 from common.timeutil import to_local, utcnow
-from common.translatable import N_
+from common.translatable import N_, gettext, lazy_gettext
 from wallet import audit
 from wallet.auth.family_claim import AttestedPerson
 from wallet.extensions import db

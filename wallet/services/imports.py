@@ -20,13 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import gettext, lazy_gettext
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from common.database import write_transaction
 from common.timeutil import to_local
-from common.translatable import N_
+from common.translatable import N_, gettext, lazy_gettext
 from wallet import copy
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db

@@ -29,11 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext
 from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from common.timeutil import to_local
+from common.translatable import lazy_gettext
 from wallet.extensions import db
 from wallet.models.bill import Bill
 from wallet.models.claim import OPEN_STATES, Claim

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from flask_babel import gettext
-
 from common.timeutil import to_local
+from common.translatable import gettext
 from wallet import copy
 from wallet.extensions import db
 from wallet.models.bill import Bill

@@ -12,12 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext
 from sqlalchemy import select, update
 
 from common.database import rows_changed, write_transaction
 from common.timeutil import utcnow
-from common.translatable import N_
+from common.translatable import N_, gettext
 from wallet import audit, policy
 from wallet.extensions import db
 from wallet.models.authorization import AccessEvent

@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select, update
 
 from common.database import rows_changed, write_transaction
+from common.translatable import gettext, lazy_gettext
 from wallet import audit, policy
 from wallet.extensions import db
 from wallet.models.bill import BillEvent
