@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pillow_heif
 import zxingcpp
+from flask_babel import gettext
 from PIL import Image, ImageFilter
 
 from wallet.refusals import Refusal
@@ -192,4 +193,4 @@ def _megabytes(limit: int) -> str:
 
 
 def _megapixels(limit: int) -> str:
-    return f"{limit // 10_000}万像素"
+    return gettext("%(count)s万像素", count=limit // 10_000)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from common.database import write_transaction
 from common.timeutil import utcnow
+from common.translatable import gettext
 from wallet import audit, copy, policy
 from wallet.extensions import db
 from wallet.models.authorization import AuthorizationReceipt
@@ -85,7 +86,9 @@ def authorize_bills(
     unit = db.session.get(Unit, unit_id, populate_existing=True)
     if unit is None or not unit.is_active:
         db.session.rollback()
-        raise Refusal("unit_unavailable", "该单位账户当前不能接收授权，请重新选择单位。", 404 if unit is None else 409)
+        raise Refusal(
+            "unit_unavailable", gettext("该单位账户当前不能接收授权，请重新选择单位。"), 404 if unit is None else 409
+        )
     bills = list(
         db.session.scalars(
             select(Bill).where(Bill.id.in_(bill_ids), Bill.resident_id == resident.id).order_by(Bill.issued_at.desc())
@@ -93,7 +96,7 @@ def authorize_bills(
     )
     if not bill_ids or len(bills) != len(set(bill_ids)):
         db.session.rollback()
-        raise Refusal("not_found", "请选择您自己的票据后再授权。", 404)
+        raise Refusal("not_found", gettext("请选择您自己的票据后再授权。"), 404)
     current = {
         a.bill_id: a
         for a in db.session.scalars(
@@ -151,7 +154,7 @@ def authorize_bills(
         replay = _replayed(resident.id, request_id)
         if replay is not None:
             return replay
-        raise Refusal("already_authorized", "所选票据刚刚已被授权，请刷新后查看。", 409) from exc
+        raise Refusal("already_authorized", gettext("所选票据刚刚已被授权，请刷新后查看。"), 409) from exc
     actor = on_behalf.actor if on_behalf is not None else resident
     audit.record("authorization.create", actor, audit.subject_of(receipt), unit=unit.id, bills=[b.id for b in bills])
     if on_behalf is not None:

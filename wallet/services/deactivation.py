@@ -17,6 +17,7 @@ from sqlalchemy import delete, exists, or_, select, tuple_, update
 
 from common.database import rows_changed, write_transaction
 from common.timeutil import utcnow
+from common.translatable import gettext
 from wallet import audit, policy
 from wallet.extensions import db
 from wallet.identity import seal
@@ -75,8 +76,10 @@ def _locked_by(auths: list[Claim]) -> list[str]:
 def _held(units: list[str]) -> Refusal:
     return Refusal(
         "bills_locked",
-        f"{'、'.join(units)}正在处理您的票据（已锁定），暂时不能注销账户。"
-        "请等待单位完成报销或解除锁定后再试，账户内容未做任何改动。",
+        gettext(
+            "%(units)s正在处理您的票据（已锁定），暂时不能注销账户。请等待单位完成报销或解除锁定后再试，账户内容未做任何改动。",
+            units="、".join(units),
+        ),
         409,
     )
 
@@ -94,7 +97,9 @@ def deactivate(resident_id: int) -> Deactivated:
         try:
             authorizations.revoke(resident_id, auth.id)
         except Refusal as refused:
-            raise Refusal("revoke_failed", f"有一项授权未能撤销：{refused.message} 请稍后再试。", 409) from refused
+            raise Refusal(
+                "revoke_failed", gettext("有一项授权未能撤销：%(why)s 请稍后再试。", why=refused.message), 409
+            ) from refused
         revoked += 1
     return _erase(resident_id, revoked)
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from common.database import write_transaction
 from common.timeutil import SHANGHAI, utcnow
+from common.translatable import lazy_gettext
 from wallet import audit
 from wallet.extensions import db
 from wallet.models.bill import Bill
@@ -20,7 +21,7 @@ from wallet.models.family import SPOUSE, FamilyLink, FamilyShare
 from wallet.refusals import Refusal
 
 MEDICAL_TYPES = "medical%"
-NOT_YOURS = Refusal("not_found", "没有找到这张票据，或配偶关联已解除。请返回重新选择。", 404)
+NOT_YOURS = Refusal("not_found", lazy_gettext("没有找到这张票据，或配偶关联已解除。请返回重新选择。"), 404)
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

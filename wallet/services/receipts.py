@@ -34,6 +34,7 @@ from joserfc.jwk import ECKey
 from common.canonical_json import canonical_json
 from common.derived_keys import p256_key_from_secret
 from common.timeutil import SHANGHAI, as_utc
+from common.translatable import N_, gettext
 from wallet import policy
 from wallet.api_crypto import jose
 from wallet.models.authorization import AuthorizationReceipt
@@ -48,13 +49,13 @@ RECEIPT_FORMAT = "bill-wallet-authorization-receipt/1"
 ENVELOPE_FORMAT = "bill-wallet-receipt-envelope/1"
 RECEIPT_KEY_PURPOSE = b"bill-wallet/receipt-key/v1"
 MAX_JWS_CHARS = 256 * 1024
-GENUINE = "签名有效，回执内容未被改动。"
-ALTERED = "签名校验失败，回执内容可能被改动过。"
-FOREIGN_KEY = "回执不是由本平台公布的密钥签发的。"
-NOT_A_RECEIPT = "不是票据夹授权回执。"
+GENUINE = N_("签名有效，回执内容未被改动。")
+ALTERED = N_("签名校验失败，回执内容可能被改动过。")
+FOREIGN_KEY = N_("回执不是由本平台公布的密钥签发的。")
+NOT_A_RECEIPT = N_("不是票据夹授权回执。")
 JWS_REFUSALS = {
-    "jws_invalid": "回执签名格式不正确：应为从票据夹复制或下载的完整内容（三段，用“.”分隔），请勿改动。",
-    "jws_alg_unsupported": "回执使用了本平台不支持的签名算法。",
+    "jws_invalid": N_("回执签名格式不正确：应为从票据夹复制或下载的完整内容（三段，用“.”分隔），请勿改动。"),
+    "jws_alg_unsupported": N_("回执使用了本平台不支持的签名算法。"),
     "jws_key_unknown": FOREIGN_KEY,
     "jws_signature_invalid": ALTERED,
     "jws_typ_other": NOT_A_RECEIPT,
@@ -161,10 +162,10 @@ def _receipt(payload: bytes) -> Verdict:
     try:
         document = json.loads(payload)
     except ValueError:
-        return Verdict(False, None, NOT_A_RECEIPT)
+        return Verdict(False, None, gettext(NOT_A_RECEIPT))
     if not isinstance(document, dict) or document.get("format") != RECEIPT_FORMAT:
-        return Verdict(False, None, NOT_A_RECEIPT)
-    return Verdict(True, document, GENUINE)
+        return Verdict(False, None, gettext(NOT_A_RECEIPT))
+    return Verdict(True, document, gettext(GENUINE))
 
 
 def verify_jws(token: Any) -> Verdict:
@@ -172,7 +173,7 @@ def verify_jws(token: Any) -> Verdict:
     try:
         payload = verified_payload(token, TYP)
     except jose.JoseError as error:
-        return Verdict(False, None, JWS_REFUSALS.get(error.code, ALTERED))
+        return Verdict(False, None, gettext(JWS_REFUSALS.get(error.code, ALTERED)))
     return _receipt(payload)
 
 
@@ -191,18 +192,18 @@ def verify_envelope(data: Any) -> Verdict:
     """An envelope of a receipt signed before JWS (alg ``ECDSA-P256-SHA256``, DER signature)."""
     try:
         if data.get("format") != ENVELOPE_FORMAT:
-            return Verdict(False, None, NOT_A_RECEIPT)
+            return Verdict(False, None, gettext(NOT_A_RECEIPT))
         canonical = base64.b64decode(data["canonical"], validate=True)
         signature = data["signature"]
         value = base64.b64decode(signature["value"], validate=True)
     except (AttributeError, KeyError, TypeError, ValueError, binascii.Error):
-        return Verdict(False, None, "回执文件格式不正确，请上传从票据夹下载的原文件。")
+        return Verdict(False, None, gettext("回执文件格式不正确，请上传从票据夹下载的原文件。"))
     if signature.get("alg") != LEGACY_ALG or signature.get("kid") != key_id():
-        return Verdict(False, None, FOREIGN_KEY)
+        return Verdict(False, None, gettext(FOREIGN_KEY))
     try:
         signing_key().public_key().verify(value, canonical, ec.ECDSA(hashes.SHA256()))
     except InvalidSignature:
-        return Verdict(False, None, ALTERED)
+        return Verdict(False, None, gettext(ALTERED))
     return _receipt(canonical)
 
 

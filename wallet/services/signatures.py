@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from sqlalchemy import select
 
 from common.timeutil import as_utc
+from common.translatable import N_, gettext
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
 from wallet.models.collection import ProvinceKey
@@ -35,18 +36,18 @@ class BillRejected(Exception):
     """The bill is not genuine (or cannot be shown to be); ``reason`` is a stable code."""
 
     MESSAGES = {
-        "unknown_key": "签名所用密钥未在全国财政电子票据网络公布。",
-        "bad_signature": "票据签名校验失败，内容可能被篡改。",
-        "unsupported_alg": "票据使用了不支持的签名算法。",
-        "malformed": "票据数据格式不正确。",
-        "wrong_province": "签名密钥不属于开票省份。",
-        "key_not_valid_then": "签名时该密钥不在有效期内。",
+        "unknown_key": N_("签名所用密钥未在全国财政电子票据网络公布。"),
+        "bad_signature": N_("票据签名校验失败，内容可能被篡改。"),
+        "unsupported_alg": N_("票据使用了不支持的签名算法。"),
+        "malformed": N_("票据数据格式不正确。"),
+        "wrong_province": N_("签名密钥不属于开票省份。"),
+        "key_not_valid_then": N_("签名时该密钥不在有效期内。"),
     }
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.message = self.MESSAGES[reason]
+        self.message = gettext(self.MESSAGES[reason])
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from flask import current_app
 
 from common.canonical_json import canonical_json
 from common.timeutil import to_local
+from common.translatable import lazy_gettext
 from wallet import copy
 from wallet.api_crypto import jose
 from wallet.models.bill import Bill
@@ -41,14 +42,21 @@ MAX_TEXT = 2048  # a snapshot is ~400 characters; a pasted URL around it stays w
 REFUSALS: dict[str, tuple[int, str]] = {
     "snapshot_malformed": (
         400,
-        "快照格式不正确。请扫描票据夹出示的状态快照二维码，或粘贴完整的快照内容（三段，用“.”分隔），不要改动。",
+        lazy_gettext(
+            "快照格式不正确。请扫描票据夹出示的状态快照二维码，或粘贴完整的快照内容（三段，用“.”分隔），不要改动。"
+        ),
     ),
     "snapshot_altered": (
         422,
-        "快照无效：内容与签名不符，可能被改动过。请以票据的实时查验结果为准，并请出示人重新打开票据夹中的票据页面。",
+        lazy_gettext(
+            "快照无效：内容与签名不符，可能被改动过。请以票据的实时查验结果为准，并请出示人重新打开票据夹中的票据页面。"
+        ),
     ),
-    "snapshot_forged": (422, "快照无效：它不是由票据夹公布的密钥签发的，可能是伪造的。请以票据的实时查验结果为准。"),
-    "snapshot_other": (422, "这不是票据夹的状态快照，请扫描票据页面上的“状态快照”二维码。"),
+    "snapshot_forged": (
+        422,
+        lazy_gettext("快照无效：它不是由票据夹公布的密钥签发的，可能是伪造的。请以票据的实时查验结果为准。"),
+    ),
+    "snapshot_other": (422, lazy_gettext("这不是票据夹的状态快照，请扫描票据页面上的“状态快照”二维码。")),
 }
 BY_JOSE_CODE = {
     "jws_invalid": "snapshot_malformed",
@@ -61,7 +69,7 @@ BY_JOSE_CODE = {
 
 def refused(code: str) -> Refusal:
     status, message = REFUSALS[code]
-    return Refusal(code, message, status)
+    return Refusal(code, str(message), status)
 
 
 @dataclass(frozen=True)

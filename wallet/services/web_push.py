@@ -32,6 +32,7 @@ from sqlalchemy import delete, select, update
 from common.database import rows_changed, write_transaction
 from common.derived_keys import p256_key_from_secret
 from common.timeutil import utcnow
+from common.translatable import gettext
 from wallet.extensions import db
 from wallet.models.reminder import PushMessage, PushSubscription
 from wallet.refusals import Refusal
@@ -78,17 +79,17 @@ def _refused(message: str) -> Refusal:
 
 def _checked(endpoint: Any, p256dh: Any, auth: Any) -> tuple[str, str, str]:
     if not all(isinstance(v, str) for v in (endpoint, p256dh, auth)):
-        raise _refused("推送订阅信息不完整，请关闭后重新打开推送提醒。")
+        raise _refused(gettext("推送订阅信息不完整，请关闭后重新打开推送提醒。"))
     scheme = endpoint.split(":", 1)[0].lower()
     dev_http = current_app.config["APP_ENV"] in outbound_urls.HTTP_ENVIRONMENTS and scheme == "http"
     if len(endpoint) > outbound_urls.MAX_URL_CHARS or not (scheme == "https" or dev_http):
-        raise _refused("推送服务地址无效，请换用系统自带的浏览器后重试。")
+        raise _refused(gettext("推送服务地址无效，请换用系统自带的浏览器后重试。"))
     try:
         point, secret = _unb64url(p256dh), _unb64url(auth)
     except ValueError as error:
-        raise _refused("推送订阅的密钥无效，请关闭后重新打开推送提醒。") from error
+        raise _refused(gettext("推送订阅的密钥无效，请关闭后重新打开推送提醒。")) from error
     if len(point) != 65 or point[0] != 4 or len(secret) != 16:
-        raise _refused("推送订阅的密钥无效，请关闭后重新打开推送提醒。")
+        raise _refused(gettext("推送订阅的密钥无效，请关闭后重新打开推送提醒。"))
     return endpoint, p256dh, auth
 
 
@@ -113,7 +114,7 @@ def subscribe(resident_id: int, endpoint: Any, p256dh: Any, auth: Any) -> PushSu
 
 def unsubscribe(resident_id: int, endpoint: Any) -> bool:
     if not isinstance(endpoint, str):
-        raise _refused("推送订阅信息不完整，请刷新页面后重试。")
+        raise _refused(gettext("推送订阅信息不完整，请刷新页面后重试。"))
     write_transaction(db.session)
     gone = rows_changed(
         db.session.execute(
