@@ -66,13 +66,16 @@ i18n-update: $(STAMP)
 check-translations: $(STAMP)
 	$(PY) -m scripts.check_translations
 
-## make lint: ruff's lint rules, ruff's formatting and mypy (settings in pyproject.toml); make test runs it first
-# All three run, so one pass shows every finding; the target fails if any of them did.
+## make lint: ruff's lint rules, ruff's formatting, mypy (settings in pyproject.toml) and the Mongolian
+## catalog's completeness (make check-translations); make test runs it first
+# All four run, so one pass shows every finding; the target fails if any of them did.
 lint: $(STAMP)
 	@status=0; \
 	for check in "ruff check ." "ruff format --check ." "mypy"; do \
 		echo "# $$check"; $(VENV)/bin/$$check || status=1; \
-	done; exit $$status
+	done; \
+	echo "# check-translations"; $(PY) -m scripts.check_translations || status=1; \
+	exit $$status
 
 ## make test: install what the suite needs, lint, then run the suite on SQLite and on PostgreSQL
 test: $(STAMP) translations system-deps postgres-up redis-up

@@ -61,12 +61,16 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdifr]")
 # Han ideographs, CJK punctuation (、。「」…) and full-width forms (，：（）): Chinese a reader sees.
 CJK = re.compile(r"[\u3001-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff5e\U00020000-\U0002ffff]+")
 _STRING = r"(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')"
-# What a template may hold in Chinese: comments, trans blocks, and the literals given to gettext.
+# What a template may hold in Chinese: comments, trans blocks, the literals given to gettext,
+# a data value a template compares with (``payer.type == '个人'``: never shown), and an element
+# declared Chinese on its line (``lang="zh-CN"``: the bill's own face, which stays as issued).
 _MASKED = re.compile(
     r"<!--.*?-->"
     r"|\{#.*?#\}"
     r"|\{%-?\s*trans\b.*?\{%-?\s*endtrans\s*-?%\}"
-    rf"|\b(?:_|gettext|ngettext|lazy_gettext|pgettext|npgettext)\(\s*{_STRING}(?:\s*,\s*{_STRING})*",
+    rf"|\b(?:_|gettext|ngettext|lazy_gettext|pgettext|npgettext)\(\s*{_STRING}(?:\s*,\s*{_STRING})*"
+    rf"|(?:==|!=)\s*{_STRING}"
+    r"|<(\w+)\b[^>\n]*\blang=\"zh-CN\"[^>\n]*>[^\n]*?</\1>",
     re.DOTALL,
 )
 

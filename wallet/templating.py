@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 
 from common.i18n import SOURCE_LOCALE
 from common.timeutil import to_local
+from common.translatable import shown
 from wallet.identity import mask_id_number, mask_name
 from wallet.presenters.kept_parts import bill_card, document_part
 
@@ -142,6 +143,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(local_date, "local_date")
     app.add_template_filter(masked_id, "mask_id")
     app.add_template_filter(mask_name, "mask_name")
+    app.add_template_filter(shown, "shown")
     app.add_template_filter(token, "token")
     app.add_template_filter(number, "number")
     app.add_template_filter(tokens_in, "tokens_in")

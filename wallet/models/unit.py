@@ -17,14 +17,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
+from common.translatable import N_
 from wallet.extensions import Model
 from wallet.identity import mask_id_number, unseal
 
 UNIT_TYPES: dict[str, str] = {
-    "medical_insurance": "医保经办机构",
-    "insurer": "商业保险公司",
-    "public_institution": "行政事业单位",
-    "other": "其他",
+    "medical_insurance": N_("医保经办机构"),
+    "insurer": N_("商业保险公司"),
+    "public_institution": N_("行政事业单位"),
+    "other": N_("其他"),
 }
 UNIT_STATES: dict[str, str] = {
     "pending": "待审核",
