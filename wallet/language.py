@@ -9,6 +9,7 @@ pages and the API stay Chinese, whatever the session says.
 
 from __future__ import annotations
 
+import flask_babel
 from flask import g, request, session
 from flask_login import current_user
 
@@ -36,6 +37,19 @@ def set_page_locale() -> None:
     """Give the resident, public, shared-link and login pages the visitor's language (a ``before_request``)."""
     if request.blueprint in BLUEPRINTS:
         g.locale = visitor_locale()
+
+
+def follow_login(claimed: str | None = None) -> None:
+    """Speak, from this request on, the language a login settled.
+
+    A person without an account yet (the activation page) is read in the language 蒙速办 claims;
+    a signed-in resident in their account's. Flask-Babel keeps the locale it chose when the request
+    began — before the login — so it is asked to choose again: the flash said next is in the new language.
+    """
+    if claimed:
+        session[SESSION_KEY] = claimed
+    g.locale = visitor_locale()
+    flask_babel.refresh()
 
 
 def ui_locales() -> str:

@@ -18,6 +18,7 @@ from wallet.auth.limits import explain_login_limits, login_limit
 from wallet.auth.provider import begin, end_at_provider, finish, returned_from_logout
 from wallet.auth.sessions import record_step_up, sign_in, sign_out
 from wallet.identity import mask_id_number, mask_name
+from wallet.language import follow_login
 from wallet.models import Resident
 from wallet.offline_copies import forget_this_browser
 from wallet.refusals import Refusal
@@ -73,6 +74,7 @@ def callback() -> Any:
         start_session(resident, identity)
         return redirect(next_url)
     sign_out()
+    follow_login(identity.locale)
     pending.hold(identity, next_url)
     return redirect(url_for("auth.activate"))
 
@@ -96,6 +98,7 @@ def family_attested(identity: VerifiedIdentity, login_data: dict[str, Any], next
 def start_session(resident: Resident, identity: VerifiedIdentity) -> None:
     """Sign in and ask the collection worker to fetch what is new since the last visit."""
     sign_in(resident, identity)
+    follow_login()
     record_now("resident.login", resident, f"resident:{resident.id}", acr=identity.acr)
     request_sync(resident.id)
 

@@ -3,12 +3,15 @@ account, a visitor's choice kept in the session; unit and finance pages stay Chi
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
+import requests
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from tests.conftest import csrf_token_of
-from tests.wallet.auth.flows import log_in
+from tests.identity_stub.pages import NEXT, field, redirect_target, through_stub
+from tests.wallet.auth.flows import accept_terms, local, log_in
 from wallet.extensions import db
 from wallet.models import Resident
 
@@ -83,3 +86,30 @@ def test_a_redirect_off_the_wallet_is_not_followed(client):
     token = csrf_token_of(client.get("/me").get_data(as_text=True))
     response = client.post("/language", data={"csrf_token": token, "locale": "zh-CN", "next": "//evil.example/"})
     assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_mongolian_chosen_at_the_stub_activates_and_greets_in_mongolian(seeded_idp, client, wallet_app):
+    """The wallet's page was Chinese; the person switches the 蒙速办 page to Mongolian and signs in there."""
+    begun = client.get("/login")
+    http = requests.Session()
+    login_page = http.get(begun.headers["Location"], timeout=10)  # the stub's page, in Chinese as asked
+    http.post(
+        urljoin(login_page.url, "/idp/language"),
+        data={
+            "csrf_token": csrf_token_of(login_page.text),
+            "next": field(NEXT, login_page.text),
+            "locale": "mn-Mong-CN",
+        },
+        timeout=10,
+    )
+    returned = through_stub(http, login_page.url, persona="p1")
+    response = client.get(local(redirect_target(returned)))
+    assert response.headers["Location"].endswith("/activate")
+    assert MONGOLIAN_PAGE in client.get("/activate").get_data(as_text=True)
+
+    accepted = accept_terms(client)
+    with wallet_app.test_request_context(), force_locale("mn_Mong_CN"):
+        greeting = str(gettext("个人数字账户已开通。"))
+    assert greeting != "个人数字账户已开通。"
+    landing = client.get(local(accepted.headers["Location"])).get_data(as_text=True)
+    assert MONGOLIAN_PAGE in landing and greeting in landing and "个人数字账户已开通" not in landing
