@@ -20,6 +20,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from common.timeutil import SHANGHAI, utcnow
+from common.translatable import N_, shown
 from wallet import audit, policy
 from wallet.auth.provider import end_at_provider
 from wallet.auth.sessions import sign_out
@@ -31,7 +32,8 @@ from wallet.resident import bp
 from wallet.services import authorization_queries, export_jobs
 from wallet.services.deactivation import deactivate, is_tombstone
 
-CONFIRM_PHRASE = "注销账户"
+# Typed to confirm, in the page's language; the Chinese phrase is accepted on every page.
+CONFIRM_PHRASE = N_("注销账户")
 
 
 @bp.before_app_request
@@ -111,7 +113,7 @@ def _deactivate_page(status: int = 200, **context: Any) -> tuple[str, int]:
     return render_template(
         "wallet/resident/deactivate.html",
         active_tab="me",
-        phrase=CONFIRM_PHRASE,
+        phrase=shown(CONFIRM_PHRASE),
         open_count=sum(1 for a in auths if a.open_key is not None),
         locked=sorted({a.unit.name for a in auths if a.state == "locked" and not policy.lock_lapsed(a, now)}),
         **context,
@@ -124,9 +126,9 @@ def _deactivate_page(status: int = 200, **context: Any) -> tuple[str, int]:
 def deactivate_account() -> Any:
     if request.method == "GET":
         return _deactivate_page()
-    if request.form.get("confirm", "").strip() != CONFIRM_PHRASE:
+    if request.form.get("confirm", "").strip() not in (CONFIRM_PHRASE, shown(CONFIRM_PHRASE)):
         return _deactivate_page(
-            422, confirm_error=gettext("请在输入框中输入“%(phrase)s”四个字后再提交。", phrase=CONFIRM_PHRASE)
+            422, confirm_error=gettext("请在输入框中输入“%(phrase)s”四个字后再提交。", phrase=shown(CONFIRM_PHRASE))
         )
     resident_id = current_user.id
     try:

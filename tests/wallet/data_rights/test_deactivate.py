@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token_of
@@ -67,6 +68,20 @@ def test_a_wrong_confirmation_changes_nothing(resident_client, wallet_app, stub_
     assert "Clear-Site-Data" not in refused.headers
     assert refused.status_code == 422 and "请在输入框中输入“注销账户”" in refused.get_data(as_text=True)
     assert counts(wallet_app, rid) == before and signed_in_user_id(resident_client) == f"resident:{rid}"
+
+
+def test_a_mongolian_page_asks_for_the_phrase_in_mongolian_and_accepts_it(resident_client, wallet_app, stub_browser):
+    rid = resident_id_of(wallet_app)
+    face_verified(resident_client, stub_browser)
+    token = csrf_token_of(resident_client.get("/me").get_data(as_text=True))
+    resident_client.post("/language", data={"csrf_token": token, "locale": "mn-Mong-CN", "next": "/me"})
+    with wallet_app.test_request_context(), force_locale("mn_Mong_CN"):
+        phrase = str(gettext("注销账户"))
+        label = str(gettext("请输入“%(phrase)s”以确认", phrase=phrase))
+    assert phrase != "注销账户"
+    assert label in resident_client.get("/me/deactivate").get_data(as_text=True)
+    assert submit(resident_client, phrase).status_code == 302
+    assert counts(wallet_app, rid)["residents"] == 0
 
 
 def test_deactivation_is_refused_while_a_unit_holds_a_lock_and_nothing_changes(
