@@ -32,9 +32,11 @@ from sqlalchemy import func, select
 from bench.bench_routes import add_bench_routes
 from bench.harness import ROOT, build_system, free_port, front_server, temp_dir
 from bench.load_app import add_load_routes
+from common.i18n import MONGOLIAN
 from common.timeutil import utcnow
 from fiscal_stub.demo import persona_people, seed_demo
 from scripts.ui_budgets import (
+    LIST_PAGES,
     Budgets,
     PageResult,
     breaches,
@@ -42,6 +44,7 @@ from scripts.ui_budgets import (
     gzip_size,
     lighthouse_scores,
     script_urls,
+    style_urls,
     table,
 )
 from wallet import policy
@@ -121,6 +124,23 @@ def seed_wallet(url: str) -> dict[str, str]:
     return {"resident": str(resident.id), "unit_user": user.username, "unit": str(unit.id), "bill": str(medical.id)}
 
 
+def seed_mongolian_reader(url: str) -> str:
+    """A second resident, 巴特尔, reading in Mongolian: their list loads the Mongolian stylesheet and font."""
+    person = persona_people(["p3"])[0]
+    identity = VerifiedIdentity(
+        sub="check-ui-mn",
+        name=person.name,
+        id_number=person.id_number,
+        acr=LOA_FACE,
+        auth_time=0,
+        id_token="",
+        locale=MONGOLIAN,
+    )
+    resident = activate_account(identity, "2026-01")
+    sync_person(resident.id, person.id_number, FiscalClient(f"{url}/fiscal/api/v1", "dev-only-platform-token-nm"))
+    return str(resident.id)
+
+
 def signed_in_cookie(base: str, login_path: str) -> str:
     http = requests.Session()
     http.headers["User-Agent"] = browser_agent()
@@ -158,6 +178,17 @@ def run_lighthouse(name: str, url: str, cookie: str, run: int) -> dict:
             return json.loads(report.read_text(encoding="utf-8"))
         print(f"  lighthouse {name} run {run} failed (attempt {attempt})", flush=True)
     raise RuntimeError(f"Lighthouse could not measure {url}")
+
+
+def style_bytes(report: dict, cookie: str) -> int:
+    """Every stylesheet gzipped as the proxy would send it, plus every font as it is (woff2 is compressed)."""
+    total = 0
+    for url, compressed in style_urls(report):
+        body = requests.get(
+            url, headers={"Cookie": f"session={cookie}", "User-Agent": browser_agent()}, timeout=30
+        ).content
+        total += gzip_size(body) if compressed else len(body)
+    return total
 
 
 def javascript_gzip_bytes(report: dict, cookie: str) -> int:
@@ -214,8 +245,9 @@ def audit(base: str, pages: list[tuple[str, str, str]], cookies: dict[str, str],
             for n in range(1, budgets.runs)
         ]
         result.scores["performance"], result.performance_runs = int(statistics.median(runs)), runs
-        if name == "home":
+        if name in LIST_PAGES:
             result.js_gzip_bytes = javascript_gzip_bytes(report, cookies[who])
+            result.style_bytes = style_bytes(report, cookies[who])
         results.append(result)
     axe = run_axe(base, pages, cookies)
     for result in results:
@@ -242,12 +274,15 @@ def main() -> int:
             with parts["wallet"].app_context():
                 seed_demo_units()
                 ids = seed_wallet(base)
+                ids["mongolian_reader"] = seed_mongolian_reader(base)
             cookies = {
                 "resident": signed_in_cookie(base, f"/__bench_face_login/{ids['resident']}"),
+                "mongolian_reader": signed_in_cookie(base, f"/__bench_face_login/{ids['mongolian_reader']}"),
                 "unit": signed_in_cookie(base, f"/__bench_unit_login/{ids['unit_user']}"),
             }
             pages = [
                 ("home", "/", "resident"),
+                ("home-mn", "/", "mongolian_reader"),
                 ("detail", f"/bills/{ids['bill']}", "resident"),
                 ("authorize", "/authorize", "resident"),
                 ("authorize-select", f"/authorize/{ids['unit']}", "resident"),

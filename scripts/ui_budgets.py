@@ -30,6 +30,9 @@ class Budgets:
     best_practices: int = 95
     axe_violations: int = 0
     list_js_kb: float = 25.0
+    # Stylesheets (gzipped) and fonts (as sent: woff2 is compressed already) of the bill list, in either
+    # language: the Mongolian list also loads its stylesheet and the Mongolian font.
+    list_style_kb: float = 30.0
     runs: int = 3
 
     @classmethod
@@ -42,13 +45,15 @@ class Budgets:
             best_practices=int(env.get("CHECK_UI_MIN_BEST_PRACTICES", base.best_practices)),
             axe_violations=int(env.get("CHECK_UI_MAX_AXE_VIOLATIONS", base.axe_violations)),
             list_js_kb=float(env.get("CHECK_UI_MAX_LIST_JS_KB", base.list_js_kb)),
+            list_style_kb=float(env.get("CHECK_UI_MAX_LIST_STYLE_KB", base.list_style_kb)),
             runs=max(1, int(env.get("CHECK_UI_RUNS", base.runs))),
         )
 
 
 @dataclass
 class PageResult:
-    """What one page measured: Lighthouse category scores, axe violations (rule → nodes), and for the list its JS."""
+    """What one page measured: Lighthouse category scores, axe violations (rule → nodes), and for a list its JS,
+    stylesheets and fonts."""
 
     name: str
     path: str
@@ -56,6 +61,7 @@ class PageResult:
     lighthouse_failures: dict[str, list[str]] = field(default_factory=dict)
     axe: dict[str, int] = field(default_factory=dict)
     js_gzip_bytes: int | None = None
+    style_bytes: int | None = None
     performance_runs: list[int] = field(default_factory=list)
 
 
@@ -91,12 +97,25 @@ def script_urls(report: Mapping) -> list[str]:
     return [item["url"] for item in items if item.get("resourceType") == "Script"]
 
 
+def style_urls(report: Mapping) -> list[tuple[str, bool]]:
+    """Every stylesheet and font the page loaded, each with whether the proxy compresses it (fonts are not)."""
+    items = report["audits"]["network-requests"]["details"]["items"]
+    return [
+        (item["url"], item["resourceType"] == "Stylesheet")
+        for item in items
+        if item.get("resourceType") in ("Stylesheet", "Font")
+    ]
+
+
 def gzip_size(body: bytes) -> int:
     """Bytes on the wire once compressed as the TLS proxy compresses text (gzip, level 6)."""
     return len(gzip.compress(body, compresslevel=6))
 
 
-def breaches(budgets: Budgets, results: list[PageResult], list_page: str = "home") -> list[str]:
+LIST_PAGES = ("home", "home-mn")
+
+
+def breaches(budgets: Budgets, results: list[PageResult], list_pages: tuple[str, ...] = LIST_PAGES) -> list[str]:
     """Every broken budget, one line each; empty when the run passes."""
     found: list[str] = []
     minimums = {
@@ -116,7 +135,7 @@ def breaches(budgets: Budgets, results: list[PageResult], list_page: str = "home
         if violations > budgets.axe_violations:
             rules = ", ".join(f"{rule} ×{count}" for rule, count in sorted(result.axe.items()))
             found.append(f"{result.name}: {violations} axe violations > {budgets.axe_violations} — {rules}")
-        if result.name == list_page:
+        if result.name in list_pages:
             if result.js_gzip_bytes is None:
                 found.append(f"{result.name}: JavaScript size was not measured")
             elif result.js_gzip_bytes > budgets.list_js_kb * 1024:
@@ -124,18 +143,26 @@ def breaches(budgets: Budgets, results: list[PageResult], list_page: str = "home
                     f"{result.name}: JavaScript {result.js_gzip_bytes / 1024:.1f} KB gzipped "
                     f"> {budgets.list_js_kb:g} KB"
                 )
+            if result.style_bytes is None:
+                found.append(f"{result.name}: stylesheet and font size was not measured")
+            elif result.style_bytes > budgets.list_style_kb * 1024:
+                found.append(
+                    f"{result.name}: stylesheets and fonts {result.style_bytes / 1024:.1f} KB "
+                    f"> {budgets.list_style_kb:g} KB"
+                )
     return found
 
 
 def table(results: list[PageResult]) -> str:
     """The run at a glance, as docs and the report quote it."""
-    lines = ["page              performance (runs)  accessibility  best-practices  axe  JS (gzip)"]
+    lines = ["page              performance (runs)  accessibility  best-practices  axe  JS (gzip)  CSS+fonts"]
     for r in results:
         js = f"{r.js_gzip_bytes / 1024:.1f} KB" if r.js_gzip_bytes is not None else "—"
+        style = f"{r.style_bytes / 1024:.1f} KB" if r.style_bytes is not None else "—"
         runs = "/".join(str(n) for n in r.performance_runs)
         performance = f"{r.scores.get('performance', '—')} ({runs})" if runs else str(r.scores.get("performance", "—"))
         lines.append(
             f"{r.name:<17} {performance:>18}  {r.scores.get('accessibility', '—')!s:>13}"
-            f"  {r.scores.get('best_practices', '—')!s:>14}  {sum(r.axe.values()):>3}  {js:>9}"
+            f"  {r.scores.get('best_practices', '—')!s:>14}  {sum(r.axe.values()):>3}  {js:>9}  {style:>9}"
         )
     return "\n".join(lines)

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from scripts.ui_budgets import Budgets, PageResult, breaches, failing_audits, gzip_size, lighthouse_scores, script_urls
+from scripts.ui_budgets import (
+    Budgets,
+    PageResult,
+    breaches,
+    failing_audits,
+    gzip_size,
+    lighthouse_scores,
+    script_urls,
+    style_urls,
+)
 
 
 def good_pages() -> list[PageResult]:
     scores = {"performance": 97, "accessibility": 100, "best_practices": 100}
     return [
-        PageResult("home", "/", dict(scores), js_gzip_bytes=17 * 1024),
+        PageResult("home", "/", dict(scores), js_gzip_bytes=17 * 1024, style_bytes=6 * 1024),
+        PageResult("home-mn", "/", dict(scores), js_gzip_bytes=17 * 1024, style_bytes=24 * 1024),
         PageResult("unit-inbox", "/unit/", dict(scores)),
     ]
 
@@ -34,6 +44,7 @@ def report(performance: float, accessibility: float) -> dict:
                     "items": [
                         {"url": "http://127.0.0.1:1/static/vendor/htmx/htmx.min.js", "resourceType": "Script"},
                         {"url": "http://127.0.0.1:1/static/css/app.css", "resourceType": "Stylesheet"},
+                        {"url": "http://127.0.0.1:1/static/fonts/mn.woff2", "resourceType": "Font"},
                     ]
                 }
             },
@@ -61,7 +72,7 @@ def test_a_score_below_its_minimum_fails(key, score, expected):
 
 def test_one_axe_violation_fails_and_names_the_rule():
     pages = good_pages()
-    pages[1].axe = {"color-contrast": 2}
+    pages[2].axe = {"color-contrast": 2}
     assert breaches(Budgets(), pages) == ["unit-inbox: 2 axe violations > 0 — color-contrast ×2"]
 
 
@@ -73,10 +84,18 @@ def test_list_page_javascript_over_25_kb_gzipped_fails():
     assert breaches(Budgets(), pages) == []
 
 
+def test_the_mongolian_list_counts_its_stylesheet_and_font_against_the_style_budget():
+    pages = good_pages()
+    pages[1].style_bytes = 30 * 1024 + 1
+    assert breaches(Budgets(), pages) == ["home-mn: stylesheets and fonts 30.0 KB > 30 KB"]
+    pages[1].style_bytes = None
+    assert breaches(Budgets(), pages) == ["home-mn: stylesheet and font size was not measured"]
+
+
 def test_an_unmeasured_budget_fails_rather_than_passes():
     pages = good_pages()
     pages[0].js_gzip_bytes = None
-    del pages[1].scores["accessibility"]
+    del pages[2].scores["accessibility"]
     assert breaches(Budgets(), pages) == [
         "home: JavaScript size was not measured",
         "unit-inbox: no Lighthouse accessibility score",
@@ -89,6 +108,8 @@ def test_budgets_come_from_the_environment():
     assert breaches(budgets, good_pages()) == [
         "home: performance 97 < 99",
         "home: JavaScript 17.0 KB gzipped > 5 KB",
+        "home-mn: performance 97 < 99",
+        "home-mn: JavaScript 17.0 KB gzipped > 5 KB",
         "unit-inbox: performance 97 < 99",
     ]
 
@@ -101,6 +122,10 @@ def test_lighthouse_report_gives_scores_failing_audits_and_scripts():
         "accessibility": ["color-contrast (0)"],
     }
     assert script_urls(lh) == ["http://127.0.0.1:1/static/vendor/htmx/htmx.min.js"]
+    assert style_urls(lh) == [
+        ("http://127.0.0.1:1/static/css/app.css", True),
+        ("http://127.0.0.1:1/static/fonts/mn.woff2", False),
+    ]
 
 
 def test_gzip_size_is_what_travels_compressed():
