@@ -198,7 +198,7 @@ def test_the_claim_page_shows_the_data_standard_fields_of_a_medical_bill(insurer
     page = plain(insurer.get(f"/unit/claims/{claim_id}").get_data(as_text=True))
     m = document["medical"]
     for text in (
-        f"<dt>医疗机构类型</dt><dd lang=\"zh-CN\">{m['institution_type']}",
+        f'<dt>医疗机构类型</dt><dd lang="zh-CN">{m["institution_type"]}',
         f"<dt>病历号</dt><dd>{m['record_number']}",
         '<th scope="col">标准</th>',
         '<th scope="col">备注</th>',
