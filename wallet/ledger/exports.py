@@ -1,13 +1,12 @@
 """ "大病医疗支出明细": one person's medical bills of a tax year, for the annual settlement, as XLSX and PDF.
 
 Both files say on their face that the figure is the wallet's estimate and that the
-medical-insurance platform's yearly figure is the one the tax return uses.
+medical-insurance platform's yearly figure is the one the tax return uses. Their labels follow
+the resident's language; a Mongolian reader's PDF is set vertically (wallet.ledger.vertical_statement).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -18,80 +17,23 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from common.money import yuan
+from common.i18n import mongolian_page
 from common.pdf_fonts import cjk_font
-from wallet.ledger.serious_illness import SeriousIllnessEstimate
-from wallet.ledger.yearly import LedgerEntry
-
-TITLE = "大病医疗支出明细"
-MONEY_COLUMNS = ("票据金额", "医保统筹及其他医保支付", "个人自付（目录内）", "个人自费（目录外）")
-COLUMNS = (
-    "序号",
-    "开票日期",
-    "医疗机构",
-    "票据类型",
-    "票据代码",
-    "票据号码",
-    "票据金额",
-    "医保统筹及其他医保支付",
-    "个人自付（目录内）",
-    "个人自费（目录外）",
+from common.translatable import N_, shown
+from wallet.ledger.statement import (
+    COLUMNS,
+    ISSUER_COLUMN,
+    MONEY_COLUMNS,
+    NOTICE,
+    ROWS_PER_TABLE,
+    TITLE,
+    TOTAL,
+    Statement,
 )
-ISSUER_COLUMN = COLUMNS.index("医疗机构")
-ROWS_PER_TABLE = 30
-NOTICE = "本表为票据夹根据已归集的医疗票据估算，仅供年度汇算参考；以医疗保障信息平台提供的年度数据为准。"
+from wallet.ledger.vertical_statement import vertical_pdf
 
-
-@dataclass(frozen=True)
-class Statement:
-    """What both files show: whose bills, the year, the estimate and who may claim it."""
-
-    person: str
-    claimed_by: str
-    estimate: SeriousIllnessEstimate
-    entries: tuple[LedgerEntry, ...]
-
-    @property
-    def rows(self) -> list[tuple[int, str, str, str, str, str, Decimal, Decimal, Decimal, Decimal]]:
-        return [
-            (i, e.issued_on.isoformat(), e.issuer, e.type_name, e.code, e.number, *_money(e))
-            for i, e in enumerate(self.entries, start=1)
-        ]
-
-    @property
-    def sums(self) -> tuple[Decimal, ...]:
-        """The money columns' totals."""
-        columns = list(zip(*(_money(e) for e in self.entries), strict=True)) or [()] * len(MONEY_COLUMNS)
-        return tuple(sum(column, Decimal("0.00")) for column in columns)
-
-    @property
-    def summary(self) -> list[tuple[str, str]]:
-        est = self.estimate
-        opens, closes = est.settlement_window
-        return [
-            ("纳税年度", f"{est.tax_year} 年"),
-            ("就医人", self.person),
-            ("医保目录内个人自付累计", f"{yuan(est.counted)} 元"),
-            ("起付标准", f"{yuan(est.threshold)} 元"),
-            ("可扣除金额（估算）", f"{yuan(est.deductible)} 元（上限 {yuan(est.cap)} 元）"),
-            ("可由谁扣除", self.claimed_by),
-            ("汇算清缴期", f"{opens.isoformat()} 至 {closes.isoformat()}"),
-            ("政策依据", est.rule.basis),
-        ]
-
-
-def _money(entry: LedgerEntry) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    paid = entry.payments
-    return (
-        Decimal(yuan(paid.total)),
-        Decimal(yuan(paid.public_at_settlement)),
-        Decimal(yuan(paid.co_pay)),
-        Decimal(yuan(paid.self_pay)),
-    )
-
-
-def medical_entries(entries: list[LedgerEntry], person: str) -> tuple[LedgerEntry, ...]:
-    return tuple(e for e in entries if e.person == person and e.medical)
+SHEET_TITLE_LONGEST = 31  # what a spreadsheet allows a sheet's name
+SHORT_SHEET_TITLE = N_("大病医疗")
 
 
 def xlsx(statement: Statement) -> bytes:
@@ -100,12 +42,12 @@ def xlsx(statement: Statement) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = TITLE
-    heading: list[list[object]] = [[f"{TITLE}（{statement.estimate.tax_year} 年 · {statement.person}）"], [NOTICE]]
-    heading += ([label, value] for label, value in statement.summary)
+    sheet.title = shown(TITLE) if len(shown(TITLE)) <= SHEET_TITLE_LONGEST else shown(SHORT_SHEET_TITLE)
+    heading: list[list[object]] = [[statement.title], [shown(NOTICE)]]
+    heading += ([shown(label), value] for label, value in statement.summary)
     heading.append([])
-    rows: list[list[object]] = [*heading, list(COLUMNS), *map(list, statement.rows)]
-    rows.append(["合计", "", "", "", "", "", *statement.sums])
+    rows: list[list[object]] = [*heading, [shown(c) for c in COLUMNS], *map(list, statement.rows)]
+    rows.append([shown(TOTAL), "", "", "", "", "", *statement.sums])
     for row in rows:
         sheet.append(row)
     sheet["A1"].font = Font(bold=True, size=14)
@@ -125,6 +67,9 @@ def xlsx(statement: Statement) -> bytes:
 
 
 def pdf(statement: Statement) -> bytes:
+    """The statement as a PDF: in Chinese, or set vertically for a Mongolian reader."""
+    if mongolian_page():
+        return vertical_pdf(statement)
     font = cjk_font()
     out = BytesIO()
     doc = SimpleDocTemplate(
@@ -140,7 +85,7 @@ def pdf(statement: Statement) -> bytes:
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=13)
     cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10)
     story: list[object] = [
-        Paragraph(f"{TITLE}（{statement.estimate.tax_year} 年 · {statement.person}）", title),
+        Paragraph(statement.title, title),
         Paragraph(NOTICE, body),
         Spacer(1, 4 * mm),
         Table([[Paragraph(k, body), Paragraph(v, body)] for k, v in statement.summary], colWidths=(48 * mm, 200 * mm)),
@@ -153,7 +98,7 @@ def pdf(statement: Statement) -> bytes:
     lines: list[list[Paragraph | str]] = [
         [str(v) if i != ISSUER_COLUMN else Paragraph(str(v), cell) for i, v in enumerate(row)] for row in statement.rows
     ]
-    lines.append(["合计", "", "", "", "", "", *(str(v) for v in statement.sums)])
+    lines.append([TOTAL, "", "", "", "", "", *(str(v) for v in statement.sums)])
     widths = [w * mm for w in (10, 22, 58, 34, 20, 22, 22, 28, 26, 26)]
     style = TableStyle(
         [

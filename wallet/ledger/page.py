@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from common.translatable import N_
 from wallet.ledger.chart import BarChart, bar_chart
 from wallet.ledger.entries import ledger_entries, ledger_years
 from wallet.ledger.serious_illness import SeriousIllnessEstimate
@@ -13,9 +14,9 @@ from wallet.services.family import Holder
 SELF, CHILD, SPOUSE = "self", "child", "spouse"  # wallet.services.family's relations
 # Who may take the deduction for whose costs (个人所得税专项附加扣除暂行办法 第十二条).
 CLAIMED_BY = {
-    SELF: "本人扣除，或由配偶扣除",
-    CHILD: "由父母一方扣除",
-    SPOUSE: "配偶本人扣除，或由您扣除",
+    SELF: N_("本人扣除，或由配偶扣除"),
+    CHILD: N_("由父母一方扣除"),
+    SPOUSE: N_("配偶本人扣除，或由您扣除"),
 }
 
 

@@ -11,8 +11,9 @@ from common.database import write_transaction
 from common.timeutil import to_local, utcnow
 from wallet.extensions import db
 from wallet.ledger.deduction_rules import NoRuleForYear, rule_for
-from wallet.ledger.exports import Statement, medical_entries, pdf, xlsx
+from wallet.ledger.exports import pdf, xlsx
 from wallet.ledger.page import CLAIMED_BY, SELF, LedgerPage, entries_for, holder_key, ledger_page
+from wallet.ledger.statement import Statement, medical_entries
 from wallet.ledger.yearly import year_ledger
 from wallet.resident import bp
 from wallet.services import family, family_access

@@ -276,7 +276,7 @@ class Holder:
 
 def ledger_holders(resident: Resident, on: date) -> list[Holder]:
     """The resident, each child through a standing link, and the spouse's shared bills."""
-    holders = [Holder("本人", resident.id, "self")]
+    holders = [Holder(N_("本人"), resident.id, "self")]  # a key of the ledger: shown where read
     for link in reversed(links_of(resident.id)):
         if not stands(link, on):
             continue
