@@ -1,16 +1,20 @@
 """Traditional Mongolian in a PDF: shaped, and set in vertical columns running left to right.
 
-reportlab writes horizontal lines only. Mongolian letters take their joining forms when reportlab
-hands the run to HarfBuzz (``shaping=True`` with a TrueType font and ``uharfbuzz`` installed); a
-shaped horizontal line turned 90° clockwise is the vertical line, so each column is drawn that way,
-the first at the left. Digits, Latin and Chinese inside a Mongolian text come from the CJK font and
+reportlab writes horizontal lines only. Mongolian letters take their joining forms once HarfBuzz
+has shaped the run (reportlab's ``shapeStr``, with ``uharfbuzz`` installed); the shaped string is
+written through a text object, which places each glyph HarfBuzz chose. (``drawString``'s own
+``shaping=True`` does nothing unless reportlab's optional bidi module is installed too.) A shaped
+horizontal line turned 90° clockwise is the vertical line, so each column is drawn that way, the
+first at the left. Digits, Latin and Chinese inside a Mongolian text come from the CJK font and
 lie sideways in the column, as the W3C *Mongolian Layout Requirements* set them.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.textobject import bidiShapedText
+from reportlab.pdfbase.ttfonts import ShapedStr, shapeStr
 from reportlab.platypus.flowables import Flowable
 
 from common.pdf_fonts import cjk_font, mongolian_font
@@ -40,12 +44,13 @@ def runs(text: str) -> list[tuple[str, str]]:
     return pieces
 
 
+@lru_cache(maxsize=4096)
 def run_width(font: str, run: str, size: float) -> float:
     """How long a run is once shaped: a joined Mongolian word is shorter than its letters' nominal widths."""
     if font == mongolian_font():
-        # The stubs want a direction and a whole size; drawString itself passes None and any size.
-        shaped = bidiShapedText(run, None, fontName=font, fontSize=size, shaping=True)  # type: ignore[arg-type]
-        return float(shaped[1])
+        glyphs = shapeStr(run, font, size)
+        if isinstance(glyphs, ShapedStr):
+            return sum(glyph.x_advance for glyph in glyphs.__shapeData__) * size / 1000  # type: ignore[attr-defined]
     return float(stringWidth(run, font, size))
 
 
@@ -54,10 +59,12 @@ def line_length(text: str, size: float) -> float:
 
 
 def columns(text: str, size: float, height: float) -> list[str]:
-    """``text`` broken between words into columns no longer than ``height`` (a longer word keeps a column alone)."""
+    """``text`` broken between words into columns no longer than ``height`` (a longer word keeps a column alone;
+    a lone mark such as a separating dot never starts a column)."""
     lines: list[str] = []
     for word in text.split(" "):
-        if lines and line_length(f"{lines[-1]} {word}", size) <= height:
+        mark = not any(char.isalnum() for char in word)
+        if lines and (mark or line_length(f"{lines[-1]} {word}", size) <= height):
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
@@ -103,7 +110,9 @@ class VerticalText(Flowable):
             canvas.rotate(-90)  # clockwise: the line runs down the page, the letters' tops face right
             advance = 0.0
             for font, run in runs(line):
-                canvas.setFont(font, self.size)
-                canvas.drawString(advance, 0, run, shaping=font == mongolian_font())
+                text = canvas.beginText(advance, 0)
+                text.setFont(font, self.size)
+                text.textOut(shapeStr(run, font, self.size) if font == mongolian_font() else run)
+                canvas.drawText(text)
                 advance += run_width(font, run, self.size)
             canvas.restoreState()

@@ -25,8 +25,8 @@ from wallet.ledger.statement import COLUMNS, ISSUER_COLUMN, NOTICE, ROWS_PER_TAB
 MARGIN = 12 * mm
 PAGE = landscape(A4)
 WIDTH = PAGE[0] - 2 * MARGIN
-HEAD_HEIGHT = 62 * mm  # the longest column of the title and the notice
-SUMMARY_HEIGHT = 48 * mm  # of a summary label or value
+HEAD_HEIGHT = 48 * mm  # the longest column of the title and the notice
+SUMMARY_HEIGHT = 40 * mm  # of a summary label or value
 HEADER_HEIGHT = 34 * mm  # of a column header
 COLUMN_WIDTHS = [w * mm for w in (10, 22, 58, 34, 20, 22, 22, 28, 26, 26)]
 _NO_SIDE_PADDING = [("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
