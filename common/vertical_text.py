@@ -112,7 +112,15 @@ class VerticalText(Flowable):
             for font, run in runs(line):
                 text = canvas.beginText(advance, 0)
                 text.setFont(font, self.size)
-                text.textOut(shapeStr(run, font, self.size) if font == mongolian_font() else run)
-                canvas.drawText(text)
+                if font == mongolian_font():
+                    text.textOut(shapeStr(run, font, self.size))
+                    # The joined forms have no code points of their own (reportlab maps them to private
+                    # ones); ActualText gives copying and search the Mongolian letters back.
+                    canvas.addLiteral(f"/Span <</ActualText <FEFF{run.encode('utf-16-be').hex().upper()}>>> BDC")
+                    canvas.drawText(text)
+                    canvas.addLiteral("EMC")
+                else:
+                    text.textOut(run)
+                    canvas.drawText(text)
                 advance += run_width(font, run, self.size)
             canvas.restoreState()

@@ -5,6 +5,7 @@ statement as it always was."""
 from __future__ import annotations
 
 import re
+import subprocess
 from io import BytesIO
 
 import uharfbuzz  # type: ignore[import-untyped]
@@ -61,9 +62,15 @@ def test_a_mongolian_residents_spreadsheet_has_mongolian_labels_and_the_bills_as
 
 def test_a_mongolian_residents_pdf_draws_its_labels_shaped_and_vertical(resident_client, wallet_app):
     choose(resident_client, "mn-Mong-CN")
-    reader = PdfReader(BytesIO(statement_of(resident_client, wallet_app, "pdf")))
+    data = statement_of(resident_client, wallet_app, "pdf")
+    reader = PdfReader(BytesIO(data))
     text = "".join(page.extract_text() for page in reader.pages)
     assert all(c in text for c in (TITLE, NOTICE, *COLUMNS, TOTAL))  # the Chinese beside each label, small
+    # Copied or searched (poppler reads ActualText), the labels are Mongolian letters again; brackets and
+    # digits are the CJK font's runs, read apart.
+    copied = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    labels = [in_mongolian(wallet_app, c) for c in (*COLUMNS, TITLE, NOTICE, TOTAL)]
+    assert all(word.strip("()") in copied for label in labels for word in label.split())
 
     drawn = runs_drawn(reader)
     mongolian = [(t, m) for t, m, font in drawn if MONGOLIAN_FONT in font]
