@@ -55,7 +55,8 @@
   const setOffline = (offline) => {
     root.classList.toggle("offline", offline);
     if (banner) {
-      banner.querySelector("time").textContent = localTime(keptAt ? new Date(keptAt) : new Date());
+      // Formatting builds a time-zone formatter, dear on a phone: only for a banner that shows.
+      if (offline) banner.querySelector("time").textContent = localTime(keptAt ? new Date(keptAt) : new Date());
       banner.hidden = !offline;
     }
     for (const el of document.querySelectorAll(offline ? ACTIONS : "[data-offline-off]")) {

@@ -130,9 +130,19 @@ def keep_member(endpoint: str, values: dict[str, Any]) -> None:
         values["member_id"] = found.holder.id
 
 
+def page_sequence() -> int:
+    """The change sequence a page is made at, where its live channel starts (the holder's).
+
+    Every page with a live channel says it, whatever its view put in the context: a page that said
+    0 had its stream answer "changed" at once, and re-fetched its live sections on every opening.
+    """
+    state = holder().current_sync_state()
+    return state.change_seq if state is not None else 0
+
+
 @bp.app_context_processor
 def acting_context() -> dict[str, Any]:
-    return {"acting": acting()}
+    return {"acting": acting(), "page_sequence": page_sequence}
 
 
 def visible(bill: Bill) -> bool:

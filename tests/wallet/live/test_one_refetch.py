@@ -4,6 +4,8 @@ unread badge back with its own answer, out of band, so the badge need not ask fo
 from __future__ import annotations
 
 from tests.wallet.authorization.fixtures import as_unit, claimable, grant, resident_id_of
+from wallet.extensions import db
+from wallet.models import SyncState
 from wallet.services.reimbursement import lock_claim
 
 OOB_BADGE = '<a id="notice-badge" class="notice-link" href="/notifications" hx-swap-oob="true"'
@@ -28,3 +30,16 @@ def test_the_bill_status_brings_the_badge_with_it(resident_client, wallet_app):
     assert "data-live-badge" in section and section.count(OOB_BADGE) == 1
     page = resident_client.get(f"/bills/{bill}").get_data(as_text=True)
     assert page.count('id="notice-badge"') == 1 and "hx-swap-oob" not in page
+
+
+def test_every_live_page_starts_its_channel_at_the_sequence_it_was_made_at(resident_client, wallet_app, demo_units):
+    """A page that said an older sequence had its stream answer "changed" at once and re-fetched itself."""
+    rid = resident_id_of(wallet_app)
+    bills = claimable(wallet_app, rid, 2)
+    grant(wallet_app, rid, demo_units["insurer"], bills)
+    with wallet_app.app_context():
+        seq = db.session.get(SyncState, rid).change_seq
+    assert seq > 0
+    for path in ("/", f"/bills/{bills[0]}", "/authorizations", "/notifications", "/access-history"):
+        page = resident_client.get(path).get_data(as_text=True)
+        assert f'data-seq="{seq}"' in page, path
