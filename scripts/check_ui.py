@@ -172,7 +172,7 @@ def run_lighthouse(name: str, url: str, cookie: str, run: int) -> dict:
         "--extra-headers",
         json.dumps({"Cookie": f"session={cookie}"}),
     ]
-    for attempt in (1, 2):  # a crashed run (e.g. NO_NAVSTART, a lost trace) measured nothing: run it again once
+    for attempt in (1, 2, 3):  # a crashed run (e.g. NO_NAVSTART, a lost trace) measured nothing: run it again
         done = subprocess.run(cmd, timeout=240, env={**os.environ, "CHROME_PATH": CHROMIUM})
         if done.returncode == 0:
             return json.loads(report.read_text(encoding="utf-8"))

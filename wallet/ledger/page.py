@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from common.translatable import N_
 from wallet.ledger.chart import BarChart, bar_chart
 from wallet.ledger.entries import ledger_entries, ledger_years
 from wallet.ledger.serious_illness import SeriousIllnessEstimate
-from wallet.ledger.yearly import LedgerEntry, YearLedger, year_ledger
+from wallet.ledger.yearly import Figure, LedgerEntry, YearLedger, year_ledger
 from wallet.services.family import Holder
 
 SELF, CHILD, SPOUSE = "self", "child", "spouse"  # wallet.services.family's relations
@@ -48,6 +48,8 @@ class LedgerPage:
     people: list[PersonPart]
     by_kind_chart: BarChart
     by_person_chart: BarChart
+    # The ledger's figures by person, each labelled in the reader's language.
+    by_person: tuple[Figure, ...]
 
 
 def entries_for(holders: list[Holder], year: int) -> list[LedgerEntry]:
@@ -71,11 +73,14 @@ def ledger_page(holders: list[Holder], year: int | None, this_year: int) -> Ledg
         )
         for holder in holders
     ]
+    names = {holder.label: holder.shown_label for holder in holders}
+    by_person = tuple(replace(f, label=names.get(f.label, f.label)) for f in ledger.by_person)
     return LedgerPage(
         year=chosen,
         years=years,
         ledger=ledger,
         people=people,
         by_kind_chart=bar_chart(ledger.by_kind),
-        by_person_chart=bar_chart(ledger.by_person),
+        by_person_chart=bar_chart(by_person),
+        by_person=by_person,
     )

@@ -39,6 +39,12 @@ class Statement:
     claimed_by: str
     estimate: SeriousIllnessEstimate
     entries: tuple[LedgerEntry, ...]
+    # The person as the reader's language names them, where it differs from the ledger's key ``person``.
+    person_shown: str = ""
+
+    @property
+    def whose(self) -> str:
+        return self.person_shown or shown(self.person)
 
     @property
     def rows(self) -> list[tuple[int, str, str, str, str, str, Decimal, Decimal, Decimal, Decimal]]:
@@ -56,7 +62,7 @@ class Statement:
     @property
     def title(self) -> str:
         """The heading, in the reader's language."""
-        return gettext(TITLE_LINE, title=shown(TITLE), year=self.estimate.tax_year, person=shown(self.person))
+        return gettext(TITLE_LINE, title=shown(TITLE), year=self.estimate.tax_year, person=self.whose)
 
     @property
     def summary(self) -> list[tuple[str, str]]:
@@ -65,7 +71,7 @@ class Statement:
         opens, closes = est.settlement_window
         return [
             (N_("纳税年度"), gettext("%(year)s 年", year=est.tax_year)),
-            (N_("就医人"), shown(self.person)),
+            (N_("就医人"), self.whose),
             (N_("医保目录内个人自付累计"), _yuan(est.counted)),
             (N_("起付标准"), _yuan(est.threshold)),
             (

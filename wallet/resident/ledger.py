@@ -76,6 +76,7 @@ def serious_illness_export(year: int, who: str, fmt: str) -> Response:
     ledger = year_ledger(year, entries_for([holder], year))
     statement = Statement(
         person=holder.label,
+        person_shown=holder.shown_label,
         claimed_by=CLAIMED_BY[holder.relation],
         estimate=ledger.serious_illness(holder.label),
         entries=medical_entries(list(ledger.entries), holder.label),

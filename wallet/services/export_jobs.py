@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from common.database import write_transaction
 from common.timeutil import utcnow
+from common.translatable import N_
 from wallet import audit
 from wallet.clients.fiscal import FiscalClient
 from wallet.extensions import db
@@ -30,7 +31,8 @@ log = logging.getLogger(__name__)
 DOWNLOAD_HOURS = 24
 CHUNK_BYTES = 1024 * 1024
 STALE_RUNNING = timedelta(minutes=5)
-FAILED = "生成导出文件时出错，您的数据没有受到影响。请点击“重新导出”再试一次。"
+# Stored with the failed job; shown in the reader's language.
+FAILED = N_("生成导出文件时出错，您的数据没有受到影响。请点击“重新导出”再试一次。")
 
 
 def export_of(resident_id: int) -> DataExport | None:

@@ -272,6 +272,16 @@ class Holder:
     resident_id: int
     relation: str  # self | child | spouse
     bill_ids: frozenset[int] | None = None
+    masked_name: str = ""
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language; ``label`` itself stays Chinese, the ledger's key."""
+        if self.relation == CHILD:
+            return gettext("%(name)s（子女）", name=self.masked_name)
+        if self.relation == SPOUSE:
+            return gettext("%(name)s（配偶共享）", name=self.masked_name)
+        return gettext(self.label)
 
 
 def ledger_holders(resident: Resident, on: date) -> list[Holder]:
@@ -282,8 +292,10 @@ def ledger_holders(resident: Resident, on: date) -> list[Holder]:
             continue
         other = link.other(resident.id)
         if link.relation == CHILD:
-            holders.append(Holder(f"{other.masked_name}（子女）", other.id, CHILD))
+            holders.append(Holder(f"{other.masked_name}（子女）", other.id, CHILD, masked_name=other.masked_name))
         else:
             shared = family_shares.shared_bill_ids(link, owner_id=other.id)
-            holders.append(Holder(f"{other.masked_name}（配偶共享）", other.id, SPOUSE, frozenset(shared)))
+            holders.append(
+                Holder(f"{other.masked_name}（配偶共享）", other.id, SPOUSE, frozenset(shared), other.masked_name)
+            )
     return holders
