@@ -191,10 +191,16 @@ def style_bytes(report: dict, cookie: str) -> int:
     return total
 
 
+# The offline wallet's service worker and the push handler it imports: not loaded by the page, but
+# fetched for it, so they count against the page's script budget.
+WORKER_SCRIPTS = ("/sw.js", "/static/js/push-sw.js")
+
+
 def javascript_gzip_bytes(report: dict, cookie: str) -> int:
-    """Sum of every script the page loaded, each gzipped as the proxy would send it."""
+    """Sum of every script the page loaded, and of the service worker's, each gzipped as the proxy would send it."""
     total = 0
-    for url in script_urls(report):
+    origin = report["finalDisplayedUrl"].split("/", 3)[:3]
+    for url in [*script_urls(report), *("/".join(origin) + path for path in WORKER_SCRIPTS)]:
         body = requests.get(
             url, headers={"Cookie": f"session={cookie}", "User-Agent": browser_agent()}, timeout=30
         ).content
