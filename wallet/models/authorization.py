@@ -69,6 +69,10 @@ class AccessEvent(Model):
         return self.actor_label or "分享链接"
 
 
+# A notice's words, sized for its longest language: Mongolian runs three to four times the Chinese.
+NOTICE_TITLE_CHARS, NOTICE_BODY_CHARS, NOTICE_LINK_LABEL_CHARS = 200, 1200, 80
+
+
 class Notification(Model):
     """An entry in the resident's notification centre; unread while ``read_at`` is NULL."""
 
@@ -78,11 +82,11 @@ class Notification(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
-    title: Mapped[str] = mapped_column(String(60))
-    body: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(NOTICE_TITLE_CHARS))
+    body: Mapped[str] = mapped_column(String(NOTICE_BODY_CHARS))
     bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The one action that settles what the notice is about (a reminder's), as a path in the wallet.
     link: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    link_label: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    link_label: Mapped[str] = mapped_column(String(NOTICE_LINK_LABEL_CHARS), default="", server_default="")

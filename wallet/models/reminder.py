@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from common.columns import UTCDateTime
 from common.timeutil import utcnow
 from wallet.extensions import Model
+from wallet.models.authorization import NOTICE_BODY_CHARS, NOTICE_LINK_LABEL_CHARS, NOTICE_TITLE_CHARS
 
 REMINDER_STATES = ("pending", "sent", "digested", "muted", "stale")
 
@@ -44,10 +45,10 @@ class Reminder(Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id", ondelete="SET NULL"))
     # What the notification said and where it leads, kept for the reminder list (a digest's entries).
-    title: Mapped[str] = mapped_column(String(60), default="")
-    body: Mapped[str] = mapped_column(String(300), default="")
+    title: Mapped[str] = mapped_column(String(NOTICE_TITLE_CHARS), default="")
+    body: Mapped[str] = mapped_column(String(NOTICE_BODY_CHARS), default="")
     link: Mapped[str] = mapped_column(String(200), default="")
-    link_label: Mapped[str] = mapped_column(String(20), default="")
+    link_label: Mapped[str] = mapped_column(String(NOTICE_LINK_LABEL_CHARS), default="")
 
 
 class ReminderSettings(Model):

@@ -14,7 +14,7 @@ from common.database import rows_changed, write_transaction
 from common.timeutil import utcnow
 from wallet import copy
 from wallet.extensions import db
-from wallet.models.authorization import AccessEvent, Notification
+from wallet.models.authorization import NOTICE_BODY_CHARS, AccessEvent, Notification
 from wallet.models.claim import Claim
 from wallet.models.collection import SyncState
 from wallet.services.bill_store import bump_change_seq
@@ -40,7 +40,7 @@ def notify(
         resident_id=resident_id,
         kind=kind,
         title=str(title),
-        body=str(body)[:300],
+        body=str(body)[:NOTICE_BODY_CHARS],
         bill_id=bill_id,
         at=utcnow(),
         link=link[0],
