@@ -136,21 +136,26 @@ def breaches(budgets: Budgets, results: list[PageResult], list_pages: tuple[str,
             rules = ", ".join(f"{rule} ×{count}" for rule, count in sorted(result.axe.items()))
             found.append(f"{result.name}: {violations} axe violations > {budgets.axe_violations} — {rules}")
         if result.name in list_pages:
-            if result.js_gzip_bytes is None:
-                found.append(f"{result.name}: JavaScript size was not measured")
-            elif result.js_gzip_bytes > budgets.list_js_kb * 1024:
-                found.append(
-                    f"{result.name}: JavaScript {result.js_gzip_bytes / 1024:.1f} KB gzipped "
-                    f"> {budgets.list_js_kb:g} KB"
-                )
-            if result.style_bytes is None:
-                found.append(f"{result.name}: stylesheet and font size was not measured")
-            elif result.style_bytes > budgets.list_style_kb * 1024:
-                found.append(
-                    f"{result.name}: stylesheets and fonts {result.style_bytes / 1024:.1f} KB "
-                    f"> {budgets.list_style_kb:g} KB"
-                )
+            found += _size_breach(
+                result.name, "JavaScript", "JavaScript size", result.js_gzip_bytes, budgets.list_js_kb, " gzipped"
+            )
+            found += _size_breach(
+                result.name,
+                "stylesheets and fonts",
+                "stylesheet and font size",
+                result.style_bytes,
+                budgets.list_style_kb,
+            )
     return found
+
+
+def _size_breach(page: str, what: str, measure: str, size: int | None, limit_kb: float, how: str = "") -> list[str]:
+    """The line a list page's download over its budget (or never measured) costs, if any."""
+    if size is None:
+        return [f"{page}: {measure} was not measured"]
+    if size > limit_kb * 1024:
+        return [f"{page}: {what} {size / 1024:.1f} KB{how} > {limit_kb:g} KB"]
+    return []
 
 
 def table(results: list[PageResult]) -> str:
