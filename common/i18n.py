@@ -8,8 +8,11 @@ the resident's choice); formatting of dates and numbers follows the same locale.
 
 from __future__ import annotations
 
-from flask import Flask, g
-from flask_babel import Babel, get_locale
+from typing import cast
+
+from babel.support import NullTranslations
+from flask import Flask, g, has_app_context
+from flask_babel import Babel, get_locale, get_translations
 
 from common.settings import PROJECT_ROOT
 
@@ -23,6 +26,8 @@ LANGUAGE_NAMES = {SOURCE_LOCALE: "中文", MONGOLIAN: "ᠮᠣᠩᠭᠣᠯ ᠪᠢ
 TRANSLATIONS = PROJECT_ROOT / "translations"
 
 babel = Babel()
+# Flask-Babel's per-request state (on ``g``), and where catalog() keeps what it found there.
+_BABEL_STATE, _CATALOG = "_flask_babel", "i18n_catalog"
 
 
 def chosen_locale() -> str:
@@ -46,6 +51,28 @@ def current_locale() -> str:
     rendered text kept for reuse must be keyed by, so one language's text never serves the other."""
     locale = get_locale()
     return str(locale) if locale is not None else SOURCE_LOCALE
+
+
+def catalog() -> NullTranslations:
+    """The translations of the locale pages are rendered in right now.
+
+    Flask-Babel finds them anew on every text (its request state, the locale's identifier, its
+    cache), which cost a page of a few hundred texts about as much as its database reads. So the
+    catalog found is kept in Flask-Babel's own request state beside the locale it was found for.
+    A locale chosen again (``flask_babel.refresh`` after a login, ``force_locale`` for a notice) is
+    another locale object there, so its catalog is found again (tests/common/test_catalog.py).
+    """
+    state = g.get(_BABEL_STATE) if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    kept = getattr(state, _CATALOG, None)
+    if locale is not None and kept is not None and kept[0] is locale:
+        return cast(NullTranslations, kept[1])
+    translations = cast(NullTranslations, get_translations())
+    state = g.get(_BABEL_STATE) if has_app_context() else None
+    locale = getattr(state, "babel_locale", None)
+    if locale is not None:
+        setattr(state, _CATALOG, (locale, translations))
+    return translations
 
 
 def mongolian_page() -> bool:
@@ -72,5 +99,13 @@ def init_i18n(app: Flask) -> None:
         default_timezone="Asia/Shanghai",
         default_translation_directories=str(TRANSLATIONS),
         locale_selector=chosen_locale,
+    )
+    # Flask-Babel's own callables look the catalog up for each text; these ask catalog().
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: catalog().ugettext(s),
+        ngettext=lambda s, p, n: catalog().ungettext(s, p, n),
+        pgettext=lambda c, s: catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
+        newstyle=True,
     )
     app.jinja_env.globals.update(html_lang=html_lang, mongolian_page=mongolian_page, language_choices=language_choices)

@@ -16,6 +16,8 @@ from typing import Any
 import flask_babel
 from flask import current_app, has_app_context
 
+from common.i18n import catalog
+
 
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog and hand it back unchanged."""
@@ -26,7 +28,8 @@ def gettext(message: str, **variables: Any) -> str:
     """Flask-Babel's gettext, or the Chinese source text in an app that has no Babel."""
     if has_app_context() and "babel" not in current_app.extensions:
         return message % variables if variables else message
-    return str(flask_babel.gettext(message, **variables))
+    text = catalog().ugettext(message)
+    return text % variables if variables else text
 
 
 def lazy_gettext(message: str, **variables: Any) -> Any:

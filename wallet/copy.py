@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import gettext, lazy_gettext
-
 from common.money import yuan_display
 from common.timeutil import to_local
-from common.translatable import N_, shown
+from common.translatable import N_, gettext, lazy_gettext, shown
 
 # -- chips: (label, tone) ------------------------------------------------------------------------
 

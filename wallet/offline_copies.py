@@ -49,15 +49,18 @@ def offline_copy(view: Callable[P, ResponseReturnValue]) -> Callable[P, Response
 
     @wraps(view)
     def marked(*args: P.args, **kwargs: P.kwargs) -> Response:
-        response = make_response(view(*args, **kwargs))
+        # Read before the view: a view that records something commits, which expires the resident,
+        # and reading the id afterwards would load the resident again.
         resident = signed_in_resident()
+        resident_id = resident.id if resident is not None else None
+        response = make_response(view(*args, **kwargs))
         if (
             request.method == "GET"
             and response.status_code == 200
             and not request.headers.get("HX-Request")
-            and resident
+            and resident_id is not None
         ):
-            response.headers[HEADER] = copy_key(resident.id)
+            response.headers[HEADER] = copy_key(resident_id)
         return response
 
     return marked

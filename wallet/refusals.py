@@ -9,9 +9,8 @@ API's requests choose none, so integrators read Chinese).
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext
-
 from common.refusal import Refusal, add_messages
+from common.translatable import lazy_gettext
 
 __all__ = ["CATALOG", "Refusal"]
 

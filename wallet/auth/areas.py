@@ -13,9 +13,9 @@ import time
 from typing import Any
 
 from flask import flash, jsonify, redirect, request, session, url_for
-from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_user, logout_user
 
+from common.translatable import gettext, lazy_gettext
 from common.web import wants_json
 from wallet.auth.sessions import LOGIN_AT, SEEN_AT
 

@@ -21,10 +21,10 @@ from datetime import date
 from typing import Any
 
 from flask import session
-from flask_babel import gettext, lazy_gettext
 
 from common.adulthood import is_minor
 from common.checksums import resident_id_birthdate, valid_resident_id
+from common.translatable import gettext, lazy_gettext
 from wallet.identity import mask_id_number, mask_name, seal, unseal
 from wallet.refusals import Refusal
 

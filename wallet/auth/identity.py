@@ -6,10 +6,9 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from flask_babel import gettext
-
 from common.checksums import resident_id_problem
 from common.i18n import first_served
+from common.translatable import gettext
 from wallet.refusals import Refusal
 
 LOA_SMS = "urn:mengsuban:loa:2"

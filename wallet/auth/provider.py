@@ -18,12 +18,11 @@ import requests
 from authlib.integrations.flask_client import FlaskOAuth2App, OAuth, OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from flask import Flask, current_app, redirect, request, session, url_for
-from flask_babel import gettext
 from joserfc.errors import ExpiredTokenError, JoseError
 from werkzeug.wrappers import Response
 
 from common.http import session_for
-from common.translatable import N_
+from common.translatable import N_, gettext
 from wallet.auth.identity import VerifiedIdentity, identity_from_claims
 from wallet.language import ui_locales
 from wallet.refusals import Refusal

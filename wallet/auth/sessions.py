@@ -13,12 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
-from flask_babel import gettext
 from flask_login import confirm_login, login_user, logout_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from common.translatable import N_
+from common.translatable import N_, gettext
 from common.web import wants_json
 from wallet.auth.identity import VerifiedIdentity
 from wallet.extensions import db, login_manager

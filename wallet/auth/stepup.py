@@ -16,10 +16,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, jsonify, redirect, request, session, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_fresh
 
-from common.translatable import N_
+from common.translatable import N_, gettext
 from common.web import wants_json
 from wallet.auth.identity import LOA_FACE
 from wallet.auth.sessions import ACR, VERIFIED_AT

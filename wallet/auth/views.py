@@ -6,9 +6,9 @@ from typing import Any
 
 import requests
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from common.translatable import gettext
 from common.web import refusal_page, render_error
 from wallet.audit import record_now
 from wallet.auth import bp, family_claim, pending

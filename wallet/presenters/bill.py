@@ -17,12 +17,12 @@ from typing import Any
 
 import segno
 from flask import current_app
-from flask_babel import gettext, lazy_gettext
 from sqlalchemy import bindparam, select
 
 from common.money import capitals, yuan_display
 from common.regions import province_name
 from common.timeutil import as_utc, to_local, utcnow
+from common.translatable import gettext, lazy_gettext
 from wallet import copy, policy
 from wallet.extensions import db
 from wallet.ledger.entries import reimbursements_in

@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import lazy_gettext
 from sqlalchemy import select
 
+from common.translatable import lazy_gettext
 from wallet.extensions import db
 from wallet.models.bill import Bill
 

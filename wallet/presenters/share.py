@@ -7,11 +7,10 @@ from urllib.parse import quote
 
 import segno
 from flask import current_app
-from flask_babel import gettext
 from markupsafe import escape
 
 from common.timeutil import utcnow
-from common.translatable import shown
+from common.translatable import gettext, shown
 from wallet import copy
 from wallet.models.share import ShareLink
 from wallet.services import share_state

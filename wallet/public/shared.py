@@ -14,12 +14,11 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext, lazy_gettext
 from flask_limiter import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
 from common.timeutil import utcnow
-from common.translatable import N_, shown
+from common.translatable import N_, gettext, lazy_gettext, shown
 from common.web import render_error
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import limiter

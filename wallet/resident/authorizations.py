@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from common.timeutil import to_local
+from common.translatable import gettext
 from common.web import refusal_page, render_error
 from wallet import policy
 from wallet.extensions import db

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import login_required
 from sqlalchemy import or_, select
 
+from common.translatable import gettext
 from wallet import copy, policy
 from wallet.auth.stepup import step_up_satisfied
 from wallet.extensions import db

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Response, abort, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from common.translatable import gettext
 from wallet.audit import record_now
 from wallet.clients.fiscal import FiscalClient, FiscalError, FiscalUnavailable
 from wallet.extensions import db

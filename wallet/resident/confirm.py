@@ -16,10 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import flash, redirect, request, session, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from common.translatable import N_
+from common.translatable import N_, gettext
 from common.web import refusal_page
 from wallet.auth.sessions import ACR, VERIFIED_AT
 from wallet.auth.stepup import step_up_satisfied

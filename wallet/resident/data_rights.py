@@ -16,11 +16,10 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from common.timeutil import SHANGHAI, utcnow
-from common.translatable import N_, shown
+from common.translatable import N_, gettext, shown
 from wallet import audit, policy
 from wallet.auth.provider import end_at_provider
 from wallet.auth.sessions import sign_out

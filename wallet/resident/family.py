@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 
+from common.translatable import gettext, lazy_gettext
 from wallet.auth import family_claim
 from wallet.auth.provider import SCOPE, begin
 from wallet.models.family import CHILD, SPOUSE, FamilyLink

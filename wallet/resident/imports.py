@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, lazy_gettext
 from flask_limiter import RateLimitExceeded
 from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from common.translatable import N_
+from common.translatable import N_, gettext, lazy_gettext
 from common.web import render_error
 from wallet.auth.verification_limits import import_limit, rate_refusal, retry_after
 from wallet.presenters.bill import DOCUMENT, BillView

@@ -12,8 +12,8 @@ import json
 from typing import Any
 
 from flask import current_app, jsonify, make_response, render_template, request
-from flask_babel import gettext
 
+from common.translatable import gettext
 from wallet.resident import bp
 from wallet.services import receipts
 

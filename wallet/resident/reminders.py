@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from common.database import write_transaction
 from common.timeutil import utcnow
+from common.translatable import gettext
 from wallet.extensions import db
 from wallet.models.reminder import ReminderSettings
 from wallet.refusals import Refusal

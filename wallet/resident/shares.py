@@ -12,10 +12,10 @@ from typing import Any
 
 from flask import abort, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
 from flask_login import login_required
 
 from common.timeutil import utcnow
+from common.translatable import gettext
 from wallet import policy
 from wallet.fragments import render_page
 from wallet.models.bill import Bill

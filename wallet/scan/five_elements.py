@@ -14,13 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask_babel import gettext
-
 from common.identifiers import IdentifierRefused, fold
 from common.money import MAX_FEN, AmountRefused, fen_from_yuan, yuan
 from common.regions import PROVINCE_NAMES
 from common.timeutil import SHANGHAI
-from common.translatable import N_
+from common.translatable import N_, gettext
 
 FIELDS = ("code", "number", "check", "date", "amount")
 LABELS = {

@@ -22,9 +22,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from flask_babel import gettext
-
-from common.translatable import N_
+from common.translatable import N_, gettext
 from wallet.refusals import Refusal
 from wallet.scan.five_elements import FIELDS, FiveElements, five_elements_errors, label, parse_five_elements
 

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pillow_heif
 import zxingcpp
-from flask_babel import gettext
 from PIL import Image, ImageFilter
 
+from common.translatable import gettext
 from wallet.refusals import Refusal
 from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import QrReading, read_payload

@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from common.adulthood import coming_of_age, is_minor
@@ -237,20 +237,22 @@ def link_between(actor_id: int, member_id: int) -> FamilyLink | None:
     return db.session.scalar(select(FamilyLink).where(or_(mine, theirs)).order_by(FamilyLink.id.desc()).limit(1))
 
 
-def links_of(resident_id: int) -> list[FamilyLink]:
-    """Every link the resident is part of (children's as guardian, spouse's either way), newest first."""
-    return list(
-        db.session.scalars(
-            select(FamilyLink)
-            .where(
-                or_(
-                    FamilyLink.resident_id == resident_id,
-                    and_(FamilyLink.relation == SPOUSE, FamilyLink.member_id == resident_id),
-                )
-            )
-            .order_by(FamilyLink.id.desc())
+# Built once: a bill's page asks it on every view (for its spouse-sharing section).
+_LINKS_OF = (
+    select(FamilyLink)
+    .where(
+        or_(
+            FamilyLink.resident_id == bindparam("resident"),
+            and_(FamilyLink.relation == SPOUSE, FamilyLink.member_id == bindparam("resident")),
         )
     )
+    .order_by(FamilyLink.id.desc())
+)
+
+
+def links_of(resident_id: int) -> list[FamilyLink]:
+    """Every link the resident is part of (children's as guardian, spouse's either way), newest first."""
+    return list(db.session.scalars(_LINKS_OF, {"resident": resident_id}))
 
 
 def spouse_link(resident_id: int, on: date) -> FamilyLink | None:

@@ -107,15 +107,21 @@ def _joined(elements: FiveElements) -> str:
     return "_".join((elements.code, elements.number, elements.check, elements.amount_text, elements.date_text))
 
 
+def statement(bill: Bill, status: str) -> tuple[str, str, int]:
+    """What a snapshot of ``bill`` at ``status`` states, its time aside: two snapshots stating it say the same."""
+    return _joined(elements_of(bill)), status, bill.reimbursed_amount
+
+
 def take(bill: Bill, status: str, now: datetime) -> Snapshot:
     """Sign ``bill``'s status as the wallet shows it (``status``: its chip key) at ``now``."""
     signed_at = now.astimezone(UTC).replace(microsecond=0)
     elements = elements_of(bill)
+    joined, status, reimbursed = statement(bill, status)
     payload = {
         "v": VERSION,
-        "bill": _joined(elements),
+        "bill": joined,
         "status": status,
-        "reimbursed": bill.reimbursed_amount,
+        "reimbursed": reimbursed,
         "at": int(signed_at.timestamp()),
     }
     token = receipts.sign_compact(canonical_json(payload), TYP)

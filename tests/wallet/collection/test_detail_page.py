@@ -63,6 +63,9 @@ def test_the_detail_page_reads_its_bill_and_parts_in_four_statements(client, wal
     [claims] = [s for s in page if s.startswith("SELECT claims")]
     assert "claims.bill_id = " in claims
     assert len(statements) <= 10, statements
+    # The signed-in resident is loaded once: what runs after the view's record of the opening
+    # (which commits, and so expires what the request loaded) must not load them again.
+    assert sum(" FROM residents " in f"{s} " for s in statements) == 1, statements
 
 
 def test_the_detail_page_shows_the_chip_of_its_own_open_authorization(client, wallet_app, rid, demo_units):

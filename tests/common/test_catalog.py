@@ -1,0 +1,50 @@
+"""A request finds its catalog once and keeps it, yet every change of language within the request
+(a notice said in its resident's language, a login that settles another) speaks the new one."""
+
+from __future__ import annotations
+
+import flask_babel
+import pytest
+from flask import Flask, g, render_template_string
+
+from common.i18n import MONGOLIAN, catalog
+from common.translatable import gettext
+from wallet import create_app
+
+TEXT = "票据夹"
+
+
+@pytest.fixture
+def app() -> Flask:
+    return create_app({"APP_ENV": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_the_catalog_follows_every_change_of_language_within_a_request(app):
+    with app.test_request_context("/"):
+        chinese, page = gettext(TEXT), "{{ _('票据夹') }}"
+        assert chinese == TEXT and render_template_string(page) == TEXT
+        with flask_babel.force_locale(MONGOLIAN):
+            mongolian = gettext(TEXT)
+            assert mongolian != TEXT and render_template_string(page) == mongolian
+        assert gettext(TEXT) == TEXT and render_template_string(page) == TEXT
+        g.locale = MONGOLIAN
+        flask_babel.refresh()
+        assert gettext(TEXT) == mongolian and render_template_string(page) == mongolian
+
+
+def test_the_catalog_is_found_once_per_request_and_language(app, monkeypatch):
+    found: list[object] = []
+    real = flask_babel.get_translations
+
+    def counted():
+        found.append(1)
+        return real()
+
+    monkeypatch.setattr("common.i18n.get_translations", counted)
+    with app.test_request_context("/"):
+        for _ in range(50):
+            catalog()
+        with flask_babel.force_locale(MONGOLIAN):
+            for _ in range(50):
+                catalog()
+    assert len(found) == 2
