@@ -8,11 +8,12 @@ the resident's choice); formatting of dates and numbers follows the same locale.
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from babel.support import NullTranslations
 from flask import Flask, g, has_app_context
 from flask_babel import Babel, get_locale, get_translations
+from markupsafe import Markup
 
 from common.settings import PROJECT_ROOT
 
@@ -75,6 +76,13 @@ def catalog() -> NullTranslations:
     return translations
 
 
+def page_gettext(string: str, **variables: Any) -> Markup:
+    """``_()`` in templates, as Jinja's newstyle gettext has it on an autoescaped page (every page here
+    is one): the text is markup, the variables are escaped into it, and ``%%`` is always a percent
+    sign. Jinja's own goes through three context calls per text, as much again as the lookup."""
+    return Markup(catalog().ugettext(string)) % variables
+
+
 def mongolian_page() -> bool:
     """Whether this request's pages speak Mongolian (their layout then runs vertically)."""
     locale = get_locale()
@@ -108,4 +116,10 @@ def init_i18n(app: Flask) -> None:
         npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    app.jinja_env.globals.update(html_lang=html_lang, mongolian_page=mongolian_page, language_choices=language_choices)
+    app.jinja_env.globals.update(
+        _=page_gettext,
+        gettext=page_gettext,
+        html_lang=html_lang,
+        mongolian_page=mongolian_page,
+        language_choices=language_choices,
+    )

@@ -48,3 +48,10 @@ def test_the_catalog_is_found_once_per_request_and_language(app, monkeypatch):
             for _ in range(50):
                 catalog()
     assert len(found) == 2
+
+
+def test_a_page_text_escapes_what_goes_into_it_and_reads_a_double_percent_as_one(app):
+    with app.test_request_context("/"):
+        page = "{{ _('已报销 %(share)s%%：%(who)s', share=60, who='<b>单位</b>') }}"
+        assert render_template_string(page) == "已报销 60%：&lt;b&gt;单位&lt;/b&gt;"
+        assert render_template_string("{{ _('100%%') }}") == "100%"
