@@ -20,6 +20,7 @@ from common import settings
 from common.database import engine_options
 from common.health import health_blueprint
 from common.i18n import init_i18n
+from common.kept_frame import init_kept_frame
 from common.web import harden
 
 
@@ -56,6 +57,7 @@ def bind_part_basics(
     """Database, hardening, ``/healthz`` and ``/readyz`` (``part`` names them), and the command group."""
     db.init_app(app)
     init_i18n(app)
+    init_kept_frame(app)
     harden(app, csrf, same_site=same_site)
     app.register_blueprint(health_blueprint(db, part, alembic_config))
     app.cli.add_command(cli)

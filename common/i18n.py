@@ -8,6 +8,7 @@ the resident's choice); formatting of dates and numbers follows the same locale.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from babel.support import NullTranslations
@@ -49,8 +50,12 @@ def first_served(tags: str | None) -> str | None:
 
 def current_locale() -> str:
     """The locale pages are rendered in right now (a request's, or one forced for a notice): what any
-    rendered text kept for reuse must be keyed by, so one language's text never serves the other."""
-    locale = get_locale()
+    rendered text kept for reuse must be keyed by, so one language's text never serves the other.
+
+    Read from Flask-Babel's request state once it chose (a list asks for each of its cards): the
+    state holds the forced locale while one is forced, and the chosen one otherwise."""
+    state = g.get(_BABEL_STATE) if has_app_context() else None
+    locale = getattr(state, "babel_locale", None) or get_locale()
     return str(locale) if locale is not None else SOURCE_LOCALE
 
 
@@ -80,7 +85,26 @@ def page_gettext(string: str, **variables: Any) -> Markup:
     """``_()`` in templates, as Jinja's newstyle gettext has it on an autoescaped page (every page here
     is one): the text is markup, the variables are escaped into it, and ``%%`` is always a percent
     sign. Jinja's own goes through three context calls per text, as much again as the lookup."""
-    return Markup(catalog().ugettext(string)) % variables
+    return said(catalog().ugettext(string), variables)
+
+
+def said(text: str, variables: dict[str, Any]) -> Markup:
+    """A translated text as a page says it; a text with no ``%`` in it needs no formatting."""
+    return Markup(text) % variables if variables or "%" in text else Markup(text)
+
+
+def page_translator() -> dict[str, Callable[..., Markup]]:
+    """``_()`` for one render, bound to the catalog the page is rendered in (a context processor).
+
+    A page says forty or more texts; finding the catalog anew for each through the request's state
+    cost more than the lookups themselves. A render never changes language halfway, so its texts
+    share one catalog; a macro imported without the page's context still has the global ``_``."""
+    lookup = catalog().ugettext
+
+    def translated(string: str, **variables: Any) -> Markup:
+        return said(lookup(string), variables)
+
+    return {"_": translated, "gettext": translated}
 
 
 def mongolian_page() -> bool:
@@ -116,6 +140,7 @@ def init_i18n(app: Flask) -> None:
         npgettext=lambda c, s, p, n: catalog().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.context_processor(page_translator)
     app.jinja_env.globals.update(
         _=page_gettext,
         gettext=page_gettext,

@@ -40,4 +40,5 @@ PROVINCE_NAMES: dict[str, str] = {
 
 
 def province_name(code: str) -> str:
-    return str(PROVINCE_NAMES.get(code[:2], gettext("未知地区")))
+    name = PROVINCE_NAMES.get(code[:2])
+    return str(name) if name is not None else gettext("未知地区")

@@ -55,3 +55,19 @@ def test_a_page_text_escapes_what_goes_into_it_and_reads_a_double_percent_as_one
         page = "{{ _('已报销 %(share)s%%：%(who)s', share=60, who='<b>单位</b>') }}"
         assert render_template_string(page) == "已报销 60%：&lt;b&gt;单位&lt;/b&gt;"
         assert render_template_string("{{ _('100%%') }}") == "100%"
+
+
+def test_a_page_finds_its_catalog_once_however_many_texts_it_says(app, monkeypatch):
+    asked: list[object] = []
+    real = catalog
+
+    def counted():
+        asked.append(1)
+        return real()
+
+    monkeypatch.setattr("common.i18n.catalog", counted)
+    with app.test_request_context("/"):
+        page = render_template_string("{{ _('票据夹') }}" * 30)
+        assert page == TEXT * 30 and len(asked) == 1
+        with flask_babel.force_locale(MONGOLIAN):
+            assert render_template_string("{{ _('票据夹') }}" * 30) == gettext(TEXT) * 30 != page

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from common.database import make_db
 from common.i18n import init_i18n
+from common.kept_frame import init_kept_frame
 from common.web import harden
 from tests.conftest import csrf_token_of
 
@@ -72,6 +73,7 @@ def notes_app():
     )
     db.init_app(app)
     init_i18n(app)  # as every part has: the shared templates speak through it
+    init_kept_frame(app)  # and keep the frame's pieces
     harden(app, CSRFProtect(), same_site="Lax")
 
     @app.get("/")

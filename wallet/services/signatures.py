@@ -9,6 +9,7 @@ unknown key id triggers one refresh from the network, no more often than
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import threading
 import time
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from cachetools import LRUCache
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -149,13 +151,29 @@ def check_document_matches_key(document: dict[str, Any], item: dict[str, Any], k
         raise BillRejected("key_not_valid_then")
 
 
+# Signatures this process has seen hold, by the digest of what was signed, the key id and the value.
+# A key id names one published key for good, so a check that held holds for the same three again.
+_held: LRUCache[bytes, bool] = LRUCache(maxsize=100_000)
+_held_lock = threading.Lock()
+
+
 def signature_check(canonical: bytes, alg: str, kid: str, value: str) -> tuple[bool, CachedKey | None]:
-    """Re-verify a stored bill for its detail page, from cached keys only."""
+    """Re-verify a stored bill for its detail page, from cached keys only.
+
+    The page re-verifies on every view, so stored bytes changed since are caught; a check that held
+    for the very same bytes, key and value is not run again (an ECDSA verification per view was a
+    twentieth of the page)."""
     key = keyring.get(kid, None)
     if key is None or alg not in SUPPORTED_ALGS:
         return False, key
+    seen = hashlib.blake2b(b"\0".join((canonical, kid.encode(), value.encode())), digest_size=20).digest()
+    with _held_lock:
+        if seen in _held:
+            return True, key
     try:
         key.key.verify(base64.b64decode(value), canonical, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, ValueError):
         return False, key
+    with _held_lock:
+        _held[seen] = True
     return True, key

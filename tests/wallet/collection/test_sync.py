@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from sqlalchemy import func, select
@@ -11,7 +12,7 @@ from wallet.extensions import db
 from wallet.identity_lookup import id_number_of
 from wallet.models import Bill, RejectedBill, SyncState
 from wallet.services.collection_jobs import claim_next, request_sync, run_job
-from wallet.services.signatures import signature_check
+from wallet.services.signatures import keyring, signature_check
 from wallet.services.sync import sync_person
 
 
@@ -133,3 +134,27 @@ def test_every_step_of_a_sync_the_list_shows_moves_the_change_sequence(wallet_ap
         assert run_job(resident_id, id_number_of, fiscal_client) is True
         # The retry starting (the failure notice gives way), its page with the new bill, and its end.
         assert shown(resident_id) == ("done", 1, seq + 4)
+
+
+def test_a_signature_that_held_is_not_checked_again_yet_changed_bytes_are(
+    wallet_app, network, resident_id, fiscal_client, monkeypatch
+):
+    with wallet_app.app_context():
+        sync_person(resident_id, persona("p1").id_number, fiscal_client)
+        bill = db.session.scalars(select(Bill).where(Bill.resident_id == resident_id).order_by(Bill.id)).first()
+        signed = (bill.signature_alg, bill.signature_kid, bill.signature_value)
+        ok, key = signature_check(bill.canonical, *signed)
+        assert ok
+        verified: list[bytes] = []
+
+        class Counting:
+            def verify(self, signature, data, algorithm):
+                verified.append(data)
+                return key.key.verify(signature, data, algorithm)
+
+        monkeypatch.setitem(keyring._keys, key.kid, dataclasses.replace(key, key=Counting()))
+        assert signature_check(bill.canonical, *signed)[0] and verified == []
+        altered = bill.canonical.replace(b'"total":', b'"total": ', 1)
+        assert altered != bill.canonical
+        assert not signature_check(altered, *signed)[0] and verified == [altered]
+        assert not signature_check(bill.canonical, signed[0], signed[1], signed[2][:-4] + "AAAA")[0]
