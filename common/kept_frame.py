@@ -2,9 +2,11 @@
 
 Every page of every part carries the same head (style sheets, scripts, icons), and every resident
 page the same tab bar and offline banner: about forty links and texts that were rendered afresh for
-each response, an eighth of a bill's page and as much of a list made after a change. What such a
-piece shows depends only on the part, the path the part is mounted at, the page's language and the
-few values a template hands it (which tab is current, say), so it is kept under exactly those.
+each response, an eighth of a bill's page and as much of a list made after a change. The list's
+filter fields are another such piece: the same choices and the same selection come out the same
+for every resident who has them. What a piece shows depends only on the part, the path the part is
+mounted at, the page's language and the values a template hands it (which tab is current, the
+choices), so it is kept under exactly those.
 
 A kept piece is rendered with nothing but those values and the environment's globals: no request,
 session, user or context processor reaches it, and asking for the CSRF token fails, so a piece can

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, bindparam, cast, func, literal, select, union_all, update
 
@@ -58,19 +58,29 @@ def totals_statement(names: tuple[str, ...], status: str | None) -> Any:
     return select(func.coalesce(func.sum(count), 0), func.coalesce(func.sum(amount), 0)).where(*conditions)
 
 
-def facets(resident_id: int, sync: SyncState | None = None) -> dict[str, list[tuple[str, str]]]:
+class Facets(NamedTuple):
+    """The filter choices as (value, label) pairs; a value of their own, so the filter fields
+    rendered from them are kept under them (common.kept_frame)."""
+
+    years: tuple[tuple[str, str], ...]
+    types: tuple[tuple[str, str], ...]
+    provinces: tuple[tuple[str, str], ...]
+    statuses: tuple[tuple[str, str], ...]
+
+
+def facets(resident_id: int, sync: SyncState | None = None) -> Facets:
     """The filter choices that exist among the resident's bills: as kept in their sync state by the
     last writer of their bills, or (before any writer kept them) read in one statement."""
     rows = json.loads(sync.facets) if sync is not None and sync.facets is not None else facet_rows(resident_id)
     years = sorted((int(v) for k, v, _ in rows if k == "year"), reverse=True)
     types = sorted(((v, n) for k, v, n in rows if k == "type"), key=lambda t: (t[1], t[0]))
     provinces = sorted(v for k, v, _ in rows if k == "province")
-    return {
-        "years": [(str(y), gettext("%(year)s年", year=y)) for y in years],
-        "types": types,
-        "provinces": [(p, PROVINCE_NAMES.get(p, p)) for p in provinces],
-        "statuses": list(STATUS_FILTERS.items()),
-    }
+    return Facets(
+        years=tuple((str(y), gettext("%(year)s年", year=y)) for y in years),
+        types=tuple((str(v), str(n)) for v, n in types),
+        provinces=tuple((p, str(PROVINCE_NAMES.get(p, p))) for p in provinces),
+        statuses=tuple((key, str(label)) for key, label in STATUS_FILTERS.items()),
+    )
 
 
 def facet_rows(resident_id: int) -> list[list[str]]:

@@ -96,6 +96,18 @@ def test_an_htmx_filter_gets_the_results_and_the_filter_choices_out_of_band(sign
     assert "HX-Request" in signed_in.get("/?type=medical_inpatient").headers["Vary"], "the page varies on it too"
 
 
+def test_the_filter_fields_select_what_each_view_filters_by(signed_in):
+    """The fields are kept per process under their choices and selection: each view shows its own."""
+    selected = re.compile(r'<option value="([^"]*)" selected>')
+    inpatient = signed_in.get("/?type=medical_inpatient").get_data(as_text=True)
+    assert selected.findall(inpatient) == ["medical_inpatient"]
+    assert selected.findall(signed_in.get("/").get_data(as_text=True)) == []
+    fragment = signed_in.get("/?status=reimbursable", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert selected.findall(fragment) == ["reimbursable"] and 'id="filter-fields" hx-swap-oob="true"' in fragment
+    again = signed_in.get("/?type=medical_inpatient").get_data(as_text=True)
+    assert selected.findall(again) == ["medical_inpatient"] and "hx-swap-oob" not in again
+
+
 def test_an_htmx_history_restore_gets_the_whole_list_page(signed_in):
     """htmx asks for the whole page when its history cache misses (back button): not a fragment."""
     response = signed_in.get(

@@ -46,9 +46,9 @@ def varied(wallet_app, network, resident_id, fiscal_client) -> int:
 def test_every_filter_without_search_totals_the_same_as_the_rows(wallet_app, varied):
     with wallet_app.app_context():
         facets = bill_summary.facets(varied)
-        years = [None] + [int(y) for y, _ in facets["years"]]
-        types = [None] + [t for t, _ in facets["types"]]
-        provinces = [None] + [p for p, _ in facets["provinces"]]
+        years = [None] + [int(y) for y, _ in facets.years]
+        types = [None] + [t for t, _ in facets.types]
+        provinces = [None] + [p for p, _ in facets.provinces]
         statuses = [None, *STATUS_FILTERS]
         checked = 0
         for year, type_key, province, status in itertools.product(years, types, provinces, statuses):
@@ -68,10 +68,10 @@ def test_the_choices_are_the_values_the_bills_have(wallet_app, varied):
         rows = db.session.execute(
             select(Bill.issue_year, Bill.type_key, Bill.province).where(Bill.resident_id == varied)
         ).all()
-    assert [int(y) for y, _ in facets["years"]] == sorted({r[0] for r in rows}, reverse=True)
-    assert {t for t, _ in facets["types"]} == {r[1] for r in rows}
-    assert [p for p, _ in facets["provinces"]] == sorted({r[2] for r in rows})
-    assert [s for s, _ in facets["statuses"]] == list(STATUS_FILTERS)
+    assert [int(y) for y, _ in facets.years] == sorted({r[0] for r in rows}, reverse=True)
+    assert {t for t, _ in facets.types} == {r[1] for r in rows}
+    assert [p for p, _ in facets.provinces] == sorted({r[2] for r in rows})
+    assert [s for s, _ in facets.statuses] == list(STATUS_FILTERS)
 
 
 def test_search_text_is_not_answered_from_groups(wallet_app, varied):
