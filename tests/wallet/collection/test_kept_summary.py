@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
+from common.i18n import MONGOLIAN
 from common.timeutil import utcnow
 from fiscal_stub.extensions import db as fiscal_db
 from fiscal_stub.services.issuing import red_reverse
@@ -145,3 +147,17 @@ def test_a_status_and_a_bump_written_as_rows_reach_the_objects_the_request_holds
         bill_store.bump_change_seq(resident_id, unread="all_read")
         assert (sync.change_seq, sync.unread_notifications) == (seq + 2, 0)
         db.session.commit()
+
+
+def test_kept_choices_are_labelled_in_the_language_of_the_page(wallet_app, network, resident_id, fiscal_client):
+    with wallet_app.app_context():
+        sync_person(resident_id, persona("p1").id_number, fiscal_client)
+        sync = db.session.get(SyncState, resident_id)
+    with wallet_app.test_request_context("/"):
+        chinese = bill_summary.facets(resident_id, sync)
+        with force_locale(MONGOLIAN):
+            mongolian = bill_summary.facets(resident_id, sync)
+        assert bill_summary.facets(resident_id, sync) == chinese
+    assert [v for v, _ in mongolian.years] == [v for v, _ in chinese.years]
+    assert chinese.years[0][1].endswith("年") and "年" not in mongolian.years[0][1]
+    assert ("15", "内蒙古") in chinese.provinces and ("15", "内蒙古") not in mongolian.provinces
