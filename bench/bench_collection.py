@@ -1,7 +1,7 @@
 """Collection and browsing for residents with 1,000 and 10,000 bills.
 
 Figures: first sync over HTTP with signatures verified (vs. the raw verify + bulk insert
-ceiling), list page throughput kept and made afresh, and detail page throughput of a bill
+ceiling), list page and detail page throughput, kept and made afresh, the detail page of a bill
 with an open authorization (each vs. a hello route on the same gunicorn), and server time
 of the list and detail pages for a 10,000-bill resident.
 """
@@ -174,11 +174,13 @@ def load(db_dir: str, resident_id: int, detail_bill: int) -> None:
         listing = measured(server, "/", headers)
         detail_hello = measured(server, "/__hello", {})
         detail = measured(server, f"/bills/{detail_bill}", headers)
-    # The same page with nothing kept between requests: what every first view after a change costs.
+    # The same pages with nothing kept between requests: what every first view after a change costs.
     with gunicorn("bench.bench_app:app", port, {**env, "WALLET_LIST_CACHE_ENTRIES": "0"}) as server:
         headers = {"Cookie": signed_in_cookie(server.url, resident_id), "User-Agent": "bench"}
         unkept_hello = measured(server, "/__hello", {})
         unkept = measured(server, "/", headers)
+        detail_unkept_hello = measured(server, "/__hello", {})
+        detail_unkept = measured(server, f"/bills/{detail_bill}", headers)
     figure("hello_rps", hello[0], "req/s")
     figure("hello_cpu_ms", hello[1], "ms")
     figure("list_rps", listing[0], "req/s")
@@ -190,6 +192,9 @@ def load(db_dir: str, resident_id: int, detail_bill: int) -> None:
     figure("detail_rps", detail[0], "req/s")
     figure("detail_cpu_ms", detail[1], "ms")
     figure("detail_vs_hello", detail[0] / detail_hello[0], "ratio")
+    figure("detail_unkept_rps", detail_unkept[0], "req/s")
+    figure("detail_unkept_cpu_ms", detail_unkept[1], "ms")
+    figure("detail_unkept_vs_hello", detail_unkept[0] / detail_unkept_hello[0], "ratio")
 
 
 def measured(server: Gunicorn, path: str, headers: dict[str, str]) -> tuple[float, float]:

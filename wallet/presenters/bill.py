@@ -31,6 +31,7 @@ from wallet.models.bill import Bill, BillEvent
 from wallet.models.claim import Claim
 from wallet.presenters.authorization import AuthorizationView
 from wallet.presenters.linked_bill import linked_bill
+from wallet.presenters.snapshot import REUSE as SNAPSHOT_REUSE
 from wallet.presenters.snapshot import ShownSnapshot, shown_snapshot
 from wallet.scan.five_elements import FiveElements
 from wallet.scan.payload import build_payload_url
@@ -234,6 +235,25 @@ class BillView:
         expires = self.status.get("lock_expires_at") if self.bill.reimbursement == "locked" else None
         if expires:
             instants.append(as_utc(datetime.fromisoformat(expires)))
+        return min((at for at in instants if at > now), default=None)
+
+    @property
+    def page_changes_at(self) -> datetime | None:
+        """When the bill's page (a view built with ``DETAIL``) changes by the clock alone: its chip,
+        an authorization in its list running out, a unit's operation on one ending (its revoke button
+        comes back), or the status snapshot it shows growing too old to show again."""
+        now = utcnow()
+        instants = [self.snapshot.snapshot.signed_at + SNAPSHOT_REUSE]
+        if (chip := self.chip_changes_at) is not None:
+            instants.append(chip)
+        for view in self.authorizations:
+            auth = view.auth
+            if auth.state == "authorized":
+                instants.append(auth.expires_at)
+            if auth.state == "locked" and auth.lock_expires_at is not None:
+                instants.append(auth.lock_expires_at)
+            if auth.pending_since is not None:
+                instants.append(auth.pending_since + policy.PENDING_TTL)
         return min((at for at in instants if at > now), default=None)
 
     @property

@@ -117,6 +117,9 @@ def bill_list_context(
     return context, min((at for view in views if (at := view.chip_changes_at) is not None), default=None)
 
 
+DETAIL_PAGE = "wallet/bills/detail.html"
+
+
 @bp.get("/bills/<int:bill_id>")
 @login_required
 @offline_copy
@@ -124,17 +127,39 @@ def bill_detail(bill_id: int) -> str:
     """The page is made before the view is recorded: on SQLite recording starts a write transaction,
     which ends the read one, and whatever was read (the bill, its parts, the signed-in resident)
     would be loaded again if used after it."""
-    bill = owned_or_404(bill_id, with_document=True)
     viewer = current_user.get_id()
-    html = render_template(
-        "wallet/bills/detail.html",
-        active_tab="bills",
-        bill=BillView(bill, parts=DETAIL),
-        spouse_share=spouse_share(bill.id),
-    )
+    html = bill_page_html(bill_id)
     record_now("bill.view", viewer, f"bill:{bill_id}")
     note_family_access(bill_id, "family_view")
     return html
+
+
+def bill_page_html(bill_id: int) -> str:
+    """The bill's page, reused like the list (list_cache) until the resident's next change or the
+    instant the page would read differently by the clock alone.
+
+    A kept page is reached only under the resident's id and the change sequence it was made at,
+    after the bill was found to be theirs: a bill changes hands only by closing the account, and
+    another person's id never reaches a kept page. The spouse link is read on every view, as
+    linking and sharing are no change of the resident's bills, and is part of the key. A family
+    member's view (acting) and a page with a message waiting to be flashed are made afresh.
+    """
+    resident = holder()
+    sync = resident.current_sync_state()
+    share = spouse_share(bill_id)
+    shared = (share[0].id, *share[1:]) if share is not None else ()
+    key = (
+        None
+        if session.get("_flashes") or acting() is not None
+        else sequence_key("bill", resident, sync, resident.name_enc, bill_id, *shared)
+    )
+
+    def render() -> tuple[str, datetime | None]:
+        view = BillView(owned_or_404(bill_id, with_document=True), parts=DETAIL)
+        html = render_with_csrf_slot(DETAIL_PAGE, active_tab="bills", bill=view, spouse_share=share)
+        return html, view.page_changes_at
+
+    return fill_csrf_slot(list_cache().get_or_make(key, render))
 
 
 def spouse_share(bill_id: int) -> tuple[Any, bool, bool] | None:

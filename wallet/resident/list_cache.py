@@ -1,8 +1,9 @@
-"""What the bill list computed for a resident, kept until their bills change.
+"""What the bill list and a bill's page computed for a resident, kept until their bills change.
 
 A resident's list is read far more often than it changes: every open page re-reads it
 after each change, people reopen the wallet, scroll back and switch filters back and
-forth. Entries are keyed by the resident's change sequence, which every change of their
+forth; a bill's page is opened again and again at a counter, and on every way back from
+authorizing it. Entries are keyed by the resident's change sequence, which every change of their
 bills or authorizations bumps in the same transaction, so a change made by any process
 makes every older entry unreachable; nothing is invalidated by hand. An entry whose
 content depends on the clock (a lock or an authorization that runs out) carries the

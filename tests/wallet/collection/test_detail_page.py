@@ -4,29 +4,14 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import event
 
-from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
-from tests.support.network import persona
-from tests.wallet.auth.flows import log_in
 from tests.wallet.authorization.fixtures import claimable, demo_units, grant  # noqa: F401  (fixture)
 from wallet.extensions import db
-from wallet.identity_lookup import resident_for_id_number
-from wallet.services.sync import sync_person
+from wallet.resident.list_cache import EXTENSION, ListCache
 
 # The tables the page itself shows from (the signed-in user and the audit entry of the view aside).
 SHOWN = ("bills", "bill_documents", "claims", "access_events", "bill_events")
-
-
-@pytest.fixture
-def rid(client, wallet_app, network, seeded_idp, fiscal_client) -> int:
-    log_in(client, "p1")
-    with wallet_app.app_context():
-        resident_id = resident_for_id_number(persona("p1").id_number)
-        assert resident_id is not None
-        sync_person(resident_id, persona("p1").id_number, fiscal_client)
-    return resident_id
 
 
 def statements_of(wallet_app, client, path: str) -> list[str]:
@@ -50,7 +35,9 @@ def reads_from(statement: str) -> set[str]:
     return set(re.findall(r"\b(?:FROM|JOIN) (\w+)", statement)) & set(SHOWN)
 
 
-def test_the_detail_page_reads_its_bill_and_parts_in_four_statements(client, wallet_app, rid, demo_units):
+def test_the_detail_page_reads_its_bill_and_parts_in_four_statements(client, wallet_app, rid, demo_units, monkeypatch):
+    """Made afresh, as after every change (an unchanged page is kept: test_kept_bill_pages)."""
+    monkeypatch.setitem(wallet_app.extensions, EXTENSION, ListCache(0))
     shown, other = claimable(wallet_app, rid, 2)
     grant(wallet_app, rid, demo_units["insurer"], [shown])
     grant(wallet_app, rid, demo_units["agency"], [other])

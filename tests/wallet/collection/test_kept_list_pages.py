@@ -11,32 +11,17 @@ from sqlalchemy import event, select, update
 
 from common.timeutil import utcnow
 from tests.conftest import csrf_token_of
-from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
-from tests.support.network import persona
 from tests.support.statements import statements_sent
 from tests.wallet.auth.flows import log_in
 from tests.wallet.authorization.fixtures import claimable, demo_units, grant  # noqa: F401  (fixture)
 from wallet.extensions import db
 from wallet.identity import seal
-from wallet.identity_lookup import resident_for_id_number
 from wallet.models import Bill, Claim, Resident, SyncState
 from wallet.models.resident import NAME_PURPOSE
 from wallet.resident.bills import REFRESH_MOST
 from wallet.resident.list_cache import EXTENSION, ListCache
 from wallet.services import activity
 from wallet.services.bill_store import bump_change_seq, summary_kept_up
-from wallet.services.sync import sync_person
-
-
-@pytest.fixture
-def rid(client, wallet_app, network, seeded_idp, fiscal_client) -> int:
-    """p1 logged in on ``client``, with their bills collected; the resident id."""
-    log_in(client, "p1")
-    with wallet_app.app_context():
-        resident_id = resident_for_id_number(persona("p1").id_number)
-        assert resident_id is not None
-        sync_person(resident_id, persona("p1").id_number, fiscal_client)
-    return resident_id
 
 
 def card_of(html: str, bill_id: int) -> str:

@@ -106,3 +106,23 @@ def test_the_ledger_counts_the_resident_the_children_and_the_spouses_shared_bill
         ("本人", "self", None),
         ("巴*尔（配偶共享）", "spouse", frozenset({chosen})),
     ]
+
+
+def test_a_bills_page_shows_its_sharing_as_it_stands_though_the_page_is_kept(couple, wallet_app):
+    """Linking and sharing change no bill, so a kept page of the bill must still show them at once."""
+    url, wife, husband = couple["url"], couple["wife"], couple["husband"]
+    bill = bill_ids(wallet_app, couple["p3"])[0]
+
+    def shown_twice() -> list[str]:
+        """The page as made, then as kept (the first after a message waiting to be flashed is not kept)."""
+        return [words(husband.get(f"{url}/bills/{bill}", timeout=10).text) for _ in range(3)][1:]
+
+    assert all("与配偶共享" not in page for page in shown_twice())  # asked, not yet confirmed
+    post(husband, url, f"/family/links/{couple['link']}/answer", answer="accept")
+    assert all("配偶看不到这张票据" in page for page in shown_twice())
+    post(husband, url, "/family/shares", link=str(couple["link"]), bill=str(bill), shared="1")
+    assert all("配偶 乌*娜 可以查看这张票据" in page for page in shown_twice())
+    post(husband, url, "/family/shares", link=str(couple["link"]), bill=str(bill), shared="0")
+    assert all("配偶看不到这张票据" in page for page in shown_twice())
+    post(wife, url, f"/family/links/{couple['link']}/end")
+    assert all("与配偶共享" not in page for page in shown_twice())
