@@ -31,8 +31,10 @@ from wallet.services.status_snapshots import Snapshot
 
 # A reopened page shows a snapshot at most this old (the page says when it was signed).
 REUSE = timedelta(minutes=5)
-# Pixels per module: drawn sharp at the page's 240 px, as the clerk's scanner reads it off a screen.
-QR_SCALE = 4
+# One pixel per module: the page draws it at 240 px with ``image-rendering: pixelated`` (app.css),
+# square modules with sharp edges, as the clerk's scanner reads it off a screen. Encoding a PNG four
+# times as wide cost as much as making the code itself, on every bill's page made afresh.
+QR_SCALE = 1
 
 _kept: LRUCache[tuple[object, ...], ShownSnapshot] = LRUCache(maxsize=2048)
 _lock = threading.Lock()
