@@ -242,7 +242,7 @@ SETTINGS: list[Setting] = [
         "LIST_CACHE_ENTRIES",
         "WALLET_LIST_CACHE_ENTRIES",
         1024,
-        "rendered bill-list parts each process keeps until the resident's bills change (0 turns it off)",
+        "rendered bill-list parts and bill pages each process keeps until the resident's bills change (0 turns it off)",
         cast=int,
     ),
     Setting(
