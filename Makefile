@@ -77,19 +77,21 @@ lint: $(STAMP)
 	echo "# check-translations"; $(PY) -m scripts.check_translations || status=1; \
 	exit $$status
 
-## make test: install what the suite needs, lint, then run the suite on SQLite and on PostgreSQL
+## make test: install what the suite needs, lint, then run the suite on SQLite and on PostgreSQL.
+## The two passes run side by side (each prints its report when it ends): every pass has its own
+## databases, ports and browser artefacts, and together they take about half the time.
 test: $(STAMP) translations system-deps postgres-up redis-up
 	$(MAKE) --no-print-directory lint
-	$(MAKE) --no-print-directory test-sqlite
 	@if [ "$$CI" = "true" ] || $(PY) -c "from tests.support.environment import postgres_reachable as r; raise SystemExit(0 if r() else 1)"; then \
-		$(MAKE) --no-print-directory test-postgresql; \
-	else echo "PostgreSQL is not reachable: the PostgreSQL pass was not run (CI=true requires it)"; fi
+		$(MAKE) --no-print-directory --jobs=2 --output-sync=target test-sqlite test-postgresql; \
+	else $(MAKE) --no-print-directory test-sqlite; \
+		echo "PostgreSQL is not reachable: the PostgreSQL pass was not run (CI=true requires it)"; fi
 
 test-sqlite: $(STAMP) translations
-	$(PY) -m pytest --db sqlite $(PYTEST_ARGS)
+	$(PY) -m pytest --db sqlite --output test-results/sqlite $(PYTEST_ARGS)
 
 test-postgresql: $(STAMP) translations
-	$(PY) -m pytest --db postgresql $(PYTEST_ARGS)
+	$(PY) -m pytest --db postgresql --output test-results/postgresql $(PYTEST_ARGS)
 
 ## make test-fast: the unit tests of rules and services, in well under a minute: no live server,
 ## no database of the system, no browser, nothing marked slow (conftest.py marks the rest)

@@ -23,7 +23,7 @@ def test_report_names_each_missing_component():
 
 
 @pytest.mark.slow
-def test_ci_run_without_postgres_fails_and_says_so():
+def test_ci_run_without_postgres_fails_and_says_so(tmp_path):
     env = {**os.environ, "CI": "true", "TEST_POSTGRES_URL": "postgresql://postgres@127.0.0.1:9/postgres"}
     result = subprocess.run(
         [
@@ -34,6 +34,9 @@ def test_ci_run_without_postgres_fails_and_says_so():
             "postgresql",
             "-p",
             "no:cacheprovider",
+            # Its own browser artefacts folder: the run empties it first, and the suite's is in use.
+            "--output",
+            str(tmp_path / "artefacts"),
             "tests/harness/test_required_components.py::test_report_names_each_missing_component",
         ],
         cwd=ROOT,

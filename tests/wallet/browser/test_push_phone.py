@@ -42,6 +42,8 @@ FAKE_PUSH = """
 NOTIFICATIONS = """() => navigator.serviceWorker.getRegistration('/')
   .then((reg) => reg.getNotifications())
   .then((shown) => shown.map((n) => ({ title: n.title, body: n.body, url: n.data.url })))"""
+ACTIVE_WORKER = """() => navigator.serviceWorker.getRegistration('/')
+  .then((reg) => Boolean(reg && reg.active && reg.active.state === 'activated'))"""
 TAP = """async () => {
   const [shown] = await self.registration.getNotifications();
   self.__opened = [];
@@ -57,7 +59,11 @@ def subscriptions(wallet_app) -> list[str]:
 
 
 def deliver_push(context: BrowserContext, page: Page, origin: str, data: str) -> None:
-    """What a push service would deliver, handed to the push worker through DevTools."""
+    """What a push service would deliver, handed to the push worker through DevTools.
+
+    Only an activated worker takes a push: one still installing (the push switch may have just
+    registered it) drops it without a word, and no notification ever shows."""
+    wait_until(page, ACTIVE_WORKER)
     cdp = context.new_cdp_session(page)
     found: list[dict] = []
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: found.extend(event["registrations"]))
