@@ -83,6 +83,15 @@ UNIT_CLAIM = frozenset({DOCUMENT, SIGNATURE})
 EVENTS_OF_BILL = select(BillEvent).where(BillEvent.bill_id == bindparam("bill_id")).order_by(BillEvent.at, BillEvent.id)
 
 
+def runs_out_at(auth: Claim) -> list[datetime]:
+    """When an authorization changes by the clock alone: an unlocked one runs out, a unit's lock lapses."""
+    if auth.state == "authorized":
+        return [auth.expires_at]
+    if auth.state == "locked" and auth.lock_expires_at is not None:
+        return [auth.lock_expires_at]
+    return []
+
+
 class BillView:
     def __init__(self, bill: Bill, holds: Mapping[int, Claim] | None = None, parts: Collection[str] = ()) -> None:
         """``holds``: the open authorizations of the bills on a list page, read for the page at once
@@ -226,12 +235,8 @@ class BillView:
     @property
     def chip_changes_at(self) -> datetime | None:
         """When the chip will change by the clock alone (an authorization or a lock running out)."""
-        now, instants = utcnow(), []
-        held = self.open_authorization
-        if held is not None and held.auth.state == "authorized":
-            instants.append(held.auth.expires_at)
-        if held is not None and held.auth.state == "locked" and held.auth.lock_expires_at is not None:
-            instants.append(held.auth.lock_expires_at)
+        now, held = utcnow(), self.open_authorization
+        instants = runs_out_at(held.auth) if held is not None else []
         expires = self.status.get("lock_expires_at") if self.bill.reimbursement == "locked" else None
         if expires:
             instants.append(as_utc(datetime.fromisoformat(expires)))
@@ -247,13 +252,9 @@ class BillView:
         if (chip := self.chip_changes_at) is not None:
             instants.append(chip)
         for view in self.authorizations:
-            auth = view.auth
-            if auth.state == "authorized":
-                instants.append(auth.expires_at)
-            if auth.state == "locked" and auth.lock_expires_at is not None:
-                instants.append(auth.lock_expires_at)
-            if auth.pending_since is not None:
-                instants.append(auth.pending_since + policy.PENDING_TTL)
+            instants += runs_out_at(view.auth)
+            if view.auth.pending_since is not None:
+                instants.append(view.auth.pending_since + policy.PENDING_TTL)
         return min((at for at in instants if at > now), default=None)
 
     @property
