@@ -17,7 +17,7 @@ from flask_login import current_user, login_user, logout_user
 
 from common.translatable import gettext, lazy_gettext
 from common.web import wants_json
-from wallet.auth.sessions import LOGIN_AT, SEEN_AT
+from wallet.auth.sessions import LOGIN_AT, SEEN_AT, bind_to_this_browser
 
 AREAS = {"resident": "resident", "auth": "resident", "unit": "unit", "finance": "finance"}
 HOMES = {"resident": "resident.home", "unit": "unit.inbox", "finance": "finance.home"}
@@ -54,6 +54,7 @@ def sign_in_user(user: Any) -> bool:
         return False
     now = int(time.time())
     session.update({LOGIN_AT: now, SEEN_AT: now})
+    bind_to_this_browser()
     return True
 
 
@@ -75,8 +76,10 @@ def send_elsewhere(target: str, message: str) -> Any:
 def keep_users_in_their_area() -> Any:
     """Run before every request (registered by the app factory)."""
     area = AREAS.get(request.blueprint or "")
+    if area is None:  # a static file, the API: no user to load
+        return None
     kind = user_kind()
-    if area is None or kind is None or kind == area or request.endpoint in OPEN_ENDPOINTS:
+    if kind is None or kind == area or request.endpoint in OPEN_ENDPOINTS:
         return None
     if area in LOGINS:
         return send_elsewhere(

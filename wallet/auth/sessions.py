@@ -1,13 +1,17 @@
-"""Resident sessions on Flask-Login: strong session protection, idle and absolute timeouts.
+"""Resident sessions on Flask-Login: bound to the browser that signed in, idle and absolute timeouts.
 
 The session cookie holds only ids and times, plus the last ID token (sealed, for the
-provider's logout). Session protection "strong" ends the session when the browser's
-address or user agent changes; it requires non-permanent sessions, which Flask uses by default.
+provider's logout). A signed-in session names the browser it began in (its address and user
+agent); a cookie replayed from elsewhere is nobody's session. Only a signed-in session is
+checked, and a session is rewritten only when it changes: a visitor's page or icon answered
+late with an older cookie would otherwise undo what a request in between stored (a login's state).
+Flask-Login's own "strong" protection rewrote every visitor's cookie on every request, so it is off.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,7 +29,8 @@ from wallet.identity import seal, unseal
 from wallet.models import Resident
 
 LOGIN_AT, SEEN_AT, ACR, VERIFIED_AT, ID_TOKEN = "login_at", "seen_at", "acr", "verified_at", "id_token_hint"
-OWN_KEYS = (LOGIN_AT, SEEN_AT, ACR, VERIFIED_AT, ID_TOKEN)
+BROWSER = "browser"
+OWN_KEYS = (LOGIN_AT, SEEN_AT, ACR, VERIFIED_AT, ID_TOKEN, BROWSER)
 ID_TOKEN_PURPOSE = "session.id_token_hint"
 LOGIN_PROMPT = N_("请先使用蒙速办实名登录。")
 TIMED_OUT = N_("登录已超时，为保护您的信息已自动退出。请重新登录。")
@@ -53,14 +58,27 @@ USER_KINDS: dict[str, Callable[[int], Any]] = {"resident": load_resident}
 
 def init_sessions(app: Flask) -> None:
     login_manager.init_app(app)
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = None
     login_manager.login_view = "auth.login"
     app.before_request(enforce_timeouts)
+
+
+def this_browser() -> str:
+    """What a signed-in session is bound to: the address and user agent the request comes with."""
+    seen = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
+    return hashlib.sha256(seen.encode()).hexdigest()[:32]
+
+
+def bind_to_this_browser() -> None:
+    session[BROWSER] = this_browser()
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> Any:
     """Session ids read ``<kind>:<primary key>``, so other kinds of user can share the session."""
+    if session.get(BROWSER) != this_browser():
+        session.clear()  # another browser's cookie (or one from before sessions were bound): signed out
+        return None
     kind, _, key = user_id.partition(":")
     loader = USER_KINDS.get(kind)
     return loader(int(key)) if loader and key.isdigit() else None
@@ -81,6 +99,7 @@ def sign_in(resident: Resident, identity: VerifiedIdentity) -> None:
     login_user(resident, fresh=True)
     now = int(time.time())
     session.update({LOGIN_AT: now, SEEN_AT: now})
+    bind_to_this_browser()
     remember_verification(identity)
 
 

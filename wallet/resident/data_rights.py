@@ -38,7 +38,7 @@ CONFIRM_PHRASE = N_("注销账户")
 @bp.before_app_request
 def end_sessions_of_closed_accounts() -> None:
     """A session opened on another device before the account was closed ends on its next request."""
-    if not str(session.get("_user_id", "")).startswith("resident:"):
+    if request.endpoint == "static" or not str(session.get("_user_id", "")).startswith("resident:"):
         return
     user = current_user._get_current_object()
     if isinstance(user, Resident) and is_tombstone(user):

@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.conftest import csrf_token_of
-from tests.identity_stub.pages import redirect_target
+from tests.identity_stub.pages import redirect_target, through_stub
 from tests.wallet.auth.flows import local, log_in, signed_in_user_id
 from wallet.auth.sessions import SEEN_RESOLUTION_SECONDS
 
@@ -110,3 +110,29 @@ def test_pages_for_residents_send_strangers_to_login_in_the_way_their_client_und
 def test_logged_out_page_without_a_matching_state_says_nothing(client):
     response = client.get("/auth/logged-out?state=forged", follow_redirects=True)
     assert "您已安全退出登录" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/static/css/app.css", "/static/icons/favicon.svg", "/", "/check"])
+def test_a_request_answered_after_a_login_began_does_not_undo_it(seeded_idp, client, wallet_app, path):
+    """A phone's slow request (an icon, a page) sent with the cookie from before the login began and
+    answered after it must hand back no cookie: the browser would keep that older one, and the login's
+    state with it would be gone when 蒙速办 sends the person back (登录请求已失效)."""
+    client.get("/")
+    before = client.get_cookie("session")
+    assert before is not None
+    late = wallet_app.test_client()
+    late.set_cookie("session", before.value)
+    begun = client.get("/login")
+    assert begun.status_code == 302
+    answered = late.get(path)
+    assert answered.status_code == 200 and not answered.headers.getlist("Set-Cookie")
+    returned = through_stub(requests.Session(), begun.headers["Location"], persona="p1")
+    assert client.get(local(redirect_target(returned))).headers["Location"] == "/activate"
+
+
+def test_a_cookie_from_before_sessions_were_bound_to_a_browser_is_signed_out(logged_in):
+    with logged_in.session_transaction() as session:
+        session.pop("browser")
+    page = logged_in.get("/account")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+    assert signed_in_user_id(logged_in) is None

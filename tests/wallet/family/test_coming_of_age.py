@@ -15,6 +15,7 @@ from identity_stub.seed import subject_for
 from tests.wallet.auth.flows import accept_terms, back_from_stub
 from tests.wallet.authorization.fixtures import resident_http_login
 from tests.wallet.family.helpers import ELDEST, add_child, bill_ids, collect_child, issue_to_child, set_today, words
+from wallet.auth.sessions import BROWSER, this_browser
 from wallet.extensions import db
 from wallet.models import FamilyLink, Notification, Resident
 from wallet.services import family
@@ -80,9 +81,12 @@ def child_logs_in(idp_app, wallet_app) -> FlaskClient:
 
 def test_a_held_wallet_cannot_be_signed_into(linked, wallet_app):
     client = wallet_app.test_client()
+    with wallet_app.test_request_context(environ_base=client.environ_base):
+        browser = this_browser()  # a forged session, but from this browser: only being held refuses it
     with client.session_transaction() as session:
         session["_user_id"] = f"resident:{linked['child']}"
         session["_fresh"] = True
+        session[BROWSER] = browser
     assert "使用蒙速办实名登录" in client.get("/").get_data(as_text=True)
     assert client.get("/bills/1").status_code == 302
 
