@@ -10,6 +10,9 @@
 // re-fetches itself on "liveBadge", sent here only when no section of the page brings the badge
 // back with its own answer (a section marked data-live-badge), whether the change came by stream or poll.
 //
+// What the page fetches by itself (the poll, a section refreshed after a change, the badge) says so
+// in an X-Live-Refresh header: it is not the person, so it does not keep an idle session alive.
+//
 // Where EventSource is missing, keeps failing, or never delivers its first "ready" (a proxy
 // buffering the stream), the element becomes the 1-second poll of /live instead.
 //
@@ -25,6 +28,8 @@
   const READY_WITHIN_MS = 5000;
   const FAILURES_BEFORE_POLLING = 3;
   const REFRESHES = new Set(["billsChanged", "liveBehind"]);
+  // What the page fetches by itself, which must not keep an idle session alive (wallet/auth/sessions.py).
+  const BY_ITSELF = new Set([...REFRESHES, "liveBadge"]);
   const LIVE_SECTION = "[hx-trigger*='liveBehind']";
 
   const withSeq = (url, seq) => `${url}?seq=${encodeURIComponent(seq)}`;
@@ -87,9 +92,10 @@
       const { elt, target } = event.detail;
       // Any request for a live section: its refresh, or a filter answering with the whole list.
       if (target && target.id && target.matches(LIVE_SECTION)) askedAt.set(target.id, told);
+      const trigger = event.detail.triggeringEvent;
+      if (elt.id === "live" || (trigger && BY_ITSELF.has(trigger.type))) event.detail.headers["X-Live-Refresh"] = "1";
       // A bill list the resident scrolled through is refreshed whole, not cut back to its first
       // page: the refresh says how many bills the list shows (wallet/resident/bills.py).
-      const trigger = event.detail.triggeringEvent;
       if (elt.id !== "bill-results" || !trigger || !REFRESHES.has(trigger.type)) return;
       event.detail.parameters.shown = elt.querySelectorAll(".bill-card").length;
     });

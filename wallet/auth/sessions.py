@@ -37,6 +37,11 @@ TIMED_OUT = N_("登录已超时，为保护您的信息已自动退出。请重�
 # The last-seen time is rewritten at most this often: an unchanged session is not sent back
 # (no cookie to sign on most requests), and an idle session ends at most this much early.
 SEEN_RESOLUTION_SECONDS = 30
+# What an open page fetches by itself — the poll of the live channel, a section refreshed after a
+# change (static/js/live.js marks those with this header) — is not the person: a phone left open on
+# a page that changes still goes idle and signs out.
+BACKGROUND_HEADER = "X-Live-Refresh"
+BACKGROUND_ENDPOINTS = frozenset({"resident.live"})
 
 
 # Built once: a resident is loaded on nearly every request.
@@ -143,5 +148,10 @@ def enforce_timeouts() -> None:
         sign_out()
         flash(gettext(TIMED_OUT), "error")
         return
-    if now - session.get(SEEN_AT, 0) >= SEEN_RESOLUTION_SECONDS:
+    if now - session.get(SEEN_AT, 0) >= SEEN_RESOLUTION_SECONDS and not fetched_by_the_page():
         session[SEEN_AT] = now
+
+
+def fetched_by_the_page() -> bool:
+    """Whether the open page asked for this by itself, not the person (see BACKGROUND_HEADER)."""
+    return request.endpoint in BACKGROUND_ENDPOINTS or request.headers.get(BACKGROUND_HEADER) == "1"

@@ -11,7 +11,7 @@ import requests
 from tests.conftest import csrf_token_of
 from tests.identity_stub.pages import redirect_target, through_stub
 from tests.wallet.auth.flows import local, log_in, signed_in_user_id
-from wallet.auth.sessions import SEEN_RESOLUTION_SECONDS
+from wallet.auth.sessions import BACKGROUND_HEADER, SEEN_RESOLUTION_SECONDS
 
 
 @pytest.fixture
@@ -135,4 +135,22 @@ def test_a_cookie_from_before_sessions_were_bound_to_a_browser_is_signed_out(log
         session.pop("browser")
     page = logged_in.get("/account")
     assert page.status_code == 302 and "/login" in page.headers["Location"]
+    assert signed_in_user_id(logged_in) is None
+
+
+def test_what_an_open_page_fetches_by_itself_does_not_keep_an_idle_session_alive(logged_in, wallet_app):
+    """The live poll and a section refreshed after a change are the page, not the person: a phone left
+    open on a page that keeps changing still signs out when the idle time is up."""
+    age_session(logged_in, "seen_at", SEEN_RESOLUTION_SECONDS + 1)
+    with logged_in.session_transaction() as session:
+        seen = session["seen_at"]
+    assert logged_in.get("/live?seq=0", headers={"HX-Request": "true"}).status_code in (200, 204)
+    refreshed = {"HX-Request": "true", BACKGROUND_HEADER: "1"}
+    assert logged_in.get("/authorizations/overview", headers=refreshed).status_code == 200
+    with logged_in.session_transaction() as session:
+        assert session["seen_at"] == seen
+
+    age_session(logged_in, "seen_at", wallet_app.config["SESSION_IDLE_SECONDS"] + 1)
+    ended = logged_in.get("/live?seq=0", headers={"HX-Request": "true"})
+    assert ended.headers.get("HX-Redirect", "").startswith("/login")
     assert signed_in_user_id(logged_in) is None

@@ -11,6 +11,7 @@ from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
 from tests.support.visual import check_page
 from tests.wallet.authorization.fixtures import age, as_unit, claimable, demo_units, grant  # noqa: F401  (fixtures)
 from tests.wallet.browser.test_authorization_pages_look import signed_in
+from wallet.auth.sessions import BACKGROUND_HEADER
 from wallet.services.reimbursement import lock_claim
 
 # Long enough for the stream's due-check (every 2 s) or the poll to carry the change, and the page to re-fetch.
@@ -23,12 +24,17 @@ def one_authorization(page: Page, network, wallet_app, demo_units) -> int:  # no
 
 
 def live_requests(page: Page, marks: tuple[str, ...] = ("/live",)) -> list[str]:
-    """The paths (without the leading slash) of the page's requests whose URL holds one of ``marks``."""
+    """The paths (without the leading slash) of the page's requests whose URL holds one of ``marks``;
+    each is checked to say it was fetched by the page itself (the stream is no htmx request)."""
     seen: list[str] = []
 
     def note(request: Request) -> None:
         if any(mark in request.url for mark in marks):
-            seen.append(request.url.split("://", 1)[1].split("/", 1)[1])
+            path = request.url.split("://", 1)[1].split("/", 1)[1]
+            seen.append(path)
+            if not path.startswith(("live/stream", "static/")):
+                by_itself = request.headers.get(BACKGROUND_HEADER.lower())
+                assert by_itself == "1", f"{path} would keep an idle session alive"
 
     page.on("request", note)
     return seen
@@ -69,6 +75,7 @@ def test_without_a_working_stream_the_page_polls_and_still_updates(
         page.add_init_script("delete window.EventSource;")
     else:  # a network that refuses the stream
         page.route("**/live/stream*", lambda route: route.abort())
+    requested = live_requests(page, ("/live?", "/authorizations/overview", "/notifications/badge"))
     page.goto("/authorizations")
     expect(page.locator("#live")).to_have_attribute("data-mode", "poll", timeout=ARRIVES_MS)
 
@@ -76,6 +83,7 @@ def test_without_a_working_stream_the_page_polls_and_still_updates(
 
     expect(page.get_by_test_id("auth-chip")).to_have_text("已锁定", timeout=ARRIVES_MS)
     expect(page.get_by_test_id("unread-count")).to_be_visible()  # the badge follows the poll as well
+    assert any(url.startswith("live?") for url in requested) and "authorizations/overview" in requested
     # The refused stream's failed loads, and htmx logging each as an error event, are what this test causes.
     check_page(page, f"live-lock-polled-{blocked}", allow_console=["net::ERR_FAILED", "[object Event]"])
 
