@@ -6,7 +6,8 @@
 // resident stays on the phone. Without a network — or on a page the worker answered from its
 // copy (data-offline-copy on <html>, the time it was kept) — it shows the banner
 // "离线 · 状态截至 <time>" and disables what needs the network, with the reason in the banner;
-// back online, a live page turns the banner off and a kept copy offers to reload.
+// back online, a live page turns the banner off and a kept copy offers to reload. A kept page
+// refreshed in place by a change is kept again.
 // It also offers "添加到主屏幕" when the browser says the wallet can be installed.
 (() => {
   "use strict";
@@ -19,6 +20,8 @@
   const offer = document.getElementById("install-offer");
   // What needs the network: every form, the buttons that are links (authorize, download, …), downloads.
   const ACTIONS = "form button, form input, form select, form textarea, a.button, a[download]";
+  // Refreshes come in bursts (a sync stores its bills page by page): the page is kept again once.
+  const REKEEP_AFTER_MS = 1000;
 
   if (workers && script.dataset.resident !== undefined) {
     workers
@@ -32,6 +35,23 @@
         if (registration.active) registration.active.postMessage({ type: "forget" });
         registration.unregister();
       }
+    });
+  }
+
+  // A kept page that a change refreshed in place (live.js marks those requests) is kept again a
+  // moment after its last refresh: offline, the phone shows the page as the person last saw it, not
+  // as it first came (the first list after signing in is kept before the first sync brings the bills).
+  if (workers && script.dataset.resident !== undefined && !keptAt) {
+    let rekeep = 0;
+    document.addEventListener("htmx:afterSettle", (event) => {
+      const config = event.detail.requestConfig;
+      if (!config || !config.headers || config.headers["X-Live-Refresh"] !== "1") return;
+      clearTimeout(rekeep);
+      rekeep = setTimeout(async () => {
+        if (workers.controller && (await caches.match(location.href))) {
+          workers.controller.postMessage({ type: "keep", url: location.href });
+        }
+      }, REKEEP_AFTER_MS);
     });
   }
 

@@ -8,6 +8,7 @@ import io
 import re
 from urllib.parse import urlsplit
 
+import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
@@ -20,6 +21,9 @@ from tests.wallet.browser.resident_sign_in import log_in_first_time
 # Functions, not bare expressions: Playwright evaluates an expression with eval(), which the CSP forbids;
 # each resolves to whether it holds (tests/support/page_waits.py waits for that).
 KEPT = "() => caches.match(location.href).then(Boolean)"
+KEPT_WITH_BILLS = (
+    "() => caches.match(location.href).then((kept) => (kept ? kept.text() : '')).then((html) => html.includes('bill-card'))"
+)
 NOTHING_KEPT = "() => caches.keys().then((names) => names.length === 0)"
 NO_PAGES_KEPT = "() => caches.keys().then((names) => !names.some((name) => name.startsWith('pages-')))"
 NO_WORKER = "() => navigator.serviceWorker.getRegistrations().then((found) => found.length === 0)"
@@ -43,7 +47,7 @@ def test_bills_opened_online_open_offline_and_signing_out_forgets_them(
     expect(page.get_by_test_id("totals")).to_contain_text(f"共 {expected} 张", timeout=15000)
     # The worker takes over the page it was registered from, and keeps the list it missed.
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    wait_until(page, KEPT)
+    wait_until(page, KEPT_WITH_BILLS)
     expect(banner(page)).to_be_hidden()
 
     cards(page).filter(has_text="北京").first.click()
@@ -114,6 +118,28 @@ def test_bills_opened_online_open_offline_and_signing_out_forgets_them(
     expect(page.get_by_role("heading", name="票据真实有效")).to_be_visible()
     assert page.url.split("?")[0].endswith("/check") and detail_url != page.url
     check_page(page, "check-snapshot-valid")
+
+
+def test_a_list_that_filled_in_while_open_is_kept_as_the_person_last_saw_it(
+    system, seeded_idp, network, request: pytest.FixtureRequest, page: Page, context: BrowserContext
+):
+    """The first list after signing in is kept before the first sync brings any bill; the bills that
+    then arrive on the open page must be what the phone shows offline, not the empty list."""
+    log_in_first_time(page, "乌日娜")  # no collection worker yet: the sync waits, the list is empty
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    wait_until(page, KEPT)
+    assert not page.evaluate(KEPT_WITH_BILLS), "the first copy should be of the list before its bills"
+    expect(cards(page)).to_have_count(0)
+
+    request.getfixturevalue("running_worker")
+    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {network.payer_bill_count('p1')} 张", timeout=15000)
+    wait_until(page, KEPT_WITH_BILLS)
+
+    page.goto("about:blank")
+    context.set_offline(True)
+    page.goto("/")
+    expect(banner(page)).to_be_visible()
+    expect(cards(page)).not_to_have_count(0)
 
 
 def test_the_wallet_offers_to_be_added_to_the_home_screen_when_the_browser_allows_it(live_server, page: Page):
