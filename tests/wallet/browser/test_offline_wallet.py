@@ -22,7 +22,8 @@ from tests.wallet.browser.resident_sign_in import log_in_first_time
 # each resolves to whether it holds (tests/support/page_waits.py waits for that).
 KEPT = "() => caches.match(location.href).then(Boolean)"
 KEPT_WITH_BILLS = (
-    "() => caches.match(location.href).then((kept) => (kept ? kept.text() : '')).then((html) => html.includes('bill-card'))"
+    "() => caches.match(location.href)"
+    ".then((kept) => (kept ? kept.text() : '')).then((html) => html.includes('bill-card'))"
 )
 NOTHING_KEPT = "() => caches.keys().then((names) => names.length === 0)"
 NO_PAGES_KEPT = "() => caches.keys().then((names) => !names.some((name) => name.startsWith('pages-')))"
