@@ -3,7 +3,9 @@
 Figures: first sync over HTTP with signatures verified (vs. the raw verify + bulk insert
 ceiling), list page and detail page throughput, kept and made afresh, the detail page of a bill
 with an open authorization (each vs. a hello route on the same gunicorn), and server time
-of the list and detail pages for a 10,000-bill resident.
+of the list and detail pages for a 10,000-bill resident. The kept list is also set beside a
+signed-in hello (the session checked and the account read, no page): what part of its cost is
+being signed in, which every page pays, and what part is the page.
 """
 
 from __future__ import annotations
@@ -171,6 +173,7 @@ def load(db_dir: str, resident_id: int, detail_bill: int) -> None:
     with gunicorn("bench.bench_app:app", port, env) as server:
         headers = {"Cookie": signed_in_cookie(server.url, resident_id), "User-Agent": "bench"}
         hello = measured(server, "/__hello", {})
+        signed_in_hello = measured(server, "/__hello_signed_in", headers)
         listing = measured(server, "/", headers)
         detail_hello = measured(server, "/__hello", {})
         detail = measured(server, f"/bills/{detail_bill}", headers)
@@ -186,6 +189,11 @@ def load(db_dir: str, resident_id: int, detail_bill: int) -> None:
     figure("list_rps", listing[0], "req/s")
     figure("list_cpu_ms", listing[1], "ms")
     figure("list_vs_hello", listing[0] / hello[0], "ratio")
+    # The second baseline: what being signed in costs any page (the session checked, the account read).
+    figure("signed_in_hello_rps", signed_in_hello[0], "req/s")
+    figure("signed_in_hello_cpu_ms", signed_in_hello[1], "ms")
+    figure("signed_in_hello_vs_hello", signed_in_hello[0] / hello[0], "ratio")
+    figure("list_vs_signed_in_hello", listing[0] / signed_in_hello[0], "ratio")
     figure("list_unkept_rps", unkept[0], "req/s")
     figure("list_unkept_cpu_ms", unkept[1], "ms")
     figure("list_unkept_vs_hello", unkept[0] / unkept_hello[0], "ratio")

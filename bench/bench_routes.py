@@ -1,8 +1,9 @@
-"""Two routes only benchmarks add: a hello ceiling and a way to sign a resident in."""
+"""Routes only benchmarks add: hello ceilings, anonymous and signed in, and a way to sign a resident in."""
 
 from __future__ import annotations
 
 from flask import Flask, abort
+from flask_login import login_required
 
 from wallet.auth.identity import VerifiedIdentity
 from wallet.auth.sessions import sign_in
@@ -13,6 +14,12 @@ from wallet.models import Resident
 def add_bench_routes(app: Flask) -> Flask:
     @app.get("/__hello")
     def hello() -> str:
+        return "hello"
+
+    @app.get("/__hello_signed_in")
+    @login_required
+    def hello_signed_in() -> str:
+        """What every signed-in page pays before its own work: the session checked, the account read."""
         return "hello"
 
     @app.get("/__bench_login/<int:resident_id>")
