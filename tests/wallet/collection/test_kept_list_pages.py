@@ -63,11 +63,11 @@ def test_a_page_kept_before_an_authorization_runs_out_is_not_shown_after(client,
     bill_id = claimable(wallet_app, rid, 1)[0]
     [auth_id] = grant(wallet_app, rid, demo_units["insurer"], [bill_id])
     with wallet_app.app_context():
-        db.session.execute(update(Claim).where(Claim.id == auth_id).values(expires_at=utcnow() + timedelta(seconds=1)))
+        db.session.execute(update(Claim).where(Claim.id == auth_id).values(expires_at=utcnow() + timedelta(seconds=3)))
         bump_change_seq(rid)
         db.session.commit()
     assert "已授权" in card_of(client.get("/?status=reimbursable").get_data(as_text=True), bill_id)
-    time.sleep(1.2)  # nothing changes in the database: only the clock passes the deadline
+    time.sleep(3.2)  # nothing changes in the database: only the clock passes the deadline
     assert "已授权" not in card_of(client.get("/?status=reimbursable").get_data(as_text=True), bill_id)
 
 
