@@ -58,6 +58,19 @@ def subscriptions(wallet_app) -> list[str]:
         return list(db.session.scalars(select(PushSubscription.endpoint)))
 
 
+def registrations_of(page: Page, found: list[dict], origin: str) -> list[dict]:
+    """The live registrations of ``origin`` among what DevTools reported, once it has reported them.
+
+    DevTools sends them as events after ``ServiceWorker.enable`` answers, and a busy machine sends
+    them later than the next round trip to the page: so wait for them, for up to ten seconds."""
+    for _ in range(100):
+        scoped = [r for r in found if r["scopeURL"] == f"{origin}/" and not r["isDeleted"]]
+        if scoped:
+            return scoped
+        page.wait_for_timeout(100)  # the events are taken while Playwright waits
+    return []
+
+
 def deliver_push(context: BrowserContext, page: Page, origin: str, data: str) -> None:
     """What a push service would deliver, handed to the push worker through DevTools.
 
@@ -68,8 +81,7 @@ def deliver_push(context: BrowserContext, page: Page, origin: str, data: str) ->
     found: list[dict] = []
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: found.extend(event["registrations"]))
     cdp.send("ServiceWorker.enable")
-    page.wait_for_function("() => true")  # let the enable's events arrive
-    scoped = [r for r in found if r["scopeURL"] == f"{origin}/" and not r["isDeleted"]]
+    scoped = registrations_of(page, found, origin)
     assert scoped, found
     cdp.send(
         "ServiceWorker.deliverPushMessage",
