@@ -20,7 +20,10 @@ def activate_with_persona(page: Page, name: str) -> None:
         shown = page.locator("body").inner_text(timeout=5000)
         raise AssertionError(f"no account terms at {page.url}; the page says: {shown[:600]!r}") from None
     terms.check()
-    page.get_by_role("button", name="同意并开通").click()
+    # Returns once the page the activation leads to has loaded, its deferred scripts (htmx)
+    # included: a step taken sooner would outrun them, which no person's hand does.
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="同意并开通").click()
 
 
 def log_in_first_time(page: Page, name: str, start: str = "/") -> None:

@@ -62,10 +62,6 @@ def camera_phone(
 def log_in_to_import(page: Page) -> None:
     log_in_first_time(page, "乌日娜", start="/import")
     expect(page).to_have_url(re.compile(r"/import$"))
-    # The address changes when the page starts to arrive; its deferred scripts (htmx, which
-    # checks each field as it is left) run only by the load event. A test that typed sooner
-    # would outrun them, which no thumb does.
-    page.wait_for_load_state("load")
 
 
 def test_resident_scans_a_paper_bill_with_the_camera_and_adds_it(
