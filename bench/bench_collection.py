@@ -5,7 +5,9 @@ ceiling), list page and detail page throughput, kept and made afresh, the detail
 with an open authorization (each vs. a hello route on the same gunicorn), and server time
 of the list and detail pages for a 10,000-bill resident. The kept list is also set beside a
 signed-in hello (the session checked and the account read, no page): what part of its cost is
-being signed in, which every page pays, and what part is the page.
+being signed in, which every page pays, and what part is the page. Last, a what-if: the signed-in
+hello and the kept list again with the account remembered by the process instead of read on each
+request (``bench.remembered_account_app``), each against its own hello.
 """
 
 from __future__ import annotations
@@ -184,6 +186,12 @@ def load(db_dir: str, resident_id: int, detail_bill: int) -> None:
         unkept = measured(server, "/", headers)
         detail_unkept_hello = measured(server, "/__hello", {})
         detail_unkept = measured(server, f"/bills/{detail_bill}", headers)
+    # What remembering the account between requests would buy (bench/remembered_account_app.py).
+    with gunicorn("bench.remembered_account_app:app", port, env) as server:
+        headers = {"Cookie": signed_in_cookie(server.url, resident_id), "User-Agent": "bench"}
+        remembered_hello = measured(server, "/__hello", {})
+        remembered_signed_in_hello = measured(server, "/__hello_signed_in", headers)
+        remembered_list = measured(server, "/", headers)
     figure("hello_rps", hello[0], "req/s")
     figure("hello_cpu_ms", hello[1], "ms")
     figure("list_rps", listing[0], "req/s")
@@ -203,6 +211,10 @@ def load(db_dir: str, resident_id: int, detail_bill: int) -> None:
     figure("detail_unkept_rps", detail_unkept[0], "req/s")
     figure("detail_unkept_cpu_ms", detail_unkept[1], "ms")
     figure("detail_unkept_vs_hello", detail_unkept[0] / detail_unkept_hello[0], "ratio")
+    figure("remembered_signed_in_hello_cpu_ms", remembered_signed_in_hello[1], "ms")
+    figure("remembered_signed_in_hello_vs_hello", remembered_signed_in_hello[0] / remembered_hello[0], "ratio")
+    figure("remembered_list_cpu_ms", remembered_list[1], "ms")
+    figure("remembered_list_vs_hello", remembered_list[0] / remembered_hello[0], "ratio")
 
 
 def measured(server: Gunicorn, path: str, headers: dict[str, str]) -> tuple[float, float]:
