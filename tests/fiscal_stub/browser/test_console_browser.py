@@ -13,6 +13,7 @@ def log_in(page: Page) -> None:
     page.get_by_label("开票口令").fill(ISSUER_TOKEN)
     page.get_by_role("button", name="登录").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("开具票据")
+    page.wait_for_load_state("load")  # its deferred scripts have run before the first step
 
 
 def test_phone_issuer_issues_then_red_reverses_a_bill(network, page: Page, screenshot_dir):

@@ -49,6 +49,7 @@ def finance_logs_in(context: BrowserContext, wallet_app) -> Page:
     desk.get_by_label("验证器中的 6 位动态码").fill(code)
     desk.get_by_role("button", name="登录").click()
     expect(desk.get_by_role("heading", name="单位数字账户", exact=True)).to_be_visible()
+    desk.wait_for_load_state("load")  # its deferred scripts have run before the first step
     return desk
 
 

@@ -25,6 +25,7 @@ def unit_logs_in(context: BrowserContext, key: str) -> Page:
     desk.get_by_role("button", name="登录").click()
     expect(desk.get_by_role("heading", name="授权票据")).to_be_visible()
     expect(desk.locator(".session-name")).to_contain_text(unit.name)
+    desk.wait_for_load_state("load")  # the inbox's deferred scripts (htmx) have run: its search answers typing
     return desk
 
 
