@@ -182,7 +182,7 @@ def open_pages(browser: Browser, urls: list[str], rid: int, push: bool, count: i
     pages = []
     for i in range(count):
         url = urls[i % len(urls)]
-        context = browser.new_context(base_url=url, user_agent=AGENT, bypass_csp=True)  # for the waits below
+        context = browser.new_context(base_url=url, bypass_csp=True)  # for the waits below
         if not push:
             context.add_init_script("delete window.EventSource;")
         page = context.new_page()
@@ -305,7 +305,11 @@ def measure() -> None:
         with ExitStack() as stack, sync_playwright() as playwright:
             first, _second = (stack.enter_context(web_process(port, env)) for port in ports)
             unit, token = unit_session(urls[1])
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            # The session is bound to the user agent, and a context's override does not reach the pages'
+            # service worker: set for the whole browser, the worker's requests carry the same one.
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", f"--user-agent={AGENT}"]
+            )
             samples: dict[bool, list[Sample]] = {True: [], False: []}
             locked = 1
             warming = open_pages(browser, urls, rid, push=True, count=2)
