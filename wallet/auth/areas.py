@@ -54,7 +54,7 @@ def sign_in_user(user: Any) -> bool:
         return False
     now = int(time.time())
     session.update({LOGIN_AT: now, SEEN_AT: now})
-    bind_to_this_browser()
+    bind_to_this_browser(str(user.get_id()).partition(":")[0])
     return True
 
 

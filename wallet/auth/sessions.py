@@ -1,8 +1,8 @@
 """Resident sessions on Flask-Login: bound to the browser that signed in, idle and absolute timeouts.
 
 The session cookie holds only ids and times, plus the last ID token (sealed, for the
-provider's logout). A signed-in session names the browser it began in (its address and user
-agent); a cookie replayed from elsewhere is nobody's session. Only a signed-in session is
+provider's logout). A signed-in session names the browser it began in (its user agent, and for
+staff its address); a cookie replayed from elsewhere is nobody's session. Only a signed-in session is
 checked, and a session is rewritten only when it changes: a visitor's page or icon answered
 late with an older cookie would otherwise undo what a request in between stored (a login's state).
 Flask-Login's own "strong" protection rewrote every visitor's cookie on every request, so it is off.
@@ -68,23 +68,29 @@ def init_sessions(app: Flask) -> None:
     app.before_request(enforce_timeouts)
 
 
-def this_browser() -> str:
-    """What a signed-in session is bound to: the address and user agent the request comes with."""
-    seen = f"{request.remote_addr}|{request.headers.get('User-Agent', '')}"
+def this_browser(kind: str) -> str:
+    """What a signed-in session of ``kind`` is bound to: the user agent, and for staff the address too.
+
+    A resident's phone changes address whenever it moves between Wi-Fi and mobile data, and the
+    session, its open pages and their status stream must carry on across that; a clerk's or the
+    administrator's desk keeps its address, and a cookie replayed from elsewhere fails on it too.
+    """
+    address = "" if kind == "resident" else request.remote_addr
+    seen = f"{address}|{request.headers.get('User-Agent', '')}"
     return hashlib.sha256(seen.encode()).hexdigest()[:32]
 
 
-def bind_to_this_browser() -> None:
-    session[BROWSER] = this_browser()
+def bind_to_this_browser(kind: str) -> None:
+    session[BROWSER] = this_browser(kind)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> Any:
     """Session ids read ``<kind>:<primary key>``, so other kinds of user can share the session."""
-    if session.get(BROWSER) != this_browser():
+    kind, _, key = user_id.partition(":")
+    if session.get(BROWSER) != this_browser(kind):
         session.clear()  # another browser's cookie (or one from before sessions were bound): signed out
         return None
-    kind, _, key = user_id.partition(":")
     loader = USER_KINDS.get(kind)
     return loader(int(key)) if loader and key.isdigit() else None
 
@@ -104,7 +110,7 @@ def sign_in(resident: Resident, identity: VerifiedIdentity) -> None:
     login_user(resident, fresh=True)
     now = int(time.time())
     session.update({LOGIN_AT: now, SEEN_AT: now})
-    bind_to_this_browser()
+    bind_to_this_browser("resident")
     remember_verification(identity)
 
 

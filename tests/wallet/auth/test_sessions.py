@@ -1,4 +1,5 @@
-"""Resident sessions: logout ends both sessions; idle, absolute and device changes end the wallet's."""
+"""Resident sessions: logout ends both sessions; idle, absolute and device changes end the wallet's, a network
+change does not."""
 
 from __future__ import annotations
 
@@ -91,6 +92,14 @@ def test_session_cookie_replayed_from_another_browser_is_not_logged_in(logged_in
     page = logged_in.get("/account", headers={"User-Agent": "Mozilla/5.0 (a different phone)"})
     assert page.status_code == 302 and "/login" in page.headers["Location"]
     assert signed_in_user_id(logged_in) is None
+
+
+def test_a_phone_that_moves_to_another_network_stays_signed_in(logged_in):
+    """Wi-Fi to mobile data gives the phone another address; the session is bound to its browser, not to that."""
+    for address in ("10.64.3.17", "2408:8456:3c10:1a::7"):
+        page = logged_in.get("/account", environ_base={"REMOTE_ADDR": address})
+        assert page.status_code == 200, address
+        assert signed_in_user_id(logged_in) is not None
 
 
 @pytest.mark.parametrize(

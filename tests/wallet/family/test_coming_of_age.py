@@ -82,7 +82,7 @@ def child_logs_in(idp_app, wallet_app) -> FlaskClient:
 def test_a_held_wallet_cannot_be_signed_into(linked, wallet_app):
     client = wallet_app.test_client()
     with wallet_app.test_request_context(environ_base=client.environ_base):
-        browser = this_browser()  # a forged session, but from this browser: only being held refuses it
+        browser = this_browser("resident")  # a forged session, but from this browser: only being held refuses it
     with client.session_transaction() as session:
         session["_user_id"] = f"resident:{linked['child']}"
         session["_fresh"] = True

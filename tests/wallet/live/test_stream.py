@@ -4,6 +4,7 @@ reaches the open streams of every stream server."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 import pytest
 import redis
 import requests
+import urllib3
 from sqlalchemy import select
 
 import wallet
@@ -104,6 +106,22 @@ def test_only_a_valid_session_of_the_same_origin_gets_a_stream(system, as_reside
     name = wallet_app.config["SESSION_COOKIE_NAME"]
     expired = {**as_resident, "Cookie": f"{name}={resident_client.get_cookie(name).value}"}
     assert requests.get(url, headers=expired, timeout=READ_SECONDS).status_code == 401
+
+
+def test_a_phone_that_moved_to_another_network_gets_its_stream_back(system, as_resident):
+    """The reconnect after Wi-Fi gave way to mobile data comes from another address (here 127.0.0.2)."""
+    moved = urllib3.PoolManager(source_address=("127.0.0.2", 0), retries=False)
+    answer = moved.request(
+        "GET", f"{system.url}/live/stream", headers=as_resident, preload_content=False, timeout=READ_SECONDS
+    )
+    try:
+        assert answer.status == 200
+        assert answer.headers["Content-Type"].startswith("text/event-stream")
+        lines = (line.decode().strip() for line in answer)
+        said = [line for line in itertools.takewhile(lambda line: not line.startswith("data:"), lines) if line]
+        assert said == ["retry: 2000", "event: ready"]
+    finally:
+        answer.release_conn()
 
 
 def test_a_change_arrives_on_the_open_stream_and_after_a_reconnect_nothing_is_missed(

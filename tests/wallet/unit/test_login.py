@@ -39,6 +39,14 @@ def test_password_and_code_sign_the_unit_user_in(client, demo_units, unit_logins
     assert "北疆人寿保险股份有限公司内蒙古分公司" in inbox
 
 
+def test_a_clerks_session_used_from_another_address_is_signed_out(client, demo_units, unit_logins):
+    """A desk keeps its address: a clerk's cookie replayed from another one (same browser name) is nobody's."""
+    unit_client_login(client, unit_logins["insurer"])
+    elsewhere = client.get("/unit/", environ_base={"REMOTE_ADDR": "198.51.100.23"})
+    assert elsewhere.status_code == 302 and "/unit/login" in elsewhere.headers["Location"]
+    assert signed_in_as(client) is None
+
+
 def test_the_password_alone_does_not_sign_in(client, demo_units, unit_logins):
     response = password_step(client, "insurer", unit_logins["insurer"].password)
     assert response.status_code == 302 and response.headers["Location"].startswith("/unit/login/code")
