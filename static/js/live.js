@@ -84,6 +84,7 @@
     // Counted while the event goes down to <body>, before any section there asks for itself.
     let told = 0;
     const askedAt = new Map();
+    const shownAsked = new WeakMap();
     document.addEventListener("billsChanged", () => { told += 1; }, true);
     document.body.addEventListener("billsChanged", () => {
       if (!document.querySelector("[data-live-badge]")) htmx.trigger(document.body, "liveBadge");
@@ -97,7 +98,21 @@
       // A bill list the resident scrolled through is refreshed whole, not cut back to its first
       // page: the refresh says how many bills the list shows (wallet/resident/bills.py).
       if (elt.id !== "bill-results" || !trigger || !REFRESHES.has(trigger.type)) return;
-      event.detail.parameters.shown = elt.querySelectorAll(".bill-card").length;
+      const shown = elt.querySelectorAll(".bill-card").length;
+      event.detail.parameters.shown = shown;
+      shownAsked.set(elt, shown);
+    });
+    // 加载更多 may bring its rows while the refresh is on its way: the answer, made for fewer rows,
+    // would cut the list back. It is dropped and the list asks again, for as many as it now shows.
+    document.body.addEventListener("htmx:beforeSwap", (event) => {
+      const { elt } = event.detail;
+      if (!shownAsked.has(elt)) return;
+      const asked = shownAsked.get(elt);
+      shownAsked.delete(elt);
+      if (!event.detail.shouldSwap || elt.querySelectorAll(".bill-card").length === asked) return;
+      event.detail.shouldSwap = false;
+      // Once this request has let go of the section's turn, which a request made now would find taken.
+      setTimeout(() => htmx.trigger(elt, "liveBehind"), 0);
     });
     htmx.onLoad((root) => {
       const asked = askedAt.get(root.id);

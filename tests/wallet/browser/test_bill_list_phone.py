@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 from sqlalchemy import func, select
 
@@ -157,3 +157,53 @@ def test_a_change_pushed_to_a_list_scrolled_past_its_first_pages_keeps_every_bil
     assert shown_links(page) == expected[:40]
     assert page.evaluate("window.fewestCards") == 40, "the refresh never cut the list back"
     check_page(page, "wallet-list-change-after-load-more")
+
+
+def test_a_refresh_asked_before_more_bills_loaded_does_not_cut_the_list_back(
+    system, seeded_idp, many_bills, running_worker, wallet_app, page: Page
+):
+    """A change refreshes the list while 加载更多 is still bringing the second page; the refresh,
+    asked for 20 rows, answers after the 40 are shown. The list once fell back to 20 then."""
+    log_in_first_time(page, "乌日娜")
+    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
+    expected, _amount = listed_in_order(wallet_app)
+    expect(cards(page)).to_have_count(20)
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route(lambda url: "shown=20" in url, hold)
+    target = int(expected[5].rsplit("/", 1)[1])
+    with wallet_app.app_context():
+        write_transaction(db.session)
+        bill = db.session.get_one(Bill, target)
+        paid = {"issuance": "normal", "reimbursement": "reimbursed", "reimbursed_amount": bill.total}
+        assert bill_store.apply_status(bill.id, paid, bill.version + 1)
+        bill_store.bump_change_seq(bill.resident_id)
+        db.session.commit()
+    for _ in range(50):  # the refresh is asked for the 20 rows on the page, and held on its way
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the change asked the list to refresh"
+    page.evaluate(
+        """() => {
+          // The fewest cards shown once the second page has come.
+          window.fewestCards = null;
+          new MutationObserver(() => {
+            const now = document.querySelectorAll("#bill-results .bill-card").length;
+            if (window.fewestCards !== null) window.fewestCards = Math.min(window.fewestCards, now);
+            else if (now >= 40) window.fewestCards = now;
+          }).observe(document.body, {childList: true, subtree: true});
+        }"""
+    )
+    reveal_more(page)
+    expect(cards(page)).to_have_count(40)
+    for route in held:
+        route.continue_()
+    card = page.locator(f'#bill-results .bill-card a[href="/bills/{target}"]')
+    expect(card).to_contain_text("已报销", timeout=5000)
+    expect(cards(page)).to_have_count(40)
+    assert shown_links(page) == expected[:40]
+    assert page.evaluate("window.fewestCards") == 40, "the late refresh never cut the list back"
