@@ -36,6 +36,7 @@ def test_a_clerk_on_a_phone_pages_the_inbox_and_searches_it(
     expect(desk.get_by_test_id("claim-total")).to_have_text("共 5 条")
     expect(desk.locator("input[name=claim]")).to_have_count(2)
     check_page(desk, "unit-inbox-phone", CLERK_ON_A_PHONE)
+    assert claims_in_sight(desk), "each claim shows every column within the phone's width"
     desk.evaluate("window.__sameDocument = true")
 
     boxes = desk.locator("input[name=claim]")
@@ -63,6 +64,22 @@ def test_a_clerk_on_a_phone_pages_the_inbox_and_searches_it(
     expect(desk.get_by_test_id("search-error")).to_contain_text("金额“12.345”无法识别")
     check_page(desk, "unit-inbox-phone-search-refused", CLERK_ON_A_PHONE)
     context.close()
+
+
+# Each claim row as the clerk sees it on a phone: every cell, its amount and status among them, inside
+# the viewport, and the table's box not scrolling sideways (a table 760 px wide once hid them there).
+CLAIMS_IN_SIGHT_JS = """
+(box) => {
+  const unscrolled = box.scrollWidth <= box.clientWidth;
+  const cells = [...box.querySelectorAll('tbody td')].map((td) => td.getBoundingClientRect());
+  return unscrolled && cells.length > 0
+    && cells.every((r) => r.width > 0 && r.left >= 0 && r.right <= window.innerWidth);
+}
+"""
+
+
+def claims_in_sight(desk) -> bool:
+    return desk.locator("#claim-results .table-scroll").evaluate(CLAIMS_IN_SIGHT_JS)
 
 
 # Where the search field and its button are against the top bar, as a person sees them: each must be
