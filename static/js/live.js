@@ -26,6 +26,7 @@
   "use strict";
 
   const READY_WITHIN_MS = 5000;
+  const RELEASED_MS = 250;
   const FAILURES_BEFORE_POLLING = 3;
   const REFRESHES = new Set(["billsChanged", "liveBehind"]);
   // What the page fetches by itself, which must not keep an idle session alive (wallet/auth/sessions.py).
@@ -84,7 +85,10 @@
     // Counted while the event goes down to <body>, before any section there asks for itself.
     let told = 0;
     const askedAt = new Map();
-    const shownAsked = new WeakMap();
+    // Sections whose refresh is on its way, with the bill rows the list showed when it asked.
+    const refreshing = new WeakMap();
+    const afterRelease = new Set();
+    let pressed = false;
     document.addEventListener("billsChanged", () => { told += 1; }, true);
     document.body.addEventListener("billsChanged", () => {
       if (!document.querySelector("[data-live-badge]")) htmx.trigger(document.body, "liveBadge");
@@ -95,25 +99,50 @@
       if (target && target.id && target.matches(LIVE_SECTION)) askedAt.set(target.id, told);
       const trigger = event.detail.triggeringEvent;
       if (elt.id === "live" || (trigger && BY_ITSELF.has(trigger.type))) event.detail.headers["X-Live-Refresh"] = "1";
+      if (!trigger || !REFRESHES.has(trigger.type)) return;
       // A bill list the resident scrolled through is refreshed whole, not cut back to its first
       // page: the refresh says how many bills the list shows (wallet/resident/bills.py).
-      if (elt.id !== "bill-results" || !trigger || !REFRESHES.has(trigger.type)) return;
-      const shown = elt.querySelectorAll(".bill-card").length;
-      event.detail.parameters.shown = shown;
-      shownAsked.set(elt, shown);
+      const shown = elt.id === "bill-results" ? elt.querySelectorAll(".bill-card").length : null;
+      if (shown !== null) event.detail.parameters.shown = shown;
+      refreshing.set(elt, shown);
     });
-    // 加载更多 may bring its rows while the refresh is on its way: the answer, made for fewer rows,
-    // would cut the list back. It is dropped and the list asks again, for as many as it now shows.
+    // A refresh's answer is set aside, and the section asks again, in two cases:
+    // - 加载更多 brought its rows while the refresh was on its way: the answer, made for fewer rows,
+    //   would cut the list back. The section asks again, for as many rows as it now shows.
+    // - A finger or the mouse is down: a section replaced between press and release takes the tap
+    //   with it (the press and the release land on different elements, so no click), and a bill
+    //   tapped while the first sync brings bills in would not open. It asks again once released.
     document.body.addEventListener("htmx:beforeSwap", (event) => {
       const { elt } = event.detail;
-      if (!shownAsked.has(elt)) return;
-      const asked = shownAsked.get(elt);
-      shownAsked.delete(elt);
-      if (!event.detail.shouldSwap || elt.querySelectorAll(".bill-card").length === asked) return;
-      event.detail.shouldSwap = false;
-      // Once this request has let go of the section's turn, which a request made now would find taken.
-      setTimeout(() => htmx.trigger(elt, "liveBehind"), 0);
+      if (!refreshing.has(elt)) return;
+      const asked = refreshing.get(elt);
+      refreshing.delete(elt);
+      if (!event.detail.shouldSwap) return;
+      if (pressed) {
+        event.detail.shouldSwap = false;
+        afterRelease.add(elt);
+      } else if (asked !== null && elt.querySelectorAll(".bill-card").length !== asked) {
+        event.detail.shouldSwap = false;
+        // Once this request has let go of the section's turn, which a request made now would find taken.
+        setTimeout(() => htmx.trigger(elt, "liveBehind"), 0);
+      }
     });
+    // A page being left asks for nothing more: a request cut off by the next page is logged as an error.
+    let leaving = false;
+    window.addEventListener("beforeunload", () => { leaving = true; });
+    window.addEventListener("pageshow", () => { leaving = false; });
+    const press = () => { pressed = true; };
+    const release = () => {
+      pressed = false;
+      const waiting = [...afterRelease];
+      afterRelease.clear();
+      // After the click the release brings, which may leave the page.
+      setTimeout(() => {
+        if (!leaving) waiting.forEach((elt) => elt.isConnected && htmx.trigger(elt, "liveBehind"));
+      }, RELEASED_MS);
+    };
+    document.addEventListener("pointerdown", press, true);
+    ["pointerup", "pointercancel", "dragend"].forEach((type) => document.addEventListener(type, release, true));
     htmx.onLoad((root) => {
       const asked = askedAt.get(root.id);
       if (asked === undefined) return;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,44 @@ def reveal_more(page: Page) -> None:
             if "not attached" not in str(error):
                 raise
     raise AssertionError("加载更多 kept being replaced")
+
+
+def reimbursed_elsewhere(wallet_app, bill_id: int) -> None:
+    """The bill is reimbursed by a unit: its status changes and the resident's open pages are told."""
+    with wallet_app.app_context():
+        write_transaction(db.session)  # as the wallet's writers do: the worker may be writing too
+        bill = db.session.get_one(Bill, bill_id)
+        paid = {"issuance": "normal", "reimbursement": "reimbursed", "reimbursed_amount": bill.total}
+        assert bill_store.apply_status(bill.id, paid, bill.version + 1)
+        bill_store.bump_change_seq(bill.resident_id)
+        db.session.commit()
+
+
+class HeldRefreshes:
+    """Refreshes of the list asked for ``rows`` rows are held on their way while holding."""
+
+    def __init__(self, page: Page, rows: int) -> None:
+        self.page, self.holding = page, True
+        self.routes: list[Route] = []
+        page.route(lambda url: f"shown={rows}" in url, self._take)
+
+    def _take(self, route: Route) -> None:
+        if self.holding:
+            self.routes.append(route)
+        else:
+            route.continue_()
+
+    def until_one(self) -> None:
+        for _ in range(50):
+            if self.routes:
+                return
+            self.page.wait_for_timeout(100)  # the routes are taken while Playwright waits
+        raise AssertionError("the change asked the list to refresh")
+
+    def let_go(self) -> None:
+        self.holding = False
+        while self.routes:
+            self.routes.pop(0).continue_()
 
 
 def expect_totals(page: Page, amount: str) -> None:
@@ -144,13 +183,7 @@ def test_a_change_pushed_to_a_list_scrolled_past_its_first_pages_keeps_every_bil
           }).observe(document.body, {childList: true, subtree: true});
         }"""
     )
-    with wallet_app.app_context():
-        write_transaction(db.session)  # as the wallet's writers do: the worker may be writing too
-        bill = db.session.get_one(Bill, target)
-        paid = {"issuance": "normal", "reimbursement": "reimbursed", "reimbursed_amount": bill.total}
-        assert bill_store.apply_status(bill.id, paid, bill.version + 1)
-        bill_store.bump_change_seq(bill.resident_id)
-        db.session.commit()
+    reimbursed_elsewhere(wallet_app, target)
     card = page.locator(f'#bill-results .bill-card a[href="/bills/{target}"]')
     expect(card).to_contain_text("已报销", timeout=5000)
     expect(cards(page)).to_have_count(40)
@@ -168,25 +201,10 @@ def test_a_refresh_asked_before_more_bills_loaded_does_not_cut_the_list_back(
     expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
     expected, _amount = listed_in_order(wallet_app)
     expect(cards(page)).to_have_count(20)
-    held: list[Route] = []
-
-    def hold(route: Route) -> None:
-        held.append(route)
-
-    page.route(lambda url: "shown=20" in url, hold)
+    held = HeldRefreshes(page, 20)
     target = int(expected[5].rsplit("/", 1)[1])
-    with wallet_app.app_context():
-        write_transaction(db.session)
-        bill = db.session.get_one(Bill, target)
-        paid = {"issuance": "normal", "reimbursement": "reimbursed", "reimbursed_amount": bill.total}
-        assert bill_store.apply_status(bill.id, paid, bill.version + 1)
-        bill_store.bump_change_seq(bill.resident_id)
-        db.session.commit()
-    for _ in range(50):  # the refresh is asked for the 20 rows on the page, and held on its way
-        if held:
-            break
-        page.wait_for_timeout(100)
-    assert held, "the change asked the list to refresh"
+    reimbursed_elsewhere(wallet_app, target)
+    held.until_one()  # the refresh is asked for the 20 rows on the page, and held on its way
     page.evaluate(
         """() => {
           // The fewest cards shown once the second page has come.
@@ -200,10 +218,64 @@ def test_a_refresh_asked_before_more_bills_loaded_does_not_cut_the_list_back(
     )
     reveal_more(page)
     expect(cards(page)).to_have_count(40)
-    for route in held:
-        route.continue_()
+    held.let_go()
     card = page.locator(f'#bill-results .bill-card a[href="/bills/{target}"]')
     expect(card).to_contain_text("已报销", timeout=5000)
     expect(cards(page)).to_have_count(40)
     assert shown_links(page) == expected[:40]
     assert page.evaluate("window.fewestCards") == 40, "the late refresh never cut the list back"
+
+
+# Set once the list's held refresh has been answered: the answer is swapped in (or set aside) in the
+# same task, before the page's next wait for this looks. (Once swapped in, the requesting section has
+# left the page, and events on it no longer reach <body>: hence the event before the swap.)
+REFRESH_ANSWERED = """() => {
+  window.refreshAnswered = false;
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (event.detail.elt.id === "bill-results") window.refreshAnswered = true;
+  });
+}"""
+
+
+def test_a_bill_tapped_while_the_list_refreshes_opens(
+    system, seeded_idp, many_bills, running_worker, wallet_app, page: Page
+):
+    """A change refreshes the list between the finger going down on a bill and coming up. The list
+    once replaced the card under the finger: press and release landed on different elements, no
+    click came, and the bill did not open. The refresh now waits for the release, and is not lost."""
+    log_in_first_time(page, "乌日娜")
+    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
+    expected, _amount = listed_in_order(wallet_app)
+    expect(cards(page)).to_have_count(20)
+    held = HeldRefreshes(page, 20)
+
+    # Held down on the heading while the answer comes: the change shows once it is let go.
+    changed, tapped = (int(expected[i].rsplit("/", 1)[1]) for i in (2, 4))
+    reimbursed_elsewhere(wallet_app, changed)
+    held.until_one()
+    page.evaluate(REFRESH_ANSWERED)
+    heading = page.get_by_role("heading", name="我的票据").bounding_box()
+    assert heading
+    page.mouse.move(heading["x"] + 10, heading["y"] + heading["height"] / 2)
+    page.mouse.down()
+    held.let_go()
+    page.wait_for_function("() => window.refreshAnswered === true")
+    page.mouse.up()
+    expect(page.locator(f'#bill-results a[href="/bills/{changed}"]')).to_contain_text("已报销", timeout=5000)
+
+    # Held down on a bill while the answer comes: letting go opens it.
+    held.holding = True
+    reimbursed_elsewhere(wallet_app, int(expected[6].rsplit("/", 1)[1]))
+    held.until_one()
+    page.evaluate(REFRESH_ANSWERED)
+    link = page.locator(f'#bill-results a[href="/bills/{tapped}"]')
+    link.scroll_into_view_if_needed()
+    card = link.bounding_box()
+    assert card
+    page.mouse.move(card["x"] + card["width"] / 2, card["y"] + card["height"] / 2)
+    page.mouse.down()
+    held.let_go()
+    page.wait_for_function("() => window.refreshAnswered === true")
+    page.mouse.up()
+    expect(page).to_have_url(re.compile(f"/bills/{tapped}$"))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
