@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 from common.translatable import N_, gettext
 from common.web import wants_json
 from wallet.auth.identity import VerifiedIdentity
+from wallet.auth.user_agents import browser_of
 from wallet.extensions import db, login_manager
 from wallet.identity import seal, unseal
 from wallet.models import Resident
@@ -69,14 +70,15 @@ def init_sessions(app: Flask) -> None:
 
 
 def this_browser(kind: str) -> str:
-    """What a signed-in session of ``kind`` is bound to: the user agent, and for staff the address too.
+    """What a signed-in session of ``kind`` is bound to: the browser its user agent names (what an
+    app adds to it left out: wallet/auth/user_agents.py), and for staff the address too.
 
     A resident's phone changes address whenever it moves between Wi-Fi and mobile data, and the
     session, its open pages and their status stream must carry on across that; a clerk's or the
     administrator's desk keeps its address, and a cookie replayed from elsewhere fails on it too.
     """
     address = "" if kind == "resident" else request.remote_addr
-    seen = f"{address}|{request.headers.get('User-Agent', '')}"
+    seen = f"{address}|{browser_of(request.headers.get('User-Agent', ''))}"
     return hashlib.sha256(seen.encode()).hexdigest()[:32]
 
 

@@ -12,6 +12,7 @@ import requests
 from tests.conftest import csrf_token_of
 from tests.identity_stub.pages import redirect_target, through_stub
 from tests.wallet.auth.flows import local, log_in, signed_in_user_id
+from tests.wallet.auth.test_user_agents import DESKTOP_CHROME, WEB_VIEW
 from wallet.auth.sessions import BACKGROUND_HEADER, SEEN_RESOLUTION_SECONDS
 
 
@@ -92,6 +93,20 @@ def test_session_cookie_replayed_from_another_browser_is_not_logged_in(logged_in
     page = logged_in.get("/account", headers={"User-Agent": "Mozilla/5.0 (a different phone)"})
     assert page.status_code == 302 and "/login" in page.headers["Location"]
     assert signed_in_user_id(logged_in) is None
+
+
+def test_a_session_begun_in_an_apps_web_view_stays_signed_in_for_its_service_worker(seeded_idp, client, stub_browser):
+    """蒙速办's web view sends its pages with the app's name added to the web view's user agent; the
+    page's service worker fetches with the web view's own. Both are the same browser."""
+    client.environ_base["HTTP_USER_AGENT"] = f"{WEB_VIEW} MengSuBan/3.2.1"
+    log_in(client, "p1", http=stub_browser)
+    assert client.get("/account").status_code == 200
+    from_the_worker = client.get("/account", headers={"User-Agent": WEB_VIEW})
+    assert from_the_worker.status_code == 200
+    assert signed_in_user_id(client) is not None
+    elsewhere = client.get("/account", headers={"User-Agent": DESKTOP_CHROME})
+    assert elsewhere.status_code == 302 and "/login" in elsewhere.headers["Location"]
+    assert signed_in_user_id(client) is None
 
 
 def test_a_phone_that_moves_to_another_network_stays_signed_in(logged_in):
