@@ -27,6 +27,7 @@
 
   const READY_WITHIN_MS = 5000;
   const RELEASED_MS = 250;
+  const PRESS_MS = 1500;
   const FAILURES_BEFORE_POLLING = 3;
   const REFRESHES = new Set(["billsChanged", "liveBehind"]);
   // What the page fetches by itself, which must not keep an idle session alive (wallet/auth/sessions.py).
@@ -88,7 +89,8 @@
     // Sections whose refresh is on its way, with the bill rows the list showed when it asked.
     const refreshing = new WeakMap();
     const afterRelease = new Set();
-    let pressed = false;
+    // When a finger or the mouse went down and has not come up; a press held longer is not a tap.
+    let pressedAt = null;
     document.addEventListener("billsChanged", () => { told += 1; }, true);
     document.body.addEventListener("billsChanged", () => {
       if (!document.querySelector("[data-live-badge]")) htmx.trigger(document.body, "liveBadge");
@@ -111,16 +113,19 @@
     //   would cut the list back. The section asks again, for as many rows as it now shows.
     // - A finger or the mouse is down: a section replaced between press and release takes the tap
     //   with it (the press and the release land on different elements, so no click), and a bill
-    //   tapped while the first sync brings bills in would not open. It asks again once released.
+    //   tapped while the first sync brings bills in would not open. It asks again once released, or
+    //   once the press has lasted longer than a tap.
     document.body.addEventListener("htmx:beforeSwap", (event) => {
       const { elt } = event.detail;
       if (!refreshing.has(elt)) return;
       const asked = refreshing.get(elt);
       refreshing.delete(elt);
       if (!event.detail.shouldSwap) return;
-      if (pressed) {
+      if (pressedAt !== null && Date.now() - pressedAt < PRESS_MS) {
         event.detail.shouldSwap = false;
         afterRelease.add(elt);
+        // A release the page never hears of (a native picker took it) holds nothing back for long.
+        setTimeout(askAgain, PRESS_MS - (Date.now() - pressedAt) + RELEASED_MS);
       } else if (asked !== null && elt.querySelectorAll(".bill-card").length !== asked) {
         event.detail.shouldSwap = false;
         // Once this request has let go of the section's turn, which a request made now would find taken.
@@ -131,15 +136,15 @@
     let leaving = false;
     window.addEventListener("beforeunload", () => { leaving = true; });
     window.addEventListener("pageshow", () => { leaving = false; });
-    const press = () => { pressed = true; };
-    const release = () => {
-      pressed = false;
+    const askAgain = () => {
       const waiting = [...afterRelease];
       afterRelease.clear();
-      // After the click the release brings, which may leave the page.
-      setTimeout(() => {
-        if (!leaving) waiting.forEach((elt) => elt.isConnected && htmx.trigger(elt, "liveBehind"));
-      }, RELEASED_MS);
+      if (!leaving) waiting.forEach((elt) => elt.isConnected && htmx.trigger(elt, "liveBehind"));
+    };
+    const press = () => { pressedAt = Date.now(); };
+    const release = () => {
+      pressedAt = null;
+      setTimeout(askAgain, RELEASED_MS); // after the click the release brings, which may leave the page
     };
     document.addEventListener("pointerdown", press, true);
     ["pointerup", "pointercancel", "dragend"].forEach((type) => document.addEventListener(type, release, true));
