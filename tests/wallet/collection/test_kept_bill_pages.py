@@ -134,6 +134,22 @@ def test_each_session_gets_its_own_csrf_token_on_a_kept_page(client, wallet_app,
     assert client.post("/bills/refresh", headers={"X-CSRFToken": mine}).status_code == 303
 
 
+def test_every_form_on_a_kept_page_carries_this_sessions_token_and_signing_out_works(client, wallet_app, rid):
+    """The 退出 form in the top bar comes from a macro, which once took the token of the session whose
+    view made the page: another session of the same resident was shown it, and could not sign out."""
+    [bill_id] = claimable(wallet_app, rid, 1)
+    other = wallet_app.test_client()
+    log_in(other, "p1")
+    opened(other, bill_id)
+    opened(other, bill_id)  # kept, made in the other session
+    opened(client, bill_id)
+    page = opened(client, bill_id)
+    in_forms = set(re.findall(r'name="csrf_token" value="([^"]*)"', page))
+    assert in_forms == {csrf_token_of(page)}, in_forms
+    signed_out = client.post("/logout", data={"csrf_token": in_forms.pop()})
+    assert signed_out.status_code in (302, 303), signed_out.status_code
+
+
 def test_a_waiting_message_is_shown_once_on_a_kept_page(client, wallet_app, rid):
     [bill_id] = claimable(wallet_app, rid, 1)
     opened(client, bill_id)
