@@ -21,6 +21,7 @@ from common.database import engine_options
 from common.health import health_blueprint
 from common.i18n import init_i18n
 from common.kept_frame import init_kept_frame
+from common.own_scripts import PartApp
 from common.web import harden
 
 
@@ -32,7 +33,7 @@ def new_part_app(
     session_cookie: str | None = None,
 ) -> Flask:
     """A configured app; ``session_cookie`` names its cookie where parts share one origin."""
-    app = Flask(
+    app = PartApp(
         import_name,
         template_folder=str(settings.PROJECT_ROOT / "templates"),
         static_folder=str(settings.PROJECT_ROOT / "static"),

@@ -69,7 +69,8 @@ def test_the_worker_is_served_from_the_root_with_its_shell_listed_and_versioned(
     assert worker.status_code == 200 and worker.mimetype == "text/javascript"
     assert worker.headers["Cache-Control"] == "no-cache"
     assert "__SHELL" not in source
-    assert re.search(r'const VERSION = "[0-9a-f]{16}";', source)
+    assert re.search(r'const VERSION ?= ?"[0-9a-f]{16}";', source)
+    assert "//" not in source.replace("://", ""), "sent without its comments"
     for url in ("/static/css/app.css", "/static/js/offline.js", "/static/vendor/htmx/htmx.min.js", "/offline"):
         assert f'"{url}"' in source
 

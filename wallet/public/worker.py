@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import Response, current_app, render_template, url_for
 
 from common.i18n import current_locale
+from common.own_scripts import minify
 from wallet.public import bp
 
 WORKER = "js/sw.js"
@@ -44,7 +45,7 @@ def _worker_source(static_folder: str, urls: tuple[str, ...], locale: str) -> st
     digest = hashlib.sha256(locale.encode())
     for name in (WORKER, *IMPORTED, *SHELL):
         digest.update((folder / name).read_bytes())
-    source = (folder / WORKER).read_text(encoding="utf-8")
+    source = minify((folder / WORKER).read_text(encoding="utf-8"))  # common/own_scripts.py says why
     return source.replace(VERSION_MARK, json.dumps(digest.hexdigest()[:16])).replace(FILES_MARK, json.dumps(urls))
 
 
