@@ -7,10 +7,8 @@ from __future__ import annotations
 from playwright.sync_api import Page, Route, expect
 
 from tests.identity_stub.seeding import seeded_idp  # noqa: F401  (fixture)
-from tests.wallet.browser.resident_sign_in import log_in_first_time
 from tests.wallet.browser.test_bill_list_phone import (  # noqa: F401  (fixture)
-    BILLS,
-    listed_in_order,
+    list_opened,
     many_bills,
     reimbursed_elsewhere,
 )
@@ -26,9 +24,7 @@ def bill_id(href: str) -> int:
 def test_a_focused_bill_keeps_focus_when_a_change_refreshes_the_list(
     system, seeded_idp, many_bills, running_worker, wallet_app, page: Page
 ):
-    log_in_first_time(page, "乌日娜")
-    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
-    expected, _amount = listed_in_order(wallet_app)
+    expected = list_opened(page, wallet_app)
     page.locator(f'#bill-results a[href="{expected[6]}"]').focus()
     reimbursed_elsewhere(wallet_app, bill_id(expected[2]))
     expect(page.locator(f'#bill-results a[href="{expected[2]}"]')).to_contain_text("已报销", timeout=5000)
@@ -40,8 +36,7 @@ def test_a_focused_bill_keeps_focus_when_a_change_refreshes_the_list(
 def test_a_focused_bill_that_leaves_a_filtered_list_leaves_focus_on_the_list(
     system, seeded_idp, many_bills, running_worker, wallet_app, page: Page
 ):
-    log_in_first_time(page, "乌日娜")
-    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
+    list_opened(page, wallet_app)
     page.goto("/?status=reimbursable")
     leaving = page.locator("#bill-results a.bill-link").nth(3)
     href = leaving.get_attribute("href")
@@ -57,9 +52,7 @@ def test_a_focused_bill_that_leaves_a_filtered_list_leaves_focus_on_the_list(
 def test_more_bills_brought_by_the_keyboard_take_focus_at_the_first_new_bill(
     system, seeded_idp, many_bills, running_worker, wallet_app, page: Page
 ):
-    log_in_first_time(page, "乌日娜")
-    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
-    expected, _amount = listed_in_order(wallet_app)
+    expected = list_opened(page, wallet_app)
     expect(cards(page)).to_have_count(20)
     held: list[Route] = []
 

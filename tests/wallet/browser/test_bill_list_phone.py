@@ -48,6 +48,13 @@ def listed_in_order(wallet_app) -> tuple[list[str], str]:
     return [f"/bills/{i}" for i in ids], yuan_display(int(total))  # PostgreSQL sums to a Decimal
 
 
+def list_opened(page: Page, wallet_app) -> list[str]:
+    """乌日娜 signs in for the first time and waits for all her bills; their links in list order."""
+    log_in_first_time(page, "乌日娜")
+    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
+    return listed_in_order(wallet_app)[0]
+
+
 def shown_links(page: Page) -> list[str]:
     return page.locator("#bill-results .bill-card a.bill-link").evaluate_all(
         "links => links.map((a) => a.getAttribute('href'))"
@@ -166,9 +173,7 @@ def test_a_change_pushed_to_a_list_scrolled_past_its_first_pages_keeps_every_bil
 ):
     """The list once wiped itself back to 20 bills when a change refreshed it: scrolled to 40, a
     bill on the second page is reimbursed elsewhere, and the page shows it without losing a row."""
-    log_in_first_time(page, "乌日娜")
-    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
-    expected, _amount = listed_in_order(wallet_app)
+    expected = list_opened(page, wallet_app)
     reveal_more(page)
     expect(cards(page)).to_have_count(40)
     target = int(expected[29].rsplit("/", 1)[1])  # the tenth card of the second page
@@ -197,9 +202,7 @@ def test_a_refresh_asked_before_more_bills_loaded_does_not_cut_the_list_back(
 ):
     """A change refreshes the list while 加载更多 is still bringing the second page; the refresh,
     asked for 20 rows, answers after the 40 are shown. The list once fell back to 20 then."""
-    log_in_first_time(page, "乌日娜")
-    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
-    expected, _amount = listed_in_order(wallet_app)
+    expected = list_opened(page, wallet_app)
     expect(cards(page)).to_have_count(20)
     held = HeldRefreshes(page, 20)
     target = int(expected[5].rsplit("/", 1)[1])
@@ -243,9 +246,7 @@ def test_a_bill_tapped_while_the_list_refreshes_opens(
     """A change refreshes the list between the finger going down on a bill and coming up. The list
     once replaced the card under the finger: press and release landed on different elements, no
     click came, and the bill did not open. The refresh now waits for the release, and is not lost."""
-    log_in_first_time(page, "乌日娜")
-    expect(page.get_by_test_id("totals")).to_contain_text(f"共 {BILLS} 张", timeout=15000)
-    expected, _amount = listed_in_order(wallet_app)
+    expected = list_opened(page, wallet_app)
     expect(cards(page)).to_have_count(20)
     held = HeldRefreshes(page, 20)
 
