@@ -132,36 +132,6 @@
         setTimeout(() => htmx.trigger(elt, "liveBehind"), 0);
       }
     });
-    // A swap that takes away the focused element (a bill on a list a change refreshed, 加载更多 answered
-    // with the next bills) would drop the keyboard's place, and a screen reader's, to the top of the
-    // page. Focus goes instead to the same link in what came, else to the refreshed section, else to
-    // the first of the new rows. (htmx itself brings back only a focused element that has an id.)
-    let lostPlace = null;
-    document.body.addEventListener("htmx:beforeSwap", (event) => {
-      const { target } = event.detail;
-      const focused = document.activeElement;
-      lostPlace = null;
-      if (!event.detail.shouldSwap || !focused || !target.contains(focused)) return;
-      const href = focused.getAttribute("href");
-      lostPlace = {
-        same: href ? `a[href="${CSS.escape(href)}"]` : null,
-        section: target.id,
-        before: target.previousElementSibling,
-        parent: target.parentElement,
-      };
-    });
-    document.body.addEventListener("htmx:afterSwap", () => {
-      const place = lostPlace;
-      lostPlace = null;
-      if (!place || (document.activeElement && document.activeElement !== document.body)) return;
-      const section = place.section && document.getElementById(place.section);
-      const first = place.before ? place.before.nextElementSibling : place.parent && place.parent.firstElementChild;
-      const next = (place.same && document.querySelector(place.same))
-        || section || (first && (first.querySelector("a[href], button") || first));
-      if (!next) return;
-      if (!next.matches("a[href], button, input, select, textarea, [tabindex]")) next.setAttribute("tabindex", "-1");
-      next.focus({ preventScroll: true });
-    });
     // A page being left asks for nothing more: a request cut off by the next page is logged as an error.
     let leaving = false;
     window.addEventListener("beforeunload", () => { leaving = true; });

@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPTS = ROOT / "static" / "js"
 TEXTS = ROOT / "templates" / "wallet" / "script_texts"
-RESIDENT_SCRIPTS = ("scanner.js", "bill-forms.js", "offline.js", "push.js", "refusals.js", "live.js")
+RESIDENT_SCRIPTS = ("scanner.js", "bill-forms.js", "offline.js", "push.js", "refusals.js", "keep-focus.js", "live.js")
 TEXTS_OF = {"scanner.js": "scanner.html", "bill-forms.js": "bill_forms.html", "push.js": "push.html"}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 COMMENT = re.compile(r"(^|\s)//.*$")

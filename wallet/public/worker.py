@@ -31,6 +31,7 @@ SHELL = (
     "vendor/htmx/htmx.min.js",
     "vendor/htmx-ext-sse/sse.min.js",
     "js/refusals.js",
+    "js/keep-focus.js",
     "js/live.js",
     "js/offline.js",
     "icons/favicon.svg",

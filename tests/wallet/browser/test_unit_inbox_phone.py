@@ -151,3 +151,25 @@ def test_the_search_card_is_in_sight_below_the_top_bar_on_a_phone_and_a_desk(
         assert part["height"] >= 44 and part["placeholderFits"], part
     check_page(desk, "unit-inbox-search-desk", CONSOLE)
     context.close()
+
+
+def test_a_clerk_paging_by_keyboard_goes_on_from_the_new_page(
+    system, wallet_app, network, fiscal_client, demo_units, resident_id, browser: Browser, base_url: str, monkeypatch
+):
+    """下一页 is replaced with the page it brings; focus once fell to the top of the document with it."""
+    monkeypatch.setattr(unit_inbox, "PAGE_SIZE", 2)
+    network.issue("p1", amount=31_250)
+    collected = collect(wallet_app, fiscal_client, "p1")
+    grant(wallet_app, collected, demo_units["insurer"], claimable(wallet_app, collected, 3))
+    context = browser.new_context(viewport=PHONE, base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai")
+    desk = unit_logs_in(context, "insurer")
+    expect(desk.get_by_test_id("claim-total")).to_have_text("共 3 条")
+    boxes = desk.locator("input[name=claim]")
+    before = boxes.first.input_value()
+    desk.get_by_role("link", name="下一页").focus()
+    desk.keyboard.press("Enter")
+    expect(boxes.first).not_to_have_value(before)
+    assert desk.evaluate("() => document.activeElement.id") == "claim-results"
+    desk.keyboard.press("Tab")
+    assert desk.evaluate("() => document.activeElement.closest('#claim-results') !== null"), "Tab goes on in the page"
+    context.close()
