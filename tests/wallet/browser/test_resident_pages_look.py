@@ -95,7 +95,8 @@ def test_qr_page_shows_a_drawn_code_that_opens_the_bill_check(
     page.get_by_role("link", name="出示二维码").click()
     image = page.get_by_role("img", name=re.compile("票据查验二维码"))
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR image is not drawn"
+    # Visible once laid out; drawn once its PNG has come, which a busy machine may take a moment over.
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=5000)
     decoded = [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(image.screenshot())))]
     assert len(decoded) == 1, "the QR image on screen does not decode"
     url = urlsplit(decoded[0])
